@@ -1,0 +1,103 @@
+package org.cornu.core;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Gathers training batches through an index permutation into buffers that are reused from
+ * batch to batch (one set for full batches, one for the last, shorter batch).
+ */
+final class Batcher {
+    record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
+
+    private final INDArray[] xs2d;
+    private final INDArray[] ys2d;
+    private final INDArray sw;
+    private final INDArray[] xsOrig;
+    private final INDArray[] ysOrig;
+    private final int batchSize;
+    private final long n;
+    private final java.util.Map<Integer, INDArray[]> buffers = new java.util.HashMap<>();
+
+    Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize) {
+        this.xsOrig = xs;
+        this.ysOrig = ys;
+        this.xs2d = as2d(xs);
+        this.ys2d = as2d(ys);
+        this.sw = sw == null ? null : sw.reshape(sw.length(), 1);
+        this.batchSize = batchSize;
+        this.n = xs[0].size(0);
+    }
+
+    private static INDArray[] as2d(INDArray[] a) {
+        INDArray[] r = new INDArray[a.length];
+        for (int i = 0; i < a.length; i++) {
+            INDArray c = a[i].isView() || a[i].ordering() != 'c' ? a[i].dup('c') : a[i];
+            r[i] = c.reshape('c', c.size(0), c.length() / c.size(0));
+        }
+        return r;
+    }
+
+    /** A random permutation of {@code 0..n-1} from Cornu's seeded generator. */
+    static int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(Cornu.nextSeed());
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    Batch batch(int[] order, int step) {
+        long from = (long) step * batchSize;
+        int size = (int) Math.min(batchSize, n - from);
+        if (order == null) {
+            INDArray[] x = new INDArray[xsOrig.length];
+            INDArray[] y = new INDArray[ysOrig.length];
+            for (int i = 0; i < x.length; i++) x[i] = Model.rows(xsOrig[i], 0, from, from + size);
+            for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], 0, from, from + size);
+            return new Batch(x, y, sw == null ? null : Model.rows(sw, 0, from, from + size).reshape(size), size);
+        }
+        int[] idx = new int[size];
+        System.arraycopy(order, (int) from, idx, 0, size);
+        INDArray[] buf = buffers.computeIfAbsent(size, this::allocate);
+        int k = 0;
+        INDArray[] x = new INDArray[xs2d.length];
+        for (int i = 0; i < xs2d.length; i++, k++) {
+            Nd4j.pullRows(xs2d[i], buf[k], 1, idx);
+            x[i] = reshapeLike(buf[k], xsOrig[i], size);
+        }
+        INDArray[] y = new INDArray[ys2d.length];
+        for (int i = 0; i < ys2d.length; i++, k++) {
+            Nd4j.pullRows(ys2d[i], buf[k], 1, idx);
+            y[i] = reshapeLike(buf[k], ysOrig[i], size);
+        }
+        INDArray w = null;
+        if (sw != null) {
+            Nd4j.pullRows(sw, buf[k], 1, idx);
+            w = buf[k].reshape(size);
+        }
+        return new Batch(x, y, w, size);
+    }
+
+    private INDArray[] allocate(int size) {
+        int count = xs2d.length + ys2d.length + (sw == null ? 0 : 1);
+        INDArray[] b = new INDArray[count];
+        int k = 0;
+        for (INDArray a : xs2d) b[k++] = Nd4j.createUninitialized(a.dataType(), size, a.size(1));
+        for (INDArray a : ys2d) b[k++] = Nd4j.createUninitialized(a.dataType(), size, a.size(1));
+        if (sw != null) b[k] = Nd4j.createUninitialized(sw.dataType(), size, 1);
+        return b;
+    }
+
+    private static INDArray reshapeLike(INDArray buf, INDArray orig, int size) {
+        if (orig.rank() == 2) return buf;
+        long[] s = orig.shape().clone();
+        s[0] = size;
+        return buf.reshape('c', s);
+    }
+}

@@ -1,0 +1,72 @@
+package org.cornu.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Global settings, as Keras's {@code keras.config} and {@code keras.utils.set_random_seed}:
+ * the float type of new weights and data ({@code floatx}), the random seed, and the
+ * per-session counters behind automatic layer names ({@code dense}, {@code dense_1}, ...).
+ */
+public final class Cornu {
+    private static volatile DataType floatx = DataType.FLOAT;
+    private static final Map<String, Integer> UIDS = new HashMap<>();
+    private static SplittableRandom random = new SplittableRandom();
+    private static long seedCounter = System.nanoTime();
+
+    private Cornu() {}
+
+    /** Makes a run repeatable: seeds weight initializers, shuffles, dropout and ND4J's generator. */
+    public static synchronized void setSeed(long seed) {
+        random = new SplittableRandom(seed);
+        seedCounter = seed;
+        Nd4j.getRandom().setSeed(seed);
+    }
+
+    /** A fresh seed drawn from the global generator (repeatable after {@link #setSeed}). */
+    public static synchronized long nextSeed() {
+        return random.nextLong();
+    }
+
+    /** The float type of weights and of data that Cornu creates: {@code "float32"} (default) or {@code "float64"}. */
+    public static String floatx() {
+        return floatx == DataType.DOUBLE ? "float64" : floatx == DataType.HALF ? "float16" : "float32";
+    }
+
+    /** The ND4J data type of {@link #floatx()}. */
+    public static DataType floatType() {
+        return floatx;
+    }
+
+    /** Sets the default float type: {@code "float32"}, {@code "float64"} or {@code "float16"}. */
+    public static void setFloatx(String name) {
+        switch (name) {
+            case "float32" -> floatx = DataType.FLOAT;
+            case "float64" -> floatx = DataType.DOUBLE;
+            case "float16" -> floatx = DataType.HALF;
+            default -> throw new IllegalArgumentException(
+                    "Unknown floatx: '" + name + "'. Expected one of: float16, float32, float64");
+        }
+    }
+
+    /** Resets automatic names ({@code dense}, {@code dense_1}, ...) as {@code keras.backend.clear_session()}. */
+    public static synchronized void clearSession() {
+        UIDS.clear();
+    }
+
+    /** A unique name from a prefix: {@code dense}, then {@code dense_1}, {@code dense_2}, ... */
+    public static synchronized String uniqueName(String prefix) {
+        int n = UIDS.merge(prefix, 1, Integer::sum);
+        return n == 1 ? prefix : prefix + "_" + (n - 1);
+    }
+
+    /** Keras's {@code to_snake_case}: {@code SimpleRNN -> simple_rnn}, {@code Conv2D -> conv2d}. */
+    public static String toSnakeCase(String name) {
+        String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        s = s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
+        return s.startsWith("_") ? "private" + s : s;
+    }
+}

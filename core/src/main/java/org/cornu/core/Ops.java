@@ -1,0 +1,559 @@
+package org.cornu.core;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Differentiable primitives. Each computes its value with ND4J kernels and, while a
+ * {@link Tape} records and an input needs a gradient, records its backward made of
+ * ND4J ops. Inputs are never modified, except by the {@code ...InPlace} variants, which
+ * a caller uses only on tensors it owns.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Tensor out(INDArray v, Tensor... parents) {
+        boolean rg = Tape.needsGrad(parents);
+        return new Tensor(v, rg);
+    }
+
+    private static INDArray scalarLike(INDArray ref, double v) {
+        return Nd4j.scalar(ref.dataType(), v);
+    }
+
+    /** Sums {@code g} down to {@code shape}, undoing numpy broadcasting. */
+    static INDArray unbroadcast(INDArray g, long[] shape) {
+        long[] gs = g.shape();
+        if (Arrays.equals(gs, shape)) return g;
+        int lead = gs.length - shape.length;
+        INDArray r = g;
+        if (lead > 0) {
+            int[] axes = new int[lead];
+            for (int i = 0; i < lead; i++) axes[i] = i;
+            r = r.sum(axes);
+        }
+        long[] rs = r.shape();
+        int n = 0;
+        int[] axes = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1 && rs[i] != 1) axes[n++] = i;
+        }
+        if (n > 0) {
+            r = r.sum(true, Arrays.copyOf(axes, n));
+        }
+        return r.reshape(shape);
+    }
+
+    private static long[] broadcastShape(long[] a, long[] b) {
+        int n = Math.max(a.length, b.length);
+        long[] s = new long[n];
+        for (int i = 0; i < n; i++) {
+            long da = i < n - a.length ? 1 : a[i - (n - a.length)];
+            long db = i < n - b.length ? 1 : b[i - (n - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("Shapes " + Shape.format(a) + " and " + Shape.format(b)
+                        + " cannot be broadcast together");
+            }
+            s[i] = da == 1 ? db : da;
+        }
+        return s;
+    }
+
+    private static INDArray bcast(String op, INDArray a, INDArray b) {
+        if (Arrays.equals(a.shape(), b.shape())) {
+            return switch (op) {
+                case "add" -> a.add(b);
+                case "sub" -> a.sub(b);
+                case "mul" -> a.mul(b);
+                default -> a.div(b);
+            };
+        }
+        INDArray z = Nd4j.createUninitialized(a.dataType(), broadcastShape(a.shape(), b.shape()));
+        switch (op) {
+            case "add" -> Nd4j.exec(new AddOp(a, b, z));
+            case "sub" -> Nd4j.exec(new SubOp(a, b, z));
+            case "mul" -> Nd4j.exec(new MulOp(a, b, z));
+            default -> Nd4j.exec(new DivOp(a, b, z));
+        }
+        return z;
+    }
+
+    // ------------------------------------------------------------------ arithmetic
+
+    /** {@code a + b} with numpy broadcasting. */
+    public static Tensor add(Tensor a, Tensor b) {
+        Tensor o = out(bcast("add", a.value, b.value), a, b);
+        return Tape.push(o, g -> {
+            a.accumulate(unbroadcast(g, a.value.shape()));
+            b.accumulate(unbroadcast(g, b.value.shape()));
+        });
+    }
+
+    /** {@code a - b} with numpy broadcasting. */
+    public static Tensor sub(Tensor a, Tensor b) {
+        Tensor o = out(bcast("sub", a.value, b.value), a, b);
+        return Tape.push(o, g -> {
+            a.accumulate(unbroadcast(g, a.value.shape()));
+            if (b.requiresGrad) b.accumulate(unbroadcast(g.neg(), b.value.shape()));
+        });
+    }
+
+    /** {@code a * b} with numpy broadcasting. */
+    public static Tensor mul(Tensor a, Tensor b) {
+        Tensor o = out(bcast("mul", a.value, b.value), a, b);
+        return Tape.push(o, g -> {
+            if (a.requiresGrad) a.accumulate(unbroadcast(bcast("mul", g, b.value), a.value.shape()));
+            if (b.requiresGrad) b.accumulate(unbroadcast(bcast("mul", g, a.value), b.value.shape()));
+        });
+    }
+
+    /** {@code a / b} with numpy broadcasting. */
+    public static Tensor div(Tensor a, Tensor b) {
+        Tensor o = out(bcast("div", a.value, b.value), a, b);
+        return Tape.push(o, g -> {
+            if (a.requiresGrad) a.accumulate(unbroadcast(bcast("div", g, b.value), a.value.shape()));
+            if (b.requiresGrad) {
+                // d(a/b)/db = -a/b^2 = -out/b
+                INDArray gb = bcast("mul", g, o.value).negi();
+                b.accumulate(unbroadcast(bcast("div", gb, b.value), b.value.shape()));
+            }
+        });
+    }
+
+    /** {@code x + c}. */
+    public static Tensor addScalar(Tensor x, double c) {
+        Tensor o = out(x.value.add(c), x);
+        return Tape.push(o, x::accumulate);
+    }
+
+    /** {@code x * c}. */
+    public static Tensor mulScalar(Tensor x, double c) {
+        Tensor o = out(x.value.mul(c), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(c)));
+    }
+
+    /** {@code c - x}. */
+    public static Tensor rsubScalar(double c, Tensor x) {
+        Tensor o = out(x.value.rsub(c), x);
+        return Tape.push(o, g -> x.accumulate(g.neg()));
+    }
+
+    /** {@code -x}. */
+    public static Tensor neg(Tensor x) {
+        return mulScalar(x, -1);
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    /** Matrix product of two 2-D tensors. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        Tensor o = out(Nd4j.gemm(a.value, b.value, false, false), a, b);
+        return Tape.push(o, g -> {
+            if (a.requiresGrad) a.accumulate(Nd4j.gemm(g, b.value, false, true));
+            if (b.requiresGrad) b.accumulate(Nd4j.gemm(a.value, g, true, false));
+        });
+    }
+
+    /**
+     * {@code x @ kernel + bias} over the last axis of {@code x} (any rank >= 2), one gemm
+     * with the bias added in place; {@code bias} may be null.
+     */
+    public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
+        long[] xs = x.value.shape();
+        long in = xs[xs.length - 1];
+        long units = kernel.value.size(1);
+        INDArray x2 = xs.length == 2 ? x.value : x.value.reshape('c', x.value.length() / in, in);
+        INDArray z = Nd4j.gemm(x2, kernel.value, false, false);
+        if (bias != null) z.addiRowVector(bias.value);
+        long[] os = xs.clone();
+        os[os.length - 1] = units;
+        INDArray zo = xs.length == 2 ? z : z.reshape('c', os);
+        Tensor o = bias == null ? out(zo, x, kernel) : out(zo, x, kernel, bias);
+        return Tape.push(o, g -> {
+            INDArray g2 = xs.length == 2 ? g : g.reshape('c', g.length() / units, units);
+            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, g2, true, false));
+            if (bias != null && bias.requiresGrad) bias.accumulate(g2.sum(0));
+            if (x.requiresGrad) {
+                INDArray gx = Nd4j.gemm(g2, kernel.value, false, true);
+                x.accumulate(xs.length == 2 ? gx : gx.reshape('c', xs));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /** {@code max(x, 0)}. */
+    public static Tensor relu(Tensor x) {
+        return reluImpl(x, false);
+    }
+
+    /** Relu computed in the input's own buffer; only for a tensor the caller owns. */
+    public static Tensor reluInPlace(Tensor x) {
+        return reluImpl(x, true);
+    }
+
+    private static Tensor reluImpl(Tensor x, boolean inPlace) {
+        INDArray v = Transforms.relu(x.value, !inPlace);
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.step(o.value, true))));
+    }
+
+    /** {@code 1 / (1 + exp(-x))}; remembers {@code x} as logits for binary crossentropy. */
+    public static Tensor sigmoid(Tensor x) {
+        Tensor o = out(Transforms.sigmoid(x.value, true), x);
+        o.logits = x;
+        o.logitsKind = "sigmoid";
+        return Tape.push(o, g -> {
+            INDArray s = o.value;
+            x.accumulate(g.mul(s).muli(s.rsub(1.0)));
+        });
+    }
+
+    /** Hyperbolic tangent. */
+    public static Tensor tanh(Tensor x) {
+        return tanhImpl(x, false);
+    }
+
+    /** Tanh computed in the input's own buffer; only for a tensor the caller owns. */
+    public static Tensor tanhInPlace(Tensor x) {
+        return tanhImpl(x, true);
+    }
+
+    private static Tensor tanhImpl(Tensor x, boolean inPlace) {
+        Tensor o = out(Transforms.tanh(x.value, !inPlace), x);
+        return Tape.push(o, g -> {
+            INDArray t = o.value;
+            x.accumulate(g.mul(t.mul(t).rsubi(1.0)));
+        });
+    }
+
+    /** Softmax over {@code axis}; remembers {@code x} as logits for categorical crossentropy. */
+    public static Tensor softmax(Tensor x, int axis) {
+        int ax = axis < 0 ? x.rank() + axis : axis;
+        INDArray v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+        Nd4j.exec(new SoftMax(x.value, v, ax));
+        Tensor o = out(v, x);
+        if (ax == x.rank() - 1) {
+            o.logits = x;
+            o.logitsKind = "softmax";
+        }
+        return Tape.push(o, g -> {
+            INDArray y = o.value;
+            INDArray dot = g.mul(y).sum(true, ax);
+            x.accumulate(bcast("sub", g, dot).muli(y));
+        });
+    }
+
+    /** Log of softmax over the last axis, computed stably. */
+    public static Tensor logSoftmax(Tensor x) {
+        int ax = x.rank() - 1;
+        INDArray v = Nd4j.exec(new LogSoftMax(x.value, ax))[0];
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> {
+            INDArray sm = Transforms.exp(o.value, true);
+            x.accumulate(bcast("sub", g, bcast("mul", sm, g.sum(true, ax))));
+        });
+    }
+
+    /** Exponential linear unit: {@code x} if {@code x > 0} else {@code alpha * (exp(x) - 1)}. */
+    public static Tensor elu(Tensor x, double alpha) {
+        INDArray pos = x.value.gt(0).castTo(x.value.dataType());
+        INDArray e = Transforms.exp(x.value, true).subi(1.0).muli(alpha);
+        INDArray v = x.value.mul(pos).addi(e.muli(pos.rsub(1.0)));
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> {
+            // x > 0: 1; else out + alpha
+            INDArray d = o.value.add(alpha).muli(pos.rsub(1.0)).addi(pos);
+            x.accumulate(g.mul(d));
+        });
+    }
+
+    /** Scaled exponential linear unit with Keras's constants. */
+    public static Tensor selu(Tensor x) {
+        final double alpha = 1.6732632423543772848170429916717;
+        final double scale = 1.0507009873554804934193349852946;
+        return mulScalar(elu(x, alpha), scale);
+    }
+
+    /** {@code log(1 + exp(x))}, stable for large {@code |x|}. */
+    public static Tensor softplus(Tensor x) {
+        // max(x,0) + log1p(exp(-|x|))
+        INDArray v = Transforms.relu(x.value, true).addi(
+                Transforms.log1p(Transforms.exp(Transforms.abs(x.value, true).negi(), false), false));
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sigmoid(x.value, true))));
+    }
+
+    /** {@code x / (1 + |x|)}. */
+    public static Tensor softsign(Tensor x) {
+        INDArray den = Transforms.abs(x.value, true).addi(1.0);
+        Tensor o = out(x.value.div(den), x);
+        return Tape.push(o, g -> x.accumulate(g.div(den.mul(den))));
+    }
+
+    /** {@code x * sigmoid(x)} (also called silu). */
+    public static Tensor swish(Tensor x) {
+        INDArray s = Transforms.sigmoid(x.value, true);
+        Tensor o = out(x.value.mul(s), x);
+        return Tape.push(o, g -> {
+            // s * (1 + x * (1 - s))
+            INDArray d = s.rsub(1.0).muli(x.value).addi(1.0).muli(s);
+            x.accumulate(g.mul(d));
+        });
+    }
+
+    /**
+     * Gaussian error linear unit. Exact ({@code x * Phi(x)} with erf) unless
+     * {@code approximate}, which uses Keras's tanh formula.
+     */
+    public static Tensor gelu(Tensor x, boolean approximate) {
+        INDArray xv = x.value;
+        if (!approximate) {
+            INDArray erf = Nd4j.createUninitialized(xv.dataType(), xv.shape());
+            Nd4j.exec(new Erf(xv.mul(1.0 / Math.sqrt(2.0)), erf));
+            INDArray cdf = erf.addi(1.0).muli(0.5);
+            Tensor o = out(xv.mul(cdf), x);
+            return Tape.push(o, g -> {
+                INDArray pdf = Transforms.exp(xv.mul(xv).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
+                x.accumulate(g.mul(pdf.muli(xv).addi(cdf)));
+            });
+        }
+        final double c = Math.sqrt(2.0 / Math.PI);
+        // inner = c * (x + 0.044715 x^3); out = 0.5 x (1 + tanh(inner))
+        INDArray x3 = xv.mul(xv).muli(xv);
+        INDArray t = Transforms.tanh(x3.mul(0.044715).addi(xv).muli(c), false);
+        Tensor o = out(t.add(1.0).muli(xv).muli(0.5), x);
+        return Tape.push(o, g -> {
+            INDArray dinner = xv.mul(xv).muli(3 * 0.044715).addi(1.0).muli(c);
+            INDArray sech2 = t.mul(t).rsubi(1.0);
+            INDArray d = t.add(1.0).muli(0.5).addi(sech2.muli(dinner).muli(xv).muli(0.5));
+            x.accumulate(g.mul(d));
+        });
+    }
+
+    /** {@code x} if {@code x > 0} else {@code negativeSlope * x}. */
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+        INDArray pos = x.value.gt(0).castTo(x.value.dataType());
+        INDArray d = pos.mul(1 - negativeSlope).addi(negativeSlope);
+        Tensor o = out(x.value.mul(d), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(d)));
+    }
+
+    // ------------------------------------------------------------------ elementwise math
+
+    public static Tensor exp(Tensor x) {
+        Tensor o = out(Transforms.exp(x.value, true), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(o.value)));
+    }
+
+    public static Tensor log(Tensor x) {
+        Tensor o = out(Transforms.log(x.value, true), x);
+        return Tape.push(o, g -> x.accumulate(g.div(x.value)));
+    }
+
+    public static Tensor sqrt(Tensor x) {
+        Tensor o = out(Transforms.sqrt(x.value, true), x);
+        return Tape.push(o, g -> x.accumulate(g.div(o.value).muli(0.5)));
+    }
+
+    public static Tensor square(Tensor x) {
+        Tensor o = out(x.value.mul(x.value), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(x.value).muli(2.0)));
+    }
+
+    public static Tensor abs(Tensor x) {
+        Tensor o = out(Transforms.abs(x.value, true), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sign(x.value, true))));
+    }
+
+    /** Elementwise {@code max(x, c)}; the gradient goes to {@code x} where {@code x > c}. */
+    public static Tensor maximum(Tensor x, double c) {
+        INDArray mask = x.value.gt(c).castTo(x.value.dataType());
+        Tensor o = out(Transforms.max(x.value, c, true), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(mask)));
+    }
+
+    /** Elementwise {@code min(x, c)}; the gradient goes to {@code x} where {@code x < c}. */
+    public static Tensor minimum(Tensor x, double c) {
+        INDArray mask = x.value.lt(c).castTo(x.value.dataType());
+        Tensor o = out(Transforms.min(x.value, c, true), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(mask)));
+    }
+
+    /** Elementwise {@code min(a, b)} of two same-shape tensors. */
+    public static Tensor minimum(Tensor a, Tensor b) {
+        INDArray mask = a.value.sub(b.value).lte(0).castTo(a.value.dataType());
+        Tensor o = out(Transforms.min(a.value, b.value, true), a, b);
+        return Tape.push(o, g -> {
+            if (a.requiresGrad) a.accumulate(g.mul(mask));
+            if (b.requiresGrad) b.accumulate(g.mul(mask.rsub(1.0)));
+        });
+    }
+
+    /** Clips {@code x} to {@code [lo, hi]}; the gradient passes only inside the interval, as in Keras. */
+    public static Tensor clip(Tensor x, double lo, double hi) {
+        INDArray mask = x.value.gte(lo).castTo(x.value.dataType()).muli(x.value.lte(hi).castTo(x.value.dataType()));
+        INDArray v = Transforms.min(Transforms.max(x.value, lo, true), hi, false);
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> x.accumulate(g.mul(mask)));
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    /** Sum of all elements, a scalar. */
+    public static Tensor sum(Tensor x) {
+        Tensor o = out(x.value.sum(), x);
+        return Tape.push(o, g -> x.accumulate(Nd4j.valueArrayOf(x.value.shape(), g.getDouble(0), x.value.dataType())));
+    }
+
+    /** Sum over {@code axis} (negative counts from the end). */
+    public static Tensor sum(Tensor x, int axis, boolean keepDims) {
+        int ax = axis < 0 ? x.rank() + axis : axis;
+        Tensor o = out(x.value.sum(keepDims, ax), x);
+        return Tape.push(o, g -> {
+            long[] keep = x.value.shape().clone();
+            keep[ax] = 1;
+            x.accumulate(g.reshape(keep).broadcast(x.value.shape()));
+        });
+    }
+
+    /** Mean of all elements, a scalar. */
+    public static Tensor mean(Tensor x) {
+        return mulScalar(sum(x), 1.0 / x.value.length());
+    }
+
+    /** Mean over {@code axis}. */
+    public static Tensor mean(Tensor x, int axis, boolean keepDims) {
+        int ax = axis < 0 ? x.rank() + axis : axis;
+        return mulScalar(sum(x, ax, keepDims), 1.0 / x.value.size(ax));
+    }
+
+    // ------------------------------------------------------------------ shape
+
+    /** Reshape (C order); one dimension may be -1. */
+    public static Tensor reshape(Tensor x, long... shape) {
+        INDArray v = x.value.reshape('c', shape);
+        Tensor o = out(v, x);
+        long[] s = x.value.shape();
+        return Tape.push(o, g -> x.accumulate(g.reshape('c', s)));
+    }
+
+    /** Concatenation along {@code axis}. */
+    public static Tensor concat(int axis, Tensor... xs) {
+        int ax = axis < 0 ? xs[0].rank() + axis : axis;
+        INDArray[] vs = new INDArray[xs.length];
+        for (int i = 0; i < xs.length; i++) vs[i] = xs[i].value;
+        Tensor o = out(Nd4j.concat(ax, vs), xs);
+        return Tape.push(o, g -> {
+            long start = 0;
+            for (Tensor t : xs) {
+                long n = t.value.size(ax);
+                if (t.requiresGrad) {
+                    INDArrayIndex[] idx = new INDArrayIndex[g.rank()];
+                    for (int d = 0; d < idx.length; d++) idx[d] = NDArrayIndex.all();
+                    idx[ax] = NDArrayIndex.interval(start, start + n);
+                    t.accumulate(g.get(idx).dup());
+                }
+                start += n;
+            }
+        });
+    }
+
+    /** Casts to a float type; the gradient is cast back. */
+    public static Tensor cast(Tensor x, DataType type) {
+        if (x.value.dataType() == type) return x;
+        Tensor o = out(x.value.castTo(type), x);
+        DataType orig = x.value.dataType();
+        return Tape.push(o, g -> x.accumulate(g.castTo(orig)));
+    }
+
+    // ------------------------------------------------------------------ dropout
+
+    /**
+     * Inverted dropout: zeroes a fraction {@code rate} of the entries and scales the rest
+     * by {@code 1 / (1 - rate)}. The caller applies it only in training.
+     */
+    public static Tensor dropout(Tensor x, double rate, Random rng) {
+        if (rate <= 0) return x;
+        INDArray mask = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), rng);
+        mask.muli(1.0 / (1.0 - rate));
+        Tensor o = out(x.value.mul(mask), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(mask)));
+    }
+
+    // ------------------------------------------------------------------ fused losses
+
+    /**
+     * Per-sample categorical crossentropy from logits over the last axis:
+     * {@code -sum(y * log_softmax(z))}. Gradient {@code softmax(z) * sum(y) - y}.
+     */
+    public static Tensor softmaxCrossEntropy(Tensor logits, INDArray yTrue) {
+        int ax = logits.rank() - 1;
+        INDArray lsm = Nd4j.exec(new LogSoftMax(logits.value, ax))[0];
+        INDArray y = yTrue.dataType() == lsm.dataType() ? yTrue : yTrue.castTo(lsm.dataType());
+        INDArray per = lsm.mul(y).sum(ax).negi();
+        Tensor o = out(per, logits);
+        return Tape.push(o, g -> {
+            long[] keep = logits.value.shape().clone();
+            keep[ax] = 1;
+            INDArray sm = Transforms.exp(lsm, true);
+            INDArray d = bcast("mul", sm, y.sum(true, ax)).subi(y);
+            logits.accumulate(bcast("mul", d, g.reshape(keep)));
+        });
+    }
+
+    /**
+     * Elementwise binary crossentropy from logits:
+     * {@code max(z, 0) - z * y + log(1 + exp(-|z|))}. Gradient {@code sigmoid(z) - y}.
+     */
+    public static Tensor sigmoidCrossEntropy(Tensor logits, INDArray yTrue) {
+        INDArray z = logits.value;
+        INDArray y = yTrue.dataType() == z.dataType() ? yTrue : yTrue.castTo(z.dataType());
+        INDArray v = Transforms.relu(z, true).subi(z.mul(y))
+                .addi(Transforms.log1p(Transforms.exp(Transforms.abs(z, true).negi(), false), false));
+        Tensor o = out(v, logits);
+        return Tape.push(o, g -> logits.accumulate(Transforms.sigmoid(z, true).subi(y).muli(g)));
+    }
+
+    /** Picks {@code x[i, labels[i]]} along the last axis: the log-likelihood gather of sparse crossentropy. */
+    public static Tensor oneHot(INDArray labels, long numClasses, DataType type, String who) {
+        long n = labels.length();
+        double[] lab = labels.castTo(DataType.DOUBLE).data().asDouble();
+        double[] oh = new double[(int) (n * numClasses)];
+        for (int i = 0; i < n; i++) {
+            double l = lab[i];
+            if (l < 0 || l >= numClasses || l != Math.floor(l)) {
+                throw new IllegalArgumentException(who + ": received a label value of " + l
+                        + " which is outside the valid range of [0, " + numClasses + ")");
+            }
+            oh[(int) (i * numClasses + (long) l)] = 1.0;
+        }
+        long[] ls = labels.shape();
+        long[] shape;
+        if (ls.length > 0 && ls[ls.length - 1] == 1 && ls.length > 1) {
+            shape = ls.clone();
+            shape[shape.length - 1] = numClasses;
+        } else {
+            shape = Arrays.copyOf(ls, ls.length + 1);
+            shape[ls.length] = numClasses;
+        }
+        return Tensor.constant(Nd4j.create(oh, shape, type));
+    }
+}

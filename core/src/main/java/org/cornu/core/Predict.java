@@ -1,0 +1,14 @@
+package org.cornu.core;
+
+/** Starts {@link RunOptions} for {@link Model#predict}: {@code Predict.batchSize(256)}. */
+public final class Predict {
+    private Predict() {}
+
+    public static RunOptions batchSize(int n) {
+        return new RunOptions().batchSize(n);
+    }
+
+    public static RunOptions verbose(int v) {
+        return new RunOptions().verbose(v);
+    }
+}

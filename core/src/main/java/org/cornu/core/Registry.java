@@ -1,0 +1,123 @@
+package org.cornu.core;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.cornu.core.activations.ActivationFunction;
+import org.cornu.core.constraints.Constraint;
+import org.cornu.core.initializers.Initializer;
+import org.cornu.core.regularizers.Regularizer;
+
+/**
+ * Name registries: how {@code "rmsprop"}, {@code "categorical_crossentropy"} or
+ * {@code "relu"} become objects. Core never names an implementation; modules fill the
+ * registries through {@link java.util.ServiceLoader} ({@link Module} entries in
+ * {@code META-INF/services/org.cornu.core.Registry$Module}), and users register their
+ * own with {@link #register}.
+ */
+public final class Registry {
+    /** What a name stands for. */
+    public enum Kind {
+        OPTIMIZER("optimizer"), LOSS("loss"), METRIC("metric"), ACTIVATION("activation"),
+        INITIALIZER("initializer"), REGULARIZER("regularizer"), CONSTRAINT("constraint"), LAYER("layer");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** A module's registrations, found by {@link ServiceLoader}. */
+    public interface Module {
+        void register();
+    }
+
+    private static final Map<Kind, Map<String, Supplier<?>>> TABLES = new java.util.EnumMap<>(Kind.class);
+    private static volatile boolean loaded;
+
+    private Registry() {}
+
+    /** Registers {@code factory} under {@code name} (case-insensitive); replaces an earlier entry. */
+    public static synchronized void register(Kind kind, String name, Supplier<?> factory) {
+        TABLES.computeIfAbsent(kind, k -> new TreeMap<>()).put(name.toLowerCase(), factory);
+    }
+
+    private static void ensureLoaded() {
+        if (loaded) return;
+        synchronized (Registry.class) {
+            if (loaded) return;
+            loaded = true;
+            BuiltIns.register();
+            for (Module m : ServiceLoader.load(Module.class, Registry.class.getClassLoader())) {
+                m.register();
+            }
+        }
+    }
+
+    /** Whether {@code name} is registered for {@code kind}. */
+    public static boolean has(Kind kind, String name) {
+        ensureLoaded();
+        Map<String, Supplier<?>> t = TABLES.get(kind);
+        return t != null && t.containsKey(name.toLowerCase());
+    }
+
+    /** The registered names for {@code kind}, sorted. */
+    public static synchronized java.util.Set<String> names(Kind kind) {
+        ensureLoaded();
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(TABLES.getOrDefault(kind, Map.of()).keySet()));
+    }
+
+    /** A new object for {@code name}; an unknown name is an error that lists the valid names. */
+    public static Object create(Kind kind, String name) {
+        ensureLoaded();
+        Supplier<?> f = TABLES.getOrDefault(kind, Map.of()).get(name.toLowerCase());
+        if (f == null) {
+            throw new IllegalArgumentException("Could not interpret " + kind.label + " identifier: '" + name
+                    + "'. Valid names: " + String.join(", ", names(kind)));
+        }
+        return f.get();
+    }
+
+    private static <T> T get(Kind kind, Object id, Class<T> type) {
+        if (id == null) return null;
+        if (type.isInstance(id)) return type.cast(id);
+        if (id instanceof String s) return type.cast(create(kind, s));
+        throw new IllegalArgumentException("Could not interpret " + kind.label + " identifier: " + id
+                + " (a " + id.getClass().getSimpleName() + "); expected a name or a " + type.getSimpleName());
+    }
+
+    /** {@code "adam"} or an {@link Optimizer}. */
+    public static Optimizer optimizer(Object id) {
+        return get(Kind.OPTIMIZER, id, Optimizer.class);
+    }
+
+    /** {@code "mse"} or a {@link Loss}. */
+    public static Loss loss(Object id) {
+        return get(Kind.LOSS, id, Loss.class);
+    }
+
+    /** A metric name or a {@link Metric}; {@code accuracy} is resolved by the model, not here. */
+    public static Metric metric(Object id) {
+        return get(Kind.METRIC, id, Metric.class);
+    }
+
+    /** {@code "relu"}, an {@link ActivationFunction}, or null for linear. */
+    public static ActivationFunction activation(Object id) {
+        if (id == null) return get(Kind.ACTIVATION, "linear", ActivationFunction.class);
+        return get(Kind.ACTIVATION, id, ActivationFunction.class);
+    }
+
+    public static Initializer initializer(Object id) {
+        return get(Kind.INITIALIZER, id, Initializer.class);
+    }
+
+    public static Regularizer regularizer(Object id) {
+        return get(Kind.REGULARIZER, id, Regularizer.class);
+    }
+
+    public static Constraint constraint(Object id) {
+        return get(Kind.CONSTRAINT, id, Constraint.class);
+    }
+}

@@ -1,0 +1,123 @@
+package org.cornu.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A linear stack of layers, as {@code keras.Sequential}: a functional model built by
+ * chaining. With an input shape on the first layer ({@code .inputShape(784)}) or an
+ * {@link InputLayer} first, it is built at once; otherwise on the first {@code fit} or
+ * {@code predict}, from the data.
+ */
+public class Sequential extends Model {
+    private final List<Layer> stack = new ArrayList<>();
+    private InputLayer inputLayer;
+
+    /** A stack of the given layers. */
+    public Sequential(Layer... layers) {
+        for (Layer l : layers) add(l);
+    }
+
+    /** A named, empty stack. */
+    public Sequential(String name) {
+        name(name);
+    }
+
+    @Override
+    protected String defaultNamePrefix() {
+        return "sequential";
+    }
+
+    /** Appends a layer (Keras's {@code model.add}). */
+    public void add(Layer layer) {
+        if (layer instanceof InputLayer il) {
+            if (inputLayer != null || !stack.isEmpty()) {
+                throw new IllegalArgumentException("Sequential model \"" + name() + "\": an InputLayer can only be the first layer");
+            }
+            inputLayer = il;
+            return;
+        }
+        for (Layer l : stack) {
+            if (l.name().equals(layer.name())) {
+                throw new IllegalArgumentException("All layers added to a Sequential model should have unique names. Name \""
+                        + layer.name() + "\" is already the name of a layer in this model.");
+            }
+        }
+        stack.add(layer);
+        if (isGraphBuilt()) {
+            KerasTensor out = layer.apply(outputs.get(0));
+            initGraph(inputs, List.of(out));
+        } else if (stack.size() == 1 && (inputLayer != null || layer.batchInputShape() != null)) {
+            long[] b = inputLayer != null ? inputLayer.shape().dims() : layer.batchInputShape();
+            buildGraph(java.util.Arrays.copyOfRange(b, 1, b.length));
+        }
+    }
+
+    /** Removes the last layer (Keras's {@code model.pop()}). */
+    public Layer pop() {
+        if (stack.isEmpty()) throw new IllegalStateException("There are no layers in the model.");
+        Layer l = stack.remove(stack.size() - 1);
+        if (isGraphBuilt()) {
+            if (stack.isEmpty()) {
+                inputs = List.of();
+                outputs = List.of();
+            } else {
+                rebuild();
+            }
+        }
+        return l;
+    }
+
+    private void rebuild() {
+        KerasTensor in = inputs.get(0);
+        KerasTensor x = in;
+        for (Layer l : stack) x = l.apply(x);
+        initGraph(List.of(in), List.of(x));
+    }
+
+    private boolean isGraphBuilt() {
+        return !inputs.isEmpty();
+    }
+
+    /** Builds the graph for samples of the given shape (Keras's {@code model.build((None, ...))}). */
+    public void buildGraph(long... sampleShape) {
+        if (stack.isEmpty()) throw new IllegalStateException("Sequential model \"" + name() + "\" has no layers");
+        InputLayer il = inputLayer != null ? inputLayer : new InputLayer(sampleShape);
+        inputLayer = il;
+        KerasTensor in = il.tensor();
+        KerasTensor x = in;
+        for (Layer l : stack) x = l.apply(x);
+        initGraph(List.of(in), List.of(x));
+    }
+
+    @Override
+    protected void ensureGraph() {
+        if (!isGraphBuilt()) {
+            throw new IllegalStateException("Sequential model \"" + name()
+                    + "\" has not been built yet: give the first layer an input shape (.inputShape(...)), "
+                    + "or call fit() or predict() first.");
+        }
+    }
+
+    @Override
+    protected void ensureGraph(INDArray[] xs) {
+        if (!isGraphBuilt()) {
+            if (xs.length != 1) throw new IllegalArgumentException("A Sequential model takes one input, got " + xs.length);
+            long[] s = xs[0].shape();
+            buildGraph(java.util.Arrays.copyOfRange(s, 1, s.length));
+        }
+    }
+
+    /** The layers in order, without the input layer (as Keras's {@code Sequential.layers}). */
+    @Override
+    public List<Layer> layers() {
+        if (isGraphBuilt()) {
+            List<Layer> r = new ArrayList<>(super.layers());
+            r.removeIf(l -> l instanceof InputLayer);
+            return Collections.unmodifiableList(r);
+        }
+        return Collections.unmodifiableList(stack);
+    }
+}

@@ -1,0 +1,88 @@
+package org.cornu.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reverse-mode automatic differentiation: while a tape records (per thread), every
+ * differentiable op whose inputs need a gradient appends its output; {@link #backward}
+ * walks them in reverse order. Like {@code tf.GradientTape}.
+ *
+ * <pre>{@code
+ * try (Tape tape = Tape.record()) {
+ *     Tensor loss = ...;
+ *     tape.backward(loss);
+ * }
+ * }</pre>
+ */
+public final class Tape implements AutoCloseable {
+    private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
+    private final List<Tensor> nodes = new ArrayList<>();
+    private final Tape outer;
+
+    private Tape(Tape outer) {
+        this.outer = outer;
+    }
+
+    /** Starts recording on this thread until {@link #close()}. */
+    public static Tape record() {
+        Tape t = new Tape(CURRENT.get());
+        CURRENT.set(t);
+        return t;
+    }
+
+    /** True while a tape records on this thread. */
+    public static boolean recording() {
+        return CURRENT.get() != null;
+    }
+
+    /** Records {@code out} if a tape is active and it needs a gradient; returns it. */
+    static Tensor push(Tensor out, Tensor.Backward backward) {
+        Tape t = CURRENT.get();
+        if (t != null && out.requiresGrad) {
+            out.backward = backward;
+            t.nodes.add(out);
+        }
+        return out;
+    }
+
+    /** True if ops on these inputs must record (a tape is active and one input needs a gradient). */
+    static boolean needsGrad(Tensor... inputs) {
+        if (CURRENT.get() == null) return false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad) return true;
+        return false;
+    }
+
+    /** Back-propagates from a scalar {@code loss} (seed gradient 1). */
+    public void backward(Tensor loss) {
+        if (loss.value.length() != 1) {
+            throw new IllegalArgumentException("backward() needs a scalar loss, got shape "
+                    + Shape.format(loss.value.shape()));
+        }
+        backward(loss, Nd4j.ones(loss.value.dataType(), loss.value.shape()));
+    }
+
+    /** Back-propagates {@code seed} as the gradient of {@code out}. */
+    public void backward(Tensor out, INDArray seed) {
+        out.accumulate(seed);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Tensor n = nodes.get(i);
+            if (n.grad != null && n.backward != null) {
+                n.backward.apply(n.grad);
+            }
+        }
+    }
+
+    /** Number of recorded ops (for tests). */
+    public int size() {
+        return nodes.size();
+    }
+
+    @Override
+    public void close() {
+        CURRENT.set(outer);
+        nodes.clear();
+    }
+}

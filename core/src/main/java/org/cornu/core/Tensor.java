@@ -1,0 +1,87 @@
+package org.cornu.core;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A value on the autodiff tape: an ND4J array plus, while a {@link Tape} records, the
+ * function that sends its gradient to the tensors it was computed from.
+ * Users meet tensors inside {@link Layer#call}; outside a layer, models take and return
+ * plain {@link INDArray}s.
+ */
+public final class Tensor {
+    /** Receives the gradient of the tensor and passes gradients on to its parents. */
+    @FunctionalInterface
+    public interface Backward {
+        void apply(INDArray gradOut);
+    }
+
+    final INDArray value;
+    INDArray grad;
+    final boolean requiresGrad;
+    Backward backward;
+    /** Set by softmax and sigmoid: their input, so that crossentropy can work from logits. */
+    Tensor logits;
+    String logitsKind;
+
+    Tensor(INDArray value, boolean requiresGrad) {
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+    }
+
+    /** A constant: no gradient flows to it. */
+    public static Tensor constant(INDArray value) {
+        return new Tensor(value, false);
+    }
+
+    /** A leaf that collects a gradient (a weight, or an input whose gradient is wanted). */
+    public static Tensor variable(INDArray value) {
+        return new Tensor(value, true);
+    }
+
+    /** The ND4J array; callers must not modify it in place. */
+    public INDArray value() {
+        return value;
+    }
+
+    /** The accumulated gradient after {@link Tape#backward}, or null if none reached this tensor. */
+    public INDArray grad() {
+        return grad;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    public long[] shape() {
+        return value.shape();
+    }
+
+    public int rank() {
+        return value.rank();
+    }
+
+    /** The pre-activation input if this tensor is a softmax or sigmoid output, else null. */
+    public Tensor logits() {
+        return logits;
+    }
+
+    /** {@code "softmax"} or {@code "sigmoid"} when {@link #logits()} is set. */
+    public String logitsKind() {
+        return logitsKind;
+    }
+
+    /** Adds {@code g} to this tensor's gradient. {@code g} is not modified later by the caller. */
+    public void accumulate(INDArray g) {
+        if (!requiresGrad) return;
+        if (grad == null) {
+            grad = g;
+        } else {
+            grad = grad.add(g);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Shape.format(value.shape());
+    }
+}

@@ -1,0 +1,93 @@
+package org.cornu.core;
+
+import org.cornu.core.constraints.Constraint;
+import org.cornu.core.regularizers.Regularizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A layer's weight, as Keras's {@code Variable}: a named array that is trainable or not,
+ * with an optional regularizer (added to the loss) and constraint (applied after each
+ * optimizer update).
+ */
+public final class Weight {
+    private final String name;
+    private final String path;
+    private INDArray value;
+    private final boolean trainable;
+    private final Regularizer regularizer;
+    private final Constraint constraint;
+    private Tensor bound;
+    private Tensor constant;
+
+    public Weight(String name, String path, INDArray value, boolean trainable,
+                  Regularizer regularizer, Constraint constraint) {
+        this.name = name;
+        this.path = path;
+        this.value = value;
+        this.trainable = trainable;
+        this.regularizer = regularizer;
+        this.constraint = constraint;
+    }
+
+    /** Short name, e.g. {@code kernel}. */
+    public String name() {
+        return name;
+    }
+
+    /** Layer-qualified name, e.g. {@code dense/kernel}. */
+    public String path() {
+        return path;
+    }
+
+    /** The current value. Optimizers update it in place. */
+    public INDArray value() {
+        return value;
+    }
+
+    public long[] shape() {
+        return value.shape();
+    }
+
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public Regularizer regularizer() {
+        return regularizer;
+    }
+
+    public Constraint constraint() {
+        return constraint;
+    }
+
+    /** Copies {@code v} into this weight; the shapes must match. */
+    public void assign(INDArray v) {
+        if (!java.util.Arrays.equals(v.shape(), value.shape())) {
+            throw new IllegalArgumentException("Weight '" + path + "' has shape " + Shape.format(value.shape())
+                    + " but the value assigned has shape " + Shape.format(v.shape()));
+        }
+        value.assign(v);
+    }
+
+    /** The tensor that layers compute with: the tape variable during a training step, else a constant. */
+    public Tensor tensor() {
+        if (bound != null) return bound;
+        if (constant == null || constant.value != value) constant = Tensor.constant(value);
+        return constant;
+    }
+
+    /** Binds a fresh gradient-collecting variable for one training step and returns it. */
+    Tensor bindVariable() {
+        bound = Tensor.variable(value);
+        return bound;
+    }
+
+    void unbind() {
+        bound = null;
+    }
+
+    @Override
+    public String toString() {
+        return "<Weight path=" + path + ", shape=" + Shape.format(value.shape()) + ">";
+    }
+}

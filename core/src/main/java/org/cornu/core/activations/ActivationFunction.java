@@ -1,0 +1,20 @@
+package org.cornu.core.activations;
+
+import org.cornu.core.Tensor;
+
+/** An activation function, as those of {@code keras.activations}. */
+public interface ActivationFunction {
+    /** Keras's name, e.g. {@code relu}. */
+    String name();
+
+    /** The activation of {@code x}, differentiable; {@code x} is not modified. */
+    Tensor apply(Tensor x);
+
+    /**
+     * The activation computed in {@code x}'s own buffer where that is safe (the backward needs
+     * only the output); a layer calls it only on a tensor it owns. Defaults to {@link #apply}.
+     */
+    default Tensor applyInPlace(Tensor x) {
+        return apply(x);
+    }
+}

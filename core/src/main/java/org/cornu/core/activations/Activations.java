@@ -1,0 +1,76 @@
+package org.cornu.core.activations;
+
+import java.util.function.UnaryOperator;
+import org.cornu.core.Ops;
+import org.cornu.core.Registry;
+import org.cornu.core.Tensor;
+
+/**
+ * Keras's activation functions: relu, sigmoid, tanh, softmax, linear, elu, selu,
+ * softplus, softsign, swish (silu), gelu, leaky_relu, exponential.
+ */
+public final class Activations {
+    private Activations() {}
+
+    private record Fn(String name, UnaryOperator<Tensor> f, UnaryOperator<Tensor> inPlace) implements ActivationFunction {
+        @Override
+        public Tensor apply(Tensor x) {
+            return f.apply(x);
+        }
+
+        @Override
+        public Tensor applyInPlace(Tensor x) {
+            return inPlace != null ? inPlace.apply(x) : f.apply(x);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    public static final ActivationFunction LINEAR = new Fn("linear", x -> x, null);
+    public static final ActivationFunction RELU = new Fn("relu", Ops::relu, Ops::reluInPlace);
+    public static final ActivationFunction SIGMOID = new Fn("sigmoid", Ops::sigmoid, null);
+    public static final ActivationFunction TANH = new Fn("tanh", Ops::tanh, Ops::tanhInPlace);
+    public static final ActivationFunction SOFTMAX = new Fn("softmax", x -> Ops.softmax(x, -1), null);
+    public static final ActivationFunction ELU = new Fn("elu", x -> Ops.elu(x, 1.0), null);
+    public static final ActivationFunction SELU = new Fn("selu", Ops::selu, null);
+    public static final ActivationFunction SOFTPLUS = new Fn("softplus", Ops::softplus, null);
+    public static final ActivationFunction SOFTSIGN = new Fn("softsign", Ops::softsign, null);
+    public static final ActivationFunction SWISH = new Fn("swish", Ops::swish, null);
+    public static final ActivationFunction SILU = new Fn("silu", Ops::swish, null);
+    /** Exact gelu ({@code approximate=False}, Keras's default). */
+    public static final ActivationFunction GELU = new Fn("gelu", x -> Ops.gelu(x, false), null);
+    /** Leaky relu with Keras 3's default {@code negative_slope=0.2}. */
+    public static final ActivationFunction LEAKY_RELU = new Fn("leaky_relu", x -> Ops.leakyRelu(x, 0.2), null);
+    public static final ActivationFunction EXPONENTIAL = new Fn("exponential", Ops::exp, null);
+
+    /** A leaky relu with the given slope for negative inputs. */
+    public static ActivationFunction leakyRelu(double negativeSlope) {
+        return new Fn("leaky_relu", x -> Ops.leakyRelu(x, negativeSlope), null);
+    }
+
+    /** Gelu, exact or with the tanh approximation. */
+    public static ActivationFunction gelu(boolean approximate) {
+        return new Fn("gelu", x -> Ops.gelu(x, approximate), null);
+    }
+
+    /** An ELU with the given alpha. */
+    public static ActivationFunction elu(double alpha) {
+        return new Fn("elu", x -> Ops.elu(x, alpha), null);
+    }
+
+    /** Registers all of them by name. */
+    public static void registerAll() {
+        for (ActivationFunction a : new ActivationFunction[] {LINEAR, RELU, SIGMOID, TANH, SOFTMAX, ELU, SELU,
+                SOFTPLUS, SOFTSIGN, SWISH, SILU, GELU, LEAKY_RELU, EXPONENTIAL}) {
+            Registry.register(Registry.Kind.ACTIVATION, a.name(), () -> a);
+        }
+    }
+
+    /** The activation named {@code name} (see {@link Registry#activation}). */
+    public static ActivationFunction get(String name) {
+        return Registry.activation(name);
+    }
+}

@@ -1,0 +1,44 @@
+package org.cornu.core.metrics;
+
+import org.cornu.core.Metric;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The weighted mean of the values given to it, as {@code keras.metrics.Mean}. */
+public class Mean extends Metric {
+    private double total;
+    private double count;
+
+    public Mean(String name) {
+        super(name);
+    }
+
+    /** Adds {@code value} with weight {@code weight}. */
+    public void update(double value, double weight) {
+        total += value * weight;
+        count += weight;
+    }
+
+    /** Adds every element of {@code values} (weight 1, or {@code sampleWeight} per sample). */
+    @Override
+    public void updateState(INDArray values, INDArray unused, INDArray sampleWeight) {
+        if (sampleWeight == null) {
+            total += values.sumNumber().doubleValue();
+            count += values.length();
+        } else {
+            INDArray w = sampleWeight.castTo(values.dataType()).reshape(values.shape());
+            total += values.mul(w).sumNumber().doubleValue();
+            count += w.sumNumber().doubleValue();
+        }
+    }
+
+    @Override
+    public double result() {
+        return count == 0 ? 0.0 : total / count;
+    }
+
+    @Override
+    public void resetState() {
+        total = 0;
+        count = 0;
+    }
+}

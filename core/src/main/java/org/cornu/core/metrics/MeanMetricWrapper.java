@@ -1,0 +1,35 @@
+package org.cornu.core.metrics;
+
+import java.util.function.BiFunction;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A metric that averages a per-sample function of {@code (yTrue, yPred)} over all samples
+ * seen, weighted by sample weights if given ({@code keras.metrics.MeanMetricWrapper}).
+ */
+public class MeanMetricWrapper extends Mean {
+    private final BiFunction<INDArray, INDArray, INDArray> fn;
+
+    public MeanMetricWrapper(String name, BiFunction<INDArray, INDArray, INDArray> fn) {
+        super(name);
+        this.fn = fn;
+    }
+
+    @Override
+    public void updateState(INDArray yTrue, INDArray yPred, INDArray sampleWeight) {
+        INDArray v = fn.apply(yTrue, yPred).castTo(DataType.DOUBLE);
+        INDArray w = null;
+        if (sampleWeight != null) {
+            w = sampleWeight.castTo(DataType.DOUBLE);
+            if (w.length() != v.length()) {
+                // per-sample weights against per-element values: broadcast over trailing axes
+                long per = v.length() / w.length();
+                w = w.reshape(w.length(), 1).repeat(1, per).reshape(v.shape());
+            } else {
+                w = w.reshape(v.shape());
+            }
+        }
+        super.updateState(v, null, w);
+    }
+}

@@ -1,0 +1,96 @@
+package org.cornu.core.metrics;
+
+import java.util.Set;
+import java.util.TreeSet;
+import org.cornu.core.Loss;
+import org.cornu.core.Metric;
+import org.cornu.core.Registry;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras's metrics by name, and the resolution of {@code "accuracy"} / {@code "acc"}: binary
+ * accuracy when the prediction's last axis is 1, sparse categorical accuracy when the target
+ * has a lower rank (or a last axis of 1), else categorical accuracy (Keras 3's
+ * {@code get_metric}). A metric is named as the user named it.
+ */
+public final class Metrics {
+    private Metrics() {}
+
+    /** Per-sample: 1 where {@code yPred > threshold} matches {@code yTrue}, averaged over the last axis. */
+    public static INDArray binaryAccuracy(INDArray yTrue, INDArray yPred, double threshold) {
+        INDArray p = yPred.gt(threshold).castTo(DataType.DOUBLE);
+        INDArray t = yTrue.castTo(DataType.DOUBLE).reshape(p.shape());
+        INDArray eq = t.eq(p).castTo(DataType.DOUBLE);
+        return eq.rank() > 1 ? eq.mean(eq.rank() - 1) : eq;
+    }
+
+    /** Per-sample: 1 where argmax of {@code yPred} equals argmax of one-hot {@code yTrue}. */
+    public static INDArray categoricalAccuracy(INDArray yTrue, INDArray yPred) {
+        int ax = yPred.rank() - 1;
+        return yTrue.argMax(ax).eq(yPred.argMax(ax)).castTo(DataType.DOUBLE);
+    }
+
+    /** Per-sample: 1 where argmax of {@code yPred} equals the integer label {@code yTrue}. */
+    public static INDArray sparseCategoricalAccuracy(INDArray yTrue, INDArray yPred) {
+        int ax = yPred.rank() - 1;
+        INDArray pred = yPred.argMax(ax).castTo(DataType.DOUBLE);
+        INDArray t = yTrue.castTo(DataType.DOUBLE).reshape(pred.shape());
+        return t.eq(pred).castTo(DataType.DOUBLE);
+    }
+
+    public static Metric binaryAccuracy() {
+        return new MeanMetricWrapper("binary_accuracy", (t, p) -> binaryAccuracy(t, p, 0.5));
+    }
+
+    public static Metric categoricalAccuracy() {
+        return new MeanMetricWrapper("categorical_accuracy", Metrics::categoricalAccuracy);
+    }
+
+    public static Metric sparseCategoricalAccuracy() {
+        return new MeanMetricWrapper("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
+    }
+
+    /** Registers the metrics implemented in core. */
+    public static void registerAll() {
+        Registry.register(Registry.Kind.METRIC, "binary_accuracy", Metrics::binaryAccuracy);
+        Registry.register(Registry.Kind.METRIC, "categorical_accuracy", Metrics::categoricalAccuracy);
+        Registry.register(Registry.Kind.METRIC, "sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
+        MoreMetrics.registerAll();
+    }
+
+    /** Whether {@code name} names a metric ({@code accuracy} and {@code acc} included). */
+    public static boolean isKnown(String name) {
+        String n = name.toLowerCase();
+        return n.equals("accuracy") || n.equals("acc") || Registry.has(Registry.Kind.METRIC, n);
+    }
+
+    public static Set<String> knownNames() {
+        Set<String> s = new TreeSet<>(Registry.names(Registry.Kind.METRIC));
+        s.add("accuracy");
+        s.add("acc");
+        return s;
+    }
+
+    /**
+     * The metric for {@code id} (a name or a {@link Metric}) given the loss and the target and
+     * prediction shapes, named as the user named it.
+     */
+    public static Metric resolve(Object id, Loss loss, long[] yTrueShape, long[] yPredShape) {
+        if (id instanceof Metric m) return m;
+        if (!(id instanceof String s)) {
+            throw new IllegalArgumentException("Could not interpret metric identifier: " + id);
+        }
+        Metric m;
+        if (s.equalsIgnoreCase("accuracy") || s.equalsIgnoreCase("acc")) {
+            long ytLast = yTrueShape.length == 0 ? 1 : yTrueShape[yTrueShape.length - 1];
+            long ypLast = yPredShape[yPredShape.length - 1];
+            boolean binary = ypLast == 1;
+            boolean sparse = yTrueShape.length < yPredShape.length || (ytLast == 1 && ypLast > 1);
+            m = binary ? binaryAccuracy() : sparse ? sparseCategoricalAccuracy() : categoricalAccuracy();
+        } else {
+            m = Registry.metric(s);
+        }
+        return m.name(s);
+    }
+}

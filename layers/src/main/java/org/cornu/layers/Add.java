@@ -1,0 +1,30 @@
+package org.cornu.layers;
+
+import java.util.List;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/** Adds its inputs elementwise, {@code keras.layers.Add}. */
+public class Add extends Layer {
+    @Override
+    protected List<Tensor> call(List<Tensor> inputs, boolean training) {
+        if (inputs.size() < 2) {
+            throw new IllegalArgumentException("A merge layer should be called on a list of at least 2 inputs. Got " + inputs.size() + " inputs.");
+        }
+        Tensor r = inputs.get(0);
+        for (int i = 1; i < inputs.size(); i++) r = Ops.add(r, inputs.get(i));
+        return List.of(r);
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> in) {
+        for (Shape s : in) {
+            if (!s.equals(in.get(0))) {
+                throw new IllegalArgumentException("Layer \"" + name() + "\": inputs must have equal shapes to be added; got " + in);
+            }
+        }
+        return List.of(in.get(0));
+    }
+}

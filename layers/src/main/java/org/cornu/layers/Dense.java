@@ -1,0 +1,145 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Registry;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+import org.cornu.core.Weight;
+import org.cornu.core.activations.ActivationFunction;
+import org.cornu.core.constraints.Constraint;
+import org.cornu.core.initializers.Initializer;
+import org.cornu.core.regularizers.Regularizer;
+
+/**
+ * A densely connected layer, {@code keras.layers.Dense}: {@code activation(x @ kernel + bias)}
+ * over the last axis of the input. Kernel {@code (input_dim, units)} initialized
+ * glorot_uniform, bias zeros.
+ */
+public class Dense extends Layer {
+    private final int units;
+    private ActivationFunction activation;
+    private boolean useBias = true;
+    private Initializer kernelInitializer = Registry.initializer("glorot_uniform");
+    private Initializer biasInitializer = Registry.initializer("zeros");
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
+    private Constraint kernelConstraint;
+    private Constraint biasConstraint;
+    private Weight kernel;
+    private Weight bias;
+
+    /** {@code units} outputs, no activation. */
+    public Dense(int units) {
+        this(units, null);
+    }
+
+    /** {@code units} outputs with an activation given by name ({@code "relu"}) or object. */
+    public Dense(int units, Object activation) {
+        if (units <= 0) {
+            throw new IllegalArgumentException("Received an invalid value for `units`, expected a positive integer. Received: units=" + units);
+        }
+        this.units = units;
+        this.activation = Registry.activation(activation);
+        this.inputMinNdim = 2;
+    }
+
+    public Dense activation(Object a) {
+        this.activation = Registry.activation(a);
+        return this;
+    }
+
+    public Dense useBias(boolean b) {
+        this.useBias = b;
+        return this;
+    }
+
+    public Dense kernelInitializer(Object i) {
+        this.kernelInitializer = Registry.initializer(i);
+        return this;
+    }
+
+    public Dense biasInitializer(Object i) {
+        this.biasInitializer = Registry.initializer(i);
+        return this;
+    }
+
+    public Dense kernelRegularizer(Object r) {
+        this.kernelRegularizer = Registry.regularizer(r);
+        return this;
+    }
+
+    public Dense biasRegularizer(Object r) {
+        this.biasRegularizer = Registry.regularizer(r);
+        return this;
+    }
+
+    public Dense kernelConstraint(Object c) {
+        this.kernelConstraint = Registry.constraint(c);
+        return this;
+    }
+
+    public Dense biasConstraint(Object c) {
+        this.biasConstraint = Registry.constraint(c);
+        return this;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    public Weight kernel() {
+        return kernel;
+    }
+
+    public Weight bias() {
+        return bias;
+    }
+
+    @Override
+    public void build(Shape inputShape) {
+        long inputDim = inputShape.get(-1);
+        if (inputDim < 0) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\": the last dimension of the input must be known, got "
+                    + inputShape);
+        }
+        kernel = addWeight("kernel", new long[] {inputDim, units}, kernelInitializer, kernelRegularizer, true, kernelConstraint);
+        if (useBias) bias = addWeight("bias", new long[] {units}, biasInitializer, biasRegularizer, true, biasConstraint);
+        inputAxes.put(-1, inputDim);
+        built = true;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        Tensor z = Ops.linear(x, kernel.tensor(), bias == null ? null : bias.tensor());
+        // z is owned here: activations whose backward needs only their output may work in place
+        return activation.applyInPlace(z);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape inputShape) {
+        return inputShape.with(-1, units);
+    }
+
+    @Override
+    public java.util.List<Shape> computeOutputShapes(java.util.List<Shape> inputShapes) {
+        return java.util.List.of(computeOutputShape(inputShapes.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("units", units);
+        c.put("activation", activation.name());
+        c.put("use_bias", useBias);
+        c.put("kernel_initializer", LayerConfigs.serialize(kernelInitializer));
+        c.put("bias_initializer", LayerConfigs.serialize(biasInitializer));
+        c.put("kernel_regularizer", LayerConfigs.serialize(kernelRegularizer));
+        c.put("bias_regularizer", LayerConfigs.serialize(biasRegularizer));
+        c.put("kernel_constraint", LayerConfigs.serialize(kernelConstraint));
+        c.put("bias_constraint", LayerConfigs.serialize(biasConstraint));
+        return c;
+    }
+}

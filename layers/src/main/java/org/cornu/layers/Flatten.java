@@ -1,0 +1,33 @@
+package org.cornu.layers;
+
+import java.util.List;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/** Flattens each sample to one axis, {@code keras.layers.Flatten}: {@code (batch, ...) -> (batch, prod(...))}. */
+public class Flatten extends Layer {
+    public Flatten() {
+        this.inputMinNdim = 1;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        long n = x.shape()[0];
+        if (x.rank() == 2) return x;
+        return Ops.reshape(x, n, x.value().length() / Math.max(1, n));
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        if (s.rank() == 1) return Shape.of(s.get(0), 1);
+        long size = s.sampleSize();
+        return Shape.of(s.get(0), size);
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(computeOutputShape(s.get(0)));
+    }
+}

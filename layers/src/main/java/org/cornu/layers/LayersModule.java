@@ -1,0 +1,17 @@
+package org.cornu.layers;
+
+import org.cornu.core.Registry;
+
+/** Registers this module's layers by Keras class name (for configs). */
+public final class LayersModule implements Registry.Module {
+    @Override
+    public void register() {
+        Registry.register(Registry.Kind.LAYER, "Dense", () -> Dense.class);
+        Registry.register(Registry.Kind.LAYER, "Flatten", () -> Flatten.class);
+        Registry.register(Registry.Kind.LAYER, "Dropout", () -> Dropout.class);
+        Registry.register(Registry.Kind.LAYER, "Activation", () -> Activation.class);
+        Registry.register(Registry.Kind.LAYER, "Reshape", () -> Reshape.class);
+        Registry.register(Registry.Kind.LAYER, "Concatenate", () -> Concatenate.class);
+        Registry.register(Registry.Kind.LAYER, "Add", () -> Add.class);
+    }
+}

@@ -1,0 +1,72 @@
+package org.cornu.layers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/** Reshapes each sample to {@code targetShape} (one entry may be -1), {@code keras.layers.Reshape}. */
+public class Reshape extends Layer {
+    private final long[] target;
+
+    public Reshape(long... targetShape) {
+        int unknown = 0;
+        for (long d : targetShape) {
+            if (d == -1) unknown++;
+            else if (d <= 0) throw new IllegalArgumentException("Reshape: invalid target_shape " + Shape.format(targetShape));
+        }
+        if (unknown > 1) throw new IllegalArgumentException("Reshape: there must be at most one unknown dimension (-1) in target_shape, got " + Shape.format(targetShape));
+        this.target = targetShape.clone();
+    }
+
+    private long[] resolve(long sampleSize) {
+        long[] t = target.clone();
+        long known = 1;
+        int u = -1;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] == -1) u = i;
+            else known *= t[i];
+        }
+        if (u >= 0) {
+            if (sampleSize >= 0 && sampleSize % known != 0) throw mismatch(sampleSize);
+            t[u] = sampleSize < 0 ? -1 : sampleSize / known;
+        } else if (sampleSize >= 0 && known != sampleSize) {
+            throw mismatch(sampleSize);
+        }
+        return t;
+    }
+
+    private IllegalArgumentException mismatch(long size) {
+        return new IllegalArgumentException("Layer \"" + name() + "\": the total size of the target shape "
+                + Shape.format(target) + " does not match the input's " + size + " elements per sample");
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        long n = x.shape()[0];
+        long[] t = resolve(x.value().length() / Math.max(1, n));
+        long[] s = new long[t.length + 1];
+        s[0] = n;
+        System.arraycopy(t, 0, s, 1, t.length);
+        return Ops.reshape(x, s);
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> in) {
+        long[] t = resolve(in.get(0).sampleSize());
+        return List.of(Shape.batchOf(t));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        List<Long> l = new ArrayList<>();
+        for (long d : target) l.add(d);
+        c.put("target_shape", l);
+        return c;
+    }
+}
