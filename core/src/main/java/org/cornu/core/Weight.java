@@ -82,6 +82,11 @@ public final class Weight {
         return bound;
     }
 
+    /** Binds a given tensor (gradient checks). */
+    void bind(Tensor t) {
+        bound = t;
+    }
+
     void unbind() {
         bound = null;
     }
