@@ -189,7 +189,8 @@ public class Model extends Layer {
         for (int i = 0; i < xs.size(); i++) {
             KerasTensor kt = inputs.get(i);
             long[] s = xs.get(i).shape();
-            if (!kt.shape().compatibleWith(s)) {
+            if (kt.shape().rank() != s.length) {
+                // sizes of known axes are checked by the consuming layers, whose messages name them
                 throw new IllegalArgumentException("Input " + i + " of layer \"" + name()
                         + "\" is incompatible with the layer: expected shape=" + kt.shape()
                         + ", found shape=" + Shape.format(s));

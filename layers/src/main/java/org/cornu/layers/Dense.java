@@ -46,6 +46,25 @@ public class Dense extends Layer {
         this.inputMinNdim = 2;
     }
 
+    /** Declares the per-sample input shape; returns this Dense so that more options can follow. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public Dense inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Dense inputDim(long dim) {
+        return super.inputShape(dim);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Dense name(String n) {
+        return super.name(n);
+    }
+
     public Dense activation(Object a) {
         this.activation = Registry.activation(a);
         return this;

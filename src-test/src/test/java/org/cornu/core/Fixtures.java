@@ -1,0 +1,33 @@
+package org.cornu.core;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Minimal optimizer and loss for engine tests, independent of the optimizers and losses modules. */
+final class Fixtures {
+    private Fixtures() {}
+
+    /** Plain gradient descent: {@code w -= lr * g}. */
+    static final class PlainSgd extends Optimizer {
+        PlainSgd(double lr) {
+            super("plain_sgd", lr);
+        }
+
+        @Override
+        protected void update(Weight w, INDArray g, INDArray v, double lr) {
+            v.subi(g.mul(lr));
+        }
+    }
+
+    /** Mean squared error over the last axis. */
+    static final class Mse extends Loss {
+        Mse() {
+            super("mean_squared_error");
+        }
+
+        @Override
+        public Tensor call(INDArray y, Tensor p) {
+            INDArray yt = y.castTo(p.value().dataType()).reshape(p.shape());
+            return Ops.mean(Ops.square(Ops.sub(p, Tensor.constant(yt))), -1, false);
+        }
+    }
+}
