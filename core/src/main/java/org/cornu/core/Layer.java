@@ -179,7 +179,10 @@ public abstract class Layer {
      */
     protected Weight addWeight(String weightName, long[] shape, Initializer initializer, Regularizer regularizer,
                                boolean trainable, Constraint constraint) {
-        INDArray v = initializer.apply(shape, Cornu.floatType());
+        INDArray v;
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace out = Workspaces.outside()) {
+            v = initializer.apply(shape, Cornu.floatType());
+        }
         Weight w = new Weight(weightName, name() + "/" + weightName, v, trainable, regularizer, constraint);
         weights.add(w);
         return w;

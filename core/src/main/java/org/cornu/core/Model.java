@@ -16,6 +16,7 @@ import org.cornu.core.callbacks.ProgbarLogger;
 import org.cornu.core.metrics.Mean;
 import org.cornu.core.metrics.Metrics;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -466,26 +467,28 @@ public class Model extends Layer {
     /** One training step on a batch; returns the total loss and per-output losses. */
     private double[] trainStep(INDArray[] xb, INDArray[] yb, INDArray swb) {
         List<Weight> tws = trainableWeights();
-        List<Tensor> vars = new ArrayList<>(tws.size());
-        for (Weight w : tws) vars.add(w.bindVariable());
         double[] lossVals = new double[outputs.size() + 1];
-        List<Tensor> outs;
-        try (Tape tape = Tape.record()) {
-            LossCollector.start();
-            List<Tensor> ins = new ArrayList<>(xb.length);
-            for (INDArray x : xb) ins.add(Tensor.constant(x));
-            outs = forward(ins, true);
-            Tensor total = totalLoss(outs, yb, swb, LossCollector.finish(), lossVals);
-            lossVals[0] = total.value().getDouble(0);
-            tape.backward(total);
-        } finally {
-            LossCollector.finish();
-            for (Weight w : tws) w.unbind();
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
+            List<Tensor> vars = new ArrayList<>(tws.size());
+            for (Weight w : tws) vars.add(w.bindVariable());
+            List<Tensor> outs;
+            try (Tape tape = Tape.record()) {
+                LossCollector.start();
+                List<Tensor> ins = new ArrayList<>(xb.length);
+                for (INDArray x : xb) ins.add(Tensor.constant(x));
+                outs = forward(ins, true);
+                Tensor total = totalLoss(outs, yb, swb, LossCollector.finish(), lossVals);
+                lossVals[0] = total.value().getDouble(0);
+                tape.backward(total);
+            } finally {
+                LossCollector.finish();
+                for (Weight w : tws) w.unbind();
+            }
+            List<INDArray> grads = new ArrayList<>(vars.size());
+            for (Tensor v : vars) grads.add(v.grad());
+            optimizer.apply(grads, tws);
+            updateMetrics(yb, outs, swb);
         }
-        List<INDArray> grads = new ArrayList<>(vars.size());
-        for (Tensor v : vars) grads.add(v.grad());
-        optimizer.apply(grads, tws);
-        updateMetrics(yb, outs, swb);
         return lossVals;
     }
 
@@ -510,26 +513,31 @@ public class Model extends Layer {
 
     private double[] testStep(INDArray[] xb, INDArray[] yb, INDArray swb) {
         double[] lossVals = new double[outputs.size() + 1];
-        List<Tensor> ins = new ArrayList<>(xb.length);
-        for (INDArray x : xb) ins.add(Tensor.constant(x));
-        LossCollector.start();
-        List<Tensor> outs;
-        List<Tensor> extra;
-        try {
-            outs = forward(ins, false);
-        } finally {
-            extra = LossCollector.finish();
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TEST)) {
+            List<Tensor> ins = new ArrayList<>(xb.length);
+            for (INDArray x : xb) ins.add(Tensor.constant(x));
+            LossCollector.start();
+            List<Tensor> outs;
+            List<Tensor> extra;
+            try {
+                outs = forward(ins, false);
+            } finally {
+                extra = LossCollector.finish();
+            }
+            Tensor total = totalLoss(outs, yb, swb, extra, lossVals);
+            lossVals[0] = total.value().getDouble(0);
+            updateMetrics(yb, outs, swb);
         }
-        Tensor total = totalLoss(outs, yb, swb, extra, lossVals);
-        lossVals[0] = total.value().getDouble(0);
-        updateMetrics(yb, outs, swb);
         return lossVals;
     }
 
     private void updateMetrics(INDArray[] yb, List<Tensor> outs, INDArray swb) {
-        for (int i = 0; i < outs.size(); i++) {
+        // metrics may keep arrays between batches: they allocate outside the step's workspace
+        try (MemoryWorkspace out = Workspaces.outside()) {
+            for (int i = 0; i < outs.size(); i++) {
             // Keras 3 updates compiled (non-weighted) metrics without sample weights.
-            for (Metric m : metrics.get(i)) m.updateState(yb[i], outs.get(i).value(), null);
+                for (Metric m : metrics.get(i)) m.updateState(yb[i], outs.get(i).value(), null);
+            }
         }
     }
 
@@ -768,21 +776,21 @@ public class Model extends Layer {
             for (Callback c : o.callbacks) c.onPredictBatchBegin(s, Map.of());
             long a = (long) s * bs, b = Math.min(n, a + bs);
             INDArray[] xb = steps == 1 ? xs : slice(xs, a, b);
-            List<Tensor> ins = new ArrayList<>();
-            for (INDArray xi : xb) ins.add(Tensor.constant(xi));
-            List<Tensor> outs = forward(ins, false);
-            for (int i = 0; i < outs.size(); i++) {
-                INDArray v = outs.get(i).value();
-                if (steps == 1) {
-                    res[i] = v;
-                    continue;
+            try (MemoryWorkspace ws = Workspaces.step(Workspaces.PREDICT)) {
+                List<Tensor> ins = new ArrayList<>();
+                for (INDArray xi : xb) ins.add(Tensor.constant(xi));
+                List<Tensor> outs = forward(ins, false);
+                for (int i = 0; i < outs.size(); i++) {
+                    INDArray v = outs.get(i).value();
+                    if (res[i] == null) {
+                        long[] shape = v.shape().clone();
+                        shape[0] = n;
+                        try (MemoryWorkspace out = Workspaces.outside()) {
+                            res[i] = Nd4j.createUninitialized(v.dataType(), shape);
+                        }
+                    }
+                    (steps == 1 ? res[i] : rows(res[i], 0, a, b)).assign(v);
                 }
-                if (res[i] == null) {
-                    long[] shape = v.shape().clone();
-                    shape[0] = n;
-                    res[i] = Nd4j.createUninitialized(v.dataType(), shape);
-                }
-                rows(res[i], 0, a, b).assign(v);
             }
             for (Callback c : o.callbacks) c.onPredictBatchEnd(s, Map.of());
         }
@@ -831,8 +839,7 @@ public class Model extends Layer {
 
     /** Predicts one batch in a single forward pass. */
     public INDArray predictOnBatch(INDArray x) {
-        ensureGraph(new INDArray[] {x});
-        return forward(List.of(Tensor.constant(asFloat(new INDArray[] {x})[0])), false).get(0).value();
+        return predictAll(new INDArray[] {x}, new RunOptions().batchSize((int) Math.max(1, x.size(0))).verbose(0))[0];
     }
 
     // ------------------------------------------------------------------ summary

@@ -142,7 +142,9 @@ public abstract class Optimizer {
         Map<String, INDArray> m = slots.computeIfAbsent(w, k -> new LinkedHashMap<>());
         INDArray s = m.get(slotName);
         if (s == null) {
-            s = Nd4j.zeros(w.value().dataType(), w.value().shape());
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace out = Workspaces.outside()) {
+                s = Nd4j.zeros(w.value().dataType(), w.value().shape());
+            }
             m.put(slotName, s);
             if (!slotOrder.contains(slotName)) slotOrder.add(slotName);
         }

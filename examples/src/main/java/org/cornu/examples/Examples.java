@@ -1,0 +1,59 @@
+package org.cornu.examples;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The launcher of {@code cornu-examples.jar}: the first argument names the example,
+ * the rest are its options. {@code --help} lists the examples.
+ */
+public final class Examples {
+    /** An example program. */
+    interface Example {
+        void run(Args args) throws Exception;
+    }
+
+    private record Entry(String summary, Example example) {}
+
+    private static final Map<String, Entry> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        EXAMPLES.put("mnist", new Entry("MNIST digits, Dense 512 relu -> 10 softmax, rmsprop, 5 epochs at batch 128 (book 2.1)",
+                MnistDense::run));
+    }
+
+    private Examples() {}
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h")) {
+            usage();
+            return;
+        }
+        Entry e = EXAMPLES.get(argv[0]);
+        if (e == null) {
+            System.err.println("Unknown example '" + argv[0] + "'.");
+            usage();
+            System.exit(2);
+        }
+        Args args = new Args(Arrays.copyOfRange(argv, 1, argv.length));
+        if (args.flag("help")) {
+            System.out.println(argv[0] + ": " + e.summary());
+            System.out.println("Options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2");
+            return;
+        }
+        e.example().run(args);
+    }
+
+    private static void usage() {
+        System.out.println("Usage: java -jar cornu-examples.jar <example> [options]");
+        System.out.println();
+        System.out.println("Examples:");
+        for (Map.Entry<String, Entry> e : EXAMPLES.entrySet()) {
+            System.out.printf("  %-14s %s%n", e.getKey(), e.getValue().summary());
+        }
+        System.out.println();
+        System.out.println("Common options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --help");
+        System.out.println("Data: Keras's dataset files are looked up in $CORNU_DATASETS, then ~/.keras/datasets, else downloaded.");
+    }
+}
