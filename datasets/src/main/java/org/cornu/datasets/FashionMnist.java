@@ -15,10 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class FashionMnist {
     /** Keras's cache subfolder. */
     public static final String SUBDIR = "fashion-mnist";
-    /** Keras's file names, in Keras's order. */
+    /** Keras's file of training labels. */
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte.gz";
+    /** Keras's file of training images. */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
+    /** Keras's file of test labels. */
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte.gz";
+    /** Keras's file of test images. */
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte.gz";
 
     private static final String[][] FILES = {

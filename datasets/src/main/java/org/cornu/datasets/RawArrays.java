@@ -53,7 +53,8 @@ final class RawArrays {
             if (n == 0) {
                 return Nd4j.create(type, shape, 'c');
             }
-            INDArray arr = Nd4j.createUninitialized(type, shape, order);
+            boolean fortran = order == 'f' && shape.length > 1;   // rank 0 and 1: the same bytes
+            INDArray arr = Nd4j.createUninitialized(type, shape, fortran ? 'f' : 'c');
             BytePointer target = new BytePointer(arr.data().addressPointer());
             boolean swap = itemSize > 1 && bigEndian != (ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);
             byte[] chunk = new byte[(int) Math.min(nbytes, CHUNK)];
@@ -67,7 +68,7 @@ final class RawArrays {
                 if (got < want) throw truncated(where, nbytes, done);
             }
             Nd4j.getAffinityManager().tagLocation(arr, AffinityManager.Location.HOST);
-            return order == 'f' && shape.length > 1 ? arr.dup('c') : arr;
+            return fortran ? arr.dup('c') : arr;
         }
     }
 
