@@ -29,7 +29,7 @@ public final class MetricFunctions {
     /** The elements in C order as a Java array. */
     static double[] flat(INDArray a) {
         INDArray d = toDouble(a);
-        return d.reshape('c', d.length()).toDoubleVector();
+        return d.reshape('c', new long[] {d.length()}).toDoubleVector();
     }
 
     /**
