@@ -556,4 +556,128 @@ public final class Ops {
         }
         return Tensor.constant(Nd4j.create(oh, shape, type));
     }
+
+    // ------------------------------------------------------------------ additions for losses
+
+    /** {@code log(1 + x)}, accurate for small {@code x}. */
+    public static Tensor log1p(Tensor x) {
+        Tensor o = out(Transforms.log1p(x.value, true), x);
+        return Tape.push(o, g -> x.accumulate(g.div(x.value.add(1.0))));
+    }
+
+    /**
+     * Removes the size-1 axis {@code axis}. A sigmoid output keeps its logits (reshaped
+     * alike), so binary crossentropy can still work from them.
+     */
+    public static Tensor squeeze(Tensor x, int axis) {
+        int ax = axis < 0 ? x.rank() + axis : axis;
+        long[] s = x.value.shape();
+        if (s[ax] != 1) {
+            throw new IllegalArgumentException("Cannot squeeze axis " + axis + " of shape " + Shape.format(s)
+                    + ": its size is " + s[ax] + ", not 1");
+        }
+        long[] ns = new long[s.length - 1];
+        for (int i = 0, j = 0; i < s.length; i++) if (i != ax) ns[j++] = s[i];
+        return reshapeKeepingSigmoidLogits(x, ns);
+    }
+
+    /** Inserts a size-1 axis at {@code axis}; a sigmoid output keeps its logits as {@link #squeeze} does. */
+    public static Tensor expandDims(Tensor x, int axis) {
+        long[] s = x.value.shape();
+        int ax = axis < 0 ? s.length + 1 + axis : axis;
+        long[] ns = new long[s.length + 1];
+        for (int i = 0, j = 0; i < ns.length; i++) ns[i] = i == ax ? 1 : s[j++];
+        return reshapeKeepingSigmoidLogits(x, ns);
+    }
+
+    private static Tensor reshapeKeepingSigmoidLogits(Tensor x, long[] shape) {
+        Tensor o = reshape(x, shape);
+        if ("sigmoid".equals(x.logitsKind) && x.logits != null) {
+            o.logits = reshape(x.logits, shape);
+            o.logitsKind = "sigmoid";
+        }
+        return o;
+    }
+
+    /**
+     * Elementwise Huber function: {@code 0.5 x^2} where {@code |x| <= delta}, else
+     * {@code delta * |x| - 0.5 delta^2}. Its derivative is {@code clip(x, -delta, delta)}.
+     */
+    public static Tensor huber(Tensor x, double delta) {
+        // with c = clip(x, -delta, delta): huber(x) = c * (x - c / 2)
+        INDArray c = Transforms.min(Transforms.max(x.value, -delta, true), delta, false);
+        INDArray v = c.mul(-0.5).addi(x.value).muli(c);
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> x.accumulate(g.mul(c)));
+    }
+
+    /**
+     * L2 normalization over {@code axis} as Keras's {@code normalize}:
+     * {@code x * min(1 / ||x||, 1 / epsilon)}.
+     */
+    public static Tensor l2Normalize(Tensor x, int axis, double epsilon) {
+        int ax = axis < 0 ? x.rank() + axis : axis;
+        INDArray xv = x.value;
+        INDArray norm = Transforms.sqrt(xv.mul(xv).sum(true, ax), false);
+        // rows whose norm exceeds epsilon depend on the norm; the others are scaled by a constant
+        INDArray live = norm.gt(epsilon).castTo(xv.dataType());
+        INDArray inv = Transforms.max(norm, epsilon, true).rdivi(1.0);
+        Tensor o = out(bcast("mul", xv, inv), x);
+        return Tape.push(o, g -> {
+            INDArray dot = g.mul(o.value).sum(true, ax).muli(live);
+            INDArray t = g.sub(bcast("mul", o.value, dot));
+            x.accumulate(bcast("mul", t, inv));
+        });
+    }
+
+    /**
+     * Per-sample categorical crossentropy of probabilities, as Keras computes it without
+     * logits: each row is divided by its sum over {@code axis}, clipped to
+     * {@code [epsilon, 1 - epsilon]}, and {@code -sum(y * log(p))} taken over {@code axis}. The
+     * gradient stops where the clip is active, as {@code clip_by_value}'s does.
+     */
+    public static Tensor probCrossEntropy(Tensor probs, INDArray yTrue, int axis, double epsilon) {
+        int ax = axis < 0 ? probs.rank() + axis : axis;
+        INDArray p = probs.value;
+        DataType dt = p.dataType();
+        INDArray y = yTrue.dataType() == dt ? yTrue : yTrue.castTo(dt);
+        INDArray s = p.sum(true, ax);
+        INDArray q = bcast("div", p, s);
+        INDArray c = Transforms.min(Transforms.max(q, epsilon, true), 1.0 - epsilon, false);
+        INDArray per = Transforms.log(c, true).muli(y).sum(ax).negi();
+        Tensor o = out(per, probs);
+        return Tape.push(o, g -> {
+            long[] keep = p.shape().clone();
+            keep[ax] = 1;
+            // d/dq = -y / c inside the clip interval, 0 outside; then through q = p / s
+            INDArray inside = q.gte(epsilon).castTo(dt).muli(q.lte(1.0 - epsilon).castTo(dt));
+            INDArray gq = y.div(c).muli(inside).negi();
+            INDArray proj = gq.mul(q).sum(true, ax);
+            INDArray gp = bcast("sub", gq, proj);
+            gp = bcast("div", gp, s);
+            probs.accumulate(bcast("mul", gp, g.reshape(keep)));
+        });
+    }
+
+    /**
+     * Elementwise binary crossentropy of probabilities, as Keras computes it without logits:
+     * {@code p} clipped to {@code [epsilon, 1 - epsilon]}, then
+     * {@code -(y log p + (1 - y) log(1 - p))}. The gradient stops where the clip is active.
+     */
+    public static Tensor binaryProbCrossEntropy(Tensor probs, INDArray yTrue, double epsilon) {
+        INDArray p = probs.value;
+        DataType dt = p.dataType();
+        INDArray y = yTrue.dataType() == dt ? yTrue : yTrue.castTo(dt);
+        INDArray c = Transforms.min(Transforms.max(p, epsilon, true), 1.0 - epsilon, false);
+        INDArray oneMinusC = c.rsub(1.0);
+        INDArray v = Transforms.log(c, true).muli(y)
+                .addi(Transforms.log(oneMinusC, true).muli(y.rsub(1.0))).negi();
+        Tensor o = out(v, probs);
+        return Tape.push(o, g -> {
+            // d/dc = (c - y) / (c (1 - c)), zero where the clip is active
+            INDArray inside = p.gte(epsilon).castTo(dt).muli(p.lte(1.0 - epsilon).castTo(dt));
+            INDArray d = c.sub(y).divi(c.mul(oneMinusC)).muli(inside).muli(g);
+            probs.accumulate(d);
+        });
+    }
 }

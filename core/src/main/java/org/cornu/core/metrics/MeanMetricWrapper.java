@@ -16,9 +16,20 @@ public class MeanMetricWrapper extends Mean {
         this.fn = fn;
     }
 
+    /** For subclasses that override {@link #values}. */
+    protected MeanMetricWrapper(String name) {
+        super(name);
+        this.fn = null;
+    }
+
+    /** The per-sample values of one batch: by default, the wrapped function's. */
+    protected INDArray values(INDArray yTrue, INDArray yPred) {
+        return fn.apply(yTrue, yPred);
+    }
+
     @Override
     public void updateState(INDArray yTrue, INDArray yPred, INDArray sampleWeight) {
-        INDArray v = fn.apply(yTrue, yPred).castTo(DataType.DOUBLE);
+        INDArray v = values(yTrue, yPred).castTo(DataType.DOUBLE);
         INDArray w = null;
         if (sampleWeight != null) {
             w = sampleWeight.castTo(DataType.DOUBLE);

@@ -1,0 +1,50 @@
+package org.cornu.core.metrics;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The mean binary crossentropy over all samples seen, as {@code keras.metrics.BinaryCrossentropy}
+ * (probabilities clipped to {@code [1e-7, 1 - 1e-7]} unless {@code fromLogits}).
+ */
+public class BinaryCrossentropy extends MeanMetricWrapper {
+    private boolean fromLogits;
+    private double labelSmoothing;
+    private int axis = -1;
+
+    public BinaryCrossentropy() {
+        super("binary_crossentropy");
+    }
+
+    /** Whether predictions are logits (default false). */
+    public BinaryCrossentropy fromLogits(boolean b) {
+        this.fromLogits = b;
+        return this;
+    }
+
+    /** Label smoothing in [0, 1] (default 0). */
+    public BinaryCrossentropy labelSmoothing(double s) {
+        this.labelSmoothing = s;
+        return this;
+    }
+
+    /** The axis the mean is taken over (default -1). */
+    public BinaryCrossentropy axis(int a) {
+        this.axis = a;
+        return this;
+    }
+
+    @Override
+    protected INDArray values(INDArray yTrue, INDArray yPred) {
+        return MetricFunctions.binaryCrossentropy(yTrue, yPred, fromLogits, labelSmoothing, axis);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("from_logits", fromLogits);
+        c.put("label_smoothing", labelSmoothing);
+        c.put("axis", axis);
+        return c;
+    }
+}

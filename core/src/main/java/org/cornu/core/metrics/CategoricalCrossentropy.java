@@ -1,0 +1,50 @@
+package org.cornu.core.metrics;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The mean categorical crossentropy over all samples seen, as {@code keras.metrics.CategoricalCrossentropy}
+ * (rows normalized and clipped to {@code [1e-7, 1 - 1e-7]} unless {@code fromLogits}).
+ */
+public class CategoricalCrossentropy extends MeanMetricWrapper {
+    private boolean fromLogits;
+    private double labelSmoothing;
+    private int axis = -1;
+
+    public CategoricalCrossentropy() {
+        super("categorical_crossentropy");
+    }
+
+    /** Whether predictions are logits (default false). */
+    public CategoricalCrossentropy fromLogits(boolean b) {
+        this.fromLogits = b;
+        return this;
+    }
+
+    /** Label smoothing in [0, 1] (default 0). */
+    public CategoricalCrossentropy labelSmoothing(double s) {
+        this.labelSmoothing = s;
+        return this;
+    }
+
+    /** The class axis (default -1). */
+    public CategoricalCrossentropy axis(int a) {
+        this.axis = a;
+        return this;
+    }
+
+    @Override
+    protected INDArray values(INDArray yTrue, INDArray yPred) {
+        return MetricFunctions.categoricalCrossentropy(yTrue, yPred, fromLogits, labelSmoothing, axis);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("from_logits", fromLogits);
+        c.put("label_smoothing", labelSmoothing);
+        c.put("axis", axis);
+        return c;
+    }
+}

@@ -1,0 +1,8 @@
+package org.cornu.core.metrics;
+
+/** The mean absolute percentage error over all samples seen, as {@code keras.metrics.MeanAbsolutePercentageError}. */
+public class MeanAbsolutePercentageError extends MeanMetricWrapper {
+    public MeanAbsolutePercentageError() {
+        super("mean_absolute_percentage_error", MetricFunctions::meanAbsolutePercentageError);
+    }
+}

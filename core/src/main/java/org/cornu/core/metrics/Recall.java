@@ -1,0 +1,35 @@
+package org.cornu.core.metrics;
+
+/**
+ * Recall over all samples seen, as {@code keras.metrics.Recall}: {@code true positives / (true positives + false negatives)}
+ * (0 when there are none), with predictions above {@code thresholds} (default 0.5) counted
+ * positive. Optionally only the {@code topK} predictions of each row, or one {@code classId}.
+ */
+public class Recall extends ConfusionMetric {
+    public Recall() {
+        super("recall");
+    }
+
+    /** The decision threshold in [0, 1] (default 0.5). */
+    public Recall thresholds(double t) {
+        setThreshold(t);
+        return this;
+    }
+
+    /** Counts only the {@code k} highest predictions of each row as candidates. */
+    public Recall topK(int k) {
+        setTopK(k);
+        return this;
+    }
+
+    /** Restricts the counts to one class (a position of the last axis). */
+    public Recall classId(int id) {
+        classId = id;
+        return this;
+    }
+
+    @Override
+    public double result() {
+        return divideNoNan(truePositives(), truePositives() + falseNegatives());
+    }
+}

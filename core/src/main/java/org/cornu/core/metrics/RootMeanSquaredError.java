@@ -1,0 +1,17 @@
+package org.cornu.core.metrics;
+
+/**
+ * The root of the (weighted) mean squared error over all samples seen, as
+ * {@code keras.metrics.RootMeanSquaredError}: {@code sqrt(total / count)} of the running
+ * sums, not a mean of per-batch roots.
+ */
+public class RootMeanSquaredError extends MeanMetricWrapper {
+    public RootMeanSquaredError() {
+        super("root_mean_squared_error", MetricFunctions::meanSquaredError);
+    }
+
+    @Override
+    public double result() {
+        return Math.sqrt(super.result());
+    }
+}

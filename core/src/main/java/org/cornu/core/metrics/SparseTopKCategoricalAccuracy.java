@@ -1,0 +1,38 @@
+package org.cornu.core.metrics;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How often the integer label is among the {@code k} highest predictions (default
+ * 5), as {@code keras.metrics.SparseTopKCategoricalAccuracy}.
+ */
+public class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
+    private final int k;
+
+    public SparseTopKCategoricalAccuracy() {
+        this(5);
+    }
+
+    public SparseTopKCategoricalAccuracy(int k) {
+        super("sparse_top_k_categorical_accuracy");
+        if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
+        this.k = k;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    @Override
+    protected INDArray values(INDArray yTrue, INDArray yPred) {
+        return MetricFunctions.sparseTopKCategoricalAccuracy(yTrue, yPred, k);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("k", k);
+        return c;
+    }
+}

@@ -1,0 +1,38 @@
+package org.cornu.core.metrics;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How often the one-hot target's class is among the {@code k} highest predictions (default
+ * 5), as {@code keras.metrics.TopKCategoricalAccuracy}.
+ */
+public class TopKCategoricalAccuracy extends MeanMetricWrapper {
+    private final int k;
+
+    public TopKCategoricalAccuracy() {
+        this(5);
+    }
+
+    public TopKCategoricalAccuracy(int k) {
+        super("top_k_categorical_accuracy");
+        if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
+        this.k = k;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    @Override
+    protected INDArray values(INDArray yTrue, INDArray yPred) {
+        return MetricFunctions.topKCategoricalAccuracy(yTrue, yPred, k);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("k", k);
+        return c;
+    }
+}

@@ -1,0 +1,43 @@
+package org.cornu.losses;
+
+import java.util.Map;
+import org.cornu.core.Loss;
+import org.cornu.core.Ops;
+import org.cornu.core.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Huber loss, as {@code keras.losses.Huber}: with {@code e = p - y}, {@code 0.5 e^2} where
+ * {@code |e| <= delta} and {@code delta |e| - 0.5 delta^2} elsewhere, averaged over the last
+ * axis. Named {@code huber}, Keras's function name.
+ */
+public class Huber extends Loss {
+    private double delta = 1.0;
+
+    public Huber() {
+        super("huber");
+    }
+
+    /** Where the loss turns from quadratic to linear (default 1.0). */
+    public Huber delta(double d) {
+        this.delta = d;
+        return this;
+    }
+
+    public double delta() {
+        return delta;
+    }
+
+    @Override
+    public Tensor call(INDArray yTrue, Tensor yPred) {
+        LossUtils.Pair a = LossUtils.align(yTrue, yPred);
+        return Ops.mean(Ops.huber(Ops.sub(a.yPred(), Tensor.constant(a.yTrue())), delta), -1, false);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("delta", delta);
+        return c;
+    }
+}

@@ -1,0 +1,28 @@
+package org.cornu.losses;
+
+import org.cornu.core.Loss;
+import org.cornu.core.Ops;
+import org.cornu.core.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Kullback-Leibler divergence, as {@code keras.losses.KLDivergence}: with {@code y} and {@code p}
+ * clipped to {@code [1e-7, 1]}, {@code sum(y log(y / p))} over the last axis. */
+/* */
+public class KLDivergence extends Loss {
+    public KLDivergence() {
+        super("kl_divergence");
+    }
+
+    @Override
+    public Tensor call(INDArray yTrue, Tensor yPred) {
+        LossUtils.Pair a = LossUtils.align(yTrue, yPred);
+        Tensor p = a.yPred();
+        INDArray y = a.yTrue();
+        INDArray yc = Transforms.min(Transforms.max(y, LossUtils.EPSILON, true), 1.0, false);
+        // sum(y log y) - sum(y log p); the first term is a constant
+        INDArray entropyTerm = Transforms.log(yc, true).muli(yc).sum(yc.rank() - 1);
+        Tensor cross = Ops.sum(Ops.mul(Tensor.constant(yc), Ops.log(Ops.clip(p, LossUtils.EPSILON, 1.0))), -1, false);
+        return Ops.sub(Tensor.constant(entropyTerm), cross);
+    }
+}

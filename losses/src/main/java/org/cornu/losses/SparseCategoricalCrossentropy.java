@@ -1,0 +1,48 @@
+package org.cornu.losses;
+
+import java.util.Map;
+import org.cornu.core.Loss;
+import org.cornu.core.Ops;
+import org.cornu.core.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Categorical crossentropy with integer targets, as
+ * {@code keras.losses.SparseCategoricalCrossentropy}. Labels may have any numeric type and
+ * the prediction's shape without its last axis (or with a last axis of 1); a label outside
+ * {@code [0, classes)} is an {@link IllegalArgumentException} naming the value and the range.
+ * Softmax outputs are computed from their logits as in {@link CategoricalCrossentropy}.
+ */
+public class SparseCategoricalCrossentropy extends Loss {
+    private boolean fromLogits;
+
+    public SparseCategoricalCrossentropy() {
+        super("sparse_categorical_crossentropy");
+    }
+
+    /** Whether predictions are logits (default false). */
+    public SparseCategoricalCrossentropy fromLogits(boolean b) {
+        this.fromLogits = b;
+        return this;
+    }
+
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    @Override
+    public Tensor call(INDArray yTrue, Tensor yPred) {
+        INDArray y = LossUtils.oneHot(name(), yTrue, yPred.shape(), yPred.value().dataType());
+        if (fromLogits) return Ops.softmaxCrossEntropy(yPred, y);
+        if ("softmax".equals(yPred.logitsKind())) return Ops.softmaxCrossEntropy(yPred.logits(), y);
+        return Ops.probCrossEntropy(yPred, y, -1, LossUtils.EPSILON);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("from_logits", fromLogits);
+        c.put("ignore_class", null);
+        return c;
+    }
+}
