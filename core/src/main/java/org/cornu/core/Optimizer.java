@@ -197,7 +197,11 @@ public abstract class Optimizer {
             double sq = 0;
             for (INDArray g : grads) if (g != null) sq += squaredNorm(g);
             double norm = Math.sqrt(sq);
-            double scale = Double.isFinite(norm) ? globalClipnorm / Math.max(norm, globalClipnorm) : Double.NaN;
+            if (!Double.isFinite(norm)) { // Keras: the scale becomes NaN (ND4J's scalar ops mishandle a NaN scalar)
+                for (INDArray g : grads) out.add(g == null ? null : Nd4j.valueArrayOf(g.shape(), Double.NaN, g.dataType()));
+                return out;
+            }
+            double scale = globalClipnorm / Math.max(norm, globalClipnorm);
             for (INDArray g : grads) out.add(g == null ? null : scale == 1.0 ? g : g.mul(scale));
             return out;
         }
