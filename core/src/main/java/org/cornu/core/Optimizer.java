@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.cornu.core.constraints.Constraint;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -71,22 +73,45 @@ public abstract class Optimizer {
         return schedule;
     }
 
-    /** Clips each gradient to this L2 norm. */
+    /**
+     * Clips each gradient to this L2 norm. As in Keras, only one of {@code clipnorm},
+     * {@code clipvalue} and {@code global_clipnorm} can be set, and a value of 0 clips nothing.
+     */
     public Optimizer clipnorm(double v) {
+        checkClip("clipnorm", v, v, clipvalue, globalClipnorm);
         this.clipnorm = v;
         return this;
     }
 
-    /** Clips each gradient element to {@code [-v, v]}. */
+    /** Clips each gradient element to {@code [-v, v]} (only one clip argument can be set). */
     public Optimizer clipvalue(double v) {
+        checkClip("clipvalue", v, clipnorm, v, globalClipnorm);
         this.clipvalue = v;
         return this;
     }
 
-    /** Clips all gradients together to this global L2 norm. */
+    /** Clips all gradients together to this global L2 norm (only one clip argument can be set). */
     public Optimizer globalClipnorm(double v) {
+        checkClip("global_clipnorm", v, clipnorm, clipvalue, v);
         this.globalClipnorm = v;
         return this;
+    }
+
+    private static void checkClip(String arg, double v, Double clipnorm, Double clipvalue, Double globalClipnorm) {
+        if (!(v >= 0)) {
+            throw new IllegalArgumentException("Argument `" + arg + "` must be a non-negative float. Received: "
+                    + arg + "=" + v);
+        }
+        int set = (clipnorm != null ? 1 : 0) + (clipvalue != null ? 1 : 0) + (globalClipnorm != null ? 1 : 0);
+        if (set > 1) {
+            throw new IllegalArgumentException("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                    + "Received: clipnorm=" + pyRepr(clipnorm) + ", clipvalue=" + pyRepr(clipvalue)
+                    + ", global_clipnorm=" + pyRepr(globalClipnorm));
+        }
+    }
+
+    private static String pyRepr(Double d) {
+        return d == null ? "None" : d.toString();
     }
 
     /** Decoupled weight decay: {@code var -= var * weightDecay * lr} before each update. */
@@ -113,7 +138,8 @@ public abstract class Optimizer {
             INDArray v = w.value();
             if (gi.dataType() != v.dataType()) gi = gi.castTo(v.dataType());
             if (weightDecay != null && weightDecay > 0 && decays(w)) {
-                v.subi(v.mul(weightDecay * lr));
+                // var -= var * wd * lr, in place (no temporary as large as the weight)
+                Nd4j.getExecutioner().exec(new Axpy(v, v, v, -weightDecay * lr));
             }
             update(w, gi, v, lr);
             Constraint c = w.constraint();
@@ -156,34 +182,46 @@ public abstract class Optimizer {
         return slots.getOrDefault(w, Map.of());
     }
 
+    /**
+     * Keras's {@code _clip_gradients}: at most one of the three is set, and only a positive value
+     * clips. {@code clipnorm} scales each gradient by {@code clipnorm / max(norm, clipnorm)};
+     * {@code global_clipnorm} scales all by {@code clip / max(globalNorm, clip)}, and a non-finite
+     * global norm makes every gradient NaN, as in Keras; {@code clipvalue} clips elementwise.
+     * Gradients are never modified in place.
+     */
     private List<INDArray> clip(List<INDArray> grads) {
-        if (clipnorm == null && clipvalue == null && globalClipnorm == null) return grads;
+        boolean byNorm = clipnorm != null && clipnorm > 0;
+        boolean byGlobal = !byNorm && globalClipnorm != null && globalClipnorm > 0;
+        boolean byValue = !byNorm && !byGlobal && clipvalue != null && clipvalue > 0;
+        if (!byNorm && !byGlobal && !byValue) return grads;
         List<INDArray> out = new ArrayList<>(grads.size());
+        if (byGlobal) {
+            double sq = 0;
+            for (INDArray g : grads) if (g != null) sq += squaredNorm(g);
+            double norm = Math.sqrt(sq);
+            if (!Double.isFinite(norm)) { // Keras: the scale becomes NaN (ND4J's scalar ops mishandle a NaN scalar)
+                for (INDArray g : grads) out.add(g == null ? null : Nd4j.valueArrayOf(g.shape(), Double.NaN, g.dataType()));
+                return out;
+            }
+            double scale = globalClipnorm / Math.max(norm, globalClipnorm);
+            for (INDArray g : grads) out.add(g == null ? null : scale == 1.0 ? g : g.mul(scale));
+            return out;
+        }
         for (INDArray g : grads) {
             if (g == null) {
                 out.add(null);
-                continue;
-            }
-            INDArray c = g;
-            if (clipnorm != null) {
-                double n = g.norm2Number().doubleValue();
-                if (n > clipnorm) c = g.mul(clipnorm / n);
-            }
-            if (clipvalue != null) {
-                c = Transforms.min(Transforms.max(c, -clipvalue, true), clipvalue, false);
-            }
-            out.add(c);
-        }
-        if (globalClipnorm != null) {
-            double sq = 0;
-            for (INDArray g : out) if (g != null) { double n = g.norm2Number().doubleValue(); sq += n * n; }
-            double norm = Math.sqrt(sq);
-            if (norm > globalClipnorm) {
-                double scale = globalClipnorm / norm;
-                out.replaceAll(g -> g == null ? null : g.mul(scale));
+            } else if (byNorm) {
+                double n = Math.sqrt(squaredNorm(g));
+                out.add(n > clipnorm ? g.mul(clipnorm).divi(n) : g);
+            } else {
+                out.add(Transforms.min(Transforms.max(g, -clipvalue, true), clipvalue, false));
             }
         }
         return out;
+    }
+
+    private static double squaredNorm(INDArray g) {
+        return Nd4j.getExecutioner().exec(new SquaredNorm(g)).getDouble(0);
     }
 
     /** Keras's {@code get_config()}: name, learning_rate, weight_decay, clipnorm, global_clipnorm, clipvalue, plus the optimizer's own keys. */

@@ -1,0 +1,82 @@
+package org.cornu.optimizers;
+
+import java.util.Map;
+import org.cornu.core.LearningRateSchedule;
+import org.cornu.core.Weight;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adagrad, {@code keras.optimizers.Adagrad}: per-parameter rates that shrink with the sum of
+ * past squared gradients.
+ *
+ * <pre>
+ * acc += g^2                       (acc starts at initial_accumulator_value)
+ * w  -= lr * g / sqrt(acc + epsilon)
+ * </pre>
+ *
+ * Defaults: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7. Slot:
+ * {@code accumulator}.
+ */
+public class Adagrad extends BaseOptimizer<Adagrad> {
+    private double initialAccumulatorValue = 0.1;
+    private double epsilon = 1e-7;
+
+    /** Keras's defaults: learning rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7. */
+    public Adagrad() {
+        this(0.001);
+    }
+
+    /** A constant learning rate. */
+    public Adagrad(double learningRate) {
+        super("adagrad", learningRate);
+    }
+
+    /** A learning rate schedule. */
+    public Adagrad(LearningRateSchedule learningRate) {
+        this();
+        learningRate(learningRate);
+    }
+
+    /** Starting value of the accumulators, non-negative; takes effect for weights not yet updated. */
+    public Adagrad initialAccumulatorValue(double value) {
+        this.initialAccumulatorValue = checkNonNegative("initial_accumulator_value", value);
+        return this;
+    }
+
+    public double initialAccumulatorValue() {
+        return initialAccumulatorValue;
+    }
+
+    /** Small constant added inside the square root, non-negative. */
+    public Adagrad epsilon(double epsilon) {
+        this.epsilon = checkNonNegative("epsilon", epsilon);
+        return this;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    protected void update(Weight w, INDArray grad, INDArray var, double lr) {
+        boolean fresh = !slots(w).containsKey("accumulator");
+        INDArray acc = slot(w, "accumulator");
+        if (fresh && initialAccumulatorValue != 0) acc.assign(initialAccumulatorValue);
+        INDArray t = scratch(w);
+
+        grad.mul(grad, t);
+        acc.addi(t);
+        acc.add(epsilon, t);
+        Transforms.sqrt(t, false).rdivi(grad);
+        axpy(-lr, t, var);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("initial_accumulator_value", initialAccumulatorValue);
+        c.put("epsilon", epsilon);
+        return c;
+    }
+}

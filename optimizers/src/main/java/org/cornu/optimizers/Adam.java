@@ -1,0 +1,148 @@
+package org.cornu.optimizers;
+
+import java.util.Map;
+import org.cornu.core.LearningRateSchedule;
+import org.cornu.core.Weight;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.api.ops.impl.updaters.AmsGradUpdater;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam, {@code keras.optimizers.Adam}, with the optional AMSGrad variant. With
+ * {@code t = iterations + 1}:
+ *
+ * <pre>
+ * alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+ * m = m + (g - m) * (1 - beta_1)
+ * v = v + (g^2 - v) * (1 - beta_2)
+ * amsgrad: v_hat = max(v_hat, v), used in place of v below
+ * w -= alpha * m / (sqrt(v) + epsilon)
+ * </pre>
+ *
+ * Defaults: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7, amsgrad false.
+ * Slots: {@code momentum}, {@code velocity}, and {@code velocity_hat} with amsgrad. The step
+ * runs as one fused ND4J op ({@code adam_updater} / {@code ams_grad_updater}, whose arithmetic is
+ * this one) plus the subtraction from the weight.
+ */
+public class Adam extends BaseOptimizer<Adam> {
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double epsilon = 1e-7;
+    private boolean amsgrad = false;
+
+    /** Keras's defaults: learning rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7. */
+    public Adam() {
+        this(0.001);
+    }
+
+    /** A constant learning rate. */
+    public Adam(double learningRate) {
+        this("adam", learningRate);
+    }
+
+    /** A learning rate schedule. */
+    public Adam(LearningRateSchedule learningRate) {
+        this();
+        learningRate(learningRate);
+    }
+
+    /** For subclasses (AdamW) with their own Keras name. */
+    protected Adam(String name, double learningRate) {
+        super(name, learningRate);
+    }
+
+    /** Exponential decay rate of the first moment estimates, in {@code [0, 1)}. */
+    public Adam beta1(double beta1) {
+        this.beta1 = checkHalfOpenUnit("beta_1", beta1);
+        return this;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    /** Exponential decay rate of the second moment estimates, in {@code [0, 1)}. */
+    public Adam beta2(double beta2) {
+        this.beta2 = checkHalfOpenUnit("beta_2", beta2);
+        return this;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    /** Small constant added to the root of the second moment ("epsilon hat"), non-negative. */
+    public Adam epsilon(double epsilon) {
+        this.epsilon = checkNonNegative("epsilon", epsilon);
+        return this;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /** Whether to use the AMSGrad variant (the running maximum of the second moment). */
+    public Adam amsgrad(boolean amsgrad) {
+        this.amsgrad = amsgrad;
+        return this;
+    }
+
+    public boolean amsgrad() {
+        return amsgrad;
+    }
+
+    @Override
+    protected void update(Weight w, INDArray grad, INDArray var, double lr) {
+        INDArray m = slot(w, "momentum");
+        INDArray v = slot(w, "velocity");
+        INDArray vHat = amsgrad ? slot(w, "velocity_hat") : null;
+        INDArray t = scratch(w);
+        DataType type = var.dataType();
+        long step = localStep();
+        double b1Power = pow(type, beta1, step);
+        double b2Power = pow(type, beta2, step);
+        double alpha = round(type, round(type, round(type, lr) * round(type, Math.sqrt(round(type, 1 - b2Power))))
+                / round(type, 1 - b1Power));
+
+        // The native ops replace an alpha of 0 (lr 0) by epsilon, and an epsilon of 0 by 1e-7.
+        if (nativeStepOk() && epsilon > 0 && alpha != 0 && Double.isFinite(alpha)) {
+            int iteration = (int) iterations();
+            if (amsgrad) {
+                Nd4j.exec(new AmsGradUpdater(grad, v, m, vHat, t, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
+            } else {
+                Nd4j.exec(new AdamUpdater(grad, v, m, t, v, m, lr, beta1, beta2, epsilon, iteration));
+            }
+            var.subi(t);
+            return;
+        }
+
+        m.muli(beta1);
+        axpy(1 - beta1, grad, m);
+        grad.mul(grad, t);
+        v.muli(beta2);
+        axpy(1 - beta2, t, v);
+        INDArray second = v;
+        if (amsgrad) {
+            Transforms.max(vHat, v, false);
+            second = vHat;
+        }
+        // t = m / (sqrt(v) + eps);  w -= alpha * t
+        Nd4j.exec(new Sqrt(second, t));
+        t.addi(epsilon).rdivi(m);
+        axpy(-alpha, t, var);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("beta_1", beta1);
+        c.put("beta_2", beta2);
+        c.put("epsilon", epsilon);
+        c.put("amsgrad", amsgrad);
+        return c;
+    }
+}

@@ -1,0 +1,128 @@
+package org.cornu.optimizers;
+
+import java.util.Map;
+import org.cornu.core.LearningRateSchedule;
+import org.cornu.core.Weight;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * RMSprop, {@code keras.optimizers.RMSprop}: divides the gradient by the root of a moving
+ * average of its square, with epsilon inside the root as in Keras 3.
+ *
+ * <pre>
+ * v = rho * v + (1 - rho) * g^2
+ * centered:  a = rho * a + (1 - rho) * g;  d = v - a^2 + epsilon
+ * otherwise: d = v + epsilon
+ * inc = lr * g / sqrt(d)
+ * momentum &gt; 0: m = momentum * m + inc;  w -= m
+ * otherwise:    w -= inc
+ * </pre>
+ *
+ * Defaults: learning_rate 0.001, rho 0.9, momentum 0.0, epsilon 1e-7, centered false. Slots:
+ * {@code velocity}, then {@code momentum} (when momentum &gt; 0) and {@code average_gradient}
+ * (when centered).
+ */
+public class RMSprop extends BaseOptimizer<RMSprop> {
+    private double rho = 0.9;
+    private double momentum = 0.0;
+    private double epsilon = 1e-7;
+    private boolean centered = false;
+
+    /** Keras's defaults: learning rate 0.001, rho 0.9, epsilon 1e-7. */
+    public RMSprop() {
+        this(0.001);
+    }
+
+    /** A constant learning rate. */
+    public RMSprop(double learningRate) {
+        super("rmsprop", learningRate);
+    }
+
+    /** A learning rate schedule. */
+    public RMSprop(LearningRateSchedule learningRate) {
+        this();
+        learningRate(learningRate);
+    }
+
+    /** Discounting factor for the old squared gradients, in {@code [0, 1)}. */
+    public RMSprop rho(double rho) {
+        this.rho = checkHalfOpenUnit("rho", rho);
+        return this;
+    }
+
+    public double rho() {
+        return rho;
+    }
+
+    /** Momentum in {@code [0, 1]}; 0 disables it. */
+    public RMSprop momentum(double momentum) {
+        this.momentum = checkClosedUnit("momentum", momentum);
+        return this;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    /** Small constant added to the denominator inside the square root, non-negative. */
+    public RMSprop epsilon(double epsilon) {
+        this.epsilon = checkNonNegative("epsilon", epsilon);
+        return this;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /** Whether to normalize by the estimated variance of the gradient instead of its second moment. */
+    public RMSprop centered(boolean centered) {
+        this.centered = centered;
+        return this;
+    }
+
+    public boolean centered() {
+        return centered;
+    }
+
+    @Override
+    protected void update(Weight w, INDArray grad, INDArray var, double lr) {
+        INDArray v = slot(w, "velocity");
+        INDArray m = momentum > 0 ? slot(w, "momentum") : null;
+        INDArray a = centered ? slot(w, "average_gradient") : null;
+        INDArray t = scratch(w);
+
+        // v = rho * v + (1 - rho) * g^2
+        grad.mul(grad, t);
+        v.muli(rho);
+        axpy(1 - rho, t, v);
+        if (centered) {
+            // a = rho * a + (1 - rho) * g;  t = v - a^2 + eps
+            a.muli(rho);
+            axpy(1 - rho, grad, a);
+            a.mul(a, t);
+            t.rsubi(v).addi(epsilon);
+        } else {
+            v.add(epsilon, t);
+        }
+        // t = g / sqrt(t), the increment without lr
+        Transforms.sqrt(t, false).rdivi(grad);
+        if (m != null) {
+            m.muli(momentum);
+            axpy(lr, t, m);
+            var.subi(m);
+        } else {
+            axpy(-lr, t, var);
+        }
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("rho", rho);
+        c.put("momentum", momentum);
+        c.put("epsilon", epsilon);
+        c.put("centered", centered);
+        return c;
+    }
+}

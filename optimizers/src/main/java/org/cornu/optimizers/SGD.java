@@ -1,0 +1,84 @@
+package org.cornu.optimizers;
+
+import java.util.Map;
+import org.cornu.core.LearningRateSchedule;
+import org.cornu.core.Weight;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Gradient descent with optional momentum, {@code keras.optimizers.SGD}.
+ *
+ * <pre>
+ * momentum == 0:  w -= lr * g
+ * momentum  > 0:  v = momentum * v - lr * g;  w += v
+ * nesterov:       v = momentum * v - lr * g;  w += momentum * v - lr * g
+ * </pre>
+ *
+ * Defaults: learning_rate 0.01, momentum 0.0, nesterov false. The slot {@code momentum} exists
+ * only when momentum is not 0.
+ */
+public class SGD extends BaseOptimizer<SGD> {
+    private double momentum = 0.0;
+    private boolean nesterov = false;
+
+    /** Keras's defaults: learning rate 0.01, no momentum. */
+    public SGD() {
+        this(0.01);
+    }
+
+    /** A constant learning rate. */
+    public SGD(double learningRate) {
+        super("SGD", learningRate);
+    }
+
+    /** A learning rate schedule. */
+    public SGD(LearningRateSchedule learningRate) {
+        this();
+        learningRate(learningRate);
+    }
+
+    /** Momentum in {@code [0, 1]}; 0 is plain gradient descent. */
+    public SGD momentum(double momentum) {
+        this.momentum = checkClosedUnit("momentum", momentum);
+        return this;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    /** Whether to apply Nesterov momentum. */
+    public SGD nesterov(boolean nesterov) {
+        this.nesterov = nesterov;
+        return this;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    @Override
+    protected void update(Weight w, INDArray grad, INDArray var, double lr) {
+        if (momentum == 0) {
+            axpy(-lr, grad, var);
+            return;
+        }
+        INDArray m = slot(w, "momentum");
+        m.muli(momentum);
+        axpy(-lr, grad, m);
+        if (nesterov) {
+            axpy(momentum, m, var);
+            axpy(-lr, grad, var);
+        } else {
+            var.addi(m);
+        }
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("momentum", momentum);
+        c.put("nesterov", nesterov);
+        return c;
+    }
+}
