@@ -45,6 +45,7 @@ public class Adadelta extends BaseOptimizer<Adadelta> {
         return this;
     }
 
+    /** The current {@code rho}. */
     public double rho() {
         return rho;
     }
@@ -55,6 +56,7 @@ public class Adadelta extends BaseOptimizer<Adadelta> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }

@@ -43,6 +43,7 @@ public class Adagrad extends BaseOptimizer<Adagrad> {
         return this;
     }
 
+    /** The current {@code initial_accumulator_value}. */
     public double initialAccumulatorValue() {
         return initialAccumulatorValue;
     }
@@ -53,6 +54,7 @@ public class Adagrad extends BaseOptimizer<Adagrad> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }

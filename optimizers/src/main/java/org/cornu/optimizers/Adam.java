@@ -55,6 +55,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code beta_1}. */
     public double beta1() {
         return beta1;
     }
@@ -65,6 +66,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code beta_2}. */
     public double beta2() {
         return beta2;
     }
@@ -75,6 +77,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -85,6 +88,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code amsgrad}. */
     public boolean amsgrad() {
         return amsgrad;
     }

@@ -46,6 +46,7 @@ public class Adamax extends BaseOptimizer<Adamax> {
         return this;
     }
 
+    /** The current {@code beta_1}. */
     public double beta1() {
         return beta1;
     }
@@ -56,6 +57,7 @@ public class Adamax extends BaseOptimizer<Adamax> {
         return this;
     }
 
+    /** The current {@code beta_2}. */
     public double beta2() {
         return beta2;
     }
@@ -66,6 +68,7 @@ public class Adamax extends BaseOptimizer<Adamax> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }

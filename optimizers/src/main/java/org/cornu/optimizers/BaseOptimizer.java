@@ -47,6 +47,7 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         super(name, checkLearningRate(learningRate));
     }
 
+    /** This optimizer as its concrete type, for fluent setters. */
     @SuppressWarnings("unchecked")
     protected final T self() {
         return (T) this;

@@ -56,6 +56,7 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
+    /** The current {@code beta_1}. */
     public double beta1() {
         return beta1;
     }
@@ -66,6 +67,7 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
+    /** The current {@code beta_2}. */
     public double beta2() {
         return beta2;
     }
@@ -76,6 +78,7 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }

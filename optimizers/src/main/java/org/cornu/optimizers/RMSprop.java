@@ -50,6 +50,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code rho}. */
     public double rho() {
         return rho;
     }
@@ -60,6 +61,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code momentum}. */
     public double momentum() {
         return momentum;
     }
@@ -70,6 +72,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -80,6 +83,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code centered}. */
     public boolean centered() {
         return centered;
     }

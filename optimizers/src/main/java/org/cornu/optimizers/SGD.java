@@ -43,6 +43,7 @@ public class SGD extends BaseOptimizer<SGD> {
         return this;
     }
 
+    /** The current {@code momentum}. */
     public double momentum() {
         return momentum;
     }
@@ -53,6 +54,7 @@ public class SGD extends BaseOptimizer<SGD> {
         return this;
     }
 
+    /** The current {@code nesterov}. */
     public boolean nesterov() {
         return nesterov;
     }
