@@ -4,9 +4,6 @@ import java.util.Map;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdaDeltaUpdater;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adadelta, {@code keras.optimizers.Adadelta}: a moving window of squared gradients and of
@@ -20,8 +17,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  *
  * Defaults: learning_rate 0.001, rho 0.95, epsilon 1e-7. Slots: {@code accumulated_grad},
- * {@code accumulated_delta_var}. The step runs as ND4J's fused {@code adadelta_updater} (the
- * same arithmetic) plus the scaled addition to the weight.
+ * {@code accumulated_delta_var}.
  */
 public class Adadelta extends BaseOptimizer<Adadelta> {
     private double rho = 0.95;
@@ -49,6 +45,7 @@ public class Adadelta extends BaseOptimizer<Adadelta> {
         return this;
     }
 
+    /** The current {@code rho}. */
     public double rho() {
         return rho;
     }
@@ -59,6 +56,7 @@ public class Adadelta extends BaseOptimizer<Adadelta> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -67,28 +65,25 @@ public class Adadelta extends BaseOptimizer<Adadelta> {
     protected void update(Weight w, INDArray grad, INDArray var, double lr) {
         INDArray ag = slot(w, "accumulated_grad");
         INDArray adv = slot(w, "accumulated_delta_var");
-        INDArray t = scratch(w);
-
-        // The native op replaces an epsilon of 0 by 1e-7.
-        if (nativeStepOk() && epsilon > 0) {
-            // t = -delta
-            Nd4j.exec(new AdaDeltaUpdater(grad, ag, adv, t, ag, adv, rho, epsilon));
-            axpy(-lr, t, var);
-            return;
-        }
-
+        INDArray t = scratch(w, 0);
         INDArray s = scratch(w, 1);
-        grad.mul(grad, t);
-        ag.muli(rho);
+
+        // ag = rho * ag + (1 - rho) * g^2
+        square(grad, t);
+        mulScalar(w, 0, ag, rho, ag);
         axpy(1 - rho, t, ag);
         // t = -delta = sqrt(adv + eps) * g / sqrt(ag + eps)
-        ag.add(epsilon, t);
-        Transforms.sqrt(t, false).rdivi(grad);
-        adv.add(epsilon, s);
-        t.muli(Transforms.sqrt(s, false));
-        t.mul(t, s);
-        adv.muli(rho);
+        addScalar(w, 1, ag, epsilon, t);
+        sqrt(t, t);
+        div(grad, t, t);
+        addScalar(w, 2, adv, epsilon, s);
+        sqrt(s, s);
+        mul(t, s, t);
+        // adv = rho * adv + (1 - rho) * delta^2
+        square(t, s);
+        mulScalar(w, 3, adv, rho, adv);
         axpy(1 - rho, s, adv);
+        // w += lr * delta
         axpy(-lr, t, var);
     }
 

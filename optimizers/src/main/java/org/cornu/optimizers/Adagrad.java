@@ -4,7 +4,6 @@ import java.util.Map;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adagrad, {@code keras.optimizers.Adagrad}: per-parameter rates that shrink with the sum of
@@ -44,6 +43,7 @@ public class Adagrad extends BaseOptimizer<Adagrad> {
         return this;
     }
 
+    /** The current {@code initial_accumulator_value}. */
     public double initialAccumulatorValue() {
         return initialAccumulatorValue;
     }
@@ -54,6 +54,7 @@ public class Adagrad extends BaseOptimizer<Adagrad> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -65,10 +66,12 @@ public class Adagrad extends BaseOptimizer<Adagrad> {
         if (fresh && initialAccumulatorValue != 0) acc.assign(initialAccumulatorValue);
         INDArray t = scratch(w);
 
-        grad.mul(grad, t);
-        acc.addi(t);
-        acc.add(epsilon, t);
-        Transforms.sqrt(t, false).rdivi(grad);
+        // acc += g^2;  w -= lr * g / sqrt(acc + eps)
+        square(grad, t);
+        axpy(1, t, acc);
+        addScalar(w, 0, acc, epsilon, t);
+        sqrt(t, t);
+        div(grad, t, t);
         axpy(-lr, t, var);
     }
 

@@ -5,11 +5,6 @@ import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
-import org.nd4j.linalg.api.ops.impl.updaters.AmsGradUpdater;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adam, {@code keras.optimizers.Adam}, with the optional AMSGrad variant. With
@@ -24,9 +19,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  *
  * Defaults: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7, amsgrad false.
- * Slots: {@code momentum}, {@code velocity}, and {@code velocity_hat} with amsgrad. The step
- * runs as one fused ND4J op ({@code adam_updater} / {@code ams_grad_updater}, whose arithmetic is
- * this one) plus the subtraction from the weight.
+ * Slots: {@code momentum}, {@code velocity}, and {@code velocity_hat} with amsgrad. As in Keras,
+ * the powers of beta and alpha are computed in the weight's dtype.
  */
 public class Adam extends BaseOptimizer<Adam> {
     private double beta1 = 0.9;
@@ -61,6 +55,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code beta_1}. */
     public double beta1() {
         return beta1;
     }
@@ -71,6 +66,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code beta_2}. */
     public double beta2() {
         return beta2;
     }
@@ -81,6 +77,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -91,6 +88,7 @@ public class Adam extends BaseOptimizer<Adam> {
         return this;
     }
 
+    /** The current {@code amsgrad}. */
     public boolean amsgrad() {
         return amsgrad;
     }
@@ -103,36 +101,28 @@ public class Adam extends BaseOptimizer<Adam> {
         INDArray t = scratch(w);
         DataType type = var.dataType();
         long step = localStep();
+        // Keras computes these in the variable's dtype
         double b1Power = pow(type, beta1, step);
         double b2Power = pow(type, beta2, step);
         double alpha = round(type, round(type, round(type, lr) * round(type, Math.sqrt(round(type, 1 - b2Power))))
                 / round(type, 1 - b1Power));
 
-        // The native ops replace an alpha of 0 (lr 0) by epsilon, and an epsilon of 0 by 1e-7.
-        if (nativeStepOk() && epsilon > 0 && alpha != 0 && Double.isFinite(alpha)) {
-            int iteration = (int) iterations();
-            if (amsgrad) {
-                Nd4j.exec(new AmsGradUpdater(grad, v, m, vHat, t, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
-            } else {
-                Nd4j.exec(new AdamUpdater(grad, v, m, t, v, m, lr, beta1, beta2, epsilon, iteration));
-            }
-            var.subi(t);
-            return;
-        }
-
-        m.muli(beta1);
-        axpy(1 - beta1, grad, m);
-        grad.mul(grad, t);
-        v.muli(beta2);
+        // m += (g - m) * (1 - beta_1)
+        axpy(-1, m, grad, t);
+        axpy(1 - beta1, t, m);
+        // v += (g^2 - v) * (1 - beta_2)
+        square(grad, t);
+        axpy(-1, v, t);
         axpy(1 - beta2, t, v);
         INDArray second = v;
         if (amsgrad) {
-            Transforms.max(vHat, v, false);
+            max(vHat, v, vHat);
             second = vHat;
         }
-        // t = m / (sqrt(v) + eps);  w -= alpha * t
-        Nd4j.exec(new Sqrt(second, t));
-        t.addi(epsilon).rdivi(m);
+        // w -= alpha * m / (sqrt(v) + eps)
+        sqrt(second, t);
+        addScalar(w, 0, t, epsilon, t);
+        div(m, t, t);
         axpy(-alpha, t, var);
     }
 

@@ -5,9 +5,6 @@ import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adamax, {@code keras.optimizers.Adamax}: Adam with the infinity norm. With
@@ -49,6 +46,7 @@ public class Adamax extends BaseOptimizer<Adamax> {
         return this;
     }
 
+    /** The current {@code beta_1}. */
     public double beta1() {
         return beta1;
     }
@@ -59,6 +57,7 @@ public class Adamax extends BaseOptimizer<Adamax> {
         return this;
     }
 
+    /** The current {@code beta_2}. */
     public double beta2() {
         return beta2;
     }
@@ -69,6 +68,7 @@ public class Adamax extends BaseOptimizer<Adamax> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -81,13 +81,16 @@ public class Adamax extends BaseOptimizer<Adamax> {
         DataType type = var.dataType();
         double correction = round(type, 1 - pow(type, beta1, localStep()));
 
-        m.muli(beta1);
-        axpy(1 - beta1, grad, m);
-        u.muli(beta2);
-        Nd4j.exec(new Abs(grad, t));
-        Transforms.max(u, t, false);
-        // t = m / (u + eps);  w -= lr / (1 - beta_1^t) * t
-        u.add(epsilon, t).rdivi(m);
+        // m += (g - m) * (1 - beta_1)
+        axpy(-1, m, grad, t);
+        axpy(1 - beta1, t, m);
+        // u = max(beta_2 * u, |g|)
+        mulScalar(w, 0, u, beta2, u);
+        abs(grad, t);
+        max(u, t, u);
+        // w -= lr / (1 - beta_1^t) * m / (u + eps)
+        addScalar(w, 1, u, epsilon, t);
+        div(m, t, t);
         axpy(-lr / correction, t, var);
     }
 

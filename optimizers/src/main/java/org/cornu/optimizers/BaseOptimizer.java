@@ -14,7 +14,6 @@ import org.cornu.core.Optimizer;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -24,21 +23,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code exclude_from_weight_decay}, the base keys of Keras's {@code get_config()}, and the
  * in-place helpers the update rules share.
  *
- * <p>Update rules work in the weight's own data type and allocate nothing per step once warm:
- * temporaries live in one reusable scratch buffer per data type, as large as the largest weight.
+ * <p>Update rules work in the weight's own data type, in place, and allocate nothing per step
+ * once warm: temporaries live in reusable scratch buffers (per data type, as large as the largest
+ * weight), and the kernels are ND4J's cheapest ops (see {@code Kernels}).
  *
  * @param <T> the concrete optimizer type, returned by the fluent setters
  */
 public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimizer {
-    /**
-     * Whether update rules may use ND4J's fused native updater ops where their arithmetic is
-     * Keras's (Adam, AMSGrad, Adadelta). Package-private so tests can check both paths.
-     */
-    static volatile boolean fusedKernels = true;
-
     private static final int SCRATCH_COUNT = 2;
     private final Map<DataType, INDArray[]> scratchBuffers = new EnumMap<>(DataType.class);
     private final Map<Weight, INDArray[]> scratchViews = new IdentityHashMap<>();
+    private static final int SCALAR_SITES = 4;
+    private final Map<Weight, Kernels.ScalarOp[]> scalarOps = new IdentityHashMap<>();
     private final Set<Weight> excludedWeights = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<String> excludedNames = new ArrayList<>();
     private Pattern excludedPattern;
@@ -51,6 +47,7 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         super(name, checkLearningRate(learningRate));
     }
 
+    /** This optimizer as its concrete type, for fluent setters. */
     @SuppressWarnings("unchecked")
     protected final T self() {
         return (T) this;
@@ -218,9 +215,68 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         return view;
     }
 
-    /** {@code y += a * x} in place, in one pass. */
+    /** {@code y += a * x}, in place. */
     protected static void axpy(double a, INDArray x, INDArray y) {
-        Nd4j.getExecutioner().exec(new Axpy(x, y, y, a));
+        Kernels.axpy(a, x, y);
+    }
+
+    /** {@code z = a * x + y}. */
+    protected static void axpy(double a, INDArray x, INDArray y, INDArray z) {
+        Kernels.axpy(a, x, y, z);
+    }
+
+    /** {@code z = x * x}. */
+    protected static void square(INDArray x, INDArray z) {
+        Kernels.square(x, z);
+    }
+
+    /** {@code z = sqrt(x)}. */
+    protected static void sqrt(INDArray x, INDArray z) {
+        Kernels.sqrt(x, z);
+    }
+
+    /** {@code z = |x|}. */
+    protected static void abs(INDArray x, INDArray z) {
+        Kernels.abs(x, z);
+    }
+
+    /** {@code z = max(x, y)}, elementwise. */
+    protected static void max(INDArray x, INDArray y, INDArray z) {
+        Kernels.max(x, y, z);
+    }
+
+    /** {@code z = x * y}, elementwise. */
+    protected static void mul(INDArray x, INDArray y, INDArray z) {
+        Kernels.mul(x, y, z);
+    }
+
+    /** {@code z = x / y}, elementwise. */
+    protected static void div(INDArray x, INDArray y, INDArray z) {
+        Kernels.div(x, y, z);
+    }
+
+    private Kernels.ScalarOp scalarOp(Weight w, int site) {
+        Kernels.ScalarOp[] ops = scalarOps.computeIfAbsent(w, k -> new Kernels.ScalarOp[SCALAR_SITES]);
+        if (ops[site] == null) ops[site] = new Kernels.ScalarOp();
+        return ops[site];
+    }
+
+    /**
+     * {@code z = x * s}. {@code site} (0 to 3) names the call site within the update rule, so
+     * that each weight's scalar op is built once and then reused with the step's value.
+     */
+    protected final void mulScalar(Weight w, int site, INDArray x, double s, INDArray z) {
+        scalarOp(w, site).exec(Kernels.ScalarKind.MUL, x, s, z);
+    }
+
+    /** {@code z = x + s}; {@code site} as in {@link #mulScalar}. */
+    protected final void addScalar(Weight w, int site, INDArray x, double s, INDArray z) {
+        scalarOp(w, site).exec(Kernels.ScalarKind.ADD, x, s, z);
+    }
+
+    /** {@code z = x / s}; {@code site} as in {@link #mulScalar}. */
+    protected final void divScalar(Weight w, int site, INDArray x, double s, INDArray z) {
+        scalarOp(w, site).exec(Kernels.ScalarKind.DIV, x, s, z);
     }
 
     /**
@@ -239,10 +295,5 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
     /** Keras's {@code local_step}: {@code iterations + 1}. */
     protected final long localStep() {
         return iterations() + 1;
-    }
-
-    /** Whether a native updater op may run this step: fused kernels on and the step fits an int. */
-    protected final boolean nativeStepOk() {
-        return fusedKernels && iterations() < Integer.MAX_VALUE - 1;
     }
 }

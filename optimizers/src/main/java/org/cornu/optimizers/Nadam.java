@@ -5,7 +5,6 @@ import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Nadam, {@code keras.optimizers.Nadam}: Adam with Nesterov momentum and Keras's momentum
@@ -57,6 +56,7 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
+    /** The current {@code beta_1}. */
     public double beta1() {
         return beta1;
     }
@@ -67,6 +67,7 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
+    /** The current {@code beta_2}. */
     public double beta2() {
         return beta2;
     }
@@ -77,6 +78,7 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -121,18 +123,20 @@ public class Nadam extends BaseOptimizer<Nadam> {
         double cm = round(type, uT1 / round(type, 1 - uProductT1));
         double cg = round(type, round(type, 1 - uT) / round(type, 1 - uProductT));
 
-        m.muli(beta1);
-        axpy(1 - beta1, grad, m);
-        grad.mul(grad, t);
-        v.muli(beta2);
+        // m += (g - m) * (1 - beta_1);  v += (g^2 - v) * (1 - beta_2)
+        axpy(-1, m, grad, t);
+        axpy(1 - beta1, t, m);
+        square(grad, t);
+        axpy(-1, v, t);
         axpy(1 - beta2, t, v);
         // t = sqrt(v / (1 - beta_2^t)) + eps
-        v.div(b2Correction, t);
-        Transforms.sqrt(t, false).addi(epsilon);
-        // s = m_hat / t;  w -= lr * s
-        m.mul(cm, s);
+        divScalar(w, 0, v, b2Correction, t);
+        sqrt(t, t);
+        addScalar(w, 1, t, epsilon, t);
+        // s = m_hat = cm * m + cg * g;  w -= lr * s / t
+        mulScalar(w, 2, m, cm, s);
         axpy(cg, grad, s);
-        s.divi(t);
+        div(s, t, s);
         axpy(-lr, s, var);
     }
 

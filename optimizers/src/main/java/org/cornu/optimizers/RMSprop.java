@@ -4,7 +4,6 @@ import java.util.Map;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * RMSprop, {@code keras.optimizers.RMSprop}: divides the gradient by the root of a moving
@@ -51,6 +50,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code rho}. */
     public double rho() {
         return rho;
     }
@@ -61,6 +61,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code momentum}. */
     public double momentum() {
         return momentum;
     }
@@ -71,6 +72,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code epsilon}. */
     public double epsilon() {
         return epsilon;
     }
@@ -81,6 +83,7 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         return this;
     }
 
+    /** The current {@code centered}. */
     public boolean centered() {
         return centered;
     }
@@ -93,24 +96,27 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         INDArray t = scratch(w);
 
         // v = rho * v + (1 - rho) * g^2
-        grad.mul(grad, t);
-        v.muli(rho);
+        square(grad, t);
+        mulScalar(w, 0, v, rho, v);
         axpy(1 - rho, t, v);
         if (centered) {
             // a = rho * a + (1 - rho) * g;  t = v - a^2 + eps
-            a.muli(rho);
+            mulScalar(w, 1, a, rho, a);
             axpy(1 - rho, grad, a);
-            a.mul(a, t);
-            t.rsubi(v).addi(epsilon);
+            square(a, t);
+            axpy(-1, t, v, t);
+            addScalar(w, 2, t, epsilon, t);
         } else {
-            v.add(epsilon, t);
+            addScalar(w, 2, v, epsilon, t);
         }
         // t = g / sqrt(t), the increment without lr
-        Transforms.sqrt(t, false).rdivi(grad);
+        sqrt(t, t);
+        div(grad, t, t);
         if (m != null) {
-            m.muli(momentum);
+            // m = momentum * m + lr * t;  w -= m
+            mulScalar(w, 3, m, momentum, m);
             axpy(lr, t, m);
-            var.subi(m);
+            axpy(-1, m, var);
         } else {
             axpy(-lr, t, var);
         }

@@ -43,6 +43,7 @@ public class SGD extends BaseOptimizer<SGD> {
         return this;
     }
 
+    /** The current {@code momentum}. */
     public double momentum() {
         return momentum;
     }
@@ -53,6 +54,7 @@ public class SGD extends BaseOptimizer<SGD> {
         return this;
     }
 
+    /** The current {@code nesterov}. */
     public boolean nesterov() {
         return nesterov;
     }
@@ -63,14 +65,16 @@ public class SGD extends BaseOptimizer<SGD> {
             axpy(-lr, grad, var);
             return;
         }
+        // m = m * momentum - g * lr
         INDArray m = slot(w, "momentum");
-        m.muli(momentum);
+        mulScalar(w, 0, m, momentum, m);
         axpy(-lr, grad, m);
         if (nesterov) {
+            // w += m * momentum - g * lr
             axpy(momentum, m, var);
             axpy(-lr, grad, var);
         } else {
-            var.addi(m);
+            axpy(1, m, var);
         }
     }
 

@@ -13,13 +13,12 @@ import org.cornu.core.Optimizer;
 import org.cornu.core.Weight;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The first three updates of every optimizer against Keras 3's update rules written out by hand,
- * per element, in plain double arithmetic (float64 weights, relative tolerance 1e-12). Each test
- * runs with ND4J's fused updater ops allowed and with the plain op sequence only.
+ * per element, in plain double arithmetic (float64 weights, relative tolerance 1e-12), and the
+ * slot variables where Keras names them.
  */
 class OptimizerFormulasTest {
     static final double TOL = 1e-12;
@@ -38,7 +37,6 @@ class OptimizerFormulasTest {
     @AfterEach
     void restore() {
         Cornu.setFloatx("float32");
-        BaseOptimizer.fusedKernels = true;
     }
 
     /** Runs {@code opt} for three steps from W0 and checks each step against {@code expected}. */
@@ -54,10 +52,8 @@ class OptimizerFormulasTest {
 
     // ------------------------------------------------------------------------------------ SGD
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void sgdPlain(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void sgdPlain() {
         double lr = 0.01;
         double[][] exp = new double[3][4];
         double[] w = W0.clone();
@@ -69,10 +65,8 @@ class OptimizerFormulasTest {
         assertTrue(new SGD().slots(weight).isEmpty());
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void sgdMomentum(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void sgdMomentum() {
         double lr = 0.1, mom = 0.9;
         double[][] exp = new double[3][4];
         double[] w = W0.clone();
@@ -89,10 +83,8 @@ class OptimizerFormulasTest {
         assertClose(v, values(opt.slots(weight).get("momentum")), TOL, "SGD momentum slot");
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void sgdNesterov(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void sgdNesterov() {
         double lr = 0.1, mom = 0.8;
         double[][] exp = new double[3][4];
         double[] w = W0.clone();
@@ -109,10 +101,8 @@ class OptimizerFormulasTest {
 
     // -------------------------------------------------------------------------------- RMSprop
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void rmspropDefaults(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void rmspropDefaults() {
         double lr = 0.001, rho = 0.9, eps = 1e-7;
         double[][] exp = new double[3][4];
         double[] w = W0.clone();
@@ -131,10 +121,8 @@ class OptimizerFormulasTest {
         assertEquals(List.of("velocity"), List.copyOf(opt.slots(weight).keySet()));
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void rmspropCenteredWithMomentum(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void rmspropCenteredWithMomentum() {
         double lr = 0.01, rho = 0.8, mom = 0.5, eps = 1e-6;
         double[][] exp = new double[3][4];
         double[] w = W0.clone();
@@ -192,10 +180,8 @@ class OptimizerFormulasTest {
         return exp;
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adamDefaults(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adamDefaults() {
         double[][] slots = new double[3][];
         double[][] exp = adamReference(0.001, 0.9, 0.999, 1e-7, false, 0, slots);
         Adam opt = new Adam();
@@ -205,18 +191,14 @@ class OptimizerFormulasTest {
         assertClose(slots[1], values(opt.slots(weight).get("velocity")), TOL, "Adam velocity");
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adamCustom(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adamCustom() {
         double[][] exp = adamReference(0.1, 0.8, 0.99, 1e-3, false, 0, null);
         check(new Adam(0.1).beta1(0.8).beta2(0.99).epsilon(1e-3), exp, "Adam custom");
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adamAmsgrad(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adamAmsgrad() {
         // beta_2 = 0.5 lets v fall after the large first gradients, so v_hat != v.
         double[][] slots = new double[3][];
         double[][] exp = adamReference(0.1, 0.9, 0.5, 1e-7, true, 0, slots);
@@ -230,28 +212,22 @@ class OptimizerFormulasTest {
         assertClose(slots[2], values(opt.slots(weight).get("velocity_hat")), TOL, "velocity_hat");
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adamwDefaultDecay(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adamwDefaultDecay() {
         double[][] exp = adamReference(0.001, 0.9, 0.999, 1e-7, false, 0.004, null);
         check(new AdamW(), exp, "AdamW");
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adamwLargeDecay(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adamwLargeDecay() {
         double[][] exp = adamReference(0.1, 0.9, 0.999, 1e-7, false, 0.5, null);
         check(new AdamW(0.1).weightDecay(0.5), exp, "AdamW wd=0.5");
     }
 
     // -------------------------------------------------------------------------------- Adagrad
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adagrad(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adagrad() {
         for (double lr : new double[] {0.001, 0.1}) {
             double init = 0.1, eps = 1e-7;
             double[][] exp = new double[3][4];
@@ -271,10 +247,8 @@ class OptimizerFormulasTest {
         }
     }
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adagradZeroInitialAccumulator(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adagradZeroInitialAccumulator() {
         double lr = 0.5, eps = 1e-4;
         double[][] exp = new double[3][4];
         double[] w = W0.clone();
@@ -292,10 +266,8 @@ class OptimizerFormulasTest {
 
     // ------------------------------------------------------------------------------- Adadelta
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adadelta(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adadelta() {
         for (double[] cfg : new double[][] {{0.001, 0.95, 1e-7}, {1.0, 0.9, 1e-3}}) {
             double lr = cfg[0], rho = cfg[1], eps = cfg[2];
             double[][] exp = new double[3][4];
@@ -321,10 +293,8 @@ class OptimizerFormulasTest {
 
     // --------------------------------------------------------------------------------- Adamax
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void adamax(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void adamax() {
         for (double[] cfg : new double[][] {{0.001, 0.9, 0.999, 1e-7}, {0.1, 0.8, 0.5, 1e-3}}) {
             double lr = cfg[0], b1 = cfg[1], b2 = cfg[2], eps = cfg[3];
             double[][] exp = new double[3][4];
@@ -349,10 +319,8 @@ class OptimizerFormulasTest {
 
     // ---------------------------------------------------------------------------------- Nadam
 
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void nadam(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void nadam() {
         for (double[] cfg : new double[][] {{0.001, 0.9, 0.999, 1e-7}, {0.1, 0.8, 0.99, 1e-3}}) {
             double lr = cfg[0], b1 = cfg[1], b2 = cfg[2], eps = cfg[3];
             double[][] exp = new double[3][4];
@@ -383,10 +351,8 @@ class OptimizerFormulasTest {
     }
 
     /** Nadam's momentum cache is per optimizer step, not per weight: two weights, one step each. */
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void nadamTwoWeightsShareTheMomentumCache(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void nadamTwoWeightsShareTheMomentumCache() {
         Nadam together = new Nadam(0.1);
         Weight a = weight(W0.clone());
         Weight b = weight(W0.clone());
@@ -401,10 +367,8 @@ class OptimizerFormulasTest {
     }
 
     /** Resetting the iteration count restarts the bias corrections (and Nadam's momentum cache). */
-    @ParameterizedTest(name = "fused={0}")
-    @ValueSource(booleans = {true, false})
-    void iterationsDriveTheBiasCorrection(boolean fused) {
-        BaseOptimizer.fusedKernels = fused;
+    @Test
+    void iterationsDriveTheBiasCorrection() {
         List<java.util.function.Supplier<Optimizer>> makers =
                 List.of(() -> new Adam(0.1), () -> new Nadam(0.1), () -> new Adamax(0.1), () -> new Adam(0.1).amsgrad(true));
         for (java.util.function.Supplier<Optimizer> make : makers) {
