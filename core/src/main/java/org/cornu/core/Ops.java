@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -179,8 +180,17 @@ public final class Ops {
         long in = xs[xs.length - 1];
         long units = kernel.value.size(1);
         INDArray x2 = xs.length == 2 ? x.value : x.value.reshape('c', x.value.length() / in, in);
-        INDArray z = Nd4j.gemm(x2, kernel.value, false, false);
-        if (bias != null) z.addiRowVector(bias.value);
+        long rows = x2.size(0);
+        INDArray z;
+        INDArray ones = bias == null ? null : Nd4j.ones(x2.dataType(), rows, 1);
+        if (bias == null) {
+            z = Nd4j.gemm(x2, kernel.value, false, false);
+        } else {
+            // z = ones (x) bias + x @ kernel: two gemms beat gemm + ND4J's row-vector broadcast
+            z = Nd4j.createUninitialized(x2.dataType(), rows, units);
+            Nd4j.gemm(ones, bias.value.reshape(1, units), z, false, false, 1.0, 0.0);
+            Nd4j.gemm(x2, kernel.value, z, false, false, 1.0, 1.0);
+        }
         long[] os = xs.clone();
         os[os.length - 1] = units;
         INDArray zo = xs.length == 2 ? z : z.reshape('c', os);
@@ -188,7 +198,10 @@ public final class Ops {
         return Tape.push(o, g -> {
             INDArray g2 = xs.length == 2 ? g : g.reshape('c', g.length() / units, units);
             if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, g2, true, false));
-            if (bias != null && bias.requiresGrad) bias.accumulate(g2.sum(0));
+            if (bias != null && bias.requiresGrad) {
+                // column sums as ones^T @ g: faster than ND4J's sum over dimension 0
+                bias.accumulate(Nd4j.gemm(ones, g2, true, false).reshape(units));
+            }
             if (x.requiresGrad) {
                 INDArray gx = Nd4j.gemm(g2, kernel.value, false, true);
                 x.accumulate(xs.length == 2 ? gx : gx.reshape('c', xs));
@@ -211,7 +224,11 @@ public final class Ops {
     private static Tensor reluImpl(Tensor x, boolean inPlace) {
         INDArray v = Transforms.relu(x.value, !inPlace);
         Tensor o = out(v, x);
-        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.step(o.value, true))));
+        return Tape.push(o, g -> {
+            INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
+            Nd4j.exec(new ThresholdReluBp(o.value, g, gx, 0.0));
+            x.accumulate(gx);
+        });
     }
 
     /** {@code 1 / (1 + exp(-x))}; remembers {@code x} as logits for binary crossentropy. */

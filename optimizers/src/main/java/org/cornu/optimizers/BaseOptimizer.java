@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Optimizer;
 import org.cornu.core.Weight;
+import org.cornu.core.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -204,13 +206,16 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
                 && Arrays.equals(view.shape(), value.shape())) {
             return view;
         }
-        INDArray[] bufs = scratchBuffers.computeIfAbsent(type, k -> new INDArray[SCRATCH_COUNT]);
-        long n = value.length();
-        if (bufs[i] == null || bufs[i].length() < n) {
-            bufs[i] = Nd4j.createUninitialized(type, Math.max(n, 1));
-            for (INDArray[] v : scratchViews.values()) v[i] = null; // views of the old buffer
+        // the buffer outlives the training step: keep it out of the step's workspace
+        try (MemoryWorkspace out = Workspaces.outside()) {
+            INDArray[] bufs = scratchBuffers.computeIfAbsent(type, k -> new INDArray[SCRATCH_COUNT]);
+            long n = value.length();
+            if (bufs[i] == null || bufs[i].length() < n) {
+                bufs[i] = Nd4j.createUninitialized(type, Math.max(n, 1));
+                for (INDArray[] v : scratchViews.values()) v[i] = null; // views of the old buffer
+            }
+            view = bufs[i].get(NDArrayIndex.interval(0, n)).reshape('c', value.shape());
         }
-        view = bufs[i].get(NDArrayIndex.interval(0, n)).reshape('c', value.shape());
         views[i] = view;
         return view;
     }

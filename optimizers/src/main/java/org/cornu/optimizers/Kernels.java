@@ -1,7 +1,9 @@
 package org.cornu.optimizers;
 
 import java.util.List;
+import org.cornu.core.Workspaces;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.api.ops.BaseTransformSameOp;
@@ -128,11 +130,14 @@ final class Kernels {
         void exec(ScalarKind k, INDArray x, double s, INDArray z) {
             if (op == null || kind != k || op.x() != x || op.z() != z) {
                 kind = k;
-                op = switch (k) {
-                    case ADD -> new ScalarAdd(x, null, z, s);
-                    case MUL -> new ScalarMultiplication(x, null, z, s);
-                    case DIV -> new ScalarDivision(x, null, z, s);
-                };
+                // the op's scalar array is reused across training steps: keep it out of the step's workspace
+                try (MemoryWorkspace out = Workspaces.outside()) {
+                    op = switch (k) {
+                        case ADD -> new ScalarAdd(x, null, z, s);
+                        case MUL -> new ScalarMultiplication(x, null, z, s);
+                        case DIV -> new ScalarDivision(x, null, z, s);
+                    };
+                }
             } else {
                 op.scalar().putScalar(0, s);
             }

@@ -1,8 +1,12 @@
 package org.cornu.optimizers;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Map;
+import org.cornu.core.Elementwise;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -93,6 +97,10 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         INDArray v = slot(w, "velocity");
         INDArray m = momentum > 0 ? slot(w, "momentum") : null;
         INDArray a = centered ? slot(w, "average_gradient") : null;
+        if (!centered && (m == null ? Elementwise.fusable(grad, var, v) : Elementwise.fusable(grad, var, v, m))) {
+            fusedUpdate(grad, var, v, m, lr);
+            return;
+        }
         INDArray t = scratch(w);
 
         // v = rho * v + (1 - rho) * g^2
@@ -130,5 +138,51 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         c.put("epsilon", epsilon);
         c.put("centered", centered);
         return c;
+    }
+
+    /**
+     * The same update in one pass over the elements (CPU backend): velocity, increment and,
+     * with momentum, the momentum buffer, in the order of the ops above.
+     */
+    private void fusedUpdate(INDArray grad, INDArray var, INDArray v, INDArray m, double lr) {
+        if (var.dataType() == DataType.DOUBLE) {
+            DoubleBuffer g = Elementwise.doubles(grad), x = Elementwise.doubles(var), vel = Elementwise.doubles(v);
+            DoubleBuffer mom = m == null ? null : Elementwise.doubles(m);
+            double r = rho, c = 1 - rho, e = epsilon, mu = momentum;
+            Elementwise.forRange(var.length(), (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double gi = g.get(i);
+                    double vi = r * vel.get(i) + c * (gi * gi);
+                    vel.put(i, vi);
+                    double inc = gi / Math.sqrt(vi + e);
+                    if (mom == null) {
+                        x.put(i, x.get(i) - lr * inc);
+                    } else {
+                        double mi = mu * mom.get(i) + lr * inc;
+                        mom.put(i, mi);
+                        x.put(i, x.get(i) - mi);
+                    }
+                }
+            });
+        } else {
+            FloatBuffer g = Elementwise.floats(grad), x = Elementwise.floats(var), vel = Elementwise.floats(v);
+            FloatBuffer mom = m == null ? null : Elementwise.floats(m);
+            float r = (float) rho, c = (float) (1 - rho), e = (float) epsilon, mu = (float) momentum, l = (float) lr;
+            Elementwise.forRange(var.length(), (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float gi = g.get(i);
+                    float vi = r * vel.get(i) + c * (gi * gi);
+                    vel.put(i, vi);
+                    float inc = gi / (float) Math.sqrt(vi + e);
+                    if (mom == null) {
+                        x.put(i, x.get(i) - l * inc);
+                    } else {
+                        float mi = mu * mom.get(i) + l * inc;
+                        mom.put(i, mi);
+                        x.put(i, x.get(i) - mi);
+                    }
+                }
+            });
+        }
     }
 }
