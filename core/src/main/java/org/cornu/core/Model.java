@@ -573,6 +573,7 @@ public class Model extends Layer {
 
     /** Trains a model with several inputs or outputs; arrays in {@link #inputs()} and {@link #outputs()} order. */
     public History fit(INDArray[] x, INDArray[] y, FitOptions o) {
+        Cornu.chooseThreads();
         ensureGraph(x);
         requireCompiled("fit()");
         INDArray[] xs = asFloat(x);
@@ -706,6 +707,7 @@ public class Model extends Layer {
 
     /** {@link #evaluate} as a map from metric name to value (Keras's {@code return_dict=True}). */
     public Map<String, Double> evaluateAsMap(INDArray[] x, INDArray[] y, RunOptions o) {
+        Cornu.chooseThreads();
         ensureGraph(x);
         requireCompiled("evaluate()");
         INDArray[] xs = asFloat(x);
@@ -761,6 +763,7 @@ public class Model extends Layer {
 
     /** Predicts all outputs of a model with several inputs or outputs. */
     public INDArray[] predictAll(INDArray[] x, RunOptions o) {
+        Cornu.chooseThreads();
         ensureGraph(x);
         INDArray[] xs = asFloat(x);
         checkCardinality(xs, null, null);
@@ -804,6 +807,7 @@ public class Model extends Layer {
     }
 
     public double[] trainOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
+        Cornu.chooseThreads();
         ensureGraph(x);
         requireCompiled("trainOnBatch()");
         INDArray[] xs = asFloat(x);
@@ -820,6 +824,7 @@ public class Model extends Layer {
     }
 
     public double[] testOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
+        Cornu.chooseThreads();
         ensureGraph(x);
         requireCompiled("testOnBatch()");
         INDArray[] xs = asFloat(x);
