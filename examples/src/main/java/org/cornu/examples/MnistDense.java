@@ -44,8 +44,10 @@ final class MnistDense {
 
         double[] result = model.evaluate(xTest, yTest, Evaluate.verbose(0));
         INDArray firstPredictions = model.predict(xTest.getRows(0, 1, 2));
+        INDArray predicted = firstPredictions.argMax(1);
         System.out.println("First test digits: " + data.yTest().getInt(0) + " " + data.yTest().getInt(1) + " "
-                + data.yTest().getInt(2) + "; predicted: " + firstPredictions.argMax(1));
+                + data.yTest().getInt(2) + "; predicted: " + predicted.getInt(0) + " " + predicted.getInt(1) + " "
+                + predicted.getInt(2));
         System.out.printf(Locale.ROOT, "train_accuracy: %.4f%n", history.last("accuracy"));
         System.out.printf(Locale.ROOT, "train_seconds_per_epoch: %.2f%n", seconds / Math.max(1, epochs));
         System.out.printf(Locale.ROOT, "test_loss: %.4f%n", result[0]);
