@@ -623,7 +623,10 @@ public class Model extends Layer {
         }
         stopTraining = false;
         this.history = h;
-        Batcher batcher = new Batcher(xs, ys, sw, bs);
+        SmallPath small = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath.Data smallData = small == null ? null : small.bind(xs[0], ys[0], sw);
+        SmallPath.Data smallVal = small == null || vx == null ? null : small.bind(vx[0], vy[0], vsw);
+        Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs) : null;
         Map<String, Double> epochLogs = new LinkedHashMap<>();
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
         for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
@@ -634,10 +637,18 @@ public class Model extends Layer {
             Map<String, Double> batchLogs = Map.of();
             for (int step = 0; step < steps; step++) {
                 for (Callback c : cbs) c.onTrainBatchBegin(step, batchLogs);
-                Batcher.Batch b = batcher.batch(order, step);
-                double[] lv = trainStep(b.x(), b.y(), b.sw());
+                double[] lv;
+                int size;
+                if (small != null) {
+                    size = (int) Math.min(bs, n - (long) step * bs);
+                    lv = new double[] {small.trainStep(smallData, order, step * bs, size, optimizer)};
+                } else {
+                    Batcher.Batch b = batcher.batch(order, step);
+                    size = b.size();
+                    lv = trainStep(b.x(), b.y(), b.sw());
+                }
                 for (int i = 0; i < lv.length; i++) {
-                    if (i == 0 || outputs.size() > 1) trackers[i].update(lv[i], b.size());
+                    if (i == 0 || outputs.size() > 1) trackers[i].update(lv[i], size);
                 }
                 batchLogs = logs(trackers);
                 if (Double.isNaN(lv[0]) || Double.isInfinite(lv[0])) batchLogs.put("loss", lv[0]);
@@ -647,7 +658,8 @@ public class Model extends Layer {
             epochLogs = logs(trackers);
             if (vx != null && (epoch + 1 - o.initialEpoch) % o.validationFreq == 0) {
                 int vbs = o.validationBatchSize > 0 ? o.validationBatchSize : bs;
-                Map<String, Double> vl = evaluateLogs(vx, vy, vsw, vbs, List.of(), 0);
+                Map<String, Double> vl = evaluateLogs(vx, vy, vsw, vbs, List.of(), 0,
+                        vbs == bs ? smallVal : null);
                 for (Map.Entry<String, Double> e : vl.entrySet()) epochLogs.put("val_" + e.getKey(), e.getValue());
             }
             for (Callback c : cbs) c.onEpochEnd(epoch, epochLogs);
@@ -713,14 +725,17 @@ public class Model extends Layer {
         INDArray[] xs = asFloat(x);
         checkCardinality(xs, y, o.sampleWeight);
         resolveMetrics(y);
-        return evaluateLogs(xs, y, o.sampleWeight, o.batchSize, o.callbacks, o.verbose);
+        return evaluateLogs(xs, y, o.sampleWeight, o.batchSize, o.callbacks, o.verbose, null);
     }
 
+    /** Evaluates in batches; {@code bound} is the data already bound for the small-batch path, if any. */
     private Map<String, Double> evaluateLogs(INDArray[] xs, INDArray[] ys, INDArray sw, int bs,
-                                             List<Callback> userCbs, int verbose) {
+                                             List<Callback> userCbs, int verbose, SmallPath.Data bound) {
         Mean[] trackers = trackers();
         resetMetrics();
         long n = xs[0].size(0);
+        SmallPath small = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath.Data smallData = small == null ? null : bound != null ? bound : small.bind(xs[0], ys[0], sw);
         int steps = (int) ((n + bs - 1) / bs);
         List<Callback> cbs = new ArrayList<>(userCbs);
         if (verbose > 0) {
@@ -737,7 +752,8 @@ public class Model extends Layer {
         for (int s = 0; s < steps; s++) {
             for (Callback c : cbs) c.onTestBatchBegin(s, Map.of());
             long a = (long) s * bs, b = Math.min(n, a + bs);
-            double[] lv = testStep(slice(xs, a, b), slice(ys, a, b), sw == null ? null : rows(sw, 0, a, b));
+            double[] lv = small != null ? new double[] {small.testStep(smallData, (int) a, (int) (b - a))}
+                    : testStep(slice(xs, a, b), slice(ys, a, b), sw == null ? null : rows(sw, 0, a, b));
             for (int i = 0; i < lv.length; i++) if (i == 0 || outputs.size() > 1) trackers[i].update(lv[i], b - a);
             l = logs(trackers);
             for (Callback c : cbs) c.onTestBatchEnd(s, l);

@@ -2,6 +2,7 @@ package org.cornu.layers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cornu.core.FullyConnected;
 import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Registry;
@@ -18,7 +19,7 @@ import org.cornu.core.regularizers.Regularizer;
  * over the last axis of the input. Kernel {@code (input_dim, units)} initialized
  * glorot_uniform, bias zeros.
  */
-public class Dense extends Layer {
+public class Dense extends Layer implements FullyConnected {
     private final int units;
     private ActivationFunction activation;
     private boolean useBias = true;
@@ -109,12 +110,24 @@ public class Dense extends Layer {
         return units;
     }
 
+    @Override
     public Weight kernel() {
         return kernel;
     }
 
+    @Override
     public Weight bias() {
         return bias;
+    }
+
+    @Override
+    public String activationName() {
+        return activation.name();
+    }
+
+    @Override
+    public boolean hasRegularizers() {
+        return kernelRegularizer != null || biasRegularizer != null || activityRegularizer() != null;
     }
 
     @Override

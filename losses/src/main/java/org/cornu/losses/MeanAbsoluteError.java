@@ -20,4 +20,28 @@ public class MeanAbsoluteError extends Loss {
         INDArray y = a.yTrue();
         return Ops.mean(Ops.abs(Ops.sub(p, Tensor.constant(y))), -1, false);
     }
+
+    @Override
+    public boolean supportsJvm() {
+        return true;
+    }
+
+    /** {@code sum_b sw_b * mean_j |p - y| / n} (or the plain sum), with its gradient (sign, 0 at 0). */
+    @Override
+    public double lossAndGradJvm(double[] yTrue, double[] yPred, int batch, int dim, double[] sw, double[] grad) {
+        double total = 0;
+        double scale = reductionScale(batch);
+        for (int b = 0; b < batch; b++) {
+            double w = sw == null ? 1.0 : sw[b];
+            double s = 0;
+            for (int j = 0; j < dim; j++) {
+                int i = b * dim + j;
+                double e = yPred[i] - yTrue[i];
+                s += Math.abs(e);
+                grad[i] = Math.signum(e) / dim * w * scale;
+            }
+            total += s / dim * w;
+        }
+        return total * scale;
+    }
 }

@@ -4,5 +4,10 @@ package org.cornu.core.metrics;
 public class MeanAbsoluteError extends MeanMetricWrapper {
     public MeanAbsoluteError() {
         super("mean_absolute_error", MetricFunctions::meanAbsoluteError);
+        jvm((yt, to, td, yp, po, pd) -> {
+            double s = 0;
+            for (int j = 0; j < pd; j++) s += Math.abs(yp[po + j] - yt[to + (td == 1 ? 0 : j)]);
+            return s / pd;
+        });
     }
 }

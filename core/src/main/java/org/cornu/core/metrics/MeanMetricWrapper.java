@@ -10,6 +10,32 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class MeanMetricWrapper extends Mean {
     private final BiFunction<INDArray, INDArray, INDArray> fn;
+    private PerSample jvm;
+
+    /**
+     * The per-sample value on Java arrays: sample values start at {@code tOff} in {@code yt}
+     * ({@code trueDim} of them) and at {@code pOff} in {@code yp} ({@code predDim}).
+     */
+    @FunctionalInterface
+    public interface PerSample {
+        double apply(double[] yt, int tOff, int trueDim, double[] yp, int pOff, int predDim);
+    }
+
+    /** Adds a JVM kernel equal to the wrapped function, for the small-batch path. */
+    public MeanMetricWrapper jvm(PerSample f) {
+        this.jvm = f;
+        return this;
+    }
+
+    @Override
+    public boolean supportsJvm() {
+        return jvm != null;
+    }
+
+    @Override
+    public void updateStateJvm(double[] yTrue, int trueDim, double[] yPred, int predDim, int batch) {
+        for (int i = 0; i < batch; i++) update(jvm.apply(yTrue, i * trueDim, trueDim, yPred, i * predDim, predDim), 1.0);
+    }
 
     public MeanMetricWrapper(String name, BiFunction<INDArray, INDArray, INDArray> fn) {
         super(name);

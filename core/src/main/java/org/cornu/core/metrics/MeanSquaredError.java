@@ -4,5 +4,13 @@ package org.cornu.core.metrics;
 public class MeanSquaredError extends MeanMetricWrapper {
     public MeanSquaredError() {
         super("mean_squared_error", MetricFunctions::meanSquaredError);
+        jvm((yt, to, td, yp, po, pd) -> {
+            double s = 0;
+            for (int j = 0; j < pd; j++) {
+                double e = yp[po + j] - yt[to + (td == 1 ? 0 : j)];
+                s += e * e;
+            }
+            return s / pd;
+        });
     }
 }

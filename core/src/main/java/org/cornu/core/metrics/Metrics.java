@@ -40,15 +40,29 @@ public final class Metrics {
     }
 
     public static Metric binaryAccuracy() {
-        return new MeanMetricWrapper("binary_accuracy", (t, p) -> binaryAccuracy(t, p, 0.5));
+        return new MeanMetricWrapper("binary_accuracy", (t, p) -> binaryAccuracy(t, p, 0.5))
+                .jvm((yt, to, td, yp, po, pd) -> {
+                    double s = 0;
+                    for (int j = 0; j < pd; j++) s += ((yp[po + j] > 0.5 ? 1.0 : 0.0) == yt[to + (td == 1 ? 0 : j)]) ? 1 : 0;
+                    return s / pd;
+                });
     }
 
     public static Metric categoricalAccuracy() {
-        return new MeanMetricWrapper("categorical_accuracy", Metrics::categoricalAccuracy);
+        return new MeanMetricWrapper("categorical_accuracy", Metrics::categoricalAccuracy)
+                .jvm((yt, to, td, yp, po, pd) -> argmax(yt, to, td) == argmax(yp, po, pd) ? 1.0 : 0.0);
     }
 
     public static Metric sparseCategoricalAccuracy() {
-        return new MeanMetricWrapper("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
+        return new MeanMetricWrapper("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy)
+                .jvm((yt, to, td, yp, po, pd) -> yt[to] == argmax(yp, po, pd) ? 1.0 : 0.0);
+    }
+
+    /** Index of the first maximum of {@code a[off..off+n)}, as argmax. */
+    static int argmax(double[] a, int off, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) if (a[off + j] > a[off + best]) best = j;
+        return best;
     }
 
     /** Registers the metrics implemented in core. */

@@ -1,0 +1,426 @@
+package org.cornu.core;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The small-batch JVM path of {@code fit} and {@code evaluate}. For tiny tensors each ND4J
+ * call (5-20 µs) costs more than its arithmetic, so a chain of {@link FullyConnected} layers
+ * at a small batch (the book's Boston model at batch 1: 13-64-64-1) runs its forward pass,
+ * loss, backward pass and metrics as plain Java loops over double arrays, reading the weights
+ * straight from their native memory. Gradients go to persistent arrays and through the
+ * regular {@link Optimizer#apply}, so updates, clipping and constraints are the optimizer's own.
+ * Results equal the tape path's (tested in float64). Off with {@code -Dcornu.smallPath=false}.
+ */
+final class SmallPath {
+    /** Largest multiply-adds per step (batch x sum of layer sizes) run on the JVM; above, ND4J's gemm wins. */
+    static final long MAX_MACS = 300_000;
+    private static volatile boolean enabled = !"false".equals(System.getProperty("cornu.smallPath"));
+    /** Training steps run on this path (for tests). */
+    static long stepsRun;
+
+    private static final int LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4;
+    private static final int GENERIC = 0, SOFTMAX_CE = 1, SPARSE_SOFTMAX_CE = 2, SIGMOID_BCE = 3;
+
+    private final int layersN;
+    private final int[] dims;
+    private final int[] act;
+    private final Weight[] kernels;
+    private final Weight[] biases;
+    private final int[] kernelSlot;
+    private final int[] biasSlot;
+    private final Loss loss;
+    private final int lossKind;
+    private final List<Metric> metrics;
+    private final List<Weight> trainable;
+    private final List<INDArray> grads = new ArrayList<>();
+    private final boolean isDouble;
+    private final double[][] w;
+    private final double[][] b;
+    private final double[][] dw;
+    private final double[][] db;
+    private double[][] a;
+    private double[][] g;
+    private double[] logits;
+    private double[] yBatch;
+    private double[] swBatch;
+    private int capacity;
+
+    /** Arrays of one data set as Java row-major copies. */
+    record Data(double[] x, double[] y, double[] sw, int n, int xDim, int yDim) {}
+
+    static void setEnabled(boolean e) {
+        enabled = e;
+    }
+
+    private SmallPath(List<FullyConnected> fcs, int[] dims, int[] act, Loss loss, int lossKind, List<Metric> metrics,
+                      List<Weight> trainable) {
+        this.layersN = fcs.size();
+        this.dims = dims;
+        this.act = act;
+        this.loss = loss;
+        this.lossKind = lossKind;
+        this.metrics = metrics;
+        this.trainable = trainable;
+        this.kernels = new Weight[layersN];
+        this.biases = new Weight[layersN];
+        this.kernelSlot = new int[layersN];
+        this.biasSlot = new int[layersN];
+        this.w = new double[layersN][];
+        this.b = new double[layersN][];
+        this.dw = new double[layersN][];
+        this.db = new double[layersN][];
+        this.isDouble = fcs.get(0).kernel().value().dataType() == DataType.DOUBLE;
+        try (MemoryWorkspace out = Workspaces.outside()) {
+            for (Weight t : trainable) grads.add(Nd4j.zeros(t.value().dataType(), t.value().shape()));
+        }
+        for (int l = 0; l < layersN; l++) {
+            kernels[l] = fcs.get(l).kernel();
+            biases[l] = fcs.get(l).bias();
+            kernelSlot[l] = indexOf(trainable, kernels[l]);
+            biasSlot[l] = biases[l] == null ? -1 : indexOf(trainable, biases[l]);
+            w[l] = new double[dims[l] * dims[l + 1]];
+            b[l] = new double[dims[l + 1]];
+            dw[l] = new double[w[l].length];
+            db[l] = new double[dims[l + 1]];
+        }
+    }
+
+    private static int indexOf(List<Weight> ws, Weight x) {
+        for (int i = 0; i < ws.size(); i++) if (ws.get(i) == x) return i;
+        return -1;
+    }
+
+    /**
+     * The JVM path for {@code model} at {@code batchSize} with targets of {@code yDim} values per
+     * sample, or null where it does not apply (another layer, loss or metric, regularizers,
+     * several inputs or outputs, a non-CPU backend, a batch too large to gain).
+     */
+    static SmallPath plan(Model model, int batchSize, int yDim, Loss loss, List<Metric> metrics) {
+        if (!enabled || model.inputs.size() != 1 || model.outputs.size() != 1) return null;
+        if (model.inputs.get(0).shape().rank() != 2) return null;
+        List<FullyConnected> fcs = new ArrayList<>();
+        KerasTensor prev = model.inputs.get(0);
+        for (Node n : model.nodes()) {
+            if (!(n.layer instanceof FullyConnected fc) || n.inputs.size() != 1 || n.inputs.get(0) != prev) return null;
+            if (fc.hasRegularizers() || n.layer.activityRegularizer() != null) return null;
+            fcs.add(fc);
+            prev = n.outputs.get(0);
+        }
+        if (fcs.isEmpty() || prev != model.outputs.get(0)) return null;
+        int[] dims = new int[fcs.size() + 1];
+        int[] act = new int[fcs.size()];
+        long macs = 0;
+        dims[0] = (int) fcs.get(0).kernel().shape()[0];
+        for (int l = 0; l < fcs.size(); l++) {
+            FullyConnected fc = fcs.get(l);
+            long[] ks = fc.kernel().shape();
+            dims[l + 1] = (int) ks[1];
+            macs += ks[0] * ks[1];
+            Integer k = switch (fc.activationName()) {
+                case "linear" -> LINEAR;
+                case "relu" -> RELU;
+                case "sigmoid" -> SIGMOID;
+                case "tanh" -> TANH;
+                case "softmax" -> SOFTMAX;
+                default -> null;
+            };
+            if (k == null) return null;
+            act[l] = k;
+        }
+        if ((long) batchSize * macs > MAX_MACS) return null;
+        DataType t = fcs.get(0).kernel().value().dataType();
+        for (FullyConnected fc : fcs) {
+            if (!Elementwise.fusable(fc.kernel().value()) || fc.kernel().value().dataType() != t) return null;
+            if (fc.bias() != null && (!Elementwise.fusable(fc.bias().value()) || fc.bias().value().dataType() != t)) return null;
+        }
+        int last = act[act.length - 1];
+        int outDim = dims[dims.length - 1];
+        int kind = fusedKind(loss, last);
+        if (kind == SPARSE_SOFTMAX_CE ? yDim != 1 : yDim != outDim) return null;
+        if (kind == GENERIC && !loss.jvmUsable()) return null;
+        if (kind != GENERIC && loss.reduction().equals("none")) return null;
+        for (Metric m : metrics) if (!m.supportsJvm()) return null;
+        return new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
+    }
+
+    private static int fusedKind(Loss loss, int lastAct) {
+        Map<String, Object> c = loss.getConfig();
+        boolean plain = !Boolean.TRUE.equals(c.get("from_logits"))
+                && (c.get("label_smoothing") == null || ((Number) c.get("label_smoothing")).doubleValue() == 0);
+        if (!plain) return GENERIC;
+        String n = loss.name();
+        if (lastAct == SOFTMAX && n.equals("categorical_crossentropy")) return SOFTMAX_CE;
+        if (lastAct == SOFTMAX && n.equals("sparse_categorical_crossentropy")) return SPARSE_SOFTMAX_CE;
+        if (lastAct == SIGMOID && n.equals("binary_crossentropy")) return SIGMOID_BCE;
+        return GENERIC;
+    }
+
+    /** Row-major double copies of {@code x}, {@code y} and the sample weights. */
+    Data bind(INDArray x, INDArray y, INDArray sw) {
+        int n = (int) x.size(0);
+        double[] xd = x.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        double[] yd = y.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        double[] sd = sw == null ? null : sw.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        return new Data(xd, yd, sd, n, xd.length / n, yd.length / n);
+    }
+
+    private void ensureCapacity(int batch, int yDim) {
+        if (batch <= capacity) return;
+        capacity = batch;
+        a = new double[layersN + 1][];
+        g = new double[layersN + 1][];
+        for (int l = 0; l <= layersN; l++) {
+            a[l] = new double[batch * dims[l]];
+            g[l] = new double[batch * dims[l]];
+        }
+        logits = new double[batch * dims[layersN]];
+        yBatch = new double[batch * yDim];
+        swBatch = new double[batch];
+    }
+
+    private void loadWeights() {
+        for (int l = 0; l < layersN; l++) {
+            read(kernels[l].value(), w[l]);
+            if (biases[l] != null) read(biases[l].value(), b[l]);
+        }
+    }
+
+    private void read(INDArray src, double[] dst) {
+        if (isDouble) {
+            Elementwise.doubles(src).get(dst);
+        } else {
+            FloatBuffer f = Elementwise.floats(src);
+            for (int i = 0; i < dst.length; i++) dst[i] = f.get(i);
+        }
+    }
+
+    private void write(double[] src, INDArray dst) {
+        if (isDouble) {
+            DoubleBuffer d = Elementwise.doubles(dst);
+            d.put(0, src);
+        } else {
+            FloatBuffer f = Elementwise.floats(dst);
+            for (int i = 0; i < src.length; i++) f.put(i, (float) src[i]);
+        }
+    }
+
+    /** Copies rows {@code idx[from..from+nb)} (or {@code from..} when {@code idx} is null) into the batch buffers. */
+    private boolean gather(Data d, int[] idx, int from, int nb) {
+        ensureCapacity(nb, d.yDim);
+        for (int r = 0; r < nb; r++) {
+            int s = idx == null ? from + r : idx[from + r];
+            System.arraycopy(d.x, s * d.xDim, a[0], r * d.xDim, d.xDim);
+            System.arraycopy(d.y, s * d.yDim, yBatch, r * d.yDim, d.yDim);
+            if (d.sw != null) swBatch[r] = d.sw[s];
+        }
+        return d.sw != null;
+    }
+
+    private void forward(int nb) {
+        for (int l = 0; l < layersN; l++) {
+            int in = dims[l], out = dims[l + 1];
+            double[] x = a[l], z = a[l + 1], wl = w[l], bl = b[l];
+            boolean hasBias = biases[l] != null;
+            for (int r = 0; r < nb; r++) {
+                int zo = r * out, xo = r * in;
+                for (int j = 0; j < out; j++) z[zo + j] = hasBias ? bl[j] : 0.0;
+                for (int k = 0; k < in; k++) {
+                    double xv = x[xo + k];
+                    if (xv == 0.0) continue;
+                    int wo = k * out;
+                    for (int j = 0; j < out; j++) z[zo + j] += xv * wl[wo + j];
+                }
+                if (l == layersN - 1) System.arraycopy(z, zo, logits, zo, out);
+                activate(act[l], z, zo, out);
+            }
+        }
+    }
+
+    private static void activate(int kind, double[] z, int off, int n) {
+        switch (kind) {
+            case RELU -> {
+                for (int j = 0; j < n; j++) if (z[off + j] < 0) z[off + j] = 0;
+            }
+            case SIGMOID -> {
+                for (int j = 0; j < n; j++) z[off + j] = 1.0 / (1.0 + Math.exp(-z[off + j]));
+            }
+            case TANH -> {
+                for (int j = 0; j < n; j++) z[off + j] = Math.tanh(z[off + j]);
+            }
+            case SOFTMAX -> {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) max = Math.max(max, z[off + j]);
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    z[off + j] = Math.exp(z[off + j] - max);
+                    sum += z[off + j];
+                }
+                for (int j = 0; j < n; j++) z[off + j] /= sum;
+            }
+            default -> { }
+        }
+    }
+
+    /** The loss of the batch; with {@code grad}, d(loss)/d(pre-activation of the last layer) into {@code g[layersN]}. */
+    private double lossAndGrad(int nb, boolean weighted, boolean grad) {
+        int out = dims[layersN];
+        double[] p = a[layersN];
+        double[] gz = g[layersN];
+        double[] sw = weighted ? swBatch : null;
+        double scale = loss.reductionScale(nb);
+        double total = 0;
+        switch (lossKind) {
+            case SOFTMAX_CE, SPARSE_SOFTMAX_CE -> {
+                for (int r = 0; r < nb; r++) {
+                    int o = r * out;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < out; j++) max = Math.max(max, logits[o + j]);
+                    double se = 0;
+                    for (int j = 0; j < out; j++) se += Math.exp(logits[o + j] - max);
+                    double lse = max + Math.log(se);
+                    double wr = sw == null ? 1.0 : sw[r];
+                    double per = 0, ysum = 0;
+                    if (lossKind == SPARSE_SOFTMAX_CE) {
+                        double lab = yBatch[r];
+                        if (lab < 0 || lab >= out || lab != Math.rint(lab)) {
+                            throw new IllegalArgumentException(loss.name() + ": received a label value of " + lab
+                                    + " which is outside the valid range of [0, " + out + ")");
+                        }
+                        per = lse - logits[o + (int) lab];
+                        ysum = 1;
+                    } else {
+                        for (int j = 0; j < out; j++) {
+                            double y = yBatch[o + j];
+                            per += y * (lse - logits[o + j]);
+                            ysum += y;
+                        }
+                    }
+                    total += per * wr;
+                    if (grad) {
+                        for (int j = 0; j < out; j++) {
+                            double y = lossKind == SPARSE_SOFTMAX_CE ? (j == (int) yBatch[r] ? 1 : 0) : yBatch[o + j];
+                            gz[o + j] = (p[o + j] * ysum - y) * wr * scale;
+                        }
+                    }
+                }
+                return total * scale;
+            }
+            case SIGMOID_BCE -> {
+                for (int r = 0; r < nb; r++) {
+                    int o = r * out;
+                    double wr = sw == null ? 1.0 : sw[r];
+                    double per = 0;
+                    for (int j = 0; j < out; j++) {
+                        double z = logits[o + j], y = yBatch[o + j];
+                        per += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+                        if (grad) gz[o + j] = (p[o + j] - y) / out * wr * scale;
+                    }
+                    total += per / out * wr;
+                }
+                return total * scale;
+            }
+            default -> {
+                double[] dp = grad ? g[layersN] : new double[nb * out];
+                double v = loss.lossAndGradJvm(yBatch, p, nb, out, sw, dp);
+                if (grad) activationBackward(act[layersN - 1], p, dp, nb * out, out);
+                return v;
+            }
+        }
+    }
+
+    /** Turns {@code gy} (d/d output) into d/d pre-activation in place, from the output {@code y}. */
+    private static void activationBackward(int kind, double[] y, double[] gy, int len, int width) {
+        switch (kind) {
+            case RELU -> {
+                for (int i = 0; i < len; i++) if (y[i] <= 0) gy[i] = 0;
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) gy[i] *= y[i] * (1 - y[i]);
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) gy[i] *= 1 - y[i] * y[i];
+            }
+            case SOFTMAX -> {
+                for (int o = 0; o < len; o += width) {
+                    double dot = 0;
+                    for (int j = 0; j < width; j++) dot += gy[o + j] * y[o + j];
+                    for (int j = 0; j < width; j++) gy[o + j] = y[o + j] * (gy[o + j] - dot);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void backward(int nb) {
+        for (int l = layersN - 1; l >= 0; l--) {
+            int in = dims[l], out = dims[l + 1];
+            double[] gz = g[l + 1], x = a[l], wl = w[l], dwl = dw[l], dbl = db[l];
+            java.util.Arrays.fill(dwl, 0);
+            java.util.Arrays.fill(dbl, 0);
+            for (int r = 0; r < nb; r++) {
+                int go = r * out, xo = r * in;
+                for (int j = 0; j < out; j++) dbl[j] += gz[go + j];
+                for (int k = 0; k < in; k++) {
+                    double xv = x[xo + k];
+                    if (xv == 0.0) continue;
+                    int wo = k * out;
+                    for (int j = 0; j < out; j++) dwl[wo + j] += xv * gz[go + j];
+                }
+            }
+            if (l > 0) {
+                double[] gx = g[l];
+                for (int r = 0; r < nb; r++) {
+                    int go = r * out, xo = r * in;
+                    for (int k = 0; k < in; k++) {
+                        int wo = k * out;
+                        double s = 0;
+                        for (int j = 0; j < out; j++) s += gz[go + j] * wl[wo + j];
+                        gx[xo + k] = s;
+                    }
+                }
+                activationBackward(act[l - 1], a[l], gx, nb * in, in);
+            }
+        }
+    }
+
+    private void updateMetrics(int nb, int yDim) {
+        for (Metric m : metrics) m.updateStateJvm(yBatch, yDim, a[layersN], dims[layersN], nb);
+    }
+
+    /** One training step on rows {@code idx[from..from+nb)}; returns the loss. */
+    double trainStep(Data d, int[] idx, int from, int nb, Optimizer optimizer) {
+        stepsRun++;
+        boolean weighted = gather(d, idx, from, nb);
+        loadWeights();
+        forward(nb);
+        double lossValue = lossAndGrad(nb, weighted, true);
+        backward(nb);
+        for (int l = 0; l < layersN; l++) {
+            if (kernelSlot[l] >= 0) write(dw[l], grads.get(kernelSlot[l]));
+            if (biasSlot[l] >= 0) write(db[l], grads.get(biasSlot[l]));
+        }
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
+            optimizer.apply(grads, trainable);
+        }
+        updateMetrics(nb, d.yDim);
+        return lossValue;
+    }
+
+    /** The loss of rows {@code from..from+nb)}, updating the metrics. */
+    double testStep(Data d, int from, int nb) {
+        boolean weighted = gather(d, null, from, nb);
+        loadWeights();
+        forward(nb);
+        double lossValue = lossAndGrad(nb, weighted, false);
+        updateMetrics(nb, d.yDim);
+        return lossValue;
+    }
+}
