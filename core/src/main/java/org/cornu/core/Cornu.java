@@ -70,7 +70,7 @@ public final class Cornu {
      * is set; else one thread on machines with at most two cores, where two OpenBLAS threads
      * measured slower (MNIST dense epoch 2.9 s with one, 4 to 8 s with two, on 2 vCPUs).
      */
-    static void chooseThreads() {
+    public static void chooseThreads() {
         if (threadsChosen) return;
         synchronized (Cornu.class) {
             if (threadsChosen) return;

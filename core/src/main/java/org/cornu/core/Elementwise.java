@@ -62,4 +62,40 @@ public final class Elementwise {
         int step = (len + chunks - 1) / chunks;
         IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * step, Math.min(len, (c + 1) * step)));
     }
+
+    /** Indexed access to a {@link #fusable} float or double array's elements, as doubles. */
+    public interface Buf {
+        double get(int i);
+
+        void set(int i, double v);
+    }
+
+    private record FloatBuf(FloatBuffer b) implements Buf {
+        @Override
+        public double get(int i) {
+            return b.get(i);
+        }
+
+        @Override
+        public void set(int i, double v) {
+            b.put(i, (float) v);
+        }
+    }
+
+    private record DoubleBuf(DoubleBuffer b) implements Buf {
+        @Override
+        public double get(int i) {
+            return b.get(i);
+        }
+
+        @Override
+        public void set(int i, double v) {
+            b.put(i, v);
+        }
+    }
+
+    /** The elements of a {@link #fusable} array through {@link Buf}. */
+    public static Buf buf(INDArray a) {
+        return a.dataType() == DataType.DOUBLE ? new DoubleBuf(doubles(a)) : new FloatBuf(floats(a));
+    }
 }

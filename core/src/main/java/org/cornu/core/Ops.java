@@ -222,7 +222,13 @@ public final class Ops {
     }
 
     private static Tensor reluImpl(Tensor x, boolean inPlace) {
-        INDArray v = Transforms.relu(x.value, !inPlace);
+        INDArray v;
+        if (Elementwise.fusable(x.value)) {
+            v = inPlace ? x.value : Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+            RowKernels.relu(x.value, v);
+        } else {
+            v = Transforms.relu(x.value, !inPlace);
+        }
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
             INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
@@ -252,7 +258,14 @@ public final class Ops {
 
     /** {@code 1 / (1 + exp(-x))}; remembers {@code x} as logits for binary crossentropy. */
     public static Tensor sigmoid(Tensor x) {
-        Tensor o = out(Transforms.sigmoid(x.value, true), x);
+        INDArray v;
+        if (Elementwise.fusable(x.value)) {
+            v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+            RowKernels.sigmoid(x.value, v);
+        } else {
+            v = Transforms.sigmoid(x.value, true);
+        }
+        Tensor o = out(v, x);
         o.logits = x;
         o.logitsKind = "sigmoid";
         return Tape.push(o, g -> {
@@ -283,14 +296,26 @@ public final class Ops {
     public static Tensor softmax(Tensor x, int axis) {
         int ax = axis < 0 ? x.rank() + axis : axis;
         INDArray v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
-        Nd4j.exec(new SoftMax(x.value, v, ax));
+        boolean last = ax == x.rank() - 1;
+        int width = (int) x.value.size(ax);
+        if (last && Elementwise.fusable(x.value, v)) {
+            RowKernels.softmax(x.value, v, width);
+        } else {
+            Nd4j.exec(new SoftMax(x.value, v, ax));
+        }
         Tensor o = out(v, x);
-        if (ax == x.rank() - 1) {
+        if (last) {
             o.logits = x;
             o.logitsKind = "softmax";
         }
         return Tape.push(o, g -> {
             INDArray y = o.value;
+            if (last && Elementwise.fusable(y, g)) {
+                INDArray gx = Nd4j.createUninitialized(y.dataType(), y.shape());
+                RowKernels.softmaxBackward(y, g, gx, width);
+                x.accumulate(gx);
+                return;
+            }
             INDArray dot = g.mul(y).sum(true, ax);
             x.accumulate(bcast("sub", g, dot).muli(y));
         });
@@ -299,7 +324,13 @@ public final class Ops {
     /** Log of softmax over the last axis, computed stably. */
     public static Tensor logSoftmax(Tensor x) {
         int ax = x.rank() - 1;
-        INDArray v = Nd4j.exec(new LogSoftMax(x.value, ax))[0];
+        INDArray v;
+        if (Elementwise.fusable(x.value)) {
+            v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+            RowKernels.logSoftmax(x.value, v, (int) x.value.size(ax));
+        } else {
+            v = Nd4j.exec(new LogSoftMax(x.value, ax))[0];
+        }
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
             INDArray sm = Transforms.exp(o.value, true);
@@ -542,6 +573,21 @@ public final class Ops {
      */
     public static Tensor softmaxCrossEntropy(Tensor logits, INDArray yTrue) {
         int ax = logits.rank() - 1;
+        INDArray yc = yTrue.dataType() == logits.value.dataType() ? yTrue : yTrue.castTo(logits.value.dataType());
+        if (Elementwise.fusable(logits.value, yc)) {
+            int width = (int) logits.value.size(ax);
+            long[] ps = java.util.Arrays.copyOf(logits.value.shape(), ax);
+            INDArray per = Nd4j.createUninitialized(logits.value.dataType(), ps);
+            INDArray sm = Nd4j.createUninitialized(logits.value.dataType(), logits.value.shape());
+            RowKernels.softmaxCrossEntropy(logits.value, yc, per, sm, width);
+            Tensor o = out(per, logits);
+            return Tape.push(o, g -> {
+                INDArray gz = Nd4j.createUninitialized(sm.dataType(), sm.shape());
+                INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
+                RowKernels.softmaxCrossEntropyBackward(sm, yc, gc, gz, width);
+                logits.accumulate(gz);
+            });
+        }
         INDArray lsm = Nd4j.exec(new LogSoftMax(logits.value, ax))[0];
         INDArray y = yTrue.dataType() == lsm.dataType() ? yTrue : yTrue.castTo(lsm.dataType());
         INDArray per = lsm.mul(y).sum(ax).negi();
@@ -562,6 +608,16 @@ public final class Ops {
     public static Tensor sigmoidCrossEntropy(Tensor logits, INDArray yTrue) {
         INDArray z = logits.value;
         INDArray y = yTrue.dataType() == z.dataType() ? yTrue : yTrue.castTo(z.dataType());
+        if (Elementwise.fusable(z, y)) {
+            INDArray v = Nd4j.createUninitialized(z.dataType(), z.shape());
+            RowKernels.sigmoidCrossEntropy(z, y, v);
+            Tensor o = out(v, logits);
+            return Tape.push(o, g -> {
+                INDArray gz = Nd4j.createUninitialized(z.dataType(), z.shape());
+                RowKernels.sigmoidCrossEntropyBackward(z, y, Elementwise.fusable(g) ? g : g.dup('c'), gz);
+                logits.accumulate(gz);
+            });
+        }
         INDArray v = Transforms.relu(z, true).subi(z.mul(y))
                 .addi(Transforms.log1p(Transforms.exp(Transforms.abs(z, true).negi(), false), false));
         Tensor o = out(v, logits);

@@ -1,0 +1,120 @@
+package org.cornu.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.cornu.core.Cornu;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the JMH suite (Cornu and DL4J on each workload, one run) and prints the summary table:
+ * workload, Cornu, DL4J, ratio, the fraction of this machine's sgemm peak (measured in the
+ * same run), and the target. Usage:
+ * {@code java -jar benchmarks/target/cornu-benchmarks.jar [--quick] [--only mlp,boston_b1,...]}.
+ */
+public final class Bench {
+    private Bench() {}
+
+    /** The targets of the benchmarks issue, as the largest allowed time ratio Cornu/DL4J. */
+    private static final Map<String, Double> RATIO_TARGETS = Map.of(
+            "mlp", 0.5, "reuters", 0.3, "imdb_dense", 0.3, "boston_b1", 0.1);
+
+    public static void main(String[] args) throws RunnerException {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "predict_latency"));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--only") && i + 1 < args.length) only = List.of(args[++i].split(","));
+            else if (args[i].equals("--help")) {
+                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,predict_latency]");
+                return;
+            }
+        }
+        Cornu.chooseThreads();
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
+        double peak = sgemmPeak();
+        System.out.printf(Locale.ROOT, "sgemm peak on this machine: %.1f GFLOP/s (1024^3, %d BLAS thread(s))%n", peak / 1e9, blasThreads);
+
+        Map<String, double[]> results = new LinkedHashMap<>();
+        List<String> train = new ArrayList<>(only);
+        train.remove("predict_latency");
+        for (String w : train) {
+            System.out.println("running " + w + " ...");
+            ChainedOptionsBuilder o = new OptionsBuilder()
+                    .include(TrainBenchmark.class.getName())
+                    .param("workload", w)
+                    .verbosity(VerboseMode.SILENT);
+            if (quick) o.warmupIterations(1).measurementIterations(2);
+            results.put(w, scores(new Runner(o.build()).run()));
+        }
+        if (only.contains("predict_latency")) {
+            System.out.println("running predict_latency ...");
+            ChainedOptionsBuilder o = new OptionsBuilder().include(PredictBenchmark.class.getName()).verbosity(VerboseMode.SILENT);
+            if (quick) o.warmupIterations(2).measurementIterations(3).warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1));
+            results.put("predict_latency", scores(new Runner(o.build()).run()));
+        }
+
+        System.out.println();
+        System.out.println("| workload | Cornu | DL4J | Cornu/DL4J | Cornu % of sgemm peak | target | met |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, double[]> e : results.entrySet()) {
+            String w = e.getKey();
+            double c = e.getValue()[0], d = e.getValue()[1];
+            if (w.equals("predict_latency")) {
+                System.out.printf(Locale.ROOT, "| predict_latency | %.1f us | %.1f us | %.2f | - | < 50 us | %s |%n", c, d, c / d, c < 50 ? "yes" : "no");
+                continue;
+            }
+            Workloads.Spec s = Workloads.spec(w);
+            double peakShare = s.flopsPerEpoch() / c / peak * 100;
+            double target = RATIO_TARGETS.getOrDefault(w, Double.NaN);
+            String met = c / d <= target ? "yes" : "no";
+            if (w.equals("boston_b1")) {
+                System.out.printf(Locale.ROOT, "| boston_b1 | %.0f steps/s | %.0f steps/s | %.1fx the steps/s | %.1f%% | >= 10x | %s |%n",
+                        s.samples() / c, s.samples() / d, d / c, peakShare, met);
+            } else {
+                String extra = w.equals("mlp") ? " and >= 50% of peak" : "";
+                if (w.equals("mlp") && peakShare < 50) met = "no";
+                System.out.printf(Locale.ROOT, "| %s | %.2f s/epoch | %.2f s/epoch | %.2f | %.1f%% | <= %.1f%s | %s |%n",
+                        w, c, d, c / d, peakShare, target, extra, met);
+            }
+        }
+    }
+
+    /** Cornu's and DL4J's primary scores from one JMH run (NaN if missing). */
+    private static double[] scores(Collection<RunResult> rr) {
+        double[] r = {Double.NaN, Double.NaN};
+        for (RunResult x : rr) {
+            double v = x.getPrimaryResult().getScore();
+            if ("cornu".equals(x.getParams().getParam("lib"))) r[0] = v;
+            else r[1] = v;
+        }
+        return r;
+    }
+
+    /** Single-precision gemm throughput (FLOP/s) on 1024x1024 matrices, best of several runs. */
+    static double sgemmPeak() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024), b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        INDArray c = Nd4j.create(DataType.FLOAT, 1024, 1024);
+        for (int i = 0; i < 3; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        double best = 0;
+        for (int r = 0; r < 5; r++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < 5; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            double s = (System.nanoTime() - t) / 1e9;
+            best = Math.max(best, 5 * 2.0 * 1024 * 1024 * 1024 / s);
+        }
+        return best;
+    }
+}

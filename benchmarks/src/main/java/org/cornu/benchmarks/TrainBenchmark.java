@@ -1,0 +1,61 @@
+package org.cornu.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.cornu.core.Sequential;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** One training epoch of a workload, in Cornu or DL4J (seconds per epoch, lower is better). */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=14G"})
+public class TrainBenchmark {
+    @Param({"mlp", "reuters", "imdb_dense", "boston_b1"})
+    public String workload;
+
+    @Param({"cornu", "dl4j"})
+    public String lib;
+
+    private Workloads.Spec spec;
+    private INDArray[] data;
+    private Sequential cornu;
+    private MultiLayerNetwork dl4j;
+    private List<DataSet> batches;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        // the same BLAS thread setting for both libraries (see Cornu.chooseThreads)
+        org.cornu.core.Cornu.chooseThreads();
+        spec = Workloads.spec(workload);
+        data = Workloads.data(spec);
+        if (lib.equals("cornu")) {
+            cornu = Workloads.cornu(spec);
+        } else {
+            dl4j = Workloads.dl4j(spec);
+            batches = Workloads.dl4jBatches(data, spec);
+        }
+    }
+
+    @Benchmark
+    public void epoch() {
+        if (cornu != null) Workloads.cornuEpoch(cornu, data, spec);
+        else Workloads.dl4jEpoch(dl4j, batches);
+    }
+}
