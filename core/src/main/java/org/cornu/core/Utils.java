@@ -1,5 +1,8 @@
 package org.cornu.core;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,5 +63,203 @@ public final class Utils {
     /** {@link #normalize(INDArray, int, int)} with Keras's defaults: last axis, L2. */
     public static INDArray normalize(INDArray x) {
         return normalize(x, -1, 2);
+    }
+
+    /**
+     * Multi-hot encodes integer sequences, as the book's {@code vectorize_sequences}: row
+     * {@code i} of the float matrix {@code (n, dim)} has 1 at every index that occurs in
+     * {@code seqs[i]} (repeats count once). An index outside {@code [0, dim)} is an error
+     * naming the sample and the index.
+     */
+    public static INDArray vectorizeSequences(int[][] seqs, int dim) {
+        if (dim <= 0) throw new IllegalArgumentException("vectorize_sequences: dimension must be positive, got " + dim);
+        long total = (long) seqs.length * dim;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("vectorize_sequences: result (" + seqs.length + ", " + dim + ") is too large");
+        }
+        for (int i = 0; i < seqs.length; i++) {
+            int[] s = seqs[i];
+            if (s == null) throw new IllegalArgumentException("vectorize_sequences: sequence " + i + " is null");
+            for (int j = 0; j < s.length; j++) {
+                if (s[j] < 0 || s[j] >= dim) {
+                    throw new IllegalArgumentException("vectorize_sequences: sample " + i + " has index " + s[j]
+                            + " at position " + j + ", outside [0, " + dim + ")");
+                }
+            }
+        }
+        DataType ft = Cornu.floatType();
+        if (ft == DataType.FLOAT || ft == DataType.DOUBLE) {
+            // CPU: write the ones straight into the zeroed native array (no JVM copy of n * dim values)
+            INDArray r = Nd4j.create(ft, seqs.length, dim);
+            if (Elementwise.fusable(r)) {
+                if (ft == DataType.FLOAT) {
+                    java.nio.FloatBuffer b = Elementwise.floats(r);
+                    for (int i = 0; i < seqs.length; i++) for (int v : seqs[i]) b.put(i * dim + v, 1f);
+                } else {
+                    java.nio.DoubleBuffer b = Elementwise.doubles(r);
+                    for (int i = 0; i < seqs.length; i++) for (int v : seqs[i]) b.put(i * dim + v, 1.0);
+                }
+                return r;
+            }
+        }
+        float[] out = new float[(int) total];
+        for (int i = 0; i < seqs.length; i++) for (int v : seqs[i]) out[i * dim + v] = 1f;
+        INDArray r = Nd4j.create(out, new long[] {seqs.length, dim}, 'c');
+        return r.dataType() == ft ? r : r.castTo(ft);
+    }
+
+    /** The book's {@code vectorize_sequences} with its default dimension 10000. */
+    public static INDArray vectorizeSequences(int[][] seqs) {
+        return vectorizeSequences(seqs, 10000);
+    }
+
+    /**
+     * Pads or truncates sequences to the length of the longest one, as
+     * {@code keras.utils.pad_sequences(seqs)}: pre-padding with 0, int32 result.
+     * See {@link PadSequences} for {@code maxlen}, {@code padding}, {@code truncating}, {@code value}, {@code dtype}.
+     */
+    public static INDArray padSequences(int[][] seqs) {
+        return PadSequences.defaults().apply(seqs);
+    }
+
+    /** {@code keras.utils.pad_sequences(seqs, maxlen=maxlen)}. */
+    public static INDArray padSequences(int[][] seqs, int maxlen) {
+        return PadSequences.maxlen(maxlen).apply(seqs);
+    }
+
+    /**
+     * {@code keras.utils.pad_sequences(seqs, maxlen, dtype, padding, truncating, value)} with
+     * arguments in Keras's order; {@code maxlen == null} means the longest sequence.
+     */
+    public static INDArray padSequences(int[][] seqs, Integer maxlen, String dtype, String padding,
+                                        String truncating, double value) {
+        PadSequences.Options o = PadSequences.defaults().dtype(dtype).padding(padding).truncating(truncating).value(value);
+        if (maxlen != null) o.maxlen(maxlen);
+        return o.apply(seqs);
+    }
+
+    /**
+     * Sliding windows over a time series, as {@code keras.utils.timeseries_dataset_from_array(data,
+     * targets, sequence_length)} with its defaults; see {@link TimeseriesDataset} for the other
+     * arguments. Returns all windows as arrays rather than a stream of batches.
+     */
+    public static TimeseriesDataset.Windows timeseriesDataset(INDArray data, INDArray targets, int sequenceLength) {
+        return TimeseriesDataset.sequenceLength(sequenceLength).apply(data, targets);
+    }
+
+    /**
+     * {@code keras.utils.timeseries_dataset_from_array} with every argument in Keras's order;
+     * {@code targets}, {@code seed}, {@code startIndex} and {@code endIndex} may be null (Keras's None).
+     * Returns all windows as arrays (see {@link TimeseriesDataset.Windows}); {@code batchSize} is
+     * kept in the result for {@code fit}.
+     */
+    public static TimeseriesDataset.Windows timeseriesDataset(INDArray data, INDArray targets, int sequenceLength,
+                                                              int sequenceStride, int samplingRate, Integer batchSize,
+                                                              boolean shuffle, Long seed, Integer startIndex,
+                                                              Integer endIndex) {
+        TimeseriesDataset.Options o = TimeseriesDataset.sequenceLength(sequenceLength).sequenceStride(sequenceStride)
+                .samplingRate(samplingRate).batchSize(batchSize).shuffle(shuffle).seed(seed)
+                .startIndex(startIndex).endIndex(endIndex);
+        return o.apply(data, targets);
+    }
+
+    /**
+     * The rows {@code idx} of {@code x} along axis 0, in that order (numpy's {@code x[idx]}), as a
+     * new array of the same dtype; works for any rank.
+     */
+    public static INDArray takeRows(INDArray x, int[] idx) {
+        if (x.rank() == 0) throw new IllegalArgumentException("takeRows: x must have at least one axis, got a scalar");
+        long n = x.size(0);
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= n) {
+                throw new IllegalArgumentException("takeRows: index " + idx[i] + " at position " + i
+                        + " is out of range for axis 0 of size " + n + " (shape " + java.util.Arrays.toString(x.shape()) + ")");
+            }
+        }
+        long[] shape = x.shape().clone();
+        shape[0] = idx.length;
+        if (idx.length == 0) return Nd4j.create(x.dataType(), shape);
+        long rest = n == 0 ? 0 : x.length() / n;
+        INDArray m = x.reshape('c', n, rest);
+        if (rest == 0) return Nd4j.create(x.dataType(), shape);
+        INDArray rows = Nd4j.pullRows(m, 1, idx);
+        return rows.reshape('c', shape);
+    }
+
+    /** Joins arrays along {@code axis} (numpy's {@code np.concatenate(xs, axis)}). */
+    public static INDArray concatenate(int axis, INDArray... xs) {
+        if (xs.length == 0) throw new IllegalArgumentException("concatenate: need at least one array");
+        if (xs.length == 1) return xs[0].dup();
+        int ax = axis < 0 ? xs[0].rank() + axis : axis;
+        return Nd4j.concat(ax, xs);
+    }
+
+    /** Joins arrays along axis 0 (numpy's {@code np.concatenate(xs, axis=0)}). */
+    public static INDArray concatenate(INDArray... xs) {
+        return concatenate(0, xs);
+    }
+
+    /**
+     * Exponential moving average of a curve, as the book's {@code smooth_curve}: the first point
+     * is kept, then each point is {@code previous * factor + point * (1 - factor)}.
+     */
+    public static double[] smoothCurve(double[] points, double factor) {
+        double[] out = new double[points.length];
+        for (int i = 0; i < points.length; i++) {
+            out[i] = i == 0 ? points[0] : out[i - 1] * factor + points[i] * (1 - factor);
+        }
+        return out;
+    }
+
+    /** {@link #smoothCurve(double[], double)} with the book's factor 0.9. */
+    public static double[] smoothCurve(double[] points) {
+        return smoothCurve(points, 0.9);
+    }
+
+    /** {@link #smoothCurve(double[], double)} of a {@code History} series. */
+    public static double[] smoothCurve(List<Double> points, double factor) {
+        return smoothCurve(toDoubles(points), factor);
+    }
+
+    /** {@link #smoothCurve(double[], double)} of a {@code History} series with factor 0.9. */
+    public static double[] smoothCurve(List<Double> points) {
+        return smoothCurve(toDoubles(points), 0.9);
+    }
+
+    /** A list of numbers as a {@code double[]} (e.g. {@code history.get("val_mae")}). */
+    public static double[] toDoubles(List<? extends Number> values) {
+        double[] d = new double[values.size()];
+        for (int i = 0; i < d.length; i++) d[i] = values.get(i).doubleValue();
+        return d;
+    }
+
+    /**
+     * Decodes an encoded review or newswire back to words, as the book does with the IMDB and
+     * Reuters word indices: index {@code i} is the word whose rank is {@code i - 3} (0, 1, 2 are
+     * padding, start and unknown), "?" where none; words joined by single spaces.
+     */
+    public static String decode(int[] sequence, Map<String, Integer> wordIndex) {
+        return decode(sequence, reverseWordIndex(wordIndex), 3);
+    }
+
+    /**
+     * {@link #decode(int[], Map)} with a reverse index already built by {@link #reverseWordIndex}
+     * (to decode many sequences without rebuilding it) and the index offset (3 in the book).
+     */
+    public static String decode(int[] sequence, Map<Integer, String> reverseWordIndex, int offset) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sequence.length; i++) {
+            if (i > 0) sb.append(' ');
+            String w = reverseWordIndex.get(sequence[i] - offset);
+            sb.append(w == null ? "?" : w);
+        }
+        return sb.toString();
+    }
+
+    /** Rank to word, the book's {@code dict([(value, key) for (key, value) in word_index.items()])}. */
+    public static Map<Integer, String> reverseWordIndex(Map<String, Integer> wordIndex) {
+        Map<Integer, String> r = new HashMap<>(wordIndex.size() * 2);
+        for (Map.Entry<String, Integer> e : wordIndex.entrySet()) r.put(e.getValue(), e.getKey());
+        return r;
     }
 }
