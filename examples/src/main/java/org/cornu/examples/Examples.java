@@ -21,6 +21,12 @@ public final class Examples {
     static {
         EXAMPLES.put("mnist", new Entry("MNIST digits, Dense 512 relu -> 10 softmax, rmsprop, 5 epochs at batch 128 (book 2.1)",
                 MnistDense::run));
+        EXAMPLES.put("imdb", new Entry("IMDB reviews, multi-hot 10000 -> 16 -> 16 -> 1 sigmoid, 20 epochs with charts, retrained 4 (book 4.1)",
+                ImdbExample::run));
+        EXAMPLES.put("reuters", new Entry("Reuters newswires, multi-hot 10000 -> 64 -> 64 -> 46 softmax, charts, retrained 9 (book 4.2)",
+                ReutersExample::run));
+        EXAMPLES.put("boston", new Entry("Boston housing regression, 4-fold validation at batch 1, smoothed MAE chart, final model (book 4.3)",
+                BostonExample::run));
     }
 
     private Examples() {}
@@ -39,7 +45,7 @@ public final class Examples {
         Args args = new Args(Arrays.copyOfRange(argv, 1, argv.length));
         if (args.flag("help")) {
             System.out.println(argv[0] + ": " + e.summary());
-            System.out.println("Options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2");
+            System.out.println("Options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --out DIR (charts)");
             return;
         }
         e.example().run(args);

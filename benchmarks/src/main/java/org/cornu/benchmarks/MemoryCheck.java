@@ -1,0 +1,44 @@
+package org.cornu.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.cornu.core.Sequential;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Steady-state memory of training: runs {@code epochs} (default 20) epochs of the {@code mlp}
+ * workload and prints the process's resident set size after each, and its change against
+ * epoch 2 (the benchmarks issue allows 10%). Linux only (reads /proc/self/status).
+ * Usage: {@code java -cp cornu-benchmarks.jar org.cornu.benchmarks.MemoryCheck [epochs]}.
+ */
+public final class MemoryCheck {
+    private MemoryCheck() {}
+
+    public static void main(String[] args) throws IOException {
+        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        org.cornu.core.Cornu.chooseThreads();
+        Workloads.Spec s = Workloads.MLP;
+        INDArray[] data = Workloads.data(s);
+        Sequential m = Workloads.cornu(s);
+        long base = -1;
+        long max = 0;
+        for (int e = 1; e <= epochs; e++) {
+            Workloads.cornuEpoch(m, data, s);
+            long rss = rssKb();
+            if (e == 2) base = rss;
+            if (e >= 2) max = Math.max(max, rss);
+            System.out.printf(Locale.ROOT, "epoch %2d: RSS %7.1f MB%s%n", e, rss / 1024.0,
+                    base > 0 ? String.format(Locale.ROOT, " (%+.1f%% vs epoch 2)", 100.0 * (rss - base) / base) : "");
+        }
+        System.out.printf(Locale.ROOT, "max RSS after epoch 2: %+.1f%% of epoch 2's%n", 100.0 * (max - base) / base);
+    }
+
+    static long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,59 @@
+package org.cornu.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.cornu.core.callbacks.History;
+import org.cornu.core.Plots;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Shared bits of the examples: the output folder for charts, label arrays, timing. */
+final class ExampleSupport {
+    private ExampleSupport() {}
+
+    /** The folder charts go to: {@code --out DIR}, default {@code cornu-output}. */
+    static Path outDir(Args args) {
+        Path p = Path.of(args.get("out", "cornu-output"));
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the output folder " + p.toAbsolutePath(), e);
+        }
+        return p;
+    }
+
+    /** Saves the training/validation chart of {@code metric} and says where. */
+    static void chart(History h, String metric, Path file) {
+        try {
+            Plots.saveHistory(h, metric, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the chart " + file.toAbsolutePath(), e);
+        }
+        System.out.println("Chart: " + file.toAbsolutePath());
+    }
+
+    /** Saves curves to a chart and says where. */
+    static void curves(java.util.Map<String, double[]> series, String title, String xLabel, String yLabel, Path file) {
+        try {
+            Plots.saveCurves(series, title, xLabel, yLabel, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the chart " + file.toAbsolutePath(), e);
+        }
+        System.out.println("Chart: " + file.toAbsolutePath());
+    }
+
+    /** Integer labels as a float column (n, 1). */
+    static INDArray column(int[] labels) {
+        float[] f = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) f[i] = labels[i];
+        return Nd4j.create(f, new long[] {labels.length, 1}, 'c');
+    }
+
+    /** Integer labels as an int vector (n,). */
+    static INDArray vector(int[] labels) {
+        return Nd4j.createFromArray(labels).castTo(DataType.INT);
+    }
+}
