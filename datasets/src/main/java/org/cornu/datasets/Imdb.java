@@ -3,6 +3,7 @@ package org.cornu.datasets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -56,7 +57,7 @@ public final class Imdb {
         return loadData(null, 0, null, SEED, START_CHAR, OOV_CHAR, INDEX_FROM);
     }
 
-    /** As {@code imdb.load_data(num_words=numWords)}: the numWords - 1 ... see the class comment. */
+    /** As {@code imdb.load_data(num_words=numWords)}: indices of {@code numWords} or more become 2 (OOV). */
     public static SequenceSplit loadData(int numWords) {
         return loadData(numWords, 0, null, SEED, START_CHAR, OOV_CHAR, INDEX_FROM);
     }
@@ -135,8 +136,7 @@ public final class Imdb {
         System.arraycopy(train.x(), 0, xs, 0, n);
         System.arraycopy(test.x(), 0, xs, n, test.x().length);
         KerasSequences.limitVocabulary(xs, numWords, skipTop, oovChar);
-        return new SequenceSplit(java.util.Arrays.copyOfRange(xs, 0, n), train.y(),
-                java.util.Arrays.copyOfRange(xs, n, xs.length), test.y());
+        return new SequenceSplit(Arrays.copyOfRange(xs, 0, n), train.y(), Arrays.copyOfRange(xs, n, xs.length), test.y());
     }
 
     /**

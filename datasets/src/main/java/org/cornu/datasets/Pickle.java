@@ -34,19 +34,17 @@ final class Pickle {
     private static final String NDARRAY = "numpy.ndarray";
     private static final String DTYPE = "numpy.dtype";
 
-    private final InputStream in;
+    private final byte[] buf;
     private final String where;
-    private final long limit;
-    private long offset;
+    private int offset;
     private final ArrayList<Object> stack = new ArrayList<>();
     private int[] marks = new int[16];
     private int markCount;
     private final Map<Long, Object> memo = new HashMap<>();
 
-    private Pickle(InputStream in, String where, long limit) {
-        this.in = in;
+    private Pickle(byte[] buf, String where) {
+        this.buf = buf;
         this.where = where;
-        this.limit = limit;
     }
 
     /** A recognised global (one of the few above); never a loaded class. */
@@ -116,11 +114,23 @@ final class Pickle {
      * Reads a pickled 1-D object array whose elements are lists (or tuples) of ints, as Keras's
      * sequence datasets hold, stopping at the pickle's STOP opcode.
      *
-     * @param limit bytes left in the source, or -1 if unknown (bounds length fields)
+     * @param limit bytes left in the source, or -1 if unknown; the pickle is read into memory
      * @param where names the source in error messages
      */
     static int[][] readSequences(InputStream in, long limit, String where) throws IOException {
-        Pickle p = new Pickle(in, where, limit);
+        byte[] bytes;
+        if (limit >= 0) {
+            if (limit > Integer.MAX_VALUE - 16) {
+                throw new IOException(where + ": a pickle of " + limit + " bytes is too large to read");
+            }
+            bytes = in.readNBytes((int) limit);
+            if (bytes.length < limit) {
+                throw new IOException(where + ": truncated pickle (expected " + limit + " bytes, found " + bytes.length + ")");
+            }
+        } else {
+            bytes = in.readAllBytes();
+        }
+        Pickle p = new Pickle(bytes, where);
         Object result = p.load();
         if (!(result instanceof NdArray a)) {
             throw new IOException(where + ": the pickle holds a " + describe(result) + ", not a NumPy array");
@@ -190,11 +200,10 @@ final class Pickle {
     private Object load() throws IOException {
         while (true) {
             long at = offset;
-            int op = in.read();
-            if (op < 0) {
+            if (offset >= buf.length) {
                 throw new IOException(where + ": truncated pickle (it ends at byte " + offset + " without STOP)");
             }
-            offset++;
+            int op = buf[offset++] & 0xff;
             switch (op) {
                 case 0x80 -> { // PROTO
                     int p = u1(op, at);
@@ -441,10 +450,8 @@ final class Pickle {
     }
 
     private int u1(int op, long at) throws IOException {
-        int b = in.read();
-        if (b < 0) throw truncated(op, at);
-        offset++;
-        return b;
+        if (offset >= buf.length) throw truncated(op, at);
+        return buf[offset++] & 0xff;
     }
 
     private int u2(int op, long at) throws IOException {
@@ -464,7 +471,7 @@ final class Pickle {
     }
 
     private int length(long n, int op, long at) throws IOException {
-        if (n < 0 || n > Integer.MAX_VALUE - 16 || (limit >= 0 && n > limit - offset)) {
+        if (n < 0 || n > buf.length - offset) {
             throw new IOException(where + ": " + opName(op) + " at byte " + at + " declares " + Long.toUnsignedString(n)
                     + " bytes, more than the pickle holds (truncated or corrupted)");
         }
@@ -472,9 +479,12 @@ final class Pickle {
     }
 
     private byte[] bytes(int n, int op, long at) throws IOException {
-        byte[] b = in.readNBytes(n);
-        offset += b.length;
-        if (b.length < n) throw truncated(op, at);
+        if (n > buf.length - offset) {
+            offset = buf.length;
+            throw truncated(op, at);
+        }
+        byte[] b = Arrays.copyOfRange(buf, offset, offset + n);
+        offset += n;
         return b;
     }
 
