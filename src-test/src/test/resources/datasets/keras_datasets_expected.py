@@ -77,6 +77,7 @@ print("permutation(20), seed 0:", java_ints(np.random.RandomState(0).permutation
 print("permutation(20), seed 2**32-1:", java_ints(np.random.RandomState(2**32 - 1).permutation(20)))
 rs = np.random.RandomState(113)
 print("uint32 draws seed 113:", java_ints(rs.randint(0, 2**32, size=4, dtype=np.uint64)))
+print("masked 64-bit draws seed 113:", java_ints(np.random.RandomState(113).randint(0, 2**40, size=3, dtype=np.uint64)))
 print("random_sample seed 113 (after 4 draws):", java_doubles(rs.random_sample(3)))
 print("random_sample seed [1,2,3]:", java_doubles(np.random.RandomState([1, 2, 3]).random_sample(3)))
 a = np.arange(7)

@@ -434,8 +434,8 @@ final class Pickle {
     }
 
     private Object key(Object k, int op, long at) throws IOException {
-        if (k == null || k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean
-                || k instanceof Tuple) {
+        // only flat keys: hashing nested tuples would recurse without bound on a hostile file
+        if (k == null || k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean) {
             return k;
         }
         throw new IOException(where + ": unsupported dict key " + describe(k) + " at byte " + at);

@@ -75,6 +75,12 @@ class NumpyRandomStateTest {
         assertEquals(0.8949317626986235, r.randomSample(), 0.0);
         assertEquals(0.43649354757860825, r.randomSample(), 0.0);
         assertEquals(0.12767773423351192, r.randomSample(), 0.0);
+        // np.random.RandomState(113).randint(0, 2**40, size=3, dtype=np.uint64): masked 64-bit draws,
+        // each the high then the low 32-bit output (above: 3659249829 << 32 | 529109724, masked)
+        NumpyRandomState w = new NumpyRandomState(113);
+        assertEquals(709198713564L, w.randomInterval((1L << 40) - 1));
+        assertEquals(696332875338L, w.randomInterval((1L << 40) - 1));
+        assertEquals(467741027074L, w.randomInterval((1L << 40) - 1));
         // np.random.RandomState([1, 2, 3]).random_sample(3): init_by_array seeding
         NumpyRandomState a = new NumpyRandomState(new long[] {1, 2, 3});
         assertEquals(0.6098612722867289, a.randomSample(), 0.0);
