@@ -113,6 +113,38 @@ public final class Npy {
     }
 
     /**
+     * Reads a {@code .npy} file holding an object array of integer sequences (pickled Python
+     * lists of ints), as {@link Npz#getSequences(String)} reads an archive entry.
+     */
+    public static int[][] readSequences(Path file) throws IOException {
+        long size = Files.size(file);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            Header h = readHeader(in, file.toString());
+            return readSequences(h, in, size - h.headerBytes(), file.toString(), () -> { });
+        }
+    }
+
+    /** A check run after the pickle was read (an archive entry's CRC). */
+    interface Check {
+        void run() throws IOException;
+    }
+
+    static int[][] readSequences(Header h, InputStream in, long available, String where, Check after)
+            throws IOException {
+        if (!h.isObjectArray()) {
+            throw new IOException(where + ": holds a numeric array (descr '" + h.descr()
+                    + "'), not an object array of sequences");
+        }
+        int[][] seqs = Pickle.readSequences(in, available, where);
+        after.run();
+        if (h.shape().length != 1 || seqs.length != h.length()) {
+            throw new IOException(where + ": the header's shape " + RawArrays.shapeString(h.shape())
+                    + " does not match the pickled array of " + seqs.length + " sequences");
+        }
+        return seqs;
+    }
+
+    /**
      * Reads and checks the header, leaving {@code in} at the first data byte.
      *
      * @param where names the source in error messages
@@ -210,7 +242,7 @@ public final class Npy {
         String d = header.descr();
         if (header.isObjectArray()) {
             throw new IOException(where + ": holds a Python object array (descr '" + d + "', pickled Python objects, "
-                    + "not raw numbers); Npy reads only numeric and boolean arrays");
+                    + "not raw numbers); read arrays of integer sequences with Npz.getSequences or Npy.readSequences");
         }
         if (d.startsWith("[")) {
             throw new IOException(where + ": structured dtype " + d + " is not supported");

@@ -110,6 +110,26 @@ public final class Npz implements Closeable {
     }
 
     /**
+     * Reads an object array ({@code descr '|O'}) of integer sequences stored under {@code key},
+     * such as {@code x} of Keras's {@code reuters.npz}: a 1-D array whose elements are Python
+     * lists of ints, pickled. The pickle is read by a restricted reader that rebuilds only NumPy
+     * arrays and plain data and executes nothing; anything else is refused.
+     *
+     * @return one {@code int[]} per element, in array order
+     * @throws IOException if the entry is missing, not an object array of integer lists, holds
+     *                     a value outside the 32-bit range, or is truncated or corrupted; the
+     *                     message names the file and entry (and for a refused pickle, the opcode
+     *                     or global)
+     */
+    public int[][] getSequences(String key) throws IOException {
+        try (Entry e = openEntry(key)) {
+            return Npy.readSequences(e.header(), e.data(), e.dataBytes(), e.where(), e::checkCrc);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new IOException(where(entry(key)) + ": corrupted compressed data: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * An opened entry: its header, and a stream positioned at its first data byte.
      * Used by readers of entries that are not raw data (pickled object arrays).
      */
