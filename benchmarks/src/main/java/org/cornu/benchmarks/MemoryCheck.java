@@ -29,8 +29,11 @@ public final class MemoryCheck {
             long rss = rssKb();
             if (e == 2) base = rss;
             if (e >= 2) max = Math.max(max, rss);
-            System.out.printf(Locale.ROOT, "epoch %2d: RSS %7.1f MB%s%n", e, rss / 1024.0,
-                    base > 0 ? String.format(Locale.ROOT, " (%+.1f%% vs epoch 2)", 100.0 * (rss - base) / base) : "");
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf(Locale.ROOT, "epoch %2d: RSS %7.1f MB%s; JVM heap committed %.1f MB; native (JavaCPP) %.1f MB%n",
+                    e, rss / 1024.0,
+                    base > 0 ? String.format(Locale.ROOT, " (%+.1f%% vs epoch 2)", 100.0 * (rss - base) / base) : "",
+                    rt.totalMemory() / 1048576.0, org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0);
         }
         System.out.printf(Locale.ROOT, "max RSS after epoch 2: %+.1f%% of epoch 2's%n", 100.0 * (max - base) / base);
     }

@@ -8,6 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A stateful metric, as {@code keras.metrics.Metric}: {@link #updateState} accumulates
  * over batches, {@link #result} gives the value so far, {@link #resetState} starts over
  * (at each epoch).
+ *
+ * <p>{@code updateState} runs inside the training step's ND4J workspace: arrays it creates are
+ * temporaries that vanish with the step. Keep state in Java fields (as the built-in metrics do),
+ * or allocate persistent arrays inside {@code Workspaces.outside()}.
  */
 public abstract class Metric {
     private String name;

@@ -532,12 +532,10 @@ public class Model extends Layer {
     }
 
     private void updateMetrics(INDArray[] yb, List<Tensor> outs, INDArray swb) {
-        // metrics may keep arrays between batches: they allocate outside the step's workspace
-        try (MemoryWorkspace out = Workspaces.outside()) {
-            for (int i = 0; i < outs.size(); i++) {
+        // inside the step's workspace: metric temporaries cost no native allocation (see Metric)
+        for (int i = 0; i < outs.size(); i++) {
             // Keras 3 updates compiled (non-weighted) metrics without sample weights.
-                for (Metric m : metrics.get(i)) m.updateState(yb[i], outs.get(i).value(), null);
-            }
+            for (Metric m : metrics.get(i)) m.updateState(yb[i], outs.get(i).value(), null);
         }
     }
 
