@@ -250,7 +250,12 @@ final class WeightsStore {
     }
 
     private static void restoreOptimizer(Optimizer opt, List<Weight> trainable, List<INDArray> vars, String source) {
-        opt.build(trainable);
+        if (vars.size() < 2) {
+            throw new IllegalArgumentException(source + ": 'optimizer/vars' holds " + vars.size()
+                    + " variables; expected at least iterations and learning_rate");
+        }
+        // Only iterations and learning rate: the optimizer was never built (saved before training), as Keras writes it.
+        if (vars.size() > 2) opt.build(trainable);
         List<INDArray> current = optimizerVariables(opt, trainable);
         if (current.size() != vars.size()) {
             throw new IllegalArgumentException(source + ": the optimizer " + opt.getClass().getSimpleName() + " has "
