@@ -51,6 +51,7 @@ public class Model extends Layer {
     private List<List<Metric>> metrics;
     private boolean compiled;
     private volatile boolean stopTraining;
+    private int resumeEpoch = -1;
     private History history;
 
     /** A model from one input to one output. */
@@ -358,6 +359,15 @@ public class Model extends Layer {
         return stopTraining;
     }
 
+    /**
+     * Makes the {@code fit} that is starting begin at {@code epoch} (0-based) instead of its
+     * {@code initialEpoch}; for callbacks' {@code onTrainBegin} that resume an interrupted run
+     * ({@link org.cornu.core.callbacks.BackupAndRestore}).
+     */
+    public void resumeFromEpoch(int epoch) {
+        this.resumeEpoch = epoch;
+    }
+
     /** The {@link History} of the last {@code fit}. */
     public History history() {
         return history;
@@ -625,8 +635,11 @@ public class Model extends Layer {
         this.history = h;
         Batcher batcher = new Batcher(xs, ys, sw, bs);
         Map<String, Double> epochLogs = new LinkedHashMap<>();
+        resumeEpoch = -1;
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
-        for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
+        int firstEpoch = resumeEpoch >= 0 ? resumeEpoch : o.initialEpoch;
+        resumeEpoch = -1;
+        for (int epoch = firstEpoch; epoch < o.epochs && !stopTraining; epoch++) {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
             for (Mean t : trackers) t.resetState();
             resetMetrics();

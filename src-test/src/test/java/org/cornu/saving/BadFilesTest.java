@@ -155,22 +155,44 @@ class BadFilesTest {
         m.save(p);
         byte[] before = Files.readAllBytes(p);
         Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("r-xr-xr-x"));
+        boolean immutable = false;
         try {
-            boolean enforced;
-            try {
-                Files.delete(Files.createFile(sub.resolve("probe")));
-                enforced = false;
-            } catch (IOException e) {
-                enforced = true;
+            if (!writeRefused(sub)) {
+                // root ignores permissions: the immutable attribute makes the folder read-only for root too
+                immutable = chattr("+i", sub);
             }
-            Assumptions.assumeTrue(enforced, "running as root: folder permissions are not enforced, read-only case skipped "
-                    + "(failedWriteLeavesTheOldFile covers the same path)");
+            Assumptions.assumeTrue(writeRefused(sub), "folder permissions not enforced and chattr unavailable: "
+                    + "read-only case skipped (failedWriteLeavesTheOldFile covers the same path)");
             Sequential other = new Sequential(new Dense(4).inputShape(3));
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> other.save(p));
-            assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("unchanged"), e.getMessage());
             assertArrayEquals(before, Files.readAllBytes(p));
+            assertEquals(before.length, Files.size(p));
         } finally {
+            if (immutable) chattr("-i", sub);
             Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try (var s = Files.list(sub)) {
+            assertEquals(1, s.count(), "no temporary file is left behind");
+        }
+    }
+
+    private static boolean writeRefused(Path folder) {
+        try {
+            Files.delete(Files.createFile(folder.resolve("probe")));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static boolean chattr(String flag, Path p) {
+        try {
+            Process pr = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
+            pr.getInputStream().readAllBytes();
+            return pr.waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
         }
     }
 }
