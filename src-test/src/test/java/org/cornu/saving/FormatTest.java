@@ -226,4 +226,45 @@ class FormatTest {
         for (int i = 0; i < g.length; i++) g[i] = Float.parseFloat(got[i]);
         assertArrayEquals(expected, g, 0f);
     }
+
+    /** A larger file (many groups, a nested model, Adam slots): h5py reads every dataset with the values Cornu holds. */
+    @Test
+    void largerLayoutsOpenInH5py() throws Exception {
+        String py = SavingTestSupport.pythonWithH5py();
+        Assumptions.assumeTrue(py != null, "python3 with h5py not installed (apt-get install python3-h5py): h5py check skipped");
+        KerasTensor in = Input.of(6);
+        KerasTensor x = in;
+        for (int i = 0; i < 12; i++) x = new Dense(5 + i % 3, "relu").apply(x);
+        Sequential inner = new Sequential(new Dense(4, "tanh").inputShape(x.shape().get(-1)), new Dropout(0.1), new Dense(3));
+        KerasTensor out = new Concatenate().apply(inner.apply(x), new Dense(2).apply(x));
+        Model m = new Model(in, out);
+        m.compile(new Adam(), "mse");
+        m.trainOnBatch(data(3, 4, 6), data(4, 4, 5));
+        Path p = dir.resolve("big.weights.h5");
+        m.saveWeights(p);
+        List<String> lines = SavingTestSupport.python(py, String.join("\n",
+                "import sys, h5py, numpy as np",
+                "f = h5py.File(sys.argv[1], 'r')",
+                "def show(name, obj):",
+                "    if isinstance(obj, h5py.Dataset):",
+                "        print(name, obj.dtype, repr(float(np.asarray(obj[()], dtype=np.float64).sum())))",
+                "f.visititems(show)"), p.toString());
+        Map<String, Double> sums = new TreeMap<>();
+        for (String l : lines) {
+            String[] parts = l.split(" ");
+            sums.put(parts[0], Double.parseDouble(parts[2]));
+        }
+        // 13 Dense layers of the outer model, the nested Sequential's 2 Dense layers, 2 + 2 * 30 optimizer variables
+        assertEquals(26, sums.keySet().stream().filter(k -> k.startsWith("layers/dense")).count());
+        assertEquals(4, sums.keySet().stream().filter(k -> k.startsWith("layers/sequential/layers/")).count(), sums.keySet().toString());
+        assertEquals(2 + 2 * 30, sums.keySet().stream().filter(k -> k.startsWith("optimizer/vars/")).count());
+        List<org.cornu.core.Weight> ws = m.weights();
+        assertEquals(30, ws.size());
+        INDArray k0 = ((Dense) m.getLayer(1)).kernel().value();
+        assertEquals(k0.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue(), sums.get("layers/dense/vars/0"), 1e-9);
+        INDArray innerK = ((Dense) inner.layers().get(2)).kernel().value();
+        assertEquals(innerK.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue(),
+                sums.get("layers/sequential/layers/dense_1/vars/0"), 1e-9);
+        assertEquals(1.0, sums.get("optimizer/vars/0"), 0.0);
+    }
 }

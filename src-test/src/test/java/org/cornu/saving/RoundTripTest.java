@@ -212,4 +212,32 @@ class RoundTripTest {
         INDArray x = data(14, 4, 3);
         assertSame(m.predict(x), r.predict(x), "predictions");
     }
+
+    @Test
+    void nestedModelAndMultipleOutputsResume() {
+        Sequential inner = new Sequential(new Dense(4, "relu").inputShape(3), new Dense(3, "tanh"));
+        KerasTensor in = Input.of(3);
+        KerasTensor h = inner.apply(in);
+        KerasTensor o1 = new Dense(1).name("reg").apply(h);
+        KerasTensor o2 = new Dense(2, "softmax").name("cls").apply(new Concatenate().apply(h, in));
+        Model m = new Model(List.of(in), List.of(o1, o2), "multi");
+        m.compile(new Adam(0.01), List.of("mse", "categorical_crossentropy"), new double[] {1.0, 0.5}, "mae");
+        INDArray x = data(20, 6, 3);
+        INDArray y1 = data(21, 6, 1);
+        INDArray y2 = org.nd4j.linalg.factory.Nd4j.eye(2).getRows(0, 1, 0, 1, 1, 0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        m.trainOnBatch(new INDArray[] {x}, new INDArray[] {y1, y2}, null);
+        Path p = dir.resolve("multi.keras");
+        m.save(p);
+        Model r = Models.loadModel(p);
+        assertInstanceOf(Sequential.class, r.layers().get(1));
+        assertEquals(List.of("mean_squared_error", "categorical_crossentropy"),
+                r.losses().stream().map(org.cornu.core.Loss::name).toList());
+        for (int step = 0; step < 3; step++) {
+            double[] a = m.trainOnBatch(new INDArray[] {x}, new INDArray[] {y1, y2}, null);
+            double[] b = r.trainOnBatch(new INDArray[] {x}, new INDArray[] {y1, y2}, null);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0.0, "losses and metrics at continued step " + step);
+        }
+        assertEquals(List.of("loss", "reg_loss", "cls_loss", "reg_mae", "cls_mae"), r.metricsNames());
+        assertSameWeights(m, r);
+    }
 }
