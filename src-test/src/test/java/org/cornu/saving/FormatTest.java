@@ -102,6 +102,8 @@ class FormatTest {
         assertEquals("keras.layers", dense.get("module"));
         assertEquals("Dense", dense.get("class_name"));
         Map<?, ?> dc = (Map<?, ?>) dense.get("config");
+        assertTrue(!dc.containsKey("batch_input_shape"), "Keras 3 layers take no batch_input_shape: " + dc.keySet());
+        assertEquals(Map.of("input_shape", java.util.Arrays.asList(null, 5)), dense.get("build_config"));
         assertTrue(dc.keySet().containsAll(List.of("name", "trainable", "dtype", "units", "activation", "use_bias",
                 "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint",
                 "bias_constraint")), dc.keySet().toString());
@@ -133,6 +135,8 @@ class FormatTest {
         m.save(p);
         Map<?, ?> cfg = JSON.readValue(zipEntries(p).get("config.json"), Map.class);
         assertEquals("Functional", cfg.get("class_name"));
+        assertEquals("keras.src.models.functional", cfg.get("module"));
+        assertEquals("Functional", cfg.get("registered_name"));
         Map<?, ?> c = (Map<?, ?>) cfg.get("config");
         assertEquals(List.of(List.of("left", 0, 0), List.of("right", 0, 0)), c.get("input_layers"));
         assertEquals(List.of("out", 0, 0), c.get("output_layers"));

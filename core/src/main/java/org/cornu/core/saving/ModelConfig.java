@@ -38,11 +38,15 @@ public final class ModelConfig {
     /** One layer's serialized form: module, class_name, config, registered_name and, when known, build_config. */
     public static Map<String, Object> serializeLayer(Layer l, Object buildInputShape) {
         Map<String, Object> m = new LinkedHashMap<>();
-        boolean model = l instanceof Model;
-        m.put("module", model ? "keras" : "keras.layers");
+        boolean functional = l instanceof Model && !(l instanceof Sequential);
+        // where Keras 3 finds the class: keras.Sequential, keras.layers.Dense, and Functional by its source module
+        m.put("module", functional ? "keras.src.models.functional" : l instanceof Sequential ? "keras" : "keras.layers");
         m.put("class_name", kerasClassName(l));
-        m.put("config", l.getConfig());
-        m.put("registered_name", l instanceof Model && !(l instanceof Sequential) ? "Functional" : null);
+        Map<String, Object> config = new LinkedHashMap<>(l.getConfig());
+        // Keras 3 layers reject batch_input_shape; the input shape travels in the InputLayer entry
+        if (!(l instanceof InputLayer)) config.remove("batch_input_shape");
+        m.put("config", config);
+        m.put("registered_name", functional ? "Functional" : null);
         if (buildInputShape != null && !(l instanceof InputLayer)) {
             Map<String, Object> bc = new LinkedHashMap<>();
             bc.put("input_shape", buildInputShape);
