@@ -271,4 +271,70 @@ class FormatTest {
                 sums.get("layers/sequential/layers/dense_1/vars/0"), 1e-9);
         assertEquals(1.0, sums.get("optimizer/vars/0"), 0.0);
     }
+
+    /**
+     * The way back to Python: a reader written only from Keras 3's loading rules (config.json's
+     * layers in order, weights under {@code layers/<snake_case class>[_n]/vars/<i>}, activations by
+     * name) rebuilds the forward pass in numpy from Cornu's .keras file and matches Cornu's predictions.
+     */
+    @Test
+    void pythonReaderFollowingKerasRulesReproducesPredictions() throws Exception {
+        String py = SavingTestSupport.pythonWithH5py();
+        Assumptions.assumeTrue(py != null, "python3 with h5py not installed (apt-get install python3-h5py): check skipped");
+        Sequential m = new Sequential(new Dense(6, "relu").inputShape(4), new Dropout(0.3), new Dense(5, "tanh"),
+                new Dense(3, "softmax"));
+        m.compile("adam", "categorical_crossentropy");
+        INDArray x = data(30, 7, 4);
+        m.trainOnBatch(x, org.nd4j.linalg.factory.Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        Path p = dir.resolve("py.keras");
+        m.save(p);
+        Path xs = dir.resolve("x.json");
+        Files.writeString(xs, JSON.writeValueAsString(toLists(x)));
+        List<String> out = SavingTestSupport.python(py, String.join("\n",
+                "import io, json, sys, zipfile, re, h5py, numpy as np",
+                "zf = zipfile.ZipFile(sys.argv[1])",
+                "cfg = json.loads(zf.read('config.json'))",
+                "h5 = h5py.File(io.BytesIO(zf.read('model.weights.h5')), 'r')",
+                "def snake(n):",
+                "    n = re.sub(r'(.)([A-Z][a-z]+)', r'\\1_\\2', n)",
+                "    return re.sub(r'([a-z])([A-Z])', r'\\1_\\2', n).lower()",
+                "acts = {'relu': lambda z: np.maximum(z, 0), 'tanh': np.tanh, 'linear': lambda z: z,",
+                "        'softmax': lambda z: np.exp(z - z.max(-1, keepdims=True)) / np.exp(z - z.max(-1, keepdims=True)).sum(-1, keepdims=True)}",
+                "x = np.array(json.load(open(sys.argv[2])), dtype=np.float64)",
+                "used = {}",
+                "assert cfg['class_name'] == 'Sequential'",
+                "for layer in cfg['config']['layers']:",
+                "    cls = layer['class_name']",
+                "    if cls == 'InputLayer':",
+                "        continue",
+                "    name = snake(cls)",
+                "    if name in used:",
+                "        used[name] += 1; name = name + '_' + str(used[name])",
+                "    else:",
+                "        used[name] = 0",
+                "    if cls == 'Dense':",
+                "        v = h5['layers/' + name + '/vars']",
+                "        x = acts[layer['config']['activation']](x @ v['0'][()] + v['1'][()])",
+                "    elif cls != 'Dropout':",
+                "        raise SystemExit('unexpected ' + cls)",
+                "print(json.dumps(x.tolist()))"), p.toString(), xs.toString());
+        List<?> rows = JSON.readValue(out.get(out.size() - 1), List.class);
+        INDArray pred = m.predict(x);
+        for (int i = 0; i < rows.size(); i++) {
+            List<?> r = (List<?>) rows.get(i);
+            for (int j = 0; j < r.size(); j++) {
+                assertEquals(((Number) r.get(j)).doubleValue(), pred.getDouble(i, j), 1e-6, "row " + i + ", column " + j);
+            }
+        }
+    }
+
+    private static List<List<Double>> toLists(INDArray a) {
+        List<List<Double>> r = new ArrayList<>();
+        for (int i = 0; i < a.rows(); i++) {
+            List<Double> row = new ArrayList<>();
+            for (int j = 0; j < a.columns(); j++) row.add(a.getDouble(i, j));
+            r.add(row);
+        }
+        return r;
+    }
 }

@@ -240,4 +240,28 @@ class RoundTripTest {
         assertEquals(List.of("loss", "reg_loss", "cls_loss", "reg_mae", "cls_mae"), r.metricsNames());
         assertSameWeights(m, r);
     }
+
+    @Test
+    void float64ModelsKeepFloat64Weights() {
+        Cornu.setFloatx("float64");
+        try {
+            Sequential m = new Sequential(new Dense(3, "tanh").inputShape(2), new Dense(1));
+            m.compile(new SGD(0.1).momentum(0.5), "mse");
+            INDArray x = data(40, 5, 2).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            INDArray y = data(41, 5, 1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            m.trainOnBatch(x, y);
+            Path p = dir.resolve("f64.keras");
+            m.save(p);
+            Model r = Models.loadModel(p);
+            assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, r.weights().get(0).value().dataType());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(m.predict(x).data().asDouble(), r.predict(x).data().asDouble(), 0.0);
+            for (int step = 0; step < 3; step++) {
+                assertEquals(m.trainOnBatch(x, y)[0], r.trainOnBatch(x, y)[0], 0.0);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(m.weights().get(0).value().data().asDouble(),
+                    r.weights().get(0).value().data().asDouble(), 0.0);
+        } finally {
+            Cornu.setFloatx("float32");
+        }
+    }
 }
