@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.cornu.core.Cornu;
 import org.cornu.core.Layer;
 import org.cornu.core.Model;
@@ -106,16 +105,14 @@ final class WeightsStore {
 
     static void write(Map<String, INDArray> vars, Path file) {
         try (WritableHdfFile f = HdfFile.write(file)) {
-            // Build the group tree first, then add datasets (jHDF writes at close).
+            // jHDF lays the file out at close
             Map<String, WritableGroup> groups = new HashMap<>();
-            TreeMap<String, INDArray> sorted = new TreeMap<>(vars);
             for (Map.Entry<String, INDArray> e : vars.entrySet()) {
                 String p = e.getKey();
                 int slash = p.lastIndexOf('/');
                 WritableGroup g = group(f, groups, p.substring(0, slash));
                 g.putDataset(p.substring(slash + 1), toJava(e.getValue()));
             }
-            if (sorted.isEmpty()) f.putAttribute("empty", 0);
         }
     }
 
