@@ -16,6 +16,8 @@ legacy/saving/legacy_h5_format.py):
                             empty "vars" groups as Keras writes them.
   keras2_sequential.h5      Keras 2 (tf.keras 2.15) legacy HDF5: model_config / keras_version / backend
                             attributes, model_weights/<layer>/<layer>/kernel:0 with weight_names attributes.
+  keras2_functional.h5      Keras 2 legacy HDF5 of a functional model (Input -> two Dense -> Add -> Dense),
+                            with Keras 2's inbound_nodes format [[layer, node, tensor, kwargs], ...].
   expected.json             inputs and the outputs computed here with numpy in float64 from the same
                             float32 weights.
 
@@ -202,7 +204,50 @@ with h5py.File(os.path.join(OUT, "keras2_sequential.h5"), "w") as f:
 x_k2 = f32(3, 4)
 y_k2 = 1 / (1 + np.exp(-(np.maximum(x_k2.astype(np.float64) @ k3 + b3, 0) @ k4 + b4)))
 
+# ---------------------------------------------------------------- Keras 2 legacy functional .h5
+ka, ba, kb, bb, kc, bc = f32(3, 2), f32(2), f32(3, 2), f32(2), f32(2, 1), f32(1)
+
+
+def k2_layer(cls, name, config, inbound):
+    return {"class_name": cls, "config": config, "name": name, "inbound_nodes": inbound}
+
+
+def k2_plain_dense(name, units, activation):
+    d = k2_dense(name, units, activation)["config"]
+    return d
+
+
+k2f_config = {"class_name": "Functional", "config": {"name": "model", "layers": [
+    k2_layer("InputLayer", "input_1", {"batch_input_shape": [None, 3], "dtype": "float32", "sparse": False,
+                                       "ragged": False, "name": "input_1"}, []),
+    k2_layer("Dense", "dense_a", k2_plain_dense("dense_a", 2, "relu"), [[["input_1", 0, 0, {}]]]),
+    k2_layer("Dense", "dense_b", k2_plain_dense("dense_b", 2, "linear"), [[["input_1", 0, 0, {}]]]),
+    k2_layer("Add", "add", {"name": "add", "trainable": True, "dtype": "float32"},
+             [[["dense_a", 0, 0, {}], ["dense_b", 0, 0, {}]]]),
+    k2_layer("Dense", "out", k2_plain_dense("out", 1, "linear"), [[["add", 0, 0, {}]]]),
+], "input_layers": [["input_1", 0, 0]], "output_layers": [["out", 0, 0]]},
+    "keras_version": "2.15.0", "backend": "tensorflow"}
+
+with h5py.File(os.path.join(OUT, "keras2_functional.h5"), "w") as f:
+    f.attrs["backend"] = "tensorflow"
+    f.attrs["keras_version"] = "2.15.0"
+    f.attrs["model_config"] = json.dumps(k2f_config)
+    mw = f.create_group("model_weights")
+    mw.attrs["layer_names"] = np.array([b"input_1", b"dense_a", b"dense_b", b"add", b"out"])
+    for name in ("input_1", "add"):
+        mw.create_group(name).attrs["weight_names"] = np.array([], dtype="S1")
+    for name, vals in (("dense_a", (ka, ba)), ("dense_b", (kb, bb)), ("out", (kc, bc))):
+        g = mw.create_group(name)
+        names = [f"{name}/kernel:0".encode(), f"{name}/bias:0".encode()]
+        g.attrs["weight_names"] = np.array(names)
+        for n, v in zip(names, vals):
+            g.create_dataset(n.decode(), data=v)
+x_k2f = f32(4, 3)
+xd = x_k2f.astype(np.float64)
+y_k2f = (np.maximum(xd @ ka + ba, 0) + (xd @ kb + bb)) @ kc + bc
+
 expected = {
+    "keras2_functional": {"x": x_k2f.tolist(), "y": y_k2f.tolist()},
     "keras3_sequential": {"x": x_seq.tolist(), "y": y_seq.tolist(),
                           "optimizer_vars": [m.tolist() for m in moments + velocities]},
     "keras3_functional": {"a": xa.tolist(), "b": xb.tolist(), "y": y_fn.tolist()},

@@ -137,6 +137,14 @@ class KerasFixturesTest {
     }
 
     @Test
+    void keras2LegacyFunctionalH5Loads() throws Exception {
+        Model m = Models.loadModel(fixture("keras2_functional.h5"));
+        Map<String, Object> ex = expected.get("keras2_functional");
+        assertEquals(List.of("input_1", "dense_a", "dense_b", "add", "out"), m.layers().stream().map(l -> l.name()).toList());
+        assertClose(array(ex.get("y")), m.predict(array(ex.get("x")).castTo(DataType.FLOAT)));
+    }
+
+    @Test
     void cornuResavesAKerasFileAndLoadsItBack() throws Exception {
         Model m = Models.loadModel(fixture("keras3_sequential.keras"));
         Path p = dir.resolve("again.keras");
