@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * Resumes an interrupted {@code fit}, as {@code keras.callbacks.BackupAndRestore}: at the end of
  * each epoch the weights and optimizer state go to {@code backupDir/latest.weights.h5} and the
  * epoch to {@code backupDir/training_metadata.json}; a later {@code fit} with the same callback
- * restores them and continues at the next epoch. A run that completes deletes the backup
- * (unless {@link #deleteCheckpoint} is false).
+ * restores them and continues at the next epoch. A run that ends normally (all epochs, or
+ * stopped by a callback such as EarlyStopping) deletes the backup, unless
+ * {@link #deleteCheckpoint} is false; a run interrupted by an exception or a crash keeps it.
  */
 public class BackupAndRestore extends Callback {
     private static final Logger LOG = LoggerFactory.getLogger(BackupAndRestore.class);
@@ -25,7 +26,6 @@ public class BackupAndRestore extends Callback {
 
     private final Path backupDir;
     private boolean deleteCheckpoint = true;
-    private boolean completed;
 
     public BackupAndRestore(Path backupDir) {
         this.backupDir = backupDir;
@@ -35,7 +35,7 @@ public class BackupAndRestore extends Callback {
         this(Path.of(backupDir));
     }
 
-    /** Whether a completed run deletes the backup (default true). */
+    /** Whether a run that ends normally deletes the backup (default true). */
     public BackupAndRestore deleteCheckpoint(boolean d) {
         this.deleteCheckpoint = d;
         return this;
@@ -51,7 +51,6 @@ public class BackupAndRestore extends Callback {
 
     @Override
     public void onTrainBegin(Map<String, Double> logs) {
-        completed = false;
         if (!Files.exists(weights()) || !Files.exists(metadata())) return;
         String meta;
         try {
@@ -77,13 +76,11 @@ public class BackupAndRestore extends Callback {
         model.saveWeights(weights());
         String json = "{\"epoch\": " + epoch + ", \"batch\": -1}";
         AtomicFiles.write(metadata(), tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
-        if (model.stopTraining()) return;
-        completed = epoch + 1 >= ((Number) params.getOrDefault("epochs", Integer.MAX_VALUE)).intValue();
     }
 
     @Override
     public void onTrainEnd(Map<String, Double> logs) {
-        if (completed && deleteCheckpoint) {
+        if (deleteCheckpoint) {
             try {
                 Files.deleteIfExists(weights());
                 Files.deleteIfExists(metadata());
