@@ -51,6 +51,7 @@ public class Model extends Layer {
     private List<List<Metric>> metrics;
     private boolean compiled;
     private volatile boolean stopTraining;
+    private int resumeEpoch = -1;
     private History history;
 
     /** A model from one input to one output. */
@@ -358,6 +359,15 @@ public class Model extends Layer {
         return stopTraining;
     }
 
+    /**
+     * Makes the {@code fit} that is starting begin at {@code epoch} (0-based) instead of its
+     * {@code initialEpoch}; for callbacks' {@code onTrainBegin} that resume an interrupted run
+     * ({@link org.cornu.core.callbacks.BackupAndRestore}).
+     */
+    public void resumeFromEpoch(int epoch) {
+        this.resumeEpoch = epoch;
+    }
+
     /** The {@link History} of the last {@code fit}. */
     public History history() {
         return history;
@@ -626,8 +636,11 @@ public class Model extends Layer {
         SmallPath.Data smallVal = small == null || vx == null ? null : small.bind(vx[0], vy[0], vsw);
         Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs) : null;
         Map<String, Double> epochLogs = new LinkedHashMap<>();
+        resumeEpoch = -1;
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
-        for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
+        int firstEpoch = resumeEpoch >= 0 ? resumeEpoch : o.initialEpoch;
+        resumeEpoch = -1;
+        for (int epoch = firstEpoch; epoch < o.epochs && !stopTraining; epoch++) {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
             for (Mean t : trackers) t.resetState();
             resetMetrics();
@@ -885,21 +898,120 @@ public class Model extends Layer {
         return nodes;
     }
 
+    /** The loss weights given to {@code compile}, or null. */
+    public double[] lossWeights() {
+        return lossWeights == null ? null : lossWeights.clone();
+    }
+
+    /** The metric identifiers given to {@code compile}, one list per output. */
+    public List<List<Object>> compiledMetricIds() {
+        return metricIds == null ? List.of() : Collections.unmodifiableList(metricIds);
+    }
+
+    /**
+     * Keras's {@code Functional.get_config()}: name, trainable, every layer (module, class_name,
+     * config, build_config, name, inbound_nodes with {@code __keras_tensor__} arguments), and the
+     * input and output layers as {@code [layer_name, node_index, tensor_index]}.
+     */
     @Override
     public Map<String, Object> getConfig() {
+        ensureGraph();
+        Set<Node> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        own.addAll(nodes);
+        for (KerasTensor t : inputs) own.add(t.node);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name());
         c.put("trainable", trainable());
         List<Object> ls = new ArrayList<>();
         for (Layer l : layers()) {
-            Map<String, Object> lc = new LinkedHashMap<>();
-            lc.put("class_name", l.getClass().getSimpleName());
-            lc.put("config", l.getConfig());
+            List<Object> inbound = new ArrayList<>();
+            Object buildShape = null;
+            for (Node n : l.inboundNodes) {
+                if (!own.contains(n) || n.inputs.isEmpty()) continue;
+                List<Object> args = new ArrayList<>();
+                List<Object> shapes = new ArrayList<>();
+                for (KerasTensor t : n.inputs) {
+                    args.add(kerasTensorConfig(t, own));
+                    shapes.add(toList(t.shape().dims()));
+                }
+                if (buildShape == null) buildShape = shapes.size() == 1 ? shapes.get(0) : shapes;
+                Map<String, Object> node = new LinkedHashMap<>();
+                node.put("args", args.size() == 1 ? args : List.of(args));
+                node.put("kwargs", new LinkedHashMap<>());
+                inbound.add(node);
+            }
+            Map<String, Object> lc = org.cornu.core.saving.ModelConfig.serializeLayer(l, buildShape);
             lc.put("name", l.name());
+            lc.put("inbound_nodes", inbound);
             ls.add(lc);
         }
         c.put("layers", ls);
+        List<Object> in = new ArrayList<>();
+        for (KerasTensor t : inputs) in.add(history(t, own));
+        List<Object> out = new ArrayList<>();
+        for (KerasTensor t : outputs) out.add(history(t, own));
+        c.put("input_layers", in.size() == 1 ? in.get(0) : in);
+        c.put("output_layers", out.size() == 1 ? out.get(0) : out);
         return c;
+    }
+
+    private static Map<String, Object> kerasTensorConfig(KerasTensor t, Set<Node> own) {
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("shape", toList(t.shape().dims()));
+        cfg.put("dtype", Cornu.floatx());
+        cfg.put("keras_history", history(t, own));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class_name", "__keras_tensor__");
+        m.put("config", cfg);
+        return m;
+    }
+
+    /** {@code [layer_name, node_index, tensor_index]}, node indices counting only this model's nodes, as Keras. */
+    private static List<Object> history(KerasTensor t, Set<Node> own) {
+        int idx = 0;
+        for (Node n : t.node.layer.inboundNodes) {
+            if (n == t.node) break;
+            if (own.contains(n)) idx++;
+        }
+        return new ArrayList<>(List.of(t.node.layer.name(), idx, t.index));
+    }
+
+    // ------------------------------------------------------------------ saving
+
+    /**
+     * Saves the model in Keras 3's {@code .keras} format (config, compile config, weights and
+     * optimizer state), atomically: a failed save leaves an existing file untouched.
+     */
+    public void save(java.nio.file.Path path) {
+        org.cornu.core.saving.Models.save(this, path);
+    }
+
+    /** {@link #save(java.nio.file.Path)} with a path string. */
+    public void save(String path) {
+        save(java.nio.file.Path.of(path));
+    }
+
+    /** Saves the weights (and optimizer state) in Keras's {@code .weights.h5} layout. */
+    public void saveWeights(java.nio.file.Path path) {
+        org.cornu.core.saving.Models.saveWeights(this, path);
+    }
+
+    public void saveWeights(String path) {
+        saveWeights(java.nio.file.Path.of(path));
+    }
+
+    /** Loads weights from a {@code .weights.h5} or {@code .keras} file written for the same architecture. */
+    public void loadWeights(java.nio.file.Path path) {
+        org.cornu.core.saving.Models.loadWeights(this, path);
+    }
+
+    public void loadWeights(String path) {
+        loadWeights(java.nio.file.Path.of(path));
+    }
+
+    /** The model's serialized config as JSON (Keras's {@code model.to_json()}). */
+    public String toJson() {
+        return org.cornu.core.saving.Models.toJson(this);
     }
 
     static Logger log() {

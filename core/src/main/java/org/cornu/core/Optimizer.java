@@ -182,6 +182,28 @@ public abstract class Optimizer {
         return slots.getOrDefault(w, Map.of());
     }
 
+    /** The slot kinds in creation order (Keras's order of {@code optimizer.variables} after iterations and learning rate). */
+    public List<String> slotNames() {
+        return java.util.Collections.unmodifiableList(slotOrder);
+    }
+
+    /**
+     * Creates the slot variables for {@code vars} if no update has run yet (Keras's
+     * {@code optimizer.build(var_list)}), so that saved optimizer state can be loaded into them.
+     * Runs the update rule once with zero gradients at learning rate 0 on scratch copies: the
+     * weights, {@link #iterations()} and the slots' initial values are unchanged.
+     */
+    public void build(List<Weight> vars) {
+        if (!slotOrder.isEmpty() || vars.isEmpty()) return;
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace out = Workspaces.outside()) {
+            for (Weight w : vars) {
+                INDArray scratch = w.value().dup();
+                INDArray zero = Nd4j.zeros(w.value().dataType(), w.value().shape());
+                update(w, zero, scratch, 0.0);
+            }
+        }
+    }
+
     /**
      * Keras's {@code _clip_gradients}: at most one of the three is set, and only a positive value
      * clips. {@code clipnorm} scales each gradient by {@code clipnorm / max(norm, clipnorm)};

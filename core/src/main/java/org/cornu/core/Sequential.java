@@ -120,4 +120,30 @@ public class Sequential extends Model {
         }
         return Collections.unmodifiableList(stack);
     }
+
+    /** Keras's {@code Sequential.get_config()}: name, trainable, dtype, the layers (input layer first) and build_input_shape. */
+    @Override
+    public java.util.Map<String, Object> getConfig() {
+        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("name", name());
+        c.put("trainable", trainable());
+        c.put("dtype", Cornu.floatx());
+        List<Object> ls = new ArrayList<>();
+        if (isGraphBuilt()) {
+            ls.add(org.cornu.core.saving.ModelConfig.serializeLayer(inputs.get(0).layer(), null));
+            for (Layer l : layers()) {
+                Object shape = null;
+                for (Node n : l.inboundNodes) {
+                    if (nodes().contains(n) && n.inputs.size() == 1) shape = toList(n.inputs.get(0).shape().dims());
+                }
+                ls.add(org.cornu.core.saving.ModelConfig.serializeLayer(l, shape));
+            }
+            c.put("layers", ls);
+            c.put("build_input_shape", toList(inputs.get(0).shape().dims()));
+        } else {
+            for (Layer l : stack) ls.add(org.cornu.core.saving.ModelConfig.serializeLayer(l, null));
+            c.put("layers", ls);
+        }
+        return c;
+    }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,5 +34,10 @@ public class Activation extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("activation", activation.name());
         return c;
+    }
+
+    /** Re-creates an Activation layer from Keras's config. */
+    public static Activation fromConfig(Map<String, Object> c) {
+        return new Activation(Configs.activation(c.get("activation")));
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,5 +54,10 @@ public class Concatenate extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("axis", axis);
         return c;
+    }
+
+    /** Re-creates a Concatenate layer from Keras's config. */
+    public static Concatenate fromConfig(Map<String, Object> c) {
+        return new Concatenate(Configs.getInt(c, "axis", -1));
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cornu.core.FullyConnected;
@@ -173,5 +174,19 @@ public class Dense extends Layer implements FullyConnected {
         c.put("kernel_constraint", LayerConfigs.serialize(kernelConstraint));
         c.put("bias_constraint", LayerConfigs.serialize(biasConstraint));
         return c;
+    }
+
+    /** Re-creates a Dense layer from Keras's config (name, trainable and input shape are applied by the caller). */
+    public static Dense fromConfig(Map<String, Object> c) {
+        Dense d = new Dense(Configs.getInt(c, "units"), Configs.activation(c.get("activation")));
+        d.useBias(Configs.getBoolean(c, "use_bias", true));
+        if (c.get("kernel_initializer") != null) d.kernelInitializer(Configs.initializer(c.get("kernel_initializer")));
+        if (c.get("bias_initializer") != null) d.biasInitializer(Configs.initializer(c.get("bias_initializer")));
+        d.kernelRegularizer(Configs.regularizer(c.get("kernel_regularizer")));
+        d.biasRegularizer(Configs.regularizer(c.get("bias_regularizer")));
+        d.kernelConstraint(Configs.constraint(c.get("kernel_constraint")));
+        d.biasConstraint(Configs.constraint(c.get("bias_constraint")));
+        if (c.get("activity_regularizer") != null) d.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
+        return d;
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,5 +58,13 @@ public class Dropout extends Layer {
         c.put("seed", seed);
         c.put("noise_shape", null);
         return c;
+    }
+
+    /** Re-creates a Dropout layer from Keras's config. */
+    public static Dropout fromConfig(Map<String, Object> c) {
+        Dropout d = new Dropout(Configs.getDouble(c, "rate"));
+        Long seed = Configs.getLongOrNull(c, "seed");
+        if (seed != null) d.seed(seed);
+        return d;
     }
 }

@@ -1,5 +1,7 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
+import java.util.Map;
 import java.util.List;
 import org.cornu.core.Layer;
 import org.cornu.core.Ops;
@@ -29,5 +31,17 @@ public class Flatten extends Layer {
     @Override
     public List<Shape> computeOutputShapes(List<Shape> s) {
         return List.of(computeOutputShape(s.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new java.util.LinkedHashMap<>(super.getConfig());
+        c.put("data_format", "channels_last");
+        return c;
+    }
+
+    /** Re-creates a Flatten layer from Keras's config. */
+    public static Flatten fromConfig(Map<String, Object> c) {
+        return new Flatten();
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,5 +69,10 @@ public class Reshape extends Layer {
         for (long d : target) l.add(d);
         c.put("target_shape", l);
         return c;
+    }
+
+    /** Re-creates a Reshape layer from Keras's config. */
+    public static Reshape fromConfig(Map<String, Object> c) {
+        return new Reshape(Configs.getLongs(c, "target_shape"));
     }
 }

@@ -1,0 +1,171 @@
+package org.cornu.core.saving;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Cornu;
+import org.cornu.core.Registry;
+import org.cornu.core.activations.ActivationFunction;
+import org.cornu.core.constraints.Constraint;
+import org.cornu.core.constraints.Constraints;
+import org.cornu.core.initializers.Initializer;
+import org.cornu.core.initializers.Initializers;
+import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.regularizers.Regularizers;
+
+/**
+ * Reading Keras configs: typed getters for a layer's {@code fromConfig}, and the Keras
+ * serialized forms of activations, initializers, regularizers and constraints
+ * ({@code {"class_name": "GlorotUniform", "config": {...}}} or a plain name).
+ */
+public final class Configs {
+    private Configs() {}
+
+    public static boolean has(Map<String, Object> c, String key) {
+        return c.get(key) != null;
+    }
+
+    public static int getInt(Map<String, Object> c, String key, int def) {
+        Object v = c.get(key);
+        return v == null ? def : ((Number) v).intValue();
+    }
+
+    /** A required integer; a missing key is an error naming it. */
+    public static int getInt(Map<String, Object> c, String key) {
+        return ((Number) require(c, key)).intValue();
+    }
+
+    public static double getDouble(Map<String, Object> c, String key, double def) {
+        Object v = c.get(key);
+        return v == null ? def : ((Number) v).doubleValue();
+    }
+
+    public static double getDouble(Map<String, Object> c, String key) {
+        return ((Number) require(c, key)).doubleValue();
+    }
+
+    public static boolean getBoolean(Map<String, Object> c, String key, boolean def) {
+        Object v = c.get(key);
+        return v == null ? def : (Boolean) v;
+    }
+
+    public static String getString(Map<String, Object> c, String key, String def) {
+        Object v = c.get(key);
+        return v == null ? def : v.toString();
+    }
+
+    public static Long getLongOrNull(Map<String, Object> c, String key) {
+        Object v = c.get(key);
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    /** A list of integers ({@code target_shape}, {@code kernel_size}); a single number gives a 1-element array. */
+    public static long[] getLongs(Map<String, Object> c, String key) {
+        Object v = require(c, key);
+        if (v instanceof Number n) return new long[] {n.longValue()};
+        List<?> l = (List<?>) v;
+        long[] r = new long[l.size()];
+        for (int i = 0; i < r.length; i++) r[i] = l.get(i) == null ? -1 : ((Number) l.get(i)).longValue();
+        return r;
+    }
+
+    /** The value of {@code key}, or an error naming the key. */
+    public static Object require(Map<String, Object> c, String key) {
+        Object v = c.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("The config of layer \"" + c.get("name") + "\" has no '" + key
+                    + "' entry; keys: " + c.keySet());
+        }
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    /** Keras's class name in snake case ({@code GlorotUniform -> glorot_uniform}, {@code Conv2D -> conv2d}). */
+    public static String snake(String className) {
+        return Cornu.toSnakeCase(className);
+    }
+
+    /** An activation from a name or a serialized dict. */
+    public static ActivationFunction activation(Object spec) {
+        if (spec instanceof Map<?, ?> m) {
+            Object cfg = m.get("config");
+            if (cfg instanceof Map<?, ?> cm && cm.get("name") != null) return Registry.activation(cm.get("name").toString());
+            return Registry.activation(snake(String.valueOf(m.get("class_name"))));
+        }
+        return Registry.activation(spec == null ? null : spec.toString());
+    }
+
+    /** An initializer from a name or Keras's serialized dict (with its config: seed, mean, stddev...). */
+    public static Initializer initializer(Object spec) {
+        if (spec == null) return null;
+        if (!(spec instanceof Map)) return Registry.initializer(spec.toString());
+        Map<String, Object> m = map(spec);
+        String cls = String.valueOf(m.get("class_name"));
+        Map<String, Object> c = m.get("config") == null ? Map.of() : map(m.get("config"));
+        Long seed = getLongOrNull(c, "seed");
+        switch (cls) {
+            case "GlorotUniform": return Initializers.glorotUniform(seed);
+            case "GlorotNormal": return Initializers.glorotNormal(seed);
+            case "HeUniform": return Initializers.heUniform(seed);
+            case "HeNormal": return Initializers.heNormal(seed);
+            case "LecunUniform": return Initializers.lecunUniform(seed);
+            case "LecunNormal": return Initializers.lecunNormal(seed);
+            case "RandomUniform": return Initializers.randomUniform(getDouble(c, "minval", -0.05), getDouble(c, "maxval", 0.05), seed);
+            case "RandomNormal": return Initializers.randomNormal(getDouble(c, "mean", 0), getDouble(c, "stddev", 0.05), seed);
+            case "TruncatedNormal": return Initializers.truncatedNormal(getDouble(c, "mean", 0), getDouble(c, "stddev", 0.05), seed);
+            case "Constant": return Initializers.constant(getDouble(c, "value", 0));
+            case "Zeros": return Initializers.zeros();
+            case "Ones": return Initializers.ones();
+            case "Orthogonal": return Initializers.orthogonal(getDouble(c, "gain", 1.0), seed);
+            default: return Registry.initializer(snake(cls));
+        }
+    }
+
+    /** A regularizer from a name or Keras's serialized dict ({@code L2} with {@code {"l2": 0.01}}...). */
+    public static Regularizer regularizer(Object spec) {
+        if (spec == null) return null;
+        if (!(spec instanceof Map)) return Registry.regularizer(spec.toString());
+        Map<String, Object> m = map(spec);
+        String cls = String.valueOf(m.get("class_name"));
+        Map<String, Object> c = m.get("config") == null ? Map.of() : map(m.get("config"));
+        switch (cls) {
+            case "L1": return Regularizers.l1(getDouble(c, "l1", 0.01));
+            case "L2": return Regularizers.l2(getDouble(c, "l2", 0.01));
+            case "L1L2": return Regularizers.l1L2(getDouble(c, "l1", 0.0), getDouble(c, "l2", 0.0));
+            default: return Registry.regularizer(cls);
+        }
+    }
+
+    /** A constraint from a name or Keras's serialized dict. */
+    public static Constraint constraint(Object spec) {
+        if (spec == null) return null;
+        if (!(spec instanceof Map)) return Registry.constraint(spec.toString());
+        Map<String, Object> m = map(spec);
+        String cls = String.valueOf(m.get("class_name"));
+        Map<String, Object> c = m.get("config") == null ? Map.of() : map(m.get("config"));
+        switch (cls) {
+            case "MaxNorm": return Constraints.maxNorm(getDouble(c, "max_value", 2.0), getInt(c, "axis", 0));
+            case "NonNeg": return Constraints.nonNeg();
+            case "UnitNorm": return Constraints.unitNorm(getInt(c, "axis", 0));
+            case "MinMaxNorm": return Constraints.minMaxNorm(getDouble(c, "min_value", 0.0), getDouble(c, "max_value", 1.0),
+                    getDouble(c, "rate", 1.0), getInt(c, "axis", 0));
+            default: return Registry.constraint(cls);
+        }
+    }
+
+    /** A shape list with nulls for unknown sizes, as Keras writes it. */
+    public static List<Object> shapeList(long[] dims) {
+        List<Object> l = new ArrayList<>();
+        for (long d : dims) l.add(d < 0 ? null : d);
+        return l;
+    }
+
+    static Map<String, Object> ordered() {
+        return new LinkedHashMap<>();
+    }
+}

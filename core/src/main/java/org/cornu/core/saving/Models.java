@@ -1,0 +1,304 @@
+package org.cornu.core.saving;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jhdf.HdfFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.cornu.core.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Saving and loading models in Keras 3's formats.
+ *
+ * <ul>
+ *   <li>{@code .keras}: a zip holding {@code metadata.json} (keras_version, date_saved),
+ *       {@code config.json} (the model's serialized config and compile config) and
+ *       {@code model.weights.h5} (see {@link WeightsStore} for the layout);</li>
+ *   <li>{@code .weights.h5}: the same HDF5 file alone;</li>
+ *   <li>JSON configs: {@link #toJson}, {@link #modelFromJson}, {@link #fromConfig}.</li>
+ * </ul>
+ *
+ * Writes are atomic: the file is written to a temporary file in the same folder, read back and
+ * checked, then moved over the target. A bad file gives an error naming the file and what is wrong.
+ */
+public final class Models {
+    /** The Keras version whose file format Cornu writes. */
+    public static final String KERAS_VERSION = "3.6.0";
+    static final String CONFIG = "config.json";
+    static final String METADATA = "metadata.json";
+    static final String WEIGHTS = "model.weights.h5";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Models() {}
+
+    // ------------------------------------------------------------------ .keras
+
+    /** Saves {@code model} as a {@code .keras} file (Keras's {@code model.save}). */
+    public static void save(Model model, Path path) {
+        String name = path.getFileName().toString();
+        if (!name.endsWith(".keras")) {
+            throw new IllegalArgumentException("Invalid filepath argument: expected a `.keras` extension. Received: filepath=" + path);
+        }
+        byte[] metadata = json(metadata());
+        byte[] config = json(ModelConfig.serialize(model));
+        Map<String, INDArray> vars = WeightsStore.collect(model, true);
+        AtomicFiles.write(path, tmp -> {
+            byte[] h5 = h5Bytes(vars, path);
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
+                stored(zip, METADATA, metadata);
+                stored(zip, CONFIG, config);
+                stored(zip, WEIGHTS, h5);
+            }
+            // read back before replacing the old file
+            Map<String, byte[]> back = readZip(tmp, tmp.toString());
+            parse(back.get(CONFIG), tmp + " (" + CONFIG + ")");
+            verify(vars, readH5(back.get(WEIGHTS), tmp + " (" + WEIGHTS + ")"), path);
+        });
+    }
+
+    /** Loads a model saved by {@link #save} or by Keras 3 ({@code keras.saving.load_model}), compiled if it was. */
+    public static Model loadModel(Path path) {
+        return load(path, true, path.toString());
+    }
+
+    /** Loads a model; {@code compile=false} ignores the compile config and the optimizer state. */
+    public static Model loadModel(Path path, boolean compile) {
+        return load(path, compile, path.toString());
+    }
+
+    public static Model loadModel(String path) {
+        return loadModel(Path.of(path));
+    }
+
+    private static Model load(Path path, boolean compile, String label) {
+        if (label.endsWith(".h5") && !label.endsWith(".weights.h5")) return LegacyH5.loadModel(path, compile);
+        Map<String, byte[]> entries = readZip(path, label);
+        byte[] config = entries.get(CONFIG);
+        if (config == null) {
+            throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it has no " + CONFIG
+                    + " (entries: " + entries.keySet() + ")");
+        }
+        Map<String, Object> top = parse(config, label + " (" + CONFIG + ")");
+        byte[] h5 = entries.get(WEIGHTS);
+        if (h5 == null) {
+            throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it has no " + WEIGHTS
+                    + " (entries: " + entries.keySet() + ")");
+        }
+        Map<String, INDArray> vars = readH5(h5, label + " (" + WEIGHTS + ")");
+        Model model;
+        try {
+            model = ModelConfig.deserialize(top, compile);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("File " + label + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("File " + label + ": the model config cannot be read: " + e, e);
+        }
+        WeightsStore.assign(model, vars, "File " + label, compile);
+        return model;
+    }
+
+    // ------------------------------------------------------------------ .weights.h5
+
+    /** Saves the weights (and the optimizer's state if compiled) to a {@code .weights.h5} file. */
+    public static void saveWeights(Model model, Path path) {
+        if (!path.getFileName().toString().endsWith(".weights.h5")) {
+            throw new IllegalArgumentException("Invalid filepath argument: expected a `.weights.h5` extension. Received: filepath=" + path);
+        }
+        Map<String, INDArray> vars = WeightsStore.collect(model, true);
+        AtomicFiles.write(path, tmp -> {
+            WeightsStore.write(vars, tmp);
+            verify(vars, readH5(Files.readAllBytes(tmp), tmp.toString()), path);
+        });
+    }
+
+    /** Loads weights from a {@code .weights.h5} or {@code .keras} file into {@code model} (same architecture). */
+    public static void loadWeights(Model model, Path path) {
+        String label = path.toString();
+        Map<String, INDArray> vars;
+        if (label.endsWith(".keras")) {
+            byte[] h5 = readZip(path, label).get(WEIGHTS);
+            if (h5 == null) throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it has no " + WEIGHTS);
+            vars = readH5(h5, label + " (" + WEIGHTS + ")");
+        } else if (label.endsWith(".weights.h5")) {
+            vars = readH5(readBytes(path, label), label);
+        } else if (label.endsWith(".h5")) {
+            LegacyH5.loadWeights(model, path);
+            return;
+        } else {
+            throw new IllegalArgumentException("Invalid filepath: expected a `.weights.h5` or `.keras` file. Received: " + label);
+        }
+        WeightsStore.assign(model, vars, "File " + label, true);
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    /** The serialized model (Keras's {@code serialize_keras_object(model)}), without the compile config. */
+    public static Map<String, Object> getConfig(Model model) {
+        Map<String, Object> m = ModelConfig.serialize(model);
+        m.remove("compile_config");
+        return m;
+    }
+
+    /**
+     * A new, uncompiled model from a config: either the serialized form ({@code class_name} +
+     * {@code config}) or a model's {@code getConfig()} map (functional if it has
+     * {@code input_layers}, else Sequential).
+     */
+    public static Model fromConfig(Map<String, Object> config) {
+        Map<String, Object> top = config;
+        if (!config.containsKey("class_name")) {
+            top = new LinkedHashMap<>();
+            top.put("class_name", config.containsKey("input_layers") ? "Functional" : "Sequential");
+            top.put("config", config);
+        }
+        return ModelConfig.deserialize(top, false);
+    }
+
+    /** Keras's {@code model.to_json()}. */
+    public static String toJson(Model model) {
+        return new String(json(getConfig(model)), StandardCharsets.UTF_8);
+    }
+
+    /** Keras's {@code keras.models.model_from_json}: a new, uncompiled model with fresh weights. */
+    public static Model modelFromJson(String json) {
+        return fromConfig(parse(json.getBytes(StandardCharsets.UTF_8), "model JSON"));
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    static Map<String, Object> metadata() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("keras_version", KERAS_VERSION);
+        m.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+        return m;
+    }
+
+    static byte[] json(Object o) {
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, Object> parse(byte[] bytes, String label) {
+        try {
+            Object o = JSON.readValue(bytes, new TypeReference<Object>() {});
+            if (!(o instanceof Map)) throw new IllegalArgumentException(label + " is not a JSON object");
+            return Configs.map(o);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(label + " is not valid JSON: " + e.getMessage().split("\n")[0], e);
+        }
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED); // Python's zipfile default, as Keras writes
+        e.setSize(data.length);
+        e.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    private static byte[] readBytes(Path path, String label) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("File not found: " + label, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + label + ": " + e, e);
+        }
+    }
+
+    static Map<String, byte[]> readZip(Path path, String label) {
+        byte[] all = readBytes(path, label);
+        Map<String, byte[]> r = new LinkedHashMap<>();
+        try (ZipInputStream z = new ZipInputStream(new java.io.ByteArrayInputStream(all))) {
+            ZipEntry e;
+            while ((e = z.getNextEntry()) != null) r.put(e.getName(), z.readAllBytes());
+        } catch (ZipException e) {
+            throw new IllegalArgumentException("File " + label + " is not a valid .keras file: the zip archive is corrupted ("
+                    + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("File " + label + " is not a valid .keras file: the zip archive is truncated or corrupted ("
+                    + e + ")", e);
+        }
+        if (r.isEmpty()) {
+            throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it is not a zip archive"
+                    + (all.length == 0 ? " (the file is empty)" : " (" + all.length + " bytes, no zip entries)"));
+        }
+        return r;
+    }
+
+    static Map<String, INDArray> readH5(byte[] bytes, String label) {
+        if (bytes.length < 8 || (bytes[0] & 0xff) != 0x89 || bytes[1] != 'H' || bytes[2] != 'D' || bytes[3] != 'F') {
+            throw new IllegalArgumentException(label + " is not an HDF5 file (no HDF5 signature; " + bytes.length + " bytes)");
+        }
+        try (HdfFile f = HdfFile.fromBytes(bytes)) {
+            return WeightsStore.readAll(f);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(label + " is a truncated or corrupted HDF5 file: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] h5Bytes(Map<String, INDArray> vars, Path near) throws IOException {
+        Path dir = near.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + near.getFileName() + ".", ".h5.tmp");
+        try {
+            WeightsStore.write(vars, tmp);
+            return Files.readAllBytes(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Checks that the HDF5 file read back holds exactly what was written (jHDF's writer is young). */
+    private static void verify(Map<String, INDArray> written, Map<String, INDArray> read, Path target) throws IOException {
+        if (!written.keySet().equals(read.keySet())) {
+            throw new IOException("the HDF5 file written for " + target + " does not read back: datasets " + read.keySet()
+                    + " instead of " + written.keySet());
+        }
+        for (Map.Entry<String, INDArray> e : written.entrySet()) {
+            INDArray w = e.getValue();
+            INDArray r = read.get(e.getKey());
+            boolean same = java.util.Arrays.equals(w.shape(), r.shape())
+                    && java.util.Arrays.equals(w.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble(),
+                            r.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble());
+            if (!same) {
+                throw new IOException("the HDF5 file written for " + target + " does not read back: dataset " + e.getKey()
+                        + " differs from the value written");
+            }
+        }
+    }
+
+    static List<String> zipEntries(Path p) {
+        return new ArrayList<>(readZip(p, p.toString()).keySet());
+    }
+
+}

@@ -1,0 +1,272 @@
+package org.cornu.core.saving;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Node;
+import io.jhdf.api.WritableGroup;
+import java.lang.reflect.Array;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Cornu;
+import org.cornu.core.Layer;
+import org.cornu.core.Model;
+import org.cornu.core.Optimizer;
+import org.cornu.core.Sequential;
+import org.cornu.core.Shape;
+import org.cornu.core.Weight;
+import org.cornu.core.Workspaces;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keras 3's {@code model.weights.h5} layout: each layer's variables under
+ * {@code layers/<snake_case class name>[_n]/vars/<i>} (numbered per class in layer order, not by
+ * the layers' names, as Keras's {@code _save_container_state}), nested models under their own
+ * {@code layers/}, and the optimizer's variables under {@code optimizer/vars/<i>}: iterations
+ * (int64 scalar), learning rate (float32 scalar), then each slot kind for every trainable weight.
+ *
+ * <p>Written with jHDF (pure Java). Groups that would hold nothing (the {@code vars} of a layer
+ * without weights) are not written: Keras's reader treats a missing group as an empty one, and
+ * jHDF 0.13.0 corrupts some files with empty nested groups.
+ */
+final class WeightsStore {
+    private WeightsStore() {}
+
+    /** The variables to save, by HDF5 path ({@code layers/dense/vars/0}), in Keras's order. */
+    static Map<String, INDArray> collect(Model model, boolean withOptimizer) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        collectLayers(model, "", out);
+        Optimizer opt = model.optimizer();
+        if (withOptimizer && opt != null) {
+            List<INDArray> vars = optimizerVariables(opt, model.trainableWeights());
+            for (int i = 0; i < vars.size(); i++) out.put("optimizer/vars/" + i, vars.get(i));
+        }
+        return out;
+    }
+
+    private static void collectLayers(Model model, String prefix, Map<String, INDArray> out) {
+        Map<String, Integer> used = new HashMap<>();
+        for (Layer l : containerLayers(model)) {
+            String path = prefix + "layers/" + containerName(l, used);
+            List<Weight> ws = ownWeights(l);
+            for (int i = 0; i < ws.size(); i++) out.put(path + "/vars/" + i, ws.get(i).value());
+            if (l instanceof Model m) collectLayers(m, path + "/", out);
+        }
+    }
+
+    /** What Keras iterates: {@code model.layers} (a Sequential's without its InputLayer). */
+    static List<Layer> containerLayers(Model model) {
+        List<Layer> r = new ArrayList<>(model.layers());
+        if (model instanceof Sequential) r.removeIf(l -> l instanceof org.cornu.core.InputLayer);
+        return r;
+    }
+
+    static String containerName(Layer l, Map<String, Integer> used) {
+        String name = Configs.snake(ModelConfig.kerasClassName(l));
+        Integer n = used.get(name);
+        if (n == null) {
+            used.put(name, 0);
+            return name;
+        }
+        used.put(name, n + 1);
+        return name + "_" + (n + 1);
+    }
+
+    /** A layer's own variables (a nested model has none of its own). */
+    static List<Weight> ownWeights(Layer l) {
+        return l instanceof Model ? List.of() : l.weights();
+    }
+
+    /** Keras's {@code optimizer.variables}: iterations, learning_rate, then slot kind by slot kind. */
+    static List<INDArray> optimizerVariables(Optimizer opt, List<Weight> trainable) {
+        List<INDArray> r = new ArrayList<>();
+        try (MemoryWorkspace ws = Workspaces.outside()) {
+            r.add(Nd4j.scalar(DataType.LONG, opt.iterations()));
+            r.add(Nd4j.scalar(DataType.FLOAT, (float) opt.learningRate()));
+        }
+        for (String s : opt.slotNames()) {
+            for (Weight w : trainable) {
+                INDArray v = opt.slots(w).get(s);
+                if (v != null) r.add(v);
+            }
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    static void write(Map<String, INDArray> vars, Path file) {
+        try (WritableHdfFile f = HdfFile.write(file)) {
+            // jHDF lays the file out at close
+            Map<String, WritableGroup> groups = new HashMap<>();
+            for (Map.Entry<String, INDArray> e : vars.entrySet()) {
+                String p = e.getKey();
+                int slash = p.lastIndexOf('/');
+                WritableGroup g = group(f, groups, p.substring(0, slash));
+                g.putDataset(p.substring(slash + 1), toJava(e.getValue()));
+            }
+        }
+    }
+
+    private static WritableGroup group(WritableHdfFile f, Map<String, WritableGroup> groups, String path) {
+        WritableGroup g = groups.get(path);
+        if (g != null) return g;
+        int slash = path.lastIndexOf('/');
+        WritableGroup parent = slash < 0 ? f : group(f, groups, path.substring(0, slash));
+        g = parent.putGroup(path.substring(slash + 1));
+        groups.put(path, g);
+        return g;
+    }
+
+    /** An array as a Java multidimensional primitive array (or boxed scalar) that jHDF writes with its shape. */
+    static Object toJava(INDArray a) {
+        DataType t = a.dataType();
+        long[] shape = a.shape();
+        if (a.rank() == 0) {
+            return switch (t) {
+                case LONG -> a.getLong(0);
+                case INT -> a.getInt(0);
+                case DOUBLE -> a.getDouble(0);
+                default -> a.getFloat(0);
+            };
+        }
+        INDArray c = a.dup('c');
+        Object flat;
+        Class<?> comp;
+        switch (t) {
+            case DOUBLE -> { flat = c.data().asDouble(); comp = double.class; }
+            case LONG -> { flat = c.data().asLong(); comp = long.class; }
+            case INT -> { flat = c.data().asInt(); comp = int.class; }
+            default -> { flat = c.castTo(DataType.FLOAT).data().asFloat(); comp = float.class; }
+        }
+        int[] dims = new int[shape.length];
+        for (int i = 0; i < dims.length; i++) dims[i] = (int) shape[i];
+        Object arr = Array.newInstance(comp, dims);
+        fill(arr, flat, new int[] {0}, 0, dims);
+        return arr;
+    }
+
+    private static void fill(Object arr, Object flat, int[] pos, int depth, int[] dims) {
+        if (depth == dims.length - 1) {
+            System.arraycopy(flat, pos[0], arr, 0, dims[depth]);
+            pos[0] += dims[depth];
+            return;
+        }
+        for (int i = 0; i < dims[depth]; i++) fill(Array.get(arr, i), flat, pos, depth + 1, dims);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Every dataset of an HDF5 file by path (without leading slash). */
+    static Map<String, INDArray> readAll(HdfFile f) {
+        Map<String, INDArray> r = new LinkedHashMap<>();
+        walk(f, "", r);
+        return r;
+    }
+
+    private static void walk(io.jhdf.api.Group g, String prefix, Map<String, INDArray> out) {
+        for (Node n : g.getChildren().values()) {
+            String p = prefix + n.getName();
+            if (n instanceof Dataset d) out.put(p, toArray(d));
+            else if (n instanceof io.jhdf.api.Group c) walk(c, p + "/", out);
+        }
+    }
+
+    static INDArray toArray(Dataset d) {
+        long[] shape = d.getDimensionsAsLong();
+        Object flat = d.isScalar() ? d.getData() : d.getDataFlat();
+        INDArray r;
+        try (MemoryWorkspace ws = Workspaces.outside()) {
+            if (flat instanceof float[] f) r = Nd4j.create(f, shape, DataType.FLOAT);
+            else if (flat instanceof double[] a) r = Nd4j.create(a, shape, DataType.DOUBLE);
+            else if (flat instanceof long[] a) r = Nd4j.createFromArray(a).reshape(shape);
+            else if (flat instanceof int[] a) r = Nd4j.createFromArray(a).castTo(DataType.LONG).reshape(shape);
+            else if (flat instanceof Float x) r = Nd4j.scalar(DataType.FLOAT, x);
+            else if (flat instanceof Double x) r = Nd4j.scalar(DataType.DOUBLE, x);
+            else if (flat instanceof Long x) r = Nd4j.scalar(DataType.LONG, x);
+            else if (flat instanceof Integer x) r = Nd4j.scalar(DataType.LONG, x.longValue());
+            else throw new IllegalArgumentException("dataset " + d.getPath() + " has unsupported type " + d.getJavaType());
+        }
+        return r;
+    }
+
+    /**
+     * Assigns stored variables to {@code model} (and its optimizer if {@code withOptimizer} and
+     * the file has them). Checks everything first, so a mismatch changes nothing; errors name
+     * {@code source}, the path and both shapes.
+     */
+    static void assign(Model model, Map<String, INDArray> stored, String source, boolean withOptimizer) {
+        Map<Weight, INDArray> plan = new LinkedHashMap<>();
+        planLayers(model, "", stored, source, plan);
+        List<INDArray> optVars = new ArrayList<>();
+        for (int i = 0; stored.containsKey("optimizer/vars/" + i); i++) optVars.add(stored.get("optimizer/vars/" + i));
+        for (Map.Entry<Weight, INDArray> e : plan.entrySet()) e.getKey().assign(castFloat(e.getValue()));
+        if (withOptimizer && model.optimizer() != null && !optVars.isEmpty()) {
+            restoreOptimizer(model.optimizer(), model.trainableWeights(), optVars, source);
+        }
+    }
+
+    private static void planLayers(Model model, String prefix, Map<String, INDArray> stored, String source,
+                                   Map<Weight, INDArray> plan) {
+        Map<String, Integer> used = new HashMap<>();
+        for (Layer l : containerLayers(model)) {
+            String path = prefix + "layers/" + containerName(l, used);
+            List<Weight> ws = ownWeights(l);
+            int storedCount = 0;
+            while (stored.containsKey(path + "/vars/" + storedCount)) storedCount++;
+            if (storedCount != ws.size()) {
+                throw new IllegalArgumentException(source + ": layer \"" + l.name() + "\" (" + ModelConfig.kerasClassName(l)
+                        + ") expects " + ws.size() + " variables, but the file has " + storedCount + " under '" + path
+                        + "/vars'");
+            }
+            for (int i = 0; i < ws.size(); i++) {
+                INDArray v = stored.get(path + "/vars/" + i);
+                Weight w = ws.get(i);
+                if (!Arrays.equals(v.shape(), w.shape())) {
+                    throw new IllegalArgumentException(source + ": variable '" + path + "/vars/" + i + "' has shape "
+                            + Shape.format(v.shape()) + ", but weight '" + w.path() + "' of layer \"" + l.name()
+                            + "\" has shape " + Shape.format(w.shape()));
+                }
+                plan.put(w, v);
+            }
+            if (l instanceof Model m) planLayers(m, path + "/", stored, source, plan);
+        }
+    }
+
+    private static INDArray castFloat(INDArray v) {
+        DataType ft = Cornu.floatType();
+        return v.dataType() == ft ? v : v.castTo(ft);
+    }
+
+    private static void restoreOptimizer(Optimizer opt, List<Weight> trainable, List<INDArray> vars, String source) {
+        if (vars.size() < 2) {
+            throw new IllegalArgumentException(source + ": 'optimizer/vars' holds " + vars.size()
+                    + " variables; expected at least iterations and learning_rate");
+        }
+        // Only iterations and learning rate: the optimizer was never built (saved before training), as Keras writes it.
+        if (vars.size() > 2) opt.build(trainable);
+        List<INDArray> current = optimizerVariables(opt, trainable);
+        if (current.size() != vars.size()) {
+            throw new IllegalArgumentException(source + ": the optimizer " + opt.getClass().getSimpleName() + " has "
+                    + current.size() + " variables for this model, but the file has " + vars.size() + " under 'optimizer/vars'");
+        }
+        for (int i = 2; i < vars.size(); i++) {
+            if (!Arrays.equals(current.get(i).shape(), vars.get(i).shape())) {
+                throw new IllegalArgumentException(source + ": optimizer variable 'optimizer/vars/" + i + "' has shape "
+                        + Shape.format(vars.get(i).shape()) + ", expected " + Shape.format(current.get(i).shape()));
+            }
+        }
+        opt.iterations(vars.get(0).getLong(0));
+        double lr = vars.get(1).getDouble(0);
+        if (opt.schedule() == null && (float) lr != (float) opt.learningRate()) opt.learningRate(lr);
+        for (int i = 2; i < vars.size(); i++) current.get(i).assign(vars.get(i).castTo(current.get(i).dataType()));
+    }
+}

@@ -1,0 +1,41 @@
+/**
+ * Saving and loading models in Keras 3's formats: {@link org.cornu.core.saving.Models}
+ * ({@code model.save(path)}, {@code Models.loadModel(path)}, {@code saveWeights} /
+ * {@code loadWeights}, {@code toJson} / {@code modelFromJson}, {@code getConfig} /
+ * {@code fromConfig}).
+ *
+ * <h2>Files</h2>
+ * <ul>
+ *   <li>{@code .keras}: a zip (entries stored, as Python's {@code zipfile} writes them) of
+ *       {@code metadata.json} ({@code keras_version}, {@code date_saved}), {@code config.json}
+ *       ({@code module}, {@code class_name}, {@code config}, {@code registered_name},
+ *       {@code build_config}, {@code compile_config}) and {@code model.weights.h5};</li>
+ *   <li>{@code model.weights.h5} / {@code .weights.h5}: HDF5 with each layer's variables under
+ *       {@code layers/<snake_case class name>[_n]/vars/<i>} (numbered by class in layer order, as
+ *       Keras), nested models under their own {@code layers/}, and
+ *       {@code optimizer/vars/<i>}: iterations (int64), learning rate (float32), then each slot
+ *       kind (momentum, velocity...) for every trainable weight;</li>
+ *   <li>legacy Keras 2 {@code .h5} model files (reading only): the {@code model_config} and
+ *       {@code training_config} attributes and the {@code model_weights} group.</li>
+ * </ul>
+ * HDF5 is written and read with jHDF (pure Java, {@code io.jhdf:jhdf}); its writer is young, so
+ * every save is read back before it replaces the previous file, and empty {@code vars} groups
+ * (layers without weights) are left out, which Keras's reader treats as empty.
+ *
+ * <h2>Keras classes Cornu reads and writes</h2>
+ * <table>
+ *   <caption>Supported classes</caption>
+ *   <tr><th>kind</th><th>Keras classes</th></tr>
+ *   <tr><td>models</td><td>Sequential, Functional (several inputs and outputs, nested models)</td></tr>
+ *   <tr><td>layers</td><td>InputLayer, Dense, Dropout, Activation, Flatten, Reshape, Concatenate, Add,
+ *       and any layer registered under its Keras class name that declares
+ *       {@code public static X fromConfig(Map<String, Object>)} (see {@link org.cornu.core.saving.LayerFactory})</td></tr>
+ *   <tr><td>optimizers</td><td>SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam (constant
+ *       learning rate; a schedule in the config is reported and not restored)</td></tr>
+ *   <tr><td>losses, metrics</td><td>by Keras name or serialized class, as registered</td></tr>
+ *   <tr><td>initializers, regularizers, constraints</td><td>Keras's serialized forms of those Cornu has</td></tr>
+ * </table>
+ * A file naming a class Cornu lacks fails before anything is built, with an error naming the
+ * class and the layer.
+ */
+package org.cornu.core.saving;
