@@ -232,6 +232,8 @@ public final class RnnOps {
         final INDArray[] gSeq = new INDArray[1], gLast = new INDArray[1], gH = new INDArray[1], gC = new INDArray[1];
         final double[] hFinal = h, cFinal = c, bInF = bIn, bRecF = bRec;
         Tape.push(core, g -> {
+            double[] UrT = new double[GU * U];
+            for (int q = 0; q < U; q++) for (int n = 0; n < GU; n++) UrT[n * U + q] = Ur[q * GU + n];
             double[] dOutSeq = gSeq[0] == null ? null : doubles(gSeq[0]);
             double[] dLast = gLast[0] == null ? null : doubles(gLast[0]);
             double[] dh = gH[0] == null ? new double[B * U] : doubles(gH[0]);
@@ -290,13 +292,13 @@ public final class RnnOps {
                             dh[hb + j] = 0;
                         }
                     }
-                    // dh_prev += dRec @ Ur^T
+                    // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
                     double[] dr = gru ? dRh : dZ;
-                    for (int q = 0; q < U; q++) {
-                        int row = q * GU;
-                        double s = 0;
-                        for (int n = 0; n < GU; n++) s += dr[gb + n] * Ur[row + n];
-                        dh[hb + q] += s;
+                    for (int n = 0; n < GU; n++) {
+                        double d = dr[gb + n];
+                        if (d == 0) continue;
+                        int row = n * U;
+                        for (int q = 0; q < U; q++) dh[hb + q] += d * UrT[row + q];
                     }
                 }
             }

@@ -21,6 +21,8 @@ public final class Examples {
     static {
         EXAMPLES.put("mnist", new Entry("MNIST digits, Dense 512 relu -> 10 softmax, rmsprop, 5 epochs at batch 128 (book 2.1)",
                 MnistDense::run));
+        EXAMPLES.put("timeseries", new Entry("Hourly series with daily and weekly seasonality: windows of 6 steps -> 24-step"
+                + " forecast, Dense vs SimpleRNN(16) vs LSTM(16), mse, 500 epochs at batch 32", TimeSeries::run));
     }
 
     private Examples() {}
