@@ -34,6 +34,11 @@ public final class RnnOps {
         public boolean restoreOrder;
         /** Masked steps output zeros instead of the previous output. */
         public boolean zeroOutputForMask;
+        /**
+         * Recurrent dropout: a {@code (B * units)} mask of 0 and 1/(1-rate) multiplying the state
+         * where it enters the recurrent product (the same mask at every step), or null.
+         */
+        public double[] recurrentMask;
         /** Name of the layer, for messages. */
         public String layerName = "rnn";
     }
@@ -139,6 +144,7 @@ public final class RnnOps {
         final double[] Ur = doubles(recurrentKernel.value); // (U, GU)
         final double[] m = mask == null ? null : doubles(mask);
         final boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
+        final double[] rm = opt.recurrentMask;
         double[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
                 ? doubles(initialStates.get(0).value) : new double[B * U];
         double[] c = lstm ? (initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
@@ -174,7 +180,7 @@ public final class RnnOps {
                 if (bRec != null) System.arraycopy(bRec, 0, r, 0, GU);
                 else java.util.Arrays.fill(r, 0);
                 for (int q = 0; q < U; q++) {
-                    double hv = h[hb + q];
+                    double hv = rm == null ? h[hb + q] : h[hb + q] * rm[hb + q];
                     if (hv == 0) continue;
                     int row = q * GU;
                     for (int n = 0; n < GU; n++) r[n] += hv * Ur[row + n];
@@ -242,6 +248,7 @@ public final class RnnOps {
             double[] dZ = new double[T * B * GU]; // pre-activation gradients, processing order
             double[] dRh = gru ? new double[T * B * GU] : null; // GRU: gradient of the recurrent product h@U (+b_rec)
             double[] gout = new double[U];
+            double[] tmp = new double[U];
             for (int k = T - 1; k >= 0; k--) {
                 int t = tOf[k];
                 for (int b = 0; b < B; b++) {
@@ -294,12 +301,16 @@ public final class RnnOps {
                     }
                     // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
                     double[] dr = gru ? dRh : dZ;
+                    double[] acc = rm == null ? dh : tmp;
+                    int ab = rm == null ? hb : 0;
+                    if (rm != null) java.util.Arrays.fill(tmp, 0);
                     for (int n = 0; n < GU; n++) {
                         double d = dr[gb + n];
                         if (d == 0) continue;
                         int row = n * U;
-                        for (int q = 0; q < U; q++) dh[hb + q] += d * UrT[row + q];
+                        for (int q = 0; q < U; q++) acc[ab + q] += d * UrT[row + q];
                     }
+                    if (rm != null) for (int q = 0; q < U; q++) dh[hb + q] += tmp[q] * rm[hb + q];
                 }
             }
             // input-side gradients: dZ in (B*T, GU) input row order
@@ -315,7 +326,12 @@ public final class RnnOps {
             if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
             INDArray dRA = Nd4j.create(gru ? dRh : dZ, new long[] {(long) T * B, GU}, dt);
             if (recurrentKernel.requiresGrad) {
-                INDArray hp = Nd4j.create(Hprev, new long[] {(long) T * B, U}, dt);
+                double[] hpm = Hprev;
+                if (rm != null) {
+                    hpm = Hprev.clone();
+                    for (int i = 0; i < T * B * U; i++) hpm[i] *= rm[i % (B * U)];
+                }
+                INDArray hp = Nd4j.create(hpm, new long[] {(long) T * B, U}, dt);
                 recurrentKernel.accumulate(Nd4j.gemm(hp, dRA, true, false).castTo(recurrentKernel.value.dataType()));
             }
             if (bias != null && bias.requiresGrad) {

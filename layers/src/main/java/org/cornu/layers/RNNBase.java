@@ -41,6 +41,9 @@ public abstract class RNNBase extends Layer {
     boolean restoreOrder;
     protected Weight kernel, recurrentKernel, bias;
     private INDArray[] states;
+    protected double dropout, recurrentDropout;
+    protected Long seed;
+    private java.util.Random rng;
 
     protected RNNBase(int units) {
         if (units <= 0) {
@@ -75,6 +78,9 @@ public abstract class RNNBase extends Layer {
         c.goBackwards = goBackwards;
         c.stateful = stateful;
         c.zeroOutputForMask = zeroOutputForMask;
+        c.dropout = dropout;
+        c.recurrentDropout = recurrentDropout;
+        c.seed = seed == null ? null : seed + 1;
         return c;
     }
 
@@ -126,6 +132,28 @@ public abstract class RNNBase extends Layer {
     public <T extends RNNBase> T unroll(boolean b) { this.unroll = b; return self(); }
     /** Masked steps output zeros instead of the previous output. */
     public <T extends RNNBase> T zeroOutputForMask(boolean b) { this.zeroOutputForMask = b; return self(); }
+
+    /** Fraction of the input features dropped in training (one mask per sequence, as Keras). */
+    public <T extends RNNBase> T dropout(double rate) { this.dropout = checkRate(rate, "dropout"); return self(); }
+    /** Fraction of the state units dropped where the state enters the recurrent product, in training (one mask per sequence). */
+    public <T extends RNNBase> T recurrentDropout(double rate) { this.recurrentDropout = checkRate(rate, "recurrent_dropout"); return self(); }
+    /** Seed of the dropout masks. */
+    public <T extends RNNBase> T seed(long s) { this.seed = s; this.rng = null; return self(); }
+
+    private double checkRate(double r, String arg) {
+        if (!(r >= 0 && r < 1)) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\": `" + arg + "` must be in [0, 1), received " + arg + "=" + r);
+        }
+        return r;
+    }
+
+    private double[] dropMask(int n, double rate) {
+        if (rng == null) rng = new java.util.Random(seed != null ? seed : org.cornu.core.Cornu.nextSeed());
+        double[] m = new double[n];
+        double keep = 1.0 / (1.0 - rate);
+        for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < rate ? 0 : keep;
+        return m;
+    }
 
     public int units() { return units; }
     public boolean returnSequences() { return returnSequences; }
@@ -211,7 +239,14 @@ public abstract class RNNBase extends Layer {
             }
             for (INDArray s : states) init.add(Tensor.constant(s.dup()));
         }
+        INDArray mask = x.mask();
+        if (training && dropout > 0) {
+            long[] s = x.shape();
+            INDArray dm = Nd4j.create(dropMask((int) (s[0] * s[2]), dropout), new long[] {s[0], 1, s[2]}, x.value().dataType());
+            x = org.cornu.core.Ops.mul(x, Tensor.constant(dm));
+        }
         RnnOps.Options o = new RnnOps.Options();
+        if (training && recurrentDropout > 0) o.recurrentMask = dropMask((int) (batch * units), recurrentDropout);
         o.cell = cell();
         o.activation = activation;
         o.recurrentActivation = recurrentActivation;
@@ -220,13 +255,13 @@ public abstract class RNNBase extends Layer {
         o.zeroOutputForMask = zeroOutputForMask;
         o.layerName = name();
         RnnOps.Result r = RnnOps.rnn(x, kernel.tensor(), recurrentKernel.tensor(), bias == null ? null : bias.tensor(),
-                init.isEmpty() ? null : init, x.mask(), o);
+                init.isEmpty() ? null : init, mask, o);
         if (stateful && inputs.size() == 1) {
             for (int i = 0; i < states.length; i++) states[i].assign(r.states.get(i).value());
         }
         List<Tensor> out = new ArrayList<>();
         Tensor main = returnSequences ? r.sequence : r.last;
-        if (returnSequences && x.mask() != null) main.withMask(x.mask());
+        if (returnSequences && mask != null) main.withMask(mask);
         out.add(main);
         if (returnState) out.addAll(r.states);
         return out;
@@ -264,9 +299,9 @@ public abstract class RNNBase extends Layer {
         c.put("kernel_constraint", LayerConfigs.serialize(kernelConstraint));
         c.put("recurrent_constraint", LayerConfigs.serialize(recurrentConstraint));
         c.put("bias_constraint", LayerConfigs.serialize(biasConstraint));
-        c.put("dropout", 0.0);
-        c.put("recurrent_dropout", 0.0);
-        c.put("seed", null);
+        c.put("dropout", dropout);
+        c.put("recurrent_dropout", recurrentDropout);
+        c.put("seed", seed);
         return c;
     }
 }

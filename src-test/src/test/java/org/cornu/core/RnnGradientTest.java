@@ -136,6 +136,33 @@ class RnnGradientTest extends Float64Test {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "simple"})
+    void dropoutGradientsWithFixedMasks(String kind) {
+        RNNBase l = switch (kind) {
+            case "gru" -> new GRU(3);
+            case "simple" -> new SimpleRNN(3);
+            default -> new LSTM(3);
+        };
+        randomBias(l).returnSequences(true).dropout(0.3).recurrentDropout(0.4);
+        // re-seeding before each evaluation gives the same masks, so the function is deterministic
+        checkMasked(l, null, () -> l.seed(5), rand(17, -1, 1, 3, 4, 3));
+        // masks act in training only
+        l.seed(5);
+        INDArray x = rand(18, -1, 1, 3, 4, 3);
+        INDArray train = l.invoke(List.of(Tensor.constant(x)), true).get(0).value();
+        INDArray infer = l.apply(x);
+        assertTrue(!train.equalsWithEps(infer, 1e-6));
+        RNNBase plain = switch (kind) {
+            case "gru" -> new GRU(3);
+            case "simple" -> new SimpleRNN(3);
+            default -> new LSTM(3);
+        };
+        plain.returnSequences(true).build(Shape.of(Shape.NONE, 4, 3));
+        plain.setWeights(l.getWeights());
+        assertTrue(plain.apply(x).equalsWithEps(infer, 1e-12));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"concat", "sum", "mul", "ave"})
     void bidirectionalGradients(String merge) {
         Bidirectional b = new Bidirectional(randomBias(new LSTM(2)).returnSequences(true), merge);
