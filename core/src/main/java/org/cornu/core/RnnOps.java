@@ -165,10 +165,17 @@ public final class RnnOps {
             tOf[k] = opt.goBackwards ? T - 1 - k : k;
             posOf[k] = opt.goBackwards && opt.restoreOrder ? T - 1 - k : k;
         }
+        final StepProduct sp = StepProduct.create(B, U, GU, Ur);
+        double[] hm = sp == null || rm == null ? null : new double[B * U];
         for (int k = 0; k < T; k++) {
             int t = tOf[k];
             System.arraycopy(h, 0, Hprev, k * B * U, B * U);
             if (lstm) System.arraycopy(c, 0, Cprev, k * B * U, B * U);
+            double[] rAll = null;
+            if (sp != null) {
+                if (rm != null) for (int i = 0; i < B * U; i++) hm[i] = h[i] * rm[i];
+                rAll = sp.forward(rm == null ? h : hm);
+            }
             for (int b = 0; b < B; b++) {
                 boolean on = m == null || m[b * T + t] != 0;
                 int hb = b * U;
@@ -178,9 +185,12 @@ public final class RnnOps {
                     continue;
                 }
                 // r = h_b @ Ur (+ recurrent bias)
-                if (bRec != null) System.arraycopy(bRec, 0, r, 0, GU);
+                if (rAll != null) {
+                    System.arraycopy(rAll, b * GU, r, 0, GU);
+                    if (bRec != null) for (int n = 0; n < GU; n++) r[n] += bRec[n];
+                } else if (bRec != null) System.arraycopy(bRec, 0, r, 0, GU);
                 else java.util.Arrays.fill(r, 0);
-                for (int q = 0; q < U; q++) {
+                for (int q = 0; rAll == null && q < U; q++) {
                     double hv = rm == null ? h[hb + q] : h[hb + q] * rm[hb + q];
                     if (hv == 0) continue;
                     int row = q * GU;
@@ -301,6 +311,7 @@ public final class RnnOps {
                         }
                     }
                     // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
+                    if (sp != null) continue; // the whole step's product follows the loop over samples
                     double[] dr = gru ? dRh : dZ;
                     double[] acc = rm == null ? dh : tmp;
                     int ab = rm == null ? hb : 0;
@@ -312,6 +323,11 @@ public final class RnnOps {
                         for (int q = 0; q < U; q++) acc[ab + q] += d * UrT[row + q];
                     }
                     if (rm != null) for (int q = 0; q < U; q++) dh[hb + q] += tmp[q] * rm[hb + q];
+                }
+                if (sp != null) {
+                    double[] add = sp.backward(gru ? dRh : dZ, k * B * GU);
+                    if (rm == null) for (int i = 0; i < B * U; i++) dh[i] += add[i];
+                    else for (int i = 0; i < B * U; i++) dh[i] += add[i] * rm[i];
                 }
             }
             // input-side gradients: dZ in (B*T, GU) input row order
@@ -360,6 +376,60 @@ public final class RnnOps {
         states.add(derived(Nd4j.create(hFinal, new long[] {B, U}, dt), core, gH, zero));
         if (lstm) states.add(derived(Nd4j.create(cFinal, new long[] {B, U}, dt), core, gC, zero));
         return new Result(seq, last, states);
+    }
+
+    /**
+     * One timestep's recurrent product for the whole batch as an ND4J dgemm, used where the
+     * product is large enough ({@code B * units * G * units >= 65536}, or system property
+     * {@code cornu.rnn.stepGemm=nd4j|jvm}) and arrays can be read in place (CPU).
+     */
+    static final class StepProduct {
+        private final int b, u, gu;
+        private final INDArray ur, hIn, rOut, dIn, dOut;
+        private final java.nio.DoubleBuffer hBuf, rBuf, dBuf, dOutBuf;
+        private final double[] r, d;
+
+        private StepProduct(int b, int u, int gu, double[] urv) {
+            this.b = b;
+            this.u = u;
+            this.gu = gu;
+            ur = Nd4j.create(urv, new long[] {u, gu}, DataType.DOUBLE);
+            hIn = Nd4j.create(DataType.DOUBLE, b, u);
+            rOut = Nd4j.create(DataType.DOUBLE, b, gu);
+            dIn = Nd4j.create(DataType.DOUBLE, b, gu);
+            dOut = Nd4j.create(DataType.DOUBLE, b, u);
+            hBuf = Elementwise.doubles(hIn);
+            rBuf = Elementwise.doubles(rOut);
+            dBuf = Elementwise.doubles(dIn);
+            dOutBuf = Elementwise.doubles(dOut);
+            r = new double[b * gu];
+            d = new double[b * u];
+        }
+
+        static StepProduct create(int b, int u, int gu, double[] urv) {
+            String mode = System.getProperty("cornu.rnn.stepGemm", "auto");
+            boolean big = (long) b * u * gu >= 65536;
+            if (mode.equals("jvm") || (!mode.equals("nd4j") && !big)) return null;
+            INDArray probe = Nd4j.create(DataType.DOUBLE, 2);
+            if (!Elementwise.fusable(probe)) return null;
+            return new StepProduct(b, u, gu, urv);
+        }
+
+        /** {@code h (B, U) @ Ur}. */
+        double[] forward(double[] h) {
+            hBuf.put(0, h, 0, b * u);
+            Nd4j.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
+            rBuf.get(0, r, 0, b * gu);
+            return r;
+        }
+
+        /** {@code dr[off .. off + B*GU) (B, GU) @ Ur^T}. */
+        double[] backward(double[] dr, int off) {
+            dBuf.put(0, dr, off, b * gu);
+            Nd4j.gemm(dIn, ur, dOut, false, true, 1.0, 0.0);
+            dOutBuf.get(0, d, 0, b * u);
+            return d;
+        }
     }
 
     private static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {

@@ -163,6 +163,29 @@ class RnnGradientTest extends Float64Test {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"lstm", "gru", "simple"})
+    void nd4jStepProductGivesTheSameValuesAndGradients(String kind) {
+        // large layers run each step's recurrent product as an ND4J gemm: force it on small ones
+        System.setProperty("cornu.rnn.stepGemm", "nd4j");
+        try {
+            RNNBase l = switch (kind) {
+                case "gru" -> new GRU(3);
+                case "simple" -> new SimpleRNN(3);
+                default -> new LSTM(3);
+            };
+            randomBias(l).returnSequences(true).returnState(true).recurrentDropout(0.3);
+            INDArray m = mask(new double[][] {{1, 1, 0, 1}, {0, 1, 1, 1}});
+            checkMasked(l, m, () -> l.seed(3), rand(19, -1, 1, 2, 4, 3));
+            INDArray x = rand(20, -1, 1, 2, 4, 3);
+            INDArray viaNd4j = l.apply(x);
+            System.setProperty("cornu.rnn.stepGemm", "jvm");
+            assertTrue(viaNd4j.equalsWithEps(l.apply(x), 1e-12));
+        } finally {
+            System.clearProperty("cornu.rnn.stepGemm");
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"concat", "sum", "mul", "ave"})
     void bidirectionalGradients(String merge) {
         Bidirectional b = new Bidirectional(randomBias(new LSTM(2)).returnSequences(true), merge);
