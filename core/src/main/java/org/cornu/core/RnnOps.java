@@ -385,7 +385,7 @@ public final class RnnOps {
      */
     static final class StepProduct {
         private final int b, u, gu;
-        private final INDArray ur, hIn, rOut, dIn, dOut;
+        private final INDArray ur, urT, hIn, rOut, dIn, dOut;
         private final java.nio.DoubleBuffer hBuf, rBuf, dBuf, dOutBuf;
         private final double[] r, d;
 
@@ -394,6 +394,7 @@ public final class RnnOps {
             this.u = u;
             this.gu = gu;
             ur = Nd4j.create(urv, new long[] {u, gu}, DataType.DOUBLE);
+            urT = ur.transpose().dup('c');
             hIn = Nd4j.create(DataType.DOUBLE, b, u);
             rOut = Nd4j.create(DataType.DOUBLE, b, gu);
             dIn = Nd4j.create(DataType.DOUBLE, b, gu);
@@ -426,7 +427,7 @@ public final class RnnOps {
         /** {@code dr[off .. off + B*GU) (B, GU) @ Ur^T}. */
         double[] backward(double[] dr, int off) {
             dBuf.put(0, dr, off, b * gu);
-            Nd4j.gemm(dIn, ur, dOut, false, true, 1.0, 0.0);
+            Nd4j.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
             dOutBuf.get(0, d, 0, b * u);
             return d;
         }
