@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Design (measured in the rnn work note): the input projection of all timesteps is one
  * gemm {@code (B*T, in) x (in, G*units)}; the recurrence runs on the JVM over double arrays
- * (one small matrix product and the fused gate math per step: at the shapes of sequence models
- * ND4J's per-call overhead of 5-20 µs per op dominates); the backward pass runs the recurrence
+ * with the gate math fused per step (ND4J's per-call overhead of 5-20 µs per op would dominate);
+ * each step's recurrent product {@code (B, units) x (units, G*units)} is a JVM loop for small
+ * layers and one ND4J dgemm for large ones ({@link StepProduct}); the backward pass runs the recurrence
  * in reverse on the JVM and computes the kernel, recurrent-kernel and input gradients as three
  * large gemms over all timesteps.
  */
