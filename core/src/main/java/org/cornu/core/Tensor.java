@@ -22,6 +22,8 @@ public final class Tensor {
     /** Set by softmax and sigmoid: their input, so that crossentropy can work from logits. */
     Tensor logits;
     String logitsKind;
+    /** Keras's {@code _keras_mask}: a {@code (batch, timesteps)} array of 1 (keep) and 0 (skip), or null. */
+    private INDArray mask;
 
     Tensor(INDArray value, boolean requiresGrad) {
         this.value = value;
@@ -68,6 +70,20 @@ public final class Tensor {
     /** {@code "softmax"} or {@code "sigmoid"} when {@link #logits()} is set. */
     public String logitsKind() {
         return logitsKind;
+    }
+
+    /**
+     * The timestep mask carried with this tensor (set by {@code Embedding(maskZero)} and {@code Masking},
+     * read by recurrent layers), or null. Ops never copy it: a layer that does not know masks drops it.
+     */
+    public INDArray mask() {
+        return mask;
+    }
+
+    /** Attaches a {@code (batch, timesteps)} mask of 1 and 0 (or null to remove it); returns this tensor. */
+    public Tensor withMask(INDArray m) {
+        this.mask = m;
+        return this;
     }
 
     /** Adds {@code g} to this tensor's gradient. {@code g} is not modified later by the caller. */

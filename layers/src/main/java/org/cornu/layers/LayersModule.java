@@ -13,5 +13,13 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Reshape", () -> Reshape.class);
         Registry.register(Registry.Kind.LAYER, "Concatenate", () -> Concatenate.class);
         Registry.register(Registry.Kind.LAYER, "Add", () -> Add.class);
+        Registry.register(Registry.Kind.LAYER, "SimpleRNN", () -> SimpleRNN.class);
+        Registry.register(Registry.Kind.LAYER, "LSTM", () -> LSTM.class);
+        Registry.register(Registry.Kind.LAYER, "GRU", () -> GRU.class);
+        Registry.register(Registry.Kind.LAYER, "Embedding", () -> Embedding.class);
+        Registry.register(Registry.Kind.LAYER, "Masking", () -> Masking.class);
+        Registry.register(Registry.Kind.LAYER, "Bidirectional", () -> Bidirectional.class);
+        Registry.register(Registry.Kind.LAYER, "TimeDistributed", () -> TimeDistributed.class);
+        Registry.register(Registry.Kind.LAYER, "RepeatVector", () -> RepeatVector.class);
     }
 }

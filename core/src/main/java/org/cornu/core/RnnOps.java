@@ -1,0 +1,516 @@
+package org.cornu.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Differentiable primitives of sequence models: a whole recurrent layer (SimpleRNN, LSTM, GRU
+ * with Keras's equations and weight layout) as ONE tape node with a hand-written
+ * backpropagation through time, and the embedding lookup.
+ *
+ * <p>Design (measured in the rnn work note): the input projection of all timesteps is one
+ * gemm {@code (B*T, in) x (in, G*units)}; the recurrence runs on the JVM over double arrays
+ * with the gate math fused per step (ND4J's per-call overhead of 5-20 µs per op would dominate);
+ * each step's recurrent product {@code (B, units) x (units, G*units)} is a JVM loop for small
+ * layers and one ND4J dgemm for large ones ({@link StepProduct}); the backward pass runs the recurrence
+ * in reverse on the JVM and computes the kernel, recurrent-kernel and input gradients as three
+ * large gemms over all timesteps.
+ */
+public final class RnnOps {
+    private RnnOps() {}
+
+    /** The recurrent cells. */
+    public enum Cell { SIMPLE, LSTM, GRU }
+
+    /** Options of {@link #rnn}. */
+    public static final class Options {
+        public Cell cell = Cell.LSTM;
+        public String activation = "tanh";
+        public String recurrentActivation = "sigmoid";
+        public boolean goBackwards;
+        /** Sequence outputs in input time order even when going backwards (Bidirectional). */
+        public boolean restoreOrder;
+        /** Masked steps output zeros instead of the previous output. */
+        public boolean zeroOutputForMask;
+        /**
+         * Recurrent dropout: a {@code (B * units)} mask of 0 and 1/(1-rate) multiplying the state
+         * where it enters the recurrent product (the same mask at every step), or null.
+         */
+        public double[] recurrentMask;
+        /** Name of the layer, for messages. */
+        public String layerName = "rnn";
+    }
+
+    /** Outputs of {@link #rnn}: the sequence {@code (B, T, units)}, the last output {@code (B, units)} and the final states. */
+    public static final class Result {
+        public final Tensor sequence;
+        public final Tensor last;
+        public final List<Tensor> states;
+
+        Result(Tensor sequence, Tensor last, List<Tensor> states) {
+            this.sequence = sequence;
+            this.last = last;
+            this.states = states;
+        }
+    }
+
+    /** Activation given its pre-activation. */
+    static double act(int kind, double z) {
+        switch (kind) {
+            case 0: return 1.0 - 2.0 / (Math.exp(2 * z) + 1.0); // Math.exp is an intrinsic, Math.tanh is not
+
+            case 1: return 1.0 / (1.0 + Math.exp(-z));
+            case 2: return z > 0 ? z : 0;
+            case 3: return z;
+            default: return Math.min(1.0, Math.max(0.0, z / 6.0 + 0.5));
+        }
+    }
+
+    /** Derivative given the activation's output {@code y}. */
+    static double dact(int kind, double y) {
+        switch (kind) {
+            case 0: return 1 - y * y;
+            case 1: return y * (1 - y);
+            case 2: return y > 0 ? 1 : 0;
+            case 3: return 1;
+            default: return y > 0 && y < 1 ? 1.0 / 6.0 : 0;
+        }
+    }
+
+    /** Activations the fused recurrence supports (by Keras name). */
+    public static boolean supportsActivation(String name) {
+        return kindOf(name) >= 0;
+    }
+
+    private static int kindOf(String name) {
+        switch (name) {
+            case "tanh": return 0;
+            case "sigmoid": return 1;
+            case "relu": return 2;
+            case "linear": return 3;
+            case "hard_sigmoid": return 4;
+            default: return -1;
+        }
+    }
+
+    private static double[] doubles(INDArray a) {
+        return a.dup('c').data().asDouble();
+    }
+
+    /**
+     * Runs a recurrent layer over {@code x (B, T, in)}.
+     *
+     * @param kernel {@code (in, G*units)} with G = 1, 4 (i, f, c, o), 3 (z, r, h)
+     * @param recurrentKernel {@code (units, G*units)}
+     * @param bias {@code (G*units)}, or for GRU (reset_after) {@code (2, 3*units)}: input and recurrent biases; may be null
+     * @param initialStates h (and c for LSTM), each {@code (B, units)}; null entries mean zeros
+     * @param mask {@code (B, T)} of 1/0, or null
+     */
+    public static Result rnn(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates,
+                             INDArray mask, Options opt) {
+        final int kAct = kindOf(opt.activation), kRec = kindOf(opt.recurrentActivation);
+        if (kAct < 0 || kRec < 0) {
+            throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": the recurrent loop supports the activations"
+                    + " tanh, sigmoid, relu, linear, hard_sigmoid; received activation=" + opt.activation
+                    + ", recurrent_activation=" + opt.recurrentActivation);
+        }
+        final Cell cell = opt.cell;
+        long[] xs = x.value.shape();
+        final int B = (int) xs[0], T = (int) xs[1], I = (int) xs[2];
+        final int U = (int) recurrentKernel.value.size(0);
+        final int G = cell == Cell.LSTM ? 4 : cell == Cell.GRU ? 3 : 1;
+        final int GU = G * U;
+        DataType dt = x.value.dataType();
+        if (mask != null && (mask.rank() != 2 || mask.size(0) != B || mask.size(1) != T)) {
+            throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": the mask must have shape (" + B + ", " + T
+                    + ") to match the input " + Shape.format(xs) + ", but it has shape " + Shape.format(mask.shape()));
+        }
+        // input projection of all timesteps: one gemm
+        INDArray x2 = x.value.reshape('c', (long) B * T, I);
+        INDArray w = kernel.value.castTo(dt);
+        INDArray proj = Nd4j.gemm(x2, w, false, false);
+        double[] P = doubles(proj); // (B*T, GU), row b*T + t
+        double[] bIn = null, bRec = null;
+        if (bias != null) {
+            double[] bb = doubles(bias.value);
+            bIn = new double[GU];
+            System.arraycopy(bb, 0, bIn, 0, GU);
+            if (bb.length == 2 * GU) {
+                bRec = new double[GU];
+                System.arraycopy(bb, GU, bRec, 0, GU);
+            }
+        }
+        final double[] Ur = doubles(recurrentKernel.value); // (U, GU)
+        final double[] m = mask == null ? null : doubles(mask);
+        final boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
+        final double[] rm = opt.recurrentMask;
+        double[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
+                ? doubles(initialStates.get(0).value) : new double[B * U];
+        double[] c = lstm ? (initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
+                ? doubles(initialStates.get(1).value) : new double[B * U]) : null;
+        // saved per processing step k: hPrev, gates (post-activation), cPrev/tanh(c) for LSTM, recurrent h part for GRU
+        final double[] Hprev = new double[T * B * U];
+        final double[] Gt = new double[T * B * GU];
+        final double[] Cprev = lstm ? new double[T * B * U] : null;
+        final double[] Tc = lstm ? new double[T * B * U] : null;
+        final double[] Rh = gru ? new double[T * B * U] : null;
+        final double[] out = new double[B * T * U]; // output order
+        double[] prevOut = new double[B * U];
+        double[] r = new double[GU];
+        final int[] tOf = new int[T];
+        final int[] posOf = new int[T];
+        for (int k = 0; k < T; k++) {
+            tOf[k] = opt.goBackwards ? T - 1 - k : k;
+            posOf[k] = opt.goBackwards && opt.restoreOrder ? T - 1 - k : k;
+        }
+        final StepProduct sp = StepProduct.create(B, U, GU, Ur);
+        double[] hm = sp == null || rm == null ? null : new double[B * U];
+        for (int k = 0; k < T; k++) {
+            int t = tOf[k];
+            System.arraycopy(h, 0, Hprev, k * B * U, B * U);
+            if (lstm) System.arraycopy(c, 0, Cprev, k * B * U, B * U);
+            double[] rAll = null;
+            if (sp != null) {
+                if (rm != null) for (int i = 0; i < B * U; i++) hm[i] = h[i] * rm[i];
+                rAll = sp.forward(rm == null ? h : hm);
+            }
+            for (int b = 0; b < B; b++) {
+                boolean on = m == null || m[b * T + t] != 0;
+                int hb = b * U;
+                int ob = (b * T + posOf[k]) * U;
+                if (!on) {
+                    for (int j = 0; j < U; j++) out[ob + j] = opt.zeroOutputForMask ? 0 : prevOut[hb + j];
+                    continue;
+                }
+                // r = h_b @ Ur (+ recurrent bias)
+                if (rAll != null) {
+                    System.arraycopy(rAll, b * GU, r, 0, GU);
+                    if (bRec != null) for (int n = 0; n < GU; n++) r[n] += bRec[n];
+                } else if (bRec != null) System.arraycopy(bRec, 0, r, 0, GU);
+                else java.util.Arrays.fill(r, 0);
+                for (int q = 0; rAll == null && q < U; q++) {
+                    double hv = rm == null ? h[hb + q] : h[hb + q] * rm[hb + q];
+                    if (hv == 0) continue;
+                    int row = q * GU;
+                    for (int n = 0; n < GU; n++) r[n] += hv * Ur[row + n];
+                }
+                int pb = (b * T + t) * GU;
+                int gb = (k * B + b) * GU;
+                for (int j = 0; j < U; j++) {
+                    double hn;
+                    if (lstm) {
+                        double zi = P[pb + j] + r[j], zf = P[pb + U + j] + r[U + j];
+                        double zc = P[pb + 2 * U + j] + r[2 * U + j], zo = P[pb + 3 * U + j] + r[3 * U + j];
+                        if (bIn != null) {
+                            zi += bIn[j]; zf += bIn[U + j]; zc += bIn[2 * U + j]; zo += bIn[3 * U + j];
+                        }
+                        double ig = act(kRec, zi), fg = act(kRec, zf), cg = act(kAct, zc), og = act(kRec, zo);
+                        double cn = fg * c[hb + j] + ig * cg;
+                        double tc = act(kAct, cn);
+                        Gt[gb + j] = ig; Gt[gb + U + j] = fg; Gt[gb + 2 * U + j] = cg; Gt[gb + 3 * U + j] = og;
+                        Tc[(k * B + b) * U + j] = tc;
+                        c[hb + j] = cn;
+                        hn = og * tc;
+                    } else if (gru) {
+                        double xz = P[pb + j], xr = P[pb + U + j], xh = P[pb + 2 * U + j];
+                        if (bIn != null) {
+                            xz += bIn[j]; xr += bIn[U + j]; xh += bIn[2 * U + j];
+                        }
+                        double zg = act(kRec, xz + r[j]);
+                        double rg = act(kRec, xr + r[U + j]);
+                        double rh = r[2 * U + j];
+                        double hh = act(kAct, xh + rg * rh);
+                        Gt[gb + j] = zg; Gt[gb + U + j] = rg; Gt[gb + 2 * U + j] = hh;
+                        Rh[(k * B + b) * U + j] = rh;
+                        hn = zg * h[hb + j] + (1 - zg) * hh;
+                    } else {
+                        double z = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
+                        hn = act(kAct, z);
+                        Gt[gb + j] = hn;
+                    }
+                    // h is read for this sample only through r (already computed) and h[hb+j] (GRU, read above)
+                    h[hb + j] = hn;
+                    out[ob + j] = hn;
+                    prevOut[hb + j] = hn;
+                }
+            }
+        }
+        // ---- tensors
+        List<Tensor> parents = new ArrayList<>(List.of(x, kernel, recurrentKernel));
+        if (bias != null) parents.add(bias);
+        if (initialStates != null) for (Tensor s : initialStates) if (s != null) parents.add(s);
+        Tensor core = new Tensor(Nd4j.zeros(dt, 1), Tape.needsGrad(parents.toArray(new Tensor[0])));
+        INDArray seqV = Nd4j.create(out, new long[] {B, T, U}, dt);
+        int lastPos = posOf[T - 1];
+        double[] lastV = new double[B * U];
+        for (int b = 0; b < B; b++) System.arraycopy(out, (b * T + lastPos) * U, lastV, b * U, U);
+        final INDArray[] gSeq = new INDArray[1], gLast = new INDArray[1], gH = new INDArray[1], gC = new INDArray[1];
+        final double[] hFinal = h, cFinal = c, bInF = bIn, bRecF = bRec;
+        Tape.push(core, g -> {
+            double[] UrT = new double[GU * U];
+            for (int q = 0; q < U; q++) for (int n = 0; n < GU; n++) UrT[n * U + q] = Ur[q * GU + n];
+            double[] dOutSeq = gSeq[0] == null ? null : doubles(gSeq[0]);
+            double[] dLast = gLast[0] == null ? null : doubles(gLast[0]);
+            double[] dh = gH[0] == null ? new double[B * U] : doubles(gH[0]);
+            double[] dc = lstm ? (gC[0] == null ? new double[B * U] : doubles(gC[0])) : null;
+            double[] carry = new double[B * U];
+            double[] dZ = new double[T * B * GU]; // pre-activation gradients, processing order
+            double[] dRh = gru ? new double[T * B * GU] : null; // GRU: gradient of the recurrent product h@U (+b_rec)
+            double[] gout = new double[U];
+            double[] tmp = new double[U];
+            for (int k = T - 1; k >= 0; k--) {
+                int t = tOf[k];
+                for (int b = 0; b < B; b++) {
+                    int hb = b * U;
+                    int ob = (b * T + posOf[k]) * U;
+                    for (int j = 0; j < U; j++) {
+                        double v = carry[hb + j];
+                        if (dOutSeq != null) v += dOutSeq[ob + j];
+                        if (dLast != null && k == T - 1) v += dLast[hb + j];
+                        gout[j] = v;
+                    }
+                    boolean on = m == null || m[b * T + t] != 0;
+                    if (!on) {
+                        for (int j = 0; j < U; j++) carry[hb + j] = opt.zeroOutputForMask ? 0 : gout[j];
+                        continue; // state passes through: dh, dc unchanged
+                    }
+                    int gb = (k * B + b) * GU;
+                    int sb = (k * B + b) * U;
+                    for (int j = 0; j < U; j++) {
+                        carry[hb + j] = 0;
+                        double dhj = dh[hb + j] + gout[j];
+                        if (lstm) {
+                            double ig = Gt[gb + j], fg = Gt[gb + U + j], cg = Gt[gb + 2 * U + j], og = Gt[gb + 3 * U + j];
+                            double tc = Tc[sb + j];
+                            double dcj = dc[hb + j] + dhj * og * dact(kAct, tc);
+                            dZ[gb + j] = dcj * cg * dact(kRec, ig);
+                            dZ[gb + U + j] = dcj * Cprev[sb + j] * dact(kRec, fg);
+                            dZ[gb + 2 * U + j] = dcj * ig * dact(kAct, cg);
+                            dZ[gb + 3 * U + j] = dhj * tc * dact(kRec, og);
+                            dc[hb + j] = dcj * fg;
+                            dh[hb + j] = 0;
+                        } else if (gru) {
+                            double zg = Gt[gb + j], rg = Gt[gb + U + j], hh = Gt[gb + 2 * U + j];
+                            double hp = Hprev[sb + j];
+                            double dzz = dhj * (hp - hh) * dact(kRec, zg);
+                            double dhh = dhj * (1 - zg) * dact(kAct, hh); // grad of x_h + r*rh
+                            double drr = dhh * Rh[sb + j] * dact(kRec, rg);
+                            dZ[gb + j] = dzz;
+                            dZ[gb + U + j] = drr;
+                            dZ[gb + 2 * U + j] = dhh;
+                            dRh[gb + j] = dzz;
+                            dRh[gb + U + j] = drr;
+                            dRh[gb + 2 * U + j] = dhh * rg;
+                            dh[hb + j] = dhj * zg;
+                        } else {
+                            double d = dhj * dact(kAct, Gt[gb + j]);
+                            dZ[gb + j] = d;
+                            dh[hb + j] = 0;
+                        }
+                    }
+                    // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
+                    if (sp != null) continue; // the whole step's product follows the loop over samples
+                    double[] dr = gru ? dRh : dZ;
+                    double[] acc = rm == null ? dh : tmp;
+                    int ab = rm == null ? hb : 0;
+                    if (rm != null) java.util.Arrays.fill(tmp, 0);
+                    for (int n = 0; n < GU; n++) {
+                        double d = dr[gb + n];
+                        if (d == 0) continue;
+                        int row = n * U;
+                        for (int q = 0; q < U; q++) acc[ab + q] += d * UrT[row + q];
+                    }
+                    if (rm != null) for (int q = 0; q < U; q++) dh[hb + q] += tmp[q] * rm[hb + q];
+                }
+                if (sp != null) {
+                    double[] add = sp.backward(gru ? dRh : dZ, k * B * GU);
+                    if (rm == null) for (int i = 0; i < B * U; i++) dh[i] += add[i];
+                    else for (int i = 0; i < B * U; i++) dh[i] += add[i] * rm[i];
+                }
+            }
+            // input-side gradients: dZ in (B*T, GU) input row order
+            double[] dZx = new double[B * T * GU];
+            for (int k = 0; k < T; k++) {
+                int t = tOf[k];
+                for (int b = 0; b < B; b++) {
+                    System.arraycopy(dZ, (k * B + b) * GU, dZx, (b * T + t) * GU, GU);
+                }
+            }
+            INDArray dZxA = Nd4j.create(dZx, new long[] {(long) B * T, GU}, dt);
+            if (x.requiresGrad) x.accumulate(Nd4j.gemm(dZxA, w, false, true).reshape('c', xs));
+            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
+            INDArray dRA = Nd4j.create(gru ? dRh : dZ, new long[] {(long) T * B, GU}, dt);
+            if (recurrentKernel.requiresGrad) {
+                double[] hpm = Hprev;
+                if (rm != null) {
+                    hpm = Hprev.clone();
+                    for (int i = 0; i < T * B * U; i++) hpm[i] *= rm[i % (B * U)];
+                }
+                INDArray hp = Nd4j.create(hpm, new long[] {(long) T * B, U}, dt);
+                recurrentKernel.accumulate(Nd4j.gemm(hp, dRA, true, false).castTo(recurrentKernel.value.dataType()));
+            }
+            if (bias != null && bias.requiresGrad) {
+                double[] gb = new double[bRecF != null ? 2 * GU : GU];
+                for (int i = 0; i < T * B; i++) {
+                    for (int n = 0; n < GU; n++) gb[n] += dZ[i * GU + n];
+                    if (bRecF != null) for (int n = 0; n < GU; n++) gb[GU + n] += dRh[i * GU + n];
+                }
+                bias.accumulate(Nd4j.create(gb, bias.value.shape(), bias.value.dataType()));
+            }
+            if (initialStates != null) {
+                if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
+                    initialStates.get(0).accumulate(Nd4j.create(dh, new long[] {B, U}, dt));
+                }
+                if (lstm && initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad) {
+                    initialStates.get(1).accumulate(Nd4j.create(dc, new long[] {B, U}, dt));
+                }
+            }
+        });
+        // derived outputs: each hands its gradient to the core node, which runs after them
+        INDArray zero = Nd4j.zeros(dt, 1);
+        Tensor seq = derived(seqV, core, gSeq, zero);
+        Tensor last = derived(Nd4j.create(lastV, new long[] {B, U}, dt), core, gLast, zero);
+        List<Tensor> states = new ArrayList<>();
+        states.add(derived(Nd4j.create(hFinal, new long[] {B, U}, dt), core, gH, zero));
+        if (lstm) states.add(derived(Nd4j.create(cFinal, new long[] {B, U}, dt), core, gC, zero));
+        return new Result(seq, last, states);
+    }
+
+    /**
+     * One timestep's recurrent product for the whole batch as an ND4J dgemm, used where the
+     * product is large enough ({@code B * units * G * units >= 65536}, or system property
+     * {@code cornu.rnn.stepGemm=nd4j|jvm}) and arrays can be read in place (CPU).
+     */
+    static final class StepProduct {
+        private final int b, u, gu;
+        private final INDArray ur, urT, hIn, rOut, dIn, dOut;
+        private final java.nio.DoubleBuffer hBuf, rBuf, dBuf, dOutBuf;
+        private final double[] r, d;
+
+        private StepProduct(int b, int u, int gu, double[] urv) {
+            this.b = b;
+            this.u = u;
+            this.gu = gu;
+            ur = Nd4j.create(urv, new long[] {u, gu}, DataType.DOUBLE);
+            urT = ur.transpose().dup('c');
+            hIn = Nd4j.create(DataType.DOUBLE, b, u);
+            rOut = Nd4j.create(DataType.DOUBLE, b, gu);
+            dIn = Nd4j.create(DataType.DOUBLE, b, gu);
+            dOut = Nd4j.create(DataType.DOUBLE, b, u);
+            hBuf = Elementwise.doubles(hIn);
+            rBuf = Elementwise.doubles(rOut);
+            dBuf = Elementwise.doubles(dIn);
+            dOutBuf = Elementwise.doubles(dOut);
+            r = new double[b * gu];
+            d = new double[b * u];
+        }
+
+        static StepProduct create(int b, int u, int gu, double[] urv) {
+            String mode = System.getProperty("cornu.rnn.stepGemm", "auto");
+            boolean big = (long) b * u * gu >= 65536;
+            if (mode.equals("jvm") || (!mode.equals("nd4j") && !big)) return null;
+            INDArray probe = Nd4j.create(DataType.DOUBLE, 2);
+            if (!Elementwise.fusable(probe)) return null;
+            return new StepProduct(b, u, gu, urv);
+        }
+
+        /** {@code h (B, U) @ Ur}. */
+        double[] forward(double[] h) {
+            hBuf.put(0, h, 0, b * u);
+            Nd4j.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
+            rBuf.get(0, r, 0, b * gu);
+            return r;
+        }
+
+        /** {@code dr[off .. off + B*GU) (B, GU) @ Ur^T}. */
+        double[] backward(double[] dr, int off) {
+            dBuf.put(0, dr, off, b * gu);
+            Nd4j.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
+            dOutBuf.get(0, d, 0, b * u);
+            return d;
+        }
+    }
+
+    private static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
+        Tensor o = new Tensor(v, core.requiresGrad);
+        return Tape.push(o, g -> {
+            slot[0] = slot[0] == null ? g : slot[0].add(g);
+            core.accumulate(zero);
+        });
+    }
+
+    // ------------------------------------------------------------------ embedding
+
+    /**
+     * Looks up rows of {@code table (inputDim, outputDim)} for integer-valued {@code indices}
+     * (any shape, float or int type); output shape {@code indices.shape + (outputDim)}. The
+     * gradient is a scatter-add into a table-shaped array.
+     */
+    public static Tensor embedding(Tensor table, INDArray indices, String layerName) {
+        long n = indices.length();
+        int inputDim = (int) table.value.size(0);
+        int d = (int) table.value.size(1);
+        double[] raw = indices.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        int[] idx = new int[(int) n];
+        for (int i = 0; i < n; i++) {
+            double v = raw[i];
+            if (v < 0 || v >= inputDim || v != Math.floor(v)) {
+                throw new IllegalArgumentException("Layer \"" + layerName + "\": received an index of " + formatIndex(v)
+                        + " which is outside the valid range [0, " + inputDim + ") of input_dim=" + inputDim);
+            }
+            idx[i] = (int) v;
+        }
+        long[] is = indices.shape();
+        long[] os = java.util.Arrays.copyOf(is, is.length + 1);
+        os[is.length] = d;
+        INDArray v = n == 0 ? Nd4j.create(table.value.dataType(), os)
+                : Nd4j.pullRows(table.value, 1, idx).reshape('c', os);
+        Tensor o = new Tensor(v, Tape.needsGrad(table));
+        return Tape.push(o, g -> {
+            double[] gv = doubles(g);
+            double[] gt = new double[inputDim * d];
+            for (int i = 0; i < n; i++) {
+                int src = i * d, dst = idx[i] * d;
+                for (int j = 0; j < d; j++) gt[dst + j] += gv[src + j];
+            }
+            table.accumulate(Nd4j.create(gt, new long[] {inputDim, d}, table.value.dataType()));
+        });
+    }
+
+    private static String formatIndex(double v) {
+        return v == Math.floor(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    // ------------------------------------------------------------------ sequence helpers
+
+    /** Reverses axis 1 of a {@code (B, T, ...)} tensor. */
+    public static Tensor reverseTime(Tensor x) {
+        INDArray v = reverse1(x.value);
+        Tensor o = new Tensor(v, Tape.needsGrad(x));
+        return Tape.push(o, g -> x.accumulate(reverse1(g)));
+    }
+
+    private static INDArray reverse1(INDArray a) {
+        long t = a.size(1);
+        INDArray r = Nd4j.createUninitialized(a.dataType(), a.shape());
+        for (long i = 0; i < t; i++) {
+            r.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(i))
+                    .assign(a.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(t - 1 - i)));
+        }
+        return r;
+    }
+
+    /** {@code (B, F) -> (B, n, F)} repeating each row; the gradient sums over the copies. */
+    public static Tensor repeat(Tensor x, int n) {
+        long bsz = x.value.size(0), f = x.value.size(1);
+        INDArray v = Nd4j.createUninitialized(x.value.dataType(), bsz, n, f);
+        for (int i = 0; i < n; i++) {
+            v.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(x.value);
+        }
+        Tensor o = new Tensor(v, Tape.needsGrad(x));
+        return Tape.push(o, g -> x.accumulate(g.sum(1)));
+    }
+}

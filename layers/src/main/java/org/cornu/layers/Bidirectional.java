@@ -1,0 +1,154 @@
+package org.cornu.layers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+import org.cornu.core.Weight;
+
+/**
+ * Runs a recurrent layer forwards and a copy of it backwards and merges the outputs,
+ * {@code keras.layers.Bidirectional}. Merge modes {@code "concat"} (default), {@code "sum"},
+ * {@code "mul"}, {@code "ave"}, or null (both outputs). The backward layer's sequence is
+ * flipped back to input time order before merging, as Keras does. Weights: the forward
+ * layer's, then the backward layer's.
+ */
+public class Bidirectional extends Layer {
+    private final RNNBase forward;
+    private final RNNBase backward;
+    private final String mergeMode;
+
+    public Bidirectional(RNNBase layer) {
+        this(layer, "concat");
+    }
+
+    public Bidirectional(RNNBase layer, String mergeMode) {
+        if (mergeMode != null && !List.of("concat", "sum", "mul", "ave").contains(mergeMode)) {
+            throw new IllegalArgumentException("Invalid merge mode. Received: merge_mode=" + mergeMode
+                    + ". Merge mode should be one of {\"sum\", \"mul\", \"ave\", \"concat\", None}");
+        }
+        this.mergeMode = mergeMode;
+        this.forward = layer;
+        this.backward = layer.copyConfig();
+        backward.goBackwards = !layer.goBackwards;
+        backward.restoreOrder = true;
+        forward.zeroOutputForMask = layer.returnSequences;
+        backward.zeroOutputForMask = layer.returnSequences;
+        forward.name("forward_" + layer.name());
+        backward.name("backward_" + layer.name());
+        this.inputNdim = 3;
+    }
+
+    public RNNBase forwardLayer() { return forward; }
+    public RNNBase backwardLayer() { return backward; }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Bidirectional inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    public void build(Shape inputShape) {
+        if (!forward.isBuilt()) forward.build(inputShape);
+        if (!backward.isBuilt()) backward.build(inputShape);
+        built = true;
+    }
+
+    private Tensor merge(Tensor a, Tensor b) {
+        return switch (mergeMode) {
+            case "concat" -> Ops.concat(-1, a, b);
+            case "sum" -> Ops.add(a, b);
+            case "mul" -> Ops.mul(a, b);
+            default -> Ops.mulScalar(Ops.add(a, b), 0.5);
+        };
+    }
+
+    @Override
+    protected List<Tensor> call(List<Tensor> inputs, boolean training) {
+        Tensor x = inputs.get(0);
+        List<Tensor> f = forward.invoke(List.of(x), training);
+        List<Tensor> b = backward.invoke(List.of(x), training);
+        List<Tensor> out = new ArrayList<>();
+        if (mergeMode == null) {
+            out.add(f.get(0));
+            out.add(b.get(0));
+        } else {
+            Tensor m = merge(f.get(0), b.get(0));
+            if (forward.returnSequences && x.mask() != null) m.withMask(x.mask());
+            out.add(m);
+        }
+        if (forward.returnState) {
+            out.addAll(f.subList(1, f.size()));
+            out.addAll(b.subList(1, b.size()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> inputShapes) {
+        List<Shape> f = forward.computeOutputShapes(inputShapes);
+        List<Shape> r = new ArrayList<>();
+        Shape o = f.get(0);
+        if (mergeMode == null) {
+            r.add(o);
+            r.add(o);
+        } else {
+            r.add("concat".equals(mergeMode) ? o.with(-1, 2 * o.get(-1)) : o);
+        }
+        if (forward.returnState) {
+            r.addAll(f.subList(1, f.size()));
+            r.addAll(f.subList(1, f.size()));
+        }
+        return r;
+    }
+
+    @Override
+    public List<Weight> weights() {
+        List<Weight> r = new ArrayList<>(forward.weights());
+        r.addAll(backward.weights());
+        return r;
+    }
+
+    @Override
+    public List<Weight> trainableWeights() {
+        if (!trainable()) return List.of();
+        List<Weight> r = new ArrayList<>(forward.trainableWeights());
+        r.addAll(backward.trainableWeights());
+        return r;
+    }
+
+    @Override
+    public List<Weight> nonTrainableWeights() {
+        if (!trainable()) return weights();
+        List<Weight> r = new ArrayList<>(forward.nonTrainableWeights());
+        r.addAll(backward.nonTrainableWeights());
+        return r;
+    }
+
+    @Override
+    public long countParams() {
+        return forward.countParams() + backward.countParams();
+    }
+
+    /** Resets both directions' states (stateful layers). */
+    public void resetStates() {
+        forward.resetStates();
+        backward.resetStates();
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("merge_mode", mergeMode);
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("class_name", forward.getClass().getSimpleName());
+        l.put("config", forward.getConfig());
+        c.put("layer", l);
+        return c;
+    }
+}

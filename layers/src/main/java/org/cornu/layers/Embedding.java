@@ -1,0 +1,99 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Registry;
+import org.cornu.core.RnnOps;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+import org.cornu.core.Weight;
+import org.cornu.core.constraints.Constraint;
+import org.cornu.core.initializers.Initializer;
+import org.cornu.core.regularizers.Regularizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Turns integer indices into dense vectors, {@code keras.layers.Embedding}: output
+ * {@code input.shape + (output_dim)}; table {@code (input_dim, output_dim)} initialized
+ * uniform(-0.05, 0.05). Indices may come as float or int arrays; one outside
+ * {@code [0, input_dim)} is an error naming the layer and the value. With {@code maskZero}
+ * the output carries the mask {@code indices != 0} for downstream recurrent layers.
+ */
+public class Embedding extends Layer {
+    private final int inputDim;
+    private final int outputDim;
+    private Initializer embeddingsInitializer = Registry.initializer("uniform");
+    private Regularizer embeddingsRegularizer;
+    private Constraint embeddingsConstraint;
+    private boolean maskZero;
+    private Weight embeddings;
+
+    public Embedding(int inputDim, int outputDim) {
+        if (inputDim <= 0 || outputDim <= 0) {
+            throw new IllegalArgumentException("Both `input_dim` and `output_dim` should be positive, Received input_dim="
+                    + inputDim + " and output_dim=" + outputDim);
+        }
+        this.inputDim = inputDim;
+        this.outputDim = outputDim;
+    }
+
+    public Embedding embeddingsInitializer(Object i) { this.embeddingsInitializer = Registry.initializer(i); return this; }
+    public Embedding embeddingsRegularizer(Object r) { this.embeddingsRegularizer = Registry.regularizer(r); return this; }
+    public Embedding embeddingsConstraint(Object c) { this.embeddingsConstraint = Registry.constraint(c); return this; }
+    /** Index 0 is padding: attach the mask {@code indices != 0} to the output. */
+    public Embedding maskZero(boolean b) { this.maskZero = b; return this; }
+
+    public Weight embeddings() {
+        return embeddings;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Embedding inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Embedding name(String n) {
+        return super.name(n);
+    }
+
+    @Override
+    public void build(Shape inputShape) {
+        embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, embeddingsInitializer, embeddingsRegularizer, true,
+                embeddingsConstraint);
+        built = true;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        INDArray idx = x.value();
+        Tensor o = RnnOps.embedding(embeddings.tensor(), idx, name());
+        if (maskZero) o.withMask(idx.neq(0).castTo(embeddings.value().dataType()));
+        return o;
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> inputShapes) {
+        long[] d = inputShapes.get(0).dims();
+        long[] o = java.util.Arrays.copyOf(d, d.length + 1);
+        o[d.length] = outputDim;
+        return List.of(Shape.of(o));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("input_dim", inputDim);
+        c.put("output_dim", outputDim);
+        c.put("embeddings_initializer", LayerConfigs.serialize(embeddingsInitializer));
+        c.put("embeddings_regularizer", LayerConfigs.serialize(embeddingsRegularizer));
+        c.put("activity_regularizer", LayerConfigs.serialize(activityRegularizer()));
+        c.put("embeddings_constraint", LayerConfigs.serialize(embeddingsConstraint));
+        c.put("mask_zero", maskZero);
+        return c;
+    }
+}

@@ -1,0 +1,63 @@
+package org.cornu.layers;
+
+import java.util.Map;
+import org.cornu.core.RnnOps;
+
+/** Long short-term memory, {@code keras.layers.LSTM}, with Keras's weight layout: kernel {@code (input_dim, 4*units)}, recurrent kernel {@code (units, 4*units)}, bias {@code (4*units)}, gates in the order i, f, c, o: {@code i = rec_act(z_i), f = rec_act(z_f), c_t = f * c_{t-1} + i * act(z_c), o = rec_act(z_o), h_t = o * act(c_t)}. States {@code [h, c]}. */
+public class LSTM extends RNNBase {
+    private boolean unitForgetBias = true;
+
+    public LSTM(int units) {
+        super(units);
+    }
+
+    /** Initialize the forget gate's bias to 1 (the other gates' from bias_initializer); default true. */
+    public LSTM unitForgetBias(boolean b) {
+        this.unitForgetBias = b;
+        return this;
+    }
+
+    @Override
+    protected RnnOps.Cell cell() {
+        return RnnOps.Cell.LSTM;
+    }
+
+    @Override
+    protected RNNBase newInstance() {
+        return new LSTM(units).unitForgetBias(unitForgetBias);
+    }
+
+    @Override
+    protected org.cornu.core.Weight makeBias() {
+        org.cornu.core.Weight w = super.makeBias();
+        if (unitForgetBias) {
+            // Keras: concat(bias_initializer(units), ones(units), bias_initializer(2 * units))
+            org.nd4j.linalg.api.ndarray.INDArray v = w.value().dup();
+            org.nd4j.linalg.api.ndarray.INDArray a = biasInitializer.apply(new long[] {units}, v.dataType());
+            org.nd4j.linalg.api.ndarray.INDArray b = biasInitializer.apply(new long[] {2L * units}, v.dataType());
+            org.nd4j.linalg.api.ndarray.INDArray full = org.nd4j.linalg.factory.Nd4j.concat(0, a,
+                    org.nd4j.linalg.factory.Nd4j.ones(v.dataType(), units), b);
+            w.assign(full);
+        }
+        return w;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public LSTM inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public LSTM name(String n) {
+        return super.name(n);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = super.getConfig();
+        c.put("unit_forget_bias", unitForgetBias);
+        return c;
+    }
+}

@@ -1,0 +1,44 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.RnnOps;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/** Repeats a {@code (batch, features)} input {@code n} times: {@code (batch, n, features)}, {@code keras.layers.RepeatVector}. */
+public class RepeatVector extends Layer {
+    private final int n;
+
+    public RepeatVector(int n) {
+        if (n <= 0) throw new IllegalArgumentException("Expected an integer value for `n` > 0, received n=" + n);
+        this.n = n;
+        this.inputNdim = 2;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public RepeatVector inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        return RnnOps.repeat(x, n);
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        Shape i = s.get(0);
+        return List.of(Shape.of(i.get(0), n, i.get(1)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("n", n);
+        return c;
+    }
+}

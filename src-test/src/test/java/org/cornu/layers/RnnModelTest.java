@@ -1,0 +1,58 @@
+package org.cornu.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.cornu.core.Fit;
+import org.cornu.core.Sequential;
+import org.cornu.core.callbacks.History;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Recurrent models train through {@code model.fit} (inside the step workspaces) and learn. */
+class RnnModelTest {
+    @Test
+    void embeddingLstmDenseTrainsTwoEpochs() {
+        // label: whether token 1 occurs in the (zero-padded) sequence
+        int n = 256, t = 8;
+        java.util.Random r = new java.util.Random(1);
+        double[][] x = new double[n][t];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            int len = 3 + r.nextInt(t - 3);
+            for (int j = 0; j < len; j++) x[i][j] = 2 + r.nextInt(8);
+            if (i % 2 == 0) {
+                x[i][r.nextInt(len)] = 1;
+                y[i] = 1;
+            }
+        }
+        Sequential model = new Sequential(new Embedding(10, 8).maskZero(true).inputShape(t), new LSTM(8),
+                new Dense(1, "sigmoid"));
+        model.compile("adam", "binary_crossentropy", "accuracy");
+        INDArray xs = Nd4j.create(x).castTo(DataType.FLOAT);
+        INDArray ys = Nd4j.create(y, new long[] {n, 1}).castTo(DataType.FLOAT);
+        History h = model.fit(xs, ys, Fit.epochs(2).batchSize(32).validationSplit(0.25).verbose(0));
+        List<Double> loss = h.get("loss");
+        assertEquals(2, loss.size());
+        assertTrue(loss.get(1) < loss.get(0), "loss " + loss);
+        assertEquals(2, h.get("val_loss").size());
+        assertEquals(n, model.predict(xs).size(0));
+    }
+
+    @Test
+    void statefulAndBidirectionalModelsFit() {
+        int n = 64;
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 5, 2);
+        INDArray y = x.sum(1).sum(1).reshape(n, 1);
+        Sequential m = new Sequential(new Bidirectional(new GRU(4).returnSequences(true)).inputShape(5, 2),
+                new TimeDistributed(new Dense(2)), new SimpleRNN(3), new RepeatVector(2), new LSTM(3).stateful(true),
+                new Dense(1));
+        m.compile("rmsprop", "mse");
+        History h = m.fit(x, y, Fit.epochs(3).batchSize(16).shuffle(false).verbose(0));
+        assertEquals(3, h.get("loss").size());
+        assertTrue(Double.isFinite(h.get("loss").get(2)));
+    }
+}
