@@ -54,6 +54,13 @@ final class BostonExample {
         INDArray yTest = data.yTest().reshape(-1, 1).castTo(DataType.FLOAT);
         System.out.println("Training samples: " + xTrain.size(0) + ", test samples: " + xTest.size(0));
 
+        org.cornu.core.Model saved = ExampleSupport.loaded(args);
+        if (saved != null) {
+            double[] r = saved.evaluate(xTest, yTest, Evaluate.verbose(0));
+            System.out.printf(Locale.ROOT, "test_mse: %.4f%n", r[0]);
+            System.out.printf(Locale.ROOT, "test_mae: %.4f%n", r[1]);
+            return;
+        }
         List<KFold.Fold> folds = KFold.split((int) xTrain.size(0), 4);
         long t0 = System.nanoTime();
         double sum = 0;
@@ -90,6 +97,7 @@ final class BostonExample {
 
         Sequential finalModel = model();
         finalModel.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(16).verbose(0));
+        ExampleSupport.save(args, finalModel);
         double[] r = finalModel.evaluate(xTest, yTest, Evaluate.verbose(0));
         System.out.printf(Locale.ROOT, "test_mse: %.4f%n", r[0]);
         System.out.printf(Locale.ROOT, "test_mae: %.4f%n", r[1]);

@@ -25,6 +25,23 @@ final class ExampleSupport {
         return p;
     }
 
+    /** The model saved earlier with {@code --save}, when {@code --load PATH} is given; else null (train). */
+    static org.cornu.core.Model loaded(Args args) {
+        String p = args.get("load", null);
+        if (p == null) return null;
+        org.cornu.core.Model m = org.cornu.core.saving.Models.loadModel(Path.of(p));
+        System.out.println("Loaded the trained model from " + Path.of(p).toAbsolutePath() + "; skipping training");
+        return m;
+    }
+
+    /** Saves {@code m} as a .keras file when {@code --save PATH} is given. */
+    static void save(Args args, org.cornu.core.Model m) {
+        String p = args.get("save", null);
+        if (p == null) return;
+        m.save(Path.of(p));
+        System.out.println("Saved the trained model to " + Path.of(p).toAbsolutePath());
+    }
+
     /** Saves the training/validation chart of {@code metric} and says where. */
     static void chart(History h, String metric, Path file) {
         try {

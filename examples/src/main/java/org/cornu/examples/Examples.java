@@ -47,7 +47,7 @@ public final class Examples {
         Args args = new Args(Arrays.copyOfRange(argv, 1, argv.length));
         if (args.flag("help")) {
             System.out.println(argv[0] + ": " + e.summary());
-            System.out.println("Options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --out DIR (charts)");
+            System.out.println("Options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --out DIR (charts), --save PATH (.keras), --load PATH");
             return;
         }
         e.example().run(args);
@@ -61,7 +61,8 @@ public final class Examples {
             System.out.printf("  %-14s %s%n", e.getKey(), e.getValue().summary());
         }
         System.out.println();
-        System.out.println("Common options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --help");
+        System.out.println("Common options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --out DIR,");
+        System.out.println("                --save PATH (the trained model as .keras), --load PATH (skip training), --help");
         System.out.println("Data: Keras's dataset files are looked up in $CORNU_DATASETS, then ~/.keras/datasets, else downloaded.");
     }
 }

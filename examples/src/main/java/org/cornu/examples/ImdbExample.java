@@ -51,13 +51,18 @@ final class ImdbExample {
         INDArray yVal = yTrain.get(NDArrayIndex.interval(0, 10000), NDArrayIndex.all());
         INDArray partialY = yTrain.get(NDArrayIndex.interval(10000, yTrain.size(0)), NDArrayIndex.all());
 
-        Sequential model = model();
-        History h = model.fit(partialX, partialY, Fit.epochs(epochs).batchSize(512).validationData(xVal, yVal).verbose(verbose));
-        ExampleSupport.chart(h, "loss", out.resolve("imdb_loss.png"));
-        ExampleSupport.chart(h, "accuracy", out.resolve("imdb_accuracy.png"));
+        org.cornu.core.Model fresh = ExampleSupport.loaded(args);
+        if (fresh == null) {
+            Sequential model = model();
+            History h = model.fit(partialX, partialY, Fit.epochs(epochs).batchSize(512).validationData(xVal, yVal).verbose(verbose));
+            ExampleSupport.chart(h, "loss", out.resolve("imdb_loss.png"));
+            ExampleSupport.chart(h, "accuracy", out.resolve("imdb_accuracy.png"));
 
-        Sequential fresh = model();
-        fresh.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(512).verbose(verbose));
+            Sequential trained = model();
+            trained.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(512).verbose(verbose));
+            ExampleSupport.save(args, trained);
+            fresh = trained;
+        }
         double[] r = fresh.evaluate(xTest, yTest, Evaluate.verbose(0));
         INDArray p = fresh.predict(xTest.get(NDArrayIndex.interval(0, 5), NDArrayIndex.all()));
         System.out.println("Predictions for the first 5 test reviews: " + java.util.Arrays.toString(p.data().asFloat())

@@ -53,13 +53,18 @@ final class ReutersExample {
         INDArray yVal = yTrain.get(NDArrayIndex.interval(0, 1000), NDArrayIndex.all());
         INDArray partialY = yTrain.get(NDArrayIndex.interval(1000, yTrain.size(0)), NDArrayIndex.all());
 
-        Sequential model = model("categorical_crossentropy");
-        History h = model.fit(partialX, partialY, Fit.epochs(epochs).batchSize(512).validationData(xVal, yVal).verbose(verbose));
-        ExampleSupport.chart(h, "loss", out.resolve("reuters_loss.png"));
-        ExampleSupport.chart(h, "accuracy", out.resolve("reuters_accuracy.png"));
+        org.cornu.core.Model fresh = ExampleSupport.loaded(args);
+        if (fresh == null) {
+            Sequential model = model("categorical_crossentropy");
+            History h = model.fit(partialX, partialY, Fit.epochs(epochs).batchSize(512).validationData(xVal, yVal).verbose(verbose));
+            ExampleSupport.chart(h, "loss", out.resolve("reuters_loss.png"));
+            ExampleSupport.chart(h, "accuracy", out.resolve("reuters_accuracy.png"));
 
-        Sequential fresh = model("categorical_crossentropy");
-        fresh.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(512).verbose(verbose));
+            Sequential trained = model("categorical_crossentropy");
+            trained.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(512).verbose(verbose));
+            ExampleSupport.save(args, trained);
+            fresh = trained;
+        }
         double[] r = fresh.evaluate(xTest, yTest, Evaluate.verbose(0));
 
         // the book's random baseline: accuracy of a shuffled copy of the test labels
@@ -75,10 +80,12 @@ final class ReutersExample {
         for (int i = 0; i < shuffled.length; i++) if (shuffled[i] == data.yTest()[i]) hits++;
         System.out.printf(Locale.ROOT, "random_baseline_accuracy: %.4f%n", hits / (double) shuffled.length);
 
-        Sequential sparse = model("sparse_categorical_crossentropy");
-        sparse.fit(xTrain, ExampleSupport.vector(data.yTrain()), Fit.epochs(finalEpochs).batchSize(512).verbose(0));
-        double[] rs = sparse.evaluate(xTest, ExampleSupport.vector(data.yTest()), Evaluate.verbose(0));
-        System.out.printf(Locale.ROOT, "sparse_labels_test_accuracy: %.4f%n", rs[1]);
+        if (args.get("load", null) == null) {
+            Sequential sparse = model("sparse_categorical_crossentropy");
+            sparse.fit(xTrain, ExampleSupport.vector(data.yTrain()), Fit.epochs(finalEpochs).batchSize(512).verbose(0));
+            double[] rs = sparse.evaluate(xTest, ExampleSupport.vector(data.yTest()), Evaluate.verbose(0));
+            System.out.printf(Locale.ROOT, "sparse_labels_test_accuracy: %.4f%n", rs[1]);
+        }
         System.out.printf(Locale.ROOT, "test_loss: %.4f%n", r[0]);
         System.out.printf(Locale.ROOT, "test_accuracy: %.4f%n", r[1]);
     }

@@ -71,7 +71,14 @@ final class TimeSeries {
         double naive = val[1].subColumnVector(last).norm2Number().doubleValue();
         naive = naive * naive / ((double) VAL * HORIZON);
 
+        org.cornu.core.Model saved = ExampleSupport.loaded(args);
+        if (saved != null) {
+            System.out.printf(Locale.ROOT, "last_value_val_loss: %.4f%n", naive);
+            System.out.printf(Locale.ROOT, "val_loss: %.4f%n", saved.evaluate(val[0], val[1], Evaluate.verbose(0))[0]);
+            return;
+        }
         String[] names = {"dense", "simple_rnn", "lstm"};
+        java.util.Map<String, double[]> curves = new java.util.LinkedHashMap<>();
         double[] valLoss = new double[3];
         double lstmEpochSeconds = 0;
         for (int k = 0; k < 3; k++) {
@@ -90,7 +97,11 @@ final class TimeSeries {
             System.out.printf(Locale.ROOT, "%s: val_loss after epoch 1: %.4f, best: %.4f, %.3f s/epoch (incl. validation)%n", names[k],
                     vl.get(0), vl.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN), sec);
             if (k == 2) lstmEpochSeconds = sec;
+            curves.put(names[k] + " validation loss", vl.stream().mapToDouble(Double::doubleValue).toArray());
+            if (k == 2) ExampleSupport.save(args, model);
         }
+        ExampleSupport.curves(curves, "Validation loss (mse) by epoch", "Epochs", "Validation loss",
+                ExampleSupport.outDir(args).resolve("timeseries_val_loss.png"));
         // text chart of the final validation losses
         double max = Math.max(naive, Math.max(valLoss[0], Math.max(valLoss[1], valLoss[2])));
         System.out.printf(Locale.ROOT, "%-12s %s %.4f%n", "last_value", "#".repeat((int) Math.round(50 * naive / max)), naive);
