@@ -30,15 +30,15 @@ public final class Bench {
 
     /** The targets of the benchmarks issue, as the largest allowed time ratio Cornu/DL4J. */
     private static final Map<String, Double> RATIO_TARGETS = Map.of(
-            "mlp", 0.5, "reuters", 0.3, "imdb_dense", 0.3, "boston_b1", 0.1);
+            "mlp", 0.5, "reuters", 0.3, "imdb_dense", 0.3, "boston_b1", 0.1, "lstm_ts", 0.5, "imdb_lstm", Double.NaN);
 
     public static void main(String[] args) throws RunnerException {
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "predict_latency"));
+        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "lstm_ts", "imdb_lstm", "predict_latency"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) only = List.of(args[++i].split(","));
             else if (args[i].equals("--help")) {
-                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,predict_latency]");
+                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,lstm_ts,imdb_lstm,predict_latency]");
                 return;
             }
         }
@@ -74,6 +74,17 @@ public final class Bench {
             double c = e.getValue()[0], d = e.getValue()[1];
             if (w.equals("predict_latency")) {
                 System.out.printf(Locale.ROOT, "| predict_latency | %.1f us | %.1f us | %.2f | - | < 50 us | %s |%n", c, d, c / d, c < 50 ? "yes" : "no");
+                continue;
+            }
+            if (w.equals("lstm_ts")) {
+                System.out.printf(Locale.ROOT, "| lstm_ts | %.2f s/epoch | %.2f s/epoch | %.2f | - | <= 0.5 | %s |%n",
+                        c, d, c / d, c / d <= 0.5 ? "yes" : "no");
+                continue;
+            }
+            if (w.equals("imdb_lstm")) {
+                int n = RnnWorkloads.samples(w);
+                System.out.printf(Locale.ROOT, "| imdb_lstm | %.0f samples/s | %.0f samples/s | %.2f | - | >= 1000 samples/s | %s |%n",
+                        n / c, n / d, c / d, n / c >= 1000 ? "yes" : "no");
                 continue;
             }
             Workloads.Spec s = Workloads.spec(w);

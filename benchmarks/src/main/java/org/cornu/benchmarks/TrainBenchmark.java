@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=14G"})
 public class TrainBenchmark {
-    @Param({"mlp", "reuters", "imdb_dense", "boston_b1"})
+    @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "lstm_ts", "imdb_lstm"})
     public String workload;
 
     @Param({"cornu", "dl4j"})
@@ -38,11 +38,16 @@ public class TrainBenchmark {
     private Sequential cornu;
     private MultiLayerNetwork dl4j;
     private List<DataSet> batches;
+    private Runnable other;
 
     @Setup(Level.Trial)
     public void setUp() {
         // the same BLAS thread setting for both libraries (see Cornu.chooseThreads)
         org.cornu.core.Cornu.chooseThreads();
+        if (workload.equals("lstm_ts") || workload.equals("imdb_lstm")) {
+            other = RnnWorkloads.epoch(workload, lib);
+            return;
+        }
         spec = Workloads.spec(workload);
         data = Workloads.data(spec);
         if (lib.equals("cornu")) {
@@ -55,6 +60,10 @@ public class TrainBenchmark {
 
     @Benchmark
     public void epoch() {
+        if (other != null) {
+            other.run();
+            return;
+        }
         if (cornu != null) Workloads.cornuEpoch(cornu, data, spec);
         else Workloads.dl4jEpoch(dl4j, batches);
     }
