@@ -1,0 +1,134 @@
+package org.cornu.core;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Differentiable convolution and pooling primitives on channels_last tensors
+ * {@code (batch, height, width, channels)}, built on ND4J's native {@code conv2d},
+ * {@code maxpool2d}, {@code avgpool2d} and their {@code _bp} ops. Padding follows
+ * TensorFlow/Keras: "same" pads {@code total / 2} before and the rest after (more on the
+ * bottom/right), "valid" pads nothing.
+ */
+public final class ConvOps {
+    private ConvOps() {}
+
+    /** Keras's output length of a convolution/pooling along one axis. */
+    public static long outputLength(long in, int kernel, int stride, boolean same, int dilation) {
+        if (in < 0) return -1;
+        if (same) return (in + stride - 1) / stride;
+        long eff = (long) dilation * (kernel - 1) + 1;
+        long n = (in - eff) / stride + 1;
+        return Math.max(0, in - eff < 0 ? 0 : n);
+    }
+
+    private static Tensor out(INDArray v, Tensor... parents) {
+        return new Tensor(v, Tape.needsGrad(parents));
+    }
+
+    private static long[] outShape(long[] xs, long channels, int kh, int kw, int[] strides, boolean same, int[] dil) {
+        return new long[] {xs[0], outputLength(xs[1], kh, strides[0], same, dil[0]),
+                outputLength(xs[2], kw, strides[1], same, dil[1]), channels};
+    }
+
+    private static int[] iargs(int kh, int kw, int[] s, boolean same, int[] d, int extra) {
+        // kH, kW, sH, sW, pH, pW, dH, dW, isSameMode, extra, NHWC (1)
+        return new int[] {kh, kw, s[0], s[1], 0, 0, d[0], d[1], same ? 1 : 0, extra, 1};
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as Keras): {@code x (n, h, w, cin)}, {@code kernel
+     * (kh, kw, cin, filters)}, optional {@code bias (filters)}; output {@code (n, oh, ow, filters)}.
+     */
+    public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
+        long[] ks = kernel.value.shape();
+        int kh = (int) ks[0], kw = (int) ks[1];
+        long[] os = outShape(x.value.shape(), ks[3], kh, kw, strides, same, dilation);
+        INDArray z = Nd4j.createUninitialized(x.value.dataType(), os);
+        int[] ia = {kh, kw, strides[0], strides[1], 0, 0, dilation[0], dilation[1], same ? 1 : 0, 1, 0};
+        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d");
+        if (bias == null) b.addInputs(x.value, kernel.value);
+        else b.addInputs(x.value, kernel.value, bias.value);
+        Nd4j.exec(b.addIntegerArguments(ia).addOutputs(z).build());
+        Tensor o = bias == null ? out(z, x, kernel) : out(z, x, kernel, bias);
+        return Tape.push(o, g -> {
+            INDArray gx = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+            INDArray gk = Nd4j.createUninitialized(kernel.value.dataType(), ks);
+            DynamicCustomOp.DynamicCustomOpsBuilder bb = DynamicCustomOp.builder("conv2d_bp");
+            if (bias == null) {
+                bb.addInputs(x.value, kernel.value, g).addOutputs(gx, gk);
+            } else {
+                INDArray gb = Nd4j.createUninitialized(bias.value.dataType(), bias.value.shape());
+                bb.addInputs(x.value, kernel.value, bias.value, g).addOutputs(gx, gk, gb);
+                Nd4j.exec(bb.addIntegerArguments(ia).build());
+                if (bias.requiresGrad) bias.accumulate(gb);
+                if (kernel.requiresGrad) kernel.accumulate(gk);
+                if (x.requiresGrad) x.accumulate(gx);
+                return;
+            }
+            Nd4j.exec(bb.addIntegerArguments(ia).build());
+            if (kernel.requiresGrad) kernel.accumulate(gk);
+            if (x.requiresGrad) x.accumulate(gx);
+        });
+    }
+
+    /** Max pooling over windows {@code pool} with {@code strides}; padded cells never win. */
+    public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
+        return pool2d("maxpool2d", x, pool, strides, same, 0);
+    }
+
+    /** Average pooling; with "same" padding each window is divided by its count of real cells (as TF). */
+    public static Tensor avgPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
+        return pool2d("avgpool2d", x, pool, strides, same, 0);
+    }
+
+    private static Tensor pool2d(String op, Tensor x, int[] pool, int[] strides, boolean same, int extra) {
+        long[] xs = x.value.shape();
+        int[] one = {1, 1};
+        long[] os = outShape(xs, xs[3], pool[0], pool[1], strides, same, one);
+        int[] ia = iargs(pool[0], pool[1], strides, same, one, extra);
+        INDArray z = Nd4j.createUninitialized(x.value.dataType(), os);
+        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x.value).addIntegerArguments(ia).addOutputs(z).build());
+        Tensor o = out(z, x);
+        return Tape.push(o, g -> {
+            INDArray gx = Nd4j.createUninitialized(x.value.dataType(), xs);
+            Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(x.value, g).addIntegerArguments(ia)
+                    .addOutputs(gx).build());
+            x.accumulate(gx);
+        });
+    }
+
+    /**
+     * Maximum over the spatial axes {@code 1 .. rank-2} of a channels_last tensor:
+     * {@code (n, ..., c) -> (n, c)}; the gradient is shared equally among tied maxima (as TF).
+     */
+    public static Tensor globalMaxPool(Tensor x) {
+        long[] xs = x.value.shape();
+        long n = xs[0], c = xs[xs.length - 1];
+        long sp = x.value.length() / Math.max(1, n * c);
+        INDArray x3 = x.value.reshape('c', n, sp, c);
+        INDArray z = x3.max(1);
+        Tensor o = out(z, x);
+        return Tape.push(o, g -> {
+            // mask = (x == max) / count(ties); gx = mask * g broadcast over the spatial axis
+            INDArray zb = z.reshape(n, 1, c);
+            INDArray mask = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.BOOL, n, sp, c);
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo(x3, zb.broadcast(n, sp, c), mask));
+            INDArray m = mask.castTo(x3.dataType());
+            INDArray cnt = m.sum(true, 1);
+            INDArray gb = g.reshape(n, 1, c).div(cnt);
+            INDArray gx = m.muli(gb.broadcast(n, sp, c));
+            x.accumulate(gx.reshape('c', xs));
+        });
+    }
+
+    /** Mean over the spatial axes of a channels_last tensor: {@code (n, ..., c) -> (n, c)}. */
+    public static Tensor globalAvgPool(Tensor x) {
+        long[] xs = x.value.shape();
+        long n = xs[0], c = xs[xs.length - 1];
+        long sp = x.value.length() / Math.max(1, n * c);
+        Tensor r = Ops.reshape(x, n, sp, c);
+        return Ops.mean(r, 1, false);
+    }
+}
