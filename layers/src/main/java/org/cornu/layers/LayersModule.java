@@ -13,5 +13,10 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Reshape", () -> Reshape.class);
         Registry.register(Registry.Kind.LAYER, "Concatenate", () -> Concatenate.class);
         Registry.register(Registry.Kind.LAYER, "Add", () -> Add.class);
+        Registry.register(Registry.Kind.LAYER, "Conv2D", () -> Conv2D.class);
+        Registry.register(Registry.Kind.LAYER, "MaxPooling2D", () -> MaxPooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "AveragePooling2D", () -> AveragePooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalAveragePooling2D", () -> GlobalAveragePooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling2D", () -> GlobalMaxPooling2D.class);
     }
 }
