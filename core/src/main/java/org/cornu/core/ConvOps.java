@@ -1,5 +1,8 @@
 package org.cornu.core;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,6 +45,91 @@ public final class ConvOps {
      * (kh, kw, cin, filters)}, optional {@code bias (filters)}; output {@code (n, oh, ow, filters)}.
      */
     public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
+        if (jvm(x.value, kernel.value) && (bias == null || jvm(bias.value))) {
+            return conv2dJvm(x, kernel, bias, strides, same, dilation);
+        }
+        return conv2dNative(x, kernel, bias, strides, same, dilation);
+    }
+
+    /** Whether the JVM kernels apply (CPU, float/double, dense C order) and are not switched off. */
+    static boolean jvm(INDArray... a) {
+        return !forceNative && Elementwise.fusable(a[0]) && java.util.Arrays.stream(a).allMatch(
+                v -> v.dataType() == a[0].dataType() && Elementwise.fusable(v));
+    }
+
+    /** Tests set this to run ND4J's native conv/pool kernels instead of the JVM ones. */
+    static volatile boolean forceNative = Boolean.getBoolean("cornu.nativeConv");
+
+    private static void im2col(INDArray x, INDArray col, ConvKernels.Geo ge) {
+        long work = col.length();
+        if (x.dataType() == DataType.DOUBLE) {
+            DoubleBuffer xb = Elementwise.doubles(x), cb = Elementwise.doubles(col);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
+        } else {
+            FloatBuffer xb = Elementwise.floats(x), cb = Elementwise.floats(col);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
+        }
+    }
+
+    private static void col2im(INDArray gcol, INDArray gx, ConvKernels.Geo ge) {
+        long work = gcol.length();
+        if (gx.dataType() == DataType.DOUBLE) {
+            DoubleBuffer cb = Elementwise.doubles(gcol), xb = Elementwise.doubles(gx);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.col2im(cb, xb, ge, b0, b1));
+        } else {
+            FloatBuffer cb = Elementwise.floats(gcol), xb = Elementwise.floats(gx);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.col2im(cb, xb, ge, b0, b1));
+        }
+    }
+
+    /**
+     * im2col + one gemm: rows (n*oh*ow) by columns (kh*kw*cin) times the kernel viewed as
+     * (kh*kw*cin, filters) is the NHWC output; backward is two gemms and a col2im.
+     */
+    private static Tensor conv2dJvm(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
+        long[] xs = x.value.shape(), ks = kernel.value.shape();
+        DataType dt = x.value.dataType();
+        ConvKernels.Geo ge = ConvKernels.Geo.of(xs, (int) ks[0], (int) ks[1], strides, dilation, same);
+        long rows = (long) ge.n() * ge.oh() * ge.ow(), kk = ks[0] * ks[1] * ks[2], f = ks[3];
+        boolean pointwise = ks[0] == 1 && ks[1] == 1 && strides[0] == 1 && strides[1] == 1;
+        INDArray col;
+        if (pointwise) {
+            col = x.value.reshape('c', rows, kk);
+        } else {
+            boolean padded = same || dilation[0] > 1 || dilation[1] > 1;
+            col = padded ? Nd4j.create(dt, rows, kk) : Nd4j.createUninitialized(dt, rows, kk);
+            // valid padding without dilation writes every cell of col; otherwise skipped cells stay 0
+            im2col(x.value, col, ge);
+        }
+        INDArray k2 = kernel.value.reshape('c', kk, f);
+        INDArray z = Nd4j.createUninitialized(dt, rows, f);
+        INDArray ones = bias == null ? null : Nd4j.ones(dt, rows, 1);
+        if (bias == null) {
+            Nd4j.gemm(col, k2, z, false, false, 1.0, 0.0);
+        } else {
+            Nd4j.gemm(ones, bias.value.reshape(1, f), z, false, false, 1.0, 0.0);
+            Nd4j.gemm(col, k2, z, false, false, 1.0, 1.0);
+        }
+        INDArray zo = z.reshape('c', ge.n(), ge.oh(), ge.ow(), f);
+        Tensor o = bias == null ? out(zo, x, kernel) : out(zo, x, kernel, bias);
+        return Tape.push(o, g -> {
+            INDArray g2 = g.reshape('c', rows, f);
+            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(col, g2, true, false).reshape('c', ks));
+            if (bias != null && bias.requiresGrad) bias.accumulate(Nd4j.gemm(ones, g2, true, false).reshape(f));
+            if (x.requiresGrad) {
+                INDArray gcol = Nd4j.gemm(g2, k2, false, true);
+                if (pointwise) {
+                    x.accumulate(gcol.reshape('c', xs));
+                } else {
+                    INDArray gx = Nd4j.create(dt, xs);
+                    col2im(gcol, gx, ge);
+                    x.accumulate(gx);
+                }
+            }
+        });
+    }
+
+    private static Tensor conv2dNative(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
         long[] ks = kernel.value.shape();
         int kh = (int) ks[0], kw = (int) ks[1];
         long[] os = outShape(x.value.shape(), ks[3], kh, kw, strides, same, dilation);
@@ -75,12 +163,64 @@ public final class ConvOps {
 
     /** Max pooling over windows {@code pool} with {@code strides}; padded cells never win. */
     public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
+        if (jvm(x.value)) return maxPoolJvm(x, pool, strides, same);
         return pool2d("maxpool2d", x, pool, strides, same, 0);
     }
 
     /** Average pooling; with "same" padding each window is divided by its count of real cells (as TF). */
     public static Tensor avgPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
+        if (jvm(x.value)) return avgPoolJvm(x, pool, strides, same);
         return pool2d("avgpool2d", x, pool, strides, same, 0);
+    }
+
+    private static Tensor maxPoolJvm(Tensor x, int[] pool, int[] strides, boolean same) {
+        long[] xs = x.value.shape();
+        ConvKernels.Geo ge = ConvKernels.Geo.of(xs, pool[0], pool[1], strides, new int[] {1, 1}, same);
+        DataType dt = x.value.dataType();
+        INDArray z = Nd4j.createUninitialized(dt, ge.n(), ge.oh(), ge.ow(), ge.c());
+        int[] arg = new int[(int) z.length()];
+        long work = z.length() * pool[0] * pool[1];
+        if (dt == DataType.DOUBLE) {
+            DoubleBuffer xb = Elementwise.doubles(x.value), zb = Elementwise.doubles(z);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.maxPool(xb, zb, arg, ge, b0, b1));
+        } else {
+            FloatBuffer xb = Elementwise.floats(x.value), zb = Elementwise.floats(z);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.maxPool(xb, zb, arg, ge, b0, b1));
+        }
+        Tensor o = out(z, x);
+        return Tape.push(o, g -> {
+            INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
+            INDArray gx = Nd4j.create(dt, xs);
+            if (dt == DataType.DOUBLE) ConvKernels.maxPoolBackward(Elementwise.doubles(gc), Elementwise.doubles(gx), arg);
+            else ConvKernels.maxPoolBackward(Elementwise.floats(gc), Elementwise.floats(gx), arg);
+            x.accumulate(gx);
+        });
+    }
+
+    private static Tensor avgPoolJvm(Tensor x, int[] pool, int[] strides, boolean same) {
+        long[] xs = x.value.shape();
+        ConvKernels.Geo ge = ConvKernels.Geo.of(xs, pool[0], pool[1], strides, new int[] {1, 1}, same);
+        DataType dt = x.value.dataType();
+        INDArray z = Nd4j.createUninitialized(dt, ge.n(), ge.oh(), ge.ow(), ge.c());
+        long work = z.length() * pool[0] * pool[1];
+        avgPoolRun(x.value, z, ge, false, work);
+        Tensor o = out(z, x);
+        return Tape.push(o, g -> {
+            INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
+            INDArray gx = Nd4j.create(dt, xs);
+            avgPoolRun(gc, gx, ge, true, work);
+            x.accumulate(gx);
+        });
+    }
+
+    private static void avgPoolRun(INDArray src, INDArray dst, ConvKernels.Geo ge, boolean backward, long work) {
+        if (src.dataType() == DataType.DOUBLE) {
+            DoubleBuffer s = Elementwise.doubles(src), d = Elementwise.doubles(dst);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.avgPool(s, d, ge, backward, b0, b1));
+        } else {
+            FloatBuffer s = Elementwise.floats(src), d = Elementwise.floats(dst);
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.avgPool(s, d, ge, backward, b0, b1));
+        }
     }
 
     private static Tensor pool2d(String op, Tensor x, int[] pool, int[] strides, boolean same, int extra) {
