@@ -74,12 +74,48 @@ public final class ConvOps {
     private static void col2im(INDArray gcol, INDArray gx, ConvKernels.Geo ge) {
         long work = gcol.length();
         if (gx.dataType() == DataType.DOUBLE) {
-            DoubleBuffer cb = Elementwise.doubles(gcol), xb = Elementwise.doubles(gx);
+            double[] cb = heapD(gcol, 0), xb = scratchD(1, gx.length());
+            java.util.Arrays.fill(xb, 0, (int) gx.length(), 0.0);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.col2im(cb, xb, ge, b0, b1));
+            Elementwise.doubles(gx).put(0, xb, 0, (int) gx.length());
         } else {
-            FloatBuffer cb = Elementwise.floats(gcol), xb = Elementwise.floats(gx);
+            float[] cb = heap(gcol, 0), xb = scratch(1, gx.length());
+            java.util.Arrays.fill(xb, 0, (int) gx.length(), 0f);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.col2im(cb, xb, ge, b0, b1));
+            Elementwise.floats(gx).put(0, xb, 0, (int) gx.length());
         }
+    }
+
+    /**
+     * Per-thread heap scratch arrays, grown on demand and reused: allocating (and zeroing)
+     * fresh multi-megabyte arrays each step cost more than the loops themselves.
+     */
+    private static final ThreadLocal<float[][]> F_SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadLocal<double[][]> D_SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
+
+    private static float[] scratch(int slot, long n) {
+        float[][] s = F_SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new float[(int) n];
+        return s[slot];
+    }
+
+    private static double[] scratchD(int slot, long n) {
+        double[][] s = D_SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new double[(int) n];
+        return s[slot];
+    }
+
+    /** The elements of a dense C-order float array copied (one bulk copy) into scratch {@code slot}. */
+    private static float[] heap(INDArray a, int slot) {
+        float[] r = scratch(slot, a.length());
+        Elementwise.floats(a).get(0, r, 0, (int) a.length());
+        return r;
+    }
+
+    private static double[] heapD(INDArray a, int slot) {
+        double[] r = scratchD(slot, a.length());
+        Elementwise.doubles(a).get(0, r, 0, (int) a.length());
+        return r;
     }
 
     /**
@@ -121,7 +157,7 @@ public final class ConvOps {
                 if (pointwise) {
                     x.accumulate(gcol.reshape('c', xs));
                 } else {
-                    INDArray gx = Nd4j.create(dt, xs);
+                    INDArray gx = Nd4j.createUninitialized(dt, xs);
                     col2im(gcol, gx, ge);
                     x.accumulate(gx);
                 }
@@ -181,18 +217,29 @@ public final class ConvOps {
         int[] arg = new int[(int) z.length()];
         long work = z.length() * pool[0] * pool[1];
         if (dt == DataType.DOUBLE) {
-            DoubleBuffer xb = Elementwise.doubles(x.value), zb = Elementwise.doubles(z);
+            double[] xb = heapD(x.value, 0), zb = scratchD(1, arg.length);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.maxPool(xb, zb, arg, ge, b0, b1));
+            Elementwise.doubles(z).put(0, zb, 0, arg.length);
         } else {
-            FloatBuffer xb = Elementwise.floats(x.value), zb = Elementwise.floats(z);
+            float[] xb = heap(x.value, 0), zb = scratch(1, arg.length);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.maxPool(xb, zb, arg, ge, b0, b1));
+            Elementwise.floats(z).put(0, zb, 0, arg.length);
         }
         Tensor o = out(z, x);
         return Tape.push(o, g -> {
             INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
-            INDArray gx = Nd4j.create(dt, xs);
-            if (dt == DataType.DOUBLE) ConvKernels.maxPoolBackward(Elementwise.doubles(gc), Elementwise.doubles(gx), arg);
-            else ConvKernels.maxPoolBackward(Elementwise.floats(gc), Elementwise.floats(gx), arg);
+            INDArray gx = Nd4j.createUninitialized(dt, xs);
+            if (dt == DataType.DOUBLE) {
+                double[] gxb = scratchD(1, gx.length());
+                java.util.Arrays.fill(gxb, 0, (int) gx.length(), 0.0);
+                ConvKernels.maxPoolBackward(heapD(gc, 0), gxb, arg);
+                Elementwise.doubles(gx).put(0, gxb, 0, (int) gx.length());
+            } else {
+                float[] gxb = scratch(1, gx.length());
+                java.util.Arrays.fill(gxb, 0, (int) gx.length(), 0f);
+                ConvKernels.maxPoolBackward(heap(gc, 0), gxb, arg);
+                Elementwise.floats(gx).put(0, gxb, 0, (int) gx.length());
+            }
             x.accumulate(gx);
         });
     }
@@ -207,7 +254,7 @@ public final class ConvOps {
         Tensor o = out(z, x);
         return Tape.push(o, g -> {
             INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
-            INDArray gx = Nd4j.create(dt, xs);
+            INDArray gx = Nd4j.createUninitialized(dt, xs);
             avgPoolRun(gc, gx, ge, true, work);
             x.accumulate(gx);
         });
@@ -215,11 +262,15 @@ public final class ConvOps {
 
     private static void avgPoolRun(INDArray src, INDArray dst, ConvKernels.Geo ge, boolean backward, long work) {
         if (src.dataType() == DataType.DOUBLE) {
-            DoubleBuffer s = Elementwise.doubles(src), d = Elementwise.doubles(dst);
+            double[] s = heapD(src, 0), d = scratchD(1, dst.length());
+            java.util.Arrays.fill(d, 0, (int) dst.length(), 0.0);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.avgPool(s, d, ge, backward, b0, b1));
+            Elementwise.doubles(dst).put(0, d, 0, (int) dst.length());
         } else {
-            FloatBuffer s = Elementwise.floats(src), d = Elementwise.floats(dst);
+            float[] s = heap(src, 0), d = scratch(1, dst.length());
+            java.util.Arrays.fill(d, 0, (int) dst.length(), 0f);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.avgPool(s, d, ge, backward, b0, b1));
+            Elementwise.floats(dst).put(0, d, 0, (int) dst.length());
         }
     }
 

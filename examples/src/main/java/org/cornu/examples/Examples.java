@@ -21,6 +21,10 @@ public final class Examples {
     static {
         EXAMPLES.put("mnist", new Entry("MNIST digits, Dense 512 relu -> 10 softmax, rmsprop, 5 epochs at batch 128 (book 2.1)",
                 MnistDense::run));
+        EXAMPLES.put("mnist-convnet", new Entry("MNIST convnet of the course notes, Conv2D 32-64-128 with max pooling, Dense 10,"
+                + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runCourse));
+        EXAMPLES.put("mnist-convnet-book", new Entry("MNIST convnet of the book (8.1), Conv2D 32-64-64, Dense 64, Dense 10,"
+                + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runBook));
     }
 
     private Examples() {}
