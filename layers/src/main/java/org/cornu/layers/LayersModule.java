@@ -18,5 +18,7 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "AveragePooling2D", () -> AveragePooling2D.class);
         Registry.register(Registry.Kind.LAYER, "GlobalAveragePooling2D", () -> GlobalAveragePooling2D.class);
         Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling2D", () -> GlobalMaxPooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "Conv1D", () -> Conv1D.class);
+        Registry.register(Registry.Kind.LAYER, "MaxPooling1D", () -> MaxPooling1D.class);
     }
 }

@@ -4,10 +4,15 @@ import static org.cornu.core.GradCheck.rand;
 import static org.cornu.core.LayerGradientTest.checkLayer;
 
 import org.cornu.layers.AveragePooling2D;
+import org.cornu.layers.Conv1D;
 import org.cornu.layers.Conv2D;
 import org.cornu.layers.GlobalAveragePooling2D;
 import org.cornu.layers.GlobalMaxPooling2D;
+import org.cornu.layers.MaxPooling1D;
 import org.cornu.layers.MaxPooling2D;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,5 +67,42 @@ class ConvLayerGradientTest extends Float64Test {
         checkLayer(new GlobalMaxPooling2D(), distinct(14, 2, 3, 4, 3));
         checkLayer(new GlobalAveragePooling2D(), distinct(15, 2, 3, 4, 3));
         checkLayer(new GlobalAveragePooling2D().keepdims(true), distinct(16, 2, 3, 4, 3));
+    }
+
+    @ParameterizedTest(name = "padding={0} strides={1} dilation={2}")
+    @CsvSource({"valid,1,1", "same,1,1", "causal,1,1", "valid,2,1", "same,2,1", "causal,2,1", "causal,1,2", "same,1,2"})
+    void conv1d(String padding, int strides, int dilation) {
+        Conv1D c = new Conv1D(3, 3, "tanh").padding(padding).strides(strides).dilationRate(dilation)
+                .biasInitializer("random_normal");
+        checkLayer(c, rand(21, -1, 1, 2, 9, 2));
+    }
+
+    @Test
+    void causalConv1dMatchesNestedLoops() {
+        // out[b, t, f] = bias[f] + sum_{a, c} x[b, t - (k - 1 - a) * d, c] * kernel[a, c, f], zero before t = 0
+        int k = 3, d = 2, steps = 7, cin = 2, f = 2;
+        Conv1D c = new Conv1D(f, k).padding("causal").dilationRate(d).biasInitializer("random_normal");
+        INDArray x = rand(22, -1, 1, 1, steps, cin);
+        INDArray y = c.apply(x);
+        assertArrayEquals(new long[] {1, steps, f}, y.shape());
+        INDArray w = c.kernel().value(), b = c.bias().value();
+        for (int t = 0; t < steps; t++)
+            for (int q = 0; q < f; q++) {
+                double s = b.getDouble(q);
+                for (int a = 0; a < k; a++) {
+                    int src = t - (k - 1 - a) * d;
+                    if (src < 0) continue;
+                    for (int ch = 0; ch < cin; ch++) s += x.getDouble(0, src, ch) * w.getDouble(a, ch, q);
+                }
+                assertEquals(s, y.getDouble(0, t, q), 1e-12);
+            }
+    }
+
+    @ParameterizedTest(name = "padding={0} pool={1} strides={2}")
+    @CsvSource({"valid,2,0", "same,2,0", "valid,3,2", "same,3,2", "same,2,1"})
+    void maxPooling1d(String padding, int pool, int strides) {
+        MaxPooling1D p = new MaxPooling1D(pool).padding(padding);
+        if (strides > 0) p.strides(strides);
+        checkLayer(p, distinct(23, 2, 7, 3));
     }
 }

@@ -86,6 +86,29 @@ class ConvLayersTest {
     }
 
     @Test
+    void oneDimensionalLayersFollowKerasShapes() {
+        Shape in = Shape.of(-1, 10, 4);
+        assertEquals(Shape.of(-1, 8, 6), new Conv1D(6, 3).computeOutputShape(in));
+        assertEquals(Shape.of(-1, 10, 6), new Conv1D(6, 3).padding("causal").computeOutputShape(in));
+        assertEquals(Shape.of(-1, 5, 6), new Conv1D(6, 3).padding("same").strides(2).computeOutputShape(in));
+        assertEquals(Shape.of(-1, 5, 4), new MaxPooling1D().computeOutputShape(in));
+        assertEquals(Shape.of(-1, 4, 4), new MaxPooling1D(3).padding("same").computeOutputShape(in));
+        Conv1D c = new Conv1D(6, 3);
+        c.build(in);
+        assertArrayEquals(new long[] {3, 4, 6}, c.kernel().value().shape());
+        assertEquals(3 * 4 * 6 + 6, c.countParams());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 10, 4);
+        assertArrayEquals(new long[] {2, 10, 6}, new Conv1D(6, 3).padding("causal").apply(x).shape());
+        assertArrayEquals(new long[] {2, 5, 4}, new MaxPooling1D().apply(x).shape());
+        assertTrue(new Conv1D(1, 1).name().startsWith("conv1d"));
+        assertTrue(new MaxPooling1D().name().startsWith("max_pooling1d"));
+        assertEquals(List.of(3), new Conv1D(6, 3).getConfig().get("kernel_size"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Conv1D(6, 3).name("c1d").apply(Nd4j.rand(DataType.FLOAT, 2, 10, 4, 1)));
+        assertTrue(e.getMessage().contains("\"c1d\"") && e.getMessage().contains("expected ndim=3"), e.getMessage());
+    }
+
+    @Test
     void kernelShapeAndInitializersAreKeras() {
         Conv2D c = new Conv2D(4, new int[] {3, 2}, "relu");
         c.build(Shape.of(-1, 8, 8, 5));
