@@ -20,5 +20,6 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling2D", () -> GlobalMaxPooling2D.class);
         Registry.register(Registry.Kind.LAYER, "Conv1D", () -> Conv1D.class);
         Registry.register(Registry.Kind.LAYER, "MaxPooling1D", () -> MaxPooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "BatchNormalization", () -> BatchNormalization.class);
     }
 }

@@ -1,9 +1,11 @@
 package org.cornu.core;
 
+import static org.cornu.core.GradCheck.check;
 import static org.cornu.core.GradCheck.rand;
 import static org.cornu.core.LayerGradientTest.checkLayer;
 
 import org.cornu.layers.AveragePooling2D;
+import org.cornu.layers.BatchNormalization;
 import org.cornu.layers.Conv1D;
 import org.cornu.layers.Conv2D;
 import org.cornu.layers.GlobalAveragePooling2D;
@@ -13,6 +15,7 @@ import org.cornu.layers.MaxPooling2D;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,5 +107,51 @@ class ConvLayerGradientTest extends Float64Test {
         MaxPooling1D p = new MaxPooling1D(pool).padding(padding);
         if (strides > 0) p.strides(strides);
         checkLayer(p, distinct(23, 2, 7, 3));
+    }
+
+    @ParameterizedTest(name = "rank={0}")
+    @CsvSource({"2", "4"})
+    void batchNormalizationTrainingGradients(int rank) {
+        // input, gamma and beta against central differences; the moving statistics get no gradient
+        BatchNormalization bn = new BatchNormalization().gammaInitializer("random_normal").betaInitializer("random_normal");
+        INDArray x = rank == 2 ? rand(31, -2, 2, 6, 3) : rand(31, -2, 2, 2, 3, 2, 3);
+        bn.build(Shape.of(x.shape()).with(0, Shape.NONE));
+        Weight gamma = bn.gamma(), beta = bn.beta();
+        INDArray wt = rand(7, -1, 1, x.shape());
+        check(t -> {
+            gamma.bind(t.get(1));
+            beta.bind(t.get(2));
+            try {
+                return Ops.mul(bn.invoke(List.of(t.get(0)), true).get(0), Tensor.constant(wt));
+            } finally {
+                gamma.unbind();
+                beta.unbind();
+            }
+        }, 1e-6, x, gamma.value(), beta.value());
+    }
+
+    @Test
+    void batchNormalizationValuesAndMovingStatistics() {
+        INDArray x = Nd4j.create(new double[][] {{1, 10}, {3, 20}, {5, 60}}); // means 3, 30; biased variances 8/3, 1400/3
+        BatchNormalization bn = new BatchNormalization().momentum(0.9);
+        bn.build(Shape.of(-1, 2));
+        INDArray y = bn.invoke(List.of(Tensor.constant(x)), true).get(0).value();
+        double eps = 1e-3;
+        assertEquals((1 - 3) / Math.sqrt(8.0 / 3 + eps), y.getDouble(0, 0), 1e-12);
+        assertEquals((60 - 30) / Math.sqrt(1400.0 / 3 + eps), y.getDouble(2, 1), 1e-12);
+        assertEquals(0.1 * 3, bn.movingMean().value().getDouble(0), 1e-12);
+        assertEquals(0.1 * 30, bn.movingMean().value().getDouble(1), 1e-12);
+        assertEquals(0.9 + 0.1 * 8.0 / 3, bn.movingVariance().value().getDouble(0), 1e-12);
+        assertEquals(0.9 + 0.1 * 1400.0 / 3, bn.movingVariance().value().getDouble(1), 1e-12);
+        // inference: the moving statistics, unchanged by the call
+        INDArray mm = bn.movingMean().value().dup(), mv = bn.movingVariance().value().dup();
+        INDArray z = bn.invoke(List.of(Tensor.constant(x)), false).get(0).value();
+        assertEquals((5 - mm.getDouble(0)) / Math.sqrt(mv.getDouble(0) + eps), z.getDouble(2, 0), 1e-12);
+        assertEquals(mm, bn.movingMean().value());
+        // a frozen layer runs in inference mode even when training (Keras 3)
+        bn.trainable(false);
+        INDArray f = bn.invoke(List.of(Tensor.constant(x)), true).get(0).value();
+        assertEquals(z, f);
+        assertEquals(mv, bn.movingVariance().value());
     }
 }

@@ -186,12 +186,19 @@ class ConvLayersTest {
                 new MaxPooling2D(2),
                 new Conv2D(8, 3, "relu").padding("same").strides(2),
                 new AveragePooling2D(2).padding("same"),
+                new BatchNormalization(),
                 new GlobalMaxPooling2D(),
                 new Dense(1, "sigmoid"));
+        assertEquals(80 + 584 + 4 * 8 + 9, m.countParams());
+        assertTrue(m.summaryString().contains("Non-trainable params: 16 "), m.summaryString());
         m.compile("rmsprop", "binary_crossentropy", "accuracy");
         History h = m.fit(x, y, Fit.epochs(3).batchSize(32).verbose(0));
         assertEquals(3, h.history().get("loss").size());
         assertTrue(h.history().get("loss").get(2) < h.history().get("loss").get(0), h.history().toString());
+        // moving statistics moved away from their initial 0 / 1 through the steps, and stayed valid
+        BatchNormalization bn = (BatchNormalization) m.layers().get(4);
+        assertTrue(bn.movingMean().value().amaxNumber().doubleValue() > 0, bn.movingMean().value().toString());
+        assertTrue(Math.abs(bn.movingVariance().value().getDouble(0) - 1) > 1e-4);
         INDArray p = m.predict(x);
         assertArrayEquals(new long[] {n, 1}, p.shape());
     }
