@@ -322,4 +322,26 @@ public final class ConvOps {
         Tensor r = Ops.reshape(x, n, sp, c);
         return Ops.mean(r, 1, false);
     }
+
+    /** Zero padding of the spatial axes 1 and 2 of {@code (n, h, w, c)}: {@code top, bottom, left, right} cells. */
+    public static Tensor zeroPad2d(Tensor x, int top, int bottom, int left, int right) {
+        long[] xs = x.value.shape();
+        INDArray z = Nd4j.zeros(x.value.dataType(), xs[0], xs[1] + top + bottom, xs[2] + left + right, xs[3]);
+        org.nd4j.linalg.indexing.INDArrayIndex[] inner = {org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(top, top + xs[1]),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(left, left + xs[2]), org.nd4j.linalg.indexing.NDArrayIndex.all()};
+        z.get(inner).assign(x.value);
+        Tensor o = out(z, x);
+        return Tape.push(o, g -> x.accumulate(g.get(inner).dup('c')));
+    }
+
+    /** Nearest-neighbour upsampling of {@code (n, h, w, c)} by {@code (sh, sw)}: each cell repeated into an sh x sw block. */
+    public static Tensor upSample2d(Tensor x, int sh, int sw) {
+        long[] xs = x.value.shape();
+        long n = xs[0], h = xs[1], w = xs[2], c = xs[3];
+        INDArray xc = x.value.dup('c');
+        INDArray z = xc.reshape('c', n, h, 1, w, 1, c).broadcast(n, h, sh, w, sw, c).dup('c').reshape('c', n, h * sh, w * sw, c);
+        Tensor o = out(z, x);
+        return Tape.push(o, g -> x.accumulate(g.dup('c').reshape('c', n, h, sh, w, sw, c).sum(2, 4).reshape('c', xs)));
+    }
 }

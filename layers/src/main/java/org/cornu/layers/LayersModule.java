@@ -21,5 +21,8 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Conv1D", () -> Conv1D.class);
         Registry.register(Registry.Kind.LAYER, "MaxPooling1D", () -> MaxPooling1D.class);
         Registry.register(Registry.Kind.LAYER, "BatchNormalization", () -> BatchNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "Rescaling", () -> Rescaling.class);
+        Registry.register(Registry.Kind.LAYER, "ZeroPadding2D", () -> ZeroPadding2D.class);
+        Registry.register(Registry.Kind.LAYER, "UpSampling2D", () -> UpSampling2D.class);
     }
 }

@@ -11,6 +11,9 @@ import org.cornu.layers.Conv2D;
 import org.cornu.layers.GlobalAveragePooling2D;
 import org.cornu.layers.GlobalMaxPooling2D;
 import org.cornu.layers.MaxPooling1D;
+import org.cornu.layers.Rescaling;
+import org.cornu.layers.UpSampling2D;
+import org.cornu.layers.ZeroPadding2D;
 import org.cornu.layers.MaxPooling2D;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,5 +156,25 @@ class ConvLayerGradientTest extends Float64Test {
         INDArray f = bn.invoke(List.of(Tensor.constant(x)), true).get(0).value();
         assertEquals(z, f);
         assertEquals(mv, bn.movingVariance().value());
+    }
+
+    @Test
+    void rescalingZeroPaddingUpSamplingGradients() {
+        checkLayer(new Rescaling(1.0 / 255, -0.5), rand(41, -1, 1, 2, 3, 2));
+        checkLayer(new ZeroPadding2D(1, 2, 0, 3), rand(42, -1, 1, 2, 3, 2, 2));
+        checkLayer(new UpSampling2D(2, 3), rand(43, -1, 1, 2, 2, 3, 2));
+    }
+
+    @Test
+    void zeroPaddingAndUpSamplingValues() {
+        INDArray x = Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {1, 2, 2, 1}, DataType.DOUBLE);
+        INDArray p = new ZeroPadding2D(1, 0, 0, 2).apply(x); // one row on top, two columns on the right
+        assertArrayEquals(new long[] {1, 3, 4, 1}, p.shape());
+        assertArrayEquals(new double[] {0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0}, p.reshape(12).toDoubleVector(), 0);
+        INDArray u = new UpSampling2D(2, 1).apply(x); // each row twice
+        assertArrayEquals(new long[] {1, 4, 2, 1}, u.shape());
+        assertArrayEquals(new double[] {1, 2, 1, 2, 3, 4, 3, 4}, u.reshape(8).toDoubleVector(), 0);
+        INDArray r = new Rescaling(2, 1).apply(x);
+        assertArrayEquals(new double[] {3, 5, 7, 9}, r.reshape(4).toDoubleVector(), 0);
     }
 }
