@@ -62,10 +62,26 @@ public final class ConvOps {
 
     private static void im2col(INDArray x, INDArray col, ConvKernels.Geo ge) {
         long work = col.length();
+        // runs of kw*c (or c) contiguous values: short runs copy faster between heap arrays
+        boolean shortRuns = (ge.dw() == 1 ? ge.kw() * ge.c() : ge.c()) < 32;
         if (x.dataType() == DataType.DOUBLE) {
+            if (shortRuns) {
+                double[] xb = heapD(x, 0), cb = scratchD(1, work);
+                java.util.Arrays.fill(cb, 0, (int) work, 0.0);
+                ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
+                Elementwise.doubles(col).put(0, cb, 0, (int) work);
+                return;
+            }
             DoubleBuffer xb = Elementwise.doubles(x), cb = Elementwise.doubles(col);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
         } else {
+            if (shortRuns) {
+                float[] xb = heap(x, 0), cb = scratch(1, work);
+                java.util.Arrays.fill(cb, 0, (int) work, 0f);
+                ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
+                Elementwise.floats(col).put(0, cb, 0, (int) work);
+                return;
+            }
             FloatBuffer xb = Elementwise.floats(x), cb = Elementwise.floats(col);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
         }

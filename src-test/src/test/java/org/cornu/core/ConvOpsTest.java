@@ -107,6 +107,20 @@ class ConvOpsTest extends Float64Test {
         check(t -> Ops.mul(ConvOps.conv2d(t.get(0), t.get(1), null, s, same, d), Tensor.constant(wt)), TOL, x, k);
     }
 
+    @ParameterizedTest(name = "channels={0} same={1} dilation={2}")
+    @CsvSource({"12,true,1", "32,true,1", "32,false,1", "32,true,2", "40,false,2"})
+    void conv2dWithManyChannelsMatchesNestedLoops(int c, boolean same, int d) {
+        // long contiguous runs (kw * c >= 32) take the direct-buffer im2col, short ones the heap one
+        INDArray x = rand(5, -1, 1, 2, 6, 5, c);
+        INDArray k = rand(6, -1, 1, 3, 2, c, 3);
+        int[] s = {1, 1};
+        int[] dd = {d, d};
+        INDArray got = ConvOps.conv2d(Tensor.constant(x), Tensor.constant(k), null, s, same, dd).value();
+        INDArray want = refConv(x, k, null, 1, 1, same, d, d);
+        assertArrayEquals(want.shape(), got.shape());
+        assertEquals(0, want.sub(got).amaxNumber().doubleValue(), 1e-12);
+    }
+
     @ParameterizedTest(name = "h={0} w={1} pool={2}x{3} s={4}x{5} same={6} max={7}")
     @CsvSource({
         "6,6,2,2,2,2,false,true", "6,6,2,2,2,2,false,false",
