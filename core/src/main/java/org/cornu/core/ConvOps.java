@@ -9,10 +9,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Differentiable convolution and pooling primitives on channels_last tensors
- * {@code (batch, height, width, channels)}, built on ND4J's native {@code conv2d},
- * {@code maxpool2d}, {@code avgpool2d} and their {@code _bp} ops. Padding follows
- * TensorFlow/Keras: "same" pads {@code total / 2} before and the rest after (more on the
- * bottom/right), "valid" pads nothing.
+ * {@code (batch, height, width, channels)}. Padding follows TensorFlow/Keras: "same" pads
+ * {@code total / 2} before and the rest after (more on the bottom/right), "valid" pads nothing.
+ *
+ * <p>On CPU (float/double, dense C order) convolution is im2col + one gemm in NHWC (the gemm's
+ * output is already NHWC, so no transposes) and pooling is a direct JVM loop; elsewhere ND4J's
+ * native {@code conv2d}, {@code maxpool2d}, {@code avgpool2d} and their {@code _bp} ops run.
+ * Measured at batch 64 on the MNIST convnet shapes (2-core machine, 1 thread): ND4J M2.1's
+ * native {@code conv2d_bp} took 107 ms (NHWC) / 109 ms (NCHW) for 13x13x32 -> 64 and 20 / 40 ms
+ * for 28x28x1 -> 32, with NCHW no better overall, while the whole im2col path for the
+ * 13x13x32 layer took about 26 ms CPU forward and backward.
  */
 public final class ConvOps {
     private ConvOps() {}
