@@ -29,6 +29,10 @@ public final class Examples {
                 BostonExample::run));
         EXAMPLES.put("timeseries", new Entry("Hourly series with daily and weekly seasonality: windows of 6 steps -> 24-step"
                 + " forecast, Dense vs SimpleRNN(16) vs LSTM(16), mse, 500 epochs at batch 32", TimeSeries::run));
+        EXAMPLES.put("mnist-convnet", new Entry("MNIST convnet of the course notes, Conv2D 32-64-128 with max pooling, Dense 10,"
+                + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runCourse));
+        EXAMPLES.put("mnist-convnet-book", new Entry("MNIST convnet of the book (8.1), Conv2D 32-64-64, Dense 64, Dense 10,"
+                + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runBook));
     }
 
     private Examples() {}

@@ -21,5 +21,16 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Bidirectional", () -> Bidirectional.class);
         Registry.register(Registry.Kind.LAYER, "TimeDistributed", () -> TimeDistributed.class);
         Registry.register(Registry.Kind.LAYER, "RepeatVector", () -> RepeatVector.class);
+        Registry.register(Registry.Kind.LAYER, "Conv2D", () -> Conv2D.class);
+        Registry.register(Registry.Kind.LAYER, "MaxPooling2D", () -> MaxPooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "AveragePooling2D", () -> AveragePooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalAveragePooling2D", () -> GlobalAveragePooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling2D", () -> GlobalMaxPooling2D.class);
+        Registry.register(Registry.Kind.LAYER, "Conv1D", () -> Conv1D.class);
+        Registry.register(Registry.Kind.LAYER, "MaxPooling1D", () -> MaxPooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "BatchNormalization", () -> BatchNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "Rescaling", () -> Rescaling.class);
+        Registry.register(Registry.Kind.LAYER, "ZeroPadding2D", () -> ZeroPadding2D.class);
+        Registry.register(Registry.Kind.LAYER, "UpSampling2D", () -> UpSampling2D.class);
     }
 }

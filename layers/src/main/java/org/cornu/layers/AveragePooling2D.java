@@ -1,0 +1,25 @@
+package org.cornu.layers;
+
+import org.cornu.core.ConvOps;
+import org.cornu.core.Tensor;
+
+/**
+ * Average pooling over 2-D windows, {@code keras.layers.AveragePooling2D}; channels_last.
+ * With "same" padding a window is averaged over its real cells only (as TF).
+ */
+public class AveragePooling2D extends Pooling2D<AveragePooling2D> {
+    /** 2x2 windows with stride 2. */
+    public AveragePooling2D() {
+        this(2);
+    }
+
+    /** Windows {@code poolSize} (one int or {@code (ph, pw)}), strides equal to the pool size. */
+    public AveragePooling2D(int... poolSize) {
+        super("AveragePooling2D", poolSize);
+    }
+
+    @Override
+    protected Tensor pool(Tensor x, int[] pool, int[] strides, boolean same) {
+        return ConvOps.avgPool2d(x, pool, strides, same);
+    }
+}

@@ -1,0 +1,215 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Registry;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+import org.cornu.core.Weight;
+import org.cornu.core.constraints.Constraint;
+import org.cornu.core.initializers.Initializer;
+import org.cornu.core.regularizers.Regularizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Batch normalization over the last axis, {@code keras.layers.BatchNormalization}: in training
+ * (and while the layer is trainable) {@code gamma * (x - mean) / sqrt(var + epsilon) + beta} with
+ * the batch's mean and (biased) variance over all other axes, and the moving statistics updated
+ * in place: {@code moving = moving * momentum + batch * (1 - momentum)}. In inference the moving
+ * statistics are used. Weights: gamma (ones), beta (zeros), moving_mean (zeros, non-trainable),
+ * moving_variance (ones, non-trainable).
+ */
+public class BatchNormalization extends Layer {
+    private double momentum = 0.99;
+    private double epsilon = 1e-3;
+    private boolean center = true;
+    private boolean scale = true;
+    private Initializer betaInitializer = Registry.initializer("zeros");
+    private Initializer gammaInitializer = Registry.initializer("ones");
+    private Initializer movingMeanInitializer = Registry.initializer("zeros");
+    private Initializer movingVarianceInitializer = Registry.initializer("ones");
+    private Regularizer betaRegularizer;
+    private Regularizer gammaRegularizer;
+    private Constraint betaConstraint;
+    private Constraint gammaConstraint;
+    private Weight gamma;
+    private Weight beta;
+    private Weight movingMean;
+    private Weight movingVariance;
+
+    public BatchNormalization() {
+        this.inputMinNdim = 2;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public BatchNormalization inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public BatchNormalization name(String n) {
+        return super.name(n);
+    }
+
+    /** Only the last axis (-1) is supported. */
+    public BatchNormalization axis(int axis) {
+        if (axis != -1) {
+            throw new IllegalArgumentException("BatchNormalization: only axis=-1 (channels_last) is supported. Received: axis=" + axis);
+        }
+        return this;
+    }
+
+    public BatchNormalization momentum(double m) {
+        this.momentum = m;
+        return this;
+    }
+
+    public BatchNormalization epsilon(double e) {
+        if (e <= 0) throw new IllegalArgumentException("BatchNormalization: epsilon must be > 0. Received: epsilon=" + e);
+        this.epsilon = e;
+        return this;
+    }
+
+    public BatchNormalization center(boolean c) {
+        this.center = c;
+        return this;
+    }
+
+    public BatchNormalization scale(boolean s) {
+        this.scale = s;
+        return this;
+    }
+
+    public BatchNormalization betaInitializer(Object i) {
+        this.betaInitializer = Registry.initializer(i);
+        return this;
+    }
+
+    public BatchNormalization gammaInitializer(Object i) {
+        this.gammaInitializer = Registry.initializer(i);
+        return this;
+    }
+
+    public BatchNormalization movingMeanInitializer(Object i) {
+        this.movingMeanInitializer = Registry.initializer(i);
+        return this;
+    }
+
+    public BatchNormalization movingVarianceInitializer(Object i) {
+        this.movingVarianceInitializer = Registry.initializer(i);
+        return this;
+    }
+
+    public BatchNormalization betaRegularizer(Object r) {
+        this.betaRegularizer = Registry.regularizer(r);
+        return this;
+    }
+
+    public BatchNormalization gammaRegularizer(Object r) {
+        this.gammaRegularizer = Registry.regularizer(r);
+        return this;
+    }
+
+    public BatchNormalization betaConstraint(Object c) {
+        this.betaConstraint = Registry.constraint(c);
+        return this;
+    }
+
+    public BatchNormalization gammaConstraint(Object c) {
+        this.gammaConstraint = Registry.constraint(c);
+        return this;
+    }
+
+    public Weight gamma() {
+        return gamma;
+    }
+
+    public Weight beta() {
+        return beta;
+    }
+
+    public Weight movingMean() {
+        return movingMean;
+    }
+
+    public Weight movingVariance() {
+        return movingVariance;
+    }
+
+    @Override
+    public void build(Shape inputShape) {
+        long c = inputShape.get(-1);
+        if (c < 0) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\": axis -1 of the input must have a defined"
+                    + " dimension, but the layer received an input with shape " + inputShape);
+        }
+        long[] s = {c};
+        if (scale) gamma = addWeight("gamma", s, gammaInitializer, gammaRegularizer, true, gammaConstraint);
+        if (center) beta = addWeight("beta", s, betaInitializer, betaRegularizer, true, betaConstraint);
+        movingMean = addWeight("moving_mean", s, movingMeanInitializer, null, false, null);
+        movingVariance = addWeight("moving_variance", s, movingVarianceInitializer, null, false, null);
+        inputAxes.put(-1, c);
+        built = true;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        long[] xs = x.shape();
+        long c = xs[xs.length - 1];
+        long n = x.value().length() / c;
+        Tensor x2 = xs.length == 2 ? x : Ops.reshape(x, n, c);
+        Tensor y;
+        if (training && trainable()) {
+            Tensor mean = Ops.mean(x2, 0, true);
+            Tensor xc = Ops.sub(x2, mean);
+            Tensor var = Ops.mean(Ops.square(xc), 0, true);
+            y = Ops.div(xc, Ops.sqrt(Ops.addScalar(var, epsilon)));
+            // moving statistics: in place in the weights' own (step-outliving) buffers
+            INDArray mm = movingMean.value(), mv = movingVariance.value();
+            mm.muli(momentum).addi(mean.value().reshape(c).mul(1 - momentum));
+            mv.muli(momentum).addi(var.value().reshape(c).mul(1 - momentum));
+        } else {
+            Tensor mm = Tensor.constant(movingMean.value().reshape(1, c));
+            Tensor sd = Tensor.constant(movingVariance.value().add(epsilon).reshape(1, c));
+            y = Ops.div(Ops.sub(x2, mm), Ops.sqrt(sd));
+        }
+        if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma.tensor(), 1, c));
+        if (beta != null) y = Ops.add(y, Ops.reshape(beta.tensor(), 1, c));
+        return xs.length == 2 ? y : Ops.reshape(y, xs);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        return s;
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(s.get(0));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("axis", -1);
+        c.put("momentum", momentum);
+        c.put("epsilon", epsilon);
+        c.put("center", center);
+        c.put("scale", scale);
+        c.put("beta_initializer", LayerConfigs.serialize(betaInitializer));
+        c.put("gamma_initializer", LayerConfigs.serialize(gammaInitializer));
+        c.put("moving_mean_initializer", LayerConfigs.serialize(movingMeanInitializer));
+        c.put("moving_variance_initializer", LayerConfigs.serialize(movingVarianceInitializer));
+        c.put("beta_regularizer", LayerConfigs.serialize(betaRegularizer));
+        c.put("gamma_regularizer", LayerConfigs.serialize(gammaRegularizer));
+        c.put("beta_constraint", LayerConfigs.serialize(betaConstraint));
+        c.put("gamma_constraint", LayerConfigs.serialize(gammaConstraint));
+        c.put("synchronized", false);
+        return c;
+    }
+}

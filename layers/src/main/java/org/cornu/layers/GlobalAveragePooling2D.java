@@ -1,0 +1,16 @@
+package org.cornu.layers;
+
+import org.cornu.core.ConvOps;
+import org.cornu.core.Tensor;
+
+/** Mean over height and width, {@code keras.layers.GlobalAveragePooling2D}: {@code (b, h, w, c) -> (b, c)}. */
+public class GlobalAveragePooling2D extends GlobalPooling2D<GlobalAveragePooling2D> {
+    public GlobalAveragePooling2D() {
+        super("GlobalAveragePooling2D");
+    }
+
+    @Override
+    protected Tensor pool(Tensor x) {
+        return ConvOps.globalAvgPool(x);
+    }
+}

@@ -1,0 +1,16 @@
+package org.cornu.layers;
+
+import org.cornu.core.ConvOps;
+import org.cornu.core.Tensor;
+
+/** Maximum over height and width, {@code keras.layers.GlobalMaxPooling2D}: {@code (b, h, w, c) -> (b, c)}. */
+public class GlobalMaxPooling2D extends GlobalPooling2D<GlobalMaxPooling2D> {
+    public GlobalMaxPooling2D() {
+        super("GlobalMaxPooling2D");
+    }
+
+    @Override
+    protected Tensor pool(Tensor x) {
+        return ConvOps.globalMaxPool(x);
+    }
+}

@@ -1,0 +1,80 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/**
+ * Base of the global pooling layers on channels_last {@code (batch, height, width, channels)}:
+ * output {@code (batch, channels)}, or {@code (batch, 1, 1, channels)} with {@code keepdims}.
+ */
+public abstract class GlobalPooling2D<T extends GlobalPooling2D<T>> extends Layer {
+    private final String kind;
+    private boolean keepdims;
+
+    protected GlobalPooling2D(String kind) {
+        this.kind = kind;
+        this.inputNdim = 4;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T self() {
+        return (T) this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T name(String n) {
+        return super.name(n);
+    }
+
+    /** Keeps the spatial axes with length 1. */
+    public T keepdims(boolean k) {
+        this.keepdims = k;
+        return self();
+    }
+
+    /** Only {@code "channels_last"} is supported. */
+    public T dataFormat(String f) {
+        ConvUtils.dataFormat(kind, f);
+        return self();
+    }
+
+    protected abstract Tensor pool(Tensor x);
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        Tensor y = pool(x);
+        if (!keepdims) return y;
+        long[] s = y.shape();
+        return Ops.reshape(y, s[0], 1, 1, s[1]);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        return keepdims ? Shape.of(s.get(0), 1, 1, s.get(-1)) : Shape.of(s.get(0), s.get(-1));
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(computeOutputShape(s.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("data_format", "channels_last");
+        c.put("keepdims", keepdims);
+        return c;
+    }
+}

@@ -1,0 +1,92 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.ConvOps;
+import org.cornu.core.Layer;
+import org.cornu.core.Ops;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/**
+ * Max pooling over time, {@code keras.layers.MaxPooling1D}, on {@code (batch, steps, channels)}:
+ * windows of {@code pool_size} steps, {@code strides} defaulting to the pool size, padding
+ * "valid" or "same". Runs as {@link ConvOps#maxPool2d} over a height of 1.
+ */
+public class MaxPooling1D extends Layer {
+    private final int poolSize;
+    private Integer strides;
+    private String padding = "valid";
+
+    /** Windows of 2 steps, stride 2. */
+    public MaxPooling1D() {
+        this(2);
+    }
+
+    public MaxPooling1D(int poolSize) {
+        this.poolSize = ConvUtils.tuple("MaxPooling1D", "pool_size", 1, poolSize)[0];
+        this.inputNdim = 3;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public MaxPooling1D inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public MaxPooling1D name(String n) {
+        return super.name(n);
+    }
+
+    public MaxPooling1D strides(int s) {
+        this.strides = ConvUtils.tuple("MaxPooling1D", "strides", 1, s)[0];
+        return this;
+    }
+
+    public MaxPooling1D padding(String p) {
+        this.padding = ConvUtils.padding("MaxPooling1D", p, false);
+        return this;
+    }
+
+    /** Only {@code "channels_last"} is supported. */
+    public MaxPooling1D dataFormat(String f) {
+        ConvUtils.dataFormat("MaxPooling1D", f);
+        return this;
+    }
+
+    private int stride() {
+        return strides == null ? poolSize : strides;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        long[] xs = x.shape();
+        Tensor x4 = Ops.reshape(x, xs[0], 1, xs[1], xs[2]);
+        Tensor z = ConvOps.maxPool2d(x4, new int[] {1, poolSize}, new int[] {1, stride()}, padding.equals("same"));
+        long[] zs = z.shape();
+        return Ops.reshape(z, zs[0], zs[2], zs[3]);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        return ConvUtils.outputShape(name(), s, s.get(-1), new int[] {poolSize}, new int[] {stride()}, padding, new int[] {1});
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(computeOutputShape(s.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("pool_size", ConvUtils.list(poolSize));
+        c.put("padding", padding);
+        c.put("strides", ConvUtils.list(stride()));
+        c.put("data_format", "channels_last");
+        return c;
+    }
+}

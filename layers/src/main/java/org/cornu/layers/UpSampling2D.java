@@ -1,0 +1,69 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.ConvOps;
+import org.cornu.core.Layer;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/** Nearest-neighbour upsampling of {@code (batch, h, w, c)}, {@code keras.layers.UpSampling2D}: size 2 by default. */
+public class UpSampling2D extends Layer {
+    private final int[] size;
+
+    public UpSampling2D() {
+        this(2);
+    }
+
+    /** One int for both axes or {@code (sh, sw)}. */
+    public UpSampling2D(int... size) {
+        this.size = ConvUtils.tuple("UpSampling2D", "size", 2, size);
+        this.inputNdim = 4;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public UpSampling2D inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public UpSampling2D name(String n) {
+        return super.name(n);
+    }
+
+    /** Only {@code "nearest"} is supported. */
+    public UpSampling2D interpolation(String i) {
+        if (!"nearest".equals(i)) {
+            throw new IllegalArgumentException("UpSampling2D: only interpolation=\"nearest\" is supported. Received: " + i);
+        }
+        return this;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        return ConvOps.upSample2d(x, size[0], size[1]);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        long h = s.get(1), w = s.get(2);
+        return Shape.of(s.get(0), h < 0 ? -1 : h * size[0], w < 0 ? -1 : w * size[1], s.get(3));
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(computeOutputShape(s.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("size", ConvUtils.list(size));
+        c.put("data_format", "channels_last");
+        c.put("interpolation", "nearest");
+        return c;
+    }
+}

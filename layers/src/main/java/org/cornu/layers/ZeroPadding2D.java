@@ -1,0 +1,76 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.ConvOps;
+import org.cornu.core.Layer;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+
+/**
+ * Zero rows and columns around {@code (batch, h, w, c)}, {@code keras.layers.ZeroPadding2D}:
+ * one int (all sides), {@code (symmetric_h, symmetric_w)} or {@code (top, bottom, left, right)}.
+ */
+public class ZeroPadding2D extends Layer {
+    private final int top, bottom, left, right;
+
+    /** One cell on every side. */
+    public ZeroPadding2D() {
+        this(1);
+    }
+
+    public ZeroPadding2D(int... padding) {
+        int[] p;
+        if (padding.length == 1) p = new int[] {padding[0], padding[0], padding[0], padding[0]};
+        else if (padding.length == 2) p = new int[] {padding[0], padding[0], padding[1], padding[1]};
+        else if (padding.length == 4) p = padding.clone();
+        else throw new IllegalArgumentException("ZeroPadding2D: `padding` should be an int, 2 ints or 4 ints"
+                    + " ((top, bottom), (left, right)). Received: padding=" + java.util.Arrays.toString(padding));
+        for (int v : p) {
+            if (v < 0) throw new IllegalArgumentException("ZeroPadding2D: `padding` must be >= 0. Received: padding="
+                    + java.util.Arrays.toString(padding));
+        }
+        top = p[0];
+        bottom = p[1];
+        left = p[2];
+        right = p[3];
+        this.inputNdim = 4;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ZeroPadding2D inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ZeroPadding2D name(String n) {
+        return super.name(n);
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        return ConvOps.zeroPad2d(x, top, bottom, left, right);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        long h = s.get(1), w = s.get(2);
+        return Shape.of(s.get(0), h < 0 ? -1 : h + top + bottom, w < 0 ? -1 : w + left + right, s.get(3));
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(computeOutputShape(s.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("padding", List.of(List.of(top, bottom), List.of(left, right)));
+        c.put("data_format", "channels_last");
+        return c;
+    }
+}
