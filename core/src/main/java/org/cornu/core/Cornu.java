@@ -67,8 +67,8 @@ public final class Cornu {
     /**
      * Chooses BLAS threads once, before the first training or inference step: the system
      * property {@code cornu.threads} if set; else ND4J's own choice if {@code OMP_NUM_THREADS}
-     * is set; else one thread on machines with at most two cores, where two OpenBLAS threads
-     * measured slower (MNIST dense epoch 2.9 s with one, 4 to 8 s with two, on 2 vCPUs).
+     * is set; else one thread (BLAS and libnd4j ops) on machines with at most two cores, where
+     * two measured slower (MNIST dense epoch 2.9 s with one, 4 to 8 s with two, on 2 vCPUs).
      */
     public static void chooseThreads() {
         if (threadsChosen) return;
@@ -81,7 +81,11 @@ public final class Cornu {
                 LOG.info("BLAS threads: {} (cornu.threads)", prop.trim());
             } else if (System.getenv("OMP_NUM_THREADS") == null && Runtime.getRuntime().availableProcessors() <= 2) {
                 Nd4j.factory().blas().setMaxThreads(1);
-                LOG.info("BLAS threads: 1 on this {}-core machine (faster here; set OMP_NUM_THREADS or -Dcornu.threads to change)",
+                // libnd4j's own op threads too: a 64x10 log_softmax took 3.6 ms with two threads on a busy
+                // 2-core machine, 80 us with one; a convnet step 141 ms -> 79 ms
+                Nd4j.getEnvironment().setMaxMasterThreads(1);
+                Nd4j.getEnvironment().setMaxThreads(1);
+                LOG.info("BLAS and op threads: 1 on this {}-core machine (faster here; set OMP_NUM_THREADS or -Dcornu.threads to change)",
                         Runtime.getRuntime().availableProcessors());
             }
         }

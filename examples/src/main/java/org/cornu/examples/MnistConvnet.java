@@ -69,13 +69,7 @@ final class MnistConvnet {
         int verbose = args.getInt("verbose", 1);
         int limit = args.getInt("train-samples", 60000);
         Cornu.setSeed(args.getInt("seed", 42));
-        if (System.getenv("OMP_NUM_THREADS") == null && System.getProperty("cornu.threads") == null
-                && Runtime.getRuntime().availableProcessors() <= 2) {
-            // libnd4j's own op threads, as Cornu does for BLAS: on a busy 2-core machine two
-            // threads turned 80 us ops into 3.6 ms ones (a 64x10 log_softmax)
-            Nd4j.getEnvironment().setMaxMasterThreads(1);
-            Nd4j.getEnvironment().setMaxThreads(1);
-        }
+        Cornu.chooseThreads();
 
         Mnist.Split data = Mnist.loadData();
         INDArray xTrain = data.xTrain().reshape(60000, 28, 28, 1).castTo(DataType.FLOAT).divi(255);
