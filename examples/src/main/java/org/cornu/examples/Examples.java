@@ -29,6 +29,8 @@ public final class Examples {
                 BostonExample::run));
         EXAMPLES.put("timeseries", new Entry("Hourly series with daily and weekly seasonality: windows of 6 steps -> 24-step"
                 + " forecast, Dense vs SimpleRNN(16) vs LSTM(16), mse, 500 epochs at batch 32", TimeSeries::run));
+        EXAMPLES.put("imdb-lstm", new Entry("IMDB sentiment, Embedding 10000x32 -> LSTM 32 -> Dense 1, reviews padded to 500,"
+                + " 10 epochs at batch 128 (book 6.2)", ImdbLstm::run));
         EXAMPLES.put("mnist-convnet", new Entry("MNIST convnet of the course notes, Conv2D 32-64-128 with max pooling, Dense 10,"
                 + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runCourse));
         EXAMPLES.put("mnist-convnet-book", new Entry("MNIST convnet of the book (8.1), Conv2D 32-64-64, Dense 64, Dense 10,"
@@ -62,7 +64,7 @@ public final class Examples {
         System.out.println();
         System.out.println("Examples:");
         for (Map.Entry<String, Entry> e : EXAMPLES.entrySet()) {
-            System.out.printf("  %-14s %s%n", e.getKey(), e.getValue().summary());
+            System.out.printf("  %-20s %s%n", e.getKey(), e.getValue().summary());
         }
         System.out.println();
         System.out.println("Common options: --epochs N, --batch-size N, --seed N, --verbose 0|1|2, --out DIR,");
