@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.LayerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +39,9 @@ public class Bidirectional extends Layer {
         backward.restoreOrder = true;
         forward.zeroOutputForMask = layer.returnSequences;
         backward.zeroOutputForMask = layer.returnSequences;
-        forward.name("forward_" + layer.name());
-        backward.name("backward_" + layer.name());
+        String base = layer.name();
+        forward.name("forward_" + base);
+        backward.name("backward_" + base);
         this.inputNdim = 3;
     }
 
@@ -149,6 +151,34 @@ public class Bidirectional extends Layer {
         l.put("class_name", forward.getClass().getSimpleName());
         l.put("config", forward.getConfig());
         c.put("layer", l);
+        Map<String, Object> bl = new LinkedHashMap<>();
+        bl.put("class_name", backward.getClass().getSimpleName());
+        bl.put("config", backward.getConfig());
+        c.put("backward_layer", bl);
         return c;
+    }
+
+    /**
+     * Re-creates a Bidirectional layer from Keras's config: the wrapped recurrent layer from
+     * {@code layer} (its {@code forward_} name prefix removed, as Keras does), merge_mode
+     * "concat" when absent (null: outputs not merged). The backward layer is derived from the
+     * forward one, as Cornu always does; a {@code backward_layer} entry gives its name.
+     */
+    public static Bidirectional fromConfig(Map<String, Object> c) {
+        Map<String, Object> lc = LayerConfigs.nested(c, "layer");
+        Map<String, Object> inner = LayerConfigs.innerConfig(lc);
+        Layer l = LayerFactory.create(String.valueOf(lc.get("class_name")), inner);
+        if (!(l instanceof RNNBase rnn)) {
+            throw new IllegalArgumentException("Bidirectional \"" + c.get("name") + "\": the wrapped layer must be"
+                    + " SimpleRNN, LSTM or GRU. Received: " + lc.get("class_name"));
+        }
+        String n = rnn.name();
+        if (n.startsWith("forward_")) rnn.name(n.substring("forward_".length()));
+        Bidirectional b = new Bidirectional(rnn, c.containsKey("merge_mode") ? (String) c.get("merge_mode") : "concat");
+        if (c.get("backward_layer") instanceof Map<?, ?> bl && bl.get("config") instanceof Map<?, ?> bc
+                && bc.get("name") != null) {
+            b.backward.name(bc.get("name").toString());
+        }
+        return b;
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.Map;
 import org.cornu.core.RnnOps;
 
@@ -47,5 +48,12 @@ public class GRU extends RNNBase {
         Map<String, Object> c = super.getConfig();
         c.put("reset_after", true);
         return c;
+    }
+
+    /** Re-creates a GRU layer from Keras's config (reset_after true when absent; false is not implemented). */
+    public static GRU fromConfig(Map<String, Object> c) {
+        GRU l = configure(new GRU(Configs.getInt(c, "units")), c);
+        l.resetAfter(Configs.getBoolean(c, "reset_after", true));
+        return l;
     }
 }

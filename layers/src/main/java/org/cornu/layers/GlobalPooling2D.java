@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,5 +77,12 @@ public abstract class GlobalPooling2D<T extends GlobalPooling2D<T>> extends Laye
         c.put("data_format", "channels_last");
         c.put("keepdims", keepdims);
         return c;
+    }
+
+    /** Reads {@code keepdims} (default false) and {@code data_format} into {@code l}. */
+    static <T extends GlobalPooling2D<T>> T configure(T l, Map<String, Object> c) {
+        l.keepdims(Configs.getBoolean(c, "keepdims", false));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        return l;
     }
 }

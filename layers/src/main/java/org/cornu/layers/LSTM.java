@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.Map;
 import org.cornu.core.RnnOps;
 
@@ -59,5 +60,12 @@ public class LSTM extends RNNBase {
         Map<String, Object> c = super.getConfig();
         c.put("unit_forget_bias", unitForgetBias);
         return c;
+    }
+
+    /** Re-creates an LSTM layer from Keras's config (absent keys take Keras's defaults; unit_forget_bias true). */
+    public static LSTM fromConfig(Map<String, Object> c) {
+        LSTM l = configure(new LSTM(Configs.getInt(c, "units")), c);
+        l.unitForgetBias(Configs.getBoolean(c, "unit_forget_bias", true));
+        return l;
     }
 }

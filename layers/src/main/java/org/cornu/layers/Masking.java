@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,5 +56,10 @@ public class Masking extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("mask_value", maskValue);
         return c;
+    }
+
+    /** Re-creates a Masking layer from Keras's config (mask_value 0 when absent). */
+    public static Masking fromConfig(Map<String, Object> c) {
+        return new Masking(Configs.getDouble(c, "mask_value", 0.0));
     }
 }

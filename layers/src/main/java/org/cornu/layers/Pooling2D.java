@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,5 +97,13 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
         c.put("strides", ConvUtils.list(effectiveStrides()));
         c.put("data_format", "channels_last");
         return c;
+    }
+
+    /** Reads {@code padding}, {@code strides} (null: the pool size) and {@code data_format} into {@code l}. */
+    static <T extends Pooling2D<T>> T configure(T l, Map<String, Object> c) {
+        l.padding(Configs.getString(c, "padding", "valid"));
+        if (c.get("strides") != null) l.strides(LayerConfigs.ints(c, "strides", 2));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        return l;
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,5 +41,10 @@ public class RepeatVector extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("n", n);
         return c;
+    }
+
+    /** Re-creates a RepeatVector layer from Keras's config. */
+    public static RepeatVector fromConfig(Map<String, Object> c) {
+        return new RepeatVector(Configs.getInt(c, "n"));
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,5 +57,10 @@ public class Rescaling extends Layer {
         c.put("scale", scale);
         c.put("offset", offset);
         return c;
+    }
+
+    /** Re-creates a Rescaling layer from Keras's config (offset 0 when absent). */
+    public static Rescaling fromConfig(Map<String, Object> c) {
+        return new Rescaling(LayerConfigs.scalar(c, "scale", null), LayerConfigs.scalar(c, "offset", 0.0));
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.Map;
 import org.cornu.core.RnnOps;
 
@@ -34,5 +35,10 @@ public class SimpleRNN extends RNNBase {
     @Override
     public Map<String, Object> getConfig() {
         return super.getConfig();
+    }
+
+    /** Re-creates a SimpleRNN layer from Keras's config (absent keys take Keras's defaults). */
+    public static SimpleRNN fromConfig(Map<String, Object> c) {
+        return configure(new SimpleRNN(Configs.getInt(c, "units")), c);
     }
 }

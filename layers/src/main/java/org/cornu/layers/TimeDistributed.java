@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.LayerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,5 +96,11 @@ public class TimeDistributed extends Layer {
         l.put("config", layer.getConfig());
         c.put("layer", l);
         return c;
+    }
+
+    /** Re-creates a TimeDistributed layer from Keras's config, with the wrapped layer from {@code layer}. */
+    public static TimeDistributed fromConfig(Map<String, Object> c) {
+        Map<String, Object> lc = LayerConfigs.nested(c, "layer");
+        return new TimeDistributed(LayerFactory.create(String.valueOf(lc.get("class_name")), LayerConfigs.innerConfig(lc)));
     }
 }

@@ -1,5 +1,6 @@
 package org.cornu.layers;
 
+import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,5 +66,13 @@ public class UpSampling2D extends Layer {
         c.put("data_format", "channels_last");
         c.put("interpolation", "nearest");
         return c;
+    }
+
+    /** Re-creates an UpSampling2D layer from Keras's config (size (2, 2), nearest when absent). */
+    public static UpSampling2D fromConfig(Map<String, Object> c) {
+        UpSampling2D u = new UpSampling2D(LayerConfigs.ints(c, "size", 2, 2));
+        u.interpolation(Configs.getString(c, "interpolation", "nearest"));
+        LayerConfigs.dataFormat(c);
+        return u;
     }
 }
