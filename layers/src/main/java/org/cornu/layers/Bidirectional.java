@@ -1,6 +1,7 @@
 package org.cornu.layers;
 
 import org.cornu.core.saving.LayerFactory;
+import org.cornu.core.saving.ModelConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,14 +148,8 @@ public class Bidirectional extends Layer {
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("merge_mode", mergeMode);
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("class_name", forward.getClass().getSimpleName());
-        l.put("config", forward.getConfig());
-        c.put("layer", l);
-        Map<String, Object> bl = new LinkedHashMap<>();
-        bl.put("class_name", backward.getClass().getSimpleName());
-        bl.put("config", backward.getConfig());
-        c.put("backward_layer", bl);
+        c.put("layer", ModelConfig.serializeLayer(forward, null));
+        c.put("backward_layer", ModelConfig.serializeLayer(backward, null));
         return c;
     }
 
@@ -175,9 +170,22 @@ public class Bidirectional extends Layer {
         String n = rnn.name();
         if (n.startsWith("forward_")) rnn.name(n.substring("forward_".length()));
         Bidirectional b = new Bidirectional(rnn, c.containsKey("merge_mode") ? (String) c.get("merge_mode") : "concat");
-        if (c.get("backward_layer") instanceof Map<?, ?> bl && bl.get("config") instanceof Map<?, ?> bc
-                && bc.get("name") != null) {
-            b.backward.name(bc.get("name").toString());
+        if (c.get("backward_layer") instanceof Map<?, ?> bl) {
+            // Cornu derives the backward layer from the forward one: a file whose backward layer differs is refused
+            @SuppressWarnings("unchecked")
+            Map<String, Object> bls = (Map<String, Object>) bl;
+            Layer given = LayerFactory.create(String.valueOf(bls.get("class_name")), LayerConfigs.innerConfig(bls));
+            Map<String, Object> want = b.backward.getConfig();
+            Map<String, Object> got = given.getConfig();
+            for (String k : List.of("units", "activation", "recurrent_activation", "use_bias", "return_sequences",
+                    "return_state", "stateful", "go_backwards", "unit_forget_bias", "reset_after")) {
+                if (!java.util.Objects.equals(want.get(k), got.get(k)) || given.getClass() != b.backward.getClass()) {
+                    throw new IllegalArgumentException("Bidirectional \"" + c.get("name") + "\": a backward_layer"
+                            + " that differs from the forward layer is not supported (" + k + ": forward gives "
+                            + want.get(k) + ", backward_layer has " + got.get(k) + ")");
+                }
+            }
+            b.backward.name(given.name());
         }
         return b;
     }

@@ -1,6 +1,7 @@
 package org.cornu.layers;
 
 import org.cornu.core.saving.LayerFactory;
+import org.cornu.core.saving.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +92,7 @@ public class TimeDistributed extends Layer {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("class_name", layer.getClass().getSimpleName());
-        l.put("config", layer.getConfig());
-        c.put("layer", l);
+        c.put("layer", ModelConfig.serializeLayer(layer, null));
         return c;
     }
 

@@ -199,6 +199,15 @@ class ConvRnnRoundTripTest {
         assertEquals("concat", b.getConfig().get("merge_mode"));
         assertEquals("forward_gru", b.forwardLayer().name());
         assertEquals("backward_gru", b.backwardLayer().name());
+        assertEquals("keras.layers", ((Map<?, ?>) b.getConfig().get("layer")).get("module"));
+        assertEquals("backward_gru", ((Map<?, ?>) ((Map<?, ?>) b.getConfig().get("backward_layer")).get("config")).get("name"));
+        // a backward layer unlike the forward one (Keras allows it; Cornu derives the backward layer) is refused
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LayerFactory.create("Bidirectional", Map.of("name", "bi2",
+                        "layer", Map.of("class_name", "GRU", "config", Map.of("name", "forward_gru", "units", 2)),
+                        "backward_layer", Map.of("class_name", "GRU", "config",
+                                Map.of("name", "backward_gru", "units", 2, "go_backwards", true, "activation", "relu")))));
+        assertTrue(e.getMessage().contains("activation"), e.getMessage());
         ZeroPadding2D z = (ZeroPadding2D) LayerFactory.create("ZeroPadding2D", Map.of("name", "z",
                 "padding", List.of(List.of(1, 2), List.of(3, 4))));
         assertEquals(List.of(List.of(1, 2), List.of(3, 4)), z.getConfig().get("padding"));
