@@ -1,6 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.cornu.core.Weight;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

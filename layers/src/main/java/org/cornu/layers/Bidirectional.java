@@ -1,7 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.LayerFactory;
-import org.cornu.core.saving.ModelConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +9,8 @@ import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
 import org.cornu.core.Weight;
+import org.cornu.core.saving.LayerFactory;
+import org.cornu.core.saving.ModelConfig;
 
 /**
  * Runs a recurrent layer forwards and a copy of it backwards and merges the outputs,

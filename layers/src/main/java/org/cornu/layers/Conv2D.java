@@ -1,6 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 
 /**
  * 2-D convolution, {@code keras.layers.Conv2D}, on channels_last inputs {@code (batch, height,

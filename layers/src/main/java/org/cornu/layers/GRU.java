@@ -1,8 +1,8 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.Map;
 import org.cornu.core.RnnOps;
+import org.cornu.core.saving.Configs;
 
 /** Gated recurrent unit, {@code keras.layers.GRU} with {@code reset_after=True} (Keras 3's default and cuDNN's form): gates z, r, h in that order in kernel {@code (input_dim, 3*units)} and recurrent kernel {@code (units, 3*units)}; bias {@code (2, 3*units)} (input bias, recurrent bias): {@code z = rec_act(x W_z + b_z + h U_z + br_z)}, likewise r, {@code hh = act(x W_h + b_h + r * (h U_h + br_h))}, {@code h_t = z * h_{t-1} + (1 - z) * hh}. */
 public class GRU extends RNNBase {

@@ -1,11 +1,11 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 
 /** Keras's serialized form of initializers, regularizers and constraints inside layer configs. */
 final class LayerConfigs {

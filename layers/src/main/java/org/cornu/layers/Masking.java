@@ -1,6 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

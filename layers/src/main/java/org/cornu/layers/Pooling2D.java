@@ -1,12 +1,12 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /**
  * Base of {@link MaxPooling2D} and {@link AveragePooling2D} on channels_last inputs

@@ -1,6 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.RnnOps;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /** Repeats a {@code (batch, features)} input {@code n} times: {@code (batch, n, features)}, {@code keras.layers.RepeatVector}. */
 public class RepeatVector extends Layer {

@@ -1,7 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.LayerFactory;
-import org.cornu.core.saving.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +8,8 @@ import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
 import org.cornu.core.Weight;
+import org.cornu.core.saving.LayerFactory;
+import org.cornu.core.saving.ModelConfig;
 
 /**
  * Applies a layer to every timestep, {@code keras.layers.TimeDistributed}: input

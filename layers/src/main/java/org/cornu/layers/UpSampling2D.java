@@ -1,6 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import org.cornu.core.ConvOps;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /** Nearest-neighbour upsampling of {@code (batch, h, w, c)}, {@code keras.layers.UpSampling2D}: size 2 by default. */
 public class UpSampling2D extends Layer {

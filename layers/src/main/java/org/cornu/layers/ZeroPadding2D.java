@@ -1,6 +1,5 @@
 package org.cornu.layers;
 
-import org.cornu.core.saving.Configs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import org.cornu.core.ConvOps;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /**
  * Zero rows and columns around {@code (batch, h, w, c)}, {@code keras.layers.ZeroPadding2D}:
