@@ -215,4 +215,35 @@ class ConvRnnRoundTripTest {
         assertEquals(List.of(2, 2), LayerFactory.create("UpSampling2D", Map.of("name", "u")).getConfig().get("size"));
         assertEquals(0.0, LayerFactory.create("Rescaling", Map.of("name", "r", "scale", 2.0)).getConfig().get("offset"));
     }
+    /** getConfig -> fromConfig -> getConfig is the identity for non-default settings of every layer. */
+    @Test
+    void configsOfNonDefaultSettingsComeBackUnchanged() {
+        List<Layer> layers = List.of(
+                new Conv2D(3, new int[] {2, 3}, "sigmoid").strides(2, 1).padding("same").useBias(false)
+                        .kernelInitializer("he_normal").kernelRegularizer("l2").name("c2"),
+                new Conv1D(2, 4).dilationRate(2).biasInitializer("ones").name("c1"),
+                new MaxPooling2D(3, 2).strides(1, 2).padding("same").name("mp"),
+                new AveragePooling2D(2).name("ap"),
+                new MaxPooling1D(3).strides(1).padding("same").name("mp1"),
+                new GlobalAveragePooling2D().keepdims(true).name("gap"),
+                new BatchNormalization().momentum(0.5).epsilon(0.01).center(false).gammaInitializer("zeros").name("bn"),
+                new Rescaling(2.0).name("rs"),
+                new ZeroPadding2D(1, 2, 3, 4).name("zp"),
+                new UpSampling2D(3).name("up"),
+                new Embedding(9, 3).embeddingsInitializer("glorot_uniform").name("emb"),
+                new Masking(-1.0).name("mask"),
+                new RepeatVector(4).name("rv"),
+                new SimpleRNN(3).returnState(true).unroll(true).activation("relu").useBias(false).name("srnn"),
+                new LSTM(2).unitForgetBias(false).recurrentActivation("hard_sigmoid").dropout(0.25).seed(3).name("lstm"),
+                new GRU(2).goBackwards(true).recurrentInitializer("glorot_uniform").name("gru"),
+                new Bidirectional(new GRU(2).returnSequences(true), "sum").name("bi_sum"),
+                new Bidirectional(new LSTM(2), null).name("bi_none"),
+                new TimeDistributed(new Conv1D(2, 2)).name("td"));
+        for (Layer l : layers) {
+            Map<String, Object> c = l.getConfig();
+            Layer back = LayerFactory.create(l.getClass().getSimpleName(), c);
+            assertEquals(l.getClass(), back.getClass());
+            assertEquals(c, back.getConfig(), "config of " + l.name());
+        }
+    }
 }
