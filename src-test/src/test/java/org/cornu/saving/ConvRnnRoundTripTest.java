@@ -222,6 +222,7 @@ class ConvRnnRoundTripTest {
                 new Conv2D(3, new int[] {2, 3}, "sigmoid").strides(2, 1).padding("same").useBias(false)
                         .kernelInitializer("he_normal").kernelRegularizer("l2").name("c2"),
                 new Conv1D(2, 4).dilationRate(2).biasInitializer("ones").name("c1"),
+                new Conv1D(2, 3).padding("causal").activation("relu").name("causal"),
                 new MaxPooling2D(3, 2).strides(1, 2).padding("same").name("mp"),
                 new AveragePooling2D(2).name("ap"),
                 new MaxPooling1D(3).strides(1).padding("same").name("mp1"),
