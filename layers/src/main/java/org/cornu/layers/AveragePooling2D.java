@@ -22,4 +22,9 @@ public class AveragePooling2D extends Pooling2D<AveragePooling2D> {
     protected Tensor pool(Tensor x, int[] pool, int[] strides, boolean same) {
         return ConvOps.avgPool2d(x, pool, strides, same);
     }
+
+    /** Re-creates a AveragePooling2D layer from Keras's config (pool_size (2, 2), strides = pool_size, "valid" when absent). */
+    public static AveragePooling2D fromConfig(java.util.Map<String, Object> c) {
+        return configure(new AveragePooling2D(LayerConfigs.ints(c, "pool_size", 2, 2)), c);
+    }
 }

@@ -12,6 +12,7 @@ import org.cornu.core.Weight;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -211,5 +212,31 @@ public class BatchNormalization extends Layer {
         c.put("gamma_constraint", LayerConfigs.serialize(gammaConstraint));
         c.put("synchronized", false);
         return c;
+    }
+
+    /** Re-creates a BatchNormalization layer from Keras's config (momentum 0.99, epsilon 0.001 when absent). */
+    public static BatchNormalization fromConfig(Map<String, Object> c) {
+        BatchNormalization l = new BatchNormalization();
+        Object axis = c.get("axis");
+        if (axis instanceof java.util.List<?> a && a.size() == 1) axis = a.get(0);
+        if (axis != null) l.axis(((Number) axis).intValue());
+        l.momentum(Configs.getDouble(c, "momentum", 0.99));
+        l.epsilon(Configs.getDouble(c, "epsilon", 1e-3));
+        l.center(Configs.getBoolean(c, "center", true));
+        l.scale(Configs.getBoolean(c, "scale", true));
+        if (c.get("beta_initializer") != null) l.betaInitializer(Configs.initializer(c.get("beta_initializer")));
+        if (c.get("gamma_initializer") != null) l.gammaInitializer(Configs.initializer(c.get("gamma_initializer")));
+        if (c.get("moving_mean_initializer") != null) l.movingMeanInitializer(Configs.initializer(c.get("moving_mean_initializer")));
+        if (c.get("moving_variance_initializer") != null) {
+            l.movingVarianceInitializer(Configs.initializer(c.get("moving_variance_initializer")));
+        }
+        l.betaRegularizer(Configs.regularizer(c.get("beta_regularizer")));
+        l.gammaRegularizer(Configs.regularizer(c.get("gamma_regularizer")));
+        l.betaConstraint(Configs.constraint(c.get("beta_constraint")));
+        l.gammaConstraint(Configs.constraint(c.get("gamma_constraint")));
+        if (Configs.getBoolean(c, "synchronized", false)) {
+            throw new IllegalArgumentException("BatchNormalization \"" + c.get("name") + "\": synchronized=True is not supported");
+        }
+        return l;
     }
 }

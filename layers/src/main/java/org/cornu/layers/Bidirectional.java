@@ -9,6 +9,8 @@ import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
 import org.cornu.core.Weight;
+import org.cornu.core.saving.LayerFactory;
+import org.cornu.core.saving.ModelConfig;
 
 /**
  * Runs a recurrent layer forwards and a copy of it backwards and merges the outputs,
@@ -38,8 +40,9 @@ public class Bidirectional extends Layer {
         backward.restoreOrder = true;
         forward.zeroOutputForMask = layer.returnSequences;
         backward.zeroOutputForMask = layer.returnSequences;
-        forward.name("forward_" + layer.name());
-        backward.name("backward_" + layer.name());
+        String base = layer.name();
+        forward.name("forward_" + base);
+        backward.name("backward_" + base);
         this.inputNdim = 3;
     }
 
@@ -145,10 +148,45 @@ public class Bidirectional extends Layer {
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("merge_mode", mergeMode);
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("class_name", forward.getClass().getSimpleName());
-        l.put("config", forward.getConfig());
-        c.put("layer", l);
+        c.put("layer", ModelConfig.serializeLayer(forward, null));
+        c.put("backward_layer", ModelConfig.serializeLayer(backward, null));
         return c;
+    }
+
+    /**
+     * Re-creates a Bidirectional layer from Keras's config: the wrapped recurrent layer from
+     * {@code layer} (its {@code forward_} name prefix removed, as Keras does), merge_mode
+     * "concat" when absent (null: outputs not merged). The backward layer is derived from the
+     * forward one, as Cornu always does; a {@code backward_layer} entry gives its name.
+     */
+    public static Bidirectional fromConfig(Map<String, Object> c) {
+        Map<String, Object> lc = LayerConfigs.nested(c, "layer");
+        Map<String, Object> inner = LayerConfigs.innerConfig(lc);
+        Layer l = LayerFactory.create(String.valueOf(lc.get("class_name")), inner);
+        if (!(l instanceof RNNBase rnn)) {
+            throw new IllegalArgumentException("Bidirectional \"" + c.get("name") + "\": the wrapped layer must be"
+                    + " SimpleRNN, LSTM or GRU. Received: " + lc.get("class_name"));
+        }
+        String n = rnn.name();
+        if (n.startsWith("forward_")) rnn.name(n.substring("forward_".length()));
+        Bidirectional b = new Bidirectional(rnn, c.containsKey("merge_mode") ? (String) c.get("merge_mode") : "concat");
+        if (c.get("backward_layer") instanceof Map<?, ?> bl) {
+            // Cornu derives the backward layer from the forward one: a file whose backward layer differs is refused
+            @SuppressWarnings("unchecked")
+            Map<String, Object> bls = (Map<String, Object>) bl;
+            Layer given = LayerFactory.create(String.valueOf(bls.get("class_name")), LayerConfigs.innerConfig(bls));
+            Map<String, Object> want = b.backward.getConfig();
+            Map<String, Object> got = given.getConfig();
+            for (String k : List.of("units", "activation", "recurrent_activation", "use_bias", "return_sequences",
+                    "return_state", "stateful", "go_backwards", "unit_forget_bias", "reset_after")) {
+                if (!java.util.Objects.equals(want.get(k), got.get(k)) || given.getClass() != b.backward.getClass()) {
+                    throw new IllegalArgumentException("Bidirectional \"" + c.get("name") + "\": a backward_layer"
+                            + " that differs from the forward layer is not supported (" + k + ": forward gives "
+                            + want.get(k) + ", backward_layer has " + got.get(k) + ")");
+                }
+            }
+            b.backward.name(given.name());
+        }
+        return b;
     }
 }

@@ -13,6 +13,7 @@ import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 
 /**
  * 2-D convolution, {@code keras.layers.Conv2D}, on channels_last inputs {@code (batch, height,
@@ -215,5 +216,25 @@ public class Conv2D extends Layer {
         c.put("kernel_constraint", LayerConfigs.serialize(kernelConstraint));
         c.put("bias_constraint", LayerConfigs.serialize(biasConstraint));
         return c;
+    }
+
+    /** Re-creates a Conv2D layer from Keras's config (absent keys take Keras's defaults). */
+    public static Conv2D fromConfig(Map<String, Object> c) {
+        LayerConfigs.checkGroups("Conv2D", c);
+        Conv2D l = new Conv2D(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 2),
+                LayerConfigs.activation(c.get("activation")));
+        l.strides(LayerConfigs.ints(c, "strides", 2, 1));
+        l.padding(Configs.getString(c, "padding", "valid"));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        l.dilationRate(LayerConfigs.ints(c, "dilation_rate", 2, 1));
+        l.useBias(Configs.getBoolean(c, "use_bias", true));
+        if (c.get("kernel_initializer") != null) l.kernelInitializer(Configs.initializer(c.get("kernel_initializer")));
+        if (c.get("bias_initializer") != null) l.biasInitializer(Configs.initializer(c.get("bias_initializer")));
+        l.kernelRegularizer(Configs.regularizer(c.get("kernel_regularizer")));
+        l.biasRegularizer(Configs.regularizer(c.get("bias_regularizer")));
+        l.kernelConstraint(Configs.constraint(c.get("kernel_constraint")));
+        l.biasConstraint(Configs.constraint(c.get("bias_constraint")));
+        if (c.get("activity_regularizer") != null) l.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
+        return l;
     }
 }

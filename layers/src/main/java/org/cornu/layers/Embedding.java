@@ -12,6 +12,7 @@ import org.cornu.core.Weight;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -95,5 +96,16 @@ public class Embedding extends Layer {
         c.put("embeddings_constraint", LayerConfigs.serialize(embeddingsConstraint));
         c.put("mask_zero", maskZero);
         return c;
+    }
+
+    /** Re-creates an Embedding layer from Keras's config (uniform initializer, mask_zero false when absent). */
+    public static Embedding fromConfig(Map<String, Object> c) {
+        Embedding e = new Embedding(Configs.getInt(c, "input_dim"), Configs.getInt(c, "output_dim"));
+        if (c.get("embeddings_initializer") != null) e.embeddingsInitializer(Configs.initializer(c.get("embeddings_initializer")));
+        e.embeddingsRegularizer(Configs.regularizer(c.get("embeddings_regularizer")));
+        e.embeddingsConstraint(Configs.constraint(c.get("embeddings_constraint")));
+        if (c.get("activity_regularizer") != null) e.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
+        e.maskZero(Configs.getBoolean(c, "mask_zero", false));
+        return e;
     }
 }

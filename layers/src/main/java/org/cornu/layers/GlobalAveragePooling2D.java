@@ -13,4 +13,9 @@ public class GlobalAveragePooling2D extends GlobalPooling2D<GlobalAveragePooling
     protected Tensor pool(Tensor x) {
         return ConvOps.globalAvgPool(x);
     }
+
+    /** Re-creates a GlobalAveragePooling2D layer from Keras's config. */
+    public static GlobalAveragePooling2D fromConfig(java.util.Map<String, Object> c) {
+        return configure(new GlobalAveragePooling2D(), c);
+    }
 }

@@ -13,4 +13,9 @@ public class GlobalMaxPooling2D extends GlobalPooling2D<GlobalMaxPooling2D> {
     protected Tensor pool(Tensor x) {
         return ConvOps.globalMaxPool(x);
     }
+
+    /** Re-creates a GlobalMaxPooling2D layer from Keras's config. */
+    public static GlobalMaxPooling2D fromConfig(java.util.Map<String, Object> c) {
+        return configure(new GlobalMaxPooling2D(), c);
+    }
 }

@@ -7,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /**
  * Base of the global pooling layers on channels_last {@code (batch, height, width, channels)}:
@@ -76,5 +77,12 @@ public abstract class GlobalPooling2D<T extends GlobalPooling2D<T>> extends Laye
         c.put("data_format", "channels_last");
         c.put("keepdims", keepdims);
         return c;
+    }
+
+    /** Reads {@code keepdims} (default false) and {@code data_format} into {@code l}. */
+    static <T extends GlobalPooling2D<T>> T configure(T l, Map<String, Object> c) {
+        l.keepdims(Configs.getBoolean(c, "keepdims", false));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        return l;
     }
 }

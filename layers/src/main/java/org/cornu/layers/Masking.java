@@ -7,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,5 +56,10 @@ public class Masking extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("mask_value", maskValue);
         return c;
+    }
+
+    /** Re-creates a Masking layer from Keras's config (mask_value 0 when absent). */
+    public static Masking fromConfig(Map<String, Object> c) {
+        return new Masking(Configs.getDouble(c, "mask_value", 0.0));
     }
 }

@@ -8,6 +8,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /**
  * Max pooling over time, {@code keras.layers.MaxPooling1D}, on {@code (batch, steps, channels)}:
@@ -88,5 +89,14 @@ public class MaxPooling1D extends Layer {
         c.put("strides", ConvUtils.list(stride()));
         c.put("data_format", "channels_last");
         return c;
+    }
+
+    /** Re-creates a MaxPooling1D layer from Keras's config (pool_size 2, strides = pool_size, "valid" when absent). */
+    public static MaxPooling1D fromConfig(Map<String, Object> c) {
+        MaxPooling1D l = new MaxPooling1D(LayerConfigs.ints(c, "pool_size", 1, 2)[0]);
+        if (c.get("strides") != null) l.strides(LayerConfigs.ints(c, "strides", 1)[0]);
+        l.padding(Configs.getString(c, "padding", "valid"));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        return l;
     }
 }

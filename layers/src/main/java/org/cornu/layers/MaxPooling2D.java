@@ -19,4 +19,9 @@ public class MaxPooling2D extends Pooling2D<MaxPooling2D> {
     protected Tensor pool(Tensor x, int[] pool, int[] strides, boolean same) {
         return ConvOps.maxPool2d(x, pool, strides, same);
     }
+
+    /** Re-creates a MaxPooling2D layer from Keras's config (pool_size (2, 2), strides = pool_size, "valid" when absent). */
+    public static MaxPooling2D fromConfig(java.util.Map<String, Object> c) {
+        return configure(new MaxPooling2D(LayerConfigs.ints(c, "pool_size", 2, 2)), c);
+    }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /**
  * Base of {@link MaxPooling2D} and {@link AveragePooling2D} on channels_last inputs
@@ -96,5 +97,13 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
         c.put("strides", ConvUtils.list(effectiveStrides()));
         c.put("data_format", "channels_last");
         return c;
+    }
+
+    /** Reads {@code padding}, {@code strides} (null: the pool size) and {@code data_format} into {@code l}. */
+    static <T extends Pooling2D<T>> T configure(T l, Map<String, Object> c) {
+        l.padding(Configs.getString(c, "padding", "valid"));
+        if (c.get("strides") != null) l.strides(LayerConfigs.ints(c, "strides", 2));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        return l;
     }
 }

@@ -14,6 +14,7 @@ import org.cornu.core.Workspaces;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
+import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -303,5 +304,36 @@ public abstract class RNNBase extends Layer {
         c.put("recurrent_dropout", recurrentDropout);
         c.put("seed", seed);
         return c;
+    }
+
+    /** Reads the keys common to SimpleRNN, LSTM and GRU into {@code l} (Keras's defaults when absent). */
+    static <T extends RNNBase> T configure(T l, Map<String, Object> c) {
+        l.activation(c.containsKey("activation") ? LayerConfigs.activation(c.get("activation")) : "tanh");
+        if (l.cell() != RnnOps.Cell.SIMPLE) {
+            l.recurrentActivation(c.containsKey("recurrent_activation")
+                    ? LayerConfigs.activation(c.get("recurrent_activation")) : "sigmoid");
+        }
+        l.useBias(Configs.getBoolean(c, "use_bias", true));
+        if (c.get("kernel_initializer") != null) l.kernelInitializer(Configs.initializer(c.get("kernel_initializer")));
+        if (c.get("recurrent_initializer") != null) l.recurrentInitializer(Configs.initializer(c.get("recurrent_initializer")));
+        if (c.get("bias_initializer") != null) l.biasInitializer(Configs.initializer(c.get("bias_initializer")));
+        l.kernelRegularizer(Configs.regularizer(c.get("kernel_regularizer")));
+        l.recurrentRegularizer(Configs.regularizer(c.get("recurrent_regularizer")));
+        l.biasRegularizer(Configs.regularizer(c.get("bias_regularizer")));
+        if (c.get("activity_regularizer") != null) l.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
+        l.kernelConstraint(Configs.constraint(c.get("kernel_constraint")));
+        l.recurrentConstraint(Configs.constraint(c.get("recurrent_constraint")));
+        l.biasConstraint(Configs.constraint(c.get("bias_constraint")));
+        l.returnSequences(Configs.getBoolean(c, "return_sequences", false));
+        l.returnState(Configs.getBoolean(c, "return_state", false));
+        l.goBackwards(Configs.getBoolean(c, "go_backwards", false));
+        l.stateful(Configs.getBoolean(c, "stateful", false));
+        l.unroll(Configs.getBoolean(c, "unroll", false));
+        l.zeroOutputForMask(Configs.getBoolean(c, "zero_output_for_mask", false));
+        l.dropout(Configs.getDouble(c, "dropout", 0.0));
+        l.recurrentDropout(Configs.getDouble(c, "recurrent_dropout", 0.0));
+        Long seed = Configs.getLongOrNull(c, "seed");
+        if (seed != null) l.seed(seed);
+        return l;
     }
 }

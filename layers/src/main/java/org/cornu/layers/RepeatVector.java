@@ -7,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.RnnOps;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /** Repeats a {@code (batch, features)} input {@code n} times: {@code (batch, n, features)}, {@code keras.layers.RepeatVector}. */
 public class RepeatVector extends Layer {
@@ -40,5 +41,10 @@ public class RepeatVector extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("n", n);
         return c;
+    }
+
+    /** Re-creates a RepeatVector layer from Keras's config. */
+    public static RepeatVector fromConfig(Map<String, Object> c) {
+        return new RepeatVector(Configs.getInt(c, "n"));
     }
 }

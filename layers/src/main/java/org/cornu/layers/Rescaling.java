@@ -7,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /** {@code x * scale + offset}, {@code keras.layers.Rescaling} (e.g. {@code new Rescaling(1.0 / 255)}). */
 public class Rescaling extends Layer {
@@ -56,5 +57,10 @@ public class Rescaling extends Layer {
         c.put("scale", scale);
         c.put("offset", offset);
         return c;
+    }
+
+    /** Re-creates a Rescaling layer from Keras's config (offset 0 when absent). */
+    public static Rescaling fromConfig(Map<String, Object> c) {
+        return new Rescaling(LayerConfigs.scalar(c, "scale", null), LayerConfigs.scalar(c, "offset", 0.0));
     }
 }

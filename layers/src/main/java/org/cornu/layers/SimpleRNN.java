@@ -2,6 +2,7 @@ package org.cornu.layers;
 
 import java.util.Map;
 import org.cornu.core.RnnOps;
+import org.cornu.core.saving.Configs;
 
 /** Fully-connected RNN, {@code keras.layers.SimpleRNN}: {@code h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)}; kernel {@code (input_dim, units)}, recurrent kernel {@code (units, units)}, bias {@code (units)}. */
 public class SimpleRNN extends RNNBase {
@@ -34,5 +35,10 @@ public class SimpleRNN extends RNNBase {
     @Override
     public Map<String, Object> getConfig() {
         return super.getConfig();
+    }
+
+    /** Re-creates a SimpleRNN layer from Keras's config (absent keys take Keras's defaults). */
+    public static SimpleRNN fromConfig(Map<String, Object> c) {
+        return configure(new SimpleRNN(Configs.getInt(c, "units")), c);
     }
 }

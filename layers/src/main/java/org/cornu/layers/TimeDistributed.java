@@ -8,6 +8,8 @@ import org.cornu.core.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
 import org.cornu.core.Weight;
+import org.cornu.core.saving.LayerFactory;
+import org.cornu.core.saving.ModelConfig;
 
 /**
  * Applies a layer to every timestep, {@code keras.layers.TimeDistributed}: input
@@ -90,10 +92,13 @@ public class TimeDistributed extends Layer {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("class_name", layer.getClass().getSimpleName());
-        l.put("config", layer.getConfig());
-        c.put("layer", l);
+        c.put("layer", ModelConfig.serializeLayer(layer, null));
         return c;
+    }
+
+    /** Re-creates a TimeDistributed layer from Keras's config, with the wrapped layer from {@code layer}. */
+    public static TimeDistributed fromConfig(Map<String, Object> c) {
+        Map<String, Object> lc = LayerConfigs.nested(c, "layer");
+        return new TimeDistributed(LayerFactory.create(String.valueOf(lc.get("class_name")), LayerConfigs.innerConfig(lc)));
     }
 }

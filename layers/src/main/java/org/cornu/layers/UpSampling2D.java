@@ -7,6 +7,7 @@ import org.cornu.core.ConvOps;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /** Nearest-neighbour upsampling of {@code (batch, h, w, c)}, {@code keras.layers.UpSampling2D}: size 2 by default. */
 public class UpSampling2D extends Layer {
@@ -65,5 +66,13 @@ public class UpSampling2D extends Layer {
         c.put("data_format", "channels_last");
         c.put("interpolation", "nearest");
         return c;
+    }
+
+    /** Re-creates an UpSampling2D layer from Keras's config (size (2, 2), nearest when absent). */
+    public static UpSampling2D fromConfig(Map<String, Object> c) {
+        UpSampling2D u = new UpSampling2D(LayerConfigs.ints(c, "size", 2, 2));
+        u.interpolation(Configs.getString(c, "interpolation", "nearest"));
+        LayerConfigs.dataFormat(c);
+        return u;
     }
 }

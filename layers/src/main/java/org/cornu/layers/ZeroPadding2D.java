@@ -7,6 +7,7 @@ import org.cornu.core.ConvOps;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
+import org.cornu.core.saving.Configs;
 
 /**
  * Zero rows and columns around {@code (batch, h, w, c)}, {@code keras.layers.ZeroPadding2D}:
@@ -72,5 +73,36 @@ public class ZeroPadding2D extends Layer {
         c.put("padding", List.of(List.of(top, bottom), List.of(left, right)));
         c.put("data_format", "channels_last");
         return c;
+    }
+
+    /** Re-creates a ZeroPadding2D layer from Keras's config: an int, {@code (h, w)} or {@code ((top, bottom), (left, right))}; (1, 1) when absent. */
+    public static ZeroPadding2D fromConfig(Map<String, Object> c) {
+        Object p = c.get("padding");
+        int[] pad;
+        if (p == null) {
+            pad = new int[] {1};
+        } else if (p instanceof Number n) {
+            pad = new int[] {n.intValue()};
+        } else {
+            List<?> l = (List<?>) p;
+            java.util.List<Integer> flat = new java.util.ArrayList<>();
+            boolean nested = false;
+            for (Object o : l) {
+                if (o instanceof List<?> inner) {
+                    nested = true;
+                    for (Object v : inner) flat.add(((Number) v).intValue());
+                } else {
+                    flat.add(((Number) o).intValue());
+                }
+            }
+            if (nested && flat.size() != 4) {
+                throw new IllegalArgumentException("ZeroPadding2D \"" + c.get("name") + "\": padding should be"
+                        + " ((top, bottom), (left, right)). Received: padding=" + p);
+            }
+            pad = flat.stream().mapToInt(Integer::intValue).toArray();
+        }
+        ZeroPadding2D z = new ZeroPadding2D(pad);
+        LayerConfigs.dataFormat(c);
+        return z;
     }
 }

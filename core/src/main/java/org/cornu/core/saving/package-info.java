@@ -27,8 +27,16 @@
  *   <caption>Supported classes</caption>
  *   <tr><th>kind</th><th>Keras classes</th></tr>
  *   <tr><td>models</td><td>Sequential, Functional (several inputs and outputs, nested models)</td></tr>
- *   <tr><td>layers</td><td>InputLayer, Dense, Dropout, Activation, Flatten, Reshape, Concatenate, Add,
- *       and any layer registered under its Keras class name that declares
+ *   <tr><td>core layers</td><td>InputLayer, Dense, Dropout, Activation, Flatten, Reshape, Concatenate, Add,
+ *       RepeatVector, Masking, Embedding</td></tr>
+ *   <tr><td>convolution, pooling</td><td>Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, AveragePooling2D,
+ *       GlobalMaxPooling2D, GlobalAveragePooling2D (channels_last, groups=1)</td></tr>
+ *   <tr><td>normalization, preprocessing</td><td>BatchNormalization (axis=-1; moving mean and variance
+ *       saved), Rescaling (scalar scale and offset), ZeroPadding2D, UpSampling2D (nearest)</td></tr>
+ *   <tr><td>recurrent</td><td>SimpleRNN, LSTM, GRU (reset_after=True), Bidirectional (its backward layer
+ *       derived from the forward one, as Keras does by default; a {@code backward_layer} with other
+ *       settings is refused), TimeDistributed (any supported layer)</td></tr>
+ *   <tr><td>other layers</td><td>any layer registered under its Keras class name that declares
  *       {@code public static X fromConfig(Map<String, Object>)} (see {@link org.cornu.core.saving.LayerFactory})</td></tr>
  *   <tr><td>optimizers</td><td>SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam (constant
  *       learning rate; a schedule in the config is reported and not restored)</td></tr>
