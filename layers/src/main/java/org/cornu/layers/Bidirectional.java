@@ -19,7 +19,7 @@ import org.cornu.core.saving.ModelConfig;
  * flipped back to input time order before merging, as Keras does. Weights: the forward
  * layer's, then the backward layer's.
  */
-public class Bidirectional extends Layer {
+public class Bidirectional extends Layer implements org.cornu.core.saving.KerasVariableGroups {
     private final RNNBase forward;
     private final RNNBase backward;
     private final String mergeMode;
@@ -188,5 +188,14 @@ public class Bidirectional extends Layer {
             b.backward.name(given.name());
         }
         return b;
+    }
+
+    /** Keras 3 saves the two directions under {@code forward_layer/cell} and {@code backward_layer/cell}. */
+    @Override
+    public java.util.Map<String, java.util.List<org.cornu.core.Weight>> kerasVariableGroups() {
+        java.util.Map<String, java.util.List<org.cornu.core.Weight>> g = new java.util.LinkedHashMap<>();
+        for (var e : forward.kerasVariableGroups().entrySet()) g.put("forward_layer/" + e.getKey(), e.getValue());
+        for (var e : backward.kerasVariableGroups().entrySet()) g.put("backward_layer/" + e.getKey(), e.getValue());
+        return g;
     }
 }

@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * A mask attached to the input ({@link Tensor#mask()}) skips timesteps: a masked step keeps
  * the previous state and outputs the previous output (zeros with {@code zeroOutputForMask}).
  */
-public abstract class RNNBase extends Layer {
+public abstract class RNNBase extends Layer implements org.cornu.core.saving.KerasVariableGroups {
     protected final int units;
     protected String activation = "tanh";
     protected String recurrentActivation = "sigmoid";
@@ -335,5 +335,11 @@ public abstract class RNNBase extends Layer {
         Long seed = Configs.getLongOrNull(c, "seed");
         if (seed != null) l.seed(seed);
         return l;
+    }
+
+    /** Keras 3 saves an RNN's variables under its cell: {@code layers/lstm/cell/vars/<i>}. */
+    @Override
+    public java.util.Map<String, java.util.List<org.cornu.core.Weight>> kerasVariableGroups() {
+        return java.util.Map.of("cell", weights());
     }
 }

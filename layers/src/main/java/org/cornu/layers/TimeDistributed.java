@@ -16,7 +16,7 @@ import org.cornu.core.saving.ModelConfig;
  * {@code (batch, timesteps, ...)} is reshaped to {@code (batch * timesteps, ...)}, passed
  * through the layer, and reshaped back. The layer's weights are shared across timesteps.
  */
-public class TimeDistributed extends Layer {
+public class TimeDistributed extends Layer implements org.cornu.core.saving.KerasVariableGroups {
     private final Layer layer;
 
     public TimeDistributed(Layer layer) {
@@ -100,5 +100,15 @@ public class TimeDistributed extends Layer {
     public static TimeDistributed fromConfig(Map<String, Object> c) {
         Map<String, Object> lc = LayerConfigs.nested(c, "layer");
         return new TimeDistributed(LayerFactory.create(String.valueOf(lc.get("class_name")), LayerConfigs.innerConfig(lc)));
+    }
+
+    /** Keras 3 saves the wrapped layer's variables under {@code layer} (and deeper, for an RNN's cell). */
+    @Override
+    public java.util.Map<String, java.util.List<org.cornu.core.Weight>> kerasVariableGroups() {
+        java.util.Map<String, java.util.List<org.cornu.core.Weight>> g = new java.util.LinkedHashMap<>();
+        for (var e : org.cornu.core.saving.KerasVariableGroups.of(layer()).entrySet()) {
+            g.put(e.getKey().isEmpty() ? "layer" : "layer/" + e.getKey(), e.getValue());
+        }
+        return g;
     }
 }

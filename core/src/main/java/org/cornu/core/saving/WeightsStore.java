@@ -56,8 +56,13 @@ final class WeightsStore {
         Map<String, Integer> used = new HashMap<>();
         for (Layer l : containerLayers(model)) {
             String path = prefix + "layers/" + containerName(l, used);
-            List<Weight> ws = ownWeights(l);
-            for (int i = 0; i < ws.size(); i++) out.put(path + "/vars/" + i, ws.get(i).value());
+            if (!(l instanceof Model)) {
+                for (Map.Entry<String, List<Weight>> g : KerasVariableGroups.of(l).entrySet()) {
+                    String base = g.getKey().isEmpty() ? path : path + "/" + g.getKey();
+                    List<Weight> ws = g.getValue();
+                    for (int i = 0; i < ws.size(); i++) out.put(base + "/vars/" + i, ws.get(i).value());
+                }
+            }
             if (l instanceof Model m) collectLayers(m, path + "/", out);
         }
     }
@@ -78,11 +83,6 @@ final class WeightsStore {
         }
         used.put(name, n + 1);
         return name + "_" + (n + 1);
-    }
-
-    /** A layer's own variables (a nested model has none of its own). */
-    static List<Weight> ownWeights(Layer l) {
-        return l instanceof Model ? List.of() : l.weights();
     }
 
     /** Keras's {@code optimizer.variables}: iterations, learning_rate, then slot kind by slot kind. */
@@ -219,23 +219,27 @@ final class WeightsStore {
         Map<String, Integer> used = new HashMap<>();
         for (Layer l : containerLayers(model)) {
             String path = prefix + "layers/" + containerName(l, used);
-            List<Weight> ws = ownWeights(l);
-            int storedCount = 0;
-            while (stored.containsKey(path + "/vars/" + storedCount)) storedCount++;
-            if (storedCount != ws.size()) {
-                throw new IllegalArgumentException(source + ": layer \"" + l.name() + "\" (" + ModelConfig.kerasClassName(l)
-                        + ") expects " + ws.size() + " variables, but the file has " + storedCount + " under '" + path
-                        + "/vars'");
-            }
-            for (int i = 0; i < ws.size(); i++) {
-                INDArray v = stored.get(path + "/vars/" + i);
-                Weight w = ws.get(i);
-                if (!Arrays.equals(v.shape(), w.shape())) {
-                    throw new IllegalArgumentException(source + ": variable '" + path + "/vars/" + i + "' has shape "
-                            + Shape.format(v.shape()) + ", but weight '" + w.path() + "' of layer \"" + l.name()
-                            + "\" has shape " + Shape.format(w.shape()));
+            Map<String, List<Weight>> groups = l instanceof Model ? Map.of() : KerasVariableGroups.of(l);
+            for (Map.Entry<String, List<Weight>> g : groups.entrySet()) {
+                String base = g.getKey().isEmpty() ? path : path + "/" + g.getKey();
+                List<Weight> ws = g.getValue();
+                int storedCount = 0;
+                while (stored.containsKey(base + "/vars/" + storedCount)) storedCount++;
+                if (storedCount != ws.size()) {
+                    throw new IllegalArgumentException(source + ": layer \"" + l.name() + "\" (" + ModelConfig.kerasClassName(l)
+                            + ") expects " + ws.size() + " variables, but the file has " + storedCount + " under '" + base
+                            + "/vars'");
                 }
-                plan.put(w, v);
+                for (int i = 0; i < ws.size(); i++) {
+                    INDArray v = stored.get(base + "/vars/" + i);
+                    Weight w = ws.get(i);
+                    if (!Arrays.equals(v.shape(), w.shape())) {
+                        throw new IllegalArgumentException(source + ": variable '" + base + "/vars/" + i + "' has shape "
+                                + Shape.format(v.shape()) + ", but weight '" + w.path() + "' of layer \"" + l.name()
+                                + "\" has shape " + Shape.format(w.shape()));
+                    }
+                    plan.put(w, v);
+                }
             }
             if (l instanceof Model m) planLayers(m, path + "/", stored, source, plan);
         }

@@ -12,7 +12,10 @@
  *       {@code build_config}, {@code compile_config}) and {@code model.weights.h5};</li>
  *   <li>{@code model.weights.h5} / {@code .weights.h5}: HDF5 with each layer's variables under
  *       {@code layers/<snake_case class name>[_n]/vars/<i>} (numbered by class in layer order, as
- *       Keras), nested models under their own {@code layers/}, and
+ *       Keras); variables owned by sub-objects at their attribute paths as Keras's saver walks them
+ *       ({@code layers/lstm/cell/vars/<i>}, {@code layers/bidirectional/forward_layer/cell/vars/<i>},
+ *       {@code layers/time_distributed/layer/vars/<i>}; see {@link org.cornu.core.saving.KerasVariableGroups});
+ *       nested models under their own {@code layers/}; and
  *       {@code optimizer/vars/<i>}: iterations (int64), learning rate (float32), then each slot
  *       kind (momentum, velocity...) for every trainable weight;</li>
  *   <li>legacy Keras 2 {@code .h5} model files (reading only): the {@code model_config} and
