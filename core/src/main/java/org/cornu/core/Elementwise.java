@@ -98,4 +98,16 @@ public final class Elementwise {
     public static Buf buf(INDArray a) {
         return a.dataType() == DataType.DOUBLE ? new DoubleBuf(doubles(a)) : new FloatBuf(floats(a));
     }
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * A per-thread float array of at least {@code n} elements ({@code slot} 0 or 1): loops over
+     * a bulk copy of native memory run several times faster than element-wise buffer access.
+     */
+    public static float[] scratch(int slot, int n) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new float[n];
+        return s[slot];
+    }
 }

@@ -90,6 +90,14 @@ final class RowKernels {
 
     /** out = relu(x) (out may be x). */
     static void relu(INDArray x, INDArray out) {
+        if (x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            int n = (int) x.length();
+            float[] a = Elementwise.scratch(0, n);
+            Elementwise.floats(x).get(0, a, 0, n);
+            for (int i = 0; i < n; i++) a[i] = Math.max(a[i], 0f);
+            Elementwise.floats(out).put(0, a, 0, n);
+            return;
+        }
         Buf in = Elementwise.buf(x), o = Elementwise.buf(out);
         int n = (int) x.length();
         for (int i = 0; i < n; i++) {

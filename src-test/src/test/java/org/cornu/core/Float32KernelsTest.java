@@ -1,0 +1,49 @@
+package org.cornu.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The float32 branches of the JVM kernels (gradient checks run in float64 and take the other branch). */
+class Float32KernelsTest {
+    @Test
+    void reluForwardAndBackwardInFloat32() {
+        INDArray x = GradCheck.rand(11, -1, 1, 64, 300).castTo(DataType.FLOAT);
+        INDArray w = GradCheck.rand(12, -1, 1, 64, 300).castTo(DataType.FLOAT);
+        float[] xs = x.data().asFloat(), ws = w.data().asFloat();
+        Tensor v = Tensor.variable(x.dup());
+        INDArray y;
+        try (Tape tape = Tape.record()) {
+            Tensor o = Ops.relu(v);
+            y = o.value();
+            tape.backward(Ops.sum(Ops.mul(o, Tensor.constant(w))));
+        }
+        float[] ys = y.data().asFloat(), gs = v.grad().data().asFloat();
+        for (int i = 0; i < xs.length; i++) {
+            assertEquals(Math.max(xs[i], 0f), ys[i], 0f, "relu at " + i);
+            assertEquals(xs[i] > 0 ? ws[i] : 0f, gs[i], 0f, "relu gradient at " + i);
+        }
+        // in place on a tensor the caller owns
+        INDArray own = x.dup();
+        Ops.reluInPlace(Tensor.constant(own));
+        for (int i = 0; i < xs.length; i++) assertEquals(Math.max(xs[i], 0f), own.getFloat(i), 0f);
+    }
+
+    @Test
+    void softmaxCrossEntropyInFloat32MatchesDoubleMath() {
+        INDArray z = GradCheck.rand(13, -4, 4, 32, 10).castTo(DataType.FLOAT);
+        INDArray y = Utils.toCategorical(Nd4j.createFromArray(new java.util.Random(2).ints(32, 0, 10).toArray()), 10);
+        double[] per = Ops.softmaxCrossEntropy(Tensor.constant(z), y).value().castTo(DataType.DOUBLE).toDoubleVector();
+        double[][] zz = z.castTo(DataType.DOUBLE).toDoubleMatrix();
+        for (int r = 0; r < 32; r++) {
+            double max = Double.NEGATIVE_INFINITY, s = 0;
+            for (double v : zz[r]) max = Math.max(max, v);
+            for (double v : zz[r]) s += Math.exp(v - max);
+            int label = y.getRow(r).argMax().getInt(0);
+            assertEquals(max + Math.log(s) - zz[r][label], per[r], 1e-5, "row " + r);
+        }
+    }
+}
