@@ -1,0 +1,195 @@
+package org.cornu.layers;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cornu.core.Cornu;
+import org.cornu.core.Layer;
+import org.cornu.core.Shape;
+import org.cornu.core.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Base of the random image augmentation layers ({@link RandomFlip}, {@link RandomRotation}, {@link RandomZoom},
+ * {@link RandomTranslation}): channels-last images {@code (batch, h, w, c)} or one image {@code (h, w, c)}.
+ * Active only when {@code training} is true; at inference they return their input unchanged.
+ *
+ * <p>Gradient: the augmented output is a constant of the tape (no gradient flows back to the layer's input).
+ * These layers sit on the input side of a model, where nothing upstream is trainable.
+ *
+ * <p>The geometric layers draw one transform per image and sample the input at the transformed coordinates
+ * as Keras 3 / TF's {@code ImageProjectiveTransformV3}: an output pixel {@code (x, y)} reads the input at
+ * {@code (a0 x + a1 y + a2, b0 x + b1 y + b2)}, with {@code fill_mode} "reflect" (d c b a | a b c d | d c b a),
+ * "wrap", "nearest" or "constant" ({@code fill_value}) outside, and "bilinear" or "nearest" interpolation.
+ */
+public abstract class ImageAugmentation extends Layer {
+    protected Long seed;
+    private Random rng;
+    protected String fillMode = "reflect";
+    protected String interpolation = "bilinear";
+    protected double fillValue = 0.0;
+
+    protected ImageAugmentation() {
+        inputMinNdim = 3;
+    }
+
+    /** The layer's random generator, seeded by {@code seed} or by {@link Cornu#nextSeed()}. */
+    protected Random rng() {
+        if (rng == null) rng = new Random(seed != null ? seed : Cornu.nextSeed());
+        return rng;
+    }
+
+    /** Uniform in {@code [lo, hi)}. */
+    protected double uniform(double lo, double hi) {
+        return lo + (hi - lo) * rng().nextDouble();
+    }
+
+    static void checkFillMode(String m) {
+        if (!List.of("reflect", "wrap", "constant", "nearest").contains(m)) {
+            throw new IllegalArgumentException("Unknown `fill_mode` " + m + ". Expected of one {\"reflect\", \"wrap\", \"constant\", \"nearest\"}.");
+        }
+    }
+
+    static void checkInterpolation(String m) {
+        if (!m.equals("bilinear") && !m.equals("nearest")) {
+            throw new IllegalArgumentException("Unknown `interpolation` " + m + ". Expected of one {\"bilinear\", \"nearest\"}.");
+        }
+    }
+
+    /** The output-to-input transform {@code {a0, a1, a2, b0, b1, b2}} for one image of size h x w. */
+    protected abstract double[] transform(int h, int w);
+
+    /** Augments one image {@code src (h, w, c)} into {@code dst}. Geometric layers sample via {@link #transform}. */
+    protected void augment(float[] src, float[] dst, int off, int h, int w, int c) {
+        sample(src, dst, off, h, w, c, transform(h, w), fillMode, interpolation, (float) fillValue);
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        if (!training) return x;
+        INDArray v = x.value();
+        if (v.rank() != 3 && v.rank() != 4) {
+            throw new IllegalArgumentException("Input 0 of layer \"" + name() + "\" is incompatible with the layer: expected an image batch (batch, h, w, c) or an image (h, w, c), found shape="
+                + Arrays.toString(v.shape()));
+        }
+        boolean single = v.rank() == 3;
+        int n = single ? 1 : (int) v.size(0);
+        int h = (int) v.size(single ? 0 : 1), w = (int) v.size(single ? 1 : 2), c = (int) v.size(single ? 2 : 3);
+        float[] src = v.dup('c').castTo(DataType.FLOAT).data().asFloat();
+        float[] dst = new float[src.length];
+        int per = h * w * c;
+        float[] one = new float[per];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(src, i * per, one, 0, per);
+            augment(one, dst, i * per, h, w, c);
+        }
+        INDArray out = Nd4j.create(dst, v.shape(), 'c');
+        if (v.dataType() != DataType.FLOAT) out = out.castTo(v.dataType());
+        return Tensor.constant(out);
+    }
+
+    /** Samples {@code src} at the transformed coordinates of every output pixel. */
+    static void sample(float[] src, float[] dst, int off, int h, int w, int c, double[] t, String fillMode,
+                       String interpolation, float fillValue) {
+        boolean nearest = interpolation.equals("nearest");
+        boolean constant = fillMode.equals("constant");
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double ix = map(t[0] * x + t[1] * y + t[2], w, fillMode);
+                double iy = map(t[3] * x + t[4] * y + t[5], h, fillMode);
+                int o = off + (y * w + x) * c;
+                if (nearest) {
+                    int px = (int) Math.round(ix), py = (int) Math.round(iy);
+                    for (int k = 0; k < c; k++) o2(dst, o + k, read(src, px, py, k, h, w, c, constant, fillValue));
+                } else {
+                    int x0 = (int) Math.floor(ix), y0 = (int) Math.floor(iy);
+                    double dx = ix - x0, dy = iy - y0;
+                    for (int k = 0; k < c; k++) {
+                        double a = read(src, x0, y0, k, h, w, c, constant, fillValue);
+                        double b = read(src, x0 + 1, y0, k, h, w, c, constant, fillValue);
+                        double d = read(src, x0, y0 + 1, k, h, w, c, constant, fillValue);
+                        double e = read(src, x0 + 1, y0 + 1, k, h, w, c, constant, fillValue);
+                        dst[o + k] = (float) ((a * (1 - dx) + b * dx) * (1 - dy) + (d * (1 - dx) + e * dx) * dy);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void o2(float[] dst, int i, float v) {
+        dst[i] = v;
+    }
+
+    private static float read(float[] src, int x, int y, int k, int h, int w, int c, boolean constant, float fill) {
+        if (x < 0 || x >= w || y < 0 || y >= h) {
+            if (constant) return fill;
+            x = Math.max(0, Math.min(w - 1, x));
+            y = Math.max(0, Math.min(h - 1, y));
+        }
+        return src[(y * w + x) * c + k];
+    }
+
+    /** Maps a coordinate outside {@code [0, len-1]} back inside according to the fill mode (as TF). */
+    static double map(double v, int len, String mode) {
+        switch (mode) {
+            case "reflect" -> {
+                if (len <= 1) return 0;
+                double sz2 = 2.0 * len;
+                if (v < 0) {
+                    if (v < -sz2) v = sz2 * (long) (-v / sz2) + v;
+                    v = v < -len ? v + sz2 : -v - 1;
+                } else if (v > len - 1) {
+                    v -= sz2 * (long) (v / sz2);
+                    if (v >= len) v = sz2 - v - 1;
+                }
+                return Math.max(0, Math.min(len - 1, v));
+            }
+            case "wrap" -> {
+                if (len <= 1) return 0;
+                if (v < 0) v += len * ((long) (-v / len) + 1);
+                else if (v > len - 1) v -= len * (long) (v / len);
+                return Math.max(0, Math.min(len - 1, v));
+            }
+            case "nearest" -> {
+                return Math.max(0, Math.min(len - 1, v));
+            }
+            default -> {
+                return v;
+            }
+        }
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(s.get(0));
+    }
+
+    /** Config entries shared by the geometric layers. */
+    protected void putGeometry(Map<String, Object> c) {
+        c.put("fill_mode", fillMode);
+        c.put("fill_value", fillValue);
+        c.put("interpolation", interpolation);
+        c.put("seed", seed);
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        return new LinkedHashMap<>(super.getConfig());
+    }
+
+    /** Parses a Keras factor: a number f → (-f, f), a pair → (lo, hi). */
+    static double[] factor(String layer, String arg, double... f) {
+        if (f.length == 1) return new double[] {-Math.abs(f[0]), Math.abs(f[0])};
+        if (f.length == 2) {
+            if (f[0] > f[1]) {
+                throw new IllegalArgumentException(layer + ": `" + arg + "` lower bound must be <= upper bound, received: " + Arrays.toString(f));
+            }
+            return f.clone();
+        }
+        throw new IllegalArgumentException(layer + ": `" + arg + "` must be a number or a pair (lower, upper), received: " + Arrays.toString(f));
+    }
+}
