@@ -181,6 +181,31 @@ public abstract class ImageAugmentation extends Layer {
         return new LinkedHashMap<>(super.getConfig());
     }
 
+    /** A config factor (a number, a list or an array) as doubles; null stays null. */
+    static double[] doubles(Object o) {
+        if (o == null) return null;
+        if (o instanceof Number n) return new double[] {n.doubleValue()};
+        if (o instanceof double[] d) return d.clone();
+        if (o instanceof List<?> l) {
+            double[] d = new double[l.size()];
+            for (int i = 0; i < d.length; i++) d[i] = ((Number) l.get(i)).doubleValue();
+            return d;
+        }
+        throw new IllegalArgumentException("Expected a number or a list of numbers, received: " + o);
+    }
+
+    static List<Double> list(double[] d) {
+        return d == null ? null : java.util.Arrays.stream(d).boxed().toList();
+    }
+
+    /** Reads fill_mode, fill_value, interpolation and seed from a Keras config. */
+    protected void readGeometry(Map<String, Object> c) {
+        if (c.get("fill_mode") != null) { checkFillMode(c.get("fill_mode").toString()); fillMode = c.get("fill_mode").toString(); }
+        if (c.get("interpolation") != null) { checkInterpolation(c.get("interpolation").toString()); interpolation = c.get("interpolation").toString(); }
+        if (c.get("fill_value") instanceof Number n) fillValue = n.doubleValue();
+        if (c.get("seed") instanceof Number n) seed = n.longValue();
+    }
+
     /** Parses a Keras factor: a number f → (-f, f), a pair → (lo, hi). */
     static double[] factor(String layer, String arg, double... f) {
         if (f.length == 1) return new double[] {-Math.abs(f[0]), Math.abs(f[0])};

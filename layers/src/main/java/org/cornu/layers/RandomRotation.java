@@ -1,6 +1,7 @@
 package org.cornu.layers;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,10 +70,17 @@ public class RandomRotation extends ImageAugmentation {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        c.put("factor", new double[] {lower, upper});
-        c.put("value_range", new double[] {0, 255});
+        c.put("factor", list(new double[] {lower, upper}));
+        c.put("value_range", List.of(0.0, 255.0));
         c.put("data_format", "channels_last");
         putGeometry(c);
         return c;
+    }
+
+    /** Re-creates the layer from Keras's config. */
+    public static RandomRotation fromConfig(Map<String, Object> c) {
+        RandomRotation r = new RandomRotation(doubles(c.get("factor")));
+        r.readGeometry(c);
+        return r;
     }
 }

@@ -75,10 +75,17 @@ public class RandomTranslation extends ImageAugmentation {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        c.put("height_factor", height.clone());
-        c.put("width_factor", width.clone());
+        c.put("height_factor", list(height));
+        c.put("width_factor", list(width));
         c.put("data_format", "channels_last");
         putGeometry(c);
         return c;
+    }
+
+    /** Re-creates the layer from Keras's config. */
+    public static RandomTranslation fromConfig(Map<String, Object> c) {
+        RandomTranslation t = new RandomTranslation(doubles(c.get("height_factor")), doubles(c.get("width_factor")));
+        t.readGeometry(c);
+        return t;
     }
 }

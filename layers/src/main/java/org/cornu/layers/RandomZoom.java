@@ -79,10 +79,19 @@ public class RandomZoom extends ImageAugmentation {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        c.put("height_factor", height.clone());
-        c.put("width_factor", width == null ? null : width.clone());
+        c.put("height_factor", list(height));
+        c.put("width_factor", list(width));
         c.put("data_format", "channels_last");
         putGeometry(c);
         return c;
+    }
+
+    /** Re-creates the layer from Keras's config. */
+    public static RandomZoom fromConfig(Map<String, Object> c) {
+        RandomZoom z = new RandomZoom(doubles(c.get("height_factor")));
+        double[] w = doubles(c.get("width_factor"));
+        if (w != null) z.widthFactor(w);
+        z.readGeometry(c);
+        return z;
     }
 }

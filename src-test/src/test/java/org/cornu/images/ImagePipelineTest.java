@@ -366,4 +366,18 @@ class ImagePipelineTest {
         assertEquals(3, h.history().get("loss").size());
         assertArrayEquals(new long[] {4, 1}, m.predict(xy[0], 4).shape());
     }
+
+    @Test
+    void augmentationLayersRoundTripThroughJsonConfigs() {
+        Sequential m = new Sequential(
+            new RandomFlip("horizontal").seed(4).inputShape(6, 6, 3),
+            new RandomRotation(-0.1, 0.2).fillMode("nearest").seed(5),
+            new RandomZoom(0.3).widthFactor(-0.1, 0.1).interpolation("nearest"),
+            new RandomTranslation(0.1, 0.2).fillMode("constant").fillValue(3));
+        String json = org.cornu.core.saving.Models.toJson(m);
+        org.cornu.core.Model back = org.cornu.core.saving.Models.modelFromJson(json);
+        assertEquals(json, org.cornu.core.saving.Models.toJson(back));
+        assertTrue(json.contains("\"fill_mode\":\"reflect\""), json);   // Keras 3's default for zoom/translation
+        assertTrue(json.contains("\"mode\":\"horizontal\""), json);
+    }
 }
