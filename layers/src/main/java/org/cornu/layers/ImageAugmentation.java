@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.cornu.core.Cornu;
+import org.cornu.core.ImageTransforms;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
@@ -22,9 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * These layers sit on the input side of a model, where nothing upstream is trainable.
  *
  * <p>The geometric layers draw one transform per image and sample the input at the transformed coordinates
- * as Keras 3 / TF's {@code ImageProjectiveTransformV3}: an output pixel {@code (x, y)} reads the input at
- * {@code (a0 x + a1 y + a2, b0 x + b1 y + b2)}, with {@code fill_mode} "reflect" (d c b a | a b c d | d c b a),
- * "wrap", "nearest" or "constant" ({@code fill_value}) outside, and "bilinear" or "nearest" interpolation.
+ * with {@link ImageTransforms} as Keras 3 / TF's {@code ImageProjectiveTransformV3}, with {@code fill_mode}
+ * "reflect" (Keras 3's default), "wrap", "nearest" or "constant" ({@code fill_value}) outside the image, and
+ * "bilinear" (default) or "nearest" interpolation.
  */
 public abstract class ImageAugmentation extends Layer {
     protected Long seed;
@@ -65,7 +66,7 @@ public abstract class ImageAugmentation extends Layer {
 
     /** Augments one image {@code src (h, w, c)} into {@code dst}. Geometric layers sample via {@link #transform}. */
     protected void augment(float[] src, float[] dst, int off, int h, int w, int c) {
-        sample(src, dst, off, h, w, c, transform(h, w), fillMode, interpolation, (float) fillValue);
+        ImageTransforms.sample(src, dst, off, h, w, c, transform(h, w), fillMode, interpolation, (float) fillValue);
     }
 
     @Override
@@ -90,77 +91,6 @@ public abstract class ImageAugmentation extends Layer {
         INDArray out = Nd4j.create(dst, v.shape(), 'c');
         if (v.dataType() != DataType.FLOAT) out = out.castTo(v.dataType());
         return Tensor.constant(out);
-    }
-
-    /** Samples {@code src} at the transformed coordinates of every output pixel. */
-    static void sample(float[] src, float[] dst, int off, int h, int w, int c, double[] t, String fillMode,
-                       String interpolation, float fillValue) {
-        boolean nearest = interpolation.equals("nearest");
-        boolean constant = fillMode.equals("constant");
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double ix = map(t[0] * x + t[1] * y + t[2], w, fillMode);
-                double iy = map(t[3] * x + t[4] * y + t[5], h, fillMode);
-                int o = off + (y * w + x) * c;
-                if (nearest) {
-                    int px = (int) Math.round(ix), py = (int) Math.round(iy);
-                    for (int k = 0; k < c; k++) o2(dst, o + k, read(src, px, py, k, h, w, c, constant, fillValue));
-                } else {
-                    int x0 = (int) Math.floor(ix), y0 = (int) Math.floor(iy);
-                    double dx = ix - x0, dy = iy - y0;
-                    for (int k = 0; k < c; k++) {
-                        double a = read(src, x0, y0, k, h, w, c, constant, fillValue);
-                        double b = read(src, x0 + 1, y0, k, h, w, c, constant, fillValue);
-                        double d = read(src, x0, y0 + 1, k, h, w, c, constant, fillValue);
-                        double e = read(src, x0 + 1, y0 + 1, k, h, w, c, constant, fillValue);
-                        dst[o + k] = (float) ((a * (1 - dx) + b * dx) * (1 - dy) + (d * (1 - dx) + e * dx) * dy);
-                    }
-                }
-            }
-        }
-    }
-
-    private static void o2(float[] dst, int i, float v) {
-        dst[i] = v;
-    }
-
-    private static float read(float[] src, int x, int y, int k, int h, int w, int c, boolean constant, float fill) {
-        if (x < 0 || x >= w || y < 0 || y >= h) {
-            if (constant) return fill;
-            x = Math.max(0, Math.min(w - 1, x));
-            y = Math.max(0, Math.min(h - 1, y));
-        }
-        return src[(y * w + x) * c + k];
-    }
-
-    /** Maps a coordinate outside {@code [0, len-1]} back inside according to the fill mode (as TF). */
-    static double map(double v, int len, String mode) {
-        switch (mode) {
-            case "reflect" -> {
-                if (len <= 1) return 0;
-                double sz2 = 2.0 * len;
-                if (v < 0) {
-                    if (v < -sz2) v = sz2 * (long) (-v / sz2) + v;
-                    v = v < -len ? v + sz2 : -v - 1;
-                } else if (v > len - 1) {
-                    v -= sz2 * (long) (v / sz2);
-                    if (v >= len) v = sz2 - v - 1;
-                }
-                return Math.max(0, Math.min(len - 1, v));
-            }
-            case "wrap" -> {
-                if (len <= 1) return 0;
-                if (v < 0) v += len * ((long) (-v / len) + 1);
-                else if (v > len - 1) v -= len * (long) (v / len);
-                return Math.max(0, Math.min(len - 1, v));
-            }
-            case "nearest" -> {
-                return Math.max(0, Math.min(len - 1, v));
-            }
-            default -> {
-                return v;
-            }
-        }
     }
 
     @Override
