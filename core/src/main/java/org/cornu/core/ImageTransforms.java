@@ -16,42 +16,64 @@ public final class ImageTransforms {
                               String interpolation, float fillValue) {
         boolean nearest = interpolation.equals("nearest");
         boolean constant = fillMode.equals("constant");
+        int mode = switch (fillMode) {
+            case "reflect" -> 0;
+            case "wrap" -> 1;
+            case "nearest" -> 2;
+            default -> 3;
+        };
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double ix = map(t[0] * x + t[1] * y + t[2], w, fillMode);
-                double iy = map(t[3] * x + t[4] * y + t[5], h, fillMode);
+                double ix = map(t[0] * x + t[1] * y + t[2], w, mode);
+                double iy = map(t[3] * x + t[4] * y + t[5], h, mode);
                 int o = off + (y * w + x) * c;
                 if (nearest) {
                     int px = (int) Math.round(ix), py = (int) Math.round(iy);
-                    for (int k = 0; k < c; k++) dst[o + k] = read(src, px, py, k, h, w, c, constant, fillValue);
+                    int p = index(px, py, h, w, c, constant);
+                    for (int k = 0; k < c; k++) dst[o + k] = p < 0 ? fillValue : src[p + k];
                 } else {
                     int x0 = (int) Math.floor(ix), y0 = (int) Math.floor(iy);
-                    double dx = ix - x0, dy = iy - y0;
-                    for (int k = 0; k < c; k++) {
-                        double a = read(src, x0, y0, k, h, w, c, constant, fillValue);
-                        double b = read(src, x0 + 1, y0, k, h, w, c, constant, fillValue);
-                        double d = read(src, x0, y0 + 1, k, h, w, c, constant, fillValue);
-                        double e = read(src, x0 + 1, y0 + 1, k, h, w, c, constant, fillValue);
-                        dst[o + k] = (float) ((a * (1 - dx) + b * dx) * (1 - dy) + (d * (1 - dx) + e * dx) * dy);
+                    float dx = (float) (ix - x0), dy = (float) (iy - y0);
+                    int pa = index(x0, y0, h, w, c, constant), pb = index(x0 + 1, y0, h, w, c, constant);
+                    int pd = index(x0, y0 + 1, h, w, c, constant), pe = index(x0 + 1, y0 + 1, h, w, c, constant);
+                    float wa = (1 - dx) * (1 - dy), wb = dx * (1 - dy), wd = (1 - dx) * dy, we = dx * dy;
+                    if (pa >= 0 && pb >= 0 && pd >= 0 && pe >= 0) {
+                        for (int k = 0; k < c; k++) dst[o + k] = wa * src[pa + k] + wb * src[pb + k] + wd * src[pd + k] + we * src[pe + k];
+                    } else {
+                        for (int k = 0; k < c; k++) {
+                            dst[o + k] = wa * (pa < 0 ? fillValue : src[pa + k]) + wb * (pb < 0 ? fillValue : src[pb + k])
+                                + wd * (pd < 0 ? fillValue : src[pd + k]) + we * (pe < 0 ? fillValue : src[pe + k]);
+                        }
                     }
                 }
             }
         }
     }
 
-    private static float read(float[] src, int x, int y, int k, int h, int w, int c, boolean constant, float fill) {
+    /** Offset of pixel (x, y) in {@code src}; -1 for "constant" fill outside, otherwise clamped inside. */
+    private static int index(int x, int y, int h, int w, int c, boolean constant) {
         if (x < 0 || x >= w || y < 0 || y >= h) {
-            if (constant) return fill;
+            if (constant) return -1;
             x = Math.max(0, Math.min(w - 1, x));
             y = Math.max(0, Math.min(h - 1, y));
         }
-        return src[(y * w + x) * c + k];
+        return (y * w + x) * c;
     }
 
     /** Maps a coordinate outside {@code [0, len-1]} back inside according to the fill mode (as TF). */
     public static double map(double v, int len, String mode) {
+        return map(v, len, switch (mode) {
+            case "reflect" -> 0;
+            case "wrap" -> 1;
+            case "nearest" -> 2;
+            default -> 3;
+        });
+    }
+
+    private static double map(double v, int len, int mode) {
+        if (v >= 0 && v <= len - 1) return v;
         switch (mode) {
-            case "reflect" -> {
+            case 0 -> {
                 if (len <= 1) return 0;
                 double sz2 = 2.0 * len;
                 if (v < 0) {
@@ -63,13 +85,13 @@ public final class ImageTransforms {
                 }
                 return Math.max(0, Math.min(len - 1, v));
             }
-            case "wrap" -> {
+            case 1 -> {
                 if (len <= 1) return 0;
                 if (v < 0) v += len * ((long) (-v / len) + 1);
                 else if (v > len - 1) v -= len * (long) (v / len);
                 return Math.max(0, Math.min(len - 1, v));
             }
-            case "nearest" -> {
+            case 2 -> {
                 return Math.max(0, Math.min(len - 1, v));
             }
             default -> {
