@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Image loading, image_dataset_from_directory and the augmentation layers on PNG files the test writes. */
 class ImagePipelineTest {
@@ -379,5 +380,22 @@ class ImagePipelineTest {
         assertEquals(json, org.cornu.core.saving.Models.toJson(back));
         assertTrue(json.contains("\"fill_mode\":\"reflect\""), json);   // Keras 3's default for zoom/translation
         assertTrue(json.contains("\"mode\":\"horizontal\""), json);
+    }
+
+    @Test
+    void cropToAspectRatioTakesTheCentre() throws Exception {
+        // 8 x 4 (w x h): columns 0-1 red, 2-5 green, 6-7 blue; a square target crops columns 2-5 (all green)
+        BufferedImage img = solid(8, 4, COLOURS[1]);
+        for (int y = 0; y < 4; y++) {
+            for (int x : new int[] {0, 1}) img.setRGB(x, y, 0xFF0000);
+            for (int x : new int[] {6, 7}) img.setRGB(x, y, 0x0000FF);
+        }
+        Path d = Files.createDirectories(tmp.resolve("crop").resolve("only"));
+        ImageIO.write(img, "png", d.resolve("wide.png").toFile());
+        INDArray cropped = ImageDatasets.imageDatasetFromDirectory(tmp.resolve("crop")).imageSize(2, 2).cropToAspectRatio(true).build().toArrays()[0];
+        assertEquals(0, cropped.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).maxNumber().doubleValue(), 0);
+        assertEquals(255, cropped.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(1)).minNumber().doubleValue(), 0);
+        INDArray stretched = ImageDatasets.imageDatasetFromDirectory(tmp.resolve("crop")).imageSize(2, 2).build().toArrays()[0];
+        assertTrue(stretched.getDouble(0, 0, 0, 0) > 0, stretched.toString());   // red reaches the left column
     }
 }

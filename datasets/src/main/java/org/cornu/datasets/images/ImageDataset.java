@@ -43,11 +43,13 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
     private final boolean shuffle;
     private final long seed;
     private final boolean skipBadFiles;
+    private final boolean cropToAspectRatio;
     private int prefetch = 2;
     private int epoch;
 
     ImageDataset(List<Path> files, int[] labels, List<String> classNames, String labelMode, int height, int width,
-                 int channels, String interpolation, int batchSize, boolean shuffle, long seed, boolean skipBadFiles) {
+                 int channels, String interpolation, int batchSize, boolean shuffle, long seed, boolean skipBadFiles,
+                 boolean cropToAspectRatio) {
         this.files = List.copyOf(files);
         this.labels = labels;
         this.classNames = List.copyOf(classNames);
@@ -60,6 +62,7 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
         this.shuffle = shuffle;
         this.seed = seed;
         this.skipBadFiles = skipBadFiles;
+        this.cropToAspectRatio = cropToAspectRatio;
     }
 
     /** Class names in label order (sub-folder names sorted alphabetically), Keras's {@code class_names}. */
@@ -145,7 +148,9 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
         for (int i : idx) {
             Path f = files.get(i);
             try {
-                px.add(Images.resize(Images.decode(f, channels), height, width, interpolation));
+                Images.Pixels p = Images.decode(f, channels);
+                if (cropToAspectRatio) p = Images.cropToAspect(p, height, width);
+                px.add(Images.resize(p, height, width, interpolation));
                 kept.add(i);
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 if (!skipBadFiles) throw e;

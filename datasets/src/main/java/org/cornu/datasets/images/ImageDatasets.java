@@ -23,6 +23,7 @@ import org.cornu.datasets.NumpyRandomState;
  * {@code int(validationSplit * n)} files form the validation subset and the rest the training subset.
  */
 public final class ImageDatasets {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImageDatasets.class);
     private static final List<String> FORMATS = List.of(".bmp", ".gif", ".jpeg", ".jpg", ".png");
 
     private ImageDatasets() {}
@@ -47,6 +48,7 @@ public final class ImageDatasets {
         private String subset;
         private String interpolation = "bilinear";
         private boolean skipBadFiles;
+        private boolean cropToAspectRatio;
 
         Options(Path directory) {
             this.directory = directory;
@@ -128,6 +130,12 @@ public final class ImageDatasets {
             return this;
         }
 
+        /** If true, images are centre-cropped to the target aspect ratio before resizing (default false: stretched). */
+        public Options cropToAspectRatio(boolean c) {
+            this.cropToAspectRatio = c;
+            return this;
+        }
+
         /** If true, files that cannot be decoded are logged (SLF4J warning) and skipped; default: they throw. */
         public Options skipBadFiles(boolean s) {
             this.skipBadFiles = s;
@@ -179,6 +187,7 @@ public final class ImageDatasets {
                 throw new IllegalArgumentException("No images found in directory " + directory + ". Allowed formats: " + FORMATS);
             }
             int n = files.size();
+            LOG.info("Found {} files belonging to {} classes.", n, classes.size());
             Integer[] order = new Integer[n];
             for (int i = 0; i < n; i++) order[i] = i;
             long s = seed != null ? seed : new java.util.Random().nextInt(1_000_000);
@@ -189,6 +198,7 @@ public final class ImageDatasets {
                 if ("training".equals(which)) to = n - numVal;
                 else from = n - numVal;
             }
+            if (validationSplit != null) LOG.info("Using {} files for {}.", to - from, which);
             List<Path> f = new ArrayList<>(to - from);
             int[] l = new int[to - from];
             for (int i = from; i < to; i++) {
@@ -196,7 +206,7 @@ public final class ImageDatasets {
                 l[i - from] = labs.get(order[i]);
             }
             return new ImageDataset(f, l, classes, labelMode, height, width, Images.channels(colorMode), interpolation,
-                batchSize, shuffle, s, skipBadFiles);
+                batchSize, shuffle, s, skipBadFiles, cropToAspectRatio);
         }
     }
 

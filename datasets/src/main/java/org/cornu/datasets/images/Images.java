@@ -187,6 +187,20 @@ public final class Images {
         return new Pixels(out, th, tw, c);
     }
 
+    /**
+     * Keras's {@code crop_to_aspect_ratio}: the largest centred crop of {@code p} with the aspect ratio of
+     * {@code (th, tw)}: crop = min(h, int(w * th / tw)) x min(w, int(h * tw / th)), offsets (h - ch) / 2, (w - cw) / 2.
+     */
+    static Pixels cropToAspect(Pixels p, int th, int tw) {
+        int cw = Math.min(p.w, (int) ((double) p.h * tw / th));
+        int ch = Math.min(p.h, (int) ((double) p.w * th / tw));
+        if (cw == p.w && ch == p.h) return p;
+        int oy = (p.h - ch) / 2, ox = (p.w - cw) / 2;
+        float[] out = new float[ch * cw * p.c];
+        for (int y = 0; y < ch; y++) System.arraycopy(p.data, ((y + oy) * p.w + ox) * p.c, out, y * cw * p.c, cw * p.c);
+        return new Pixels(out, ch, cw, p.c);
+    }
+
     static BufferedImage toImage(Pixels p, boolean round) {
         int type = switch (p.c) {
             case 1 -> BufferedImage.TYPE_BYTE_GRAY;
