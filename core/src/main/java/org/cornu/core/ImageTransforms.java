@@ -1,5 +1,9 @@
 package org.cornu.core;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
  * Affine resampling of one channels-last image stored as a row-major float array {@code (h, w, c)}, shared by
  * the augmentation layers and the image data generator. A transform {@code {a0, a1, a2, b0, b1, b2}} maps an
@@ -10,6 +14,86 @@ package org.cornu.core;
  */
 public final class ImageTransforms {
     private ImageTransforms() {}
+
+    /**
+     * Differentiable resampling of a batch {@code x (n, h, w, c)} (or one image {@code (h, w, c)}), image {@code i}
+     * by {@code transforms[i]}: each output element is a fixed weighted sum of at most four input elements (plus
+     * {@code fillValue} terms for "constant"), so the gradient scatters the output gradient back with the same
+     * weights. Computes in the input's dtype.
+     */
+    public static Tensor apply(Tensor x, double[][] transforms, String fillMode, String interpolation, double fillValue) {
+        INDArray v = x.value();
+        boolean single = v.rank() == 3;
+        int n = single ? 1 : (int) v.size(0);
+        int h = (int) v.size(single ? 0 : 1), w = (int) v.size(single ? 1 : 2), c = (int) v.size(single ? 2 : 3);
+        if (transforms.length != n) throw new IllegalArgumentException("need one transform per image: " + transforms.length + " for " + n);
+        int hw = h * w;
+        int[] idx = new int[4 * hw * n];
+        double[] wt = new double[4 * hw * n];
+        for (int i = 0; i < n; i++) plan(transforms[i], h, w, c, fillMode, interpolation, idx, wt, 4 * hw * i, i * hw * c);
+        double[] src = v.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        double[] dst = new double[src.length];
+        for (int p = 0; p < hw * n; p++) {
+            int o = p * c;
+            for (int j = 0; j < 4; j++) {
+                double wj = wt[4 * p + j];
+                if (wj == 0) continue;
+                int q = idx[4 * p + j];
+                for (int k = 0; k < c; k++) dst[o + k] += wj * (q < 0 ? fillValue : src[q + k]);
+            }
+        }
+        INDArray out = Nd4j.create(dst, v.shape(), 'c').castTo(v.dataType());
+        Tensor o = new Tensor(out, Tape.needsGrad(x));
+        return Tape.push(o, g -> {
+            double[] gd = g.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+            double[] gx = new double[gd.length];
+            for (int p = 0; p < hw * n; p++) {
+                int oo = p * c;
+                for (int j = 0; j < 4; j++) {
+                    double wj = wt[4 * p + j];
+                    int q = idx[4 * p + j];
+                    if (wj == 0 || q < 0) continue;
+                    for (int k = 0; k < c; k++) gx[q + k] += wj * gd[oo + k];
+                }
+            }
+            x.accumulate(Nd4j.create(gx, v.shape(), 'c').castTo(v.dataType()));
+        });
+    }
+
+    /** Source offsets (-1: constant fill) and weights of every output pixel of one image. */
+    private static void plan(double[] t, int h, int w, int c, String fillMode, String interpolation, int[] idx, double[] wt,
+                             int at, int base) {
+        boolean nearest = interpolation.equals("nearest");
+        boolean constant = fillMode.equals("constant");
+        int mode = switch (fillMode) {
+            case "reflect" -> 0;
+            case "wrap" -> 1;
+            case "nearest" -> 2;
+            default -> 3;
+        };
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double ix = map(t[0] * x + t[1] * y + t[2], w, mode);
+                double iy = map(t[3] * x + t[4] * y + t[5], h, mode);
+                int p = at + 4 * (y * w + x);
+                if (nearest) {
+                    int q = index((int) Math.round(ix), (int) Math.round(iy), h, w, c, constant);
+                    idx[p] = q < 0 ? -1 : base + q;
+                    wt[p] = 1;
+                } else {
+                    int x0 = (int) Math.floor(ix), y0 = (int) Math.floor(iy);
+                    double dx = ix - x0, dy = iy - y0;
+                    int[] q = {index(x0, y0, h, w, c, constant), index(x0 + 1, y0, h, w, c, constant),
+                        index(x0, y0 + 1, h, w, c, constant), index(x0 + 1, y0 + 1, h, w, c, constant)};
+                    double[] ws = {(1 - dx) * (1 - dy), dx * (1 - dy), (1 - dx) * dy, dx * dy};
+                    for (int j = 0; j < 4; j++) {
+                        idx[p + j] = q[j] < 0 ? -1 : base + q[j];
+                        wt[p + j] = ws[j];
+                    }
+                }
+            }
+        }
+    }
 
     /** Samples {@code src} at the transformed coordinates of every output pixel into {@code dst[off...]}. */
     public static void sample(float[] src, float[] dst, int off, int h, int w, int c, double[] t, String fillMode,

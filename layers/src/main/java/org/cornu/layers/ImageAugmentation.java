@@ -9,6 +9,7 @@ import org.cornu.core.Cornu;
 import org.cornu.core.ImageTransforms;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
+import org.cornu.core.Tape;
 import org.cornu.core.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,8 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link RandomTranslation}): channels-last images {@code (batch, h, w, c)} or one image {@code (h, w, c)}.
  * Active only when {@code training} is true; at inference they return their input unchanged.
  *
- * <p>Gradient: the augmented output is a constant of the tape (no gradient flows back to the layer's input).
- * These layers sit on the input side of a model, where nothing upstream is trainable.
+ * <p>Gradient: when the input needs a gradient (a tape records and the input is a variable or depends on
+ * weights), the resampling is recorded as a linear op ({@link ImageTransforms#apply}) and the gradient flows
+ * back through it with the same interpolation weights; for plain data inputs a faster float32 path runs and the
+ * output is a constant of the tape.
  *
  * <p>The geometric layers draw one transform per image and sample the input at the transformed coordinates
  * with {@link ImageTransforms} as Keras 3 / TF's {@code ImageProjectiveTransformV3}, with {@code fill_mode}
@@ -40,8 +43,16 @@ public abstract class ImageAugmentation extends Layer {
 
     /** The layer's random generator, seeded by {@code seed} or by {@link Cornu#nextSeed()}. */
     protected Random rng() {
-        if (rng == null) rng = new Random(seed != null ? seed : Cornu.nextSeed());
+        if (rng == null) rng = new Random(mix(seed != null ? seed : Cornu.nextSeed()));
         return rng;
+    }
+
+    /** SplitMix64 finalizer: java.util.Random's first draws are nearly equal for nearby small seeds. */
+    static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Uniform in {@code [lo, hi)}. */
@@ -80,6 +91,11 @@ public abstract class ImageAugmentation extends Layer {
         boolean single = v.rank() == 3;
         int n = single ? 1 : (int) v.size(0);
         int h = (int) v.size(single ? 0 : 1), w = (int) v.size(single ? 1 : 2), c = (int) v.size(single ? 2 : 3);
+        if (x.requiresGrad() && Tape.recording()) {
+            double[][] ts = new double[n][];
+            for (int i = 0; i < n; i++) ts[i] = transform(h, w);
+            return ImageTransforms.apply(x, ts, fillMode, interpolation, fillValue);
+        }
         float[] src = v.dup('c').castTo(DataType.FLOAT).data().asFloat();
         float[] dst = new float[src.length];
         int per = h * w * c;

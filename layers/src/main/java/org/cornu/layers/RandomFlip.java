@@ -55,13 +55,15 @@ public class RandomFlip extends ImageAugmentation {
 
     @Override
     protected double[] transform(int h, int w) {
-        throw new UnsupportedOperationException();
+        boolean fx = horizontal && rng().nextDouble() < 0.5;
+        boolean fy = vertical && rng().nextDouble() < 0.5;
+        return new double[] {fx ? -1 : 1, 0, fx ? w - 1 : 0, 0, fy ? -1 : 1, fy ? h - 1 : 0};
     }
 
     @Override
     protected void augment(float[] src, float[] dst, int off, int h, int w, int c) {
-        boolean fx = horizontal && rng().nextDouble() < 0.5;
-        boolean fy = vertical && rng().nextDouble() < 0.5;
+        double[] t = transform(h, w);
+        boolean fx = t[0] < 0, fy = t[4] < 0;
         for (int y = 0; y < h; y++) {
             int sy = fy ? h - 1 - y : y;
             for (int x = 0; x < w; x++) {

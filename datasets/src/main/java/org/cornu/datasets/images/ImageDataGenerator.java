@@ -118,6 +118,14 @@ public final class ImageDataGenerator {
         }
     }
 
+    /** SplitMix64 finalizer: java.util.Random's first draws are nearly equal for nearby small seeds. */
+    static long mix(long z) {
+        z += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     private static double uniform(Random r, double lo, double hi) {
         return lo + (hi - lo) * r.nextDouble();
     }
@@ -253,7 +261,7 @@ public final class ImageDataGenerator {
             this.n = n;
             this.batchSize = batchSize;
             worker = new Thread(() -> {
-                Random r = new Random(seed);
+                Random r = new Random(mix(seed));
                 int[] order = new int[n];
                 for (int i = 0; i < n; i++) order[i] = i;
                 try {

@@ -133,7 +133,7 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
         for (int i = 0; i < order.length; i++) order[i] = i;
         int pass = epoch++;
         if (shuffle && pass > 0) {
-            Random r = new Random(seed * 31 + pass);
+            Random r = new Random(ImageDataGenerator.mix(seed * 31 + pass));
             for (int i = order.length - 1; i > 0; i--) {
                 int j = r.nextInt(i + 1);
                 int t = order[i]; order[i] = order[j]; order[j] = t;
