@@ -32,5 +32,9 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Rescaling", () -> Rescaling.class);
         Registry.register(Registry.Kind.LAYER, "ZeroPadding2D", () -> ZeroPadding2D.class);
         Registry.register(Registry.Kind.LAYER, "UpSampling2D", () -> UpSampling2D.class);
+        Registry.register(Registry.Kind.LAYER, "RandomFlip", () -> RandomFlip.class);
+        Registry.register(Registry.Kind.LAYER, "RandomRotation", () -> RandomRotation.class);
+        Registry.register(Registry.Kind.LAYER, "RandomZoom", () -> RandomZoom.class);
+        Registry.register(Registry.Kind.LAYER, "RandomTranslation", () -> RandomTranslation.class);
     }
 }
