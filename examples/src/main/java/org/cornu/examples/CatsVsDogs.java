@@ -74,9 +74,17 @@ final class CatsVsDogs {
         }
         System.out.printf("classes %s, %d training and %d validation images%n", train.classNames(), train.size(), val.size());
 
-        Sequential model = model(size);
-        model.compile(new RMSprop(1e-4), "binary_crossentropy", "accuracy");
-        model.summary();
+        org.cornu.core.Model model = ExampleSupport.loaded(args);
+        if (model != null) {
+            double[] v = val.size() > 0 ? mean(model, val, false) : new double[] {Double.NaN, Double.NaN};
+            System.out.printf(Locale.ROOT, "val_accuracy: %.4f%n", v[1]);
+            return;
+        }
+        Sequential built = model(size);
+        built.compile(new RMSprop(1e-4), "binary_crossentropy", "accuracy");
+        built.summary();
+        model = built;
+        double lastVal = Double.NaN;
         for (int e = 1; e <= epochs; e++) {
             long t0 = System.nanoTime();
             double[] t = mean(model, train, true);
@@ -84,11 +92,14 @@ final class CatsVsDogs {
             double[] v = val.size() > 0 ? mean(model, val, false) : new double[] {Double.NaN, Double.NaN};
             System.out.printf(Locale.ROOT, "Epoch %d/%d - %.1fs - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f%n",
                     e, epochs, seconds, t[0], t[1], v[0], v[1]);
+            lastVal = v[1];
         }
+        ExampleSupport.save(args, model);
+        System.out.printf(Locale.ROOT, "val_accuracy: %.4f%n", lastVal);
     }
 
     /** Sample-weighted mean loss and accuracy over one pass, training or evaluating batch by batch. */
-    private static double[] mean(Sequential model, ImageDataset ds, boolean train) {
+    private static double[] mean(org.cornu.core.Model model, ImageDataset ds, boolean train) {
         double[] sum = new double[2];
         long n = 0;
         try (ImageDataset.BatchIterator it = ds.iterator()) {

@@ -35,6 +35,8 @@ public final class Examples {
                 + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runCourse));
         EXAMPLES.put("mnist-convnet-book", new Entry("MNIST convnet of the book (8.1), Conv2D 32-64-64, Dense 64, Dense 10,"
                 + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runBook));
+        EXAMPLES.put("activations", new Entry("Intermediate activations of the MNIST convnet for one digit, each channel as a tile,"
+                + " one PNG per layer (book 5.4.1)", ActivationsExample::run));
         EXAMPLES.put("cats-vs-dogs", new Entry("Convnet from a folder (--data DIR with train/cats, train/dogs), augmentation,"
                 + " Conv2D 32-64-128-128, Dropout 0.5, Dense 512, RMSprop 1e-4, 30 epochs at batch 32", CatsVsDogs::run));
     }

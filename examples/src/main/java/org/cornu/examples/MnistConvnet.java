@@ -81,19 +81,24 @@ final class MnistConvnet {
         INDArray xTest = data.xTest().reshape(10000, 28, 28, 1).castTo(DataType.FLOAT).divi(255);
         INDArray yTest = data.yTest();
 
-        Sequential model = bookVersion ? book() : course();
-        model.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-        model.summary();
+        org.cornu.core.Model model = ExampleSupport.loaded(args);
+        if (model == null) {
+            Sequential m = bookVersion ? book() : course();
+            m.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
+            m.summary();
 
-        long t0 = System.nanoTime();
-        History history = model.fit(xTrain, yTrain, Fit.epochs(epochs).batchSize(batchSize).verbose(verbose));
-        double seconds = (System.nanoTime() - t0) / 1e9;
+            long t0 = System.nanoTime();
+            History history = m.fit(xTrain, yTrain, Fit.epochs(epochs).batchSize(batchSize).verbose(verbose));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            ExampleSupport.save(args, m);
+            System.out.printf(Locale.ROOT, "train_accuracy: %.4f%n", history.last("accuracy"));
+            System.out.printf(Locale.ROOT, "train_seconds_per_epoch: %.2f%n", seconds / Math.max(1, epochs));
+            System.out.printf(Locale.ROOT, "train_ms_per_step: %.1f%n",
+                    1000 * seconds / Math.max(1, epochs) / Math.ceil(xTrain.size(0) / (double) batchSize));
+            model = m;
+        }
 
         double[] result = model.evaluate(xTest, yTest, Evaluate.verbose(0));
-        System.out.printf(Locale.ROOT, "train_accuracy: %.4f%n", history.last("accuracy"));
-        System.out.printf(Locale.ROOT, "train_seconds_per_epoch: %.2f%n", seconds / Math.max(1, epochs));
-        System.out.printf(Locale.ROOT, "train_ms_per_step: %.1f%n",
-                1000 * seconds / Math.max(1, epochs) / Math.ceil(xTrain.size(0) / (double) batchSize));
         System.out.printf(Locale.ROOT, "test_loss: %.4f%n", result[0]);
         System.out.printf(Locale.ROOT, "test_accuracy: %.4f%n", result[1]);
     }
