@@ -27,6 +27,8 @@ public final class FitOptions {
     Integer stepsPerEpoch;
     int validationBatchSize = -1;
     int validationFreq = 1;
+    java.util.Iterator<INDArray[]> validationStream;
+    int validationSteps;
 
     public FitOptions epochs(int n) {
         if (n < 0) throw new IllegalArgumentException("fit: epochs must be >= 0, got " + n);
@@ -76,6 +78,17 @@ public final class FitOptions {
     public FitOptions validationData(INDArray[] x, INDArray[] y) {
         this.validationX = x;
         this.validationY = y;
+        return this;
+    }
+
+    /**
+     * Validation batches from a stream ({@code {x, y}} elements), {@code validationSteps} of them
+     * after each epoch: Keras's {@code validation_data=generator, validation_steps=...}.
+     */
+    public FitOptions validationData(java.util.Iterator<INDArray[]> stream, int validationSteps) {
+        if (validationSteps <= 0) throw new IllegalArgumentException("fit: validation_steps must be positive, got " + validationSteps);
+        this.validationStream = stream;
+        this.validationSteps = validationSteps;
         return this;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -612,11 +613,58 @@ public class Model extends Layer {
             n = splitAt;
         }
         resolveMetrics(ys);
-        Mean[] trackers = trackers();
         int bs = o.batchSize;
         int steps = (int) ((n + bs - 1) / bs);
         if (o.stepsPerEpoch != null) steps = Math.min(steps, o.stepsPerEpoch);
 
+        SmallPath small = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath.Data smallData = small == null ? null : small.bind(xs[0], ys[0], sw);
+        SmallPath.Data smallVal = small == null || vx == null ? null : small.bind(vx[0], vy[0], vsw);
+        Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs) : null;
+        final long count = n;
+        final boolean shuffle = o.shuffle;
+        EpochSource source = new EpochSource() {
+            @Override
+            public int[] newEpoch() {
+                return shuffle ? Batcher.permutation((int) count) : null;
+            }
+
+            @Override
+            public double[] step(int[] order, int step) {
+                if (small != null) {
+                    int size = (int) Math.min(bs, count - (long) step * bs);
+                    return new double[] {small.trainStep(smallData, order, step * bs, size, optimizer), size};
+                }
+                Batcher.Batch b = batcher.batch(order, step);
+                return withSize(trainStep(b.x(), b.y(), b.sw()), b.size());
+            }
+        };
+        final INDArray[] fvx = vx, fvy = vy;
+        final INDArray fvsw = vsw;
+        int vbs = o.validationBatchSize > 0 ? o.validationBatchSize : bs;
+        java.util.function.Supplier<Map<String, Double>> validation = vx == null ? null
+                : () -> evaluateLogs(fvx, fvy, fvsw, vbs, List.of(), 0, vbs == bs ? smallVal : null);
+        return runEpochs(o, steps, source, validation);
+    }
+
+    /** Where training batches come from: a new epoch's sample order, then one step at a time. */
+    private interface EpochSource {
+        int[] newEpoch();
+
+        /** Trains step {@code step}; returns the loss values followed by the batch size. */
+        double[] step(int[] order, int step);
+    }
+
+    private static double[] withSize(double[] lossVals, int size) {
+        double[] r = java.util.Arrays.copyOf(lossVals, lossVals.length + 1);
+        r[lossVals.length] = size;
+        return r;
+    }
+
+    /** The epoch loop shared by array and stream {@code fit}: callbacks, trackers, logs, validation, History. */
+    private History runEpochs(FitOptions o, int steps, EpochSource source,
+                              java.util.function.Supplier<Map<String, Double>> validation) {
+        Mean[] trackers = trackers();
         History h = new History();
         List<Callback> cbs = new ArrayList<>(o.callbacks);
         cbs.add(h);
@@ -631,10 +679,6 @@ public class Model extends Layer {
         }
         stopTraining = false;
         this.history = h;
-        SmallPath small = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
-        SmallPath.Data smallData = small == null ? null : small.bind(xs[0], ys[0], sw);
-        SmallPath.Data smallVal = small == null || vx == null ? null : small.bind(vx[0], vy[0], vsw);
-        Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs) : null;
         Map<String, Double> epochLogs = new LinkedHashMap<>();
         resumeEpoch = -1;
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
@@ -644,39 +688,100 @@ public class Model extends Layer {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
             for (Mean t : trackers) t.resetState();
             resetMetrics();
-            int[] order = o.shuffle ? Batcher.permutation((int) n) : null;
+            int[] order = source.newEpoch();
             Map<String, Double> batchLogs = Map.of();
             for (int step = 0; step < steps; step++) {
                 for (Callback c : cbs) c.onTrainBatchBegin(step, batchLogs);
-                double[] lv;
-                int size;
-                if (small != null) {
-                    size = (int) Math.min(bs, n - (long) step * bs);
-                    lv = new double[] {small.trainStep(smallData, order, step * bs, size, optimizer)};
-                } else {
-                    Batcher.Batch b = batcher.batch(order, step);
-                    size = b.size();
-                    lv = trainStep(b.x(), b.y(), b.sw());
-                }
-                for (int i = 0; i < lv.length; i++) {
-                    if (i == 0 || outputs.size() > 1) trackers[i].update(lv[i], size);
+                double[] r = source.step(order, step);
+                int size = (int) r[r.length - 1];
+                for (int i = 0; i < r.length - 1; i++) {
+                    if (i == 0 || outputs.size() > 1) trackers[i].update(r[i], size);
                 }
                 batchLogs = logs(trackers);
-                if (Double.isNaN(lv[0]) || Double.isInfinite(lv[0])) batchLogs.put("loss", lv[0]);
+                if (Double.isNaN(r[0]) || Double.isInfinite(r[0])) batchLogs.put("loss", r[0]);
                 for (Callback c : cbs) c.onTrainBatchEnd(step, batchLogs);
                 if (stopTraining) break;
             }
             epochLogs = logs(trackers);
-            if (vx != null && (epoch + 1 - o.initialEpoch) % o.validationFreq == 0) {
-                int vbs = o.validationBatchSize > 0 ? o.validationBatchSize : bs;
-                Map<String, Double> vl = evaluateLogs(vx, vy, vsw, vbs, List.of(), 0,
-                        vbs == bs ? smallVal : null);
-                for (Map.Entry<String, Double> e : vl.entrySet()) epochLogs.put("val_" + e.getKey(), e.getValue());
+            if (validation != null && (epoch + 1 - o.initialEpoch) % o.validationFreq == 0) {
+                for (Map.Entry<String, Double> e : validation.get().entrySet()) epochLogs.put("val_" + e.getKey(), e.getValue());
             }
             for (Callback c : cbs) c.onEpochEnd(epoch, epochLogs);
         }
         for (Callback c : cbs) c.onTrainEnd(epochLogs);
         return h;
+    }
+
+    /**
+     * Trains on a stream of batches, as Keras's {@code fit(generator, steps_per_epoch=...)}: each
+     * element is {@code {x, y}} or {@code {x, y, sampleWeight}} (with several inputs or outputs, the
+     * inputs, then the targets, then optionally the weights). {@code stepsPerEpoch} is required;
+     * a validation stream is given with {@link FitOptions#validationData(Iterator, int)}.
+     */
+    public History fit(Iterator<INDArray[]> batches, FitOptions o) {
+        Cornu.chooseThreads();
+        requireCompiled("fit()");
+        if (o.stepsPerEpoch == null || o.stepsPerEpoch <= 0) {
+            throw new IllegalArgumentException("fit: training from a batch stream needs stepsPerEpoch (Keras's steps_per_epoch)");
+        }
+        if (o.validationSplit > 0) {
+            throw new IllegalArgumentException("fit: validation_split is only supported for arrays, not for a batch stream");
+        }
+        INDArray[][] first = {null};
+        first[0] = nextBatch(batches, "training");
+        ensureGraph(java.util.Arrays.copyOf(first[0], inputs.size()));
+        resolveMetrics(java.util.Arrays.copyOfRange(first[0], inputs.size(), inputs.size() + outputs.size()));
+        EpochSource source = new EpochSource() {
+            @Override
+            public int[] newEpoch() {
+                return null;
+            }
+
+            @Override
+            public double[] step(int[] order, int step) {
+                INDArray[] b = first[0] != null ? first[0] : nextBatch(batches, "training");
+                first[0] = null;
+                INDArray[][] p = parts(b);
+                return withSize(trainStep(p[0], p[1], p[2] == null ? null : p[2][0]), (int) p[0][0].size(0));
+            }
+        };
+        java.util.function.Supplier<Map<String, Double>> validation = o.validationStream == null ? null
+                : () -> evaluateStream(o.validationStream, o.validationSteps);
+        return runEpochs(o, o.stepsPerEpoch, source, validation);
+    }
+
+    private INDArray[] nextBatch(Iterator<INDArray[]> it, String what) {
+        if (!it.hasNext()) {
+            throw new IllegalStateException("fit: the " + what + " batch stream ran out; it must yield at least steps_per_epoch"
+                    + " batches per epoch (or be endless)");
+        }
+        return it.next();
+    }
+
+    /** Splits a stream element into inputs, targets and (optional) sample weights, checked and cast. */
+    private INDArray[][] parts(INDArray[] b) {
+        int ni = inputs.size(), no = outputs.size();
+        if (b.length != ni + no && b.length != ni + no + 1) {
+            throw new IllegalArgumentException("A batch of a stream for model \"" + name() + "\" must hold " + ni + " input(s) and "
+                    + no + " target(s), optionally followed by sample weights; got " + b.length + " arrays");
+        }
+        INDArray[] x = asFloat(java.util.Arrays.copyOf(b, ni));
+        INDArray[] y = java.util.Arrays.copyOfRange(b, ni, ni + no);
+        INDArray sw = b.length > ni + no ? b[ni + no] : null;
+        checkCardinality(x, y, sw);
+        return new INDArray[][] {x, y, sw == null ? null : new INDArray[] {sw}};
+    }
+
+    /** Loss and metrics over {@code steps} batches of a stream (validation of a stream {@code fit}). */
+    private Map<String, Double> evaluateStream(Iterator<INDArray[]> it, int steps) {
+        Mean[] trackers = trackers();
+        resetMetrics();
+        for (int s = 0; s < steps; s++) {
+            INDArray[][] p = parts(nextBatch(it, "validation"));
+            double[] lv = testStep(p[0], p[1], p[2] == null ? null : p[2][0]);
+            for (int i = 0; i < lv.length; i++) if (i == 0 || outputs.size() > 1) trackers[i].update(lv[i], p[0][0].size(0));
+        }
+        return logs(trackers);
     }
 
     private static INDArray[] slice(INDArray[] a, long from, long to) {

@@ -97,4 +97,29 @@ class ImageDataGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> gen.flowFromDirectory(tmp, 6, 6, 4, "multi"));
         assertThrows(IllegalArgumentException.class, () -> new ImageDataGenerator().fillMode("mirror"));
     }
+
+    @Test
+    void modelFitConsumesTheAugmentedStream() {
+        org.cornu.core.Cornu.setSeed(8);
+        // two classes: dark and bright 8x8 images; augmentation keeps their brightness
+        INDArray x = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 32, 8, 8, 1);
+        float[] labels = new float[32];
+        for (int i = 0; i < 32; i++) {
+            labels[i] = i % 2;
+            if (i % 2 == 1) x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(255);
+        }
+        INDArray y = Nd4j.create(labels, new long[] {32, 1}, 'c');
+        org.cornu.core.Sequential m = new org.cornu.core.Sequential(new org.cornu.layers.Flatten().inputShape(8, 8, 1),
+                new org.cornu.layers.Dense(1, "sigmoid"));
+        m.compile(new org.cornu.optimizers.RMSprop(0.05), "binary_crossentropy", "accuracy");
+        ImageDataGenerator gen = new ImageDataGenerator().rescale(1.0 / 255).horizontalFlip(true).rotationRange(20);
+        try (ImageDataGenerator.Stream train = gen.flow(x, y, 8, true, 4);
+             ImageDataGenerator.Stream val = new ImageDataGenerator().rescale(1.0 / 255).flow(x, y, 8, false, 5)) {
+            org.cornu.core.callbacks.History h = m.fit(train.arrays(),
+                    org.cornu.core.Fit.epochs(3).stepsPerEpoch(4).validationData(val.arrays(), 4).verbose(0));
+            assertEquals(java.util.List.of("loss", "accuracy", "val_loss", "val_accuracy"), new java.util.ArrayList<>(h.history().keySet()));
+            assertEquals(3, h.get("loss").size());
+            assertEquals(1.0, h.last("val_accuracy"), 1e-9, "bright vs dark is learned from the augmented stream");
+        }
+    }
 }

@@ -248,6 +248,26 @@ public final class ImageDataGenerator {
      * ahead on a daemon background thread with a bounded queue of 2 batches. Close it to stop the thread.
      */
     public static final class Stream implements Iterator<ImageDataset.Batch>, AutoCloseable {
+        /**
+         * This stream as {@code {x, y}} arrays, for {@code model.fit(stream.arrays(),
+         * Fit.epochs(30).stepsPerEpoch(100).validationData(val.arrays(), 50))}.
+         */
+        public Iterator<INDArray[]> arrays() {
+            Stream self = this;
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return self.hasNext();
+                }
+
+                @Override
+                public INDArray[] next() {
+                    ImageDataset.Batch b = self.next();
+                    return new INDArray[] {b.x(), b.y()};
+                }
+            };
+        }
+
         private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
         private final Thread worker;
         private final int n;
