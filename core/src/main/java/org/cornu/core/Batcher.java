@@ -59,9 +59,9 @@ final class Batcher {
         if (order == null) {
             INDArray[] x = new INDArray[xsOrig.length];
             INDArray[] y = new INDArray[ysOrig.length];
-            for (int i = 0; i < x.length; i++) x[i] = Model.rows(xsOrig[i], 0, from, from + size);
-            for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], 0, from, from + size);
-            return new Batch(x, y, sw == null ? null : Model.rows(sw, 0, from, from + size).reshape(size), size);
+            for (int i = 0; i < x.length; i++) x[i] = Model.rows(xsOrig[i], from, from + size);
+            for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], from, from + size);
+            return new Batch(x, y, sw == null ? null : Model.rows(sw, from, from + size).reshape(size), size);
         }
         int[] idx = new int[size];
         System.arraycopy(order, (int) from, idx, 0, size);

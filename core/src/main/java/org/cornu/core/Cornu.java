@@ -15,7 +15,6 @@ public final class Cornu {
     private static volatile DataType floatx = DataType.FLOAT;
     private static final Map<String, Integer> UIDS = new HashMap<>();
     private static SplittableRandom random = new SplittableRandom();
-    private static long seedCounter = System.nanoTime();
     private static volatile boolean threadsChosen;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cornu.class);
 
@@ -24,7 +23,6 @@ public final class Cornu {
     /** Makes a run repeatable: seeds weight initializers, shuffles, dropout and ND4J's generator. */
     public static synchronized void setSeed(long seed) {
         random = new SplittableRandom(seed);
-        seedCounter = seed;
         Nd4j.getRandom().setSeed(seed);
     }
 

@@ -22,8 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A functional model, {@code keras.Model(inputs, outputs)}: a graph of layer applications
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public class Model extends Layer {
-    private static final Logger LOG = LoggerFactory.getLogger(Model.class);
 
     protected List<KerasTensor> inputs = List.of();
     protected List<KerasTensor> outputs = List.of();
@@ -606,10 +603,10 @@ public class Model extends Layer {
             }
             vx = slice(xs, splitAt, n);
             vy = slice(ys, splitAt, n);
-            vsw = sw == null ? null : rows(sw, 0, splitAt, n);
+            vsw = sw == null ? null : rows(sw, splitAt, n);
             xs = slice(xs, 0, splitAt);
             ys = slice(ys, 0, splitAt);
-            sw = sw == null ? null : rows(sw, 0, 0, splitAt);
+            sw = sw == null ? null : rows(sw, 0, splitAt);
             n = splitAt;
         }
         resolveMetrics(ys);
@@ -786,11 +783,11 @@ public class Model extends Layer {
 
     private static INDArray[] slice(INDArray[] a, long from, long to) {
         INDArray[] r = new INDArray[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = rows(a[i], 0, from, to);
+        for (int i = 0; i < a.length; i++) r[i] = rows(a[i], from, to);
         return r;
     }
 
-    static INDArray rows(INDArray a, int unused, long from, long to) {
+    static INDArray rows(INDArray a, long from, long to) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
         idx[0] = NDArrayIndex.interval(from, to);
         for (int d = 1; d < idx.length; d++) idx[d] = NDArrayIndex.all();
@@ -869,7 +866,7 @@ public class Model extends Layer {
             for (Callback c : cbs) c.onTestBatchBegin(s, Map.of());
             long a = (long) s * bs, b = Math.min(n, a + bs);
             double[] lv = small != null ? new double[] {small.testStep(smallData, (int) a, (int) (b - a))}
-                    : testStep(slice(xs, a, b), slice(ys, a, b), sw == null ? null : rows(sw, 0, a, b));
+                    : testStep(slice(xs, a, b), slice(ys, a, b), sw == null ? null : rows(sw, a, b));
             for (int i = 0; i < lv.length; i++) if (i == 0 || outputs.size() > 1) trackers[i].update(lv[i], b - a);
             l = logs(trackers);
             for (Callback c : cbs) c.onTestBatchEnd(s, l);
@@ -924,7 +921,7 @@ public class Model extends Layer {
                             res[i] = Nd4j.createUninitialized(v.dataType(), shape);
                         }
                     }
-                    (steps == 1 ? res[i] : rows(res[i], 0, a, b)).assign(v);
+                    (steps == 1 ? res[i] : rows(res[i], a, b)).assign(v);
                 }
             }
             for (Callback c : o.callbacks) c.onPredictBatchEnd(s, Map.of());
@@ -1119,7 +1116,4 @@ public class Model extends Layer {
         return org.cornu.core.saving.Models.toJson(this);
     }
 
-    static Logger log() {
-        return LOG;
-    }
 }

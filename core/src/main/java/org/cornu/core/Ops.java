@@ -34,10 +34,6 @@ public final class Ops {
         return new Tensor(v, rg);
     }
 
-    private static INDArray scalarLike(INDArray ref, double v) {
-        return Nd4j.scalar(ref.dataType(), v);
-    }
-
     /** Sums {@code g} down to {@code shape}, undoing numpy broadcasting. */
     static INDArray unbroadcast(INDArray g, long[] shape) {
         long[] gs = g.shape();
@@ -625,31 +621,6 @@ public final class Ops {
                 .addi(Transforms.log1p(Transforms.exp(Transforms.abs(z, true).negi(), false), false));
         Tensor o = out(v, logits);
         return Tape.push(o, g -> logits.accumulate(Transforms.sigmoid(z, true).subi(y).muli(g)));
-    }
-
-    /** Picks {@code x[i, labels[i]]} along the last axis: the log-likelihood gather of sparse crossentropy. */
-    public static Tensor oneHot(INDArray labels, long numClasses, DataType type, String who) {
-        long n = labels.length();
-        double[] lab = labels.castTo(DataType.DOUBLE).data().asDouble();
-        double[] oh = new double[(int) (n * numClasses)];
-        for (int i = 0; i < n; i++) {
-            double l = lab[i];
-            if (l < 0 || l >= numClasses || l != Math.floor(l)) {
-                throw new IllegalArgumentException(who + ": received a label value of " + l
-                        + " which is outside the valid range of [0, " + numClasses + ")");
-            }
-            oh[(int) (i * numClasses + (long) l)] = 1.0;
-        }
-        long[] ls = labels.shape();
-        long[] shape;
-        if (ls.length > 0 && ls[ls.length - 1] == 1 && ls.length > 1) {
-            shape = ls.clone();
-            shape[shape.length - 1] = numClasses;
-        } else {
-            shape = Arrays.copyOf(ls, ls.length + 1);
-            shape[ls.length] = numClasses;
-        }
-        return Tensor.constant(Nd4j.create(oh, shape, type));
     }
 
     // ------------------------------------------------------------------ additions for losses
