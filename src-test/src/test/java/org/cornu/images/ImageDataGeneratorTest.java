@@ -88,10 +88,11 @@ class ImageDataGeneratorTest {
             Sequential m = new Sequential(new Flatten().inputShape(6, 6, 3), new Dense(1, "sigmoid"));
             m.compile("rmsprop", "binary_crossentropy", "accuracy");
             try (ImageDataGenerator.Stream v = new ImageDataGenerator().rescale(1.0 / 255).flowFromDirectory(tmp, 6, 6, 3, "binary", 2)) {
-                List<double[]> h = ImageDataGenerator.fit(m, s, 2, 2, v, 2);
-                assertEquals(2, h.size());
-                assertEquals(4, h.get(1).length);   // loss, accuracy, val_loss, val_accuracy
-                for (double d : h.get(1)) assertTrue(Double.isFinite(d));
+                org.cornu.core.callbacks.History h = m.fit(s.arrays(),
+                        org.cornu.core.Fit.epochs(2).stepsPerEpoch(2).validationData(v.arrays(), 2).verbose(0));
+                assertEquals(List.of(0, 1), h.epoch());
+                assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy"), new java.util.ArrayList<>(h.history().keySet()));
+                for (List<Double> vals : h.history().values()) assertTrue(Double.isFinite(vals.get(1)));
             }
         }
         assertThrows(IllegalArgumentException.class, () -> gen.flowFromDirectory(tmp, 6, 6, 4, "multi"));

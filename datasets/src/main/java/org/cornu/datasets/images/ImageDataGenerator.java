@@ -8,7 +8,6 @@ import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.cornu.core.ImageTransforms;
-import org.cornu.core.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ImageDataGenerator gen = new ImageDataGenerator().rescale(1.0 / 255).rotationRange(40)
  *     .widthShiftRange(0.2).heightShiftRange(0.2).shearRange(0.2).zoomRange(0.2).horizontalFlip(true);
  * ImageDataGenerator.Stream train = gen.flowFromDirectory(dir.resolve("train"), 150, 150, 32, "binary");
- * ImageDataGenerator.fit(model, train, 30, 100, val, 50);
+ * model.fit(train.arrays(), Fit.epochs(30).stepsPerEpoch(100).validationData(val.arrays(), 50));
  * }</pre>
  * The transform follows Keras's {@code get_random_transform} / {@code apply_affine_transform}: rotation
  * {@code uniform(-r, r)} degrees, shifts {@code uniform(-s, s)} × size (values ≥ 1 are pixels), shear
@@ -193,50 +192,6 @@ public final class ImageDataGenerator {
             }
             return new ImageDataset.Batch(Nd4j.create(dst, b.x().shape(), 'c'), b.y());
         }).classNames(ds.classNames());
-    }
-
-    /**
-     * Keras's {@code fit(generator, steps_per_epoch, epochs, validation_data, validation_steps)} for these streams:
-     * {@code stepsPerEpoch} {@code trainOnBatch} calls per epoch, then {@code validationSteps} {@code testOnBatch}
-     * calls (if {@code val} is given). Returns per epoch the mean training results and, if validating, the mean
-     * validation results appended ({@code [loss, metrics..., val_loss, val_metrics...]}).
-     */
-    public static List<double[]> fit(Model model, Iterator<ImageDataset.Batch> train, int epochs, int stepsPerEpoch,
-                                     Iterator<ImageDataset.Batch> val, int validationSteps) {
-        List<double[]> history = new ArrayList<>();
-        for (int e = 0; e < epochs; e++) {
-            double[] t = null;
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                ImageDataset.Batch b = train.next();
-                t = addInto(t, model.trainOnBatch(b.x(), b.y()));
-            }
-            double[] row = scale(t, stepsPerEpoch);
-            if (val != null && validationSteps > 0) {
-                double[] v = null;
-                for (int s = 0; s < validationSteps; s++) {
-                    ImageDataset.Batch b = val.next();
-                    v = addInto(v, model.testOnBatch(b.x(), b.y()));
-                }
-                v = scale(v, validationSteps);
-                double[] both = new double[row.length + v.length];
-                System.arraycopy(row, 0, both, 0, row.length);
-                System.arraycopy(v, 0, both, row.length, v.length);
-                row = both;
-            }
-            history.add(row);
-        }
-        return history;
-    }
-
-    private static double[] addInto(double[] acc, double[] v) {
-        if (acc == null) return v.clone();
-        for (int i = 0; i < acc.length; i++) acc[i] += v[i];
-        return acc;
-    }
-
-    private static double[] scale(double[] a, int n) {
-        for (int i = 0; i < a.length; i++) a[i] /= n;
-        return a;
     }
 
     interface BatchMaker {
