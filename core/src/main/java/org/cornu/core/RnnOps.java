@@ -97,7 +97,7 @@ public final class RnnOps {
     }
 
     private static double[] doubles(INDArray a) {
-        return a.dup('c').data().asDouble();
+        return Elementwise.toDoubles(a);
     }
 
     /**
@@ -243,7 +243,7 @@ public final class RnnOps {
         if (bias != null) parents.add(bias);
         if (initialStates != null) for (Tensor s : initialStates) if (s != null) parents.add(s);
         Tensor core = new Tensor(Nd4j.zeros(dt, 1), Tape.needsGrad(parents.toArray(new Tensor[0])));
-        INDArray seqV = Nd4j.create(out, new long[] {B, T, U}, dt);
+        INDArray seqV = Elementwise.fromDoubles(out, new long[] {B, T, U}, dt);
         int lastPos = posOf[T - 1];
         double[] lastV = new double[B * U];
         for (int b = 0; b < B; b++) System.arraycopy(out, (b * T + lastPos) * U, lastV, b * U, U);
@@ -339,17 +339,17 @@ public final class RnnOps {
                     System.arraycopy(dZ, (k * B + b) * GU, dZx, (b * T + t) * GU, GU);
                 }
             }
-            INDArray dZxA = Nd4j.create(dZx, new long[] {(long) B * T, GU}, dt);
+            INDArray dZxA = Elementwise.fromDoubles(dZx, new long[] {(long) B * T, GU}, dt);
             if (x.requiresGrad) x.accumulate(Nd4j.gemm(dZxA, w, false, true).reshape('c', xs));
             if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
-            INDArray dRA = Nd4j.create(gru ? dRh : dZ, new long[] {(long) T * B, GU}, dt);
+            INDArray dRA = Elementwise.fromDoubles(gru ? dRh : dZ, new long[] {(long) T * B, GU}, dt);
             if (recurrentKernel.requiresGrad) {
                 double[] hpm = Hprev;
                 if (rm != null) {
                     hpm = Hprev.clone();
                     for (int i = 0; i < T * B * U; i++) hpm[i] *= rm[i % (B * U)];
                 }
-                INDArray hp = Nd4j.create(hpm, new long[] {(long) T * B, U}, dt);
+                INDArray hp = Elementwise.fromDoubles(hpm, new long[] {(long) T * B, U}, dt);
                 recurrentKernel.accumulate(Nd4j.gemm(hp, dRA, true, false).castTo(recurrentKernel.value.dataType()));
             }
             if (bias != null && bias.requiresGrad) {
@@ -358,24 +358,24 @@ public final class RnnOps {
                     for (int n = 0; n < GU; n++) gb[n] += dZ[i * GU + n];
                     if (bRecF != null) for (int n = 0; n < GU; n++) gb[GU + n] += dRh[i * GU + n];
                 }
-                bias.accumulate(Nd4j.create(gb, bias.value.shape(), bias.value.dataType()));
+                bias.accumulate(Elementwise.fromDoubles(gb, bias.value.shape(), bias.value.dataType()));
             }
             if (initialStates != null) {
                 if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
-                    initialStates.get(0).accumulate(Nd4j.create(dh, new long[] {B, U}, dt));
+                    initialStates.get(0).accumulate(Elementwise.fromDoubles(dh, new long[] {B, U}, dt));
                 }
                 if (lstm && initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad) {
-                    initialStates.get(1).accumulate(Nd4j.create(dc, new long[] {B, U}, dt));
+                    initialStates.get(1).accumulate(Elementwise.fromDoubles(dc, new long[] {B, U}, dt));
                 }
             }
         });
         // derived outputs: each hands its gradient to the core node, which runs after them
         INDArray zero = Nd4j.zeros(dt, 1);
         Tensor seq = derived(seqV, core, gSeq, zero);
-        Tensor last = derived(Nd4j.create(lastV, new long[] {B, U}, dt), core, gLast, zero);
+        Tensor last = derived(Elementwise.fromDoubles(lastV, new long[] {B, U}, dt), core, gLast, zero);
         List<Tensor> states = new ArrayList<>();
-        states.add(derived(Nd4j.create(hFinal, new long[] {B, U}, dt), core, gH, zero));
-        if (lstm) states.add(derived(Nd4j.create(cFinal, new long[] {B, U}, dt), core, gC, zero));
+        states.add(derived(Elementwise.fromDoubles(hFinal, new long[] {B, U}, dt), core, gH, zero));
+        if (lstm) states.add(derived(Elementwise.fromDoubles(cFinal, new long[] {B, U}, dt), core, gC, zero));
         return new Result(seq, last, states);
     }
 
@@ -453,7 +453,7 @@ public final class RnnOps {
         long n = indices.length();
         int inputDim = (int) table.value.size(0);
         int d = (int) table.value.size(1);
-        double[] raw = indices.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] raw = Elementwise.toDoubles(indices);
         int[] idx = new int[(int) n];
         for (int i = 0; i < n; i++) {
             double v = raw[i];
@@ -466,8 +466,18 @@ public final class RnnOps {
         long[] is = indices.shape();
         long[] os = java.util.Arrays.copyOf(is, is.length + 1);
         os[is.length] = d;
-        INDArray v = n == 0 ? Nd4j.create(table.value.dataType(), os)
-                : Nd4j.pullRows(table.value, 1, idx).reshape('c', os);
+        INDArray v;
+        if (n == 0) {
+            v = Nd4j.create(table.value.dataType(), os);
+        } else if (Elementwise.fusable(table.value)) {
+            // row gather in Java: ND4J's pullRows measured ~40 µs per 1000 rows here
+            double[] tv = Elementwise.toDoubles(table.value);
+            double[] ov = new double[(int) n * d];
+            for (int i = 0; i < n; i++) System.arraycopy(tv, idx[i] * d, ov, i * d, d);
+            v = Elementwise.fromDoubles(ov, os, table.value.dataType());
+        } else {
+            v = Nd4j.pullRows(table.value, 1, idx).reshape('c', os);
+        }
         Tensor o = new Tensor(v, Tape.needsGrad(table));
         return Tape.push(o, g -> {
             double[] gv = doubles(g);
@@ -476,7 +486,7 @@ public final class RnnOps {
                 int src = i * d, dst = idx[i] * d;
                 for (int j = 0; j < d; j++) gt[dst + j] += gv[src + j];
             }
-            table.accumulate(Nd4j.create(gt, new long[] {inputDim, d}, table.value.dataType()));
+            table.accumulate(Elementwise.fromDoubles(gt, new long[] {inputDim, d}, table.value.dataType()));
         });
     }
 
