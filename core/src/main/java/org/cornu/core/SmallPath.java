@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class SmallPath {
     /** Largest multiply-adds per step (batch x sum of layer sizes) run on the JVM; above, ND4J's gemm wins. */
     static final long MAX_MACS = 300_000;
-    private static volatile boolean enabled = !"false".equals(System.getProperty("cornu.smallPath"));
+    static volatile boolean enabled = !"false".equals(System.getProperty("cornu.smallPath"));
     /** Training steps run on this path (for tests). */
     static long stepsRun;
 
@@ -104,27 +104,67 @@ final class SmallPath {
      * several inputs or outputs, a non-CPU backend, a batch too large to gain).
      */
     static SmallPath plan(Model model, int batchSize, int yDim, Loss loss, List<Metric> metrics) {
-        if (!enabled || model.inputs.size() != 1 || model.outputs.size() != 1) return null;
+        if (!enabled) return null;
+        List<FullyConnected> fcs = chain(model, true);
+        if (fcs == null) return null;
+        int[] dims = dims(fcs);
+        int[] act = activations(fcs);
+        if (act == null || (long) batchSize * macs(fcs) > MAX_MACS) return null;
+        int last = act[act.length - 1];
+        int outDim = dims[dims.length - 1];
+        int kind = fusedKind(loss, last);
+        if (kind == SPARSE_SOFTMAX_CE ? yDim != 1 : yDim != outDim) return null;
+        if (kind == GENERIC && !loss.jvmUsable()) return null;
+        if (kind != GENERIC && loss.reduction().equals("none")) return null;
+        for (Metric m : metrics) if (!m.supportsJvm()) return null;
+        return new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
+    }
+
+    /**
+     * The model's layers when it is a single-input, single-output chain of {@link FullyConnected}
+     * layers over rank-2 input whose weights are {@link Elementwise#fusable} arrays of one float
+     * type (and, with {@code forTraining}, without regularizers); else null.
+     */
+    static List<FullyConnected> chain(Model model, boolean forTraining) {
+        if (model.inputs.size() != 1 || model.outputs.size() != 1) return null;
         if (model.inputs.get(0).shape().rank() != 2) return null;
         List<FullyConnected> fcs = new ArrayList<>();
         KerasTensor prev = model.inputs.get(0);
         for (Node n : model.nodes()) {
             if (!(n.layer instanceof FullyConnected fc) || n.inputs.size() != 1 || n.inputs.get(0) != prev) return null;
-            if (fc.hasRegularizers() || n.layer.activityRegularizer() != null) return null;
+            if (forTraining && (fc.hasRegularizers() || n.layer.activityRegularizer() != null)) return null;
             fcs.add(fc);
             prev = n.outputs.get(0);
         }
         if (fcs.isEmpty() || prev != model.outputs.get(0)) return null;
+        DataType t = fcs.get(0).kernel().value().dataType();
+        for (FullyConnected fc : fcs) {
+            if (!Elementwise.fusable(fc.kernel().value()) || fc.kernel().value().dataType() != t) return null;
+            if (fc.bias() != null && (!Elementwise.fusable(fc.bias().value()) || fc.bias().value().dataType() != t)) return null;
+        }
+        return fcs;
+    }
+
+    /** Layer widths: input, then each layer's units. */
+    static int[] dims(List<FullyConnected> fcs) {
         int[] dims = new int[fcs.size() + 1];
-        int[] act = new int[fcs.size()];
-        long macs = 0;
         dims[0] = (int) fcs.get(0).kernel().shape()[0];
+        for (int l = 0; l < fcs.size(); l++) dims[l + 1] = (int) fcs.get(l).kernel().shape()[1];
+        return dims;
+    }
+
+    /** Multiply-adds per sample. */
+    static long macs(List<FullyConnected> fcs) {
+        long macs = 0;
+        for (FullyConnected fc : fcs) macs += fc.kernel().shape()[0] * fc.kernel().shape()[1];
+        return macs;
+    }
+
+    /** Activation codes of the layers, or null if one is not supported here. */
+    static int[] activations(List<FullyConnected> fcs) {
+        int[] act = new int[fcs.size()];
         for (int l = 0; l < fcs.size(); l++) {
-            FullyConnected fc = fcs.get(l);
-            long[] ks = fc.kernel().shape();
-            dims[l + 1] = (int) ks[1];
-            macs += ks[0] * ks[1];
-            Integer k = switch (fc.activationName()) {
+            Integer k = switch (fcs.get(l).activationName()) {
                 case "linear" -> LINEAR;
                 case "relu" -> RELU;
                 case "sigmoid" -> SIGMOID;
@@ -135,20 +175,7 @@ final class SmallPath {
             if (k == null) return null;
             act[l] = k;
         }
-        if ((long) batchSize * macs > MAX_MACS) return null;
-        DataType t = fcs.get(0).kernel().value().dataType();
-        for (FullyConnected fc : fcs) {
-            if (!Elementwise.fusable(fc.kernel().value()) || fc.kernel().value().dataType() != t) return null;
-            if (fc.bias() != null && (!Elementwise.fusable(fc.bias().value()) || fc.bias().value().dataType() != t)) return null;
-        }
-        int last = act[act.length - 1];
-        int outDim = dims[dims.length - 1];
-        int kind = fusedKind(loss, last);
-        if (kind == SPARSE_SOFTMAX_CE ? yDim != 1 : yDim != outDim) return null;
-        if (kind == GENERIC && !loss.jvmUsable()) return null;
-        if (kind != GENERIC && loss.reduction().equals("none")) return null;
-        for (Metric m : metrics) if (!m.supportsJvm()) return null;
-        return new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
+        return act;
     }
 
     private static int fusedKind(Loss loss, int lastAct) {
@@ -244,7 +271,7 @@ final class SmallPath {
         }
     }
 
-    private static void activate(int kind, double[] z, int off, int n) {
+    static void activate(int kind, double[] z, int off, int n) {
         switch (kind) {
             case RELU -> {
                 for (int j = 0; j < n; j++) if (z[off + j] < 0) z[off + j] = 0;

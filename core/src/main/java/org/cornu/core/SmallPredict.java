@@ -1,0 +1,100 @@
+package org.cornu.core;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The JVM path of {@code predict} for a few samples through a chain of {@link FullyConnected}
+ * layers (the MNIST dense model predicting one digit). A one-row prediction through ND4J is a
+ * gemv per layer plus a dozen op calls and a workspace cycle (~270 µs here); this path reads,
+ * for each nonzero input value, one row of the kernel straight from native memory and adds it
+ * in, so zero inputs (most MNIST pixels, most multi-hot entries) cost nothing. Float models
+ * accumulate in float as a float gemm does; activations run in double. Off with {@code -Dcornu.smallPath=false}, like {@link SmallPath}.
+ */
+final class SmallPredict {
+    /** Largest multiply-adds per call (rows x per-sample multiply-adds) run here. */
+    static final long MAX_MACS = 1_700_000;
+    /** Predictions answered by this path (for tests). */
+    static long callsRun;
+
+    private SmallPredict() {}
+
+    /**
+     * The model's output for {@code x}, or null when this path does not apply (another layer,
+     * too many rows, a shape the regular path should report, a non-CPU backend).
+     */
+    static INDArray predict(Model model, INDArray x) {
+        if (!SmallPath.enabled || x.rank() != 2) return null;
+        List<FullyConnected> fcs = SmallPath.chain(model, false);
+        if (fcs == null) return null;
+        int[] dims = SmallPath.dims(fcs);
+        int[] act = SmallPath.activations(fcs);
+        long n = x.size(0);
+        if (act == null || x.size(1) != dims[0] || n == 0 || n * SmallPath.macs(fcs) > MAX_MACS) return null;
+        callsRun++;
+        DataType t = fcs.get(0).kernel().value().dataType();
+        int rows = (int) n;
+        int widest = 0;
+        for (int d : dims) widest = Math.max(widest, d);
+        double[] in = Elementwise.toDoubles(x);
+        double[] a = new double[widest];
+        double[] z = new double[widest];
+        double[] out = new double[rows * dims[dims.length - 1]];
+        float[] rowF = t == DataType.FLOAT ? new float[widest] : null;
+        float[] accF = t == DataType.FLOAT ? new float[widest] : null;
+        double[] rowD = t == DataType.FLOAT ? null : new double[widest];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(in, r * dims[0], a, 0, dims[0]);
+            for (int l = 0; l < fcs.size(); l++) {
+                int inDim = dims[l], outDim = dims[l + 1];
+                FullyConnected fc = fcs.get(l);
+                if (fc.bias() != null) readInto(fc.bias().value(), 0, outDim, z, rowF, rowD);
+                else java.util.Arrays.fill(z, 0, outDim, 0.0);
+                INDArray k = fc.kernel().value();
+                FloatBuffer kf = rowF != null ? Elementwise.floats(k) : null;
+                DoubleBuffer kd = rowF != null ? null : Elementwise.doubles(k);
+                if (kf != null) {
+                    // float kernels accumulate in float, as a float gemm does (and vectorize)
+                    for (int j = 0; j < outDim; j++) accF[j] = (float) z[j];
+                    for (int i = 0; i < inDim; i++) {
+                        float xi = (float) a[i];
+                        if (xi == 0f) continue;
+                        kf.get(i * outDim, rowF, 0, outDim);
+                        for (int j = 0; j < outDim; j++) accF[j] += xi * rowF[j];
+                    }
+                    for (int j = 0; j < outDim; j++) z[j] = accF[j];
+                }
+                for (int i = 0; kf == null && i < inDim; i++) {
+                    double xi = a[i];
+                    if (xi == 0.0) continue;
+                    {
+                        kd.get(i * outDim, rowD, 0, outDim);
+                        for (int j = 0; j < outDim; j++) z[j] += xi * rowD[j];
+                    }
+                }
+                SmallPath.activate(act[l], z, 0, outDim);
+                double[] swap = a;
+                a = z;
+                z = swap;
+            }
+            int outDim = dims[dims.length - 1];
+            System.arraycopy(a, 0, out, r * outDim, outDim);
+        }
+        try (MemoryWorkspace ws = Workspaces.outside()) {
+            return Elementwise.fromDoubles(out, new long[] {n, dims[dims.length - 1]}, t);
+        }
+    }
+
+    private static void readInto(INDArray v, int from, int len, double[] dst, float[] rowF, double[] rowD) {
+        if (rowF != null) {
+            Elementwise.floats(v).get(from, rowF, 0, len);
+            for (int j = 0; j < len; j++) dst[j] = rowF[j];
+        } else {
+            Elementwise.doubles(v).get(from, dst, 0, len);
+        }
+    }
+}
