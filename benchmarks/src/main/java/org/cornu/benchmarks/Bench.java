@@ -63,7 +63,9 @@ public final class Bench {
             System.out.println("running predict_latency ...");
             ChainedOptionsBuilder o = new OptionsBuilder().include(PredictBenchmark.class.getName()).verbosity(VerboseMode.SILENT);
             if (quick) o.warmupIterations(2).measurementIterations(3).warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1));
-            results.put("predict_latency", scores(new Runner(o.build()).run()));
+            Collection<RunResult> rr = new Runner(o.build()).run();
+            results.put("predict_latency", scores(rr, "digit"));
+            results.put("predict_latency_noise", scores(rr, "noise"));
         }
 
         System.out.println();
@@ -73,7 +75,11 @@ public final class Bench {
             String w = e.getKey();
             double c = e.getValue()[0], d = e.getValue()[1];
             if (w.equals("predict_latency")) {
-                System.out.printf(Locale.ROOT, "| predict_latency | %.1f us | %.1f us | %.2f | - | < 50 us | %s |%n", c, d, c / d, c < 50 ? "yes" : "no");
+                System.out.printf(Locale.ROOT, "| predict_latency (MNIST digit) | %.1f us | %.1f us | %.2f | - | < 50 us | %s |%n", c, d, c / d, c < 50 ? "yes" : "no");
+                continue;
+            }
+            if (w.equals("predict_latency_noise")) {
+                System.out.printf(Locale.ROOT, "| predict_latency (noise input) | %.1f us | %.1f us | %.2f | - | - | - |%n", c, d, c / d);
                 continue;
             }
             if (w.equals("lstm_ts")) {
@@ -105,8 +111,14 @@ public final class Bench {
 
     /** Cornu's and DL4J's primary scores from one JMH run (NaN if missing). */
     private static double[] scores(Collection<RunResult> rr) {
+        return scores(rr, null);
+    }
+
+    /** As {@link #scores(Collection)}, for the runs whose {@code input} parameter is {@code input} (any when null). */
+    private static double[] scores(Collection<RunResult> rr, String input) {
         double[] r = {Double.NaN, Double.NaN};
         for (RunResult x : rr) {
+            if (input != null && !input.equals(x.getParams().getParam("input"))) continue;
             double v = x.getPrimaryResult().getScore();
             if ("cornu".equals(x.getParams().getParam("lib"))) r[0] = v;
             else r[1] = v;

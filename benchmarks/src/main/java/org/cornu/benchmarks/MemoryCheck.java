@@ -30,12 +30,33 @@ public final class MemoryCheck {
             if (e == 2) base = rss;
             if (e >= 2) max = Math.max(max, rss);
             Runtime rt = Runtime.getRuntime();
-            System.out.printf(Locale.ROOT, "epoch %2d: RSS %7.1f MB%s; JVM heap committed %.1f MB; native (JavaCPP) %.1f MB%n",
+            long heapRss = heapRssKb();
+            System.out.printf(Locale.ROOT, "epoch %2d: RSS %7.1f MB%s; of it Java heap %.1f MB, the rest %.1f MB; JVM heap committed %.1f MB; native (JavaCPP) %.1f MB%n",
                     e, rss / 1024.0,
                     base > 0 ? String.format(Locale.ROOT, " (%+.1f%% vs epoch 2)", 100.0 * (rss - base) / base) : "",
+                    heapRss / 1024.0, (rss - heapRss) / 1024.0,
                     rt.totalMemory() / 1048576.0, org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0);
         }
         System.out.printf(Locale.ROOT, "max RSS after epoch 2: %+.1f%% of epoch 2's%n", 100.0 * (max - base) / base);
+    }
+
+    /**
+     * Resident kB of the Java heap's reservation: the largest mapping of /proc/self/smaps within 2% of
+     * the maximum heap's size (-Xmx), or -1 when none matches.
+     */
+    static long heapRssKb() throws IOException {
+        long maxKb = Runtime.getRuntime().maxMemory() / 1024;
+        long size = -1;
+        long best = -1;
+        long bestRss = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.startsWith("Size:")) size = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            else if (line.startsWith("Rss:") && Math.abs(size - maxKb) <= maxKb / 50 && size > best) {
+                best = size;
+                bestRss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return bestRss;
     }
 
     static long rssKb() throws IOException {
