@@ -40,6 +40,12 @@ public final class RnnOps {
          * where it enters the recurrent product (the same mask at every step), or null.
          */
         public double[] recurrentMask;
+        /**
+         * GRU only: {@code true} (Keras's default) applies the reset gate after the recurrent
+         * product, {@code hh = act(x W_h + b_h + r * (h U_h + br_h))}, with bias {@code (2, 3*units)};
+         * {@code false} applies it before, {@code hh = act(x W_h + b_h + (r * h) U_h)}, with bias {@code (3*units)}.
+         */
+        public boolean resetAfter = true;
         /** Name of the layer, for messages. */
         public String layerName = "rnn";
     }
@@ -142,7 +148,7 @@ public final class RnnOps {
      *
      * @param kernel {@code (in, G*units)} with G = 1, 4 (i, f, c, o), 3 (z, r, h)
      * @param recurrentKernel {@code (units, G*units)}
-     * @param bias {@code (G*units)}, or for GRU (reset_after) {@code (2, 3*units)}: input and recurrent biases; may be null
+     * @param bias {@code (G*units)}, or for GRU with reset_after {@code (2, 3*units)}: input and recurrent biases; may be null
      * @param initialStates h (and c for LSTM), each {@code (B, units)}; null entries mean zeros
      * @param mask {@code (B, T)} of 1/0, or null
      */
@@ -183,12 +189,19 @@ public final class RnnOps {
         final double[] Ur = doubles(recurrentKernel.value); // (U, GU)
         final double[] m = mask == null ? null : doubles(mask);
         final boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
+        // GRU reset_after=False: the candidate's recurrent product is (r * h) @ U_h, computed after the z and r gates
+        final boolean gruBefore = gru && !opt.resetAfter;
+        if (gruBefore && bRec != null) {
+            throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": GRU with reset_after=False takes a bias of shape ("
+                    + GU + "), received " + Shape.format(bias.value.shape()));
+        }
         final double[] rm = opt.recurrentMask;
         double[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
                 ? doubles(initialStates.get(0).value) : new double[B * U];
         double[] c = lstm ? (initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
                 ? doubles(initialStates.get(1).value) : new double[B * U]) : null;
         // saved per processing step k: hPrev, gates (post-activation), cPrev/tanh(c) for LSTM, recurrent h part for GRU
+        // (reset_after: h U_h + br_h; reset_before: r * h, masked by recurrent dropout, the candidate product's input)
         final double[] Hprev = new double[T * B * U];
         final double[] Gt = new double[T * B * GU];
         final double[] Cprev = lstm ? new double[T * B * U] : null;
@@ -208,6 +221,7 @@ public final class RnnOps {
         final double[] zb = new double[GU];
         final double[] tcb = new double[U];
         double[] hm = sp == null || rm == null ? null : new double[B * U];
+        final StepProduct spH = gruBefore && sp != null ? new StepProduct(B, U, U, columns(Ur, U, GU, 2 * U)) : null;
         for (int k = 0; k < T; k++) {
             int t = tOf[k];
             System.arraycopy(h, 0, Hprev, k * B * U, B * U);
@@ -216,6 +230,16 @@ public final class RnnOps {
             if (sp != null) {
                 if (rm != null) for (int i = 0; i < B * U; i++) hm[i] = h[i] * rm[i];
                 rAll = sp.forward(rm == null ? h : hm);
+                if (gruBefore) {
+                    // candidate products (r * h) @ U_h of the whole batch, in place of h @ U_h
+                    double[] rhAll = new double[B * U];
+                    for (int b = 0; b < B; b++) {
+                        resetState(P, (b * T + t) * GU, bIn, rAll, b * GU, kRec, h, rm, b * U, U, rhAll, b * U);
+                    }
+                    System.arraycopy(rhAll, 0, Rh, k * B * U, B * U);
+                    double[] cand = spH.forward(rhAll);
+                    for (int b = 0; b < B; b++) System.arraycopy(cand, b * U, rAll, b * GU + 2 * U, U);
+                }
             }
             for (int b = 0; b < B; b++) {
                 boolean on = m == null || m[b * T + t] != 0;
@@ -262,6 +286,18 @@ public final class RnnOps {
                     }
                     continue;
                 }
+                if (gruBefore && rAll == null) {
+                    // r[2U..3U) = (r_gate * h_b) @ U_h in place of h_b @ U_h
+                    int rb = (k * B + b) * U;
+                    resetState(P, pb, bIn, r, 0, kRec, h, rm, hb, U, Rh, rb);
+                    java.util.Arrays.fill(r, 2 * U, 3 * U, 0);
+                    for (int q = 0; q < U; q++) {
+                        double v = Rh[rb + q];
+                        if (v == 0) continue;
+                        int row = q * GU + 2 * U;
+                        for (int n = 0; n < U; n++) r[2 * U + n] += v * Ur[row + n];
+                    }
+                }
                 for (int j = 0; j < U; j++) {
                     double hn;
                     if (lstm) {
@@ -285,9 +321,9 @@ public final class RnnOps {
                         double zg = act(kRec, xz + r[j]);
                         double rg = act(kRec, xr + r[U + j]);
                         double rh = r[2 * U + j];
-                        double hh = act(kAct, xh + rg * rh);
+                        double hh = act(kAct, xh + (gruBefore ? rh : rg * rh));
                         Gt[gb + j] = zg; Gt[gb + U + j] = rg; Gt[gb + 2 * U + j] = hh;
-                        Rh[(k * B + b) * U + j] = rh;
+                        if (!gruBefore) Rh[(k * B + b) * U + j] = rh;
                         hn = zg * h[hb + j] + (1 - zg) * hh;
                     } else {
                         double z = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
@@ -355,6 +391,14 @@ public final class RnnOps {
                             dZ[gb + 3 * U + j] = dhj * tc * dact(kRec, og);
                             dc[hb + j] = dcj * fg;
                             dh[hb + j] = 0;
+                        } else if (gruBefore) {
+                            // the reset gate's gradient needs dhh @ U_h^T over all units: see gruBeforeBackward
+                            double zg = Gt[gb + j], hh = Gt[gb + 2 * U + j];
+                            double dzz = dhj * (Hprev[sb + j] - hh) * dact(kRec, zg);
+                            dZ[gb + j] = dzz;
+                            dZ[gb + 2 * U + j] = dhj * (1 - zg) * dact(kAct, hh);
+                            dRh[gb + j] = dzz;
+                            dh[hb + j] = dhj * zg;
                         } else if (gru) {
                             double zg = Gt[gb + j], rg = Gt[gb + U + j], hh = Gt[gb + 2 * U + j];
                             double hp = Hprev[sb + j];
@@ -374,6 +418,15 @@ public final class RnnOps {
                             dh[hb + j] = 0;
                         }
                     }
+                    if (gruBefore && sp == null) {
+                        for (int q = 0; q < U; q++) {
+                            double d = 0;
+                            int row = q * GU + 2 * U;
+                            for (int n = 0; n < U; n++) d += dZ[gb + 2 * U + n] * Ur[row + n];
+                            tmp[q] = d;
+                        }
+                        gruBeforeBackward(tmp, 0, Gt, Hprev, rm, dZ, dRh, dh, gb, sb, hb, U, kRec);
+                    }
                     // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
                     if (sp != null) continue; // the whole step's product follows the loop over samples
                     double[] dr = gru ? dRh : dZ;
@@ -387,6 +440,15 @@ public final class RnnOps {
                         for (int q = 0; q < U; q++) acc[ab + q] += d * UrT[row + q];
                     }
                     if (rm != null) for (int q = 0; q < U; q++) dh[hb + q] += tmp[q] * rm[hb + q];
+                }
+                if (gruBefore && sp != null) {
+                    double[] dHH = new double[B * U];
+                    for (int b = 0; b < B; b++) System.arraycopy(dZ, (k * B + b) * GU + 2 * U, dHH, b * U, U);
+                    double[] dRH = spH.backward(dHH, 0); // d(r * h) = dhh @ U_h^T
+                    for (int b = 0; b < B; b++) {
+                        if (m != null && m[b * T + t] == 0) continue;
+                        gruBeforeBackward(dRH, b * U, Gt, Hprev, rm, dZ, dRh, dh, (k * B + b) * GU, (k * B + b) * U, b * U, U, kRec);
+                    }
                 }
                 if (sp != null) {
                     double[] add = sp.backward(gru ? dRh : dZ, k * B * GU);
@@ -413,7 +475,17 @@ public final class RnnOps {
                     for (int i = 0; i < T * B * U; i++) hpm[i] *= rm[i % (B * U)];
                 }
                 INDArray hp = Elementwise.fromDoubles(hpm, new long[] {(long) T * B, U}, dt);
-                recurrentKernel.accumulate(Nd4j.gemm(hp, dRA, true, false).castTo(recurrentKernel.value.dataType()));
+                INDArray dUr = Nd4j.gemm(hp, dRA, true, false);
+                if (gruBefore) {
+                    // the candidate's columns: (r * h)^T @ dhh (dRh's candidate block is zero)
+                    double[] dHH = new double[T * B * U];
+                    for (int i = 0; i < T * B; i++) System.arraycopy(dZ, i * GU + 2 * U, dHH, i * U, U);
+                    INDArray rhA = Elementwise.fromDoubles(Rh, new long[] {(long) T * B, U}, dt);
+                    INDArray dHA = Elementwise.fromDoubles(dHH, new long[] {(long) T * B, U}, dt);
+                    dUr.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * U, 3 * U))
+                            .addi(Nd4j.gemm(rhA, dHA, true, false));
+                }
+                recurrentKernel.accumulate(dUr.castTo(recurrentKernel.value.dataType()));
             }
             if (bias != null && bias.requiresGrad) {
                 double[] gb = new double[bRecF != null ? 2 * GU : GU];
@@ -495,6 +567,44 @@ public final class RnnOps {
             dOutBuf.get(0, d, 0, b * u);
             return d;
         }
+    }
+
+    /**
+     * GRU reset_before, one sample: {@code dst[doff + j] = r_j * h_j * rm_j} with the reset gate
+     * {@code r = rec_act(x W_r + b_r + (h * rm) U_r)} from the projected input at {@code P[pb..]} and
+     * the recurrent product at {@code rec[roff..]} (gate order z, r, h).
+     */
+    private static void resetState(double[] P, int pb, double[] bIn, double[] rec, int roff, int kRec,
+                                   double[] h, double[] rm, int hb, int U, double[] dst, int doff) {
+        for (int j = 0; j < U; j++) {
+            double xr = P[pb + U + j] + rec[roff + U + j] + (bIn != null ? bIn[U + j] : 0);
+            double hv = rm == null ? h[hb + j] : h[hb + j] * rm[hb + j];
+            dst[doff + j] = act(kRec, xr) * hv;
+        }
+    }
+
+    /**
+     * GRU reset_before, one sample's backward through {@code s = r * (h * rm)}, given
+     * {@code dS = dhh @ U_h^T} at {@code dS[off..]}: the reset gate's pre-activation gradient
+     * (into dZ and dRh) and the state's gradient through {@code s} (added to dh).
+     */
+    private static void gruBeforeBackward(double[] dS, int off, double[] Gt, double[] Hprev, double[] rm, double[] dZ,
+                                          double[] dRh, double[] dh, int gb, int sb, int hb, int U, int kRec) {
+        for (int q = 0; q < U; q++) {
+            double rg = Gt[gb + U + q], keep = rm == null ? 1 : rm[hb + q];
+            double drr = dS[off + q] * Hprev[sb + q] * keep * dact(kRec, rg);
+            dZ[gb + U + q] = drr;
+            dRh[gb + U + q] = drr;
+            dh[hb + q] += dS[off + q] * rg * keep;
+        }
+    }
+
+    /** Columns {@code [from, from + n)} of a row-major {@code (rows, cols)} array. */
+    private static double[] columns(double[] a, int n, int cols, int from) {
+        int rows = a.length / cols;
+        double[] c = new double[rows * n];
+        for (int i = 0; i < rows; i++) System.arraycopy(a, i * cols + from, c, i * n, n);
+        return c;
     }
 
     private static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {

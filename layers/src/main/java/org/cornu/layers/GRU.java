@@ -4,16 +4,34 @@ import java.util.Map;
 import org.cornu.core.RnnOps;
 import org.cornu.core.saving.Configs;
 
-/** Gated recurrent unit, {@code keras.layers.GRU} with {@code reset_after=True} (Keras 3's default and cuDNN's form): gates z, r, h in that order in kernel {@code (input_dim, 3*units)} and recurrent kernel {@code (units, 3*units)}; bias {@code (2, 3*units)} (input bias, recurrent bias): {@code z = rec_act(x W_z + b_z + h U_z + br_z)}, likewise r, {@code hh = act(x W_h + b_h + r * (h U_h + br_h))}, {@code h_t = z * h_{t-1} + (1 - z) * hh}. */
+/**
+ * Gated recurrent unit, {@code keras.layers.GRU}: gates z, r, h in that order in kernel
+ * {@code (input_dim, 3*units)} and recurrent kernel {@code (units, 3*units)}.
+ * With {@code reset_after=True} (Keras 3's default and cuDNN's form) the bias is {@code (2, 3*units)}
+ * (input bias, recurrent bias): {@code z = rec_act(x W_z + b_z + h U_z + br_z)}, likewise r,
+ * {@code hh = act(x W_h + b_h + r * (h U_h + br_h))}. With {@code reset_after=False} (the original
+ * form) the bias is {@code (3*units)}: {@code z = rec_act(x W_z + b_z + h U_z)}, likewise r,
+ * {@code hh = act(x W_h + b_h + (r * h) U_h)}. Both: {@code h_t = z * h_{t-1} + (1 - z) * hh}.
+ */
 public class GRU extends RNNBase {
+    private boolean resetAfter = true;
+
     public GRU(int units) {
         super(units);
     }
 
-    /** Only {@code true} (Keras 3's default) is implemented. */
+    /** Apply the reset gate after ({@code true}, default) or before ({@code false}) the recurrent product of the candidate; set before the layer is built. */
     public GRU resetAfter(boolean b) {
-        if (!b) throw new UnsupportedOperationException("Layer \"" + name() + "\": GRU(reset_after=False) is not implemented; use the default reset_after=True");
+        if (built && b != resetAfter) {
+            throw new IllegalStateException("Layer \"" + name() + "\": reset_after cannot change once the layer is built (it sets the bias shape)");
+        }
+        this.resetAfter = b;
         return this;
+    }
+
+    /** Whether the reset gate is applied after the recurrent product (Keras's {@code reset_after}). */
+    public boolean resetAfter() {
+        return resetAfter;
     }
 
     @Override
@@ -22,13 +40,18 @@ public class GRU extends RNNBase {
     }
 
     @Override
+    protected void configureOptions(RnnOps.Options o) {
+        o.resetAfter = resetAfter;
+    }
+
+    @Override
     protected RNNBase newInstance() {
-        return new GRU(units);
+        return new GRU(units).resetAfter(resetAfter);
     }
 
     @Override
     protected long[] biasShape() {
-        return new long[] {2, 3L * units};
+        return resetAfter ? new long[] {2, 3L * units} : new long[] {3L * units};
     }
 
     @Override
@@ -46,11 +69,11 @@ public class GRU extends RNNBase {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
-        c.put("reset_after", true);
+        c.put("reset_after", resetAfter);
         return c;
     }
 
-    /** Re-creates a GRU layer from Keras's config (reset_after true when absent; false is not implemented). */
+    /** Re-creates a GRU layer from Keras's config (reset_after true when absent). */
     public static GRU fromConfig(Map<String, Object> c) {
         GRU l = configure(new GRU(Configs.getInt(c, "units")), c);
         l.resetAfter(Configs.getBoolean(c, "reset_after", true));

@@ -178,6 +178,9 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         return switch (cell()) { case LSTM -> 4; case GRU -> 3; default -> 1; };
     }
 
+    /** Sets cell-specific options of the fused loop (GRU: reset_after); none by default. */
+    protected void configureOptions(RnnOps.Options o) {}
+
     /** Creates the bias weight; LSTM overrides for unit_forget_bias. */
     protected Weight makeBias() {
         return addWeight("bias", biasShape(), biasInitializer, biasRegularizer, true, biasConstraint);
@@ -255,6 +258,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         o.restoreOrder = restoreOrder;
         o.zeroOutputForMask = zeroOutputForMask;
         o.layerName = name();
+        configureOptions(o);
         RnnOps.Result r = RnnOps.rnn(x, kernel.tensor(), recurrentKernel.tensor(), bias == null ? null : bias.tensor(),
                 init.isEmpty() ? null : init, mask, o);
         if (stateful && inputs.size() == 1) {

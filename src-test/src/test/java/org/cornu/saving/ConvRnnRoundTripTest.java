@@ -237,6 +237,7 @@ class ConvRnnRoundTripTest {
                 new SimpleRNN(3).returnState(true).unroll(true).activation("relu").useBias(false).name("srnn"),
                 new LSTM(2).unitForgetBias(false).recurrentActivation("hard_sigmoid").dropout(0.25).seed(3).name("lstm"),
                 new GRU(2).goBackwards(true).recurrentInitializer("glorot_uniform").name("gru"),
+                new GRU(2).resetAfter(false).useBias(false).name("gru_reset_before"),
                 new Bidirectional(new GRU(2).returnSequences(true), "sum").name("bi_sum"),
                 new Bidirectional(new LSTM(2), null).name("bi_none"),
                 new TimeDistributed(new Conv1D(2, 2)).name("td"));

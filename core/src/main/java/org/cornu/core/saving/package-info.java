@@ -36,7 +36,7 @@
  *       GlobalMaxPooling2D, GlobalAveragePooling2D (channels_last, groups=1)</td></tr>
  *   <tr><td>normalization, preprocessing</td><td>BatchNormalization (axis=-1; moving mean and variance
  *       saved), Rescaling (scalar scale and offset), ZeroPadding2D, UpSampling2D (nearest)</td></tr>
- *   <tr><td>recurrent</td><td>SimpleRNN, LSTM, GRU (reset_after=True), Bidirectional (its backward layer
+ *   <tr><td>recurrent</td><td>SimpleRNN, LSTM, GRU (reset_after True or False), Bidirectional (its backward layer
  *       derived from the forward one, as Keras does by default; a {@code backward_layer} with other
  *       settings is refused), TimeDistributed (any supported layer)</td></tr>
  *   <tr><td>other layers</td><td>any layer registered under its Keras class name that declares
