@@ -63,6 +63,50 @@ public final class RnnOps {
         }
     }
 
+    /** Multiply-adds below which the layer's input and weight-gradient products run on the JVM. */
+    private static final long SMALL_MACS = 65_536;
+
+    /** {@code a (m, k) @ b (k, n)}, row-major. */
+    static double[] mm(double[] a, int m, int k, double[] b, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int q = 0; q < k; q++) {
+                double v = a[i * k + q];
+                if (v == 0) continue;
+                int bo = q * n, co = i * n;
+                for (int j = 0; j < n; j++) c[co + j] += v * b[bo + j];
+            }
+        }
+        return c;
+    }
+
+    /** {@code a (m, k) @ b (n, k)^T}, row-major. */
+    static double[] mmNT(double[] a, int m, int k, double[] b, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int q = 0; q < k; q++) sum += a[i * k + q] * b[j * k + q];
+                c[i * n + j] = sum;
+            }
+        }
+        return c;
+    }
+
+    /** {@code a (m, p)^T @ b (m, q)}, row-major. */
+    static double[] mmTN(double[] a, int m, int p, double[] b, int q) {
+        double[] c = new double[p * q];
+        for (int i = 0; i < m; i++) {
+            for (int r = 0; r < p; r++) {
+                double v = a[i * p + r];
+                if (v == 0) continue;
+                int bo = i * q, co = r * q;
+                for (int j = 0; j < q; j++) c[co + j] += v * b[bo + j];
+            }
+        }
+        return c;
+    }
+
     /** Activation given its pre-activation. */
     static double act(int kind, double z) {
         switch (kind) {
@@ -174,8 +218,15 @@ public final class RnnOps {
         // input projection of all timesteps: one gemm
         INDArray x2 = x.value.reshape('c', (long) B * T, I);
         INDArray w = kernel.value.castTo(dt);
-        INDArray proj = Nd4j.gemm(x2, w, false, false);
-        double[] P = doubles(proj); // (B*T, GU), row b*T + t
+        // small layers (the time-series LSTM: 32 x 1 x 6 -> 64) do their products on the JVM:
+        // each ND4J call costs more than the arithmetic there
+        // (cornu.rnn.stepGemm=nd4j, which tests use, sends them to ND4J too)
+        final boolean small = (long) B * T * GU * Math.max(I, U) <= SMALL_MACS && Elementwise.fusable(x2, x2)
+                && !"nd4j".equals(System.getProperty("cornu.rnn.stepGemm"))
+                && Elementwise.fusable(w, w);
+        final double[] xD = small ? doubles(x2) : null;
+        final double[] wD = small ? doubles(w) : null;
+        double[] P = small ? mm(xD, B * T, I, wD, GU) : doubles(Nd4j.gemm(x2, w, false, false)); // (B*T, GU), row b*T + t
         double[] bIn = null, bRec = null;
         if (bias != null) {
             double[] bb = doubles(bias.value);
@@ -464,18 +515,27 @@ public final class RnnOps {
                     System.arraycopy(dZ, (k * B + b) * GU, dZx, (b * T + t) * GU, GU);
                 }
             }
-            INDArray dZxA = Elementwise.fromDoubles(dZx, new long[] {(long) B * T, GU}, dt);
-            if (x.requiresGrad) x.accumulate(Nd4j.gemm(dZxA, w, false, true).reshape('c', xs));
-            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
-            INDArray dRA = Elementwise.fromDoubles(gru ? dRh : dZ, new long[] {(long) T * B, GU}, dt);
+            if (small) {
+                if (x.requiresGrad) x.accumulate(Elementwise.fromDoubles(mmNT(dZx, B * T, GU, wD, I), xs, dt));
+                if (kernel.requiresGrad) {
+                    kernel.accumulate(Elementwise.fromDoubles(mmTN(xD, B * T, I, dZx, GU), kernel.value.shape(), kernel.value.dataType()));
+                }
+            } else {
+                INDArray dZxA = Elementwise.fromDoubles(dZx, new long[] {(long) B * T, GU}, dt);
+                if (x.requiresGrad) x.accumulate(Nd4j.gemm(dZxA, w, false, true).reshape('c', xs));
+                if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
+            }
+            double[] dR = gru ? dRh : dZ;
             if (recurrentKernel.requiresGrad) {
                 double[] hpm = Hprev;
                 if (rm != null) {
                     hpm = Hprev.clone();
                     for (int i = 0; i < T * B * U; i++) hpm[i] *= rm[i % (B * U)];
                 }
-                INDArray hp = Elementwise.fromDoubles(hpm, new long[] {(long) T * B, U}, dt);
-                INDArray dUr = Nd4j.gemm(hp, dRA, true, false);
+                INDArray dUr = small
+                        ? Elementwise.fromDoubles(mmTN(hpm, T * B, U, dR, GU), new long[] {U, GU}, dt)
+                        : Nd4j.gemm(Elementwise.fromDoubles(hpm, new long[] {(long) T * B, U}, dt),
+                                Elementwise.fromDoubles(dR, new long[] {(long) T * B, GU}, dt), true, false);
                 if (gruBefore) {
                     // the candidate's columns: (r * h)^T @ dhh (dRh's candidate block is zero)
                     double[] dHH = new double[T * B * U];

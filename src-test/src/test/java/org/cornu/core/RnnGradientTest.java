@@ -165,7 +165,7 @@ class RnnGradientTest extends Float64Test {
     @ParameterizedTest
     @ValueSource(strings = {"lstm", "gru", "simple"})
     void nd4jStepProductGivesTheSameValuesAndGradients(String kind) {
-        // large layers run each step's recurrent product as an ND4J gemm: force it on small ones
+        // large layers run each step's recurrent product and the input-side products as ND4J gemms: force them on small ones
         System.setProperty("cornu.rnn.stepGemm", "nd4j");
         try {
             RNNBase l = switch (kind) {
