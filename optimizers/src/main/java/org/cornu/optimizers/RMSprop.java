@@ -144,6 +144,8 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
      * The same update in one pass over the elements (CPU backend): velocity, increment and,
      * with momentum, the momentum buffer, in the order of the ops above.
      */
+    private static final int CHUNK = 2048;
+
     private void fusedUpdate(INDArray grad, INDArray var, INDArray v, INDArray m, double lr) {
         if (var.dataType() == DataType.DOUBLE) {
             DoubleBuffer g = Elementwise.doubles(grad), x = Elementwise.doubles(var), vel = Elementwise.doubles(v);
@@ -168,19 +170,37 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
             FloatBuffer g = Elementwise.floats(grad), x = Elementwise.floats(var), vel = Elementwise.floats(v);
             FloatBuffer mom = m == null ? null : Elementwise.floats(m);
             float r = (float) rho, c = (float) (1 - rho), e = (float) epsilon, mu = (float) momentum, l = (float) lr;
+            // bulk copies of chunks into Java arrays: the loops over them vectorize (sqrt included),
+            // where per-element direct-buffer access does not
             Elementwise.forRange(var.length(), (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float gi = g.get(i);
-                    float vi = r * vel.get(i) + c * (gi * gi);
-                    vel.put(i, vi);
-                    float inc = gi / (float) Math.sqrt(vi + e);
-                    if (mom == null) {
-                        x.put(i, x.get(i) - l * inc);
+                float[] gc = new float[CHUNK], vc = new float[CHUNK], xc = new float[CHUNK];
+                float[] mc = mom == null ? null : new float[CHUNK];
+                for (int o = from; o < to; o += CHUNK) {
+                    int len = Math.min(CHUNK, to - o);
+                    g.get(o, gc, 0, len);
+                    vel.get(o, vc, 0, len);
+                    x.get(o, xc, 0, len);
+                    if (mc == null) {
+                        for (int i = 0; i < len; i++) {
+                            float gi = gc[i];
+                            float vi = r * vc[i] + c * (gi * gi);
+                            vc[i] = vi;
+                            xc[i] -= l * (gi / (float) Math.sqrt(vi + e));
+                        }
                     } else {
-                        float mi = mu * mom.get(i) + l * inc;
-                        mom.put(i, mi);
-                        x.put(i, x.get(i) - mi);
+                        mom.get(o, mc, 0, len);
+                        for (int i = 0; i < len; i++) {
+                            float gi = gc[i];
+                            float vi = r * vc[i] + c * (gi * gi);
+                            vc[i] = vi;
+                            float mi = mu * mc[i] + l * (gi / (float) Math.sqrt(vi + e));
+                            mc[i] = mi;
+                            xc[i] -= mi;
+                        }
+                        mom.put(o, mc, 0, len);
                     }
+                    vel.put(o, vc, 0, len);
+                    x.put(o, xc, 0, len);
                 }
             });
         }

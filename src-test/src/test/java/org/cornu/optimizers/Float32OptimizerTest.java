@@ -46,6 +46,34 @@ class Float32OptimizerTest {
         }
     }
 
+    /** RMSprop's fused float32 pass works in chunks and splits large arrays across cores: every element must be updated. */
+    @Test
+    void rmspropOnALargeWeightAgreesWithFloat64() {
+        int n = 150_001; // several chunks and two parallel ranges, with a ragged end
+        double[] w0 = new double[n];
+        double[] g = new double[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            w0[i] = r.nextDouble(-1, 1);
+            g[i] = r.nextDouble(-1, 1);
+        }
+        for (Supplier<Optimizer> make : List.<Supplier<Optimizer>>of(() -> new RMSprop(0.01), () -> new RMSprop(0.01).momentum(0.5))) {
+            Optimizer o32 = make.get();
+            Optimizer o64 = make.get();
+            Weight w32 = weight(DataType.FLOAT, w0);
+            Weight w64 = weight(DataType.DOUBLE, w0);
+            for (int step = 0; step < 3; step++) {
+                o32.apply(List.of(array(DataType.FLOAT, g)), List.of(w32));
+                o64.apply(List.of(array(DataType.DOUBLE, g)), List.of(w64));
+            }
+            double[] a = w64.value().toDoubleVector(), b = w32.value().castTo(DataType.DOUBLE).toDoubleVector();
+            assertTrue(Math.abs(a[n - 1] - w0[n - 1]) > 1e-3, "the last element moved");
+            double worst = 0;
+            for (int i = 0; i < n; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            assertTrue(worst < 1e-6, o32.getConfig().get("momentum") + ": max difference " + worst); // float32 rounding of weights ~1
+        }
+    }
+
     /**
      * Keras computes Adam's bias corrections in the variable's dtype: with float32 weights
      * {@code 1 - 0.999f} is 9.9998713e-4, not 1e-3, which moves the first step by 6e-6 relative.
