@@ -34,11 +34,11 @@ public final class Bench {
 
     public static void main(String[] args) throws RunnerException {
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "lstm_ts", "imdb_lstm", "predict_latency"));
+        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm", "predict_latency"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) only = List.of(args[++i].split(","));
             else if (args[i].equals("--help")) {
-                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,lstm_ts,imdb_lstm,predict_latency]");
+                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,convnet,lstm_ts,imdb_lstm,predict_latency]");
                 return;
             }
         }
@@ -80,6 +80,12 @@ public final class Bench {
             }
             if (w.equals("predict_latency_noise")) {
                 System.out.printf(Locale.ROOT, "| predict_latency (noise input) | %.1f us | %.1f us | %.2f | - | - | - |%n", c, d, c / d);
+                continue;
+            }
+            if (w.equals("convnet")) {
+                double scale = 60000.0 / ConvnetEpochCompare.BENCH_SAMPLES;
+                System.out.printf(Locale.ROOT, "| convnet | %.1f s/epoch | %.1f s/epoch | %.2f | - | <= 0.7 | %s |%n",
+                        c * scale, d * scale, c / d, c / d <= 0.7 ? "yes" : "no");
                 continue;
             }
             if (w.equals("lstm_ts")) {

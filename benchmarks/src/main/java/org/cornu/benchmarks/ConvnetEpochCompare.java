@@ -39,15 +39,18 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class ConvnetEpochCompare {
     private ConvnetEpochCompare() {}
 
-    public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : 6400;
-        Cornu.chooseThreads();
+    /** Images per epoch of the JMH {@code convnet} workload; {@code Bench} scales its time to 60000. */
+    public static final int BENCH_SAMPLES = 3200;
+
+    /** The first {@code n} MNIST training images (28, 28, 1) in [0, 1] and their labels. */
+    static INDArray[] data(int n) {
         Mnist.Split data = Mnist.loadData();
         INDArray x = data.xTrain().get(NDArrayIndex.interval(0, n)).reshape(n, 28, 28, 1).castTo(DataType.FLOAT).divi(255);
         INDArray labels = data.yTrain().get(NDArrayIndex.interval(0, n)).castTo(DataType.FLOAT);
-        INDArray y = Utils.toCategorical(labels, 10);
+        return new INDArray[] {x, labels};
+    }
 
+    static Sequential cornu() {
         Cornu.setSeed(1);
         Sequential cornu = new Sequential(
                 new Conv2D(32, 3).activation("relu").inputShape(28, 28, 1),
@@ -59,7 +62,10 @@ public final class ConvnetEpochCompare {
                 new Dense(64, "relu"),
                 new Dense(10, "softmax"));
         cornu.compile("rmsprop", "sparse_categorical_crossentropy");
+        return cornu;
+    }
 
+    static MultiLayerNetwork dl4j() {
         MultiLayerNetwork dl4j = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(1).dataType(DataType.FLOAT).updater(new RmsProp(0.001, 0.9, 1e-7))
                 .weightInit(WeightInit.XAVIER_UNIFORM).convolutionMode(ConvolutionMode.Truncate)
@@ -74,8 +80,37 @@ public final class ConvnetEpochCompare {
                 .setInputType(InputType.convolutional(28, 28, 1))
                 .build());
         dl4j.init();
+        return dl4j;
+    }
+
+    static List<DataSet> dl4jBatches(INDArray x, INDArray labels) {
         INDArray xNchw = x.permute(0, 3, 1, 2).dup('c');
-        List<DataSet> batches = new ArrayList<>(new DataSet(xNchw, y).batchBy(64));
+        return new ArrayList<>(new DataSet(xNchw, Utils.toCategorical(labels, 10)).batchBy(64));
+    }
+
+    /** One epoch of {@code n} images in {@code lib} ("cornu" or "dl4j"), ready to run (the JMH workload). */
+    public static Runnable epoch(String lib, int n) {
+        INDArray[] d = data(n);
+        if (lib.equals("cornu")) {
+            Sequential m = cornu();
+            return () -> m.fit(d[0], d[1], Fit.epochs(1).batchSize(64).verbose(0));
+        }
+        MultiLayerNetwork net = dl4j();
+        List<DataSet> batches = dl4jBatches(d[0], d[1]);
+        return () -> {
+            for (DataSet b : batches) net.fit(b);
+        };
+    }
+
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 6400;
+        Cornu.chooseThreads();
+        INDArray[] xy = data(n);
+        INDArray x = xy[0], labels = xy[1];
+        Sequential cornu = cornu();
+        MultiLayerNetwork dl4j = dl4j();
+        List<DataSet> batches = dl4jBatches(x, labels);
 
         System.out.printf(Locale.ROOT, "MNIST convnet (book), batch 64, %d samples per round, params cornu %d dl4j %d%n",
                 n, cornu.countParams(), dl4j.numParams());

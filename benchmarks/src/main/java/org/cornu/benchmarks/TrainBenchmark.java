@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=14G"})
 public class TrainBenchmark {
-    @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "lstm_ts", "imdb_lstm"})
+    @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm"})
     public String workload;
 
     @Param({"cornu", "dl4j"})
@@ -44,6 +44,11 @@ public class TrainBenchmark {
     public void setUp() {
         // the same BLAS thread setting for both libraries (see Cornu.chooseThreads)
         org.cornu.core.Cornu.chooseThreads();
+        if (workload.equals("convnet")) {
+            // the book's MNIST convnet on the first 3200 real MNIST images (Bench scales to 60000)
+            other = ConvnetEpochCompare.epoch(lib, ConvnetEpochCompare.BENCH_SAMPLES);
+            return;
+        }
         if (workload.equals("lstm_ts") || workload.equals("imdb_lstm")) {
             other = RnnWorkloads.epoch(workload, lib);
             return;
