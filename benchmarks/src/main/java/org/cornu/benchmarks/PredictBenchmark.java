@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+// both libraries run with JavaCPP's physical-memory check off, as Cornu sets it by default (see Cornu)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public class PredictBenchmark {
     @Param({"cornu", "dl4j"})
     public String lib;

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=14G"})
+// both libraries run with JavaCPP's physical-memory check off, as Cornu sets it by default (see Cornu)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public class TrainBenchmark {
     @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm"})
     public String workload;

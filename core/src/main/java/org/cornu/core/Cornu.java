@@ -18,7 +18,27 @@ public final class Cornu {
     private static volatile boolean threadsChosen;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cornu.class);
 
+    static {
+        // JavaCPP's physical-memory guard reads the process's resident size on every native
+        // object that registers a deallocator (ND4J creates op contexts and shape buffers per op
+        // call): about 30% of the time-series LSTM's training step here. Cornu turns it off
+        // unless the property is given; JavaCPP's maxBytes guard on tracked native bytes stays.
+        if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null
+                && System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        }
+    }
+
     private Cornu() {}
+
+    /**
+     * Applies Cornu's process settings (see above) if ND4J has not started yet; layers, models,
+     * tensors and dataset loaders call it when their classes load. Calling it first thing in
+     * {@code main} makes sure.
+     */
+    public static void init() {
+        // the static initializer does the work
+    }
 
     /** Makes a run repeatable: seeds weight initializers, shuffles, dropout and ND4J's generator. */
     public static synchronized void setSeed(long seed) {

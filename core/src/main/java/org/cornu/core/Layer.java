@@ -18,6 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * models ({@link #apply(KerasTensor...)}) or to arrays for eager use ({@link #apply(INDArray)}).
  */
 public abstract class Layer {
+    static {
+        org.cornu.core.Cornu.init();
+    }
     private String name;
     private boolean nameSet;
     protected boolean built;

@@ -9,6 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * plain {@link INDArray}s.
  */
 public final class Tensor {
+    static {
+        org.cornu.core.Cornu.init();
+    }
     /** Receives the gradient of the tensor and passes gradients on to its parents. */
     @FunctionalInterface
     public interface Backward {

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * error.
  */
 public final class DatasetFiles {
+    static {
+        org.cornu.core.Cornu.init();
+    }
     /** Environment variable naming a folder that holds dataset files (tests, CI, offline machines). */
     public static final String ENV_DATASETS = "CORNU_DATASETS";
     /** System property that overrides {@link #ENV_DATASETS}. */
