@@ -107,11 +107,16 @@ public final class Elementwise {
      * its indexer, which measured 10-20x slower on the recurrent layers' (B*T, 4u) arrays.
      */
     public static double[] toDoubles(INDArray a) {
-        if (!CPU || a.isEmpty()) return a.dup('c').data().asDouble();
+        return toDoubles(a, null);
+    }
+
+    /** As {@link #toDoubles(INDArray)}, into {@code dst} (at least {@code a.length()} long) when not null. */
+    public static double[] toDoubles(INDArray a, double[] dst) {
+        if (!CPU || a.isEmpty()) return copyInto(a.dup('c').data().asDouble(), dst);
         INDArray c = fusable(a) ? a : a.dup('c');
-        if (!fusable(c)) return c.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        if (!fusable(c)) return copyInto(c.castTo(DataType.DOUBLE).dup('c').data().asDouble(), dst);
         int n = (int) c.length();
-        double[] out = new double[n];
+        double[] out = dst != null ? dst : new double[n];
         if (c.dataType() == DataType.DOUBLE) {
             doubles(c).get(0, out, 0, n);
             return out;
@@ -126,15 +131,27 @@ public final class Elementwise {
         return out;
     }
 
+    private static double[] copyInto(double[] v, double[] dst) {
+        if (dst == null) return v;
+        System.arraycopy(v, 0, dst, 0, v.length);
+        return dst;
+    }
+
     /**
-     * A new C-order array of {@code shape} and type {@code dt} (float or double) holding
-     * {@code v}, written in bulk on the CPU backend (ND4J's {@code Nd4j.create(double[], shape,
-     * FLOAT)} converts element by element). Allocated in the current workspace, if any.
+     * A new C-order array of {@code shape} and type {@code dt} (float or double) holding the
+     * first {@code prod(shape)} values of {@code v}, written in bulk on the CPU backend (ND4J's
+     * {@code Nd4j.create(double[], shape, FLOAT)} converts element by element). Allocated in the
+     * current workspace, if any.
      */
     public static INDArray fromDoubles(double[] v, long[] shape, DataType dt) {
-        if (!CPU || v.length == 0 || dt != DataType.FLOAT && dt != DataType.DOUBLE) return Nd4j.create(v, shape, dt);
+        long size = 1;
+        for (long d : shape) size *= d;
+        if (size > v.length) throw new IllegalArgumentException("fromDoubles: " + v.length + " values for shape " + Shape.format(shape));
+        int n = (int) size;
+        if (!CPU || n == 0 || dt != DataType.FLOAT && dt != DataType.DOUBLE) {
+            return Nd4j.create(n == v.length ? v : java.util.Arrays.copyOf(v, n), shape, dt);
+        }
         INDArray a = Nd4j.createUninitialized(dt, shape);
-        int n = v.length;
         if (dt == DataType.DOUBLE) {
             doubles(a).put(0, v, 0, n);
             return a;

@@ -63,6 +63,62 @@ public final class RnnOps {
         }
     }
 
+    /**
+     * Per-thread reusable double arrays for the recurrence's large buffers. Arrays handed back
+     * must no longer be used by their taker; what is not handed back is simply collected. Held
+     * through soft references (the collector may drop them under memory pressure), at most
+     * {@link #MAX_HELD} values per thread. {@code -Dcornu.rnn.pool=false} allocates fresh arrays.
+     */
+    static final class Pool {
+        private static final int MIN = 1 << 16;
+        private static final long MAX_HELD = 96L << 20; // 768 MB of doubles
+        private static final ThreadLocal<ArrayList<java.lang.ref.SoftReference<double[]>>> FREE =
+                ThreadLocal.withInitial(ArrayList::new);
+
+        private Pool() {}
+
+        /** An array of at least {@code n} values (zeros in {@code [0, n)} when {@code zero}). */
+        static double[] take(long n, boolean zero) {
+            if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("recurrent buffer of " + n + " values is too large");
+            if (n < MIN || "false".equals(System.getProperty("cornu.rnn.pool"))) return new double[(int) n];
+            ArrayList<java.lang.ref.SoftReference<double[]>> free = FREE.get();
+            int best = -1;
+            double[] bestA = null;
+            for (int i = free.size() - 1; i >= 0; i--) {
+                double[] a = free.get(i).get();
+                if (a == null) {
+                    free.remove(i);
+                    if (best > i) best--;
+                    continue;
+                }
+                if (a.length >= n && (bestA == null || a.length < bestA.length)) {
+                    best = i;
+                    bestA = a;
+                }
+            }
+            if (bestA == null) return new double[(int) n];
+            free.remove(best);
+            if (zero) java.util.Arrays.fill(bestA, 0, (int) n, 0.0);
+            return bestA;
+        }
+
+        /** Hands arrays back for reuse (nulls and small arrays are ignored). */
+        static void give(double[]... arrays) {
+            ArrayList<java.lang.ref.SoftReference<double[]>> free = FREE.get();
+            for (double[] a : arrays) {
+                if (a == null || a.length < MIN) continue;
+                long held = a.length;
+                boolean already = false;
+                for (java.lang.ref.SoftReference<double[]> r : free) {
+                    double[] b = r.get();
+                    already |= b == a;
+                    if (b != null) held += b.length;
+                }
+                if (!already && held <= MAX_HELD) free.add(new java.lang.ref.SoftReference<>(a));
+            }
+        }
+    }
+
     /** Multiply-adds below which the layer's input and weight-gradient products run on the JVM. */
     private static final long SMALL_MACS = 65_536;
 
@@ -226,7 +282,8 @@ public final class RnnOps {
                 && Elementwise.fusable(w, w);
         final double[] xD = small ? doubles(x2) : null;
         final double[] wD = small ? doubles(w) : null;
-        double[] P = small ? mm(xD, B * T, I, wD, GU) : doubles(Nd4j.gemm(x2, w, false, false)); // (B*T, GU), row b*T + t
+        double[] P = small ? mm(xD, B * T, I, wD, GU)
+                : Elementwise.toDoubles(Nd4j.gemm(x2, w, false, false), Pool.take((long) B * T * GU, false)); // (B*T, GU), row b*T + t
         double[] bIn = null, bRec = null;
         if (bias != null) {
             double[] bb = doubles(bias.value);
@@ -253,12 +310,15 @@ public final class RnnOps {
                 ? doubles(initialStates.get(1).value) : new double[B * U]) : null;
         // saved per processing step k: hPrev, gates (post-activation), cPrev/tanh(c) for LSTM, recurrent h part for GRU
         // (reset_after: h U_h + br_h; reset_before: r * h, masked by recurrent dropout, the candidate product's input)
-        final double[] Hprev = new double[T * B * U];
-        final double[] Gt = new double[T * B * GU];
-        final double[] Cprev = lstm ? new double[T * B * U] : null;
-        final double[] Tc = lstm ? new double[T * B * U] : null;
-        final double[] Rh = gru ? new double[T * B * U] : null;
-        final double[] out = new double[B * T * U]; // output order
+        // large per-call buffers come from a per-thread pool (a batch of the IMDB LSTM needs ~400 MB
+        // of them; fresh arrays cost their zeroing and page faults); entries of Gt and Tc for masked
+        // steps are never read, Rh's are (times zero), so Rh is cleared
+        final double[] Hprev = Pool.take((long) T * B * U, false);
+        final double[] Gt = Pool.take((long) T * B * GU, false);
+        final double[] Cprev = lstm ? Pool.take((long) T * B * U, false) : null;
+        final double[] Tc = lstm ? Pool.take((long) T * B * U, false) : null;
+        final double[] Rh = gru ? Pool.take((long) T * B * U, true) : null;
+        final double[] out = Pool.take((long) B * T * U, false); // output order
         double[] prevOut = new double[B * U];
         double[] r = new double[GU];
         final int[] tOf = new int[T];
@@ -388,6 +448,7 @@ public final class RnnOps {
                 }
             }
         }
+        Pool.give(P);
         // ---- tensors
         List<Tensor> parents = new ArrayList<>(List.of(x, kernel, recurrentKernel));
         if (bias != null) parents.add(bias);
@@ -397,18 +458,25 @@ public final class RnnOps {
         int lastPos = posOf[T - 1];
         double[] lastV = new double[B * U];
         for (int b = 0; b < B; b++) System.arraycopy(out, (b * T + lastPos) * U, lastV, b * U, U);
+        Pool.give(out);
+        if (!core.requiresGrad) Pool.give(Hprev, Gt, Cprev, Tc, Rh);
+        final boolean[] backwardDone = {false};
         final INDArray[] gSeq = new INDArray[1], gLast = new INDArray[1], gH = new INDArray[1], gC = new INDArray[1];
         final double[] hFinal = h, cFinal = c, bInF = bIn, bRecF = bRec;
         Tape.push(core, g -> {
+            if (backwardDone[0]) {
+                throw new IllegalStateException("Layer \"" + opt.layerName + "\": the recurrence's backward pass ran twice");
+            }
+            backwardDone[0] = true;
             double[] UrT = new double[GU * U];
             for (int q = 0; q < U; q++) for (int n = 0; n < GU; n++) UrT[n * U + q] = Ur[q * GU + n];
-            double[] dOutSeq = gSeq[0] == null ? null : doubles(gSeq[0]);
+            double[] dOutSeq = gSeq[0] == null ? null : Elementwise.toDoubles(gSeq[0], Pool.take(gSeq[0].length(), false));
             double[] dLast = gLast[0] == null ? null : doubles(gLast[0]);
             double[] dh = gH[0] == null ? new double[B * U] : doubles(gH[0]);
             double[] dc = lstm ? (gC[0] == null ? new double[B * U] : doubles(gC[0])) : null;
             double[] carry = new double[B * U];
-            double[] dZ = new double[T * B * GU]; // pre-activation gradients, processing order
-            double[] dRh = gru ? new double[T * B * GU] : null; // GRU: gradient of the recurrent product h@U (+b_rec)
+            double[] dZ = Pool.take((long) T * B * GU, true); // pre-activation gradients, processing order
+            double[] dRh = gru ? Pool.take((long) T * B * GU, true) : null; // GRU: gradient of the recurrent product h@U (+b_rec)
             double[] gout = new double[U];
             double[] tmp = new double[U];
             for (int k = T - 1; k >= 0; k--) {
@@ -508,7 +576,7 @@ public final class RnnOps {
                 }
             }
             // input-side gradients: dZ in (B*T, GU) input row order
-            double[] dZx = new double[B * T * GU];
+            double[] dZx = Pool.take((long) B * T * GU, false);
             for (int k = 0; k < T; k++) {
                 int t = tOf[k];
                 for (int b = 0; b < B; b++) {
@@ -529,8 +597,8 @@ public final class RnnOps {
             if (recurrentKernel.requiresGrad) {
                 double[] hpm = Hprev;
                 if (rm != null) {
-                    hpm = Hprev.clone();
-                    for (int i = 0; i < T * B * U; i++) hpm[i] *= rm[i % (B * U)];
+                    hpm = Pool.take((long) T * B * U, false);
+                    for (int i = 0; i < T * B * U; i++) hpm[i] = Hprev[i] * rm[i % (B * U)];
                 }
                 INDArray dUr = small
                         ? Elementwise.fromDoubles(mmTN(hpm, T * B, U, dR, GU), new long[] {U, GU}, dt)
@@ -546,6 +614,7 @@ public final class RnnOps {
                             .addi(Nd4j.gemm(rhA, dHA, true, false));
                 }
                 recurrentKernel.accumulate(dUr.castTo(recurrentKernel.value.dataType()));
+                if (hpm != Hprev) Pool.give(hpm);
             }
             if (bias != null && bias.requiresGrad) {
                 double[] gb = new double[bRecF != null ? 2 * GU : GU];
@@ -563,6 +632,7 @@ public final class RnnOps {
                     initialStates.get(1).accumulate(Elementwise.fromDoubles(dc, new long[] {B, U}, dt));
                 }
             }
+            Pool.give(Hprev, Gt, Cprev, Tc, Rh, dZ, dRh, dZx, dOutSeq);
         });
         // derived outputs: each hands its gradient to the core node, which runs after them
         INDArray zero = Nd4j.zeros(dt, 1);
