@@ -614,7 +614,8 @@ public class Model extends Layer {
         int steps = (int) ((n + bs - 1) / bs);
         if (o.stepsPerEpoch != null) steps = Math.min(steps, o.stepsPerEpoch);
 
-        SmallPath small = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath planned = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath small = planned != null && planned.accepts(xs[0]) && (vx == null || planned.accepts(vx[0])) ? planned : null;
         SmallPath.Data smallData = small == null ? null : small.bind(xs[0], ys[0], sw);
         SmallPath.Data smallVal = small == null || vx == null ? null : small.bind(vx[0], vy[0], vsw);
         Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs) : null;
@@ -847,7 +848,8 @@ public class Model extends Layer {
         Mean[] trackers = trackers();
         resetMetrics();
         long n = xs[0].size(0);
-        SmallPath small = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath planned = SmallPath.plan(this, bs, (int) (ys[0].length() / n), losses.get(0), metrics.get(0));
+        SmallPath small = planned != null && planned.accepts(xs[0]) ? planned : null;
         SmallPath.Data smallData = small == null ? null : bound != null ? bound : small.bind(xs[0], ys[0], sw);
         int steps = (int) ((n + bs - 1) / bs);
         List<Callback> cbs = new ArrayList<>(userCbs);

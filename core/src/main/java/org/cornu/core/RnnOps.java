@@ -228,7 +228,7 @@ public final class RnnOps {
         return kindOf(name) >= 0;
     }
 
-    private static int kindOf(String name) {
+    static int kindOf(String name) {
         switch (name) {
             case "tanh": return 0;
             case "sigmoid": return 1;

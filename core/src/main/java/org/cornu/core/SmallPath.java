@@ -105,11 +105,14 @@ final class SmallPath {
      */
     static SmallPath plan(Model model, int batchSize, int yDim, Loss loss, List<Metric> metrics) {
         if (!enabled) return null;
-        List<FullyConnected> fcs = chain(model, true);
+        Recurrence rec = Recurrence.of(model);
+        List<FullyConnected> fcs = chain(model, true, rec == null ? null : rec.node);
         if (fcs == null) return null;
         int[] dims = dims(fcs);
         int[] act = activations(fcs);
-        if (act == null || (long) batchSize * macs(fcs) > MAX_MACS) return null;
+        long recMacs = rec == null ? 0 : rec.macs();
+        if (act == null || (long) batchSize * (macs(fcs) + recMacs) > MAX_MACS) return null;
+        if (rec != null && rec.u != dims[0]) return null;
         int last = act[act.length - 1];
         int outDim = dims[dims.length - 1];
         int kind = fusedKind(loss, last);
@@ -117,7 +120,9 @@ final class SmallPath {
         if (kind == GENERIC && !loss.jvmUsable()) return null;
         if (kind != GENERIC && loss.reduction().equals("none")) return null;
         for (Metric m : metrics) if (!m.supportsJvm()) return null;
-        return new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
+        SmallPath p = new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
+        if (rec != null) p.attach(rec);
+        return p;
     }
 
     /**
@@ -126,11 +131,17 @@ final class SmallPath {
      * type (and, with {@code forTraining}, without regularizers); else null.
      */
     static List<FullyConnected> chain(Model model, boolean forTraining) {
+        return chain(model, forTraining, null);
+    }
+
+    /** As {@link #chain(Model, boolean)}, after the leading node {@code head} (a recurrent layer) when not null. */
+    static List<FullyConnected> chain(Model model, boolean forTraining, Node head) {
         if (model.inputs.size() != 1 || model.outputs.size() != 1) return null;
-        if (model.inputs.get(0).shape().rank() != 2) return null;
+        if (model.inputs.get(0).shape().rank() != (head == null ? 2 : 3)) return null;
         List<FullyConnected> fcs = new ArrayList<>();
-        KerasTensor prev = model.inputs.get(0);
+        KerasTensor prev = head == null ? model.inputs.get(0) : head.outputs.get(0);
         for (Node n : model.nodes()) {
+            if (n == head) continue;
             if (!(n.layer instanceof FullyConnected fc) || n.inputs.size() != 1 || n.inputs.get(0) != prev) return null;
             if (forTraining && (fc.hasRegularizers() || n.layer.activityRegularizer() != null)) return null;
             fcs.add(fc);
@@ -190,6 +201,72 @@ final class SmallPath {
         return GENERIC;
     }
 
+    /** A leading LSTM (last output only) over {@code (batch, t, i)} input: the time-series models. */
+    static final class Recurrence {
+        final Node node;
+        final RecurrentLayer layer;
+        final int t, i, u, kAct, kRec;
+
+        private Recurrence(Node node, RecurrentLayer layer, int t, int i, int u, int kAct, int kRec) {
+            this.node = node;
+            this.layer = layer;
+            this.t = t;
+            this.i = i;
+            this.u = u;
+            this.kAct = kAct;
+            this.kRec = kRec;
+        }
+
+        long macs() {
+            return (long) t * 4 * u * (i + u);
+        }
+
+        /** The model's first layer when it is a plain LSTM over the model's rank-3 input, else null. */
+        static Recurrence of(Model model) {
+            if (model.inputs.size() != 1 || model.nodes().isEmpty()) return null;
+            Node n = model.nodes().get(0);
+            Shape in = model.inputs.get(0).shape();
+            if (!(n.layer instanceof RecurrentLayer r) || n.inputs.size() != 1 || n.inputs.get(0) != model.inputs.get(0)
+                    || in.rank() != 3 || in.get(1) == Shape.NONE || r.cell() != RnnOps.Cell.LSTM || !r.plainLastOutput()
+                    || n.outputs.size() != 1 || r.kernel() == null) {
+                return null;
+            }
+            int kAct = RnnOps.kindOf(r.activationName()), kRec = RnnOps.kindOf(r.recurrentActivationName());
+            if (kAct < 0 || kRec < 0) return null;
+            DataType t = r.kernel().value().dataType();
+            for (Weight w : new Weight[] {r.kernel(), r.recurrentKernel(), r.bias()}) {
+                if (w != null && (!Elementwise.fusable(w.value()) || w.value().dataType() != t)) return null;
+            }
+            return new Recurrence(n, r, (int) in.get(1), (int) in.get(2), (int) r.recurrentKernel().shape()[0], kAct, kRec);
+        }
+    }
+
+    private Recurrence rec;
+    private int recKernelSlot, recRecurrentSlot, recBiasSlot;
+    private double[] rW, rU, rB, rdW, rdU, rdB;
+    private double[] recOut, recGrad, recHprev, recCprev, recGates, recTc;
+
+    private void attach(Recurrence r) {
+        rec = r;
+        int g = 4 * r.u;
+        recKernelSlot = indexOf(trainable, r.layer.kernel());
+        recRecurrentSlot = indexOf(trainable, r.layer.recurrentKernel());
+        recBiasSlot = r.layer.bias() == null ? -1 : indexOf(trainable, r.layer.bias());
+        rW = new double[r.i * g];
+        rU = new double[r.u * g];
+        rB = new double[g];
+        rdW = new double[rW.length];
+        rdU = new double[rU.length];
+        rdB = new double[g];
+    }
+
+    /** Whether {@code x} has the shape this path reads (else the regular path runs and reports it). */
+    boolean accepts(INDArray x) {
+        if (x == null) return true;
+        return rec == null ? x.rank() == 2 && x.size(1) == dims[0]
+                : x.rank() == 3 && x.size(1) == rec.t && x.size(2) == rec.i;
+    }
+
     /** Row-major double copies of {@code x}, {@code y} and the sample weights. */
     Data bind(INDArray x, INDArray y, INDArray sw) {
         int n = (int) x.size(0);
@@ -208,12 +285,27 @@ final class SmallPath {
             a[l] = new double[batch * dims[l]];
             g[l] = new double[batch * dims[l]];
         }
+        if (rec != null) {
+            int steps = batch * rec.t;
+            a[0] = new double[steps * rec.i];
+            recOut = new double[batch * rec.u];
+            recGrad = new double[batch * rec.u];
+            recHprev = new double[steps * rec.u];
+            recCprev = new double[steps * rec.u];
+            recTc = new double[steps * rec.u];
+            recGates = new double[steps * 4 * rec.u];
+        }
         logits = new double[batch * dims[layersN]];
         yBatch = new double[batch * yDim];
         swBatch = new double[batch];
     }
 
     private void loadWeights() {
+        if (rec != null) {
+            read(rec.layer.kernel().value(), rW);
+            read(rec.layer.recurrentKernel().value(), rU);
+            if (rec.layer.bias() != null) read(rec.layer.bias().value(), rB);
+        }
         for (int l = 0; l < layersN; l++) {
             read(kernels[l].value(), w[l]);
             if (biases[l] != null) read(biases[l].value(), b[l]);
@@ -252,9 +344,10 @@ final class SmallPath {
     }
 
     private void forward(int nb) {
+        if (rec != null) recForward(nb);
         for (int l = 0; l < layersN; l++) {
             int in = dims[l], out = dims[l + 1];
-            double[] x = a[l], z = a[l + 1], wl = w[l], bl = b[l];
+            double[] x = l == 0 && rec != null ? recOut : a[l], z = a[l + 1], wl = w[l], bl = b[l];
             boolean hasBias = biases[l] != null;
             for (int r = 0; r < nb; r++) {
                 int zo = r * out, xo = r * in;
@@ -389,7 +482,7 @@ final class SmallPath {
     private void backward(int nb) {
         for (int l = layersN - 1; l >= 0; l--) {
             int in = dims[l], out = dims[l + 1];
-            double[] gz = g[l + 1], x = a[l], wl = w[l], dwl = dw[l], dbl = db[l];
+            double[] gz = g[l + 1], x = l == 0 && rec != null ? recOut : a[l], wl = w[l], dwl = dw[l], dbl = db[l];
             java.util.Arrays.fill(dwl, 0);
             java.util.Arrays.fill(dbl, 0);
             for (int r = 0; r < nb; r++) {
@@ -402,8 +495,8 @@ final class SmallPath {
                     for (int j = 0; j < out; j++) dwl[wo + j] += xv * gz[go + j];
                 }
             }
-            if (l > 0) {
-                double[] gx = g[l];
+            if (l > 0 || rec != null) {
+                double[] gx = l > 0 ? g[l] : recGrad;
                 for (int r = 0; r < nb; r++) {
                     int go = r * out, xo = r * in;
                     for (int k = 0; k < in; k++) {
@@ -413,7 +506,99 @@ final class SmallPath {
                         gx[xo + k] = s;
                     }
                 }
-                activationBackward(act[l - 1], a[l], gx, nb * in, in);
+                if (l > 0) activationBackward(act[l - 1], a[l], gx, nb * in, in);
+            }
+        }
+        if (rec != null) recBackward(nb);
+    }
+
+    /** The LSTM over rows of {@code a[0]} ({@code (t, i)} each), last h into {@code recOut}; gates saved for backward. */
+    private void recForward(int nb) {
+        int T = rec.t, I = rec.i, U = rec.u, G = 4 * U;
+        boolean fast = !isDouble; // float32 models: the tape path's activations (RnnOps.actRange)
+        boolean hasBias = rec.layer.bias() != null;
+        double[] x = a[0];
+        double[] h = new double[U], c = new double[U], z = new double[G], tc = new double[U];
+        for (int r = 0; r < nb; r++) {
+            java.util.Arrays.fill(h, 0);
+            java.util.Arrays.fill(c, 0);
+            for (int t = 0; t < T; t++) {
+                int s = r * T + t;
+                System.arraycopy(h, 0, recHprev, s * U, U);
+                System.arraycopy(c, 0, recCprev, s * U, U);
+                if (hasBias) System.arraycopy(rB, 0, z, 0, G);
+                else java.util.Arrays.fill(z, 0);
+                int xo = s * I;
+                for (int k = 0; k < I; k++) {
+                    double xv = x[xo + k];
+                    if (xv == 0) continue;
+                    int wo = k * G;
+                    for (int n = 0; n < G; n++) z[n] += xv * rW[wo + n];
+                }
+                for (int q = 0; q < U; q++) {
+                    double hv = h[q];
+                    if (hv == 0) continue;
+                    int uo = q * G;
+                    for (int n = 0; n < G; n++) z[n] += hv * rU[uo + n];
+                }
+                RnnOps.actRange(rec.kRec, z, 0, 2 * U, fast);
+                RnnOps.actRange(rec.kAct, z, 2 * U, U, fast);
+                RnnOps.actRange(rec.kRec, z, 3 * U, U, fast);
+                for (int j = 0; j < U; j++) {
+                    c[j] = z[U + j] * c[j] + z[j] * z[2 * U + j];
+                    tc[j] = c[j];
+                }
+                RnnOps.actRange(rec.kAct, tc, 0, U, fast);
+                for (int j = 0; j < U; j++) h[j] = z[3 * U + j] * tc[j];
+                System.arraycopy(z, 0, recGates, s * G, G);
+                System.arraycopy(tc, 0, recTc, s * U, U);
+            }
+            System.arraycopy(h, 0, recOut, r * U, U);
+        }
+    }
+
+    /** Backpropagation through time from {@code recGrad} (d loss / d last h) into the LSTM's weight gradients. */
+    private void recBackward(int nb) {
+        int T = rec.t, I = rec.i, U = rec.u, G = 4 * U;
+        java.util.Arrays.fill(rdW, 0);
+        java.util.Arrays.fill(rdU, 0);
+        java.util.Arrays.fill(rdB, 0);
+        double[] x = a[0];
+        double[] dh = new double[U], dc = new double[U], dz = new double[G], dhPrev = new double[U];
+        for (int r = 0; r < nb; r++) {
+            System.arraycopy(recGrad, r * U, dh, 0, U);
+            java.util.Arrays.fill(dc, 0);
+            for (int t = T - 1; t >= 0; t--) {
+                int s = r * T + t, go = s * G, so = s * U;
+                for (int j = 0; j < U; j++) {
+                    double ig = recGates[go + j], fg = recGates[go + U + j], cg = recGates[go + 2 * U + j], og = recGates[go + 3 * U + j];
+                    double tcj = recTc[so + j];
+                    double dcj = dc[j] + dh[j] * og * RnnOps.dact(rec.kAct, tcj);
+                    dz[j] = dcj * cg * RnnOps.dact(rec.kRec, ig);
+                    dz[U + j] = dcj * recCprev[so + j] * RnnOps.dact(rec.kRec, fg);
+                    dz[2 * U + j] = dcj * ig * RnnOps.dact(rec.kAct, cg);
+                    dz[3 * U + j] = dh[j] * tcj * RnnOps.dact(rec.kRec, og);
+                    dc[j] = dcj * fg;
+                }
+                for (int n = 0; n < G; n++) rdB[n] += dz[n];
+                int xo = s * I;
+                for (int k = 0; k < I; k++) {
+                    double xv = x[xo + k];
+                    if (xv == 0) continue;
+                    int wo = k * G;
+                    for (int n = 0; n < G; n++) rdW[wo + n] += xv * dz[n];
+                }
+                for (int q = 0; q < U; q++) {
+                    double hv = recHprev[so + q];
+                    int uo = q * G;
+                    double sum = 0;
+                    for (int n = 0; n < G; n++) {
+                        if (hv != 0) rdU[uo + n] += hv * dz[n];
+                        sum += dz[n] * rU[uo + n];
+                    }
+                    dhPrev[q] = sum;
+                }
+                System.arraycopy(dhPrev, 0, dh, 0, U);
             }
         }
     }
@@ -430,6 +615,11 @@ final class SmallPath {
         forward(nb);
         double lossValue = lossAndGrad(nb, weighted, true);
         backward(nb);
+        if (rec != null) {
+            if (recKernelSlot >= 0) write(rdW, grads.get(recKernelSlot));
+            if (recRecurrentSlot >= 0) write(rdU, grads.get(recRecurrentSlot));
+            if (recBiasSlot >= 0) write(rdB, grads.get(recBiasSlot));
+        }
         for (int l = 0; l < layersN; l++) {
             if (kernelSlot[l] >= 0) write(dw[l], grads.get(kernelSlot[l]));
             if (biasSlot[l] >= 0) write(db[l], grads.get(biasSlot[l]));

@@ -35,7 +35,7 @@ public class GRU extends RNNBase {
     }
 
     @Override
-    protected RnnOps.Cell cell() {
+    public RnnOps.Cell cell() {
         return RnnOps.Cell.GRU;
     }
 

@@ -19,7 +19,7 @@ public class LSTM extends RNNBase {
     }
 
     @Override
-    protected RnnOps.Cell cell() {
+    public RnnOps.Cell cell() {
         return RnnOps.Cell.LSTM;
     }
 

@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * A mask attached to the input ({@link Tensor#mask()}) skips timesteps: a masked step keeps
  * the previous state and outputs the previous output (zeros with {@code zeroOutputForMask}).
  */
-public abstract class RNNBase extends Layer implements org.cornu.core.saving.KerasVariableGroups {
+public abstract class RNNBase extends Layer implements org.cornu.core.saving.KerasVariableGroups, org.cornu.core.RecurrentLayer {
     protected final int units;
     protected String activation = "tanh";
     protected String recurrentActivation = "sigmoid";
@@ -55,7 +55,8 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
     }
 
     /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
-    protected abstract RnnOps.Cell cell();
+    @Override
+    public abstract RnnOps.Cell cell();
 
     /** A new layer of the same class and configuration, unbuilt (Bidirectional's backward copy). */
     protected abstract RNNBase newInstance();
@@ -163,6 +164,23 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
     public Weight kernel() { return kernel; }
     public Weight recurrentKernel() { return recurrentKernel; }
     public Weight bias() { return bias; }
+
+    @Override
+    public String activationName() {
+        return activation;
+    }
+
+    @Override
+    public String recurrentActivationName() {
+        return recurrentActivation;
+    }
+
+    @Override
+    public boolean plainLastOutput() {
+        return !returnSequences && !returnState && !goBackwards && !stateful && dropout == 0 && recurrentDropout == 0
+                && kernelRegularizer == null && recurrentRegularizer == null && biasRegularizer == null
+                && activityRegularizer() == null;
+    }
 
     /** Number of state tensors (2 for LSTM: h and c). */
     protected int stateCount() {

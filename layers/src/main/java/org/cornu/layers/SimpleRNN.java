@@ -11,7 +11,7 @@ public class SimpleRNN extends RNNBase {
     }
 
     @Override
-    protected RnnOps.Cell cell() {
+    public RnnOps.Cell cell() {
         return RnnOps.Cell.SIMPLE;
     }
 

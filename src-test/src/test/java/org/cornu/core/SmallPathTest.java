@@ -112,6 +112,42 @@ class SmallPathTest extends Float64Test {
         assertNull(SmallPath.plan(elu, 1, 1, elu.losses().get(0), List.of()));
     }
 
+    @Test
+    void lstmHeadMatchesTheTape() {
+        // the time-series model (one step of 6 values) and a longer sequence, with and without bias
+        INDArray x1 = GradCheck.rand(8, -1, 1, 40, 1, 6);
+        INDArray y1 = GradCheck.rand(9, -1, 1, 40, 24);
+        Supplier<Sequential> ts = () -> new Sequential(new org.cornu.layers.LSTM(16).inputShape(1, 6)
+                .biasInitializer("random_normal"), new Dense(24));
+        compare(ts, "rmsprop", "mse", "mae", x1, y1, null, 8);
+        INDArray x2 = GradCheck.rand(10, -1, 1, 18, 5, 3);
+        INDArray y2 = GradCheck.rand(11, 0, 1, 18, 1).gt(0.5).castTo(DataType.DOUBLE);
+        Supplier<Sequential> seq = () -> new Sequential(new org.cornu.layers.LSTM(4).useBias(false).inputShape(5, 3),
+                new Dense(3, "tanh"), new Dense(1, "sigmoid"));
+        compare(seq, "adam", "binary_crossentropy", "accuracy", x2, y2, GradCheck.rand(12, 0.5, 1.5, 18), 4);
+    }
+
+    @Test
+    void recurrentLayersThePathLeavesToTheTape() {
+        Supplier<List<Sequential>> models = () -> List.of(
+                new Sequential(new org.cornu.layers.LSTM(4).returnSequences(true).inputShape(3, 2), new org.cornu.layers.Flatten(), new Dense(1)),
+                new Sequential(new org.cornu.layers.LSTM(4).goBackwards(true).inputShape(3, 2), new Dense(1)),
+                new Sequential(new org.cornu.layers.LSTM(4).dropout(0.2).inputShape(3, 2), new Dense(1)),
+                new Sequential(new org.cornu.layers.GRU(4).inputShape(3, 2), new Dense(1)),
+                new Sequential(new org.cornu.layers.Masking(0.0).inputShape(3, 2), new org.cornu.layers.LSTM(4), new Dense(1)),
+                new Sequential(new Dense(4).inputShape(3, 2), new org.cornu.layers.LSTM(4), new Dense(1)));
+        for (Sequential m : models.get()) {
+            m.compile("rmsprop", "mse");
+            assertNull(SmallPath.plan(m, 4, 1, m.losses().get(0), List.of()), m.layers().toString());
+        }
+        Sequential plain = new Sequential(new org.cornu.layers.LSTM(4).inputShape(3, 2), new Dense(1));
+        plain.compile("rmsprop", "mse");
+        SmallPath p = SmallPath.plan(plain, 4, 1, plain.losses().get(0), List.of());
+        assertNotNull(p);
+        org.junit.jupiter.api.Assertions.assertTrue(p.accepts(Nd4j.zeros(DataType.DOUBLE, 2, 3, 2)));
+        org.junit.jupiter.api.Assertions.assertFalse(p.accepts(Nd4j.zeros(DataType.DOUBLE, 2, 4, 2)), "other sequence lengths go to the tape");
+    }
+
     private static Metric Metrics(String name) {
         return org.cornu.core.metrics.Metrics.resolve(name, null, new long[] {1, 1}, new long[] {-1, 1});
     }
