@@ -106,7 +106,8 @@ final class SmallPath {
     static SmallPath plan(Model model, int batchSize, int yDim, Loss loss, List<Metric> metrics) {
         if (!enabled) return null;
         Recurrence rec = Recurrence.of(model);
-        List<FullyConnected> fcs = chain(model, true, rec == null ? null : rec.node);
+        Node flat = rec == null ? leadingFlatten(model) : null;
+        List<FullyConnected> fcs = chain(model, true, rec != null ? rec.node : flat);
         if (fcs == null) return null;
         int[] dims = dims(fcs);
         int[] act = activations(fcs);
@@ -122,6 +123,8 @@ final class SmallPath {
         for (Metric m : metrics) if (!m.supportsJvm()) return null;
         SmallPath p = new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
         if (rec != null) p.attach(rec);
+        p.flatInput = flat != null;
+        p.flatRank = model.inputs.get(0).shape().rank();
         return p;
     }
 
@@ -137,7 +140,8 @@ final class SmallPath {
     /** As {@link #chain(Model, boolean)}, after the leading node {@code head} (a recurrent layer) when not null. */
     static List<FullyConnected> chain(Model model, boolean forTraining, Node head) {
         if (model.inputs.size() != 1 || model.outputs.size() != 1) return null;
-        if (model.inputs.get(0).shape().rank() != (head == null ? 2 : 3)) return null;
+        int rank = model.inputs.get(0).shape().rank();
+        if (head == null ? rank != 2 : head.layer instanceof FlattenLayer ? rank < 2 : rank != 3) return null;
         List<FullyConnected> fcs = new ArrayList<>();
         KerasTensor prev = head == null ? model.inputs.get(0) : head.outputs.get(0);
         for (Node n : model.nodes()) {
@@ -201,7 +205,7 @@ final class SmallPath {
         return GENERIC;
     }
 
-    /** A leading LSTM (last output only) over {@code (batch, t, i)} input: the time-series models. */
+    /** A leading LSTM or SimpleRNN (last output only) over {@code (batch, t, i)} input: the time-series models. */
     static final class Recurrence {
         final Node node;
         final RecurrentLayer layer;
@@ -218,7 +222,11 @@ final class SmallPath {
         }
 
         long macs() {
-            return (long) t * 4 * u * (i + u);
+            return (long) t * gates() * u * (i + u);
+        }
+
+        int gates() {
+            return layer.cell() == RnnOps.Cell.LSTM ? 4 : 1;
         }
 
         /** The model's first layer when it is a plain LSTM over the model's rank-3 input, else null. */
@@ -227,7 +235,7 @@ final class SmallPath {
             Node n = model.nodes().get(0);
             Shape in = model.inputs.get(0).shape();
             if (!(n.layer instanceof RecurrentLayer r) || n.inputs.size() != 1 || n.inputs.get(0) != model.inputs.get(0)
-                    || in.rank() != 3 || in.get(1) == Shape.NONE || r.cell() != RnnOps.Cell.LSTM || !r.plainLastOutput()
+                    || in.rank() != 3 || in.get(1) == Shape.NONE || r.cell() == RnnOps.Cell.GRU || !r.plainLastOutput()
                     || n.outputs.size() != 1 || r.kernel() == null) {
                 return null;
             }
@@ -242,13 +250,25 @@ final class SmallPath {
     }
 
     private Recurrence rec;
+    /** The chain starts with a Flatten of the model's input (read as rows of its flattened size). */
+    private boolean flatInput;
+
+    /** The model's first node when it is a Flatten of the model's input whose dimensions are all known. */
+    private static Node leadingFlatten(Model model) {
+        if (model.inputs.size() != 1 || model.nodes().isEmpty()) return null;
+        Node n = model.nodes().get(0);
+        Shape in = model.inputs.get(0).shape();
+        if (!(n.layer instanceof FlattenLayer) || n.inputs.size() != 1 || n.inputs.get(0) != model.inputs.get(0)) return null;
+        for (int d = 1; d < in.rank(); d++) if (in.get(d) == Shape.NONE) return null;
+        return n;
+    }
     private int recKernelSlot, recRecurrentSlot, recBiasSlot;
     private double[] rW, rU, rB, rdW, rdU, rdB;
     private double[] recOut, recGrad, recHprev, recCprev, recGates, recTc;
 
     private void attach(Recurrence r) {
         rec = r;
-        int g = 4 * r.u;
+        int g = r.gates() * r.u;
         recKernelSlot = indexOf(trainable, r.layer.kernel());
         recRecurrentSlot = indexOf(trainable, r.layer.recurrentKernel());
         recBiasSlot = r.layer.bias() == null ? -1 : indexOf(trainable, r.layer.bias());
@@ -263,9 +283,12 @@ final class SmallPath {
     /** Whether {@code x} has the shape this path reads (else the regular path runs and reports it). */
     boolean accepts(INDArray x) {
         if (x == null) return true;
+        if (flatInput) return x.rank() == flatRank && x.length() == x.size(0) * dims[0];
         return rec == null ? x.rank() == 2 && x.size(1) == dims[0]
                 : x.rank() == 3 && x.size(1) == rec.t && x.size(2) == rec.i;
     }
+
+    private int flatRank;
 
     /** Row-major double copies of {@code x}, {@code y} and the sample weights. */
     Data bind(INDArray x, INDArray y, INDArray sw) {
@@ -293,7 +316,7 @@ final class SmallPath {
             recHprev = new double[steps * rec.u];
             recCprev = new double[steps * rec.u];
             recTc = new double[steps * rec.u];
-            recGates = new double[steps * 4 * rec.u];
+            recGates = new double[steps * rec.gates() * rec.u];
         }
         logits = new double[batch * dims[layersN]];
         yBatch = new double[batch * yDim];
@@ -512,9 +535,10 @@ final class SmallPath {
         if (rec != null) recBackward(nb);
     }
 
-    /** The LSTM over rows of {@code a[0]} ({@code (t, i)} each), last h into {@code recOut}; gates saved for backward. */
+    /** The LSTM or SimpleRNN over rows of {@code a[0]} ({@code (t, i)} each), last h into {@code recOut}; gates saved for backward. */
     private void recForward(int nb) {
-        int T = rec.t, I = rec.i, U = rec.u, G = 4 * U;
+        int T = rec.t, I = rec.i, U = rec.u, G = rec.gates() * U;
+        boolean lstm = G == 4 * U;
         boolean fast = !isDouble; // float32 models: the tape path's activations (RnnOps.actRange)
         boolean hasBias = rec.layer.bias() != null;
         double[] x = a[0];
@@ -541,6 +565,12 @@ final class SmallPath {
                     int uo = q * G;
                     for (int n = 0; n < G; n++) z[n] += hv * rU[uo + n];
                 }
+                if (!lstm) {
+                    RnnOps.actRange(rec.kAct, z, 0, U, fast);
+                    System.arraycopy(z, 0, h, 0, U);
+                    System.arraycopy(z, 0, recGates, s * G, G);
+                    continue;
+                }
                 RnnOps.actRange(rec.kRec, z, 0, 2 * U, fast);
                 RnnOps.actRange(rec.kAct, z, 2 * U, U, fast);
                 RnnOps.actRange(rec.kRec, z, 3 * U, U, fast);
@@ -557,9 +587,10 @@ final class SmallPath {
         }
     }
 
-    /** Backpropagation through time from {@code recGrad} (d loss / d last h) into the LSTM's weight gradients. */
+    /** Backpropagation through time from {@code recGrad} (d loss / d last h) into the recurrent weights' gradients. */
     private void recBackward(int nb) {
-        int T = rec.t, I = rec.i, U = rec.u, G = 4 * U;
+        int T = rec.t, I = rec.i, U = rec.u, G = rec.gates() * U;
+        boolean lstm = G == 4 * U;
         java.util.Arrays.fill(rdW, 0);
         java.util.Arrays.fill(rdU, 0);
         java.util.Arrays.fill(rdB, 0);
@@ -570,7 +601,8 @@ final class SmallPath {
             java.util.Arrays.fill(dc, 0);
             for (int t = T - 1; t >= 0; t--) {
                 int s = r * T + t, go = s * G, so = s * U;
-                for (int j = 0; j < U; j++) {
+                for (int j = 0; !lstm && j < U; j++) dz[j] = dh[j] * RnnOps.dact(rec.kAct, recGates[go + j]);
+                for (int j = 0; lstm && j < U; j++) {
                     double ig = recGates[go + j], fg = recGates[go + U + j], cg = recGates[go + 2 * U + j], og = recGates[go + 3 * U + j];
                     double tcj = recTc[so + j];
                     double dcj = dc[j] + dh[j] * og * RnnOps.dact(rec.kAct, tcj);

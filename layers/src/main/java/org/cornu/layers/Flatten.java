@@ -9,7 +9,7 @@ import org.cornu.core.Shape;
 import org.cornu.core.Tensor;
 
 /** Flattens each sample to one axis, {@code keras.layers.Flatten}: {@code (batch, ...) -> (batch, prod(...))}. */
-public class Flatten extends Layer {
+public class Flatten extends Layer implements org.cornu.core.FlattenLayer {
     public Flatten() {
         this.inputMinNdim = 1;
     }

@@ -128,6 +128,20 @@ class SmallPathTest extends Float64Test {
     }
 
     @Test
+    void simpleRnnAndFlattenHeadsMatchTheTape() {
+        // the time-series example's other two models
+        INDArray x = GradCheck.rand(13, -1, 1, 36, 1, 6);
+        INDArray y = GradCheck.rand(14, -1, 1, 36, 24);
+        compare(() -> new Sequential(new org.cornu.layers.SimpleRNN(16).inputShape(1, 6), new Dense(24)), "adam", "mse", "mae", x, y, null, 8);
+        compare(() -> new Sequential(new org.cornu.layers.Flatten().inputShape(1, 6), new Dense(16, "relu"), new Dense(24)),
+                "adam", "mse", "mae", x, y, null, 8);
+        INDArray xs = GradCheck.rand(15, -1, 1, 20, 4, 2);
+        INDArray ys = GradCheck.rand(16, -1, 1, 20, 1);
+        compare(() -> new Sequential(new org.cornu.layers.SimpleRNN(5).activation("relu").inputShape(4, 2), new Dense(1)),
+                "rmsprop", "mse", "mae", xs, ys, null, 5);
+    }
+
+    @Test
     void recurrentLayersThePathLeavesToTheTape() {
         Supplier<List<Sequential>> models = () -> List.of(
                 new Sequential(new org.cornu.layers.LSTM(4).returnSequences(true).inputShape(3, 2), new org.cornu.layers.Flatten(), new Dense(1)),
