@@ -250,7 +250,9 @@ public final class Ops {
             float[] o = Elementwise.scratch(0, n), gi = Elementwise.scratch(1, n);
             Elementwise.floats(out).get(0, o, 0, n);
             Elementwise.floats(g).get(0, gi, 0, n);
-            for (int i = 0; i < n; i++) gi[i] = o[i] > 0 ? gi[i] : 0f;
+            // branch-free (C2 does not vectorize the conditional form, and relu's zeros make its branch
+            // unpredictable): relu outputs are >= 0, so o / max(o, MIN_VALUE) is exactly 1 for o > 0 and 0 for o == 0
+            for (int i = 0; i < n; i++) gi[i] *= o[i] / Math.max(o[i], Float.MIN_VALUE);
             Elementwise.floats(gx).put(0, gi, 0, n);
         }
     }

@@ -12,6 +12,9 @@ class Float32KernelsTest {
     @Test
     void reluForwardAndBackwardInFloat32() {
         INDArray x = GradCheck.rand(11, -1, 1, 64, 300).castTo(DataType.FLOAT);
+        // edges of the branch-free backward: zeros, the smallest denormal, the largest floats
+        float[] edges = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 3e38f, Float.MAX_VALUE, 1e-40f};
+        for (int i = 0; i < edges.length; i++) x.putScalar(i, edges[i]);
         INDArray w = GradCheck.rand(12, -1, 1, 64, 300).castTo(DataType.FLOAT);
         float[] xs = x.data().asFloat(), ws = w.data().asFloat();
         Tensor v = Tensor.variable(x.dup());
