@@ -9,9 +9,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Steady-state memory of training: runs {@code epochs} (default 20) epochs of the {@code mlp}
- * workload and prints the process's resident set size after each, and its change against
- * epoch 2 (the benchmarks issue allows 10%). Linux only (reads /proc/self/status).
- * Usage: {@code java -cp cornu-benchmarks.jar org.cornu.benchmarks.MemoryCheck [epochs]}.
+ * workload and prints the process's resident set size after each, split into the Java heap's
+ * resident pages and the rest (native: libnd4j, OpenBLAS, JIT code, GC structures), and the
+ * change against epoch 2 (the benchmarks issue allows 10%). Linux only (reads /proc/self).
+ * The heap's pages become resident as the collector first uses its regions, which takes ~10
+ * epochs to reach -Xmx; run with a fixed, pre-touched heap to see the rest alone:
+ * {@code java -Xms160m -Xmx160m -XX:+AlwaysPreTouch -cp cornu-benchmarks.jar org.cornu.benchmarks.MemoryCheck [epochs]}.
  */
 public final class MemoryCheck {
     private MemoryCheck() {}
