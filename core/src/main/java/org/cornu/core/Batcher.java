@@ -91,6 +91,8 @@ final class Batcher {
      */
     private static void gather(INDArray src, INDArray dst, int[] idx) {
         int w = (int) src.size(1);
+        // sparse rows (multi-hot vectors): write only the nonzeros and record them for Dense
+        if (SparseInput.gather(src, dst, idx)) return;
         if (src.dataType() == DataType.FLOAT && Elementwise.fusable(src) && Elementwise.fusable(dst)) {
             java.nio.FloatBuffer s = Elementwise.floats(src), d = Elementwise.floats(dst);
             for (int r = 0; r < idx.length; r++) d.put(r * w, s, idx[r] * w, w);

@@ -1,0 +1,380 @@
+package org.cornu.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.LongBuffer;
+import java.nio.FloatBuffer;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code x @ kernel + bias} for a sparse input that needs no gradient (a model input such as the
+ * book's multi-hot vectors: 10000 columns, about 1% ones). The input is scanned once into
+ * compressed rows; the forward sums the kernel rows of the nonzeros, the backward scatters
+ * {@code v * dY[row]} into the kernel gradient; no input gradient is computed, none being needed.
+ * Both replace a gemm over all 10000 columns by work proportional to the nonzeros.
+ *
+ * <p>Taken only on the CPU backend for dense C-order float32/float64 arrays of rank 2 with at
+ * least {@link #MIN_COLUMNS} columns and at most {@link #MAX_DENSITY} nonzeros; otherwise
+ * {@link #linear} returns null and the caller runs the gemm ({@link Ops#linear}). Results equal
+ * the gemm's up to float rounding (the sums run in the array's own float type). Off with
+ * {@code -Dcornu.sparseInput=false}.
+ */
+public final class SparseInput {
+    /** Fewest input columns for which the scan is tried. */
+    static final int MIN_COLUMNS = 1024;
+    /** Largest fraction of nonzeros for which the sparse products beat the gemm. */
+    static final double MAX_DENSITY = 0.15;
+
+    private static volatile boolean enabled = !"false".equals(System.getProperty("cornu.sparseInput"));
+    /** Calls that took the sparse path (for tests). */
+    static long callsRun;
+    /** Batches gathered with their nonzeros recorded (for tests). */
+    static long gathersRun;
+
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[3][0]);
+
+    /** Whether the float at the lower address is the low half of a native-order long. */
+    private static final boolean LOW_FIRST = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    private SparseInput() {}
+
+    static void setEnabled(boolean e) {
+        enabled = e;
+    }
+
+    /** Compressed sparse rows of a {@code rows x cols} matrix. */
+    private record Csr(int rows, int cols, int[] rowPtr, int[] col, float[] fv, double[] dv) {}
+
+    /**
+     * {@code x @ kernel + bias} ({@code bias} may be null) on the sparse path, or null where it does
+     * not apply (see the class comment); the caller then computes it otherwise.
+     */
+    public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
+        if (!enabled || x.requiresGrad || x.value.rank() != 2 || kernel.value.rank() != 2) return null;
+        INDArray xv = x.value, w = kernel.value;
+        long cols = xv.size(1);
+        if (cols < MIN_COLUMNS || w.size(0) != cols || xv.size(0) == 0) return null;
+        DataType t = xv.dataType();
+        if (!Elementwise.fusable(xv) || !Elementwise.fusable(w) || w.dataType() != t) return null;
+        INDArray b = bias == null ? null : bias.value;
+        if (b != null && (!Elementwise.fusable(b) || b.dataType() != t || b.length() != w.size(1))) return null;
+        if ((long) xv.size(0) * w.size(1) > Integer.MAX_VALUE) return null;
+        Csr k = known(xv);
+        Csr csr = k != null ? k : scan(xv);
+        if (csr == null) return null;
+        callsRun++;
+        int units = (int) w.size(1);
+        INDArray z = Nd4j.createUninitialized(t, csr.rows, units);
+        if (t == DataType.FLOAT) forwardFloat(csr, w, b, z, units);
+        else forwardDouble(csr, w, b, z, units);
+        Tensor o = new Tensor(z, Tape.needsGrad(kernel, bias));
+        return Tape.push(o, g -> {
+            INDArray gc = Elementwise.fusable(g) && g.dataType() == t ? g : g.castTo(t).dup('c');
+            INDArray gw = kernel.requiresGrad ? Nd4j.createUninitialized(t, cols, units) : null;
+            INDArray gb = bias != null && bias.requiresGrad ? Nd4j.createUninitialized(t, units) : null;
+            if (t == DataType.FLOAT) backwardFloat(csr, gc, gw, gb, units);
+            else backwardDouble(csr, gc, gw, gb, units);
+            if (gw != null) kernel.accumulate(gw);
+            if (gb != null) bias.accumulate(gb);
+        });
+    }
+
+    /** A batch buffer filled by {@link #gather} and the nonzeros it holds. */
+    private record Known(WeakReference<INDArray> array, Csr csr) {}
+
+    private static final List<Known> KNOWN = new ArrayList<>();
+
+    /** The nonzeros recorded for {@code x} by {@link #gather}, or null. */
+    private static Csr known(INDArray x) {
+        synchronized (KNOWN) {
+            for (Known k : KNOWN) {
+                if (k.array.get() == x) return k.csr.rows == x.size(0) && k.csr.cols == x.size(1) ? k.csr : null;
+            }
+        }
+        return null;
+    }
+
+    /** Drops what is recorded for {@code a} (and for collected arrays); returns what was recorded for {@code a}. */
+    private static Csr forget(INDArray a) {
+        Csr r = null;
+        synchronized (KNOWN) {
+            for (Iterator<Known> it = KNOWN.iterator(); it.hasNext(); ) {
+                Known k = it.next();
+                INDArray v = k.array.get();
+                if (v == a) r = k.csr;
+                if (v == null || v == a) it.remove();
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Copies rows {@code idx} of the sparse 2-D array {@code src} into the batch buffer {@code dst}
+     * ({@code idx.length x cols}, which only this method writes while it holds sparse rows), and
+     * records their nonzeros so that {@link #linear} on {@code dst} needs no scan. Only the
+     * nonzeros are written: those of the previous batch are cleared first. Returns false, leaving
+     * the copy to the caller, where the path does not apply or the rows are not sparse.
+     */
+    static boolean gather(INDArray src, INDArray dst, int[] idx) {
+        Csr prev = forget(dst);
+        if (!enabled || src.rank() != 2 || dst.rank() != 2 || src.size(1) < MIN_COLUMNS || src.size(1) != dst.size(1)
+                || dst.size(0) != idx.length || src.dataType() != dst.dataType()
+                || !Elementwise.fusable(src) || !Elementwise.fusable(dst)) {
+            return false;
+        }
+        Csr csr = scanRows(src, idx, idx.length);
+        if (csr == null) return false;
+        int cols = csr.cols;
+        if (csr.fv != null) {
+            FloatBuffer d = Elementwise.floats(dst);
+            if (prev == null || prev.cols != cols || prev.rows != csr.rows) {
+                dst.assign(0);
+            } else {
+                for (int r = 0; r < prev.rows; r++) {
+                    for (int k = prev.rowPtr[r]; k < prev.rowPtr[r + 1]; k++) d.put(r * cols + prev.col[k], 0f);
+                }
+            }
+            for (int r = 0; r < csr.rows; r++) {
+                for (int k = csr.rowPtr[r]; k < csr.rowPtr[r + 1]; k++) d.put(r * cols + csr.col[k], csr.fv[k]);
+            }
+        } else {
+            DoubleBuffer d = Elementwise.doubles(dst);
+            if (prev == null || prev.cols != cols || prev.rows != csr.rows) {
+                dst.assign(0);
+            } else {
+                for (int r = 0; r < prev.rows; r++) {
+                    for (int k = prev.rowPtr[r]; k < prev.rowPtr[r + 1]; k++) d.put(r * cols + prev.col[k], 0.0);
+                }
+            }
+            for (int r = 0; r < csr.rows; r++) {
+                for (int k = csr.rowPtr[r]; k < csr.rowPtr[r + 1]; k++) d.put(r * cols + csr.col[k], csr.dv[k]);
+            }
+        }
+        synchronized (KNOWN) {
+            KNOWN.add(new Known(new WeakReference<>(dst), csr));
+        }
+        gathersRun++;
+        return true;
+    }
+
+    /** The nonzeros of {@code x}, or null as soon as they exceed {@link #MAX_DENSITY}. */
+    private static Csr scan(INDArray x) {
+        return scanRows(x, null, (int) x.size(0));
+    }
+
+    /**
+     * The nonzeros of rows {@code idx} of the 2-D {@link Elementwise#fusable} array {@code src} (rows
+     * {@code 0..rows-1} when {@code idx} is null), or null as soon as they exceed {@link #MAX_DENSITY}.
+     * Rows are read from native memory in bulk as longs (two floats or one double each) and tested
+     * four longs at a time: multi-hot rows are mostly zero.
+     */
+    private static Csr scanRows(INDArray src, int[] idx, int rows) {
+        int cols = (int) src.size(1);
+        boolean isFloat = src.dataType() == DataType.FLOAT;
+        Builder out = new Builder(rows, cols, isFloat);
+        long start = src.offset() * (isFloat ? 4 : 8);
+        // longs need every row to start on 8 bytes: float rows of even length from an even offset
+        boolean viaLongs = start % 8 == 0 && (!isFloat || cols % 2 == 0) && start <= Integer.MAX_VALUE;
+        if (viaLongs) {
+            // tested in place (a bulk copy first measured slower), four longs at a time
+            LongBuffer lb = src.data().asNio().position((int) start).slice().order(ByteOrder.nativeOrder()).asLongBuffer();
+            int words = isFloat ? cols / 2 : cols;
+            int body = words & ~3;
+            for (int r = 0; r < rows; r++) {
+                int base = (idx == null ? r : idx[r]) * words;
+                for (int w = 0; w < body; w += 4) {
+                    if ((lb.get(base + w) | lb.get(base + w + 1) | lb.get(base + w + 2) | lb.get(base + w + 3)) == 0) continue;
+                    for (int q = w; q < w + 4; q++) {
+                        if (!out.word(q, lb.get(base + q))) return null;
+                    }
+                }
+                for (int q = body; q < words; q++) {
+                    if (!out.word(q, lb.get(base + q))) return null;
+                }
+                out.rowPtr[r + 1] = out.nnz;
+            }
+        } else if (isFloat) {
+            FloatBuffer fb = Elementwise.floats(src);
+            float[] row = scratchF(0, cols);
+            for (int r = 0; r < rows; r++) {
+                fb.get((idx == null ? r : idx[r]) * cols, row, 0, cols);
+                for (int c = 0; c < cols; c++) {
+                    if (row[c] != 0f && !out.add(c, row[c])) return null;
+                }
+                out.rowPtr[r + 1] = out.nnz;
+            }
+        } else {
+            DoubleBuffer db = Elementwise.doubles(src);
+            double[] row = scratchD(0, cols);
+            for (int r = 0; r < rows; r++) {
+                db.get((idx == null ? r : idx[r]) * cols, row, 0, cols);
+                for (int c = 0; c < cols; c++) {
+                    if (row[c] != 0 && !out.add(c, row[c])) return null;
+                }
+                out.rowPtr[r + 1] = out.nnz;
+            }
+        }
+        return out.nnz > out.limit ? null : new Csr(rows, cols, out.rowPtr, out.col, out.fv, out.dv);
+    }
+
+    /** Collects nonzeros row by row, giving up beyond {@link #MAX_DENSITY}. */
+    private static final class Builder {
+        final boolean isFloat;
+        final long limit;
+        final int[] rowPtr;
+        int[] col;
+        float[] fv;
+        double[] dv;
+        int nnz;
+
+        Builder(int rows, int cols, boolean isFloat) {
+            this.isFloat = isFloat;
+            limit = (long) (MAX_DENSITY * rows * (double) cols);
+            int cap = (int) Math.min(limit + 1, Math.max(1024, (long) rows * cols / 64));
+            rowPtr = new int[rows + 1];
+            col = new int[cap];
+            if (isFloat) fv = new float[cap];
+            else dv = new double[cap];
+        }
+
+        /** Adds the nonzeros of long {@code w} of a row (floats {@code 2w, 2w+1} or double {@code w}). */
+        boolean word(int w, long bits) {
+            if (bits == 0) return true;
+            if (!isFloat) {
+                double v = Double.longBitsToDouble(bits);
+                return v == 0 || add(w, v);
+            }
+            float lo = Float.intBitsToFloat((int) bits), hi = Float.intBitsToFloat((int) (bits >>> 32));
+            float first = LOW_FIRST ? lo : hi, second = LOW_FIRST ? hi : lo;
+            return (first == 0f || add(2 * w, first)) && (second == 0f || add(2 * w + 1, second));
+        }
+
+        /** Appends {@code v} at column {@code c}; false once past the limit. */
+        boolean add(int c, double v) {
+            if (nnz == col.length) {
+                if (nnz >= limit) return false;
+                int n = (int) Math.min(limit + 1, 2L * nnz);
+                col = Arrays.copyOf(col, n);
+                if (isFloat) fv = Arrays.copyOf(fv, n);
+                else dv = Arrays.copyOf(dv, n);
+            }
+            col[nnz] = c;
+            if (isFloat) fv[nnz] = (float) v;
+            else dv[nnz] = v;
+            nnz++;
+            return true;
+        }
+    }
+
+    private static void forwardFloat(Csr s, INDArray w, INDArray b, INDArray z, int units) {
+        float[] wa = scratchF(1, (int) w.length());
+        Elementwise.floats(w).get(0, wa, 0, (int) w.length());
+        float[] za = scratchF(2, s.rows * units);
+        float[] ba = new float[units];
+        if (b != null) Elementwise.floats(b).get(0, ba, 0, units);
+        for (int r = 0; r < s.rows; r++) {
+            int o = r * units;
+            System.arraycopy(ba, 0, za, o, units);
+            for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+                float v = s.fv[k];
+                int wo = s.col[k] * units;
+                for (int j = 0; j < units; j++) za[o + j] += v * wa[wo + j];
+            }
+        }
+        Elementwise.floats(z).put(0, za, 0, s.rows * units);
+    }
+
+    private static void forwardDouble(Csr s, INDArray w, INDArray b, INDArray z, int units) {
+        double[] wa = scratchD(1, (int) w.length());
+        Elementwise.doubles(w).get(0, wa, 0, (int) w.length());
+        double[] za = scratchD(2, s.rows * units);
+        double[] ba = new double[units];
+        if (b != null) Elementwise.doubles(b).get(0, ba, 0, units);
+        for (int r = 0; r < s.rows; r++) {
+            int o = r * units;
+            System.arraycopy(ba, 0, za, o, units);
+            for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+                double v = s.dv[k];
+                int wo = s.col[k] * units;
+                for (int j = 0; j < units; j++) za[o + j] += v * wa[wo + j];
+            }
+        }
+        Elementwise.doubles(z).put(0, za, 0, s.rows * units);
+    }
+
+    /** {@code gw = x^T g} (scatter-add over the nonzeros) and {@code gb} = column sums of {@code g}; either may be null. */
+    private static void backwardFloat(Csr s, INDArray g, INDArray gw, INDArray gb, int units) {
+        float[] ga = scratchF(2, s.rows * units);
+        Elementwise.floats(g).get(0, ga, 0, s.rows * units);
+        if (gw != null) {
+            int n = s.cols * units;
+            float[] wa = scratchF(1, n);
+            Arrays.fill(wa, 0, n, 0f);
+            for (int r = 0; r < s.rows; r++) {
+                int o = r * units;
+                for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+                    float v = s.fv[k];
+                    int wo = s.col[k] * units;
+                    for (int j = 0; j < units; j++) wa[wo + j] += v * ga[o + j];
+                }
+            }
+            Elementwise.floats(gw).put(0, wa, 0, n);
+        }
+        if (gb != null) {
+            float[] ba = new float[units];
+            for (int r = 0; r < s.rows; r++) {
+                int o = r * units;
+                for (int j = 0; j < units; j++) ba[j] += ga[o + j];
+            }
+            Elementwise.floats(gb).put(0, ba, 0, units);
+        }
+    }
+
+    private static void backwardDouble(Csr s, INDArray g, INDArray gw, INDArray gb, int units) {
+        double[] ga = scratchD(2, s.rows * units);
+        Elementwise.doubles(g).get(0, ga, 0, s.rows * units);
+        if (gw != null) {
+            int n = s.cols * units;
+            double[] wa = scratchD(1, n);
+            Arrays.fill(wa, 0, n, 0.0);
+            for (int r = 0; r < s.rows; r++) {
+                int o = r * units;
+                for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+                    double v = s.dv[k];
+                    int wo = s.col[k] * units;
+                    for (int j = 0; j < units; j++) wa[wo + j] += v * ga[o + j];
+                }
+            }
+            Elementwise.doubles(gw).put(0, wa, 0, n);
+        }
+        if (gb != null) {
+            double[] ba = new double[units];
+            for (int r = 0; r < s.rows; r++) {
+                int o = r * units;
+                for (int j = 0; j < units; j++) ba[j] += ga[o + j];
+            }
+            Elementwise.doubles(gb).put(0, ba, 0, units);
+        }
+    }
+
+    private static float[] scratchF(int slot, int n) {
+        float[][] s = FLOATS.get();
+        if (s[slot].length < n) s[slot] = new float[n];
+        return s[slot];
+    }
+
+    private static double[] scratchD(int slot, int n) {
+        double[][] s = DOUBLES.get();
+        if (s[slot].length < n) s[slot] = new double[n];
+        return s[slot];
+    }
+}
