@@ -12,6 +12,8 @@ final class Batcher {
     record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
 
     private final INDArray[] xs2d;
+    /** Per input, the nonzeros of its rows where it may be sparse (multi-hot vectors), else null. */
+    private final SparseInput.Rows[] sparse;
     private final INDArray[] ys2d;
     private final INDArray sw;
     private final INDArray[] xsOrig;
@@ -24,6 +26,8 @@ final class Batcher {
         this.xsOrig = xs;
         this.ysOrig = ys;
         this.xs2d = as2d(xs);
+        this.sparse = new SparseInput.Rows[xs2d.length];
+        for (int i = 0; i < xs2d.length; i++) sparse[i] = SparseInput.rows(xs2d[i]);
         this.ys2d = as2d(ys);
         this.sw = sw == null ? null : sw.reshape(sw.length(), 1);
         this.batchSize = batchSize;
@@ -69,7 +73,8 @@ final class Batcher {
         int k = 0;
         INDArray[] x = new INDArray[xs2d.length];
         for (int i = 0; i < xs2d.length; i++, k++) {
-            gather(xs2d[i], buf[k], idx);
+            // sparse rows: write only the nonzeros and record them for Dense
+            if (!SparseInput.gather(sparse[i], buf[k], idx)) gather(xs2d[i], buf[k], idx);
             x[i] = reshapeLike(buf[k], xsOrig[i], size);
         }
         INDArray[] y = new INDArray[ys2d.length];
@@ -91,8 +96,6 @@ final class Batcher {
      */
     private static void gather(INDArray src, INDArray dst, int[] idx) {
         int w = (int) src.size(1);
-        // sparse rows (multi-hot vectors): write only the nonzeros and record them for Dense
-        if (SparseInput.gather(src, dst, idx)) return;
         if (src.dataType() == DataType.FLOAT && Elementwise.fusable(src) && Elementwise.fusable(dst)) {
             java.nio.FloatBuffer s = Elementwise.floats(src), d = Elementwise.floats(dst);
             for (int r = 0; r < idx.length; r++) d.put(r * w, s, idx[r] * w, w);

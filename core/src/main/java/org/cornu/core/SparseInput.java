@@ -117,24 +117,115 @@ public final class SparseInput {
         return r;
     }
 
+    /** Most nonzeros a {@link Rows} keeps (beyond, rows are scanned again at each use). */
+    static final long MAX_CACHED = 16L << 20;
+
     /**
-     * Copies rows {@code idx} of the sparse 2-D array {@code src} into the batch buffer {@code dst}
-     * ({@code idx.length x cols}, which only this method writes while it holds sparse rows), and
-     * records their nonzeros so that {@link #linear} on {@code dst} needs no scan. Only the
-     * nonzeros are written: those of the previous batch are cleared first. Returns false, leaving
-     * the copy to the caller, where the path does not apply or the rows are not sparse.
+     * The nonzeros of a training input's rows, scanned when a row is first gathered and kept for
+     * the rest of the fit (Keras too reads the arrays once, at the start of fit).
      */
-    static boolean gather(INDArray src, INDArray dst, int[] idx) {
+    static final class Rows {
+        final INDArray src;
+        final int[][] col;
+        final float[][] fv;
+        final double[][] dv;
+        long cached;
+        /** Set once a batch was too dense: no more scans for this input. */
+        boolean dense;
+
+        private Rows(INDArray src) {
+            this.src = src;
+            int n = (int) src.size(0);
+            col = new int[n][];
+            fv = src.dataType() == DataType.FLOAT ? new float[n][] : null;
+            dv = fv == null ? new double[n][] : null;
+        }
+    }
+
+    /** A row store for the 2-D training input {@code src}, or null where the sparse path cannot apply. */
+    static Rows rows(INDArray src) {
+        if (!enabled || src.rank() != 2 || src.size(1) < MIN_COLUMNS || src.size(0) > Integer.MAX_VALUE
+                || !Elementwise.fusable(src)) {
+            return null;
+        }
+        return new Rows(src);
+    }
+
+    /**
+     * Copies rows {@code idx} of {@code rows.src} into the batch buffer {@code dst} ({@code idx.length x
+     * cols}, which only this method writes while it holds sparse rows), and records their nonzeros so
+     * that {@link #linear} on {@code dst} needs no scan. Only nonzeros are written: those of the
+     * previous batch are cleared first. Returns false, leaving the copy to the caller, where the
+     * path does not apply or the rows are not sparse.
+     */
+    static boolean gather(Rows rows, INDArray dst, int[] idx) {
         Csr prev = forget(dst);
-        if (!enabled || src.rank() != 2 || dst.rank() != 2 || src.size(1) < MIN_COLUMNS || src.size(1) != dst.size(1)
-                || dst.size(0) != idx.length || src.dataType() != dst.dataType()
-                || !Elementwise.fusable(src) || !Elementwise.fusable(dst)) {
+        if (rows == null || rows.dense || !enabled) return false;
+        INDArray src = rows.src;
+        if (dst.rank() != 2 || src.size(1) != dst.size(1) || dst.size(0) != idx.length || src.dataType() != dst.dataType()
+                || !Elementwise.fusable(dst)) {
             return false;
         }
-        Csr csr = scanRows(src, idx, idx.length);
-        if (csr == null) return false;
-        int cols = csr.cols;
-        if (csr.fv != null) {
+        boolean isFloat = rows.fv != null;
+        int cols = (int) src.size(1);
+        // scan the rows seen for the first time
+        int missing = 0;
+        int[] todo = new int[idx.length];
+        int[] at = new int[idx.length];
+        for (int r = 0; r < idx.length; r++) {
+            at[r] = rows.col[idx[r]] == null ? missing : -1;
+            if (at[r] >= 0) todo[missing++] = idx[r];
+        }
+        Csr fresh = null;
+        if (missing > 0) {
+            fresh = scanRows(src, Arrays.copyOf(todo, missing), missing, false);
+            long nnz = fresh.rowPtr[missing];
+            if (nnz > MAX_DENSITY * missing * (double) cols) {
+                rows.dense = true;
+                return false;
+            }
+        }
+        // the batch's rows: cached, else fresh (and cached while there is room)
+        int[][] rc = new int[idx.length][];
+        float[][] rf = isFloat ? new float[idx.length][] : null;
+        double[][] rd = isFloat ? null : new double[idx.length][];
+        int f;
+        long total = 0;
+        for (int r = 0; r < idx.length; r++) {
+            int s = idx[r];
+            if (at[r] < 0) {
+                rc[r] = rows.col[s];
+                if (isFloat) rf[r] = rows.fv[s];
+                else rd[r] = rows.dv[s];
+            } else {
+                f = at[r];
+                int from = fresh.rowPtr[f], to = fresh.rowPtr[f + 1];
+                rc[r] = Arrays.copyOfRange(fresh.col, from, to);
+                if (isFloat) rf[r] = Arrays.copyOfRange(fresh.fv, from, to);
+                else rd[r] = Arrays.copyOfRange(fresh.dv, from, to);
+                if (rows.col[s] == null && rows.cached + (to - from) <= MAX_CACHED) {
+                    rows.cached += to - from;
+                    rows.col[s] = rc[r];
+                    if (isFloat) rows.fv[s] = rf[r];
+                    else rows.dv[s] = rd[r];
+                }
+            }
+            total += rc[r].length;
+        }
+        if (total > MAX_DENSITY * idx.length * (double) cols) return false;
+        int[] rowPtr = new int[idx.length + 1];
+        int[] col = new int[(int) total];
+        float[] fv = isFloat ? new float[(int) total] : null;
+        double[] dv = isFloat ? null : new double[(int) total];
+        for (int r = 0; r < idx.length; r++) {
+            int o = rowPtr[r], n = rc[r].length;
+            System.arraycopy(rc[r], 0, col, o, n);
+            if (isFloat) System.arraycopy(rf[r], 0, fv, o, n);
+            else System.arraycopy(rd[r], 0, dv, o, n);
+            rowPtr[r + 1] = o + n;
+        }
+        Csr csr = new Csr(idx.length, cols, rowPtr, col, fv, dv);
+        if (isFloat) {
             FloatBuffer d = Elementwise.floats(dst);
             if (prev == null || prev.cols != cols || prev.rows != csr.rows) {
                 dst.assign(0);
@@ -168,7 +259,7 @@ public final class SparseInput {
 
     /** The nonzeros of {@code x}, or null as soon as they exceed {@link #MAX_DENSITY}. */
     private static Csr scan(INDArray x) {
-        return scanRows(x, null, (int) x.size(0));
+        return scanRows(x, null, (int) x.size(0), true);
     }
 
     /**
@@ -177,10 +268,10 @@ public final class SparseInput {
      * Rows are read from native memory in bulk as longs (two floats or one double each) and tested
      * four longs at a time: multi-hot rows are mostly zero.
      */
-    private static Csr scanRows(INDArray src, int[] idx, int rows) {
+    private static Csr scanRows(INDArray src, int[] idx, int rows, boolean limited) {
         int cols = (int) src.size(1);
         boolean isFloat = src.dataType() == DataType.FLOAT;
-        Builder out = new Builder(rows, cols, isFloat);
+        Builder out = new Builder(rows, cols, isFloat, limited);
         long start = src.offset() * (isFloat ? 4 : 8);
         // longs need every row to start on 8 bytes: float rows of even length from an even offset
         boolean viaLongs = start % 8 == 0 && (!isFloat || cols % 2 == 0) && start <= Integer.MAX_VALUE;
@@ -200,7 +291,7 @@ public final class SparseInput {
                 for (int q = body; q < words; q++) {
                     if (!out.word(q, lb.get(base + q))) return null;
                 }
-                out.rowPtr[r + 1] = out.nnz;
+                if (!out.endRow(r)) return null;
             }
         } else if (isFloat) {
             FloatBuffer fb = Elementwise.floats(src);
@@ -210,7 +301,7 @@ public final class SparseInput {
                 for (int c = 0; c < cols; c++) {
                     if (row[c] != 0f && !out.add(c, row[c])) return null;
                 }
-                out.rowPtr[r + 1] = out.nnz;
+                if (!out.endRow(r)) return null;
             }
         } else {
             DoubleBuffer db = Elementwise.doubles(src);
@@ -220,7 +311,7 @@ public final class SparseInput {
                 for (int c = 0; c < cols; c++) {
                     if (row[c] != 0 && !out.add(c, row[c])) return null;
                 }
-                out.rowPtr[r + 1] = out.nnz;
+                if (!out.endRow(r)) return null;
             }
         }
         return out.nnz > out.limit ? null : new Csr(rows, cols, out.rowPtr, out.col, out.fv, out.dv);
@@ -236,9 +327,13 @@ public final class SparseInput {
         double[] dv;
         int nnz;
 
-        Builder(int rows, int cols, boolean isFloat) {
+        final double earlyLimit;
+
+        /** {@code limited}: give up beyond {@link #MAX_DENSITY}, else collect everything. */
+        Builder(int rows, int cols, boolean isFloat, boolean limited) {
             this.isFloat = isFloat;
-            limit = (long) (MAX_DENSITY * rows * (double) cols);
+            limit = limited ? (long) (MAX_DENSITY * rows * (double) cols) : (long) rows * cols;
+            earlyLimit = limited ? 4 * MAX_DENSITY * cols : Double.POSITIVE_INFINITY;
             int cap = (int) Math.min(limit + 1, Math.max(1024, (long) rows * cols / 64));
             rowPtr = new int[rows + 1];
             col = new int[cap];
@@ -256,6 +351,12 @@ public final class SparseInput {
             float lo = Float.intBitsToFloat((int) bits), hi = Float.intBitsToFloat((int) (bits >>> 32));
             float first = LOW_FIRST ? lo : hi, second = LOW_FIRST ? hi : lo;
             return (first == 0f || add(2 * w, first)) && (second == 0f || add(2 * w + 1, second));
+        }
+
+        /** Ends row {@code r}; false (give up) where the rows so far are far denser than the limit allows. */
+        boolean endRow(int r) {
+            rowPtr[r + 1] = nnz;
+            return nnz <= earlyLimit * (r + 1);
         }
 
         /** Appends {@code v} at column {@code c}; false once past the limit. */

@@ -181,9 +181,11 @@ class SparseInputTest extends Float64Test {
         for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
             INDArray src = sparse(41, 20, 1200, 0.03, 3, 9).castTo(t);
             INDArray dst = Nd4j.createUninitialized(t, 5, 1200);
+            // rows seen again come from the store of the first scan
+            SparseInput.Rows rows = SparseInput.rows(src);
             int[][] orders = {{3, 0, 19, 7, 9}, {1, 2, 3, 4, 5}, {9, 9, 3, 18, 0}};
             for (int[] idx : orders) {
-                assertTrue(SparseInput.gather(src, dst, idx));
+                assertTrue(SparseInput.gather(rows, dst, idx));
                 assertClose(Nd4j.pullRows(src, 1, idx), dst, 0);
                 // the recorded nonzeros give the gemm's product
                 INDArray k = GradCheck.rand(2, -1, 1, 1200, 3).castTo(t);
@@ -193,7 +195,9 @@ class SparseInputTest extends Float64Test {
             // dense rows: left to the caller, and nothing stale stays recorded for the buffer
             INDArray dense = GradCheck.rand(3, 1, 2, 20, 1200).castTo(t);
             int[] idx = {0, 1, 2, 3, 4};
-            assertTrue(!SparseInput.gather(dense, dst, idx));
+            SparseInput.Rows denseRows = SparseInput.rows(dense);
+            assertTrue(!SparseInput.gather(denseRows, dst, idx));
+            assertTrue(denseRows.dense, "no further scans of a dense input");
             dst.assign(Nd4j.pullRows(dense, 1, idx));
             assertNull(SparseInput.linear(Tensor.constant(dst), Tensor.constant(GradCheck.rand(2, -1, 1, 1200, 3).castTo(t)), null));
         }
