@@ -225,36 +225,50 @@ public final class SparseInput {
             rowPtr[r + 1] = o + n;
         }
         Csr csr = new Csr(idx.length, cols, rowPtr, col, fv, dv);
-        if (isFloat) {
-            FloatBuffer d = Elementwise.floats(dst);
-            if (prev == null || prev.cols != cols || prev.rows != csr.rows) {
-                dst.assign(0);
-            } else {
-                for (int r = 0; r < prev.rows; r++) {
-                    for (int k = prev.rowPtr[r]; k < prev.rowPtr[r + 1]; k++) d.put(r * cols + prev.col[k], 0f);
-                }
-            }
-            for (int r = 0; r < csr.rows; r++) {
-                for (int k = csr.rowPtr[r]; k < csr.rowPtr[r + 1]; k++) d.put(r * cols + csr.col[k], csr.fv[k]);
-            }
-        } else {
-            DoubleBuffer d = Elementwise.doubles(dst);
-            if (prev == null || prev.cols != cols || prev.rows != csr.rows) {
-                dst.assign(0);
-            } else {
-                for (int r = 0; r < prev.rows; r++) {
-                    for (int k = prev.rowPtr[r]; k < prev.rowPtr[r + 1]; k++) d.put(r * cols + prev.col[k], 0.0);
-                }
-            }
-            for (int r = 0; r < csr.rows; r++) {
-                for (int k = csr.rowPtr[r]; k < csr.rowPtr[r + 1]; k++) d.put(r * cols + csr.col[k], csr.dv[k]);
-            }
-        }
+        boolean same = prev != null && prev.cols == cols && prev.rows == csr.rows;
+        if (!same) dst.assign(0);
+        if (isFloat) writeFloats(Elementwise.floats(dst), same ? prev : null, csr);
+        else writeDoubles(Elementwise.doubles(dst), same ? prev : null, csr);
         synchronized (KNOWN) {
             KNOWN.add(new Known(new WeakReference<>(dst), csr));
         }
         gathersRun++;
         return true;
+    }
+
+    /** Clears the nonzeros of {@code prev} (if not null) in {@code d}, then writes those of {@code csr}. */
+    private static void writeFloats(FloatBuffer d, Csr prev, Csr csr) {
+        int cols = csr.cols;
+        if (prev != null) {
+            int[] pc = prev.col, pp = prev.rowPtr;
+            for (int r = 0; r < prev.rows; r++) {
+                int o = r * cols;
+                for (int k = pp[r]; k < pp[r + 1]; k++) d.put(o + pc[k], 0f);
+            }
+        }
+        int[] c = csr.col, p = csr.rowPtr;
+        float[] v = csr.fv;
+        for (int r = 0; r < csr.rows; r++) {
+            int o = r * cols;
+            for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], v[k]);
+        }
+    }
+
+    private static void writeDoubles(DoubleBuffer d, Csr prev, Csr csr) {
+        int cols = csr.cols;
+        if (prev != null) {
+            int[] pc = prev.col, pp = prev.rowPtr;
+            for (int r = 0; r < prev.rows; r++) {
+                int o = r * cols;
+                for (int k = pp[r]; k < pp[r + 1]; k++) d.put(o + pc[k], 0.0);
+            }
+        }
+        int[] c = csr.col, p = csr.rowPtr;
+        double[] v = csr.dv;
+        for (int r = 0; r < csr.rows; r++) {
+            int o = r * cols;
+            for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], v[k]);
+        }
     }
 
     /** The nonzeros of {@code x}, or null as soon as they exceed {@link #MAX_DENSITY}. */
@@ -386,9 +400,7 @@ public final class SparseInput {
             int o = r * units;
             System.arraycopy(ba, 0, za, o, units);
             for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
-                float v = s.fv[k];
-                int wo = s.col[k] * units;
-                for (int j = 0; j < units; j++) za[o + j] += v * wa[wo + j];
+                axpy(s.fv[k], wa, s.col[k] * units, za, o, units);
             }
         }
         Elementwise.floats(z).put(0, za, 0, s.rows * units);
@@ -423,9 +435,7 @@ public final class SparseInput {
             for (int r = 0; r < s.rows; r++) {
                 int o = r * units;
                 for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
-                    float v = s.fv[k];
-                    int wo = s.col[k] * units;
-                    for (int j = 0; j < units; j++) wa[wo + j] += v * ga[o + j];
+                    axpy(s.fv[k], ga, o, wa, s.col[k] * units, units);
                 }
             }
             Elementwise.floats(gw).put(0, wa, 0, n);
@@ -465,6 +475,25 @@ public final class SparseInput {
             }
             Elementwise.doubles(gb).put(0, ba, 0, units);
         }
+    }
+
+    /**
+     * {@code y[yo..yo+n) += v * x[xo..xo+n)}, in blocks of eight written out: rows of 16 or 64
+     * units are too short for the JIT's vectorized main loop, the blocks it packs into vectors.
+     */
+    private static void axpy(float v, float[] x, int xo, float[] y, int yo, int n) {
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            y[yo + j] += v * x[xo + j];
+            y[yo + j + 1] += v * x[xo + j + 1];
+            y[yo + j + 2] += v * x[xo + j + 2];
+            y[yo + j + 3] += v * x[xo + j + 3];
+            y[yo + j + 4] += v * x[xo + j + 4];
+            y[yo + j + 5] += v * x[xo + j + 5];
+            y[yo + j + 6] += v * x[xo + j + 6];
+            y[yo + j + 7] += v * x[xo + j + 7];
+        }
+        for (; j < n; j++) y[yo + j] += v * x[xo + j];
     }
 
     private static float[] scratchF(int slot, int n) {
