@@ -6,7 +6,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Gathers training batches through an index permutation into buffers that are reused from
- * batch to batch (one set for full batches, one for the last, shorter batch).
+ * batch to batch (one set for full batches, one for the last, shorter batch). Sparse inputs
+ * (multi-hot vectors) are gathered through {@link SparseInput}: only their nonzeros are written,
+ * and recorded for Dense.
  */
 final class Batcher {
     record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
