@@ -73,16 +73,17 @@ public final class SparseInput {
         if (csr == null) return null;
         callsRun++;
         int units = (int) w.size(1);
+        Csc csc = Csc.of(csr);
         INDArray z = Nd4j.createUninitialized(t, csr.rows, units);
-        if (t == DataType.FLOAT) forwardFloat(csr, w, b, z, units);
-        else forwardDouble(csr, w, b, z, units);
+        if (t == DataType.FLOAT) forwardFloat(csc, w, b, z, units);
+        else forwardDouble(csc, w, b, z, units);
         Tensor o = new Tensor(z, Tape.needsGrad(kernel, bias));
         return Tape.push(o, g -> {
             INDArray gc = Elementwise.fusable(g) && g.dataType() == t ? g : g.castTo(t).dup('c');
             INDArray gw = kernel.requiresGrad ? Nd4j.createUninitialized(t, cols, units) : null;
             INDArray gb = bias != null && bias.requiresGrad ? Nd4j.createUninitialized(t, units) : null;
-            if (t == DataType.FLOAT) backwardFloat(csr, gc, gw, gb, units);
-            else backwardDouble(csr, gc, gw, gb, units);
+            if (t == DataType.FLOAT) backwardFloat(csc, gc, gw, gb, units);
+            else backwardDouble(csc, gc, gw, gb, units);
             if (gw != null) kernel.accumulate(gw);
             if (gb != null) bias.accumulate(gb);
         });
@@ -390,53 +391,80 @@ public final class SparseInput {
         }
     }
 
-    private static void forwardFloat(Csr s, INDArray w, INDArray b, INDArray z, int units) {
-        float[] wa = scratchF(1, (int) w.length());
-        Elementwise.floats(w).get(0, wa, 0, (int) w.length());
+    /**
+     * The nonzeros of {@code s} by column (within a column by row): the products then walk the
+     * kernel and its gradient row after row once, instead of jumping between their rows.
+     */
+    private record Csc(int rows, int cols, int[] colPtr, int[] row, float[] fv, double[] dv) {
+        static Csc of(Csr s) {
+            int nnz = s.rowPtr[s.rows];
+            int[] colPtr = new int[s.cols + 1];
+            for (int k = 0; k < nnz; k++) colPtr[s.col[k] + 1]++;
+            for (int c = 0; c < s.cols; c++) colPtr[c + 1] += colPtr[c];
+            int[] next = Arrays.copyOf(colPtr, s.cols);
+            int[] row = new int[nnz];
+            float[] fv = s.fv == null ? null : new float[nnz];
+            double[] dv = s.dv == null ? null : new double[nnz];
+            for (int r = 0; r < s.rows; r++) {
+                for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+                    int at = next[s.col[k]]++;
+                    row[at] = r;
+                    if (fv != null) fv[at] = s.fv[k];
+                    else dv[at] = s.dv[k];
+                }
+            }
+            return new Csc(s.rows, s.cols, colPtr, row, fv, dv);
+        }
+    }
+
+    /** {@code z = x @ w + b} ({@code b} may be null); each output row sums its terms in column order. */
+    private static void forwardFloat(Csc s, INDArray w, INDArray b, INDArray z, int units) {
         float[] za = scratchF(2, s.rows * units);
         float[] ba = new float[units];
         if (b != null) Elementwise.floats(b).get(0, ba, 0, units);
-        for (int r = 0; r < s.rows; r++) {
-            int o = r * units;
-            System.arraycopy(ba, 0, za, o, units);
-            for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
-                axpy(s.fv[k], wa, s.col[k] * units, za, o, units);
-            }
+        for (int r = 0; r < s.rows; r++) System.arraycopy(ba, 0, za, r * units, units);
+        FloatBuffer wb = Elementwise.floats(w);
+        float[] wr = scratchF(1, units);
+        for (int c = 0; c < s.cols; c++) {
+            int from = s.colPtr[c], to = s.colPtr[c + 1];
+            if (from == to) continue;
+            wb.get(c * units, wr, 0, units);
+            for (int k = from; k < to; k++) axpy(s.fv[k], wr, 0, za, s.row[k] * units, units);
         }
         Elementwise.floats(z).put(0, za, 0, s.rows * units);
     }
 
-    private static void forwardDouble(Csr s, INDArray w, INDArray b, INDArray z, int units) {
-        double[] wa = scratchD(1, (int) w.length());
-        Elementwise.doubles(w).get(0, wa, 0, (int) w.length());
+    private static void forwardDouble(Csc s, INDArray w, INDArray b, INDArray z, int units) {
         double[] za = scratchD(2, s.rows * units);
         double[] ba = new double[units];
         if (b != null) Elementwise.doubles(b).get(0, ba, 0, units);
-        for (int r = 0; r < s.rows; r++) {
-            int o = r * units;
-            System.arraycopy(ba, 0, za, o, units);
-            for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+        for (int r = 0; r < s.rows; r++) System.arraycopy(ba, 0, za, r * units, units);
+        DoubleBuffer wb = Elementwise.doubles(w);
+        double[] wr = scratchD(1, units);
+        for (int c = 0; c < s.cols; c++) {
+            int from = s.colPtr[c], to = s.colPtr[c + 1];
+            if (from == to) continue;
+            wb.get(c * units, wr, 0, units);
+            for (int k = from; k < to; k++) {
                 double v = s.dv[k];
-                int wo = s.col[k] * units;
-                for (int j = 0; j < units; j++) za[o + j] += v * wa[wo + j];
+                int o = s.row[k] * units;
+                for (int j = 0; j < units; j++) za[o + j] += v * wr[j];
             }
         }
         Elementwise.doubles(z).put(0, za, 0, s.rows * units);
     }
 
-    /** {@code gw = x^T g} (scatter-add over the nonzeros) and {@code gb} = column sums of {@code g}; either may be null. */
-    private static void backwardFloat(Csr s, INDArray g, INDArray gw, INDArray gb, int units) {
+    /** {@code gw = x^T g} (each kernel row summed over the batch in row order) and {@code gb} = column sums of {@code g}; either may be null. */
+    private static void backwardFloat(Csc s, INDArray g, INDArray gw, INDArray gb, int units) {
         float[] ga = scratchF(2, s.rows * units);
         Elementwise.floats(g).get(0, ga, 0, s.rows * units);
         if (gw != null) {
             int n = s.cols * units;
             float[] wa = scratchF(1, n);
             Arrays.fill(wa, 0, n, 0f);
-            for (int r = 0; r < s.rows; r++) {
-                int o = r * units;
-                for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
-                    axpy(s.fv[k], ga, o, wa, s.col[k] * units, units);
-                }
+            for (int c = 0; c < s.cols; c++) {
+                int o = c * units;
+                for (int k = s.colPtr[c]; k < s.colPtr[c + 1]; k++) axpy(s.fv[k], ga, s.row[k] * units, wa, o, units);
             }
             Elementwise.floats(gw).put(0, wa, 0, n);
         }
@@ -450,19 +478,19 @@ public final class SparseInput {
         }
     }
 
-    private static void backwardDouble(Csr s, INDArray g, INDArray gw, INDArray gb, int units) {
+    private static void backwardDouble(Csc s, INDArray g, INDArray gw, INDArray gb, int units) {
         double[] ga = scratchD(2, s.rows * units);
         Elementwise.doubles(g).get(0, ga, 0, s.rows * units);
         if (gw != null) {
             int n = s.cols * units;
             double[] wa = scratchD(1, n);
             Arrays.fill(wa, 0, n, 0.0);
-            for (int r = 0; r < s.rows; r++) {
-                int o = r * units;
-                for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
+            for (int c = 0; c < s.cols; c++) {
+                int o = c * units;
+                for (int k = s.colPtr[c]; k < s.colPtr[c + 1]; k++) {
                     double v = s.dv[k];
-                    int wo = s.col[k] * units;
-                    for (int j = 0; j < units; j++) wa[wo + j] += v * ga[o + j];
+                    int go = s.row[k] * units;
+                    for (int j = 0; j < units; j++) wa[o + j] += v * ga[go + j];
                 }
             }
             Elementwise.doubles(gw).put(0, wa, 0, n);
