@@ -1,11 +1,10 @@
 package org.cornu.core;
 
-import java.nio.ByteBuffer;
+import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import java.nio.LongBuffer;
 import java.nio.FloatBuffer;
-import java.lang.ref.WeakReference;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,6 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * compressed rows; the forward sums the kernel rows of the nonzeros, the backward scatters
  * {@code v * dY[row]} into the kernel gradient; no input gradient is computed, none being needed.
  * Both replace a gemm over all 10000 columns by work proportional to the nonzeros.
+ *
+ * <p>In {@code fit}, the {@link Batcher} gathers such inputs through {@link #gather}: each training
+ * row is scanned once per fit, its nonzeros kept, and a batch buffer receives only nonzeros; Dense
+ * then finds the batch's nonzeros recorded and scans nothing.
  *
  * <p>Taken only on the CPU backend for dense C-order float32/float64 arrays of rank 2 with at
  * least {@link #MIN_COLUMNS} columns and at most {@link #MAX_DENSITY} nonzeros; otherwise
