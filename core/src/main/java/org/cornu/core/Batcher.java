@@ -23,6 +23,23 @@ final class Batcher {
     private final int batchSize;
     private final long n;
     private final java.util.Map<Integer, INDArray[]> buffers = new java.util.HashMap<>();
+    /** The scan of the next batch's sparse rows, running while the current step trains; or null. */
+    private java.util.concurrent.Future<?> prefetching;
+    /** Prefetches sparse rows on a second core (off with {@code -Dcornu.sparsePrefetch=false}). */
+    private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1
+            && !"false".equals(System.getProperty("cornu.sparsePrefetch"));
+    private static java.util.concurrent.ExecutorService prefetcher;
+
+    private static synchronized java.util.concurrent.ExecutorService prefetcher() {
+        if (prefetcher == null) {
+            prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "cornu-sparse-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return prefetcher;
+    }
 
     Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize) {
         this.xsOrig = xs;
@@ -69,6 +86,7 @@ final class Batcher {
             for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], from, from + size);
             return new Batch(x, y, sw == null ? null : Model.rows(sw, from, from + size).reshape(size), size);
         }
+        awaitPrefetch();
         int[] idx = new int[size];
         System.arraycopy(order, (int) from, idx, 0, size);
         INDArray[] buf = buffers.computeIfAbsent(size, this::allocate);
@@ -79,6 +97,7 @@ final class Batcher {
             if (!SparseInput.gather(sparse[i], buf[k], idx)) gather(xs2d[i], buf[k], idx);
             x[i] = reshapeLike(buf[k], xsOrig[i], size);
         }
+        prefetch(order, from + size);
         INDArray[] y = new INDArray[ys2d.length];
         for (int i = 0; i < ys2d.length; i++, k++) {
             gather(ys2d[i], buf[k], idx);
@@ -90,6 +109,33 @@ final class Batcher {
             w = buf[k].reshape(size);
         }
         return new Batch(x, y, w, size);
+    }
+
+    /** Starts scanning the sparse rows of the batch at {@code from} of {@code order} on the prefetch thread. */
+    private void prefetch(int[] order, long from) {
+        if (!PREFETCH || from >= n) return;
+        boolean any = false;
+        for (SparseInput.Rows r : sparse) any |= r != null && !r.dense;
+        if (!any) return;
+        int[] next = java.util.Arrays.copyOfRange(order, (int) from, (int) Math.min(n, from + batchSize));
+        prefetching = prefetcher().submit(() -> {
+            for (SparseInput.Rows r : sparse) SparseInput.prefetch(r, next);
+        });
+    }
+
+    /** Waits for the prefetch scan (its rows are then visible to this thread). */
+    private void awaitPrefetch() {
+        if (prefetching == null) return;
+        try {
+            prefetching.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while prefetching a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("prefetching a batch failed", e.getCause());
+        } finally {
+            prefetching = null;
+        }
     }
 
     /**

@@ -156,6 +156,33 @@ public final class SparseInput {
     }
 
     /**
+     * Scans and keeps the rows {@code idx} of {@code rows.src} not yet kept (a coming batch, on the
+     * Batcher's prefetch thread while the current step trains). The caller makes sure no
+     * {@link #gather} on {@code rows} runs meanwhile.
+     */
+    static void prefetch(Rows rows, int[] idx) {
+        if (rows == null || rows.dense || !enabled) return;
+        boolean isFloat = rows.fv != null;
+        int[] todo = new int[idx.length];
+        int missing = 0;
+        for (int s : idx) if (rows.col[s] == null) todo[missing++] = s;
+        if (missing == 0) return;
+        Csr fresh = scanRows(rows.src, Arrays.copyOf(todo, missing), missing, false);
+        if (fresh.rowPtr[missing] > MAX_DENSITY * missing * (double) fresh.cols) {
+            rows.dense = true;
+            return;
+        }
+        for (int f = 0; f < missing; f++) {
+            int s = todo[f], from = fresh.rowPtr[f], to = fresh.rowPtr[f + 1];
+            if (rows.col[s] != null || rows.cached + (to - from) > MAX_CACHED) continue;
+            rows.cached += to - from;
+            rows.col[s] = Arrays.copyOfRange(fresh.col, from, to);
+            if (isFloat) rows.fv[s] = Arrays.copyOfRange(fresh.fv, from, to);
+            else rows.dv[s] = Arrays.copyOfRange(fresh.dv, from, to);
+        }
+    }
+
+    /**
      * Copies rows {@code idx} of {@code rows.src} into the batch buffer {@code dst} ({@code idx.length x
      * cols}, which only this method writes while it holds sparse rows), and records their nonzeros so
      * that {@link #linear} on {@code dst} needs no scan. Only nonzeros are written: those of the
