@@ -6,12 +6,16 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Gathers training batches through an index permutation into buffers that are reused from
- * batch to batch (one set for full batches, one for the last, shorter batch).
+ * batch to batch (one set for full batches, one for the last, shorter batch). Sparse inputs
+ * (multi-hot vectors) are gathered through {@link SparseInput}: only their nonzeros are written,
+ * and recorded for Dense.
  */
 final class Batcher {
     record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
 
     private final INDArray[] xs2d;
+    /** Per input, the nonzeros of its rows where it may be sparse (multi-hot vectors), else null. */
+    private final SparseInput.Rows[] sparse;
     private final INDArray[] ys2d;
     private final INDArray sw;
     private final INDArray[] xsOrig;
@@ -19,11 +23,30 @@ final class Batcher {
     private final int batchSize;
     private final long n;
     private final java.util.Map<Integer, INDArray[]> buffers = new java.util.HashMap<>();
+    /** The scan of the next batch's sparse rows, running while the current step trains; or null. */
+    private java.util.concurrent.Future<?> prefetching;
+    /** Prefetches sparse rows on a second core (off with {@code -Dcornu.sparsePrefetch=false}). */
+    private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1
+            && !"false".equals(System.getProperty("cornu.sparsePrefetch"));
+    private static java.util.concurrent.ExecutorService prefetcher;
+
+    private static synchronized java.util.concurrent.ExecutorService prefetcher() {
+        if (prefetcher == null) {
+            prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "cornu-sparse-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return prefetcher;
+    }
 
     Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize) {
         this.xsOrig = xs;
         this.ysOrig = ys;
         this.xs2d = as2d(xs);
+        this.sparse = new SparseInput.Rows[xs2d.length];
+        for (int i = 0; i < xs2d.length; i++) sparse[i] = SparseInput.rows(xs2d[i]);
         this.ys2d = as2d(ys);
         this.sw = sw == null ? null : sw.reshape(sw.length(), 1);
         this.batchSize = batchSize;
@@ -63,15 +86,18 @@ final class Batcher {
             for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], from, from + size);
             return new Batch(x, y, sw == null ? null : Model.rows(sw, from, from + size).reshape(size), size);
         }
+        awaitPrefetch();
         int[] idx = new int[size];
         System.arraycopy(order, (int) from, idx, 0, size);
         INDArray[] buf = buffers.computeIfAbsent(size, this::allocate);
         int k = 0;
         INDArray[] x = new INDArray[xs2d.length];
         for (int i = 0; i < xs2d.length; i++, k++) {
-            gather(xs2d[i], buf[k], idx);
+            // sparse rows: write only the nonzeros and record them for Dense
+            if (!SparseInput.gather(sparse[i], buf[k], idx)) gather(xs2d[i], buf[k], idx);
             x[i] = reshapeLike(buf[k], xsOrig[i], size);
         }
+        prefetch(order, from + size);
         INDArray[] y = new INDArray[ys2d.length];
         for (int i = 0; i < ys2d.length; i++, k++) {
             gather(ys2d[i], buf[k], idx);
@@ -83,6 +109,33 @@ final class Batcher {
             w = buf[k].reshape(size);
         }
         return new Batch(x, y, w, size);
+    }
+
+    /** Starts scanning the sparse rows of the batch at {@code from} of {@code order} on the prefetch thread. */
+    private void prefetch(int[] order, long from) {
+        if (!PREFETCH || from >= n) return;
+        boolean any = false;
+        for (SparseInput.Rows r : sparse) any |= r != null && !r.dense;
+        if (!any) return;
+        int[] next = java.util.Arrays.copyOfRange(order, (int) from, (int) Math.min(n, from + batchSize));
+        prefetching = prefetcher().submit(() -> {
+            for (SparseInput.Rows r : sparse) SparseInput.prefetch(r, next);
+        });
+    }
+
+    /** Waits for the prefetch scan (its rows are then visible to this thread). */
+    private void awaitPrefetch() {
+        if (prefetching == null) return;
+        try {
+            prefetching.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while prefetching a batch", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("prefetching a batch failed", e.getCause());
+        } finally {
+            prefetching = null;
+        }
     }
 
     /**

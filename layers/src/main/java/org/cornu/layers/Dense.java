@@ -8,6 +8,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Ops;
 import org.cornu.core.Registry;
 import org.cornu.core.Shape;
+import org.cornu.core.SparseInput;
 import org.cornu.core.Tensor;
 import org.cornu.core.Weight;
 import org.cornu.core.activations.ActivationFunction;
@@ -146,7 +147,10 @@ public class Dense extends Layer implements FullyConnected {
 
     @Override
     protected Tensor call(Tensor x, boolean training) {
-        Tensor z = Ops.linear(x, kernel.tensor(), bias == null ? null : bias.tensor());
+        Tensor k = kernel.tensor(), b = bias == null ? null : bias.tensor();
+        // a sparse model input (multi-hot vectors): work proportional to its nonzeros
+        Tensor z = SparseInput.linear(x, k, b);
+        if (z == null) z = Ops.linear(x, k, b);
         // z is owned here: activations whose backward needs only their output may work in place
         return activation.applyInPlace(z);
     }

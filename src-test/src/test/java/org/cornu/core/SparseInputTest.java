@@ -1,0 +1,205 @@
+package org.cornu.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.cornu.layers.Dense;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The sparse-input path of Dense ({@link SparseInput}) computes what the gemm path
+ * ({@link Ops#linear}) computes, in float64: outputs and kernel/bias gradients, against
+ * finite differences, and whole trainings through {@code fit}; and it is taken exactly for
+ * sparse inputs that need no gradient.
+ */
+class SparseInputTest extends Float64Test {
+    @AfterEach
+    void enable() {
+        SparseInput.setEnabled(true);
+    }
+
+    /** A {@code rows x cols} float64 matrix with about {@code density} nonzeros in (-2, 2), rows {@code empty} all zero. */
+    static INDArray sparse(long seed, int rows, int cols, double density, int... empty) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) if (r.nextDouble() < density) v[i] = r.nextDouble(-2, 2);
+        for (int e : empty) java.util.Arrays.fill(v, e * cols, (e + 1) * cols, 0.0);
+        return Nd4j.create(v, new long[] {rows, cols}, DataType.DOUBLE);
+    }
+
+    private record Result(INDArray y, INDArray gk, INDArray gb) {}
+
+    /** {@code x @ k + b} on one path, and the gradients of {@code sum(y * probe)} w.r.t. k and b. */
+    private static Result run(boolean sparse, INDArray x, INDArray k, INDArray b, INDArray probe) {
+        Tensor kt = Tensor.variable(k), bt = b == null ? null : Tensor.variable(b);
+        Tensor y;
+        long before = SparseInput.callsRun;
+        try (Tape tape = Tape.record()) {
+            y = sparse ? SparseInput.linear(Tensor.constant(x), kt, bt) : Ops.linear(Tensor.constant(x), kt, bt);
+            assertNotNull(y);
+            tape.backward(Ops.sum(Ops.mul(y, Tensor.constant(probe))));
+        }
+        assertEquals(before + (sparse ? 1 : 0), SparseInput.callsRun);
+        return new Result(y.value(), kt.grad(), bt == null ? null : bt.grad());
+    }
+
+    private static void assertClose(INDArray a, INDArray b, double tol) {
+        assertEquals(a.shapeInfoToString(), b.shapeInfoToString());
+        assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), tol);
+    }
+
+    private static void compare(INDArray x, int units, boolean bias) {
+        int cols = (int) x.size(1);
+        INDArray k = GradCheck.rand(11, -1, 1, cols, units);
+        INDArray b = bias ? GradCheck.rand(12, -1, 1, units) : null;
+        INDArray probe = GradCheck.rand(13, -1, 1, x.size(0), units);
+        Result s = run(true, x, k, b, probe), d = run(false, x, k, b, probe);
+        assertClose(d.y, s.y, 1e-12);
+        assertClose(d.gk, s.gk, 1e-12);
+        if (bias) assertClose(d.gb, s.gb, 1e-12);
+    }
+
+    @Test
+    void outputsAndGradientsEqualTheGemmPath() {
+        compare(sparse(1, 9, 1500, 0.02, 0, 4, 8), 7, true);
+        compare(sparse(2, 5, 1024, 0.1), 3, false);
+        compare(sparse(3, 1, 2000, 0.01), 64, true);
+        // an all-zero batch: outputs are the bias, the kernel gradient is zero
+        INDArray zeros = Nd4j.zeros(DataType.DOUBLE, 6, 1300);
+        compare(zeros, 5, true);
+        // odd column count and a view at an odd offset (no long-wise reading)
+        compare(sparse(4, 4, 1501, 0.03, 2), 4, true);
+        INDArray wide = sparse(5, 6, 1201, 0.03, 1);
+        compare(wide.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5), org.nd4j.linalg.indexing.NDArrayIndex.all()), 3, true);
+    }
+
+    @Test
+    void float32MatchesTheGemmPathWithinFloatRounding() {
+        INDArray x = sparse(6, 8, 3000, 0.012, 3).castTo(DataType.FLOAT);
+        INDArray k = GradCheck.rand(11, -1, 1, 3000, 16).castTo(DataType.FLOAT);
+        INDArray b = GradCheck.rand(12, -1, 1, 16).castTo(DataType.FLOAT);
+        INDArray probe = GradCheck.rand(13, -1, 1, 8, 16).castTo(DataType.FLOAT);
+        Result s = run(true, x, k, b, probe), d = run(false, x, k, b, probe);
+        assertClose(d.y, s.y, 1e-4);
+        assertClose(d.gk, s.gk, 1e-5);
+        assertClose(d.gb, s.gb, 1e-5);
+    }
+
+    @Test
+    void denseGradientsOnASparseInputMatchFiniteDifferences() {
+        Dense d = new Dense(2, "tanh").biasInitializer("random_normal");
+        INDArray x = sparse(7, 3, 1100, 0.02, 1);
+        d.build(Shape.of(Shape.NONE, 1100));
+        List<Weight> ws = d.weights();
+        INDArray probe = GradCheck.rand(8, -1, 1, 3, 2);
+        long before = SparseInput.callsRun;
+        GradCheck.check(t -> {
+            for (int i = 0; i < ws.size(); i++) ws.get(i).bind(t.get(i));
+            try {
+                return Ops.mul(d.invoke(List.of(Tensor.constant(x)), true).get(0), Tensor.constant(probe));
+            } finally {
+                for (Weight w : ws) w.unbind();
+            }
+        }, 1e-6, ws.get(0).value(), ws.get(1).value());
+        assertTrue(SparseInput.callsRun > before, "the check ran on the sparse path");
+    }
+
+    @Test
+    void takenOnlyForSparseInputsWithoutGradient() {
+        INDArray k = GradCheck.rand(1, -1, 1, 1200, 3);
+        Tensor kt = Tensor.constant(k);
+        assertNotNull(SparseInput.linear(Tensor.constant(sparse(1, 4, 1200, 0.05)), kt, null));
+        // dense input, too narrow an input, an input that needs a gradient, the switch off
+        assertNull(SparseInput.linear(Tensor.constant(GradCheck.rand(2, -1, 1, 4, 1200)), kt, null));
+        assertNull(SparseInput.linear(Tensor.constant(sparse(3, 4, 1000, 0.05)), Tensor.constant(GradCheck.rand(1, -1, 1, 1000, 3)), null));
+        assertNull(SparseInput.linear(Tensor.variable(sparse(4, 4, 1200, 0.05)), kt, null));
+        SparseInput.setEnabled(false);
+        assertNull(SparseInput.linear(Tensor.constant(sparse(1, 4, 1200, 0.05)), kt, null));
+        SparseInput.setEnabled(true);
+
+        // in a model: the first Dense on the sparse input, never the second (its input needs a gradient)
+        Sequential m = new Sequential(new Dense(1100, "relu").inputShape(1200), new Dense(2));
+        INDArray x = sparse(5, 4, 1200, 0.02);
+        long before = SparseInput.callsRun;
+        try (Tape tape = Tape.record()) {
+            for (Weight w : m.trainableWeights()) w.bindVariable();
+            try {
+                Tensor y = m.forward(List.of(Tensor.constant(x)), true).get(0);
+                tape.backward(Ops.sum(y));
+            } finally {
+                for (Weight w : m.trainableWeights()) w.unbind();
+            }
+        }
+        assertEquals(before + 1, SparseInput.callsRun);
+        // a dense input of the same width is not
+        m.predict(GradCheck.rand(9, 0, 1, 4, 1200));
+        assertEquals(before + 1, SparseInput.callsRun);
+    }
+
+    private static List<INDArray> fit(boolean sparse, INDArray x, INDArray y, boolean shuffle) {
+        SparseInput.setEnabled(sparse);
+        Cornu.setSeed(21);
+        Sequential m = new Sequential(new Dense(16, "relu").inputShape(x.size(1)), new Dense(3, "softmax"));
+        m.compile("rmsprop", "categorical_crossentropy", "accuracy");
+        m.fit(x, y, Fit.epochs(3).batchSize(32).shuffle(shuffle).verbose(0).validationData(x, y));
+        List<INDArray> w = m.getWeights();
+        w.add(Nd4j.createFromArray(m.evaluate(x, y, Evaluate.batchSize(32).verbose(0))));
+        return w;
+    }
+
+    @Test
+    void fitOnMultiHotDataEqualsTheGemmPath() {
+        // multi-hot rows (ones at about 2% of 1500 columns, two samples empty), 3 classes; 100 samples:
+        // three full batches of 32 and a last batch of 4, so both gather buffers are reused
+        INDArray x = sparse(31, 100, 1500, 0.02, 5, 77);
+        x = x.neq(0).castTo(DataType.DOUBLE);
+        int[] labels = new int[100];
+        for (int i = 0; i < labels.length; i++) labels[i] = (i * 7) % 3;
+        INDArray y = Utils.toCategorical(Nd4j.createFromArray(labels), 3).castTo(DataType.DOUBLE);
+        for (boolean shuffle : new boolean[] {true, false}) {
+            long calls = SparseInput.callsRun, gathers = SparseInput.gathersRun;
+            List<INDArray> dense = fit(false, x, y, shuffle);
+            assertEquals(calls, SparseInput.callsRun, "the switch turns the path off");
+            List<INDArray> sparse = fit(true, x, y, shuffle);
+            // 4 training steps per epoch, plus validation and evaluate batches
+            assertTrue(SparseInput.callsRun - calls >= 3 * 4 * 2, "steps on the sparse path: " + (SparseInput.callsRun - calls));
+            if (shuffle) assertEquals(gathers + 3 * 4, SparseInput.gathersRun, "every shuffled batch gathered sparsely");
+            for (int i = 0; i < dense.size(); i++) assertClose(dense.get(i), sparse.get(i), 1e-10);
+        }
+    }
+
+    @Test
+    void gatherWritesTheRowsAndRecordsTheirNonzeros() {
+        for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray src = sparse(41, 20, 1200, 0.03, 3, 9).castTo(t);
+            INDArray dst = Nd4j.createUninitialized(t, 5, 1200);
+            // rows seen again come from the store of the first scan
+            SparseInput.Rows rows = SparseInput.rows(src);
+            int[][] orders = {{3, 0, 19, 7, 9}, {1, 2, 3, 4, 5}, {9, 9, 3, 18, 0}};
+            for (int[] idx : orders) {
+                assertTrue(SparseInput.gather(rows, dst, idx));
+                assertClose(Nd4j.pullRows(src, 1, idx), dst, 0);
+                // the recorded nonzeros give the gemm's product
+                INDArray k = GradCheck.rand(2, -1, 1, 1200, 3).castTo(t);
+                Tensor y = SparseInput.linear(Tensor.constant(dst), Tensor.constant(k), null);
+                assertClose(dst.mmul(k), y.value(), t == DataType.DOUBLE ? 1e-12 : 1e-4);
+            }
+            // dense rows: left to the caller, and nothing stale stays recorded for the buffer
+            INDArray dense = GradCheck.rand(3, 1, 2, 20, 1200).castTo(t);
+            int[] idx = {0, 1, 2, 3, 4};
+            SparseInput.Rows denseRows = SparseInput.rows(dense);
+            assertTrue(!SparseInput.gather(denseRows, dst, idx));
+            assertTrue(denseRows.dense, "no further scans of a dense input");
+            dst.assign(Nd4j.pullRows(dense, 1, idx));
+            assertNull(SparseInput.linear(Tensor.constant(dst), Tensor.constant(GradCheck.rand(2, -1, 1, 1200, 3).castTo(t)), null));
+        }
+    }
+}
