@@ -321,20 +321,22 @@ public final class SparseInput {
         // longs need every row to start on 8 bytes: float rows of even length from an even offset
         boolean viaLongs = start % 8 == 0 && (!isFloat || cols % 2 == 0) && start <= Integer.MAX_VALUE;
         if (viaLongs) {
-            // tested in place (a bulk copy first measured slower), four longs at a time
+            // each row is bulk-copied into a heap long[] (a memcpy) and tested there eight longs at a
+            // time: direct-buffer reads cost a bounds-checked call each (4 GB/s against ~2.5x that)
             LongBuffer lb = src.data().asNio().position((int) start).slice().order(ByteOrder.nativeOrder()).asLongBuffer();
             int words = isFloat ? cols / 2 : cols;
-            int body = words & ~3;
+            int body = words & ~7;
+            long[] row = scratchL(words);
             for (int r = 0; r < rows; r++) {
-                int base = (idx == null ? r : idx[r]) * words;
-                for (int w = 0; w < body; w += 4) {
-                    if ((lb.get(base + w) | lb.get(base + w + 1) | lb.get(base + w + 2) | lb.get(base + w + 3)) == 0) continue;
-                    for (int q = w; q < w + 4; q++) {
-                        if (!out.word(q, lb.get(base + q))) return null;
+                lb.get((idx == null ? r : idx[r]) * words, row, 0, words);
+                for (int w = 0; w < body; w += 8) {
+                    if ((row[w] | row[w + 1] | row[w + 2] | row[w + 3] | row[w + 4] | row[w + 5] | row[w + 6] | row[w + 7]) == 0) continue;
+                    for (int q = w; q < w + 8; q++) {
+                        if (!out.word(q, row[q])) return null;
                     }
                 }
                 for (int q = body; q < words; q++) {
-                    if (!out.word(q, lb.get(base + q))) return null;
+                    if (!out.word(q, row[q])) return null;
                 }
                 if (!out.endRow(r)) return null;
             }
@@ -552,6 +554,15 @@ public final class SparseInput {
             y[yo + j + 7] += v * x[xo + j + 7];
         }
         for (; j < n; j++) y[yo + j] += v * x[xo + j];
+    }
+
+    private static final ThreadLocal<long[][]> LONGS = ThreadLocal.withInitial(() -> new long[1][0]);
+
+    /** A per-thread long array of at least {@code n} elements (row copies for the scan). */
+    private static long[] scratchL(int n) {
+        long[][] s = LONGS.get();
+        if (s[0].length < n) s[0] = new long[n];
+        return s[0];
     }
 
     private static float[] scratchF(int slot, int n) {
