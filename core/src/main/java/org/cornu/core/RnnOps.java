@@ -271,6 +271,9 @@ public final class RnnOps {
             throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": the mask must have shape (" + B + ", " + T
                     + ") to match the input " + Shape.format(xs) + ", but it has shape " + Shape.format(mask.shape()));
         }
+        if (Float32Lstm.applies(x, kernel, recurrentKernel, bias, mask, opt)) {
+            return Float32Lstm.run(x, kernel, recurrentKernel, bias, initialStates);
+        }
         // input projection of all timesteps: one gemm
         INDArray x2 = x.value.reshape('c', (long) B * T, I);
         INDArray w = kernel.value.castTo(dt);
@@ -737,7 +740,7 @@ public final class RnnOps {
         return c;
     }
 
-    private static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
+    static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
         Tensor o = new Tensor(v, core.requiresGrad);
         return Tape.push(o, g -> {
             slot[0] = slot[0] == null ? g : slot[0].add(g);

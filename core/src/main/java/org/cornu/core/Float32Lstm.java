@@ -1,0 +1,231 @@
+package org.cornu.core;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The LSTM recurrence for float32 models on the CPU, kept in float32 end to end (the general
+ * {@link RnnOps#rnn} keeps its state in double precision): time-major float arrays, one sgemm per
+ * step for the recurrent product, and whole-block gate passes that vectorize. Used for the common
+ * case: tanh/sigmoid, no mask, no recurrent dropout, forwards, layers large enough for a per-step
+ * gemm (the IMDB LSTM: 128 x 500 x 32). Same equations as {@code RnnOps.rnn}, whose float32 mode
+ * it matches to float rounding (tested); {@code -Dcornu.rnn.float32=false} turns it off.
+ */
+final class Float32Lstm {
+    /** Calls run on this path (for tests). */
+    static long callsRun;
+
+    private Float32Lstm() {}
+
+    /** Whether the call can run here. */
+    static boolean applies(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, INDArray mask, RnnOps.Options opt) {
+        if ("false".equals(System.getProperty("cornu.rnn.float32")) || "nd4j".equals(System.getProperty("cornu.rnn.stepGemm"))) {
+            return false;
+        }
+        if (opt.cell != RnnOps.Cell.LSTM || mask != null || opt.recurrentMask != null || opt.goBackwards) return false;
+        if (!"tanh".equals(opt.activation) || !"sigmoid".equals(opt.recurrentActivation)) return false;
+        if (x.value.dataType() != DataType.FLOAT || x.value.rank() != 3) return false;
+        for (Tensor t : new Tensor[] {x, kernel, recurrentKernel, bias}) {
+            if (t != null && (t.value.dataType() != DataType.FLOAT || !Elementwise.fusable(t.value))) return false;
+        }
+        long b = x.value.size(0), u = recurrentKernel.value.size(0);
+        return b * u * 4 * u >= 65_536 && x.value.length() < Integer.MAX_VALUE / 8;
+    }
+
+    static RnnOps.Result run(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates) {
+        callsRun++;
+        long[] xs = x.value.shape();
+        final int B = (int) xs[0], T = (int) xs[1], I = (int) xs[2];
+        final int U = (int) recurrentKernel.value.size(0), G = 4 * U;
+        final int BU = B * U, BG = B * G;
+        // x in time order: rows (t, b)
+        float[] xb = floats(x.value, new float[B * T * I]);
+        float[] xt = new float[T * B * I];
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < T; t++) System.arraycopy(xb, (b * T + t) * I, xt, (t * B + b) * I, I);
+        }
+        final INDArray xT = array(xt, T * B, I);
+        final INDArray w = kernel.value;
+        final float[] P = floats(Nd4j.gemm(xT, w, false, false), new float[T * BG]); // (T*B, G)
+        final float[] bv = bias == null ? new float[G] : floats(bias.value, new float[G]);
+        final INDArray ur = recurrentKernel.value;
+        final INDArray urT = ur.transpose().dup('c');
+        final INDArray hIn = Nd4j.create(DataType.FLOAT, B, U), rOut = Nd4j.create(DataType.FLOAT, B, G);
+        final FloatBuffer hBuf = Elementwise.floats(hIn), rBuf = Elementwise.floats(rOut);
+        float[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
+                ? floats(initialStates.get(0).value, new float[BU]) : new float[BU];
+        float[] c = initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
+                ? floats(initialStates.get(1).value, new float[BU]) : new float[BU];
+        final float[] gates = new float[T * BG]; // post-activation i, f, g, o per (t, b)
+        final float[] hPrev = new float[T * BU], cPrev = new float[T * BU], tanhC = new float[T * BU];
+        final float[] out = new float[B * T * U]; // (b, t, u)
+        float[] r = new float[BG];
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(h, 0, hPrev, t * BU, BU);
+            System.arraycopy(c, 0, cPrev, t * BU, BU);
+            hBuf.put(0, h, 0, BU);
+            Nd4j.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
+            rBuf.get(0, r, 0, BG);
+            int pt = t * BG;
+            for (int n = 0; n < BG; n++) r[n] += P[pt + n];
+            for (int b = 0; b < B; b++) {
+                int o = b * G;
+                for (int n = 0; n < G; n++) r[o + n] += bv[n];
+                sigmoid(r, o, 2 * U);
+                tanh(r, o + 2 * U, U);
+                sigmoid(r, o + 3 * U, U);
+            }
+            System.arraycopy(r, 0, gates, pt, BG);
+            int st = t * BU;
+            for (int b = 0; b < B; b++) {
+                int o = b * G, s = b * U;
+                for (int j = 0; j < U; j++) {
+                    float cn = r[o + U + j] * c[s + j] + r[o + j] * r[o + 2 * U + j];
+                    c[s + j] = cn;
+                    tanhC[st + s + j] = cn;
+                }
+            }
+            tanh(tanhC, st, BU);
+            for (int b = 0; b < B; b++) {
+                int o = b * G, s = b * U, ob = (b * T + t) * U;
+                for (int j = 0; j < U; j++) h[s + j] = r[o + 3 * U + j] * tanhC[st + s + j];
+                System.arraycopy(h, s, out, ob, U);
+            }
+        }
+        List<Tensor> parents = new ArrayList<>(List.of(x, kernel, recurrentKernel));
+        if (bias != null) parents.add(bias);
+        if (initialStates != null) for (Tensor s : initialStates) if (s != null) parents.add(s);
+        Tensor core = new Tensor(Nd4j.zeros(DataType.FLOAT, 1), Tape.needsGrad(parents.toArray(new Tensor[0])));
+        final INDArray[] gSeq = new INDArray[1], gLast = new INDArray[1], gH = new INDArray[1], gC = new INDArray[1];
+        final float[] hLast = h.clone(), cLast = c.clone();
+        Tape.push(core, g -> {
+            float[] dh = gH[0] == null ? new float[BU] : floats(gH[0], new float[BU]);
+            float[] dc = gC[0] == null ? new float[BU] : floats(gC[0], new float[BU]);
+            if (gLast[0] != null) {
+                float[] dl = floats(gLast[0], new float[BU]);
+                for (int i = 0; i < BU; i++) dh[i] += dl[i];
+            }
+            float[] dSeq = gSeq[0] == null ? null : floats(gSeq[0], new float[B * T * U]);
+            float[] dZ = new float[T * BG];
+            INDArray dIn = Nd4j.create(DataType.FLOAT, B, G), dOut = Nd4j.create(DataType.FLOAT, B, U);
+            FloatBuffer dInBuf = Elementwise.floats(dIn), dOutBuf = Elementwise.floats(dOut);
+            float[] dcj = new float[U];
+            for (int t = T - 1; t >= 0; t--) {
+                int pt = t * BG, st = t * BU;
+                if (dSeq != null) {
+                    for (int b = 0; b < B; b++) {
+                        int s = b * U, ob = (b * T + t) * U;
+                        for (int j = 0; j < U; j++) dh[s + j] += dSeq[ob + j];
+                    }
+                }
+                for (int b = 0; b < B; b++) {
+                    int o = pt + b * G, s = b * U;
+                    for (int j = 0; j < U; j++) {
+                        float og = gates[o + 3 * U + j], tc = tanhC[st + s + j];
+                        dcj[j] = dc[s + j] + dh[s + j] * og * (1 - tc * tc);
+                        dZ[o + 3 * U + j] = dh[s + j] * tc * og * (1 - og);
+                    }
+                    for (int j = 0; j < U; j++) {
+                        float ig = gates[o + j], fg = gates[o + U + j], cg = gates[o + 2 * U + j];
+                        float d = dcj[j];
+                        dZ[o + j] = d * cg * ig * (1 - ig);
+                        dZ[o + U + j] = d * cPrev[st + s + j] * fg * (1 - fg);
+                        dZ[o + 2 * U + j] = d * ig * (1 - cg * cg);
+                        dc[s + j] = d * fg;
+                    }
+                }
+                dInBuf.put(0, dZ, pt, BG);
+                Nd4j.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
+                dOutBuf.get(0, dh, 0, BU);
+            }
+            INDArray dZa = array(dZ, T * B, G);
+            if (x.requiresGrad) {
+                float[] dxt = floats(Nd4j.gemm(dZa, w, false, true), new float[T * B * I]);
+                float[] dx = new float[B * T * I];
+                for (int b = 0; b < B; b++) {
+                    for (int t = 0; t < T; t++) System.arraycopy(dxt, (t * B + b) * I, dx, (b * T + t) * I, I);
+                }
+                x.accumulate(array(dx, xs));
+            }
+            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(xT, dZa, true, false));
+            if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Nd4j.gemm(array(hPrev, T * B, U), dZa, true, false));
+            if (bias != null && bias.requiresGrad) {
+                float[] db = new float[G];
+                for (int i = 0; i < T * B; i++) {
+                    int o = i * G;
+                    for (int n = 0; n < G; n++) db[n] += dZ[o + n];
+                }
+                bias.accumulate(array(db, bias.value.shape()));
+            }
+            if (initialStates != null) {
+                if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
+                    initialStates.get(0).accumulate(array(dh, B, U));
+                }
+                if (initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad) {
+                    initialStates.get(1).accumulate(array(dc, B, U));
+                }
+            }
+        });
+        INDArray zero = Nd4j.zeros(DataType.FLOAT, 1);
+        Tensor seq = RnnOps.derived(array(out, B, T, U), core, gSeq, zero);
+        Tensor last = RnnOps.derived(array(hLast, B, U), core, gLast, zero);
+        List<Tensor> states = new ArrayList<>();
+        states.add(RnnOps.derived(array(hLast, B, U), core, gH, zero));
+        states.add(RnnOps.derived(array(cLast, B, U), core, gC, zero));
+        return new RnnOps.Result(seq, last, states);
+    }
+
+    /** {@code a}'s elements in C order, bulk-read into {@code dst}. */
+    private static float[] floats(INDArray a, float[] dst) {
+        INDArray c = Elementwise.fusable(a) ? a : a.dup('c');
+        Elementwise.floats(c).get(0, dst, 0, (int) c.length());
+        return dst;
+    }
+
+    /** A new float array of {@code shape} holding {@code v} (bulk-written), in the current workspace. */
+    private static INDArray array(float[] v, long... shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        long n = a.length();
+        Elementwise.floats(a).put(0, v, 0, (int) n);
+        return a;
+    }
+
+    private static INDArray array(float[] v, int rows, int cols) {
+        return array(v, new long[] {rows, cols});
+    }
+
+    private static INDArray array(float[] v, int d0, int d1, int d2) {
+        return array(v, new long[] {d0, d1, d2});
+    }
+
+    // the rational tanh of RnnOps.actRange, in float arithmetic
+    private static final float P0 = (float) 1.0000001447377882, P1 = (float) 0.13319398211185063, P2 = (float) 0.0033751519377357539,
+            P3 = (float) 1.4327078292130153e-05, P4 = (float) -3.6034460348004563e-08, P5 = (float) 1.5189702490606138e-10,
+            P6 = (float) -4.2296721680656901e-13;
+    private static final float Q1 = (float) 0.46652776112649752, Q2 = (float) 0.025550889167214347, Q3 = (float) 0.00029586815240415355;
+    private static final float CLAMP = 7.9f;
+
+    static void tanh(float[] a, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            float x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
+            float s = x * x;
+            float p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
+            float q = ((Q3 * s + Q2) * s + Q1) * s + 1f;
+            a[i] = x * p / q;
+        }
+    }
+
+    static void sigmoid(float[] a, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            float x = Math.max(-CLAMP, Math.min(CLAMP, 0.5f * a[i]));
+            float s = x * x;
+            float p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
+            float q = ((Q3 * s + Q2) * s + Q1) * s + 1f;
+            a[i] = 0.5f + 0.5f * (x * p / q);
+        }
+    }
+}

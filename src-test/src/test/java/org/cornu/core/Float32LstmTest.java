@@ -1,0 +1,89 @@
+package org.cornu.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The float32 LSTM recurrence gives the general recurrence's float32 results (whose equations the
+ * float64 tests check against Keras's and finite differences) to float rounding: every output,
+ * final state and gradient, with initial states and a loss on all outputs.
+ */
+class Float32LstmTest {
+    private static final int B = 64, T = 7, I = 5, U = 32; // B*U*4U >= 65536: the float32 path applies
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("cornu.rnn.float32");
+    }
+
+    private static INDArray f(long seed, double lo, double hi, long... shape) {
+        return GradCheck.rand(seed, lo, hi, shape).castTo(DataType.FLOAT);
+    }
+
+    /** Outputs then gradients (x, kernel, recurrent kernel, bias, h0, c0) of one call. */
+    private static List<INDArray> run(boolean float32) {
+        System.setProperty("cornu.rnn.float32", Boolean.toString(float32));
+        Tensor x = Tensor.variable(f(1, -1, 1, B, T, I));
+        Tensor k = Tensor.variable(f(2, -0.4, 0.4, I, 4 * U));
+        Tensor rk = Tensor.variable(f(3, -0.3, 0.3, U, 4 * U));
+        Tensor b = Tensor.variable(f(4, -0.5, 0.5, 4 * U));
+        Tensor h0 = Tensor.variable(f(5, -0.5, 0.5, B, U));
+        Tensor c0 = Tensor.variable(f(6, -0.5, 0.5, B, U));
+        RnnOps.Options o = new RnnOps.Options();
+        o.cell = RnnOps.Cell.LSTM;
+        List<INDArray> res = new ArrayList<>();
+        try (Tape tape = Tape.record()) {
+            RnnOps.Result r = RnnOps.rnn(x, k, rk, b, List.of(h0, c0), null, o);
+            Tensor loss = Ops.sum(Ops.mul(r.sequence, Tensor.constant(f(7, -1, 1, B, T, U))));
+            loss = Ops.add(loss, Ops.sum(Ops.mul(r.last, Tensor.constant(f(8, -1, 1, B, U)))));
+            loss = Ops.add(loss, Ops.sum(Ops.mul(r.states.get(1), Tensor.constant(f(9, -1, 1, B, U)))));
+            res.add(r.sequence.value().dup());
+            res.add(r.last.value().dup());
+            res.add(r.states.get(0).value().dup());
+            res.add(r.states.get(1).value().dup());
+            tape.backward(loss);
+        }
+        for (Tensor t : new Tensor[] {x, k, rk, b, h0, c0}) res.add(t.grad().dup());
+        return res;
+    }
+
+    @Test
+    void matchesTheGeneralRecurrenceInFloat32() {
+        long before = Float32Lstm.callsRun;
+        List<INDArray> general = run(false);
+        assertEquals(before, Float32Lstm.callsRun);
+        List<INDArray> fast = run(true);
+        assertEquals(before + 1, Float32Lstm.callsRun, "the float32 path ran");
+        String[] names = {"sequence", "last", "h", "c", "dx", "dkernel", "drecurrent", "dbias", "dh0", "dc0"};
+        for (int i = 0; i < names.length; i++) {
+            INDArray a = general.get(i), c = fast.get(i);
+            assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(c.shape()), names[i]);
+            double scale = Math.max(1, a.amaxNumber().doubleValue());
+            double diff = a.castTo(DataType.DOUBLE).sub(c.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            // float32 sums over up to B*T = 448 terms in different orders
+            assertTrue(diff <= 2e-4 * scale, names[i] + ": max difference " + diff + " (scale " + scale + ")");
+        }
+        assertTrue(general.get(5).amaxNumber().doubleValue() > 1, "the gradients are not trivially small");
+    }
+
+    @Test
+    void floatTanhAndSigmoidStayWithinFloatRounding() {
+        int n = 100_001;
+        float[] t = new float[n], s = new float[n];
+        for (int i = 0; i < n; i++) t[i] = s[i] = -12f + 24f * i / (n - 1);
+        float[] xs = t.clone();
+        Float32Lstm.tanh(t, 0, n);
+        Float32Lstm.sigmoid(s, 0, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.tanh(xs[i]), t[i], 6e-7, "tanh at " + xs[i]);
+            assertEquals(1 / (1 + Math.exp(-xs[i])), s[i], 4e-7, "sigmoid at " + xs[i]);
+        }
+    }
+}
