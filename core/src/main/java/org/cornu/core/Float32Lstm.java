@@ -64,6 +64,13 @@ final class Float32Lstm {
         final float[] hPrev = new float[T * BU], cPrev = new float[T * BU], tanhC = new float[T * BU];
         final float[] out = new float[B * T * U]; // (b, t, u)
         float[] r = new float[BG];
+        // per gate column: 0.5 and 0.5 for the sigmoid gates (i, f, o), 1 and 0 for the tanh candidate
+        final float[] scale = new float[G], shift = new float[G];
+        for (int n = 0; n < G; n++) {
+            boolean candidate = n >= 2 * U && n < 3 * U;
+            scale[n] = candidate ? 1f : 0.5f;
+            shift[n] = candidate ? 0f : 0.5f;
+        }
         for (int t = 0; t < T; t++) {
             System.arraycopy(h, 0, hPrev, t * BU, BU);
             System.arraycopy(c, 0, cPrev, t * BU, BU);
@@ -71,13 +78,15 @@ final class Float32Lstm {
             Nd4j.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
             rBuf.get(0, r, 0, BG);
             int pt = t * BG;
-            for (int n = 0; n < BG; n++) r[n] += P[pt + n];
+            // sigmoid(z) = 0.5 + 0.5 tanh(z / 2): one tanh pass over the whole (B, 4U) block
             for (int b = 0; b < B; b++) {
                 int o = b * G;
-                for (int n = 0; n < G; n++) r[o + n] += bv[n];
-                sigmoid(r, o, 2 * U);
-                tanh(r, o + 2 * U, U);
-                sigmoid(r, o + 3 * U, U);
+                for (int n = 0; n < G; n++) r[o + n] = (r[o + n] + P[pt + o + n] + bv[n]) * scale[n];
+            }
+            tanh(r, 0, BG);
+            for (int b = 0; b < B; b++) {
+                int o = b * G;
+                for (int n = 0; n < G; n++) r[o + n] = r[o + n] * scale[n] + shift[n];
             }
             System.arraycopy(r, 0, gates, pt, BG);
             int st = t * BU;
@@ -154,12 +163,9 @@ final class Float32Lstm {
             if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(xT, dZa, true, false));
             if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Nd4j.gemm(array(hPrev, T * B, U), dZa, true, false));
             if (bias != null && bias.requiresGrad) {
-                float[] db = new float[G];
-                for (int i = 0; i < T * B; i++) {
-                    int o = i * G;
-                    for (int n = 0; n < G; n++) db[n] += dZ[o + n];
-                }
-                bias.accumulate(array(db, bias.value.shape()));
+                // column sums as a (1, T*B) x (T*B, 4U) product
+                INDArray ones = Nd4j.ones(DataType.FLOAT, 1, (long) T * B);
+                bias.accumulate(Nd4j.gemm(ones, dZa, false, false).reshape(bias.value.shape()));
             }
             if (initialStates != null) {
                 if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
