@@ -49,4 +49,31 @@ class Float32KernelsTest {
             assertEquals(max + Math.log(s) - zz[r][label], per[r], 1e-5, "row " + r);
         }
     }
+
+    @Test
+    void embeddingGatherAndScatterAddInFloat32() {
+        INDArray table = GradCheck.rand(21, -1, 1, 50, 6).castTo(DataType.FLOAT);
+        int[] ids = {3, 0, 49, 3, 3, 17, 0, 8};
+        INDArray idx = org.nd4j.linalg.factory.Nd4j.createFromArray(ids).castTo(DataType.FLOAT).reshape(2, 4);
+        INDArray up = GradCheck.rand(22, -1, 1, 2, 4, 6).castTo(DataType.FLOAT);
+        Tensor t = Tensor.variable(table.dup());
+        INDArray out;
+        try (Tape tape = Tape.record()) {
+            Tensor o = RnnOps.embedding(t, idx, "embedding");
+            out = o.value().dup();
+            tape.backward(Ops.sum(Ops.mul(o, Tensor.constant(up))));
+        }
+        assertEquals(DataType.FLOAT, out.dataType());
+        double[] expected = new double[50 * 6];
+        for (int k = 0; k < ids.length; k++) {
+            for (int j = 0; j < 6; j++) {
+                assertEquals(table.getFloat(ids[k], j), out.getFloat(k / 4, k % 4, j), 0f, "row " + k);
+                expected[ids[k] * 6 + j] += up.getFloat(k / 4, k % 4, j);
+            }
+        }
+        INDArray g = t.grad();
+        for (int r = 0; r < 50; r++) {
+            for (int j = 0; j < 6; j++) assertEquals(expected[r * 6 + j], g.getDouble(r, j), 1e-6, "gradient " + r + "," + j);
+        }
+    }
 }
