@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Chapter 6.2 of the book: IMDB sentiment with an LSTM. The 10000 most frequent words,
  * reviews padded or cut to 500 words, Embedding 10000 x 32, LSTM 32, Dense 1 sigmoid, rmsprop,
  * binary crossentropy, 10 epochs at batch 128 with 20% held out (book: about 0.89 validation
- * accuracy), then the test set.
+ * accuracy), then the test set. {@code --data FILE} reads another file in {@code imdb.npz}'s format.
  */
 final class ImdbLstm {
     private ImdbLstm() {}
@@ -32,7 +32,11 @@ final class ImdbLstm {
         int maxlen = args.getInt("maxlen", 500);
         Path out = ExampleSupport.outDir(args);
 
-        SequenceSplit data = Imdb.loadData(10000);
+        // --data FILE: a file in imdb.npz's format read directly (no hash check), e.g. to try the
+        // example where Keras's file cannot be downloaded
+        String file = args.get("data", null);
+        SequenceSplit data = file == null ? Imdb.loadData(10000)
+                : Imdb.loadData(java.nio.file.Path.of(file), 10000, 0, null, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
         INDArray xTrain = PadSequences.maxlen(maxlen).apply(data.xTrain());
         INDArray xTest = PadSequences.maxlen(maxlen).apply(data.xTest());
         INDArray yTrain = ExampleSupport.column(data.yTrain());
