@@ -209,11 +209,10 @@ final class Float32Lstm {
     }
 
     // the rational tanh of RnnOps.actRange, in float arithmetic
-    private static final float P0 = (float) 1.0000001447377882, P1 = (float) 0.13319398211185063, P2 = (float) 0.0033751519377357539,
-            P3 = (float) 1.4327078292130153e-05, P4 = (float) -3.6034460348004563e-08, P5 = (float) 1.5189702490606138e-10,
-            P6 = (float) -4.2296721680656901e-13;
-    private static final float Q1 = (float) 0.46652776112649752, Q2 = (float) 0.025550889167214347, Q3 = (float) 0.00029586815240415355;
-    private static final float CLAMP = 7.9f;
+    private static final float P0 = (float) RnnOps.P0, P1 = (float) RnnOps.P1, P2 = (float) RnnOps.P2, P3 = (float) RnnOps.P3,
+            P4 = (float) RnnOps.P4, P5 = (float) RnnOps.P5, P6 = (float) RnnOps.P6;
+    private static final float Q1 = (float) RnnOps.Q1, Q2 = (float) RnnOps.Q2, Q3 = (float) RnnOps.Q3;
+    private static final float CLAMP = (float) RnnOps.CLAMP;
 
     static void tanh(float[] a, int off, int len) {
         for (int i = off; i < off + len; i++) {
@@ -225,13 +224,10 @@ final class Float32Lstm {
         }
     }
 
+    /** {@code 0.5 + 0.5 tanh(x / 2)}, as the gate pass computes it. */
     static void sigmoid(float[] a, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            float x = Math.max(-CLAMP, Math.min(CLAMP, 0.5f * a[i]));
-            float s = x * x;
-            float p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-            float q = ((Q3 * s + Q2) * s + Q1) * s + 1f;
-            a[i] = 0.5f + 0.5f * (x * p / q);
-        }
+        for (int i = off; i < off + len; i++) a[i] *= 0.5f;
+        tanh(a, off, len);
+        for (int i = off; i < off + len; i++) a[i] = 0.5f + 0.5f * a[i];
     }
 }

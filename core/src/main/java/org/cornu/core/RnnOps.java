@@ -178,11 +178,11 @@ public final class RnnOps {
     // tanh(x) ~ x P(x^2) / Q(x^2) for |x| <= 7.9 (clamped beyond): Q's roots are tanh's first three
     // poles (x^2 = -(k pi / 2)^2, k = 1, 3, 5) and P is a least-squares fit of relative error
     // made for Cornu (max relative error 3.2e-7, reached at the clamp; about 3 float ulps; |result| < 1).
-    private static final double P0 = 1.0000001447377882, P1 = 0.13319398211185063, P2 = 0.0033751519377357539,
+    static final double P0 = 1.0000001447377882, P1 = 0.13319398211185063, P2 = 0.0033751519377357539,
             P3 = 1.4327078292130153e-05, P4 = -3.6034460348004563e-08, P5 = 1.5189702490606138e-10,
             P6 = -4.2296721680656901e-13;
-    private static final double Q1 = 0.46652776112649752, Q2 = 0.025550889167214347, Q3 = 0.00029586815240415355;
-    private static final double CLAMP = 7.9;
+    static final double Q1 = 0.46652776112649752, Q2 = 0.025550889167214347, Q3 = 0.00029586815240415355;
+    static final double CLAMP = 7.9;
 
     /**
      * Applies activation {@code kind} to {@code a[off, off+len)} in place. With {@code fast}
