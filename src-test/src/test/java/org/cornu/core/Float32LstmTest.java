@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The float32 LSTM recurrence gives the general recurrence's float32 results (whose equations the
  * float64 tests check against Keras's and finite differences) to float rounding: every output,
- * final state and gradient, with initial states and a loss on all outputs.
+ * final state and gradient, with initial states and a loss on all outputs; and its gradients
+ * match float32 central differences directly.
  */
 class Float32LstmTest {
     private static final int B = 64, T = 7, I = 5, U = 32; // B*U*4U >= 65536: the float32 path applies
@@ -71,6 +72,49 @@ class Float32LstmTest {
             assertTrue(diff <= 2e-4 * scale, names[i] + ": max difference " + diff + " (scale " + scale + ")");
         }
         assertTrue(general.get(5).amaxNumber().doubleValue() > 1, "the gradients are not trivially small");
+    }
+
+    /** Central differences in float32 (h = 1e-2) on sampled coordinates of every input of the float32 path. */
+    @Test
+    void gradientsMatchFloat32FiniteDifferences() {
+        System.setProperty("cornu.rnn.float32", "true");
+        INDArray[] vals = {f(1, -1, 1, B, T, I), f(2, -0.4, 0.4, I, 4 * U), f(3, -0.3, 0.3, U, 4 * U), f(4, -0.5, 0.5, 4 * U),
+                f(5, -0.5, 0.5, B, U), f(6, -0.5, 0.5, B, U)};
+        INDArray wSeq = f(7, -1, 1, B, T, U), wC = f(9, -1, 1, B, U);
+        java.util.function.Function<INDArray[], Double> loss = v -> {
+            RnnOps.Options o = new RnnOps.Options();
+            o.cell = RnnOps.Cell.LSTM;
+            RnnOps.Result r = RnnOps.rnn(Tensor.constant(v[0]), Tensor.constant(v[1]), Tensor.constant(v[2]), Tensor.constant(v[3]),
+                    List.of(Tensor.constant(v[4]), Tensor.constant(v[5])), null, o);
+            return r.sequence.value().castTo(DataType.DOUBLE).mul(wSeq.castTo(DataType.DOUBLE)).sumNumber().doubleValue()
+                    + r.states.get(1).value().castTo(DataType.DOUBLE).mul(wC.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+        };
+        Tensor[] ts = new Tensor[vals.length];
+        for (int i = 0; i < vals.length; i++) ts[i] = Tensor.variable(vals[i].dup());
+        long before = Float32Lstm.callsRun;
+        try (Tape tape = Tape.record()) {
+            RnnOps.Options o = new RnnOps.Options();
+            o.cell = RnnOps.Cell.LSTM;
+            RnnOps.Result r = RnnOps.rnn(ts[0], ts[1], ts[2], ts[3], List.of(ts[4], ts[5]), null, o);
+            tape.backward(Ops.add(Ops.sum(Ops.mul(r.sequence, Tensor.constant(wSeq))), Ops.sum(Ops.mul(r.states.get(1), Tensor.constant(wC)))));
+        }
+        assertEquals(before + 1, Float32Lstm.callsRun, "the float32 path ran");
+        java.util.SplittableRandom pick = new java.util.SplittableRandom(11);
+        for (int k = 0; k < vals.length; k++) {
+            INDArray g = ts[k].grad();
+            for (int trial = 0; trial < 4; trial++) {
+                long at = pick.nextLong(vals[k].length());
+                INDArray[] plus = vals.clone(), minus = vals.clone();
+                plus[k] = vals[k].dup();
+                minus[k] = vals[k].dup();
+                float v0 = vals[k].getFloat(at);
+                plus[k].putScalar(at, v0 + 1e-2f);
+                minus[k].putScalar(at, v0 - 1e-2f);
+                double numeric = (loss.apply(plus) - loss.apply(minus)) / (2e-2);
+                double analytic = g.getDouble(at);
+                assertEquals(numeric, analytic, 2e-2 * Math.max(1, Math.abs(numeric)), "input " + k + " at " + at);
+            }
+        }
     }
 
     @Test
