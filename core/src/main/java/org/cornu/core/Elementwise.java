@@ -131,6 +131,28 @@ public final class Elementwise {
         return out;
     }
 
+    /**
+     * The elements of a float array {@code a} in C order, bulk-read into {@code dst} (at least
+     * {@code a.length()} long, or null for a new array). CPU backend, float type.
+     */
+    public static float[] toFloats(INDArray a, float[] dst) {
+        INDArray c = fusable(a) ? a : a.dup('c');
+        int n = (int) c.length();
+        float[] out = dst != null ? dst : new float[n];
+        floats(c).get(0, out, 0, n);
+        return out;
+    }
+
+    /**
+     * A new C-order float array of {@code shape} holding the first {@code prod(shape)} values of
+     * {@code v}, bulk-written, in the current workspace if any. CPU backend.
+     */
+    public static INDArray fromFloats(float[] v, long... shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        floats(a).put(0, v, 0, (int) a.length());
+        return a;
+    }
+
     private static double[] copyInto(double[] v, double[] dst) {
         if (dst == null) return v;
         System.arraycopy(v, 0, dst, 0, v.length);

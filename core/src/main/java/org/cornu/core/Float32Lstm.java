@@ -43,23 +43,23 @@ final class Float32Lstm {
         final int U = (int) recurrentKernel.value.size(0), G = 4 * U;
         final int BU = B * U, BG = B * G;
         // x in time order: rows (t, b)
-        float[] xb = floats(x.value, new float[B * T * I]);
+        float[] xb = Elementwise.toFloats(x.value, null);
         float[] xt = new float[T * B * I];
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) System.arraycopy(xb, (b * T + t) * I, xt, (t * B + b) * I, I);
         }
-        final INDArray xT = array(xt, T * B, I);
+        final INDArray xT = Elementwise.fromFloats(xt, T * B, I);
         final INDArray w = kernel.value;
-        final float[] P = floats(Nd4j.gemm(xT, w, false, false), new float[T * BG]); // (T*B, G)
-        final float[] bv = bias == null ? new float[G] : floats(bias.value, new float[G]);
+        final float[] P = Elementwise.toFloats(Nd4j.gemm(xT, w, false, false), null); // (T*B, G)
+        final float[] bv = bias == null ? new float[G] : Elementwise.toFloats(bias.value, null);
         final INDArray ur = recurrentKernel.value;
         final INDArray urT = ur.transpose().dup('c');
         final INDArray hIn = Nd4j.create(DataType.FLOAT, B, U), rOut = Nd4j.create(DataType.FLOAT, B, G);
         final FloatBuffer hBuf = Elementwise.floats(hIn), rBuf = Elementwise.floats(rOut);
         float[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
-                ? floats(initialStates.get(0).value, new float[BU]) : new float[BU];
+                ? Elementwise.toFloats(initialStates.get(0).value, null) : new float[BU];
         float[] c = initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
-                ? floats(initialStates.get(1).value, new float[BU]) : new float[BU];
+                ? Elementwise.toFloats(initialStates.get(1).value, null) : new float[BU];
         final float[] gates = new float[T * BG]; // post-activation i, f, g, o per (t, b)
         final float[] hPrev = new float[T * BU], cPrev = new float[T * BU], tanhC = new float[T * BU];
         final float[] out = new float[B * T * U]; // (b, t, u)
@@ -112,13 +112,13 @@ final class Float32Lstm {
         final INDArray[] gSeq = new INDArray[1], gLast = new INDArray[1], gH = new INDArray[1], gC = new INDArray[1];
         final float[] hLast = h.clone(), cLast = c.clone();
         Tape.push(core, g -> {
-            float[] dh = gH[0] == null ? new float[BU] : floats(gH[0], new float[BU]);
-            float[] dc = gC[0] == null ? new float[BU] : floats(gC[0], new float[BU]);
+            float[] dh = gH[0] == null ? new float[BU] : Elementwise.toFloats(gH[0], null);
+            float[] dc = gC[0] == null ? new float[BU] : Elementwise.toFloats(gC[0], null);
             if (gLast[0] != null) {
-                float[] dl = floats(gLast[0], new float[BU]);
+                float[] dl = Elementwise.toFloats(gLast[0], null);
                 for (int i = 0; i < BU; i++) dh[i] += dl[i];
             }
-            float[] dSeq = gSeq[0] == null ? null : floats(gSeq[0], new float[B * T * U]);
+            float[] dSeq = gSeq[0] == null ? null : Elementwise.toFloats(gSeq[0], null);
             float[] dZ = new float[T * BG];
             INDArray dIn = Nd4j.create(DataType.FLOAT, B, G), dOut = Nd4j.create(DataType.FLOAT, B, U);
             FloatBuffer dInBuf = Elementwise.floats(dIn), dOutBuf = Elementwise.floats(dOut);
@@ -151,17 +151,17 @@ final class Float32Lstm {
                 Nd4j.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
                 dOutBuf.get(0, dh, 0, BU);
             }
-            INDArray dZa = array(dZ, T * B, G);
+            INDArray dZa = Elementwise.fromFloats(dZ, T * B, G);
             if (x.requiresGrad) {
-                float[] dxt = floats(Nd4j.gemm(dZa, w, false, true), new float[T * B * I]);
+                float[] dxt = Elementwise.toFloats(Nd4j.gemm(dZa, w, false, true), null);
                 float[] dx = new float[B * T * I];
                 for (int b = 0; b < B; b++) {
                     for (int t = 0; t < T; t++) System.arraycopy(dxt, (t * B + b) * I, dx, (b * T + t) * I, I);
                 }
-                x.accumulate(array(dx, xs));
+                x.accumulate(Elementwise.fromFloats(dx, xs));
             }
             if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(xT, dZa, true, false));
-            if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Nd4j.gemm(array(hPrev, T * B, U), dZa, true, false));
+            if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Nd4j.gemm(Elementwise.fromFloats(hPrev, T * B, U), dZa, true, false));
             if (bias != null && bias.requiresGrad) {
                 // column sums as a (1, T*B) x (T*B, 4U) product
                 INDArray ones = Nd4j.ones(DataType.FLOAT, 1, (long) T * B);
@@ -169,43 +169,20 @@ final class Float32Lstm {
             }
             if (initialStates != null) {
                 if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
-                    initialStates.get(0).accumulate(array(dh, B, U));
+                    initialStates.get(0).accumulate(Elementwise.fromFloats(dh, B, U));
                 }
                 if (initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad) {
-                    initialStates.get(1).accumulate(array(dc, B, U));
+                    initialStates.get(1).accumulate(Elementwise.fromFloats(dc, B, U));
                 }
             }
         });
         INDArray zero = Nd4j.zeros(DataType.FLOAT, 1);
-        Tensor seq = RnnOps.derived(array(out, B, T, U), core, gSeq, zero);
-        Tensor last = RnnOps.derived(array(hLast, B, U), core, gLast, zero);
+        Tensor seq = RnnOps.derived(Elementwise.fromFloats(out, B, T, U), core, gSeq, zero);
+        Tensor last = RnnOps.derived(Elementwise.fromFloats(hLast, B, U), core, gLast, zero);
         List<Tensor> states = new ArrayList<>();
-        states.add(RnnOps.derived(array(hLast, B, U), core, gH, zero));
-        states.add(RnnOps.derived(array(cLast, B, U), core, gC, zero));
+        states.add(RnnOps.derived(Elementwise.fromFloats(hLast, B, U), core, gH, zero));
+        states.add(RnnOps.derived(Elementwise.fromFloats(cLast, B, U), core, gC, zero));
         return new RnnOps.Result(seq, last, states);
-    }
-
-    /** {@code a}'s elements in C order, bulk-read into {@code dst}. */
-    private static float[] floats(INDArray a, float[] dst) {
-        INDArray c = Elementwise.fusable(a) ? a : a.dup('c');
-        Elementwise.floats(c).get(0, dst, 0, (int) c.length());
-        return dst;
-    }
-
-    /** A new float array of {@code shape} holding {@code v} (bulk-written), in the current workspace. */
-    private static INDArray array(float[] v, long... shape) {
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
-        long n = a.length();
-        Elementwise.floats(a).put(0, v, 0, (int) n);
-        return a;
-    }
-
-    private static INDArray array(float[] v, int rows, int cols) {
-        return array(v, new long[] {rows, cols});
-    }
-
-    private static INDArray array(float[] v, int d0, int d1, int d2) {
-        return array(v, new long[] {d0, d1, d2});
     }
 
     // the rational tanh of RnnOps.actRange, in float arithmetic
@@ -222,12 +199,5 @@ final class Float32Lstm {
             float q = ((Q3 * s + Q2) * s + Q1) * s + 1f;
             a[i] = x * p / q;
         }
-    }
-
-    /** {@code 0.5 + 0.5 tanh(x / 2)}, as the gate pass computes it. */
-    static void sigmoid(float[] a, int off, int len) {
-        for (int i = off; i < off + len; i++) a[i] *= 0.5f;
-        tanh(a, off, len);
-        for (int i = off; i < off + len; i++) a[i] = 0.5f + 0.5f * a[i];
     }
 }

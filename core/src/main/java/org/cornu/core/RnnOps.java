@@ -777,12 +777,10 @@ public final class RnnOps {
             v = Nd4j.create(table.value.dataType(), os);
         } else if (Elementwise.fusable(table.value) && table.value.dataType() == DataType.FLOAT) {
             // row gather in Java: ND4J's pullRows measured ~40 µs per 1000 rows here
-            float[] tv = new float[inputDim * d];
-            Elementwise.floats(table.value).get(0, tv, 0, tv.length);
+            float[] tv = Elementwise.toFloats(table.value, null);
             float[] ov = new float[(int) n * d];
             for (int i = 0; i < n; i++) System.arraycopy(tv, idx[i] * d, ov, i * d, d);
-            v = Nd4j.createUninitialized(DataType.FLOAT, os);
-            Elementwise.floats(v).put(0, ov, 0, ov.length);
+            v = Elementwise.fromFloats(ov, os);
         } else if (Elementwise.fusable(table.value)) {
             double[] tv = Elementwise.toDoubles(table.value);
             double[] ov = new double[(int) n * d];
@@ -795,17 +793,13 @@ public final class RnnOps {
         return Tape.push(o, g -> {
             if (table.value.dataType() == DataType.FLOAT && Elementwise.fusable(table.value)) {
                 // float32 tables: float scatter-add (half the memory traffic of the double form)
-                float[] gv = new float[(int) n * d];
-                INDArray gc = Elementwise.fusable(g) && g.dataType() == DataType.FLOAT ? g : g.castTo(DataType.FLOAT).dup('c');
-                Elementwise.floats(gc).get(0, gv, 0, gv.length);
+                float[] gv = Elementwise.toFloats(g.dataType() == DataType.FLOAT ? g : g.castTo(DataType.FLOAT), null);
                 float[] gt = new float[inputDim * d];
                 for (int i = 0; i < n; i++) {
                     int src = i * d, dst = idx[i] * d;
                     for (int j = 0; j < d; j++) gt[dst + j] += gv[src + j];
                 }
-                INDArray ga = Nd4j.createUninitialized(DataType.FLOAT, inputDim, d);
-                Elementwise.floats(ga).put(0, gt, 0, gt.length);
-                table.accumulate(ga);
+                table.accumulate(Elementwise.fromFloats(gt, inputDim, d));
                 return;
             }
             double[] gv = doubles(g);
