@@ -123,8 +123,7 @@ final class SmallPath {
         for (Metric m : metrics) if (!m.supportsJvm()) return null;
         SmallPath p = new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
         if (rec != null) p.attach(rec);
-        p.flatInput = flat != null;
-        p.flatRank = model.inputs.get(0).shape().rank();
+        p.flatRank = flat == null ? 0 : model.inputs.get(0).shape().rank();
         return p;
     }
 
@@ -250,8 +249,6 @@ final class SmallPath {
     }
 
     private Recurrence rec;
-    /** The chain starts with a Flatten of the model's input (read as rows of its flattened size). */
-    private boolean flatInput;
 
     /** The model's first node when it is a Flatten of the model's input whose dimensions are all known. */
     private static Node leadingFlatten(Model model) {
@@ -283,11 +280,12 @@ final class SmallPath {
     /** Whether {@code x} has the shape this path reads (else the regular path runs and reports it). */
     boolean accepts(INDArray x) {
         if (x == null) return true;
-        if (flatInput) return x.rank() == flatRank && x.length() == x.size(0) * dims[0];
+        if (flatRank > 0) return x.rank() == flatRank && x.length() == x.size(0) * dims[0];
         return rec == null ? x.rank() == 2 && x.size(1) == dims[0]
                 : x.rank() == 3 && x.size(1) == rec.t && x.size(2) == rec.i;
     }
 
+    /** With a leading Flatten, the rank of the model's input (read as rows of its flattened size); else 0. */
     private int flatRank;
 
     /** Row-major double copies of {@code x}, {@code y} and the sample weights. */
