@@ -188,15 +188,35 @@ public final class Elementwise {
         return a;
     }
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<double[][]> SCRATCH_D = ThreadLocal.withInitial(() -> new double[3][0]);
+    private static final ThreadLocal<long[]> SCRATCH_L = ThreadLocal.withInitial(() -> new long[0]);
 
     /**
-     * A per-thread float array of at least {@code n} elements ({@code slot} 0 or 1): loops over
+     * A per-thread float array of at least {@code n} elements ({@code slot} 0 to 3): loops over
      * a bulk copy of native memory run several times faster than element-wise buffer access.
+     * The contents are the caller's only until it calls out to other code that uses scratch.
      */
     public static float[] scratch(int slot, int n) {
         float[][] s = SCRATCH.get();
         if (s[slot].length < n) s[slot] = new float[n];
         return s[slot];
+    }
+
+    /** As {@link #scratch}, a per-thread double array ({@code slot} 0 to 2). */
+    public static double[] scratchDoubles(int slot, int n) {
+        double[][] s = SCRATCH_D.get();
+        if (s[slot].length < n) s[slot] = new double[n];
+        return s[slot];
+    }
+
+    /** As {@link #scratch}, the per-thread long array. */
+    public static long[] scratchLongs(int n) {
+        long[] s = SCRATCH_L.get();
+        if (s.length < n) {
+            s = new long[n];
+            SCRATCH_L.set(s);
+        }
+        return s;
     }
 }

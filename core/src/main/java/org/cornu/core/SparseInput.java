@@ -42,8 +42,6 @@ public final class SparseInput {
     /** Batches gathered with their nonzeros recorded (for tests). */
     static long gathersRun;
 
-    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[3][0]);
-    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[3][0]);
 
     /** Whether the float at the lower address is the low half of a native-order long. */
     private static final boolean LOW_FIRST = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
@@ -326,7 +324,7 @@ public final class SparseInput {
             LongBuffer lb = src.data().asNio().position((int) start).slice().order(ByteOrder.nativeOrder()).asLongBuffer();
             int words = isFloat ? cols / 2 : cols;
             int body = words & ~7;
-            long[] row = scratchL(words);
+            long[] row = Elementwise.scratchLongs(words);
             for (int r = 0; r < rows; r++) {
                 lb.get((idx == null ? r : idx[r]) * words, row, 0, words);
                 for (int w = 0; w < body; w += 8) {
@@ -342,7 +340,7 @@ public final class SparseInput {
             }
         } else if (isFloat) {
             FloatBuffer fb = Elementwise.floats(src);
-            float[] row = scratchF(0, cols);
+            float[] row = Elementwise.scratch(0, cols);
             for (int r = 0; r < rows; r++) {
                 fb.get((idx == null ? r : idx[r]) * cols, row, 0, cols);
                 for (int c = 0; c < cols; c++) {
@@ -352,7 +350,7 @@ public final class SparseInput {
             }
         } else {
             DoubleBuffer db = Elementwise.doubles(src);
-            double[] row = scratchD(0, cols);
+            double[] row = Elementwise.scratchDoubles(0, cols);
             for (int r = 0; r < rows; r++) {
                 db.get((idx == null ? r : idx[r]) * cols, row, 0, cols);
                 for (int c = 0; c < cols; c++) {
@@ -451,12 +449,12 @@ public final class SparseInput {
 
     /** {@code z = x @ w + b} ({@code b} may be null); each output row sums its terms in column order. */
     private static void forwardFloat(Csc s, INDArray w, INDArray b, INDArray z, int units) {
-        float[] za = scratchF(2, s.rows * units);
+        float[] za = Elementwise.scratch(2, s.rows * units);
         float[] ba = new float[units];
         if (b != null) Elementwise.floats(b).get(0, ba, 0, units);
         for (int r = 0; r < s.rows; r++) System.arraycopy(ba, 0, za, r * units, units);
         FloatBuffer wb = Elementwise.floats(w);
-        float[] wr = scratchF(1, units);
+        float[] wr = Elementwise.scratch(1, units);
         for (int c = 0; c < s.cols; c++) {
             int from = s.colPtr[c], to = s.colPtr[c + 1];
             if (from == to) continue;
@@ -467,12 +465,12 @@ public final class SparseInput {
     }
 
     private static void forwardDouble(Csc s, INDArray w, INDArray b, INDArray z, int units) {
-        double[] za = scratchD(2, s.rows * units);
+        double[] za = Elementwise.scratchDoubles(2, s.rows * units);
         double[] ba = new double[units];
         if (b != null) Elementwise.doubles(b).get(0, ba, 0, units);
         for (int r = 0; r < s.rows; r++) System.arraycopy(ba, 0, za, r * units, units);
         DoubleBuffer wb = Elementwise.doubles(w);
-        double[] wr = scratchD(1, units);
+        double[] wr = Elementwise.scratchDoubles(1, units);
         for (int c = 0; c < s.cols; c++) {
             int from = s.colPtr[c], to = s.colPtr[c + 1];
             if (from == to) continue;
@@ -488,11 +486,11 @@ public final class SparseInput {
 
     /** {@code gw = x^T g} (each kernel row summed over the batch in row order) and {@code gb} = column sums of {@code g}; either may be null. */
     private static void backwardFloat(Csc s, INDArray g, INDArray gw, INDArray gb, int units) {
-        float[] ga = scratchF(2, s.rows * units);
+        float[] ga = Elementwise.scratch(2, s.rows * units);
         Elementwise.floats(g).get(0, ga, 0, s.rows * units);
         if (gw != null) {
             int n = s.cols * units;
-            float[] wa = scratchF(1, n);
+            float[] wa = Elementwise.scratch(1, n);
             Arrays.fill(wa, 0, n, 0f);
             for (int c = 0; c < s.cols; c++) {
                 int o = c * units;
@@ -511,11 +509,11 @@ public final class SparseInput {
     }
 
     private static void backwardDouble(Csc s, INDArray g, INDArray gw, INDArray gb, int units) {
-        double[] ga = scratchD(2, s.rows * units);
+        double[] ga = Elementwise.scratchDoubles(2, s.rows * units);
         Elementwise.doubles(g).get(0, ga, 0, s.rows * units);
         if (gw != null) {
             int n = s.cols * units;
-            double[] wa = scratchD(1, n);
+            double[] wa = Elementwise.scratchDoubles(1, n);
             Arrays.fill(wa, 0, n, 0.0);
             for (int c = 0; c < s.cols; c++) {
                 int o = c * units;
@@ -554,26 +552,5 @@ public final class SparseInput {
             y[yo + j + 7] += v * x[xo + j + 7];
         }
         for (; j < n; j++) y[yo + j] += v * x[xo + j];
-    }
-
-    private static final ThreadLocal<long[][]> LONGS = ThreadLocal.withInitial(() -> new long[1][0]);
-
-    /** A per-thread long array of at least {@code n} elements (row copies for the scan). */
-    private static long[] scratchL(int n) {
-        long[][] s = LONGS.get();
-        if (s[0].length < n) s[0] = new long[n];
-        return s[0];
-    }
-
-    private static float[] scratchF(int slot, int n) {
-        float[][] s = FLOATS.get();
-        if (s[slot].length < n) s[slot] = new float[n];
-        return s[slot];
-    }
-
-    private static double[] scratchD(int slot, int n) {
-        double[][] s = DOUBLES.get();
-        if (s[slot].length < n) s[slot] = new double[n];
-        return s[slot];
     }
 }

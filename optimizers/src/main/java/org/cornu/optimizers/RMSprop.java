@@ -145,7 +145,6 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
      * with momentum, the momentum buffer, in the order of the ops above.
      */
     private static final int CHUNK = 2048;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
 
     private void fusedUpdate(INDArray grad, INDArray var, INDArray v, INDArray m, double lr) {
         if (var.dataType() == DataType.DOUBLE) {
@@ -174,8 +173,9 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
             // bulk copies of chunks into Java arrays: the loops over them vectorize (sqrt included),
             // where per-element direct-buffer access does not
             Elementwise.forRange(var.length(), (from, to) -> {
-                float[][] sc = SCRATCH.get(); // per thread: no allocation per update (batch-1 steps update often)
-                float[] gc = sc[0], vc = sc[1], xc = sc[2], mc = mom == null ? null : sc[3];
+                // per-thread arrays: no allocation per update (batch-1 steps update often)
+                float[] gc = Elementwise.scratch(0, CHUNK), vc = Elementwise.scratch(1, CHUNK), xc = Elementwise.scratch(2, CHUNK);
+                float[] mc = mom == null ? null : Elementwise.scratch(3, CHUNK);
                 for (int o = from; o < to; o += CHUNK) {
                     int len = Math.min(CHUNK, to - o);
                     g.get(o, gc, 0, len);
