@@ -618,7 +618,9 @@ public class Model extends Layer {
         SmallPath small = planned != null && planned.accepts(xs[0]) && (vx == null || planned.accepts(vx[0])) ? planned : null;
         SmallPath.Data smallData = small == null ? null : small.bind(xs[0], ys[0], sw);
         SmallPath.Data smallVal = small == null || vx == null ? null : small.bind(vx[0], vy[0], vsw);
-        Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs) : null;
+        Batcher batcher = small == null ? new Batcher(xs, ys, sw, bs, leftovers) : null;
+        // taken: a fit started meanwhile (from a callback) gets none of them
+        if (batcher != null) leftovers = Batcher.Leftovers.NONE;
         final long count = n;
         final boolean shuffle = o.shuffle;
         EpochSource source = new EpochSource() {
@@ -642,8 +644,19 @@ public class Model extends Layer {
         int vbs = o.validationBatchSize > 0 ? o.validationBatchSize : bs;
         java.util.function.Supplier<Map<String, Double>> validation = vx == null ? null
                 : () -> evaluateLogs(fvx, fvy, fvsw, vbs, List.of(), 0, vbs == bs ? smallVal : null);
-        return runEpochs(o, steps, source, validation);
+        try {
+            return runEpochs(o, steps, source, validation);
+        } finally {
+            leftovers = batcher == null ? Batcher.Leftovers.NONE : batcher.leftovers();
+        }
     }
+
+    /**
+     * The last array fit's batch buffers (a multi-hot batch of 512 is 20 MB) and sparse row stores,
+     * reused by the next fit where shapes allow: fresh memory costs page faults on its first writes,
+     * which a fit of one epoch (a loop of {@code fit(epochs=1)}) would pay every time.
+     */
+    private Batcher.Leftovers leftovers = Batcher.Leftovers.NONE;
 
     /** Where training batches come from: a new epoch's sample order, then one step at a time. */
     private interface EpochSource {

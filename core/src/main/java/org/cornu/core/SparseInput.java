@@ -69,13 +69,18 @@ public final class SparseInput {
         INDArray b = bias == null ? null : bias.value;
         if (b != null && (!Elementwise.fusable(b) || b.dataType() != t || b.length() != w.size(1))) return null;
         if ((long) xv.size(0) * w.size(1) > Integer.MAX_VALUE) return null;
-        Csr k = known(xv);
-        Csr csr = k != null ? k : scan(xv);
-        if (csr == null) return null;
+        Known k = known(xv);
+        Csc csc;
+        if (k != null) {
+            csc = k.csc();
+        } else {
+            Csr csr = scan(xv);
+            if (csr == null) return null;
+            csc = Csc.of(csr, null);
+        }
         callsRun++;
         int units = (int) w.size(1);
-        Csc csc = Csc.of(csr);
-        INDArray z = Nd4j.createUninitialized(t, csr.rows, units);
+        INDArray z = Nd4j.createUninitialized(t, csc.rows, units);
         if (t == DataType.FLOAT) forwardFloat(csc, w, b, z, units);
         else forwardDouble(csc, w, b, z, units);
         Tensor o = new Tensor(z, Tape.needsGrad(kernel, bias));
@@ -90,29 +95,52 @@ public final class SparseInput {
         });
     }
 
-    /** A batch buffer filled by {@link #gather} and the nonzeros it holds. */
-    private record Known(WeakReference<INDArray> array, Csr csr) {}
+    /**
+     * A batch buffer filled by {@link #gather}, the nonzeros it holds, and their by-column form,
+     * built by the first {@link #linear} on it (from the arrays of {@code spare}, the previous
+     * batch's, whose step is over).
+     */
+    private static final class Known {
+        final WeakReference<INDArray> array;
+        final Csr csr;
+        private Csc spare;
+        private Csc csc;
+
+        Known(INDArray array, Csr csr, Csc spare) {
+            this.array = new WeakReference<>(array);
+            this.csr = csr;
+            this.spare = spare;
+        }
+
+        synchronized Csc csc() {
+            if (csc == null) {
+                csc = Csc.of(csr, spare);
+                spare = null;
+            }
+            return csc;
+        }
+    }
 
     private static final List<Known> KNOWN = new ArrayList<>();
 
-    /** The nonzeros recorded for {@code x} by {@link #gather}, or null. */
-    private static Csr known(INDArray x) {
+    /** What {@link #gather} recorded for {@code x}, or null. */
+    private static Known known(INDArray x) {
         synchronized (KNOWN) {
             for (Known k : KNOWN) {
-                if (k.array.get() == x) return k.csr.rows == x.size(0) && k.csr.cols == x.size(1) ? k.csr : null;
+                if (k.array.get() == x) return k.csr.rows == x.size(0) && k.csr.cols == x.size(1) ? k : null;
             }
         }
         return null;
     }
 
     /** Drops what is recorded for {@code a} (and for collected arrays); returns what was recorded for {@code a}. */
-    private static Csr forget(INDArray a) {
-        Csr r = null;
+    private static Known forget(INDArray a) {
+        Known r = null;
         synchronized (KNOWN) {
             for (Iterator<Known> it = KNOWN.iterator(); it.hasNext(); ) {
                 Known k = it.next();
                 INDArray v = k.array.get();
-                if (v == a) r = k.csr;
+                if (v == a) r = k;
                 if (v == null || v == a) it.remove();
             }
         }
@@ -120,37 +148,128 @@ public final class SparseInput {
     }
 
     /** Most nonzeros a {@link Rows} keeps (beyond, rows are scanned again at each use). */
-    static final long MAX_CACHED = 16L << 20;
+    static long maxCached = 16L << 20;
 
     /**
      * The nonzeros of a training input's rows, scanned when a row is first gathered and kept for
-     * the rest of the fit (Keras too reads the arrays once, at the start of fit).
+     * the rest of the fit (Keras too reads the arrays once, at the start of fit), in one store:
+     * sample {@code s}'s columns are {@code col[start[s] .. start[s] + len[s])}. One thread at a
+     * time uses a Rows (the Batcher's prefetch and its gathers alternate).
      */
     static final class Rows {
-        final INDArray src;
-        final int[][] col;
-        final float[][] fv;
-        final double[][] dv;
-        long cached;
+        /** The training input (null once the store is handed on: {@link #storeOnly}). */
+        INDArray src;
+        final boolean isFloat;
+        /** Per sample, where its nonzeros start in the store, or -1 while not kept. */
+        final int[] start;
+        final int[] len;
+        int[] col = new int[0];
+        float[] fv;
+        double[] dv;
+        /** Nonzeros in the store, and the samples they belong to. */
+        int used;
+        int kept;
         /** Set once a batch was too dense: no more scans for this input. */
         boolean dense;
+        /** Scan output, reused from scan to scan. */
+        final Builder scratch;
 
-        private Rows(INDArray src) {
+        /** {@code spare}: a previous fit's store, whose arrays this one takes over (may be null). */
+        private Rows(INDArray src, Rows spare) {
             this.src = src;
             int n = (int) src.size(0);
-            col = new int[n][];
-            fv = src.dataType() == DataType.FLOAT ? new float[n][] : null;
-            dv = fv == null ? new double[n][] : null;
+            isFloat = src.dataType() == DataType.FLOAT;
+            boolean reuse = spare != null && spare.isFloat == isFloat;
+            start = reuse && spare.start.length == n ? spare.start : new int[n];
+            Arrays.fill(start, -1);
+            len = reuse && spare.len.length == n ? spare.len : new int[n];
+            if (reuse) {
+                col = spare.col;
+                fv = spare.fv;
+                dv = spare.dv;
+                scratch = spare.scratch;
+            } else {
+                if (isFloat) fv = new float[0];
+                else dv = new double[0];
+                scratch = new Builder(isFloat);
+            }
+        }
+
+        boolean has(int s) {
+            return start[s] >= 0;
+        }
+
+        /** This store without its training input, for a later fit to take over: a model keeping it keeps no input alive. */
+        Rows storeOnly() {
+            src = null;
+            return this;
+        }
+
+        /** Keeps row {@code f} of {@code fresh} as sample {@code s}'s, while the store has room. */
+        void keep(int s, Csr fresh, int f) {
+            int from = fresh.rowPtr[f], n = fresh.rowPtr[f + 1] - from;
+            if (start[s] >= 0) return;
+            if (used + n > col.length) {
+                if (used + (long) n > maxCached) return;
+                // room for all samples at the density seen so far, and a tenth more
+                double perRow = (used + n) / (double) (kept + 1);
+                long want = Math.max((long) (1.1 * perRow * start.length) + 64, used + n + (long) col.length / 2);
+                int cap = (int) Math.min(maxCached, want);
+                col = Arrays.copyOf(col, cap);
+                if (isFloat) fv = Arrays.copyOf(fv, cap);
+                else dv = Arrays.copyOf(dv, cap);
+            }
+            System.arraycopy(fresh.col, from, col, used, n);
+            if (isFloat) System.arraycopy(fresh.fv, from, fv, used, n);
+            else System.arraycopy(fresh.dv, from, dv, used, n);
+            start[s] = used;
+            len[s] = n;
+            used += n;
+            kept++;
         }
     }
 
     /** A row store for the 2-D training input {@code src}, or null where the sparse path cannot apply. */
     static Rows rows(INDArray src) {
+        return rows(src, null);
+    }
+
+    /**
+     * As {@link #rows(INDArray)}, taking over the arrays of {@code spare} (a previous fit's store of
+     * the same model, which must not be used again; may be null): a new fit then writes into heap
+     * memory already in use instead of new pages.
+     */
+    static Rows rows(INDArray src, Rows spare) {
         if (!enabled || src.rank() != 2 || src.size(1) < MIN_COLUMNS || src.size(0) > Integer.MAX_VALUE
                 || !Elementwise.fusable(src)) {
             return null;
         }
-        return new Rows(src);
+        return new Rows(src, spare);
+    }
+
+    /**
+     * The samples of {@code idx} not yet kept in {@code rows}, each once, in order of first
+     * appearance; {@code at} (if not null) receives, per position of {@code idx}, the sample's index
+     * in that list, or -1 for a kept sample.
+     */
+    private static int[] missing(Rows rows, int[] idx, int[] at) {
+        int[] todo = new int[idx.length];
+        int missing = 0;
+        for (int r = 0; r < idx.length; r++) {
+            int s = idx[r], st = rows.start[s];
+            if (st >= 0) {
+                if (at != null) at[r] = -1;
+            } else if (st == -1) {
+                // pending: marked -2 - (its index in todo) until the list is done
+                rows.start[s] = -2 - missing;
+                if (at != null) at[r] = missing;
+                todo[missing++] = s;
+            } else if (at != null) {
+                at[r] = -2 - st;
+            }
+        }
+        for (int f = 0; f < missing; f++) rows.start[todo[f]] = -1;
+        return Arrays.copyOf(todo, missing);
     }
 
     /**
@@ -160,24 +279,14 @@ public final class SparseInput {
      */
     static void prefetch(Rows rows, int[] idx) {
         if (rows == null || rows.dense || !enabled) return;
-        boolean isFloat = rows.fv != null;
-        int[] todo = new int[idx.length];
-        int missing = 0;
-        for (int s : idx) if (rows.col[s] == null) todo[missing++] = s;
-        if (missing == 0) return;
-        Csr fresh = scanRows(rows.src, Arrays.copyOf(todo, missing), missing, false);
-        if (fresh.rowPtr[missing] > MAX_DENSITY * missing * (double) fresh.cols) {
+        int[] todo = missing(rows, idx, null);
+        if (todo.length == 0) return;
+        Csr fresh = scanRows(rows.src, todo, todo.length, false, rows.scratch);
+        if (fresh.rowPtr[todo.length] > MAX_DENSITY * todo.length * (double) fresh.cols) {
             rows.dense = true;
             return;
         }
-        for (int f = 0; f < missing; f++) {
-            int s = todo[f], from = fresh.rowPtr[f], to = fresh.rowPtr[f + 1];
-            if (rows.col[s] != null || rows.cached + (to - from) > MAX_CACHED) continue;
-            rows.cached += to - from;
-            rows.col[s] = Arrays.copyOfRange(fresh.col, from, to);
-            if (isFloat) rows.fv[s] = Arrays.copyOfRange(fresh.fv, from, to);
-            else rows.dv[s] = Arrays.copyOfRange(fresh.dv, from, to);
-        }
+        for (int f = 0; f < todo.length; f++) rows.keep(todo[f], fresh, f);
     }
 
     /**
@@ -188,133 +297,128 @@ public final class SparseInput {
      * path does not apply or the rows are not sparse.
      */
     static boolean gather(Rows rows, INDArray dst, int[] idx) {
-        Csr prev = forget(dst);
+        Known prevK = forget(dst);
         if (rows == null || rows.dense || !enabled) return false;
         INDArray src = rows.src;
         if (dst.rank() != 2 || src.size(1) != dst.size(1) || dst.size(0) != idx.length || src.dataType() != dst.dataType()
                 || !Elementwise.fusable(dst)) {
             return false;
         }
-        boolean isFloat = rows.fv != null;
+        boolean isFloat = rows.isFloat;
         int cols = (int) src.size(1);
-        // scan the rows seen for the first time
-        int missing = 0;
-        int[] todo = new int[idx.length];
+        // scan the rows seen for the first time, and keep them while the store has room
         int[] at = new int[idx.length];
-        for (int r = 0; r < idx.length; r++) {
-            at[r] = rows.col[idx[r]] == null ? missing : -1;
-            if (at[r] >= 0) todo[missing++] = idx[r];
-        }
+        int[] todo = missing(rows, idx, at);
         Csr fresh = null;
-        if (missing > 0) {
-            fresh = scanRows(src, Arrays.copyOf(todo, missing), missing, false);
-            long nnz = fresh.rowPtr[missing];
-            if (nnz > MAX_DENSITY * missing * (double) cols) {
+        if (todo.length > 0) {
+            fresh = scanRows(src, todo, todo.length, false, rows.scratch);
+            if (fresh.rowPtr[todo.length] > MAX_DENSITY * todo.length * (double) cols) {
                 rows.dense = true;
                 return false;
             }
+            for (int f = 0; f < todo.length; f++) rows.keep(todo[f], fresh, f);
         }
-        // the batch's rows: cached, else fresh (and cached while there is room)
-        int[][] rc = new int[idx.length][];
-        float[][] rf = isFloat ? new float[idx.length][] : null;
-        double[][] rd = isFloat ? null : new double[idx.length][];
-        int f;
+        // where each batch row's nonzeros are: the store, else the fresh scan (a full store)
+        int[] srcCol = new int[idx.length];
+        boolean[] inFresh = new boolean[idx.length];
         long total = 0;
         for (int r = 0; r < idx.length; r++) {
             int s = idx[r];
-            if (at[r] < 0) {
-                rc[r] = rows.col[s];
-                if (isFloat) rf[r] = rows.fv[s];
-                else rd[r] = rows.dv[s];
+            if (rows.has(s)) {
+                srcCol[r] = s;
+                total += rows.len[s];
             } else {
-                f = at[r];
-                int from = fresh.rowPtr[f], to = fresh.rowPtr[f + 1];
-                rc[r] = Arrays.copyOfRange(fresh.col, from, to);
-                if (isFloat) rf[r] = Arrays.copyOfRange(fresh.fv, from, to);
-                else rd[r] = Arrays.copyOfRange(fresh.dv, from, to);
-                if (rows.col[s] == null && rows.cached + (to - from) <= MAX_CACHED) {
-                    rows.cached += to - from;
-                    rows.col[s] = rc[r];
-                    if (isFloat) rows.fv[s] = rf[r];
-                    else rows.dv[s] = rd[r];
-                }
+                int f = at[r];
+                srcCol[r] = f;
+                inFresh[r] = true;
+                total += fresh.rowPtr[f + 1] - fresh.rowPtr[f];
             }
-            total += rc[r].length;
         }
         if (total > MAX_DENSITY * idx.length * (double) cols) return false;
-        int[] rowPtr = new int[idx.length + 1];
-        int[] col = new int[(int) total];
-        float[] fv = isFloat ? new float[(int) total] : null;
-        double[] dv = isFloat ? null : new double[(int) total];
+        // clear the previous batch's nonzeros; its arrays then take this batch's
+        Csr prev = prevK == null ? null : prevK.csr;
+        boolean same = prev != null && prev.cols == cols && prev.rows == idx.length;
+        if (!same) dst.assign(0);
+        else if (isFloat) writeFloats(Elementwise.floats(dst), prev, true);
+        else writeDoubles(Elementwise.doubles(dst), prev, true);
+        int n = (int) total;
+        int[] rowPtr = same ? prev.rowPtr : new int[idx.length + 1];
+        int[] col = same && prev.col.length >= n ? prev.col : new int[n + n / 4];
+        float[] fv = isFloat ? (same && prev.fv.length >= n ? prev.fv : new float[col.length]) : null;
+        double[] dv = isFloat ? null : (same && prev.dv.length >= n ? prev.dv : new double[col.length]);
+        int o = 0;
         for (int r = 0; r < idx.length; r++) {
-            int o = rowPtr[r], n = rc[r].length;
-            System.arraycopy(rc[r], 0, col, o, n);
-            if (isFloat) System.arraycopy(rf[r], 0, fv, o, n);
-            else System.arraycopy(rd[r], 0, dv, o, n);
-            rowPtr[r + 1] = o + n;
+            int from, len;
+            int[] sc;
+            if (inFresh[r]) {
+                from = fresh.rowPtr[srcCol[r]];
+                len = fresh.rowPtr[srcCol[r] + 1] - from;
+                sc = fresh.col;
+                if (isFloat) System.arraycopy(fresh.fv, from, fv, o, len);
+                else System.arraycopy(fresh.dv, from, dv, o, len);
+            } else {
+                from = rows.start[srcCol[r]];
+                len = rows.len[srcCol[r]];
+                sc = rows.col;
+                if (isFloat) System.arraycopy(rows.fv, from, fv, o, len);
+                else System.arraycopy(rows.dv, from, dv, o, len);
+            }
+            System.arraycopy(sc, from, col, o, len);
+            rowPtr[r] = o;
+            o += len;
+            rowPtr[r + 1] = o;
         }
         Csr csr = new Csr(idx.length, cols, rowPtr, col, fv, dv);
-        boolean same = prev != null && prev.cols == cols && prev.rows == csr.rows;
-        if (!same) dst.assign(0);
-        if (isFloat) writeFloats(Elementwise.floats(dst), same ? prev : null, csr);
-        else writeDoubles(Elementwise.doubles(dst), same ? prev : null, csr);
+        if (isFloat) writeFloats(Elementwise.floats(dst), csr, false);
+        else writeDoubles(Elementwise.doubles(dst), csr, false);
         synchronized (KNOWN) {
-            KNOWN.add(new Known(new WeakReference<>(dst), csr));
+            KNOWN.add(new Known(dst, csr, prevK == null ? null : prevK.csc));
         }
         gathersRun++;
         return true;
     }
 
-    /** Clears the nonzeros of {@code prev} (if not null) in {@code d}, then writes those of {@code csr}. */
-    private static void writeFloats(FloatBuffer d, Csr prev, Csr csr) {
+    /** Writes the nonzeros of {@code csr} into the row-major {@code d}, or zeros in their places ({@code clear}). */
+    private static void writeFloats(FloatBuffer d, Csr csr, boolean clear) {
         int cols = csr.cols;
-        if (prev != null) {
-            int[] pc = prev.col, pp = prev.rowPtr;
-            for (int r = 0; r < prev.rows; r++) {
-                int o = r * cols;
-                for (int k = pp[r]; k < pp[r + 1]; k++) d.put(o + pc[k], 0f);
-            }
-        }
         int[] c = csr.col, p = csr.rowPtr;
         float[] v = csr.fv;
         for (int r = 0; r < csr.rows; r++) {
             int o = r * cols;
-            for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], v[k]);
+            if (clear) {
+                for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], 0f);
+            } else {
+                for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], v[k]);
+            }
         }
     }
 
-    private static void writeDoubles(DoubleBuffer d, Csr prev, Csr csr) {
+    private static void writeDoubles(DoubleBuffer d, Csr csr, boolean clear) {
         int cols = csr.cols;
-        if (prev != null) {
-            int[] pc = prev.col, pp = prev.rowPtr;
-            for (int r = 0; r < prev.rows; r++) {
-                int o = r * cols;
-                for (int k = pp[r]; k < pp[r + 1]; k++) d.put(o + pc[k], 0.0);
-            }
-        }
         int[] c = csr.col, p = csr.rowPtr;
         double[] v = csr.dv;
         for (int r = 0; r < csr.rows; r++) {
             int o = r * cols;
-            for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], v[k]);
+            for (int k = p[r]; k < p[r + 1]; k++) d.put(o + c[k], clear ? 0.0 : v[k]);
         }
     }
 
     /** The nonzeros of {@code x}, or null as soon as they exceed {@link #MAX_DENSITY}. */
     private static Csr scan(INDArray x) {
-        return scanRows(x, null, (int) x.size(0), true);
+        return scanRows(x, null, (int) x.size(0), true, new Builder(x.dataType() == DataType.FLOAT));
     }
 
     /**
      * The nonzeros of rows {@code idx} of the 2-D {@link Elementwise#fusable} array {@code src} (rows
-     * {@code 0..rows-1} when {@code idx} is null), or null as soon as they exceed {@link #MAX_DENSITY}.
-     * Rows are read from native memory in bulk as longs (two floats or one double each) and tested
-     * four longs at a time: multi-hot rows are mostly zero.
+     * {@code 0..rows-1} when {@code idx} is null) in {@code out}'s arrays (valid until its next
+     * scan), or null as soon as they exceed {@link #MAX_DENSITY} ({@code limited}). Rows are read
+     * from native memory in bulk as longs (two floats or one double each) and tested eight longs at a
+     * time: multi-hot rows are mostly zero. A zero is {@code == 0} (so -0.0 too); NaN is a nonzero.
      */
-    private static Csr scanRows(INDArray src, int[] idx, int rows, boolean limited) {
+    private static Csr scanRows(INDArray src, int[] idx, int rows, boolean limited, Builder out) {
         int cols = (int) src.size(1);
         boolean isFloat = src.dataType() == DataType.FLOAT;
-        Builder out = new Builder(rows, cols, isFloat, limited);
+        out.reset(rows, cols, limited);
         long start = src.offset() * (isFloat ? 4 : 8);
         // longs need every row to start on 8 bytes: float rows of even length from an even offset
         boolean viaLongs = start % 8 == 0 && (!isFloat || cols % 2 == 0) && start <= Integer.MAX_VALUE;
@@ -323,19 +427,12 @@ public final class SparseInput {
             // time: direct-buffer reads cost a bounds-checked call each (4 GB/s against ~2.5x that)
             LongBuffer lb = src.data().asNio().position((int) start).slice().order(ByteOrder.nativeOrder()).asLongBuffer();
             int words = isFloat ? cols / 2 : cols;
-            int body = words & ~7;
             long[] row = Elementwise.scratchLongs(words);
             for (int r = 0; r < rows; r++) {
                 lb.get((idx == null ? r : idx[r]) * words, row, 0, words);
-                for (int w = 0; w < body; w += 8) {
-                    if ((row[w] | row[w + 1] | row[w + 2] | row[w + 3] | row[w + 4] | row[w + 5] | row[w + 6] | row[w + 7]) == 0) continue;
-                    for (int q = w; q < w + 8; q++) {
-                        if (!out.word(q, row[q])) return null;
-                    }
-                }
-                for (int q = body; q < words; q++) {
-                    if (!out.word(q, row[q])) return null;
-                }
+                out.ensure(cols);
+                if (isFloat) out.floatWords(row, words);
+                else out.doubleWords(row, words);
                 if (!out.endRow(r)) return null;
             }
         } else if (isFloat) {
@@ -343,8 +440,9 @@ public final class SparseInput {
             float[] row = Elementwise.scratch(0, cols);
             for (int r = 0; r < rows; r++) {
                 fb.get((idx == null ? r : idx[r]) * cols, row, 0, cols);
+                out.ensure(cols);
                 for (int c = 0; c < cols; c++) {
-                    if (row[c] != 0f && !out.add(c, row[c])) return null;
+                    if (row[c] != 0f) out.add(c, row[c]);
                 }
                 if (!out.endRow(r)) return null;
             }
@@ -353,71 +451,125 @@ public final class SparseInput {
             double[] row = Elementwise.scratchDoubles(0, cols);
             for (int r = 0; r < rows; r++) {
                 db.get((idx == null ? r : idx[r]) * cols, row, 0, cols);
+                out.ensure(cols);
                 for (int c = 0; c < cols; c++) {
-                    if (row[c] != 0 && !out.add(c, row[c])) return null;
+                    if (row[c] != 0) out.add(c, row[c]);
                 }
                 if (!out.endRow(r)) return null;
             }
         }
-        return out.nnz > out.limit ? null : new Csr(rows, cols, out.rowPtr, out.col, out.fv, out.dv);
+        return out.nnz > out.limit ? null : new Csr(rows, cols, Arrays.copyOf(out.rowPtr, rows + 1), out.col, out.fv, out.dv);
     }
 
-    /** Collects nonzeros row by row, giving up beyond {@link #MAX_DENSITY}. */
+    /** Collects nonzeros row by row into arrays kept from scan to scan, giving up beyond {@link #MAX_DENSITY}. */
     private static final class Builder {
         final boolean isFloat;
-        final long limit;
-        final int[] rowPtr;
-        int[] col;
+        long limit;
+        int[] rowPtr = new int[1];
+        int[] col = new int[0];
         float[] fv;
         double[] dv;
         int nnz;
+        double earlyLimit;
 
-        final double earlyLimit;
-
-        /** {@code limited}: give up beyond {@link #MAX_DENSITY}, else collect everything. */
-        Builder(int rows, int cols, boolean isFloat, boolean limited) {
+        Builder(boolean isFloat) {
             this.isFloat = isFloat;
-            limit = limited ? (long) (MAX_DENSITY * rows * (double) cols) : (long) rows * cols;
-            earlyLimit = limited ? 4 * MAX_DENSITY * cols : Double.POSITIVE_INFINITY;
-            int cap = (int) Math.min(limit + 1, Math.max(1024, (long) rows * cols / 64));
-            rowPtr = new int[rows + 1];
-            col = new int[cap];
-            if (isFloat) fv = new float[cap];
-            else dv = new double[cap];
+            if (isFloat) fv = new float[0];
+            else dv = new double[0];
         }
 
-        /** Adds the nonzeros of long {@code w} of a row (floats {@code 2w, 2w+1} or double {@code w}). */
-        boolean word(int w, long bits) {
-            if (bits == 0) return true;
-            if (!isFloat) {
-                double v = Double.longBitsToDouble(bits);
-                return v == 0 || add(w, v);
+        /** Starts a scan of {@code rows} rows; {@code limited}: give up beyond {@link #MAX_DENSITY}, else collect everything. */
+        void reset(int rows, int cols, boolean limited) {
+            limit = limited ? (long) (MAX_DENSITY * rows * (double) cols) : (long) rows * cols;
+            earlyLimit = limited ? 4 * MAX_DENSITY * cols : Double.POSITIVE_INFINITY;
+            if (rowPtr.length < rows + 1) rowPtr = new int[rows + 1];
+            nnz = 0;
+        }
+
+        /** Room for {@code n} more nonzeros (a row's worth). */
+        void ensure(int n) {
+            if (nnz + (long) n <= col.length) return;
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * col.length, (long) nnz + n + 1024));
+            col = Arrays.copyOf(col, cap);
+            if (isFloat) fv = Arrays.copyOf(fv, cap);
+            else dv = Arrays.copyOf(dv, cap);
+        }
+
+        /** Adds the nonzero floats of a row read as {@code words} native-order longs (room ensured). */
+        void floatWords(long[] row, int words) {
+            int[] c = col;
+            float[] v = fv;
+            int k = nnz;
+            int body = words & ~7, w = 0;
+            for (; w < body; w += 8) {
+                if ((row[w] | row[w + 1] | row[w + 2] | row[w + 3] | row[w + 4] | row[w + 5] | row[w + 6] | row[w + 7]) == 0) continue;
+                for (int q = w; q < w + 8; q++) {
+                    long bits = row[q];
+                    if (bits == 0) continue;
+                    int first = LOW_FIRST ? (int) bits : (int) (bits >>> 32);
+                    int second = LOW_FIRST ? (int) (bits >>> 32) : (int) bits;
+                    if ((first & 0x7fffffff) != 0) {
+                        c[k] = 2 * q;
+                        v[k++] = Float.intBitsToFloat(first);
+                    }
+                    if ((second & 0x7fffffff) != 0) {
+                        c[k] = 2 * q + 1;
+                        v[k++] = Float.intBitsToFloat(second);
+                    }
+                }
             }
-            float lo = Float.intBitsToFloat((int) bits), hi = Float.intBitsToFloat((int) (bits >>> 32));
-            float first = LOW_FIRST ? lo : hi, second = LOW_FIRST ? hi : lo;
-            return (first == 0f || add(2 * w, first)) && (second == 0f || add(2 * w + 1, second));
+            for (; w < words; w++) {
+                long bits = row[w];
+                int first = LOW_FIRST ? (int) bits : (int) (bits >>> 32);
+                int second = LOW_FIRST ? (int) (bits >>> 32) : (int) bits;
+                if ((first & 0x7fffffff) != 0) {
+                    c[k] = 2 * w;
+                    v[k++] = Float.intBitsToFloat(first);
+                }
+                if ((second & 0x7fffffff) != 0) {
+                    c[k] = 2 * w + 1;
+                    v[k++] = Float.intBitsToFloat(second);
+                }
+            }
+            nnz = k;
+        }
+
+        /** Adds the nonzero doubles of a row read as {@code words} longs (room ensured). */
+        void doubleWords(long[] row, int words) {
+            int[] c = col;
+            double[] v = dv;
+            int k = nnz;
+            int body = words & ~7, w = 0;
+            for (; w < body; w += 8) {
+                if ((row[w] | row[w + 1] | row[w + 2] | row[w + 3] | row[w + 4] | row[w + 5] | row[w + 6] | row[w + 7]) == 0) continue;
+                for (int q = w; q < w + 8; q++) {
+                    if ((row[q] & 0x7fffffffffffffffL) != 0) {
+                        c[k] = q;
+                        v[k++] = Double.longBitsToDouble(row[q]);
+                    }
+                }
+            }
+            for (; w < words; w++) {
+                if ((row[w] & 0x7fffffffffffffffL) != 0) {
+                    c[k] = w;
+                    v[k++] = Double.longBitsToDouble(row[w]);
+                }
+            }
+            nnz = k;
         }
 
         /** Ends row {@code r}; false (give up) where the rows so far are far denser than the limit allows. */
         boolean endRow(int r) {
             rowPtr[r + 1] = nnz;
-            return nnz <= earlyLimit * (r + 1);
+            return nnz <= earlyLimit * (r + 1) && nnz <= limit;
         }
 
-        /** Appends {@code v} at column {@code c}; false once past the limit. */
-        boolean add(int c, double v) {
-            if (nnz == col.length) {
-                if (nnz >= limit) return false;
-                int n = (int) Math.min(limit + 1, 2L * nnz);
-                col = Arrays.copyOf(col, n);
-                if (isFloat) fv = Arrays.copyOf(fv, n);
-                else dv = Arrays.copyOf(dv, n);
-            }
+        /** Appends {@code v} at column {@code c} (room ensured). */
+        void add(int c, double v) {
             col[nnz] = c;
             if (isFloat) fv[nnz] = (float) v;
             else dv[nnz] = v;
             nnz++;
-            return true;
         }
     }
 
@@ -426,15 +578,20 @@ public final class SparseInput {
      * kernel and its gradient row after row once, instead of jumping between their rows.
      */
     private record Csc(int rows, int cols, int[] colPtr, int[] row, float[] fv, double[] dv) {
-        static Csc of(Csr s) {
+        /** The by-column form of {@code s}, in the arrays of {@code spare} where they are large enough ({@code spare} may be null). */
+        static Csc of(Csr s, Csc spare) {
             int nnz = s.rowPtr[s.rows];
-            int[] colPtr = new int[s.cols + 1];
+            boolean reuse = spare != null && spare.cols == s.cols && spare.row.length >= nnz
+                    && (s.fv == null ? spare.dv != null : spare.fv != null);
+            int[] colPtr = reuse ? spare.colPtr : new int[s.cols + 1];
+            if (reuse) Arrays.fill(colPtr, 0);
             for (int k = 0; k < nnz; k++) colPtr[s.col[k] + 1]++;
             for (int c = 0; c < s.cols; c++) colPtr[c + 1] += colPtr[c];
             int[] next = Arrays.copyOf(colPtr, s.cols);
-            int[] row = new int[nnz];
-            float[] fv = s.fv == null ? null : new float[nnz];
-            double[] dv = s.dv == null ? null : new double[nnz];
+            int cap = nnz + nnz / 4;
+            int[] row = reuse ? spare.row : new int[cap];
+            float[] fv = s.fv == null ? null : reuse ? spare.fv : new float[cap];
+            double[] dv = s.dv == null ? null : reuse ? spare.dv : new double[cap];
             for (int r = 0; r < s.rows; r++) {
                 for (int k = s.rowPtr[r]; k < s.rowPtr[r + 1]; k++) {
                     int at = next[s.col[k]]++;

@@ -24,6 +24,7 @@ class SparseInputTest extends Float64Test {
     @AfterEach
     void enable() {
         SparseInput.setEnabled(true);
+        SparseInput.maxCached = 16L << 20;
     }
 
     /** A {@code rows x cols} float64 matrix with about {@code density} nonzeros in (-2, 2), rows {@code empty} all zero. */
@@ -200,6 +201,48 @@ class SparseInputTest extends Float64Test {
             assertTrue(denseRows.dense, "no further scans of a dense input");
             dst.assign(Nd4j.pullRows(dense, 1, idx));
             assertNull(SparseInput.linear(Tensor.constant(dst), Tensor.constant(GradCheck.rand(2, -1, 1, 1200, 3).castTo(t)), null));
+        }
+    }
+
+    /**
+     * One model fit three times, as a loop of {@code fit(epochs=1)} does: on multi-hot data, on the
+     * same array changed in place (its rows shifted and one row emptied), then on a dense input of
+     * the same shape. The later fits take over the first one's batch buffers and row store; each
+     * must train as the gemm path does, so nothing of an earlier fit's rows or buffer contents may
+     * survive into a later one.
+     */
+    private static List<INDArray> refits(boolean sparse, long storeLimit) {
+        SparseInput.setEnabled(sparse);
+        SparseInput.maxCached = storeLimit;
+        INDArray x = sparse(51, 70, 1300, 0.03, 4).neq(0).castTo(DataType.DOUBLE);
+        int[] labels = new int[70];
+        for (int i = 0; i < labels.length; i++) labels[i] = (i * 5) % 3;
+        INDArray y = Utils.toCategorical(Nd4j.createFromArray(labels), 3).castTo(DataType.DOUBLE);
+        Cornu.setSeed(33);
+        Sequential m = new Sequential(new Dense(16, "relu").inputShape(1300), new Dense(3, "softmax"));
+        m.compile("rmsprop", "categorical_crossentropy");
+        List<INDArray> out = new java.util.ArrayList<>();
+        long gathers = SparseInput.gathersRun;
+        m.fit(x, y, Fit.epochs(2).batchSize(32).verbose(0));
+        out.addAll(m.getWeights());
+        INDArray shifted = x.dup();
+        for (int r = 0; r < 70; r++) x.putRow(r, shifted.getRow((r + 1) % 70));
+        x.putRow(9, Nd4j.zeros(DataType.DOUBLE, 1300));
+        m.fit(x, y, Fit.epochs(2).batchSize(32).verbose(0));
+        out.addAll(m.getWeights());
+        if (sparse) assertEquals(gathers + 2 * 2 * 3, SparseInput.gathersRun, "every batch of both fits gathered sparsely");
+        m.fit(GradCheck.rand(52, 0, 1, 70, 1300), y, Fit.epochs(1).batchSize(32).verbose(0));
+        out.addAll(m.getWeights());
+        return out;
+    }
+
+    @Test
+    void laterFitsOfAModelTrainOnTheirOwnRows() {
+        List<INDArray> dense = refits(false, 16L << 20);
+        // a store for all rows, and one that keeps about a third of them (the rest scanned at each use)
+        for (long limit : new long[] {16L << 20, 800}) {
+            List<INDArray> sparse = refits(true, limit);
+            for (int i = 0; i < dense.size(); i++) assertClose(dense.get(i), sparse.get(i), 1e-10);
         }
     }
 }
