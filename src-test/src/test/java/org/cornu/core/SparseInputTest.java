@@ -244,5 +244,13 @@ class SparseInputTest extends Float64Test {
             List<INDArray> sparse = refits(true, limit);
             for (int i = 0; i < dense.size(); i++) assertClose(dense.get(i), sparse.get(i), 1e-10);
         }
+        // in float32, whose scan reads two floats per long: near the gemm path
+        Cornu.setFloatx("float32");
+        List<INDArray> gemm32 = refits(false, 16L << 20);
+        List<INDArray> sparse32 = refits(true, 800);
+        for (int i = 0; i < gemm32.size(); i++) {
+            assertEquals(DataType.FLOAT, sparse32.get(i).dataType());
+            assertClose(gemm32.get(i), sparse32.get(i), 2e-4);
+        }
     }
 }
