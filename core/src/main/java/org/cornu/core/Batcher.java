@@ -37,6 +37,8 @@ final class Batcher {
     }
     /** The scan of the next batch's sparse rows, running while the current step trains; or null. */
     private java.util.concurrent.Future<?> prefetching;
+    /** Its jobs, per input (null where none), which this thread joins before it waits. */
+    private SparseInput.Prefetch[] jobs;
     /** Prefetches sparse rows on a second core (off with {@code -Dcornu.sparsePrefetch=false}). */
     private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1
             && !"false".equals(System.getProperty("cornu.sparsePrefetch"));
@@ -138,15 +140,19 @@ final class Batcher {
         for (SparseInput.Rows r : sparse) any |= r != null && !r.dense;
         if (!any) return;
         int[] next = java.util.Arrays.copyOfRange(order, (int) from, (int) Math.min(n, from + batchSize));
+        SparseInput.Prefetch[] js = new SparseInput.Prefetch[sparse.length];
+        for (int i = 0; i < js.length; i++) js[i] = sparse[i] == null ? null : new SparseInput.Prefetch(sparse[i], next);
+        jobs = js;
         prefetching = prefetcher().submit(() -> {
-            for (SparseInput.Rows r : sparse) SparseInput.prefetch(r, next);
+            for (SparseInput.Prefetch j : js) if (j != null) j.run(false);
         });
     }
 
-    /** Waits for the prefetch scan (its rows are then visible to this thread). */
+    /** Scans what the prefetch thread has not started of its chunks, then waits for it (its rows are then visible to this thread). */
     private void awaitPrefetch() {
         if (prefetching == null) return;
         try {
+            for (SparseInput.Prefetch j : jobs) if (j != null) j.run(true);
             prefetching.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -155,6 +161,7 @@ final class Batcher {
             throw new IllegalStateException("prefetching a batch failed", e.getCause());
         } finally {
             prefetching = null;
+            jobs = null;
         }
     }
 

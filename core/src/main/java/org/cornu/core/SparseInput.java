@@ -169,9 +169,10 @@ public final class SparseInput {
         int used;
         int kept;
         /** Set once a batch was too dense: no more scans for this input. */
-        boolean dense;
-        /** Scan output, reused from scan to scan. */
+        volatile boolean dense;
+        /** Scan output, reused from scan to scan: of the gathering thread, and of the prefetch thread. */
         final Builder scratch;
+        final Builder prefetchScratch;
 
         /** {@code spare}: a previous fit's store, whose arrays this one takes over (may be null). */
         private Rows(INDArray src, Rows spare) {
@@ -187,10 +188,12 @@ public final class SparseInput {
                 fv = spare.fv;
                 dv = spare.dv;
                 scratch = spare.scratch;
+                prefetchScratch = spare.prefetchScratch;
             } else {
                 if (isFloat) fv = new float[0];
                 else dv = new double[0];
                 scratch = new Builder(isFloat);
+                prefetchScratch = new Builder(isFloat);
             }
         }
 
@@ -272,20 +275,40 @@ public final class SparseInput {
     }
 
     /**
-     * Scans and keeps the rows {@code idx} of {@code rows.src} not yet kept (a coming batch, on the
-     * Batcher's prefetch thread while the current step trains). The caller makes sure no
-     * {@link #gather} on {@code rows} runs meanwhile.
+     * The scan of a coming batch's rows not yet kept, in chunks of {@value #CHUNK} rows that
+     * whichever thread comes first claims: the Batcher's prefetch thread while the current step
+     * trains, then also the thread that needs the batch, instead of waiting. Each thread scans with
+     * its own builder; the store takes the rows under the Rows' lock.
      */
-    static void prefetch(Rows rows, int[] idx) {
-        if (rows == null || rows.dense || !enabled) return;
-        int[] todo = missing(rows, idx, null);
-        if (todo.length == 0) return;
-        Csr fresh = scanRows(rows.src, todo, todo.length, false, rows.scratch);
-        if (fresh.rowPtr[todo.length] > MAX_DENSITY * todo.length * (double) fresh.cols) {
-            rows.dense = true;
-            return;
+    static final class Prefetch {
+        static final int CHUNK = 32;
+        final Rows rows;
+        private final int[] todo;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** Made on the thread that gathers from {@code rows}, while no scan of it runs. */
+        Prefetch(Rows rows, int[] idx) {
+            this.rows = rows;
+            todo = rows == null || rows.dense || !enabled ? new int[0] : missing(rows, idx, null);
         }
-        for (int f = 0; f < todo.length; f++) rows.keep(todo[f], fresh, f);
+
+        /** Scans unclaimed chunks until none is left; {@code helper}: whether the caller is the prefetch thread's helper (the gathering thread). */
+        void run(boolean helper) {
+            Builder b = helper ? rows.scratch : rows.prefetchScratch;
+            int c;
+            while (!rows.dense && (c = next.getAndAdd(CHUNK)) < todo.length) {
+                int n = Math.min(CHUNK, todo.length - c);
+                int[] part = Arrays.copyOfRange(todo, c, c + n);
+                Csr fresh = scanRows(rows.src, part, n, false, b);
+                synchronized (rows) {
+                    if (fresh.rowPtr[n] > MAX_DENSITY * n * (double) fresh.cols) {
+                        rows.dense = true;
+                        return;
+                    }
+                    for (int f = 0; f < n; f++) rows.keep(part[f], fresh, f);
+                }
+            }
+        }
     }
 
     /**

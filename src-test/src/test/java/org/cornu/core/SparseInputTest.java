@@ -209,13 +209,14 @@ class SparseInputTest extends Float64Test {
      * same array changed in place (its rows shifted and one row emptied), then on a dense input of
      * the same shape. The later fits take over the first one's batch buffers and row store; each
      * must train as the gemm path does, so nothing of an earlier fit's rows or buffer contents may
-     * survive into a later one.
+     * survive into a later one. Batches of 64 rows: the coming batch's rows are scanned in two
+     * chunks, by the prefetch thread and the training thread.
      */
     private static List<INDArray> refits(boolean sparse, long storeLimit) {
         SparseInput.setEnabled(sparse);
         SparseInput.maxCached = storeLimit;
-        INDArray x = sparse(51, 70, 1300, 0.03, 4).neq(0).castTo(DataType.DOUBLE);
-        int[] labels = new int[70];
+        INDArray x = sparse(51, 150, 1300, 0.03, 4).neq(0).castTo(DataType.DOUBLE);
+        int[] labels = new int[150];
         for (int i = 0; i < labels.length; i++) labels[i] = (i * 5) % 3;
         INDArray y = Utils.toCategorical(Nd4j.createFromArray(labels), 3).castTo(DataType.DOUBLE);
         Cornu.setSeed(33);
@@ -223,15 +224,15 @@ class SparseInputTest extends Float64Test {
         m.compile("rmsprop", "categorical_crossentropy");
         List<INDArray> out = new java.util.ArrayList<>();
         long gathers = SparseInput.gathersRun;
-        m.fit(x, y, Fit.epochs(2).batchSize(32).verbose(0));
+        m.fit(x, y, Fit.epochs(2).batchSize(64).verbose(0));
         out.addAll(m.getWeights());
         INDArray shifted = x.dup();
-        for (int r = 0; r < 70; r++) x.putRow(r, shifted.getRow((r + 1) % 70));
+        for (int r = 0; r < 150; r++) x.putRow(r, shifted.getRow((r + 1) % 150));
         x.putRow(9, Nd4j.zeros(DataType.DOUBLE, 1300));
-        m.fit(x, y, Fit.epochs(2).batchSize(32).verbose(0));
+        m.fit(x, y, Fit.epochs(2).batchSize(64).verbose(0));
         out.addAll(m.getWeights());
         if (sparse) assertEquals(gathers + 2 * 2 * 3, SparseInput.gathersRun, "every batch of both fits gathered sparsely");
-        m.fit(GradCheck.rand(52, 0, 1, 70, 1300), y, Fit.epochs(1).batchSize(32).verbose(0));
+        m.fit(GradCheck.rand(52, 0, 1, 150, 1300), y, Fit.epochs(1).batchSize(64).verbose(0));
         out.addAll(m.getWeights());
         return out;
     }
