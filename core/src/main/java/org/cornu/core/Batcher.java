@@ -35,9 +35,9 @@ final class Batcher {
     record Leftovers(java.util.Map<String, INDArray> buffers, SparseInput.Rows[] rows) {
         static final Leftovers NONE = new Leftovers(java.util.Map.of(), new SparseInput.Rows[0]);
     }
-    /** The scan of the next batch's sparse rows, running while the current step trains; or null. */
+    /** The scan of this epoch's coming batches' sparse rows on the prefetch thread, running ahead of training; or null. */
     private java.util.concurrent.Future<?> prefetching;
-    /** Its jobs, per input (null where none), which this thread joins before it waits. */
+    /** Its jobs, per input (null where none), which this thread joins for the batch it needs. */
     private SparseInput.Prefetch[] jobs;
     /** Prefetches sparse rows on a second core (off with {@code -Dcornu.sparsePrefetch=false}). */
     private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1
@@ -108,7 +108,12 @@ final class Batcher {
             for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], from, from + size);
             return new Batch(x, y, sw == null ? null : Model.rows(sw, from, from + size).reshape(size), size);
         }
-        awaitPrefetch();
+        if (step == 0) {
+            stopPrefetch();
+            prefetch(order);
+        } else if (jobs != null) {
+            for (SparseInput.Prefetch j : jobs) if (j != null) j.awaitBatch(step - 1);
+        }
         int[] idx = new int[size];
         System.arraycopy(order, (int) from, idx, 0, size);
         INDArray[] buf = buffers.computeIfAbsent(size, this::allocate);
@@ -119,7 +124,6 @@ final class Batcher {
             if (!SparseInput.gather(sparse[i], buf[k], idx)) gather(xs2d[i], buf[k], idx);
             x[i] = reshapeLike(buf[k], xsOrig[i], size);
         }
-        prefetch(order, from + size);
         INDArray[] y = new INDArray[ys2d.length];
         for (int i = 0; i < ys2d.length; i++, k++) {
             gather(ys2d[i], buf[k], idx);
@@ -133,32 +137,32 @@ final class Batcher {
         return new Batch(x, y, w, size);
     }
 
-    /** Starts scanning the sparse rows of the batch at {@code from} of {@code order} on the prefetch thread. */
-    private void prefetch(int[] order, long from) {
-        if (!PREFETCH || from >= n) return;
+    /** Starts scanning the sparse rows of the epoch's batches after the first (of {@code order}) on the prefetch thread. */
+    private void prefetch(int[] order) {
+        if (!PREFETCH || batchSize >= n) return;
         boolean any = false;
         for (SparseInput.Rows r : sparse) any |= r != null && !r.dense;
         if (!any) return;
-        int[] next = java.util.Arrays.copyOfRange(order, (int) from, (int) Math.min(n, from + batchSize));
+        int[] rest = java.util.Arrays.copyOfRange(order, batchSize, (int) n);
         SparseInput.Prefetch[] js = new SparseInput.Prefetch[sparse.length];
-        for (int i = 0; i < js.length; i++) js[i] = sparse[i] == null ? null : new SparseInput.Prefetch(sparse[i], next);
+        for (int i = 0; i < js.length; i++) js[i] = sparse[i] == null ? null : new SparseInput.Prefetch(sparse[i], rest, batchSize);
         jobs = js;
         prefetching = prefetcher().submit(() -> {
-            for (SparseInput.Prefetch j : js) if (j != null) j.run(false);
+            for (SparseInput.Prefetch j : js) if (j != null) j.run();
         });
     }
 
-    /** Scans what the prefetch thread has not started of its chunks, then waits for it (its rows are then visible to this thread). */
-    private void awaitPrefetch() {
+    /** Stops the prefetch scan after its current chunk and waits for it (what it kept is then visible to this thread). */
+    private void stopPrefetch() {
         if (prefetching == null) return;
         try {
-            for (SparseInput.Prefetch j : jobs) if (j != null) j.run(true);
+            for (SparseInput.Prefetch j : jobs) if (j != null) j.cancel();
             prefetching.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while prefetching a batch", e);
+            throw new IllegalStateException("interrupted while prefetching sparse rows", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("prefetching a batch failed", e.getCause());
+            throw new IllegalStateException("prefetching sparse rows failed", e.getCause());
         } finally {
             prefetching = null;
             jobs = null;
@@ -203,7 +207,7 @@ final class Batcher {
 
     /** The batch buffers and sparse row stores this Batcher used, for the model's next fit (after this one's last batch). */
     Leftovers leftovers() {
-        awaitPrefetch();
+        stopPrefetch();
         java.util.Map<String, INDArray> m = new java.util.HashMap<>();
         for (INDArray[] b : buffers.values()) {
             for (int k = 0; k < b.length; k++) m.put(key(k, b[k].dataType(), b[k].size(0), b[k].size(1)), b[k]);

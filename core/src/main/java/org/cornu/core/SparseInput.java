@@ -275,39 +275,96 @@ public final class SparseInput {
     }
 
     /**
-     * The scan of a coming batch's rows not yet kept, in chunks of {@value #CHUNK} rows that
-     * whichever thread comes first claims: the Batcher's prefetch thread while the current step
-     * trains, then also the thread that needs the batch, instead of waiting. Each thread scans with
-     * its own builder; the store takes the rows under the Rows' lock.
+     * The scan of an epoch's coming batches: their rows not yet kept, in chunks of at most
+     * {@value #CHUNK} rows (a chunk never spans two batches), in batch order. The Batcher's prefetch
+     * thread claims chunk after chunk, running ahead of training as far as it can; the training
+     * thread, when it needs a batch, claims that batch's unclaimed chunks itself, then waits for the
+     * ones in progress. Each thread scans with its own builder; the store takes the rows under the
+     * Rows' lock.
      */
     static final class Prefetch {
         static final int CHUNK = 32;
         final Rows rows;
         private final int[] todo;
+        /** Chunk {@code c} is {@code todo[chunkStart[c] .. chunkStart[c + 1])}. */
+        private final int[] chunkStart;
+        /** Batch {@code b}'s chunks are those before {@code batchEnd[b]} (and after the previous batch's). */
+        private final int[] batchEnd;
         private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicIntegerArray done;
+        private volatile boolean cancelled;
+        private volatile Throwable failure;
 
-        /** Made on the thread that gathers from {@code rows}, while no scan of it runs. */
-        Prefetch(Rows rows, int[] idx) {
+        /**
+         * The scan of batches {@code order[b * batchSize ..]}, {@code b = 0, 1, ...}; made on the thread
+         * that gathers from {@code rows}, while no other scan of it runs.
+         */
+        Prefetch(Rows rows, int[] order, int batchSize) {
             this.rows = rows;
-            todo = rows == null || rows.dense || !enabled ? new int[0] : missing(rows, idx, null);
+            int batches = (order.length + batchSize - 1) / batchSize;
+            batchEnd = new int[batches];
+            int[] at = new int[order.length];
+            todo = rows == null || rows.dense || !enabled ? new int[0] : missing(rows, order, at);
+            int[] starts = new int[todo.length + batches + 1];
+            int chunks = 0, t = 0;
+            for (int b = 0; b < batches; b++) {
+                int first = t;
+                // todo entries are made in order of position: position p made entry t if at[p] == t
+                for (int p = b * batchSize, to = Math.min(order.length, p + batchSize); p < to && t < todo.length; p++) {
+                    if (at[p] == t) t++;
+                }
+                for (int c = first; c < t; c += CHUNK) starts[chunks++] = c;
+                batchEnd[b] = chunks;
+            }
+            starts[chunks] = t;
+            chunkStart = Arrays.copyOf(starts, chunks + 1);
+            done = new java.util.concurrent.atomic.AtomicIntegerArray(chunks);
         }
 
-        /** Scans unclaimed chunks until none is left; {@code helper}: whether the caller is the prefetch thread's helper (the gathering thread). */
-        void run(boolean helper) {
-            Builder b = helper ? rows.scratch : rows.prefetchScratch;
+        /** Scans unclaimed chunks in order until none is left (the prefetch thread). */
+        void run() {
+            try {
+                int c;
+                while (!cancelled && !rows.dense && (c = next.getAndIncrement()) < done.length()) scan(c, rows.prefetchScratch);
+            } catch (Throwable e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        /**
+         * Returns once batch {@code b}'s rows are scanned and kept (or the input proved dense):
+         * scans its unclaimed chunks on this thread, then waits for those in progress.
+         */
+        void awaitBatch(int b) {
+            int end = batchEnd[b];
             int c;
-            while (!rows.dense && (c = next.getAndAdd(CHUNK)) < todo.length) {
-                int n = Math.min(CHUNK, todo.length - c);
-                int[] part = Arrays.copyOfRange(todo, c, c + n);
-                Csr fresh = scanRows(rows.src, part, n, false, b);
-                synchronized (rows) {
-                    if (fresh.rowPtr[n] > MAX_DENSITY * n * (double) fresh.cols) {
-                        rows.dense = true;
-                        return;
-                    }
-                    for (int f = 0; f < n; f++) rows.keep(part[f], fresh, f);
+            while (!rows.dense && (c = next.get()) < end) {
+                if (next.compareAndSet(c, c + 1)) scan(c, rows.scratch);
+            }
+            for (int q = 0; q < end; q++) {
+                for (int spins = 0; done.get(q) == 0 && !rows.dense; spins++) {
+                    if (failure != null) throw new IllegalStateException("scanning a sparse input failed", failure);
+                    if (spins < 1000) Thread.onSpinWait();
+                    else Thread.yield();
                 }
             }
+        }
+
+        /** Stops the prefetch thread after its current chunk. */
+        void cancel() {
+            cancelled = true;
+        }
+
+        private void scan(int c, Builder b) {
+            int from = chunkStart[c], n = chunkStart[c + 1] - from;
+            int[] part = Arrays.copyOfRange(todo, from, from + n);
+            Csr fresh = scanRows(rows.src, part, n, false, b);
+            synchronized (rows) {
+                if (fresh.rowPtr[n] > MAX_DENSITY * n * (double) fresh.cols) rows.dense = true;
+                else for (int f = 0; f < n; f++) rows.keep(part[f], fresh, f);
+            }
+            done.set(c, 1);
         }
     }
 

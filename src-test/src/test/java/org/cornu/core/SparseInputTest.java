@@ -254,4 +254,38 @@ class SparseInputTest extends Float64Test {
             assertClose(gemm32.get(i), sparse32.get(i), 2e-4);
         }
     }
+
+    @Test
+    void prefetchKeepsEachBatchsRowsByTheTimeItIsNeeded() throws Exception {
+        // 300 rows in a shuffled order, batches of 70 (chunks of 32: 32 + 32 + 6 per batch); the
+        // prefetch job runs on another thread while this one awaits the batches in turn, helping
+        INDArray src = sparse(61, 300, 1200, 0.03, 7, 250).castTo(DataType.FLOAT);
+        int[] order = Batcher.permutation(300);
+        for (boolean help : new boolean[] {true, false}) {
+            SparseInput.Rows rows = SparseInput.rows(src);
+            SparseInput.Prefetch job = new SparseInput.Prefetch(rows, order, 70);
+            Thread t = new Thread(job::run);
+            if (!help) t.start();
+            for (int b = 0; b * 70 < 300; b++) {
+                job.awaitBatch(b);
+                for (int p = b * 70; p < Math.min(300, (b + 1) * 70); p++) {
+                    int s = order[p];
+                    assertTrue(rows.has(s), "row " + s + " of batch " + b + " kept");
+                    float[] dense = new float[1200];
+                    for (int k = 0; k < rows.len[s]; k++) dense[rows.col[rows.start[s] + k]] = rows.fv[rows.start[s] + k];
+                    assertClose(src.getRow(s).dup(), Nd4j.create(dense), 0);
+                }
+            }
+            if (help) t.start();
+            t.join();
+        }
+        // a dense input: the job gives up, and waiting for a batch returns
+        SparseInput.Rows denseRows = SparseInput.rows(GradCheck.rand(62, 1, 2, 100, 1200).castTo(DataType.FLOAT));
+        SparseInput.Prefetch job = new SparseInput.Prefetch(denseRows, Batcher.permutation(100), 40);
+        Thread t = new Thread(job::run);
+        t.start();
+        job.awaitBatch(2);
+        t.join();
+        assertTrue(denseRows.dense);
+    }
 }
