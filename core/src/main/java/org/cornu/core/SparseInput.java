@@ -207,7 +207,7 @@ public final class SparseInput {
             return this;
         }
 
-        /** Keeps row {@code f} of {@code fresh} as sample {@code s}'s, while the store has room. */
+        /** Keeps row {@code f} of {@code fresh} as sample {@code s}'s, while the store has room; callers hold this Rows' lock. */
         void keep(int s, Csr fresh, int f) {
             int from = fresh.rowPtr[f], n = fresh.rowPtr[f + 1] - from;
             if (start[s] >= 0) return;
@@ -395,7 +395,20 @@ public final class SparseInput {
                 rows.dense = true;
                 return false;
             }
-            for (int f = 0; f < todo.length; f++) rows.keep(todo[f], fresh, f);
+            // the prefetch thread may be keeping later batches' rows meanwhile: the store changes under its lock
+            synchronized (rows) {
+                for (int f = 0; f < todo.length; f++) rows.keep(todo[f], fresh, f);
+            }
+        }
+        // the store's arrays as of now (the prefetch thread may replace them as it grows the store;
+        // this batch's rows are in these, written before it let this thread go on)
+        int[] storeCol;
+        float[] storeF;
+        double[] storeD;
+        synchronized (rows) {
+            storeCol = rows.col;
+            storeF = rows.fv;
+            storeD = rows.dv;
         }
         // where each batch row's nonzeros are: the store, else the fresh scan (a full store)
         int[] srcCol = new int[idx.length];
@@ -440,9 +453,9 @@ public final class SparseInput {
             } else {
                 from = rows.start[srcCol[r]];
                 len = rows.len[srcCol[r]];
-                sc = rows.col;
-                if (isFloat) System.arraycopy(rows.fv, from, fv, o, len);
-                else System.arraycopy(rows.dv, from, dv, o, len);
+                sc = storeCol;
+                if (isFloat) System.arraycopy(storeF, from, fv, o, len);
+                else System.arraycopy(storeD, from, dv, o, len);
             }
             System.arraycopy(sc, from, col, o, len);
             rowPtr[r] = o;

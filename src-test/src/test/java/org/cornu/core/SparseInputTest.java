@@ -288,4 +288,40 @@ class SparseInputTest extends Float64Test {
         t.join();
         assertTrue(denseRows.dense);
     }
+
+    @Test
+    void concurrentScansKeepRowsSafely() {
+        // the training thread keeps batch 0's rows while the prefetch thread keeps the coming
+        // batches' rows in the same store; rows of very different lengths (one in five 12% dense,
+        // the rest 0.5%) make the store's size estimate miss, so both threads grow it again and
+        // again. Each fit, eight times over, must train as the gemm path does (a race on the store
+        // fails with an index error or trains on other rows' nonzeros)
+        SplittableRandom r = new SplittableRandom(71);
+        double[] v = new double[2000 * 4000];
+        for (int i = 0; i < 2000; i++) {
+            double d = r.nextInt(5) == 0 ? 0.12 : 0.005;
+            for (int j = 0; j < 4000; j++) if (r.nextDouble() < d) v[i * 4000 + j] = 1;
+        }
+        INDArray x = Nd4j.create(v, new long[] {2000, 4000}, DataType.DOUBLE);
+        int[] labels = new int[2000];
+        for (int i = 0; i < labels.length; i++) labels[i] = (i * 11) % 3;
+        INDArray y = Utils.toCategorical(Nd4j.createFromArray(labels), 3).castTo(DataType.DOUBLE);
+        List<INDArray> expected = null;
+        for (boolean sparse : new boolean[] {false, true}) {
+            SparseInput.setEnabled(sparse);
+            Cornu.setSeed(5);
+            Sequential m = new Sequential(new Dense(16, "relu").inputShape(4000), new Dense(3, "softmax"));
+            m.compile("rmsprop", "categorical_crossentropy");
+            List<INDArray> init = m.getWeights();
+            for (int rep = 0; rep < (sparse ? 8 : 1); rep++) {
+                m.setWeights(init);
+                m.compile("rmsprop", "categorical_crossentropy");
+                Cornu.setSeed(6);
+                m.fit(x, y, Fit.epochs(1).batchSize(512).verbose(0));
+                List<INDArray> w = m.getWeights();
+                if (expected == null) expected = w;
+                else for (int i = 0; i < w.size(); i++) assertClose(expected.get(i), w.get(i), 1e-10);
+            }
+        }
+    }
 }
