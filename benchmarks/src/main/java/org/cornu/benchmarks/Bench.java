@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cornu.core.Cornu;
+import org.cornu.datasets.DatasetFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -130,12 +131,9 @@ public final class Bench {
         }
     }
 
-    /** Whether MNIST loads from the local caches ({@code CORNU_DATASETS}, {@code ~/.keras/datasets}) without a download. */
+    /** Whether MNIST loads from the local folders ({@link DatasetFiles#datasetsDir}, {@link DatasetFiles#cacheDir}) without a download. */
     private static boolean mnistFound() {
-        String env = System.getenv("CORNU_DATASETS");
-        java.nio.file.Path[] dirs = {env == null ? null : java.nio.file.Path.of(env),
-                java.nio.file.Path.of(System.getProperty("user.home"), ".keras", "datasets")};
-        for (java.nio.file.Path d : dirs) {
+        for (java.nio.file.Path d : new java.nio.file.Path[] {DatasetFiles.datasetsDir(), DatasetFiles.cacheDir()}) {
             if (d != null && java.nio.file.Files.isRegularFile(d.resolve("mnist.npz"))) return true;
         }
         return false;
