@@ -152,8 +152,9 @@ public final class SparseInput {
     /**
      * The nonzeros of a training input's rows, scanned when a row is first gathered and kept for
      * the rest of the fit (Keras too reads the arrays once, at the start of fit), in one store:
-     * sample {@code s}'s columns are {@code col[start[s] .. start[s] + len[s])}. One thread at a
-     * time uses a Rows (the Batcher's prefetch and its gathers alternate).
+     * sample {@code s}'s columns are {@code col[start[s] .. start[s] + len[s])}. The Batcher's
+     * prefetch thread and the gathering thread both keep rows ({@link #keepAll}, under this Rows'
+     * lock); a sample's entries, once kept, never change.
      */
     static final class Rows {
         /** The training input (null once the store is handed on: {@link #storeOnly}). */
@@ -207,8 +208,23 @@ public final class SparseInput {
             return this;
         }
 
-        /** Keeps row {@code f} of {@code fresh} as sample {@code s}'s, while the store has room; callers hold this Rows' lock. */
-        void keep(int s, Csr fresh, int f) {
+        /**
+         * Keeps the rows of {@code fresh} (a scan of {@code samples}) as those samples' while the
+         * store has room; or, where they are too dense for the sparse path, marks the input dense
+         * and returns false.
+         */
+        synchronized boolean keepAll(int[] samples, Csr fresh) {
+            int n = samples.length;
+            if (fresh.rowPtr[n] > MAX_DENSITY * n * (double) fresh.cols) {
+                dense = true;
+                return false;
+            }
+            for (int f = 0; f < n; f++) keep(samples[f], fresh, f);
+            return true;
+        }
+
+        /** Keeps row {@code f} of {@code fresh} as sample {@code s}'s, while the store has room. */
+        private void keep(int s, Csr fresh, int f) {
             int from = fresh.rowPtr[f], n = fresh.rowPtr[f + 1] - from;
             if (start[s] >= 0) return;
             if (used + n > col.length) {
@@ -359,11 +375,7 @@ public final class SparseInput {
         private void scan(int c, Builder b) {
             int from = chunkStart[c], n = chunkStart[c + 1] - from;
             int[] part = Arrays.copyOfRange(todo, from, from + n);
-            Csr fresh = scanRows(rows.src, part, n, false, b);
-            synchronized (rows) {
-                if (fresh.rowPtr[n] > MAX_DENSITY * n * (double) fresh.cols) rows.dense = true;
-                else for (int f = 0; f < n; f++) rows.keep(part[f], fresh, f);
-            }
+            rows.keepAll(part, scanRows(rows.src, part, n, false, b));
             done.set(c, 1);
         }
     }
@@ -391,14 +403,7 @@ public final class SparseInput {
         Csr fresh = null;
         if (todo.length > 0) {
             fresh = scanRows(src, todo, todo.length, false, rows.scratch);
-            if (fresh.rowPtr[todo.length] > MAX_DENSITY * todo.length * (double) cols) {
-                rows.dense = true;
-                return false;
-            }
-            // the prefetch thread may be keeping later batches' rows meanwhile: the store changes under its lock
-            synchronized (rows) {
-                for (int f = 0; f < todo.length; f++) rows.keep(todo[f], fresh, f);
-            }
+            if (!rows.keepAll(todo, fresh)) return false;
         }
         // the store's arrays as of now (the prefetch thread may replace them as it grows the store;
         // this batch's rows are in these, written before it let this thread go on)
@@ -697,10 +702,56 @@ public final class SparseInput {
     }
 
     /**
-     * {@code z = x @ w + b} ({@code b} may be null), row by row; each output starts at its bias and
-     * adds its terms in column order. Units go in blocks of eight held in locals across a row's
-     * nonzeros (twice the speed of adding each kernel row into the output row in memory).
+     * {@code out[o + j] = start[j] + sum over k in [from, to) of v[k] * table[index[k] * units + j]}
+     * for {@code j < units} ({@code start} null: zeros), added in order of {@code k}. Units go in
+     * blocks of eight held in locals across the {@code k} (twice the speed of adding each table row
+     * into the output in memory). The forward sums a row's kernel rows, the kernel gradient a
+     * column's rows of the output gradient.
      */
+    private static void sumRows(int[] index, float[] v, int from, int to, float[] table, int units, float[] start,
+                                float[] out, int o) {
+        int body = units & ~7, j = 0;
+        for (; j < body; j += 8) {
+            float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+            if (start != null) {
+                a0 = start[j];
+                a1 = start[j + 1];
+                a2 = start[j + 2];
+                a3 = start[j + 3];
+                a4 = start[j + 4];
+                a5 = start[j + 5];
+                a6 = start[j + 6];
+                a7 = start[j + 7];
+            }
+            for (int k = from; k < to; k++) {
+                float x = v[k];
+                int g = index[k] * units + j;
+                a0 += x * table[g];
+                a1 += x * table[g + 1];
+                a2 += x * table[g + 2];
+                a3 += x * table[g + 3];
+                a4 += x * table[g + 4];
+                a5 += x * table[g + 5];
+                a6 += x * table[g + 6];
+                a7 += x * table[g + 7];
+            }
+            out[o + j] = a0;
+            out[o + j + 1] = a1;
+            out[o + j + 2] = a2;
+            out[o + j + 3] = a3;
+            out[o + j + 4] = a4;
+            out[o + j + 5] = a5;
+            out[o + j + 6] = a6;
+            out[o + j + 7] = a7;
+        }
+        for (; j < units; j++) {
+            float a = start == null ? 0 : start[j];
+            for (int k = from; k < to; k++) a += v[k] * table[index[k] * units + j];
+            out[o + j] = a;
+        }
+    }
+
+    /** {@code z = x @ w + b} ({@code b} may be null), row by row; each output starts at its bias and adds its terms in column order. */
     private static void forwardFloat(Csr s, INDArray w, INDArray b, INDArray z, int units) {
         int n = s.cols * units;
         float[] wa = Elementwise.scratch(1, n);
@@ -708,41 +759,7 @@ public final class SparseInput {
         float[] za = Elementwise.scratch(2, s.rows * units);
         float[] ba = new float[units];
         if (b != null) Elementwise.floats(b).get(0, ba, 0, units);
-        int[] col = s.col, ptr = s.rowPtr;
-        float[] fv = s.fv;
-        int body = units & ~7;
-        for (int r = 0; r < s.rows; r++) {
-            int from = ptr[r], to = ptr[r + 1], o = r * units, j = 0;
-            for (; j < body; j += 8) {
-                float a0 = ba[j], a1 = ba[j + 1], a2 = ba[j + 2], a3 = ba[j + 3];
-                float a4 = ba[j + 4], a5 = ba[j + 5], a6 = ba[j + 6], a7 = ba[j + 7];
-                for (int k = from; k < to; k++) {
-                    float v = fv[k];
-                    int g = col[k] * units + j;
-                    a0 += v * wa[g];
-                    a1 += v * wa[g + 1];
-                    a2 += v * wa[g + 2];
-                    a3 += v * wa[g + 3];
-                    a4 += v * wa[g + 4];
-                    a5 += v * wa[g + 5];
-                    a6 += v * wa[g + 6];
-                    a7 += v * wa[g + 7];
-                }
-                za[o + j] = a0;
-                za[o + j + 1] = a1;
-                za[o + j + 2] = a2;
-                za[o + j + 3] = a3;
-                za[o + j + 4] = a4;
-                za[o + j + 5] = a5;
-                za[o + j + 6] = a6;
-                za[o + j + 7] = a7;
-            }
-            for (; j < units; j++) {
-                float a = ba[j];
-                for (int k = from; k < to; k++) a += fv[k] * wa[col[k] * units + j];
-                za[o + j] = a;
-            }
-        }
+        for (int r = 0; r < s.rows; r++) sumRows(s.col, s.fv, s.rowPtr[r], s.rowPtr[r + 1], wa, units, ba, za, r * units);
         Elementwise.floats(z).put(0, za, 0, s.rows * units);
     }
 
@@ -765,9 +782,8 @@ public final class SparseInput {
     }
 
     /**
-     * {@code gw = x^T g} (each kernel row summed over the batch in row order, in blocks of eight
-     * units held in locals) and {@code gb} = column sums of {@code g}; either may be null ({@code s}
-     * with {@code gw}).
+     * {@code gw = x^T g} (each kernel row summed over the batch in row order) and {@code gb} = column
+     * sums of {@code g}; either may be null ({@code s} with {@code gw}).
      */
     private static void backwardFloat(int rows, Csc s, INDArray g, INDArray gw, INDArray gb, int units) {
         float[] ga = Elementwise.scratch(2, rows * units);
@@ -775,44 +791,7 @@ public final class SparseInput {
         if (gw != null) {
             int n = s.cols * units;
             float[] wa = Elementwise.scratch(1, n);
-            int[] ptr = s.colPtr, row = s.row;
-            float[] fv = s.fv;
-            int body = units & ~7;
-            for (int c = 0; c < s.cols; c++) {
-                int from = ptr[c], to = ptr[c + 1], o = c * units, j = 0;
-                if (from == to) {
-                    Arrays.fill(wa, o, o + units, 0f);
-                    continue;
-                }
-                for (; j < body; j += 8) {
-                    float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-                    for (int k = from; k < to; k++) {
-                        float v = fv[k];
-                        int q = row[k] * units + j;
-                        a0 += v * ga[q];
-                        a1 += v * ga[q + 1];
-                        a2 += v * ga[q + 2];
-                        a3 += v * ga[q + 3];
-                        a4 += v * ga[q + 4];
-                        a5 += v * ga[q + 5];
-                        a6 += v * ga[q + 6];
-                        a7 += v * ga[q + 7];
-                    }
-                    wa[o + j] = a0;
-                    wa[o + j + 1] = a1;
-                    wa[o + j + 2] = a2;
-                    wa[o + j + 3] = a3;
-                    wa[o + j + 4] = a4;
-                    wa[o + j + 5] = a5;
-                    wa[o + j + 6] = a6;
-                    wa[o + j + 7] = a7;
-                }
-                for (; j < units; j++) {
-                    float a = 0;
-                    for (int k = from; k < to; k++) a += fv[k] * ga[row[k] * units + j];
-                    wa[o + j] = a;
-                }
-            }
+            for (int c = 0; c < s.cols; c++) sumRows(s.row, s.fv, s.colPtr[c], s.colPtr[c + 1], ga, units, null, wa, c * units);
             Elementwise.floats(gw).put(0, wa, 0, n);
         }
         if (gb != null) {
