@@ -49,7 +49,7 @@ class Float32OptimizerTest {
     /** RMSprop's fused float32 pass works in chunks and splits large arrays across cores: every element must be updated. */
     @Test
     void rmspropOnALargeWeightAgreesWithFloat64() {
-        int n = 150_001; // several chunks and two parallel ranges, with a ragged end
+        int n = (1 << 20) + 50_001; // several chunks and two parallel ranges (from 2^20 elements), with a ragged end
         double[] w0 = new double[n];
         double[] g = new double[n];
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
