@@ -65,6 +65,32 @@ class SmallPredictTest extends Float64Test {
         assertTrue(both(m, dense, true).amaxNumber().doubleValue() < 1e-6);
     }
 
+    /**
+     * The path keeps its working arrays per thread between calls: a float32 model, then a float64
+     * one, then wider inputs and more rows on the same thread each still match the tape path, and
+     * an input too wide to keep (70000 columns) works on arrays of its own.
+     */
+    @Test
+    void workingArraysKeptBetweenCallsServeEveryModel() {
+        Cornu.setFloatx("float32");
+        Cornu.setSeed(6);
+        Sequential f32 = new Sequential(new Dense(64, "relu").inputShape(300), new Dense(10, "softmax"));
+        Cornu.setFloatx("float64");
+        Sequential f64 = new Sequential(new Dense(9, "relu").inputShape(20), new Dense(4, "softmax"));
+        Sequential wide = new Sequential(new Dense(2, "tanh").inputShape(70000));
+        for (int round = 0; round < 2; round++) {
+            Cornu.setFloatx("float32"); // inputs are cast to floatx, which must be the model's
+            // a dense row first leaves nonzero values everywhere in the kept arrays
+            assertTrue(both(f32, GradCheck.rand(20 + round, 0, 1, 1, 300).castTo(DataType.FLOAT), true)
+                    .amaxNumber().doubleValue() < 1e-6);
+            assertTrue(both(f32, sparseRows(DataType.FLOAT, 3, 300, 30 + round), true).amaxNumber().doubleValue() < 1e-6);
+            Cornu.setFloatx("float64");
+            assertEquals(0.0, both(f64, sparseRows(DataType.DOUBLE, 2, 20, 40 + round), true).amaxNumber().doubleValue(), 1e-12);
+            assertEquals(0.0, both(wide, sparseRows(DataType.DOUBLE, 1, 70000, 50 + round), true).amaxNumber().doubleValue(), 1e-12);
+            assertEquals(0.0, both(f64, sparseRows(DataType.DOUBLE, 5, 20, 60 + round), true).amaxNumber().doubleValue(), 1e-12);
+        }
+    }
+
     @Test
     void notTakenForOtherLayersOrLargeBatches() {
         Cornu.setSeed(5);
