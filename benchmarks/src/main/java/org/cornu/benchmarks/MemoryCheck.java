@@ -44,22 +44,41 @@ public final class MemoryCheck {
     }
 
     /**
-     * Resident kB of the Java heap's reservation: the largest mapping of /proc/self/smaps within 2% of
-     * the maximum heap's size (-Xmx), or -1 when none matches.
+     * Resident kB of the Java heap's reservation: a run of adjacent mappings of /proc/self/smaps
+     * (the committed and uncommitted parts of the reservation are separate mappings) whose sizes
+     * add up to within 2% of the maximum heap's size (-Xmx), or -1 when none does.
      */
     static long heapRssKb() throws IOException {
         long maxKb = Runtime.getRuntime().maxMemory() / 1024;
-        long size = -1;
-        long best = -1;
-        long bestRss = -1;
+        java.util.List<long[]> maps = new java.util.ArrayList<>(); // start, end, size kB, rss kB
         for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.startsWith("Size:")) size = Long.parseLong(line.replaceAll("[^0-9]", ""));
-            else if (line.startsWith("Rss:") && Math.abs(size - maxKb) <= maxKb / 50 && size > best) {
-                best = size;
-                bestRss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            int dash = line.indexOf('-');
+            int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
+                maps.add(new long[] {Long.parseUnsignedLong(line.substring(0, dash), 16),
+                        Long.parseUnsignedLong(line.substring(dash + 1, space), 16), 0, 0});
+            } else if (!maps.isEmpty() && line.startsWith("Size:")) {
+                maps.get(maps.size() - 1)[2] = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            } else if (!maps.isEmpty() && line.startsWith("Rss:")) {
+                maps.get(maps.size() - 1)[3] = Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        return bestRss;
+        long best = -1;
+        long bestRss = -1;
+        for (int i = 0; i < maps.size(); i++) {
+            long size = 0;
+            long rss = 0;
+            for (int j = i; j < maps.size() && size <= maxKb + maxKb / 50; j++) {
+                if (j > i && maps.get(j)[0] != maps.get(j - 1)[1]) break;
+                size += maps.get(j)[2];
+                rss += maps.get(j)[3];
+                if (Math.abs(size - maxKb) <= maxKb / 50 && rss > bestRss) {
+                    best = size;
+                    bestRss = rss;
+                }
+            }
+        }
+        return best < 0 ? -1 : bestRss;
     }
 
     static long rssKb() throws IOException {
