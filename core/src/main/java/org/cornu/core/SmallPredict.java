@@ -100,7 +100,7 @@ final class SmallPredict {
      * Working arrays of one call, kept per thread between calls. A one-digit prediction allocated
      * 12 KB of arrays, and the young collections this brought at 40,000 calls a second (each also
      * retiring ND4J's references to the result arrays) made 1-second averages range 21-107 µs
-     * (21-32 µs with the arrays kept; predict_latency's JMH average 40-51 -> 23-30 µs).
+     * (21-32 µs with the arrays kept; predict_latency's JMH average 40-51 -> 23-33 µs).
      */
     private static final class Buffers {
         double[] in = new double[0], a = new double[0], z = new double[0], rowD;
