@@ -14,21 +14,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * change against epoch 2 (the benchmarks issue allows 10%). Linux only (reads /proc/self).
  * The heap's pages become resident as the collector first uses its regions, which takes ~10
  * epochs to reach -Xmx; run with a fixed, pre-touched heap to see the rest alone:
- * {@code java -Xms160m -Xmx160m -XX:+AlwaysPreTouch -cp cornu-benchmarks.jar org.cornu.benchmarks.MemoryCheck [epochs]}.
+ * {@code java -Xms160m -Xmx160m -XX:+AlwaysPreTouch -cp cornu-benchmarks.jar org.cornu.benchmarks.MemoryCheck [epochs] [dl4j]}.
+ * With {@code dl4j} as the second argument the same epochs run DL4J's network of the workload
+ * instead, for comparison.
  */
 public final class MemoryCheck {
     private MemoryCheck() {}
 
     public static void main(String[] args) throws IOException {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        boolean dl4j = args.length > 1 && args[1].equals("dl4j");
+        if (args.length > 1 && !dl4j) throw new IllegalArgumentException("MemoryCheck: the second argument can only be 'dl4j', got '" + args[1] + "'");
         org.cornu.core.Cornu.chooseThreads();
         Workloads.Spec s = Workloads.MLP;
         INDArray[] data = Workloads.data(s);
-        Sequential m = Workloads.cornu(s);
+        Sequential m = dl4j ? null : Workloads.cornu(s);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = dl4j ? Workloads.dl4j(s) : null;
+        java.util.List<org.nd4j.linalg.dataset.DataSet> batches = dl4j ? Workloads.dl4jBatches(data, s) : null;
+        System.out.println("mlp, " + (dl4j ? "DL4J" : "Cornu") + ", " + epochs + " epochs");
         long base = -1;
         long max = 0;
         for (int e = 1; e <= epochs; e++) {
-            Workloads.cornuEpoch(m, data, s);
+            if (dl4j) Workloads.dl4jEpoch(net, batches);
+            else Workloads.cornuEpoch(m, data, s);
             long rss = rssKb();
             if (e == 2) base = rss;
             if (e >= 2) max = Math.max(max, rss);
