@@ -103,6 +103,8 @@ public final class Elementwise {
     }
 
     private static final int CHUNK = 4096;
+    /** Per-thread chunk for the float conversions below, which call out to nothing while they hold it. */
+    private static final ThreadLocal<float[]> CONVERT = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     /**
      * The elements of {@code a} in C order as a new double array. On the CPU backend this reads
@@ -125,7 +127,7 @@ public final class Elementwise {
             return out;
         }
         FloatBuffer f = floats(c);
-        float[] tmp = new float[Math.min(n, CHUNK)];
+        float[] tmp = CONVERT.get();
         for (int o = 0; o < n; o += CHUNK) {
             int len = Math.min(CHUNK, n - o);
             f.get(o, tmp, 0, len);
@@ -182,7 +184,7 @@ public final class Elementwise {
             return a;
         }
         FloatBuffer f = floats(a);
-        float[] tmp = new float[Math.min(n, CHUNK)];
+        float[] tmp = CONVERT.get();
         for (int o = 0; o < n; o += CHUNK) {
             int len = Math.min(CHUNK, n - o);
             for (int i = 0; i < len; i++) tmp[i] = (float) v[o + i];

@@ -41,8 +41,7 @@ final class SmallPredict {
         int widest = 0;
         for (int d : dims) widest = Math.max(widest, d);
         Buffers b = buffers(rows * dims[0], widest, t == DataType.FLOAT);
-        double[] in = b.in;
-        readInput(x, in, b);
+        double[] in = Elementwise.toDoubles(x, b.in);
         double[] a = b.a;
         double[] z = b.z;
         double[] out = new double[rows * dims[dims.length - 1]];
@@ -104,7 +103,7 @@ final class SmallPredict {
      */
     private static final class Buffers {
         double[] in = new double[0], a = new double[0], z = new double[0], rowD;
-        float[] inF = new float[0], rowF, accF;
+        float[] rowF, accF;
     }
 
     private static Buffers buffers(int inLen, int widest, boolean isFloat) {
@@ -123,19 +122,6 @@ final class SmallPredict {
             b.rowD = new double[widest];
         }
         return b;
-    }
-
-    /** {@code x}'s values, row by row, into {@code in}: float inputs through the per-thread float array. */
-    private static void readInput(INDArray x, double[] in, Buffers b) {
-        int n = (int) x.length();
-        if (x.dataType() == DataType.FLOAT && Elementwise.fusable(x)) {
-            if (b.inF.length < n) b.inF = new float[n];
-            float[] f = b.inF;
-            Elementwise.floats(x).get(0, f, 0, n);
-            for (int i = 0; i < n; i++) in[i] = f[i];
-        } else {
-            Elementwise.toDoubles(x, in);
-        }
     }
 
     private static void readInto(INDArray v, int from, int len, double[] dst, float[] rowF, double[] rowD) {
