@@ -71,7 +71,6 @@ public final class MemoryCheck {
                 maps.get(maps.size() - 1)[3] = Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        long best = -1;
         long bestRss = -1;
         for (int i = 0; i < maps.size(); i++) {
             long size = 0;
@@ -80,13 +79,10 @@ public final class MemoryCheck {
                 if (j > i && maps.get(j)[0] != maps.get(j - 1)[1]) break;
                 size += maps.get(j)[2];
                 rss += maps.get(j)[3];
-                if (Math.abs(size - maxKb) <= maxKb / 50 && rss > bestRss) {
-                    best = size;
-                    bestRss = rss;
-                }
+                if (Math.abs(size - maxKb) <= maxKb / 50 && rss > bestRss) bestRss = rss;
             }
         }
-        return best < 0 ? -1 : bestRss;
+        return bestRss;
     }
 
     static long rssKb() throws IOException {
