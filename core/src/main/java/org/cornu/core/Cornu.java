@@ -87,8 +87,12 @@ public final class Cornu {
      * property {@code cornu.threads} if set; else ND4J's own choice if {@code OMP_NUM_THREADS}
      * is set; else one thread (BLAS and libnd4j ops) on machines with at most two cores, where
      * two measured slower (MNIST dense epoch 2.9 s with one, 4 to 8 s with two, on 2 vCPUs).
+     * The first call also makes ND4J's CPU backend reuse shape buffers for new arrays, as it
+     * already does for some (off with {@code -Dcornu.shapeInfoCache=false}): one native object
+     * less per array for ND4J's deallocator and the garbage collector to track.
      */
     public static void chooseThreads() {
+        ShapeInfoCache.install();
         if (threadsChosen) return;
         synchronized (Cornu.class) {
             if (threadsChosen) return;
