@@ -161,21 +161,20 @@ public final class ConvOps {
         }
         INDArray k2 = kernel.value.reshape('c', kk, f);
         INDArray z = Nd4j.createUninitialized(dt, rows, f);
-        INDArray ones = bias == null ? null : Nd4j.ones(dt, rows, 1);
         if (bias == null) {
-            Nd4j.gemm(col, k2, z, false, false, 1.0, 0.0);
+            Gemm.gemm(col, k2, z, false, false, 1.0, 0.0);
         } else {
-            Nd4j.gemm(ones, bias.value.reshape(1, f), z, false, false, 1.0, 0.0);
-            Nd4j.gemm(col, k2, z, false, false, 1.0, 1.0);
+            Gemm.broadcastRows(z, bias.value);
+            Gemm.gemm(col, k2, z, false, false, 1.0, 1.0);
         }
         INDArray zo = z.reshape('c', ge.n(), ge.oh(), ge.ow(), f);
         Tensor o = bias == null ? out(zo, x, kernel) : out(zo, x, kernel, bias);
         return Tape.push(o, g -> {
             INDArray g2 = g.reshape('c', rows, f);
-            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(col, g2, true, false).reshape('c', ks));
-            if (bias != null && bias.requiresGrad) bias.accumulate(Nd4j.gemm(ones, g2, true, false).reshape(f));
+            if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(col, g2, true, false).reshape('c', ks));
+            if (bias != null && bias.requiresGrad) bias.accumulate(Gemm.columnSums(g2, f));
             if (x.requiresGrad) {
-                INDArray gcol = Nd4j.gemm(g2, k2, false, true);
+                INDArray gcol = Gemm.gemm(g2, k2, false, true);
                 if (pointwise) {
                     x.accumulate(gcol.reshape('c', xs));
                 } else {

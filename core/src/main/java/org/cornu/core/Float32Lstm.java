@@ -50,7 +50,7 @@ final class Float32Lstm {
         }
         final INDArray xT = Elementwise.fromFloats(xt, T * B, I);
         final INDArray w = kernel.value;
-        final float[] P = Elementwise.toFloats(Nd4j.gemm(xT, w, false, false), null); // (T*B, G)
+        final float[] P = Elementwise.toFloats(Gemm.gemm(xT, w, false, false), null); // (T*B, G)
         final float[] bv = bias == null ? new float[G] : Elementwise.toFloats(bias.value, null);
         final INDArray ur = recurrentKernel.value;
         final INDArray urT = ur.transpose().dup('c');
@@ -75,7 +75,7 @@ final class Float32Lstm {
             System.arraycopy(h, 0, hPrev, t * BU, BU);
             System.arraycopy(c, 0, cPrev, t * BU, BU);
             hBuf.put(0, h, 0, BU);
-            Nd4j.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
+            Gemm.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
             rBuf.get(0, r, 0, BG);
             int pt = t * BG;
             // sigmoid(z) = 0.5 + 0.5 tanh(z / 2): one tanh pass over the whole (B, 4U) block
@@ -148,24 +148,23 @@ final class Float32Lstm {
                     }
                 }
                 dInBuf.put(0, dZ, pt, BG);
-                Nd4j.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
+                Gemm.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
                 dOutBuf.get(0, dh, 0, BU);
             }
             INDArray dZa = Elementwise.fromFloats(dZ, T * B, G);
             if (x.requiresGrad) {
-                float[] dxt = Elementwise.toFloats(Nd4j.gemm(dZa, w, false, true), null);
+                float[] dxt = Elementwise.toFloats(Gemm.gemm(dZa, w, false, true), null);
                 float[] dx = new float[B * T * I];
                 for (int b = 0; b < B; b++) {
                     for (int t = 0; t < T; t++) System.arraycopy(dxt, (t * B + b) * I, dx, (b * T + t) * I, I);
                 }
                 x.accumulate(Elementwise.fromFloats(dx, xs));
             }
-            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(xT, dZa, true, false));
-            if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Nd4j.gemm(Elementwise.fromFloats(hPrev, T * B, U), dZa, true, false));
+            if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(xT, dZa, true, false));
+            if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Gemm.gemm(Elementwise.fromFloats(hPrev, T * B, U), dZa, true, false));
             if (bias != null && bias.requiresGrad) {
                 // column sums as a (1, T*B) x (T*B, 4U) product
-                INDArray ones = Nd4j.ones(DataType.FLOAT, 1, (long) T * B);
-                bias.accumulate(Nd4j.gemm(ones, dZa, false, false).reshape(bias.value.shape()));
+                bias.accumulate(Gemm.columnSums(dZa, bias.value.shape()));
             }
             if (initialStates != null) {
                 if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {

@@ -160,10 +160,10 @@ public final class Ops {
 
     /** Matrix product of two 2-D tensors. */
     public static Tensor matmul(Tensor a, Tensor b) {
-        Tensor o = out(Nd4j.gemm(a.value, b.value, false, false), a, b);
+        Tensor o = out(Gemm.gemm(a.value, b.value, false, false), a, b);
         return Tape.push(o, g -> {
-            if (a.requiresGrad) a.accumulate(Nd4j.gemm(g, b.value, false, true));
-            if (b.requiresGrad) b.accumulate(Nd4j.gemm(a.value, g, true, false));
+            if (a.requiresGrad) a.accumulate(Gemm.gemm(g, b.value, false, true));
+            if (b.requiresGrad) b.accumulate(Gemm.gemm(a.value, g, true, false));
         });
     }
 
@@ -178,14 +178,13 @@ public final class Ops {
         INDArray x2 = xs.length == 2 ? x.value : x.value.reshape('c', x.value.length() / in, in);
         long rows = x2.size(0);
         INDArray z;
-        INDArray ones = bias == null ? null : Nd4j.ones(x2.dataType(), rows, 1);
         if (bias == null) {
-            z = Nd4j.gemm(x2, kernel.value, false, false);
+            z = Gemm.gemm(x2, kernel.value, false, false);
         } else {
             // z = ones (x) bias + x @ kernel: two gemms beat gemm + ND4J's row-vector broadcast
             z = Nd4j.createUninitialized(x2.dataType(), rows, units);
-            Nd4j.gemm(ones, bias.value.reshape(1, units), z, false, false, 1.0, 0.0);
-            Nd4j.gemm(x2, kernel.value, z, false, false, 1.0, 1.0);
+            Gemm.broadcastRows(z, bias.value);
+            Gemm.gemm(x2, kernel.value, z, false, false, 1.0, 1.0);
         }
         long[] os = xs.clone();
         os[os.length - 1] = units;
@@ -193,13 +192,13 @@ public final class Ops {
         Tensor o = bias == null ? out(zo, x, kernel) : out(zo, x, kernel, bias);
         return Tape.push(o, g -> {
             INDArray g2 = xs.length == 2 ? g : g.reshape('c', g.length() / units, units);
-            if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, g2, true, false));
+            if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(x2, g2, true, false));
             if (bias != null && bias.requiresGrad) {
                 // column sums as ones^T @ g: faster than ND4J's sum over dimension 0
-                bias.accumulate(Nd4j.gemm(ones, g2, true, false).reshape(units));
+                bias.accumulate(Gemm.columnSums(g2, units));
             }
             if (x.requiresGrad) {
-                INDArray gx = Nd4j.gemm(g2, kernel.value, false, true);
+                INDArray gx = Gemm.gemm(g2, kernel.value, false, true);
                 x.accumulate(xs.length == 2 ? gx : gx.reshape('c', xs));
             }
         });

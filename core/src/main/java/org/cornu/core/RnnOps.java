@@ -286,7 +286,7 @@ public final class RnnOps {
         final double[] xD = small ? doubles(x2) : null;
         final double[] wD = small ? doubles(w) : null;
         double[] P = small ? mm(xD, B * T, I, wD, GU)
-                : Elementwise.toDoubles(Nd4j.gemm(x2, w, false, false), Pool.take((long) B * T * GU, false)); // (B*T, GU), row b*T + t
+                : Elementwise.toDoubles(Gemm.gemm(x2, w, false, false), Pool.take((long) B * T * GU, false)); // (B*T, GU), row b*T + t
         double[] bIn = null, bRec = null;
         if (bias != null) {
             double[] bb = doubles(bias.value);
@@ -593,8 +593,8 @@ public final class RnnOps {
                 }
             } else {
                 INDArray dZxA = Elementwise.fromDoubles(dZx, new long[] {(long) B * T, GU}, dt);
-                if (x.requiresGrad) x.accumulate(Nd4j.gemm(dZxA, w, false, true).reshape('c', xs));
-                if (kernel.requiresGrad) kernel.accumulate(Nd4j.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
+                if (x.requiresGrad) x.accumulate(Gemm.gemm(dZxA, w, false, true).reshape('c', xs));
+                if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
             }
             double[] dR = gru ? dRh : dZ;
             if (recurrentKernel.requiresGrad) {
@@ -605,7 +605,7 @@ public final class RnnOps {
                 }
                 INDArray dUr = small
                         ? Elementwise.fromDoubles(mmTN(hpm, T * B, U, dR, GU), new long[] {U, GU}, dt)
-                        : Nd4j.gemm(Elementwise.fromDoubles(hpm, new long[] {(long) T * B, U}, dt),
+                        : Gemm.gemm(Elementwise.fromDoubles(hpm, new long[] {(long) T * B, U}, dt),
                                 Elementwise.fromDoubles(dR, new long[] {(long) T * B, GU}, dt), true, false);
                 if (gruBefore) {
                     // the candidate's columns: (r * h)^T @ dhh (dRh's candidate block is zero)
@@ -614,7 +614,7 @@ public final class RnnOps {
                     INDArray rhA = Elementwise.fromDoubles(Rh, new long[] {(long) T * B, U}, dt);
                     INDArray dHA = Elementwise.fromDoubles(dHH, new long[] {(long) T * B, U}, dt);
                     dUr.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * U, 3 * U))
-                            .addi(Nd4j.gemm(rhA, dHA, true, false));
+                            .addi(Gemm.gemm(rhA, dHA, true, false));
                 }
                 recurrentKernel.accumulate(dUr.castTo(recurrentKernel.value.dataType()));
                 if (hpm != Hprev) Pool.give(hpm);
@@ -688,7 +688,7 @@ public final class RnnOps {
         /** {@code h (B, U) @ Ur}. */
         double[] forward(double[] h) {
             hBuf.put(0, h, 0, b * u);
-            Nd4j.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
+            Gemm.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
             rBuf.get(0, r, 0, b * gu);
             return r;
         }
@@ -696,7 +696,7 @@ public final class RnnOps {
         /** {@code dr[off .. off + B*GU) (B, GU) @ Ur^T}. */
         double[] backward(double[] dr, int off) {
             dBuf.put(0, dr, off, b * gu);
-            Nd4j.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
+            Gemm.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
             dOutBuf.get(0, d, 0, b * u);
             return d;
         }
