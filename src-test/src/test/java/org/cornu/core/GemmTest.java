@@ -2,8 +2,6 @@ package org.cornu.core;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.reflect.Field;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -150,29 +148,15 @@ class GemmTest {
 
     /** The reason for this path: a product into an existing array builds no ND4J op context. */
     @Test
-    void aDirectProductRegistersNothingWithNd4jsDeallocator() throws Exception {
+    void aDirectProductRegistersNothingWithNd4jsDeallocator() {
         INDArray a = rand(DataType.FLOAT, 64, 32), b = rand(DataType.FLOAT, 32, 16);
         INDArray c = Nd4j.create(DataType.FLOAT, 64, 16);
         INDArray bias = rand(DataType.FLOAT, 1, 16).reshape(16);
-        Field f = Nd4j.class.getDeclaredField("deallocatorService");
-        f.setAccessible(true);
-        DeallocatorService orig = (DeallocatorService) f.get(null);
-        List<String> picked = new ArrayList<>();
-        Thread me = Thread.currentThread();
-        f.set(null, new DeallocatorService() {
-            @Override
-            public void pickObject(Deallocatable d) {
-                if (Thread.currentThread() == me) picked.add(d.getClass().getSimpleName());
-                orig.pickObject(d);
-            }
-        });
-        try {
+        List<String> picked = Nd4jRegistrations.during(() -> {
             Gemm.broadcastRows(c, bias);
             Gemm.gemm(a, b, c, false, false, 1.0, 1.0);
             Gemm.gemm(a, c, true, false);
-        } finally {
-            f.set(null, orig);
-        }
+        });
         // only the new output's data buffer (and at most its shape buffer, if that shape is new)
         assertTrue(picked.stream().noneMatch(s -> s.contains("OpContext")), picked.toString());
         assertTrue(picked.size() <= 2, picked.toString());

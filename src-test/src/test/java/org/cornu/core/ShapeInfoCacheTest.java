@@ -117,26 +117,10 @@ class ShapeInfoCacheTest {
      * ND4J's deallocator (ND4J 1.0.0-M2.1 registered a second, shape buffer, for every array).
      */
     @Test
-    void aNewArrayOfAKnownShapeRegistersOnlyItsDataBuffer() throws Exception {
+    void aNewArrayOfAKnownShapeRegistersOnlyItsDataBuffer() {
         installed();
         Nd4j.create(DataType.FLOAT, 7, 9);
-        Field f = Nd4j.class.getDeclaredField("deallocatorService");
-        f.setAccessible(true);
-        DeallocatorService orig = (DeallocatorService) f.get(null);
-        List<String> picked = new ArrayList<>();
-        Thread me = Thread.currentThread();
-        f.set(null, new DeallocatorService() {
-            @Override
-            public void pickObject(Deallocatable d) {
-                if (Thread.currentThread() == me) picked.add(d.getClass().getSimpleName());
-                orig.pickObject(d);
-            }
-        });
-        try {
-            Nd4j.createUninitialized(DataType.FLOAT, 7, 9);
-        } finally {
-            f.set(null, orig);
-        }
+        List<String> picked = Nd4jRegistrations.during(() -> Nd4j.createUninitialized(DataType.FLOAT, 7, 9));
         assertEquals(List.of("FloatBuffer"), picked);
     }
 }
