@@ -64,15 +64,19 @@ final class Gemm {
             long m = transA ? a.size(1) : a.size(0);
             long n = transB ? b.size(0) : b.size(1);
             INDArray c = Nd4j.createUninitialized(a.dataType(), m, n);
-            if (direct(a, b, c) && run(a, b, c, transA, transB, 1.0, 0.0)) return c;
+            if (direct(a, b, c)) {
+                run(a, b, c, transA, transB, 1.0, 0.0);
+                return c;
+            }
         }
         return Nd4j.gemm(a, b, transA, transB);
     }
 
     /** {@code c = alpha op(a) @ op(b) + beta c}; returns {@code c}. */
     static INDArray gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
-        if (direct(a, b, c) && run(a, b, c, transA, transB, alpha, beta)) return c;
-        return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
+        if (!direct(a, b, c)) return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
+        run(a, b, c, transA, transB, alpha, beta);
+        return c;
     }
 
     /** {@code z[r, :] = bias} for every row of the 2-D {@code z} ({@code bias} holds {@code z.size(1)} values). */
@@ -167,7 +171,7 @@ final class Gemm {
         return rowMajor(x) != trans ? NO_TRANS : TRANS;
     }
 
-    private static boolean run(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
+    private static void run(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
         long m = transA ? a.size(1) : a.size(0);
         long k = transA ? a.size(0) : a.size(1);
         long kb = transB ? b.size(1) : b.size(0);
@@ -185,7 +189,6 @@ final class Gemm {
             dgemm(ta, tb, (int) m, (int) n, (int) k, alpha, Elementwise.doubles(a), ld(a),
                     Elementwise.doubles(b), ld(b), beta, Elementwise.doubles(c), ld(c));
         }
-        return true;
     }
 
     private static void sgemm(int ta, int tb, int m, int n, int k, float alpha, FloatBuffer a, int lda,
