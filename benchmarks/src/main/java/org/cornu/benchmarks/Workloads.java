@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.cornu.core.Cornu;
 import org.cornu.core.Fit;
 import org.cornu.core.Sequential;
-import org.cornu.core.Utils;
+import org.cornu.utils.Utils;
 import org.cornu.layers.Dense;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.ShapeInfoCache;
 
 /**
  * Global settings, as Keras's {@code keras.config} and {@code keras.utils.set_random_seed}:

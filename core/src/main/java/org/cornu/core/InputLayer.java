@@ -3,6 +3,7 @@ package org.cornu.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.cornu.core.autodiff.Tensor;
 
 /** The entry point of a model: holds the input shape and passes its input through, as {@code keras.layers.InputLayer}. */
 public final class InputLayer extends Layer {

@@ -9,6 +9,10 @@ import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.autodiff.LossCollector;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.kernels.Workspaces;
 
 /**
  * Base of all layers, with Keras's life cycle: the constructor keeps the configuration;

@@ -3,6 +3,8 @@ package org.cornu.core;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * A loss, as {@code keras.losses.Loss}: {@link #call} gives the per-sample values
@@ -44,9 +46,9 @@ public abstract class Loss {
     public Tensor compute(INDArray yTrue, Tensor yPred, INDArray sampleWeight) {
         Tensor per = call(yTrue, yPred);
         if (sampleWeight != null) {
-            INDArray w = sampleWeight.dataType() == per.value.dataType()
-                    ? sampleWeight : sampleWeight.castTo(per.value.dataType());
-            long[] ps = per.value.shape();
+            INDArray w = sampleWeight.dataType() == per.value().dataType()
+                    ? sampleWeight : sampleWeight.castTo(per.value().dataType());
+            long[] ps = per.value().shape();
             if (w.rank() > ps.length) w = w.reshape(ps);
             else if (w.rank() < ps.length) {
                 long[] ws = new long[ps.length];
@@ -77,7 +79,7 @@ public abstract class Loss {
     }
 
     /** Whether the JVM kernel applies: implemented, and a reduction it covers ({@code none} is not). */
-    boolean jvmUsable() {
+    public boolean jvmUsable() {
         return supportsJvm() && !reduction.equals("none");
     }
 
@@ -91,7 +93,7 @@ public abstract class Loss {
     }
 
     /** The factor {@link #compute}'s reduction applies to the sum of per-sample values: 1/batch or 1. */
-    protected double reductionScale(int batch) {
+    public double reductionScale(int batch) {
         return reduction.equals("sum") ? 1.0 : 1.0 / batch;
     }
 

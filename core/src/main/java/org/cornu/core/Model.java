@@ -22,6 +22,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.cornu.core.training.Batcher;
+import org.cornu.core.autodiff.LossCollector;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.training.SmallPath;
+import org.cornu.core.training.SmallPredict;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.kernels.Workspaces;
 
 /**
  * A functional model, {@code keras.Model(inputs, outputs)}: a graph of layer applications
@@ -801,7 +809,7 @@ public class Model extends Layer {
         return r;
     }
 
-    static INDArray rows(INDArray a, long from, long to) {
+    public static INDArray rows(INDArray a, long from, long to) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
         idx[0] = NDArrayIndex.interval(from, to);
         for (int d = 1; d < idx.length; d++) idx[d] = NDArrayIndex.all();
@@ -1015,7 +1023,7 @@ public class Model extends Layer {
         return b.toString();
     }
 
-    List<Node> nodes() {
+    public List<Node> nodes() {
         return nodes;
     }
 

@@ -2,8 +2,11 @@ package org.cornu.core;
 
 import java.util.List;
 
-/** One application of a layer in a functional graph: its symbolic inputs and outputs. */
-final class Node {
+/**
+ * One application of a layer in a functional graph (Keras's {@code Node}): the layer, its
+ * symbolic inputs and the symbolic outputs it produced.
+ */
+public final class Node {
     final Layer layer;
     final List<KerasTensor> inputs;
     final int index;
@@ -13,5 +16,20 @@ final class Node {
         this.layer = layer;
         this.inputs = inputs;
         this.index = index;
+    }
+
+    /** The layer applied. */
+    public Layer layer() {
+        return layer;
+    }
+
+    /** The symbolic tensors the layer was applied to. */
+    public List<KerasTensor> inputs() {
+        return inputs;
+    }
+
+    /** The symbolic tensors the application produced. */
+    public List<KerasTensor> outputs() {
+        return outputs;
     }
 }

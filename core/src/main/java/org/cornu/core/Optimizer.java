@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.cornu.core.kernels.Workspaces;
 
 /**
  * Base of all optimizers, as {@code keras.optimizers.Optimizer}. {@link #apply} does, in

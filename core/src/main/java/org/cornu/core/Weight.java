@@ -3,6 +3,7 @@ package org.cornu.core;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.regularizers.Regularizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * A layer's weight, as Keras's {@code Variable}: a named array that is trainable or not,
@@ -72,7 +73,7 @@ public final class Weight {
     /** The tensor that layers compute with: the tape variable during a training step, else a constant. */
     public Tensor tensor() {
         if (bound != null) return bound;
-        if (constant == null || constant.value != value) constant = Tensor.constant(value);
+        if (constant == null || constant.value() != value) constant = Tensor.constant(value);
         return constant;
     }
 

@@ -6,7 +6,7 @@ import org.cornu.core.Cornu;
 import org.cornu.core.Evaluate;
 import org.cornu.core.Fit;
 import org.cornu.core.Model;
-import org.cornu.core.PadSequences;
+import org.cornu.utils.PadSequences;
 import org.cornu.core.Sequential;
 import org.cornu.core.callbacks.History;
 import org.cornu.datasets.Imdb;

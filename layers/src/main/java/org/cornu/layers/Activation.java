@@ -7,7 +7,7 @@ import java.util.Map;
 import org.cornu.core.Layer;
 import org.cornu.core.Registry;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.activations.ActivationFunction;
 
 /** Applies an activation function, {@code keras.layers.Activation}. */

@@ -4,9 +4,9 @@ import org.cornu.core.saving.Configs;
 import java.util.Map;
 import java.util.List;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /** Adds its inputs elementwise, {@code keras.layers.Add}. */
 public class Add extends Layer {

@@ -1,7 +1,7 @@
 package org.cornu.layers;
 
-import org.cornu.core.ConvOps;
-import org.cornu.core.Tensor;
+import org.cornu.core.ops.ConvOps;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Average pooling over 2-D windows, {@code keras.layers.AveragePooling2D}; channels_last.

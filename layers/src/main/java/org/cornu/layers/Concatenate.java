@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /** Concatenates its inputs along {@code axis} (default -1), {@code keras.layers.Concatenate}. */
 public class Concatenate extends Layer {

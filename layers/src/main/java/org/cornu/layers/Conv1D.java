@@ -3,12 +3,12 @@ package org.cornu.layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cornu.core.ConvOps;
+import org.cornu.core.ops.ConvOps;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Registry;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
 import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.constraints.Constraint;
@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * 1-D convolution over time, {@code keras.layers.Conv1D}, on {@code (batch, steps, channels)}:
  * kernel {@code (kernel_size, in_channels, filters)}, bias {@code (filters)}. Padding "valid",
  * "same" (extra on the right, as TF) or "causal" (zeros on the left only: output t sees
- * inputs up to t). Runs as a {@link org.cornu.core.ConvOps#conv2d} over a height of 1.
+ * inputs up to t). Runs as a {@link org.cornu.core.ops.ConvOps#conv2d} over a height of 1.
  */
 public class Conv1D extends Layer {
     private final int filters;

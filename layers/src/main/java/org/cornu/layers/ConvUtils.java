@@ -2,7 +2,7 @@ package org.cornu.layers;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.cornu.core.ConvOps;
+import org.cornu.core.ops.ConvOps;
 import org.cornu.core.Shape;
 
 /** Argument parsing and output shapes shared by the convolution and pooling layers. */

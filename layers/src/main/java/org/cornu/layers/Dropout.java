@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.cornu.core.Cornu;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 

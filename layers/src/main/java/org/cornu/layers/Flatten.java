@@ -4,12 +4,12 @@ import org.cornu.core.saving.Configs;
 import java.util.Map;
 import java.util.List;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /** Flattens each sample to one axis, {@code keras.layers.Flatten}: {@code (batch, ...) -> (batch, prod(...))}. */
-public class Flatten extends Layer implements org.cornu.core.FlattenLayer {
+public class Flatten extends Layer implements org.cornu.core.training.FlattenLayer {
     public Flatten() {
         this.inputMinNdim = 1;
     }

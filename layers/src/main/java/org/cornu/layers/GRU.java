@@ -1,7 +1,7 @@
 package org.cornu.layers;
 
 import java.util.Map;
-import org.cornu.core.RnnOps;
+import org.cornu.core.ops.RnnOps;
 import org.cornu.core.saving.Configs;
 
 /**

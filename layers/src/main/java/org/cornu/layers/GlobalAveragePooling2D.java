@@ -1,7 +1,7 @@
 package org.cornu.layers;
 
-import org.cornu.core.ConvOps;
-import org.cornu.core.Tensor;
+import org.cornu.core.ops.ConvOps;
+import org.cornu.core.autodiff.Tensor;
 
 /** Mean over height and width, {@code keras.layers.GlobalAveragePooling2D}: {@code (b, h, w, c) -> (b, c)}. */
 public class GlobalAveragePooling2D extends GlobalPooling2D<GlobalAveragePooling2D> {

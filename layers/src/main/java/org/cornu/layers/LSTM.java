@@ -1,7 +1,7 @@
 package org.cornu.layers;
 
 import java.util.Map;
-import org.cornu.core.RnnOps;
+import org.cornu.core.ops.RnnOps;
 import org.cornu.core.saving.Configs;
 
 /** Long short-term memory, {@code keras.layers.LSTM}, with Keras's weight layout: kernel {@code (input_dim, 4*units)}, recurrent kernel {@code (units, 4*units)}, bias {@code (4*units)}, gates in the order i, f, c, o: {@code i = rec_act(z_i), f = rec_act(z_f), c_t = f * c_{t-1} + i * act(z_c), o = rec_act(z_o), h_t = o * act(c_t)}. States {@code [h, c]}. */

@@ -3,11 +3,11 @@ package org.cornu.layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cornu.core.ConvOps;
+import org.cornu.core.ops.ConvOps;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
 /**

@@ -1,7 +1,7 @@
 package org.cornu.layers;
 
-import org.cornu.core.ConvOps;
-import org.cornu.core.Tensor;
+import org.cornu.core.ops.ConvOps;
+import org.cornu.core.autodiff.Tensor;
 
 /** Max pooling over 2-D windows, {@code keras.layers.MaxPooling2D}; channels_last. */
 public class MaxPooling2D extends Pooling2D<MaxPooling2D> {

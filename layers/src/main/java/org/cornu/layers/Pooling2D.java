@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
 /**

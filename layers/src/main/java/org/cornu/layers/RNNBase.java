@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
 import org.cornu.core.Registry;
-import org.cornu.core.RnnOps;
+import org.cornu.core.ops.RnnOps;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
-import org.cornu.core.Workspaces;
+import org.cornu.core.kernels.Workspaces;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
 import org.cornu.core.regularizers.Regularizer;
@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * A mask attached to the input ({@link Tensor#mask()}) skips timesteps: a masked step keeps
  * the previous state and outputs the previous output (zeros with {@code zeroOutputForMask}).
  */
-public abstract class RNNBase extends Layer implements org.cornu.core.saving.KerasVariableGroups, org.cornu.core.RecurrentLayer {
+public abstract class RNNBase extends Layer implements org.cornu.core.saving.KerasVariableGroups, org.cornu.core.training.RecurrentLayer {
     protected final int units;
     protected String activation = "tanh";
     protected String recurrentActivation = "sigmoid";
@@ -265,7 +265,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         if (training && dropout > 0) {
             long[] s = x.shape();
             INDArray dm = Nd4j.create(dropMask((int) (s[0] * s[2]), dropout), new long[] {s[0], 1, s[2]}, x.value().dataType());
-            x = org.cornu.core.Ops.mul(x, Tensor.constant(dm));
+            x = org.cornu.core.ops.Ops.mul(x, Tensor.constant(dm));
         }
         RnnOps.Options o = new RnnOps.Options();
         if (training && recurrentDropout > 0) o.recurrentMask = dropMask((int) (batch * units), recurrentDropout);

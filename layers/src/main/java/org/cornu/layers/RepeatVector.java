@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
-import org.cornu.core.RnnOps;
+import org.cornu.core.ops.RnnOps;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
 /** Repeats a {@code (batch, features)} input {@code n} times: {@code (batch, n, features)}, {@code keras.layers.RepeatVector}. */

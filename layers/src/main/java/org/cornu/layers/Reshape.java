@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /** Reshapes each sample to {@code targetShape} (one entry may be -1), {@code keras.layers.Reshape}. */
 public class Reshape extends Layer {

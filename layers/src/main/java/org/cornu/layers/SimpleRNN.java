@@ -1,7 +1,7 @@
 package org.cornu.layers;
 
 import java.util.Map;
-import org.cornu.core.RnnOps;
+import org.cornu.core.ops.RnnOps;
 import org.cornu.core.saving.Configs;
 
 /** Fully-connected RNN, {@code keras.layers.SimpleRNN}: {@code h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)}; kernel {@code (input_dim, units)}, recurrent kernel {@code (units, units)}, bias {@code (units)}. */

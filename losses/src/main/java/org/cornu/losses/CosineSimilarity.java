@@ -2,8 +2,8 @@ package org.cornu.losses;
 
 import java.util.Map;
 import org.cornu.core.Loss;
-import org.cornu.core.Ops;
-import org.cornu.core.Tensor;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Optimizer;
 import org.cornu.core.Weight;
-import org.cornu.core.Workspaces;
+import org.cornu.core.kernels.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;

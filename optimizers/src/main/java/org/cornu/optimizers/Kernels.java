@@ -1,7 +1,7 @@
 package org.cornu.optimizers;
 
 import java.util.List;
-import org.cornu.core.Workspaces;
+import org.cornu.core.kernels.Workspaces;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -3,7 +3,7 @@ package org.cornu.optimizers;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import org.cornu.core.Elementwise;
+import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
 import org.nd4j.linalg.api.buffer.DataType;

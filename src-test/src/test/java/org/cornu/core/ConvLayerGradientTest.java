@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tensor;
 
 /** Convolution and pooling layers: input and weight gradients against central differences (float64). */
 class ConvLayerGradientTest extends Float64Test {

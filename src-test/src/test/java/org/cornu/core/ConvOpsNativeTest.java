@@ -1,17 +1,19 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.cornu.core.ops.ConvOps;
 
 /** {@link ConvOpsTest} again on ND4J's native conv2d/pooling kernels (the path used off CPU). */
 class ConvOpsNativeTest extends ConvOpsTest {
     @BeforeEach
     void nativeKernels() {
-        ConvOps.forceNative = true;
+        FastPaths.JVM_CONV.setEnabled(false);
     }
 
     @AfterEach
     void jvmKernels() {
-        ConvOps.forceNative = false;
+        FastPaths.JVM_CONV.setEnabled(true);
     }
 }

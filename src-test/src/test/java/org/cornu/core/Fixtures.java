@@ -1,6 +1,8 @@
 package org.cornu.core;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tensor;
 
 /** Minimal optimizer and loss for engine tests, independent of the optimizers and losses modules. */
 final class Fixtures {

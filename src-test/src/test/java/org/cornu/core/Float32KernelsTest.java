@@ -6,6 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.ops.RnnOps;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.utils.Utils;
 
 /** The float32 branches of the JVM kernels (gradient checks run in float64 and take the other branch). */
 class Float32KernelsTest {

@@ -1,5 +1,6 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.kernels.Float32Lstm;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.ops.RnnOps;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * The float32 LSTM recurrence gives the general recurrence's float32 results (whose equations the
@@ -21,7 +27,7 @@ class Float32LstmTest {
 
     @AfterEach
     void clear() {
-        System.clearProperty("cornu.rnn.float32");
+        FastPaths.FLOAT32_LSTM.setEnabled(true);
     }
 
     private static INDArray f(long seed, double lo, double hi, long... shape) {
@@ -30,7 +36,7 @@ class Float32LstmTest {
 
     /** Outputs then gradients (x, kernel, recurrent kernel, bias, h0, c0) of one call. */
     private static List<INDArray> run(boolean float32) {
-        System.setProperty("cornu.rnn.float32", Boolean.toString(float32));
+        FastPaths.FLOAT32_LSTM.setEnabled(float32);
         Tensor x = Tensor.variable(f(1, -1, 1, B, T, I));
         Tensor k = Tensor.variable(f(2, -0.4, 0.4, I, 4 * U));
         Tensor rk = Tensor.variable(f(3, -0.3, 0.3, U, 4 * U));
@@ -57,11 +63,11 @@ class Float32LstmTest {
 
     @Test
     void matchesTheGeneralRecurrenceInFloat32() {
-        long before = Float32Lstm.callsRun;
+        long before = FastPaths.FLOAT32_LSTM.runs();
         List<INDArray> general = run(false);
-        assertEquals(before, Float32Lstm.callsRun);
+        assertEquals(before, FastPaths.FLOAT32_LSTM.runs());
         List<INDArray> fast = run(true);
-        assertEquals(before + 1, Float32Lstm.callsRun, "the float32 path ran");
+        assertEquals(before + 1, FastPaths.FLOAT32_LSTM.runs(), "the float32 path ran");
         String[] names = {"sequence", "last", "h", "c", "dx", "dkernel", "drecurrent", "dbias", "dh0", "dc0"};
         for (int i = 0; i < names.length; i++) {
             INDArray a = general.get(i), c = fast.get(i);
@@ -77,7 +83,7 @@ class Float32LstmTest {
     /** Central differences in float32 (h = 1e-2) on sampled coordinates of every input of the float32 path. */
     @Test
     void gradientsMatchFloat32FiniteDifferences() {
-        System.setProperty("cornu.rnn.float32", "true");
+        FastPaths.FLOAT32_LSTM.setEnabled(true);
         INDArray[] vals = {f(1, -1, 1, B, T, I), f(2, -0.4, 0.4, I, 4 * U), f(3, -0.3, 0.3, U, 4 * U), f(4, -0.5, 0.5, 4 * U),
                 f(5, -0.5, 0.5, B, U), f(6, -0.5, 0.5, B, U)};
         INDArray wSeq = f(7, -1, 1, B, T, U), wC = f(9, -1, 1, B, U);
@@ -91,14 +97,14 @@ class Float32LstmTest {
         };
         Tensor[] ts = new Tensor[vals.length];
         for (int i = 0; i < vals.length; i++) ts[i] = Tensor.variable(vals[i].dup());
-        long before = Float32Lstm.callsRun;
+        long before = FastPaths.FLOAT32_LSTM.runs();
         try (Tape tape = Tape.record()) {
             RnnOps.Options o = new RnnOps.Options();
             o.cell = RnnOps.Cell.LSTM;
             RnnOps.Result r = RnnOps.rnn(ts[0], ts[1], ts[2], ts[3], List.of(ts[4], ts[5]), null, o);
             tape.backward(Ops.add(Ops.sum(Ops.mul(r.sequence, Tensor.constant(wSeq))), Ops.sum(Ops.mul(r.states.get(1), Tensor.constant(wC)))));
         }
-        assertEquals(before + 1, Float32Lstm.callsRun, "the float32 path ran");
+        assertEquals(before + 1, FastPaths.FLOAT32_LSTM.runs(), "the float32 path ran");
         java.util.SplittableRandom pick = new java.util.SplittableRandom(11);
         for (int k = 0; k < vals.length; k++) {
             INDArray g = ts[k].grad();

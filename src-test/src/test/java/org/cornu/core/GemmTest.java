@@ -1,5 +1,6 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
@@ -11,6 +12,7 @@ import org.nd4j.linalg.api.memory.deallocation.DeallocatorService;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.cornu.core.kernels.Gemm;
 
 class GemmTest {
     private static final SplittableRandom R = new SplittableRandom(5);
@@ -77,7 +79,7 @@ class GemmTest {
                         INDArray a = laidOut(t, ta ? k : m, ta ? m : k, la);
                         INDArray b = laidOut(t, tb ? n : k, tb ? k : n, lb);
                         String what = t + " " + m + "x" + k + "x" + n + " layouts " + la + "," + lb + " trans " + ta + "," + tb;
-                        long before = Gemm.directRuns;
+                        long before = FastPaths.DIRECT_GEMM.runs();
                         assertClose(reference(a, b, null, ta, tb, 1, 0), Gemm.gemm(a, b, ta, tb), tol, what);
                         INDArray c = rand(t, m, n);
                         double[][] want = reference(a, b, c, ta, tb, 0.5, -2);
@@ -86,7 +88,7 @@ class GemmTest {
                         assertClose(want, c, tol, what + " alpha 0.5 beta -2");
                         // layouts 0-3 are read in place by BLAS; every other column (4) goes through ND4J
                         // unless the matrix is a single row or column
-                        assertEquals(inPlace(a, la) && inPlace(b, lb) ? 2 : 0, Gemm.directRuns - before, what);
+                        assertEquals(inPlace(a, la) && inPlace(b, lb) ? 2 : 0, FastPaths.DIRECT_GEMM.runs() - before, what);
                     }
                 }
             }

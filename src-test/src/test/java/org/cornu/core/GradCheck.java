@@ -9,6 +9,9 @@ import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Finite-difference gradient checks in float64: the tape's gradient of a scalar function

@@ -18,6 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.RnnOps;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * GRU with {@code reset_after=False} (the reset gate multiplies the state before the candidate's
@@ -166,7 +168,7 @@ class GruResetBeforeTest extends Float64Test {
     @ValueSource(strings = {"jvm", "nd4j"})
     void initialStateAndRecurrentDropoutMaskMatchKerasEquations(String stepGemm) {
         // the fused loop directly, with a given recurrent dropout mask (Keras: h * mask in each gate's product)
-        System.setProperty("cornu.rnn.stepGemm", stepGemm);
+        RnnModes.stepGemm(stepGemm);
         try {
             INDArray k = rand(45, -1, 1, IN, 3 * U), rk = rand(46, -1, 1, U, 3 * U), b = rand(47, -1, 1, 3 * U);
             INDArray x = rand(48, -1, 1, B, T, IN), h0 = rand(49, -1, 1, B, U);
@@ -182,7 +184,7 @@ class GruResetBeforeTest extends Float64Test {
             assertTrue(seq(want).equalsWithEps(r.sequence.value(), 1e-12));
             assertTrue(Nd4j.create(new double[][] {want[0][4], want[1][4]}).equalsWithEps(r.states.get(0).value(), 1e-12));
         } finally {
-            System.clearProperty("cornu.rnn.stepGemm");
+            RnnModes.stepGemm("auto");
         }
     }
 
@@ -192,11 +194,11 @@ class GruResetBeforeTest extends Float64Test {
         INDArray x = rand(53, -1, 1, B, T, IN);
         GRU l = layer(true, k, rk, b);
         INDArray viaJvm = l.apply(x);
-        System.setProperty("cornu.rnn.stepGemm", "nd4j");
+        RnnModes.stepGemm("nd4j");
         try {
             assertTrue(viaJvm.equalsWithEps(l.apply(x), 1e-12));
         } finally {
-            System.clearProperty("cornu.rnn.stepGemm");
+            RnnModes.stepGemm("auto");
         }
     }
 
@@ -236,14 +238,14 @@ class GruResetBeforeTest extends Float64Test {
     @ParameterizedTest
     @ValueSource(strings = {"jvm", "nd4j"})
     void dropoutAndMaskGradientsWithFixedMasks(String stepGemm) {
-        System.setProperty("cornu.rnn.stepGemm", stepGemm);
+        RnnModes.stepGemm(stepGemm);
         try {
             GRU l = gru().returnSequences(true).returnState(true).dropout(0.3).recurrentDropout(0.4);
             INDArray m = Nd4j.create(new double[][] {{1, 1, 0, 1}, {0, 1, 1, 1}, {1, 1, 1, 1}});
             // re-seeding before each evaluation gives the same masks, so the function is deterministic
             checkMasked(l, m, () -> l.seed(5), rand(17, -1, 1, 3, 4, IN), rand(18, -1, 1, 3, U));
         } finally {
-            System.clearProperty("cornu.rnn.stepGemm");
+            RnnModes.stepGemm("auto");
         }
     }
 

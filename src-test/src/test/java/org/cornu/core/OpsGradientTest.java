@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /** Every primitive's tape gradient against central differences in float64. */
 class OpsGradientTest extends Float64Test {

@@ -1,5 +1,6 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +13,7 @@ import org.cornu.layers.Masking;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.ops.RnnOps;
 
 /**
  * The recurrence's reused buffers (large enough to come from the per-thread pool: batch 64 x 40
@@ -21,12 +23,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class RnnBufferPoolTest extends Float64Test {
     @AfterEach
     void clear() {
-        System.clearProperty("cornu.rnn.pool");
+        FastPaths.RNN_BUFFER_POOL.setEnabled(true);
     }
 
     private static List<INDArray> train(boolean pool, boolean gru) {
-        if (pool) System.clearProperty("cornu.rnn.pool");
-        else System.setProperty("cornu.rnn.pool", "false");
+        FastPaths.RNN_BUFFER_POOL.setEnabled(pool);
         Cornu.setSeed(8);
         INDArray x = GradCheck.rand(3, -1, 1, 192, 40, 3);
         // padded tails of different lengths: masked steps

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.cornu.core.ops.RnnOps;
 
 /**
  * The float32 recurrent loops' tanh and sigmoid (a rational form, see {@code RnnOps.actRange})

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Recurrent layers, Embedding and the sequence wrappers: gradients (inputs, initial states and
@@ -166,7 +168,7 @@ class RnnGradientTest extends Float64Test {
     @ValueSource(strings = {"lstm", "gru", "simple"})
     void nd4jStepProductGivesTheSameValuesAndGradients(String kind) {
         // large layers run each step's recurrent product and the input-side products as ND4J gemms: force them on small ones
-        System.setProperty("cornu.rnn.stepGemm", "nd4j");
+        RnnModes.stepGemm("nd4j");
         try {
             RNNBase l = switch (kind) {
                 case "gru" -> new GRU(3);
@@ -178,10 +180,10 @@ class RnnGradientTest extends Float64Test {
             checkMasked(l, m, () -> l.seed(3), rand(19, -1, 1, 2, 4, 3));
             INDArray x = rand(20, -1, 1, 2, 4, 3);
             INDArray viaNd4j = l.apply(x);
-            System.setProperty("cornu.rnn.stepGemm", "jvm");
+            RnnModes.stepGemm("jvm");
             assertTrue(viaNd4j.equalsWithEps(l.apply(x), 1e-12));
         } finally {
-            System.clearProperty("cornu.rnn.stepGemm");
+            RnnModes.stepGemm("auto");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.training.SmallPath;
+import org.cornu.utils.Utils;
 
 /**
  * The small-batch JVM path gives the same training as the tape path (which the gradient
@@ -23,14 +26,14 @@ import org.nd4j.linalg.factory.Nd4j;
 class SmallPathTest extends Float64Test {
     @AfterEach
     void enable() {
-        SmallPath.setEnabled(true);
+        FastPaths.SMALL_MODEL.setEnabled(true);
     }
 
     private record Run(History history, List<INDArray> weights, double[] eval) {}
 
     private static Run train(boolean small, Supplier<Sequential> build, Object opt, Object loss, String metric,
                              INDArray x, INDArray y, INDArray sw, int batch) {
-        SmallPath.setEnabled(small);
+        FastPaths.SMALL_MODEL.setEnabled(small);
         Cornu.setSeed(17);
         Sequential m = build.get();
         m.compile(Registry.optimizer(opt), Registry.loss(loss), metric);
@@ -53,12 +56,12 @@ class SmallPathTest extends Float64Test {
 
     private static void compare(Supplier<Sequential> build, Object opt, Object loss, String metric,
                                 INDArray x, INDArray y, INDArray sw, int batch) {
-        long before = SmallPath.stepsRun;
+        long before = FastPaths.SMALL_MODEL.runs();
         Run tape = train(false, build, opt, loss, metric, x, y, sw, batch);
-        assertEquals(before, SmallPath.stepsRun, "the tape run must not use the JVM path");
+        assertEquals(before, FastPaths.SMALL_MODEL.runs(), "the tape run must not use the JVM path");
         Run jvm = train(true, build, opt, loss, metric, x, y, sw, batch);
         long steps = 3L * ((x.size(0) + batch - 1) / batch);
-        assertEquals(before + steps, SmallPath.stepsRun, "every step of the second run is on the JVM path");
+        assertEquals(before + steps, FastPaths.SMALL_MODEL.runs(), "every step of the second run is on the JVM path");
         assertSame(tape, jvm);
     }
 

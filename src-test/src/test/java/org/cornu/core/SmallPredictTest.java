@@ -1,5 +1,6 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.training.SmallPath;
+import org.cornu.core.training.SmallPredict;
 
 /**
  * The JVM predict path for few-row inputs through Dense chains gives the tape path's outputs:
@@ -19,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class SmallPredictTest extends Float64Test {
     @AfterEach
     void enable() {
-        SmallPath.setEnabled(true);
+        FastPaths.SMALL_PREDICT.setEnabled(true);
     }
 
     /** Rows with about 30% nonzero entries, like an MNIST digit, plus an all-zero row. */
@@ -32,12 +35,12 @@ class SmallPredictTest extends Float64Test {
     }
 
     private static INDArray both(Sequential m, INDArray x, boolean expectFast) {
-        SmallPath.setEnabled(false);
+        FastPaths.SMALL_PREDICT.setEnabled(false);
         INDArray tape = m.predict(x);
-        SmallPath.setEnabled(true);
-        long before = SmallPredict.callsRun;
+        FastPaths.SMALL_PREDICT.setEnabled(true);
+        long before = FastPaths.SMALL_PREDICT.runs();
         INDArray jvm = m.predict(x);
-        assertEquals(expectFast ? before + 1 : before, SmallPredict.callsRun, "JVM predict path taken");
+        assertEquals(expectFast ? before + 1 : before, FastPaths.SMALL_PREDICT.runs(), "JVM predict path taken");
         assertEquals(tape.dataType(), jvm.dataType());
         assertEquals(java.util.Arrays.toString(tape.shape()), java.util.Arrays.toString(jvm.shape()));
         return tape.sub(jvm);

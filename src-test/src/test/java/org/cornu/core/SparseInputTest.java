@@ -1,5 +1,6 @@
 package org.cornu.core;
 
+import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.training.Batcher;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.kernels.SparseInput;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.utils.Utils;
 
 /**
  * The sparse-input path of Dense ({@link SparseInput}) computes what the gemm path
@@ -23,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class SparseInputTest extends Float64Test {
     @AfterEach
     void enable() {
-        SparseInput.setEnabled(true);
+        FastPaths.SPARSE_INPUT.setEnabled(true);
         SparseInput.maxCached = 16L << 20;
     }
 
@@ -42,13 +49,13 @@ class SparseInputTest extends Float64Test {
     private static Result run(boolean sparse, INDArray x, INDArray k, INDArray b, INDArray probe) {
         Tensor kt = Tensor.variable(k), bt = b == null ? null : Tensor.variable(b);
         Tensor y;
-        long before = SparseInput.callsRun;
+        long before = FastPaths.SPARSE_INPUT.runs();
         try (Tape tape = Tape.record()) {
             y = sparse ? SparseInput.linear(Tensor.constant(x), kt, bt) : Ops.linear(Tensor.constant(x), kt, bt);
             assertNotNull(y);
             tape.backward(Ops.sum(Ops.mul(y, Tensor.constant(probe))));
         }
-        assertEquals(before + (sparse ? 1 : 0), SparseInput.callsRun);
+        assertEquals(before + (sparse ? 1 : 0), FastPaths.SPARSE_INPUT.runs());
         return new Result(y.value(), kt.grad(), bt == null ? null : bt.grad());
     }
 
@@ -101,7 +108,7 @@ class SparseInputTest extends Float64Test {
         d.build(Shape.of(Shape.NONE, 1100));
         List<Weight> ws = d.weights();
         INDArray probe = GradCheck.rand(8, -1, 1, 3, 2);
-        long before = SparseInput.callsRun;
+        long before = FastPaths.SPARSE_INPUT.runs();
         GradCheck.check(t -> {
             for (int i = 0; i < ws.size(); i++) ws.get(i).bind(t.get(i));
             try {
@@ -110,7 +117,7 @@ class SparseInputTest extends Float64Test {
                 for (Weight w : ws) w.unbind();
             }
         }, 1e-6, ws.get(0).value(), ws.get(1).value());
-        assertTrue(SparseInput.callsRun > before, "the check ran on the sparse path");
+        assertTrue(FastPaths.SPARSE_INPUT.runs() > before, "the check ran on the sparse path");
     }
 
     @Test
@@ -122,14 +129,14 @@ class SparseInputTest extends Float64Test {
         assertNull(SparseInput.linear(Tensor.constant(GradCheck.rand(2, -1, 1, 4, 1200)), kt, null));
         assertNull(SparseInput.linear(Tensor.constant(sparse(3, 4, 1000, 0.05)), Tensor.constant(GradCheck.rand(1, -1, 1, 1000, 3)), null));
         assertNull(SparseInput.linear(Tensor.variable(sparse(4, 4, 1200, 0.05)), kt, null));
-        SparseInput.setEnabled(false);
+        FastPaths.SPARSE_INPUT.setEnabled(false);
         assertNull(SparseInput.linear(Tensor.constant(sparse(1, 4, 1200, 0.05)), kt, null));
-        SparseInput.setEnabled(true);
+        FastPaths.SPARSE_INPUT.setEnabled(true);
 
         // in a model: the first Dense on the sparse input, never the second (its input needs a gradient)
         Sequential m = new Sequential(new Dense(1100, "relu").inputShape(1200), new Dense(2));
         INDArray x = sparse(5, 4, 1200, 0.02);
-        long before = SparseInput.callsRun;
+        long before = FastPaths.SPARSE_INPUT.runs();
         try (Tape tape = Tape.record()) {
             for (Weight w : m.trainableWeights()) w.bindVariable();
             try {
@@ -139,14 +146,14 @@ class SparseInputTest extends Float64Test {
                 for (Weight w : m.trainableWeights()) w.unbind();
             }
         }
-        assertEquals(before + 1, SparseInput.callsRun);
+        assertEquals(before + 1, FastPaths.SPARSE_INPUT.runs());
         // a dense input of the same width is not
         m.predict(GradCheck.rand(9, 0, 1, 4, 1200));
-        assertEquals(before + 1, SparseInput.callsRun);
+        assertEquals(before + 1, FastPaths.SPARSE_INPUT.runs());
     }
 
     private static List<INDArray> fit(boolean sparse, INDArray x, INDArray y, boolean shuffle) {
-        SparseInput.setEnabled(sparse);
+        FastPaths.SPARSE_INPUT.setEnabled(sparse);
         Cornu.setSeed(21);
         Sequential m = new Sequential(new Dense(16, "relu").inputShape(x.size(1)), new Dense(3, "softmax"));
         m.compile("rmsprop", "categorical_crossentropy", "accuracy");
@@ -166,13 +173,13 @@ class SparseInputTest extends Float64Test {
         for (int i = 0; i < labels.length; i++) labels[i] = (i * 7) % 3;
         INDArray y = Utils.toCategorical(Nd4j.createFromArray(labels), 3).castTo(DataType.DOUBLE);
         for (boolean shuffle : new boolean[] {true, false}) {
-            long calls = SparseInput.callsRun, gathers = SparseInput.gathersRun;
+            long calls = FastPaths.SPARSE_INPUT.runs(), gathers = FastPaths.SPARSE_GATHER.runs();
             List<INDArray> dense = fit(false, x, y, shuffle);
-            assertEquals(calls, SparseInput.callsRun, "the switch turns the path off");
+            assertEquals(calls, FastPaths.SPARSE_INPUT.runs(), "the switch turns the path off");
             List<INDArray> sparse = fit(true, x, y, shuffle);
             // 4 training steps per epoch, plus validation and evaluate batches
-            assertTrue(SparseInput.callsRun - calls >= 3 * 4 * 2, "steps on the sparse path: " + (SparseInput.callsRun - calls));
-            if (shuffle) assertEquals(gathers + 3 * 4, SparseInput.gathersRun, "every shuffled batch gathered sparsely");
+            assertTrue(FastPaths.SPARSE_INPUT.runs() - calls >= 3 * 4 * 2, "steps on the sparse path: " + (FastPaths.SPARSE_INPUT.runs() - calls));
+            if (shuffle) assertEquals(gathers + 3 * 4, FastPaths.SPARSE_GATHER.runs(), "every shuffled batch gathered sparsely");
             for (int i = 0; i < dense.size(); i++) assertClose(dense.get(i), sparse.get(i), 1e-10);
         }
     }
@@ -213,7 +220,7 @@ class SparseInputTest extends Float64Test {
      * chunks, by the prefetch thread and the training thread.
      */
     private static List<INDArray> refits(boolean sparse, long storeLimit) {
-        SparseInput.setEnabled(sparse);
+        FastPaths.SPARSE_INPUT.setEnabled(sparse);
         SparseInput.maxCached = storeLimit;
         INDArray x = sparse(51, 150, 1300, 0.03, 4).neq(0).castTo(DataType.DOUBLE);
         int[] labels = new int[150];
@@ -223,7 +230,7 @@ class SparseInputTest extends Float64Test {
         Sequential m = new Sequential(new Dense(16, "relu").inputShape(1300), new Dense(3, "softmax"));
         m.compile("rmsprop", "categorical_crossentropy");
         List<INDArray> out = new java.util.ArrayList<>();
-        long gathers = SparseInput.gathersRun;
+        long gathers = FastPaths.SPARSE_GATHER.runs();
         m.fit(x, y, Fit.epochs(2).batchSize(64).verbose(0));
         out.addAll(m.getWeights());
         INDArray shifted = x.dup();
@@ -231,7 +238,7 @@ class SparseInputTest extends Float64Test {
         x.putRow(9, Nd4j.zeros(DataType.DOUBLE, 1300));
         m.fit(x, y, Fit.epochs(2).batchSize(64).verbose(0));
         out.addAll(m.getWeights());
-        if (sparse) assertEquals(gathers + 2 * 2 * 3, SparseInput.gathersRun, "every batch of both fits gathered sparsely");
+        if (sparse) assertEquals(gathers + 2 * 2 * 3, FastPaths.SPARSE_GATHER.runs(), "every batch of both fits gathered sparsely");
         m.fit(GradCheck.rand(52, 0, 1, 150, 1300), y, Fit.epochs(1).batchSize(64).verbose(0));
         out.addAll(m.getWeights());
         return out;
@@ -308,7 +315,7 @@ class SparseInputTest extends Float64Test {
         INDArray y = Utils.toCategorical(Nd4j.createFromArray(labels), 3).castTo(DataType.DOUBLE);
         List<INDArray> expected = null;
         for (boolean sparse : new boolean[] {false, true}) {
-            SparseInput.setEnabled(sparse);
+            FastPaths.SPARSE_INPUT.setEnabled(sparse);
             Cornu.setSeed(5);
             Sequential m = new Sequential(new Dense(16, "relu").inputShape(4000), new Dense(3, "softmax"));
             m.compile("rmsprop", "categorical_crossentropy");

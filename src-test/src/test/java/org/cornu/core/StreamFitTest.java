@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.cornu.utils.Utils;
 
 /** {@code fit} on a stream of batches (Keras's fit(generator, steps_per_epoch, validation_steps)). */
 class StreamFitTest {

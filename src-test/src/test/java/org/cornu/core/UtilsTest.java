@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.utils.Utils;
 
 /** Utils, accuracy resolution as Keras's get_metric, and the progress bar's format. */
 class UtilsTest {

@@ -9,7 +9,7 @@ import org.cornu.core.Cornu;
 import org.cornu.core.Evaluate;
 import org.cornu.core.Fit;
 import org.cornu.core.Sequential;
-import org.cornu.core.Utils;
+import org.cornu.utils.Utils;
 import org.cornu.core.callbacks.History;
 import org.cornu.datasets.Mnist;
 import org.cornu.layers.Dense;

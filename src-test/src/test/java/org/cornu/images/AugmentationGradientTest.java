@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.cornu.core.Cornu;
-import org.cornu.core.ImageTransforms;
-import org.cornu.core.Ops;
-import org.cornu.core.Tape;
-import org.cornu.core.Tensor;
+import org.cornu.core.ops.ImageTransforms;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.layers.RandomFlip;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

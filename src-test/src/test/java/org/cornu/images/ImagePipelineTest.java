@@ -17,7 +17,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.cornu.core.Fit;
 import org.cornu.core.Sequential;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.callbacks.History;
 import org.cornu.datasets.images.ImageDataset;
 import org.cornu.datasets.images.ImageDatasets;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.cornu.core.Loss;
 import org.cornu.core.Registry;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

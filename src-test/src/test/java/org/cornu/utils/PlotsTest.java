@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.cornu.core.Plots;
-import org.cornu.core.Utils;
 import org.cornu.core.callbacks.History;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

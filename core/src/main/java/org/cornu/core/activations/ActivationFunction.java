@@ -1,6 +1,6 @@
 package org.cornu.core.activations;
 
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /** An activation function, as those of {@code keras.activations}. */
 public interface ActivationFunction {

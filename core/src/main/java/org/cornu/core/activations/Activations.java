@@ -1,9 +1,9 @@
 package org.cornu.core.activations;
 
 import java.util.function.UnaryOperator;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Registry;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Keras's activation functions: relu, sigmoid, tanh, softmax, linear, elu, selu,

@@ -1,7 +1,7 @@
 package org.cornu.core.regularizers;
 
 import java.util.Map;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /** A penalty added to the loss, as {@code keras.regularizers.Regularizer}. */
 public interface Regularizer {

@@ -2,9 +2,9 @@ package org.cornu.core.regularizers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cornu.core.Ops;
+import org.cornu.core.ops.Ops;
 import org.cornu.core.Registry;
-import org.cornu.core.Tensor;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Keras's weight regularizers: {@code l1 * sum(|x|) + l2 * sum(x^2)}. By name,

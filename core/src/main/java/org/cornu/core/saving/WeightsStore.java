@@ -20,7 +20,7 @@ import org.cornu.core.Optimizer;
 import org.cornu.core.Sequential;
 import org.cornu.core.Shape;
 import org.cornu.core.Weight;
-import org.cornu.core.Workspaces;
+import org.cornu.core.kernels.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;

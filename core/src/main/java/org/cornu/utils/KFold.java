@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.utils;
 
 import java.util.ArrayList;
 import java.util.Collections;

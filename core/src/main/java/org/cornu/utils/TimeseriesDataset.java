@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.utils;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +7,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.Elementwise;
 
 /**
  * {@code keras.utils.timeseries_dataset_from_array}, returning every window at once as arrays:

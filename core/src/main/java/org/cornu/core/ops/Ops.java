@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.core.ops;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,6 +17,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.kernels.Gemm;
+import org.cornu.core.kernels.RowKernels;
+import org.cornu.core.Shape;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Differentiable primitives. Each computes its value with ND4J kernels and, while a
@@ -35,7 +41,7 @@ public final class Ops {
     }
 
     /** Sums {@code g} down to {@code shape}, undoing numpy broadcasting. */
-    static INDArray unbroadcast(INDArray g, long[] shape) {
+    public static INDArray unbroadcast(INDArray g, long[] shape) {
         long[] gs = g.shape();
         if (Arrays.equals(gs, shape)) return g;
         int lead = gs.length - shape.length;
@@ -95,59 +101,59 @@ public final class Ops {
 
     /** {@code a + b} with numpy broadcasting. */
     public static Tensor add(Tensor a, Tensor b) {
-        Tensor o = out(bcast("add", a.value, b.value), a, b);
+        Tensor o = out(bcast("add", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
-            a.accumulate(unbroadcast(g, a.value.shape()));
-            b.accumulate(unbroadcast(g, b.value.shape()));
+            a.accumulate(unbroadcast(g, a.value().shape()));
+            b.accumulate(unbroadcast(g, b.value().shape()));
         });
     }
 
     /** {@code a - b} with numpy broadcasting. */
     public static Tensor sub(Tensor a, Tensor b) {
-        Tensor o = out(bcast("sub", a.value, b.value), a, b);
+        Tensor o = out(bcast("sub", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
-            a.accumulate(unbroadcast(g, a.value.shape()));
-            if (b.requiresGrad) b.accumulate(unbroadcast(g.neg(), b.value.shape()));
+            a.accumulate(unbroadcast(g, a.value().shape()));
+            if (b.requiresGrad()) b.accumulate(unbroadcast(g.neg(), b.value().shape()));
         });
     }
 
     /** {@code a * b} with numpy broadcasting. */
     public static Tensor mul(Tensor a, Tensor b) {
-        Tensor o = out(bcast("mul", a.value, b.value), a, b);
+        Tensor o = out(bcast("mul", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
-            if (a.requiresGrad) a.accumulate(unbroadcast(bcast("mul", g, b.value), a.value.shape()));
-            if (b.requiresGrad) b.accumulate(unbroadcast(bcast("mul", g, a.value), b.value.shape()));
+            if (a.requiresGrad()) a.accumulate(unbroadcast(bcast("mul", g, b.value()), a.value().shape()));
+            if (b.requiresGrad()) b.accumulate(unbroadcast(bcast("mul", g, a.value()), b.value().shape()));
         });
     }
 
     /** {@code a / b} with numpy broadcasting. */
     public static Tensor div(Tensor a, Tensor b) {
-        Tensor o = out(bcast("div", a.value, b.value), a, b);
+        Tensor o = out(bcast("div", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
-            if (a.requiresGrad) a.accumulate(unbroadcast(bcast("div", g, b.value), a.value.shape()));
-            if (b.requiresGrad) {
+            if (a.requiresGrad()) a.accumulate(unbroadcast(bcast("div", g, b.value()), a.value().shape()));
+            if (b.requiresGrad()) {
                 // d(a/b)/db = -a/b^2 = -out/b
-                INDArray gb = bcast("mul", g, o.value).negi();
-                b.accumulate(unbroadcast(bcast("div", gb, b.value), b.value.shape()));
+                INDArray gb = bcast("mul", g, o.value()).negi();
+                b.accumulate(unbroadcast(bcast("div", gb, b.value()), b.value().shape()));
             }
         });
     }
 
     /** {@code x + c}. */
     public static Tensor addScalar(Tensor x, double c) {
-        Tensor o = out(x.value.add(c), x);
+        Tensor o = out(x.value().add(c), x);
         return Tape.push(o, x::accumulate);
     }
 
     /** {@code x * c}. */
     public static Tensor mulScalar(Tensor x, double c) {
-        Tensor o = out(x.value.mul(c), x);
+        Tensor o = out(x.value().mul(c), x);
         return Tape.push(o, g -> x.accumulate(g.mul(c)));
     }
 
     /** {@code c - x}. */
     public static Tensor rsubScalar(double c, Tensor x) {
-        Tensor o = out(x.value.rsub(c), x);
+        Tensor o = out(x.value().rsub(c), x);
         return Tape.push(o, g -> x.accumulate(g.neg()));
     }
 
@@ -160,10 +166,10 @@ public final class Ops {
 
     /** Matrix product of two 2-D tensors. */
     public static Tensor matmul(Tensor a, Tensor b) {
-        Tensor o = out(Gemm.gemm(a.value, b.value, false, false), a, b);
+        Tensor o = out(Gemm.gemm(a.value(), b.value(), false, false), a, b);
         return Tape.push(o, g -> {
-            if (a.requiresGrad) a.accumulate(Gemm.gemm(g, b.value, false, true));
-            if (b.requiresGrad) b.accumulate(Gemm.gemm(a.value, g, true, false));
+            if (a.requiresGrad()) a.accumulate(Gemm.gemm(g, b.value(), false, true));
+            if (b.requiresGrad()) b.accumulate(Gemm.gemm(a.value(), g, true, false));
         });
     }
 
@@ -172,19 +178,19 @@ public final class Ops {
      * with the bias added in place; {@code bias} may be null.
      */
     public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         long in = xs[xs.length - 1];
-        long units = kernel.value.size(1);
-        INDArray x2 = xs.length == 2 ? x.value : x.value.reshape('c', x.value.length() / in, in);
+        long units = kernel.value().size(1);
+        INDArray x2 = xs.length == 2 ? x.value() : x.value().reshape('c', x.value().length() / in, in);
         long rows = x2.size(0);
         INDArray z;
         if (bias == null) {
-            z = Gemm.gemm(x2, kernel.value, false, false);
+            z = Gemm.gemm(x2, kernel.value(), false, false);
         } else {
             // z = ones (x) bias + x @ kernel: two gemms beat gemm + ND4J's row-vector broadcast
             z = Nd4j.createUninitialized(x2.dataType(), rows, units);
-            Gemm.broadcastRows(z, bias.value);
-            Gemm.gemm(x2, kernel.value, z, false, false, 1.0, 1.0);
+            Gemm.broadcastRows(z, bias.value());
+            Gemm.gemm(x2, kernel.value(), z, false, false, 1.0, 1.0);
         }
         long[] os = xs.clone();
         os[os.length - 1] = units;
@@ -192,13 +198,13 @@ public final class Ops {
         Tensor o = bias == null ? out(zo, x, kernel) : out(zo, x, kernel, bias);
         return Tape.push(o, g -> {
             INDArray g2 = xs.length == 2 ? g : g.reshape('c', g.length() / units, units);
-            if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(x2, g2, true, false));
-            if (bias != null && bias.requiresGrad) {
+            if (kernel.requiresGrad()) kernel.accumulate(Gemm.gemm(x2, g2, true, false));
+            if (bias != null && bias.requiresGrad()) {
                 // column sums as ones^T @ g: faster than ND4J's sum over dimension 0
                 bias.accumulate(Gemm.columnSums(g2, units));
             }
-            if (x.requiresGrad) {
-                INDArray gx = Gemm.gemm(g2, kernel.value, false, true);
+            if (x.requiresGrad()) {
+                INDArray gx = Gemm.gemm(g2, kernel.value(), false, true);
                 x.accumulate(xs.length == 2 ? gx : gx.reshape('c', xs));
             }
         });
@@ -218,19 +224,19 @@ public final class Ops {
 
     private static Tensor reluImpl(Tensor x, boolean inPlace) {
         INDArray v;
-        if (Elementwise.fusable(x.value)) {
-            v = inPlace ? x.value : Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
-            RowKernels.relu(x.value, v);
+        if (Elementwise.fusable(x.value())) {
+            v = inPlace ? x.value() : Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
+            RowKernels.relu(x.value(), v);
         } else {
-            v = Transforms.relu(x.value, !inPlace);
+            v = Transforms.relu(x.value(), !inPlace);
         }
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
             INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
-            if (Elementwise.fusable(o.value, g, gx)) {
-                reluBackward(o.value, g, gx);
+            if (Elementwise.fusable(o.value(), g, gx)) {
+                reluBackward(o.value(), g, gx);
             } else {
-                Nd4j.exec(new ThresholdReluBp(o.value, g, gx, 0.0));
+                Nd4j.exec(new ThresholdReluBp(o.value(), g, gx, 0.0));
             }
             x.accumulate(gx);
         });
@@ -259,17 +265,16 @@ public final class Ops {
     /** {@code 1 / (1 + exp(-x))}; remembers {@code x} as logits for binary crossentropy. */
     public static Tensor sigmoid(Tensor x) {
         INDArray v;
-        if (Elementwise.fusable(x.value)) {
-            v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
-            RowKernels.sigmoid(x.value, v);
+        if (Elementwise.fusable(x.value())) {
+            v = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
+            RowKernels.sigmoid(x.value(), v);
         } else {
-            v = Transforms.sigmoid(x.value, true);
+            v = Transforms.sigmoid(x.value(), true);
         }
         Tensor o = out(v, x);
-        o.logits = x;
-        o.logitsKind = "sigmoid";
+        o.withLogits(x, "sigmoid");
         return Tape.push(o, g -> {
-            INDArray s = o.value;
+            INDArray s = o.value();
             x.accumulate(g.mul(s).muli(s.rsub(1.0)));
         });
     }
@@ -285,9 +290,9 @@ public final class Ops {
     }
 
     private static Tensor tanhImpl(Tensor x, boolean inPlace) {
-        Tensor o = out(Transforms.tanh(x.value, !inPlace), x);
+        Tensor o = out(Transforms.tanh(x.value(), !inPlace), x);
         return Tape.push(o, g -> {
-            INDArray t = o.value;
+            INDArray t = o.value();
             x.accumulate(g.mul(t.mul(t).rsubi(1.0)));
         });
     }
@@ -295,21 +300,20 @@ public final class Ops {
     /** Softmax over {@code axis}; remembers {@code x} as logits for categorical crossentropy. */
     public static Tensor softmax(Tensor x, int axis) {
         int ax = axis < 0 ? x.rank() + axis : axis;
-        INDArray v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+        INDArray v = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
         boolean last = ax == x.rank() - 1;
-        int width = (int) x.value.size(ax);
-        if (last && Elementwise.fusable(x.value, v)) {
-            RowKernels.softmax(x.value, v, width);
+        int width = (int) x.value().size(ax);
+        if (last && Elementwise.fusable(x.value(), v)) {
+            RowKernels.softmax(x.value(), v, width);
         } else {
-            Nd4j.exec(new SoftMax(x.value, v, ax));
+            Nd4j.exec(new SoftMax(x.value(), v, ax));
         }
         Tensor o = out(v, x);
         if (last) {
-            o.logits = x;
-            o.logitsKind = "softmax";
+            o.withLogits(x, "softmax");
         }
         return Tape.push(o, g -> {
-            INDArray y = o.value;
+            INDArray y = o.value();
             if (last && Elementwise.fusable(y, g)) {
                 INDArray gx = Nd4j.createUninitialized(y.dataType(), y.shape());
                 RowKernels.softmaxBackward(y, g, gx, width);
@@ -325,28 +329,28 @@ public final class Ops {
     public static Tensor logSoftmax(Tensor x) {
         int ax = x.rank() - 1;
         INDArray v;
-        if (Elementwise.fusable(x.value)) {
-            v = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
-            RowKernels.logSoftmax(x.value, v, (int) x.value.size(ax));
+        if (Elementwise.fusable(x.value())) {
+            v = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
+            RowKernels.logSoftmax(x.value(), v, (int) x.value().size(ax));
         } else {
-            v = Nd4j.exec(new LogSoftMax(x.value, ax))[0];
+            v = Nd4j.exec(new LogSoftMax(x.value(), ax))[0];
         }
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
-            INDArray sm = Transforms.exp(o.value, true);
+            INDArray sm = Transforms.exp(o.value(), true);
             x.accumulate(bcast("sub", g, bcast("mul", sm, g.sum(true, ax))));
         });
     }
 
     /** Exponential linear unit: {@code x} if {@code x > 0} else {@code alpha * (exp(x) - 1)}. */
     public static Tensor elu(Tensor x, double alpha) {
-        INDArray pos = x.value.gt(0).castTo(x.value.dataType());
-        INDArray e = Transforms.exp(x.value, true).subi(1.0).muli(alpha);
-        INDArray v = x.value.mul(pos).addi(e.muli(pos.rsub(1.0)));
+        INDArray pos = x.value().gt(0).castTo(x.value().dataType());
+        INDArray e = Transforms.exp(x.value(), true).subi(1.0).muli(alpha);
+        INDArray v = x.value().mul(pos).addi(e.muli(pos.rsub(1.0)));
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
             // x > 0: 1; else out + alpha
-            INDArray d = o.value.add(alpha).muli(pos.rsub(1.0)).addi(pos);
+            INDArray d = o.value().add(alpha).muli(pos.rsub(1.0)).addi(pos);
             x.accumulate(g.mul(d));
         });
     }
@@ -361,26 +365,26 @@ public final class Ops {
     /** {@code log(1 + exp(x))}, stable for large {@code |x|}. */
     public static Tensor softplus(Tensor x) {
         // max(x,0) + log1p(exp(-|x|))
-        INDArray v = Transforms.relu(x.value, true).addi(
-                Transforms.log1p(Transforms.exp(Transforms.abs(x.value, true).negi(), false), false));
+        INDArray v = Transforms.relu(x.value(), true).addi(
+                Transforms.log1p(Transforms.exp(Transforms.abs(x.value(), true).negi(), false), false));
         Tensor o = out(v, x);
-        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sigmoid(x.value, true))));
+        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sigmoid(x.value(), true))));
     }
 
     /** {@code x / (1 + |x|)}. */
     public static Tensor softsign(Tensor x) {
-        INDArray den = Transforms.abs(x.value, true).addi(1.0);
-        Tensor o = out(x.value.div(den), x);
+        INDArray den = Transforms.abs(x.value(), true).addi(1.0);
+        Tensor o = out(x.value().div(den), x);
         return Tape.push(o, g -> x.accumulate(g.div(den.mul(den))));
     }
 
     /** {@code x * sigmoid(x)} (also called silu). */
     public static Tensor swish(Tensor x) {
-        INDArray s = Transforms.sigmoid(x.value, true);
-        Tensor o = out(x.value.mul(s), x);
+        INDArray s = Transforms.sigmoid(x.value(), true);
+        Tensor o = out(x.value().mul(s), x);
         return Tape.push(o, g -> {
             // s * (1 + x * (1 - s))
-            INDArray d = s.rsub(1.0).muli(x.value).addi(1.0).muli(s);
+            INDArray d = s.rsub(1.0).muli(x.value()).addi(1.0).muli(s);
             x.accumulate(g.mul(d));
         });
     }
@@ -390,7 +394,7 @@ public final class Ops {
      * {@code approximate}, which uses Keras's tanh formula.
      */
     public static Tensor gelu(Tensor x, boolean approximate) {
-        INDArray xv = x.value;
+        INDArray xv = x.value();
         if (!approximate) {
             INDArray erf = Nd4j.createUninitialized(xv.dataType(), xv.shape());
             Nd4j.exec(new Erf(xv.mul(1.0 / Math.sqrt(2.0)), erf));
@@ -416,67 +420,67 @@ public final class Ops {
 
     /** {@code x} if {@code x > 0} else {@code negativeSlope * x}. */
     public static Tensor leakyRelu(Tensor x, double negativeSlope) {
-        INDArray pos = x.value.gt(0).castTo(x.value.dataType());
+        INDArray pos = x.value().gt(0).castTo(x.value().dataType());
         INDArray d = pos.mul(1 - negativeSlope).addi(negativeSlope);
-        Tensor o = out(x.value.mul(d), x);
+        Tensor o = out(x.value().mul(d), x);
         return Tape.push(o, g -> x.accumulate(g.mul(d)));
     }
 
     // ------------------------------------------------------------------ elementwise math
 
     public static Tensor exp(Tensor x) {
-        Tensor o = out(Transforms.exp(x.value, true), x);
-        return Tape.push(o, g -> x.accumulate(g.mul(o.value)));
+        Tensor o = out(Transforms.exp(x.value(), true), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(o.value())));
     }
 
     public static Tensor log(Tensor x) {
-        Tensor o = out(Transforms.log(x.value, true), x);
-        return Tape.push(o, g -> x.accumulate(g.div(x.value)));
+        Tensor o = out(Transforms.log(x.value(), true), x);
+        return Tape.push(o, g -> x.accumulate(g.div(x.value())));
     }
 
     public static Tensor sqrt(Tensor x) {
-        Tensor o = out(Transforms.sqrt(x.value, true), x);
-        return Tape.push(o, g -> x.accumulate(g.div(o.value).muli(0.5)));
+        Tensor o = out(Transforms.sqrt(x.value(), true), x);
+        return Tape.push(o, g -> x.accumulate(g.div(o.value()).muli(0.5)));
     }
 
     public static Tensor square(Tensor x) {
-        Tensor o = out(x.value.mul(x.value), x);
-        return Tape.push(o, g -> x.accumulate(g.mul(x.value).muli(2.0)));
+        Tensor o = out(x.value().mul(x.value()), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(x.value()).muli(2.0)));
     }
 
     public static Tensor abs(Tensor x) {
-        Tensor o = out(Transforms.abs(x.value, true), x);
-        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sign(x.value, true))));
+        Tensor o = out(Transforms.abs(x.value(), true), x);
+        return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sign(x.value(), true))));
     }
 
     /** Elementwise {@code max(x, c)}; the gradient goes to {@code x} where {@code x > c}. */
     public static Tensor maximum(Tensor x, double c) {
-        INDArray mask = x.value.gt(c).castTo(x.value.dataType());
-        Tensor o = out(Transforms.max(x.value, c, true), x);
+        INDArray mask = x.value().gt(c).castTo(x.value().dataType());
+        Tensor o = out(Transforms.max(x.value(), c, true), x);
         return Tape.push(o, g -> x.accumulate(g.mul(mask)));
     }
 
     /** Elementwise {@code min(x, c)}; the gradient goes to {@code x} where {@code x < c}. */
     public static Tensor minimum(Tensor x, double c) {
-        INDArray mask = x.value.lt(c).castTo(x.value.dataType());
-        Tensor o = out(Transforms.min(x.value, c, true), x);
+        INDArray mask = x.value().lt(c).castTo(x.value().dataType());
+        Tensor o = out(Transforms.min(x.value(), c, true), x);
         return Tape.push(o, g -> x.accumulate(g.mul(mask)));
     }
 
     /** Elementwise {@code min(a, b)} of two same-shape tensors. */
     public static Tensor minimum(Tensor a, Tensor b) {
-        INDArray mask = a.value.sub(b.value).lte(0).castTo(a.value.dataType());
-        Tensor o = out(Transforms.min(a.value, b.value, true), a, b);
+        INDArray mask = a.value().sub(b.value()).lte(0).castTo(a.value().dataType());
+        Tensor o = out(Transforms.min(a.value(), b.value(), true), a, b);
         return Tape.push(o, g -> {
-            if (a.requiresGrad) a.accumulate(g.mul(mask));
-            if (b.requiresGrad) b.accumulate(g.mul(mask.rsub(1.0)));
+            if (a.requiresGrad()) a.accumulate(g.mul(mask));
+            if (b.requiresGrad()) b.accumulate(g.mul(mask.rsub(1.0)));
         });
     }
 
     /** Clips {@code x} to {@code [lo, hi]}; the gradient passes only inside the interval, as in Keras. */
     public static Tensor clip(Tensor x, double lo, double hi) {
-        INDArray mask = x.value.gte(lo).castTo(x.value.dataType()).muli(x.value.lte(hi).castTo(x.value.dataType()));
-        INDArray v = Transforms.min(Transforms.max(x.value, lo, true), hi, false);
+        INDArray mask = x.value().gte(lo).castTo(x.value().dataType()).muli(x.value().lte(hi).castTo(x.value().dataType()));
+        INDArray v = Transforms.min(Transforms.max(x.value(), lo, true), hi, false);
         Tensor o = out(v, x);
         return Tape.push(o, g -> x.accumulate(g.mul(mask)));
     }
@@ -485,39 +489,39 @@ public final class Ops {
 
     /** Sum of all elements, a scalar. */
     public static Tensor sum(Tensor x) {
-        Tensor o = out(x.value.sum(), x);
-        return Tape.push(o, g -> x.accumulate(Nd4j.valueArrayOf(x.value.shape(), g.getDouble(0), x.value.dataType())));
+        Tensor o = out(x.value().sum(), x);
+        return Tape.push(o, g -> x.accumulate(Nd4j.valueArrayOf(x.value().shape(), g.getDouble(0), x.value().dataType())));
     }
 
     /** Sum over {@code axis} (negative counts from the end). */
     public static Tensor sum(Tensor x, int axis, boolean keepDims) {
         int ax = axis < 0 ? x.rank() + axis : axis;
-        Tensor o = out(x.value.sum(keepDims, ax), x);
+        Tensor o = out(x.value().sum(keepDims, ax), x);
         return Tape.push(o, g -> {
-            long[] keep = x.value.shape().clone();
+            long[] keep = x.value().shape().clone();
             keep[ax] = 1;
-            x.accumulate(g.reshape(keep).broadcast(x.value.shape()));
+            x.accumulate(g.reshape(keep).broadcast(x.value().shape()));
         });
     }
 
     /** Mean of all elements, a scalar. */
     public static Tensor mean(Tensor x) {
-        return mulScalar(sum(x), 1.0 / x.value.length());
+        return mulScalar(sum(x), 1.0 / x.value().length());
     }
 
     /** Mean over {@code axis}. */
     public static Tensor mean(Tensor x, int axis, boolean keepDims) {
         int ax = axis < 0 ? x.rank() + axis : axis;
-        return mulScalar(sum(x, ax, keepDims), 1.0 / x.value.size(ax));
+        return mulScalar(sum(x, ax, keepDims), 1.0 / x.value().size(ax));
     }
 
     // ------------------------------------------------------------------ shape
 
     /** Reshape (C order); one dimension may be -1. */
     public static Tensor reshape(Tensor x, long... shape) {
-        INDArray v = x.value.reshape('c', shape);
+        INDArray v = x.value().reshape('c', shape);
         Tensor o = out(v, x);
-        long[] s = x.value.shape();
+        long[] s = x.value().shape();
         return Tape.push(o, g -> x.accumulate(g.reshape('c', s)));
     }
 
@@ -525,13 +529,13 @@ public final class Ops {
     public static Tensor concat(int axis, Tensor... xs) {
         int ax = axis < 0 ? xs[0].rank() + axis : axis;
         INDArray[] vs = new INDArray[xs.length];
-        for (int i = 0; i < xs.length; i++) vs[i] = xs[i].value;
+        for (int i = 0; i < xs.length; i++) vs[i] = xs[i].value();
         Tensor o = out(Nd4j.concat(ax, vs), xs);
         return Tape.push(o, g -> {
             long start = 0;
             for (Tensor t : xs) {
-                long n = t.value.size(ax);
-                if (t.requiresGrad) {
+                long n = t.value().size(ax);
+                if (t.requiresGrad()) {
                     INDArrayIndex[] idx = new INDArrayIndex[g.rank()];
                     for (int d = 0; d < idx.length; d++) idx[d] = NDArrayIndex.all();
                     idx[ax] = NDArrayIndex.interval(start, start + n);
@@ -544,9 +548,9 @@ public final class Ops {
 
     /** Casts to a float type; the gradient is cast back. */
     public static Tensor cast(Tensor x, DataType type) {
-        if (x.value.dataType() == type) return x;
-        Tensor o = out(x.value.castTo(type), x);
-        DataType orig = x.value.dataType();
+        if (x.value().dataType() == type) return x;
+        Tensor o = out(x.value().castTo(type), x);
+        DataType orig = x.value().dataType();
         return Tape.push(o, g -> x.accumulate(g.castTo(orig)));
     }
 
@@ -558,10 +562,10 @@ public final class Ops {
      */
     public static Tensor dropout(Tensor x, double rate, Random rng) {
         if (rate <= 0) return x;
-        INDArray mask = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
+        INDArray mask = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
         Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate), rng);
         mask.muli(1.0 / (1.0 - rate));
-        Tensor o = out(x.value.mul(mask), x);
+        Tensor o = out(x.value().mul(mask), x);
         return Tape.push(o, g -> x.accumulate(g.mul(mask)));
     }
 
@@ -573,13 +577,13 @@ public final class Ops {
      */
     public static Tensor softmaxCrossEntropy(Tensor logits, INDArray yTrue) {
         int ax = logits.rank() - 1;
-        INDArray yc = yTrue.dataType() == logits.value.dataType() ? yTrue : yTrue.castTo(logits.value.dataType());
-        if (Elementwise.fusable(logits.value, yc)) {
-            int width = (int) logits.value.size(ax);
-            long[] ps = java.util.Arrays.copyOf(logits.value.shape(), ax);
-            INDArray per = Nd4j.createUninitialized(logits.value.dataType(), ps);
-            INDArray sm = Nd4j.createUninitialized(logits.value.dataType(), logits.value.shape());
-            RowKernels.softmaxCrossEntropy(logits.value, yc, per, sm, width);
+        INDArray yc = yTrue.dataType() == logits.value().dataType() ? yTrue : yTrue.castTo(logits.value().dataType());
+        if (Elementwise.fusable(logits.value(), yc)) {
+            int width = (int) logits.value().size(ax);
+            long[] ps = java.util.Arrays.copyOf(logits.value().shape(), ax);
+            INDArray per = Nd4j.createUninitialized(logits.value().dataType(), ps);
+            INDArray sm = Nd4j.createUninitialized(logits.value().dataType(), logits.value().shape());
+            RowKernels.softmaxCrossEntropy(logits.value(), yc, per, sm, width);
             Tensor o = out(per, logits);
             return Tape.push(o, g -> {
                 INDArray gz = Nd4j.createUninitialized(sm.dataType(), sm.shape());
@@ -588,12 +592,12 @@ public final class Ops {
                 logits.accumulate(gz);
             });
         }
-        INDArray lsm = Nd4j.exec(new LogSoftMax(logits.value, ax))[0];
+        INDArray lsm = Nd4j.exec(new LogSoftMax(logits.value(), ax))[0];
         INDArray y = yTrue.dataType() == lsm.dataType() ? yTrue : yTrue.castTo(lsm.dataType());
         INDArray per = lsm.mul(y).sum(ax).negi();
         Tensor o = out(per, logits);
         return Tape.push(o, g -> {
-            long[] keep = logits.value.shape().clone();
+            long[] keep = logits.value().shape().clone();
             keep[ax] = 1;
             INDArray sm = Transforms.exp(lsm, true);
             INDArray d = bcast("mul", sm, y.sum(true, ax)).subi(y);
@@ -606,7 +610,7 @@ public final class Ops {
      * {@code max(z, 0) - z * y + log(1 + exp(-|z|))}. Gradient {@code sigmoid(z) - y}.
      */
     public static Tensor sigmoidCrossEntropy(Tensor logits, INDArray yTrue) {
-        INDArray z = logits.value;
+        INDArray z = logits.value();
         INDArray y = yTrue.dataType() == z.dataType() ? yTrue : yTrue.castTo(z.dataType());
         if (Elementwise.fusable(z, y)) {
             INDArray v = Nd4j.createUninitialized(z.dataType(), z.shape());
@@ -628,8 +632,8 @@ public final class Ops {
 
     /** {@code log(1 + x)}, accurate for small {@code x}. */
     public static Tensor log1p(Tensor x) {
-        Tensor o = out(Transforms.log1p(x.value, true), x);
-        return Tape.push(o, g -> x.accumulate(g.div(x.value.add(1.0))));
+        Tensor o = out(Transforms.log1p(x.value(), true), x);
+        return Tape.push(o, g -> x.accumulate(g.div(x.value().add(1.0))));
     }
 
     /**
@@ -638,7 +642,7 @@ public final class Ops {
      */
     public static Tensor squeeze(Tensor x, int axis) {
         int ax = axis < 0 ? x.rank() + axis : axis;
-        long[] s = x.value.shape();
+        long[] s = x.value().shape();
         if (s[ax] != 1) {
             throw new IllegalArgumentException("Cannot squeeze axis " + axis + " of shape " + Shape.format(s)
                     + ": its size is " + s[ax] + ", not 1");
@@ -650,7 +654,7 @@ public final class Ops {
 
     /** Inserts a size-1 axis at {@code axis}; a sigmoid output keeps its logits as {@link #squeeze} does. */
     public static Tensor expandDims(Tensor x, int axis) {
-        long[] s = x.value.shape();
+        long[] s = x.value().shape();
         int ax = axis < 0 ? s.length + 1 + axis : axis;
         long[] ns = new long[s.length + 1];
         for (int i = 0, j = 0; i < ns.length; i++) ns[i] = i == ax ? 1 : s[j++];
@@ -659,9 +663,8 @@ public final class Ops {
 
     private static Tensor reshapeKeepingSigmoidLogits(Tensor x, long[] shape) {
         Tensor o = reshape(x, shape);
-        if ("sigmoid".equals(x.logitsKind) && x.logits != null) {
-            o.logits = reshape(x.logits, shape);
-            o.logitsKind = "sigmoid";
+        if ("sigmoid".equals(x.logitsKind()) && x.logits() != null) {
+            o.withLogits(reshape(x.logits(), shape), "sigmoid");
         }
         return o;
     }
@@ -672,8 +675,8 @@ public final class Ops {
      */
     public static Tensor huber(Tensor x, double delta) {
         // with c = clip(x, -delta, delta): huber(x) = c * (x - c / 2)
-        INDArray c = Transforms.min(Transforms.max(x.value, -delta, true), delta, false);
-        INDArray v = c.mul(-0.5).addi(x.value).muli(c);
+        INDArray c = Transforms.min(Transforms.max(x.value(), -delta, true), delta, false);
+        INDArray v = c.mul(-0.5).addi(x.value()).muli(c);
         Tensor o = out(v, x);
         return Tape.push(o, g -> x.accumulate(g.mul(c)));
     }
@@ -684,15 +687,15 @@ public final class Ops {
      */
     public static Tensor l2Normalize(Tensor x, int axis, double epsilon) {
         int ax = axis < 0 ? x.rank() + axis : axis;
-        INDArray xv = x.value;
+        INDArray xv = x.value();
         INDArray norm = Transforms.sqrt(xv.mul(xv).sum(true, ax), false);
         // rows whose norm exceeds epsilon depend on the norm; the others are scaled by a constant
         INDArray live = norm.gt(epsilon).castTo(xv.dataType());
         INDArray inv = Transforms.max(norm, epsilon, true).rdivi(1.0);
         Tensor o = out(bcast("mul", xv, inv), x);
         return Tape.push(o, g -> {
-            INDArray dot = g.mul(o.value).sum(true, ax).muli(live);
-            INDArray t = g.sub(bcast("mul", o.value, dot));
+            INDArray dot = g.mul(o.value()).sum(true, ax).muli(live);
+            INDArray t = g.sub(bcast("mul", o.value(), dot));
             x.accumulate(bcast("mul", t, inv));
         });
     }
@@ -705,7 +708,7 @@ public final class Ops {
      */
     public static Tensor probCrossEntropy(Tensor probs, INDArray yTrue, int axis, double epsilon) {
         int ax = axis < 0 ? probs.rank() + axis : axis;
-        INDArray p = probs.value;
+        INDArray p = probs.value();
         DataType dt = p.dataType();
         INDArray y = yTrue.dataType() == dt ? yTrue : yTrue.castTo(dt);
         INDArray s = p.sum(true, ax);
@@ -732,7 +735,7 @@ public final class Ops {
      * {@code -(y log p + (1 - y) log(1 - p))}. The gradient stops where the clip is active.
      */
     public static Tensor binaryProbCrossEntropy(Tensor probs, INDArray yTrue, double epsilon) {
-        INDArray p = probs.value;
+        INDArray p = probs.value();
         DataType dt = p.dataType();
         INDArray y = yTrue.dataType() == dt ? yTrue : yTrue.castTo(dt);
         INDArray c = Transforms.min(Transforms.max(p, epsilon, true), 1.0 - epsilon, false);

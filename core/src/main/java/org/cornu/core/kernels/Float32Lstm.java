@@ -1,11 +1,15 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.ops.RnnOps;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * The LSTM recurrence for float32 models on the CPU, kept in float32 end to end (the general
@@ -15,51 +19,49 @@ import org.nd4j.linalg.factory.Nd4j;
  * gemm (the IMDB LSTM: 128 x 500 x 32). Same equations as {@code RnnOps.rnn}, whose float32 mode
  * it matches to float rounding (tested); {@code -Dcornu.rnn.float32=false} turns it off.
  */
-final class Float32Lstm {
-    /** Calls run on this path (for tests). */
-    static long callsRun;
+public final class Float32Lstm {
 
     private Float32Lstm() {}
 
     /** Whether the call can run here. */
-    static boolean applies(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, INDArray mask, RnnOps.Options opt) {
-        if ("false".equals(System.getProperty("cornu.rnn.float32")) || "nd4j".equals(System.getProperty("cornu.rnn.stepGemm"))) {
+    public static boolean applies(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, INDArray mask, RnnOps.Options opt) {
+        if (!FastPaths.FLOAT32_LSTM.enabled() || FastPaths.rnnProductsForcedToNd4j()) {
             return false;
         }
         if (opt.cell != RnnOps.Cell.LSTM || mask != null || opt.recurrentMask != null || opt.goBackwards) return false;
         if (!"tanh".equals(opt.activation) || !"sigmoid".equals(opt.recurrentActivation)) return false;
-        if (x.value.dataType() != DataType.FLOAT || x.value.rank() != 3) return false;
+        if (x.value().dataType() != DataType.FLOAT || x.value().rank() != 3) return false;
         for (Tensor t : new Tensor[] {x, kernel, recurrentKernel, bias}) {
-            if (t != null && (t.value.dataType() != DataType.FLOAT || !Elementwise.fusable(t.value))) return false;
+            if (t != null && (t.value().dataType() != DataType.FLOAT || !Elementwise.fusable(t.value()))) return false;
         }
-        long b = x.value.size(0), u = recurrentKernel.value.size(0);
-        return b * u * 4 * u >= 65_536 && x.value.length() < Integer.MAX_VALUE / 8;
+        long b = x.value().size(0), u = recurrentKernel.value().size(0);
+        return b * u * 4 * u >= 65_536 && x.value().length() < Integer.MAX_VALUE / 8;
     }
 
-    static RnnOps.Result run(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates) {
-        callsRun++;
-        long[] xs = x.value.shape();
+    public static RnnOps.Result run(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates) {
+        FastPaths.FLOAT32_LSTM.countRun();
+        long[] xs = x.value().shape();
         final int B = (int) xs[0], T = (int) xs[1], I = (int) xs[2];
-        final int U = (int) recurrentKernel.value.size(0), G = 4 * U;
+        final int U = (int) recurrentKernel.value().size(0), G = 4 * U;
         final int BU = B * U, BG = B * G;
         // x in time order: rows (t, b)
-        float[] xb = Elementwise.toFloats(x.value, null);
+        float[] xb = Elementwise.toFloats(x.value(), null);
         float[] xt = new float[T * B * I];
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) System.arraycopy(xb, (b * T + t) * I, xt, (t * B + b) * I, I);
         }
         final INDArray xT = Elementwise.fromFloats(xt, T * B, I);
-        final INDArray w = kernel.value;
+        final INDArray w = kernel.value();
         final float[] P = Elementwise.toFloats(Gemm.gemm(xT, w, false, false), null); // (T*B, G)
-        final float[] bv = bias == null ? new float[G] : Elementwise.toFloats(bias.value, null);
-        final INDArray ur = recurrentKernel.value;
+        final float[] bv = bias == null ? new float[G] : Elementwise.toFloats(bias.value(), null);
+        final INDArray ur = recurrentKernel.value();
         final INDArray urT = ur.transpose().dup('c');
         final INDArray hIn = Nd4j.create(DataType.FLOAT, B, U), rOut = Nd4j.create(DataType.FLOAT, B, G);
         final FloatBuffer hBuf = Elementwise.floats(hIn), rBuf = Elementwise.floats(rOut);
         float[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
-                ? Elementwise.toFloats(initialStates.get(0).value, null) : new float[BU];
+                ? Elementwise.toFloats(initialStates.get(0).value(), null) : new float[BU];
         float[] c = initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
-                ? Elementwise.toFloats(initialStates.get(1).value, null) : new float[BU];
+                ? Elementwise.toFloats(initialStates.get(1).value(), null) : new float[BU];
         final float[] gates = new float[T * BG]; // post-activation i, f, g, o per (t, b)
         final float[] hPrev = new float[T * BU], cPrev = new float[T * BU], tanhC = new float[T * BU];
         final float[] out = new float[B * T * U]; // (b, t, u)
@@ -152,7 +154,7 @@ final class Float32Lstm {
                 dOutBuf.get(0, dh, 0, BU);
             }
             INDArray dZa = Elementwise.fromFloats(dZ, T * B, G);
-            if (x.requiresGrad) {
+            if (x.requiresGrad()) {
                 float[] dxt = Elementwise.toFloats(Gemm.gemm(dZa, w, false, true), null);
                 float[] dx = new float[B * T * I];
                 for (int b = 0; b < B; b++) {
@@ -160,17 +162,17 @@ final class Float32Lstm {
                 }
                 x.accumulate(Elementwise.fromFloats(dx, xs));
             }
-            if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(xT, dZa, true, false));
-            if (recurrentKernel.requiresGrad) recurrentKernel.accumulate(Gemm.gemm(Elementwise.fromFloats(hPrev, T * B, U), dZa, true, false));
-            if (bias != null && bias.requiresGrad) {
+            if (kernel.requiresGrad()) kernel.accumulate(Gemm.gemm(xT, dZa, true, false));
+            if (recurrentKernel.requiresGrad()) recurrentKernel.accumulate(Gemm.gemm(Elementwise.fromFloats(hPrev, T * B, U), dZa, true, false));
+            if (bias != null && bias.requiresGrad()) {
                 // column sums as a (1, T*B) x (T*B, 4U) product
-                bias.accumulate(Gemm.columnSums(dZa, bias.value.shape()));
+                bias.accumulate(Gemm.columnSums(dZa, bias.value().shape()));
             }
             if (initialStates != null) {
-                if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
+                if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad()) {
                     initialStates.get(0).accumulate(Elementwise.fromFloats(dh, B, U));
                 }
-                if (initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad) {
+                if (initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad()) {
                     initialStates.get(1).accumulate(Elementwise.fromFloats(dc, B, U));
                 }
             }
@@ -190,7 +192,7 @@ final class Float32Lstm {
     private static final float Q1 = (float) RnnOps.Q1, Q2 = (float) RnnOps.Q2, Q3 = (float) RnnOps.Q3;
     private static final float CLAMP = (float) RnnOps.CLAMP;
 
-    static void tanh(float[] a, int off, int len) {
+    public static void tanh(float[] a, int off, int len) {
         for (int i = off; i < off + len; i++) {
             float x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
             float s = x * x;

@@ -1,11 +1,17 @@
-package org.cornu.core;
+package org.cornu.core.ops;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.ConvKernels;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.kernels.Gemm;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Differentiable convolution and pooling primitives on channels_last tensors
@@ -51,7 +57,7 @@ public final class ConvOps {
      * (kh, kw, cin, filters)}, optional {@code bias (filters)}; output {@code (n, oh, ow, filters)}.
      */
     public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
-        if (jvm(x.value, kernel.value) && (bias == null || jvm(bias.value))) {
+        if (jvm(x.value(), kernel.value()) && (bias == null || jvm(bias.value()))) {
             return conv2dJvm(x, kernel, bias, strides, same, dilation);
         }
         return conv2dNative(x, kernel, bias, strides, same, dilation);
@@ -59,12 +65,10 @@ public final class ConvOps {
 
     /** Whether the JVM kernels apply (CPU, float/double, dense C order) and are not switched off. */
     static boolean jvm(INDArray... a) {
-        return !forceNative && Elementwise.fusable(a[0]) && java.util.Arrays.stream(a).allMatch(
+        return FastPaths.JVM_CONV.enabled() && Elementwise.fusable(a[0]) && java.util.Arrays.stream(a).allMatch(
                 v -> v.dataType() == a[0].dataType() && Elementwise.fusable(v));
     }
 
-    /** Tests set this to run ND4J's native conv/pool kernels instead of the JVM ones. */
-    static volatile boolean forceNative = Boolean.getBoolean("cornu.nativeConv");
 
     private static void im2col(INDArray x, INDArray col, ConvKernels.Geo ge) {
         long work = col.length();
@@ -145,35 +149,35 @@ public final class ConvOps {
      * (kh*kw*cin, filters) is the NHWC output; backward is two gemms and a col2im.
      */
     private static Tensor conv2dJvm(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
-        long[] xs = x.value.shape(), ks = kernel.value.shape();
-        DataType dt = x.value.dataType();
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        DataType dt = x.value().dataType();
         ConvKernels.Geo ge = ConvKernels.Geo.of(xs, (int) ks[0], (int) ks[1], strides, dilation, same);
         long rows = (long) ge.n() * ge.oh() * ge.ow(), kk = ks[0] * ks[1] * ks[2], f = ks[3];
         boolean pointwise = ks[0] == 1 && ks[1] == 1 && strides[0] == 1 && strides[1] == 1;
         INDArray col;
         if (pointwise) {
-            col = x.value.reshape('c', rows, kk);
+            col = x.value().reshape('c', rows, kk);
         } else {
             boolean padded = same || dilation[0] > 1 || dilation[1] > 1;
             col = padded ? Nd4j.create(dt, rows, kk) : Nd4j.createUninitialized(dt, rows, kk);
             // valid padding without dilation writes every cell of col; otherwise skipped cells stay 0
-            im2col(x.value, col, ge);
+            im2col(x.value(), col, ge);
         }
-        INDArray k2 = kernel.value.reshape('c', kk, f);
+        INDArray k2 = kernel.value().reshape('c', kk, f);
         INDArray z = Nd4j.createUninitialized(dt, rows, f);
         if (bias == null) {
             Gemm.gemm(col, k2, z, false, false, 1.0, 0.0);
         } else {
-            Gemm.broadcastRows(z, bias.value);
+            Gemm.broadcastRows(z, bias.value());
             Gemm.gemm(col, k2, z, false, false, 1.0, 1.0);
         }
         INDArray zo = z.reshape('c', ge.n(), ge.oh(), ge.ow(), f);
         Tensor o = bias == null ? out(zo, x, kernel) : out(zo, x, kernel, bias);
         return Tape.push(o, g -> {
             INDArray g2 = g.reshape('c', rows, f);
-            if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(col, g2, true, false).reshape('c', ks));
-            if (bias != null && bias.requiresGrad) bias.accumulate(Gemm.columnSums(g2, f));
-            if (x.requiresGrad) {
+            if (kernel.requiresGrad()) kernel.accumulate(Gemm.gemm(col, g2, true, false).reshape('c', ks));
+            if (bias != null && bias.requiresGrad()) bias.accumulate(Gemm.columnSums(g2, f));
+            if (x.requiresGrad()) {
                 INDArray gcol = Gemm.gemm(g2, k2, false, true);
                 if (pointwise) {
                     x.accumulate(gcol.reshape('c', xs));
@@ -187,62 +191,62 @@ public final class ConvOps {
     }
 
     private static Tensor conv2dNative(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
-        long[] ks = kernel.value.shape();
+        long[] ks = kernel.value().shape();
         int kh = (int) ks[0], kw = (int) ks[1];
-        long[] os = outShape(x.value.shape(), ks[3], kh, kw, strides, same, dilation);
-        INDArray z = Nd4j.createUninitialized(x.value.dataType(), os);
+        long[] os = outShape(x.value().shape(), ks[3], kh, kw, strides, same, dilation);
+        INDArray z = Nd4j.createUninitialized(x.value().dataType(), os);
         int[] ia = {kh, kw, strides[0], strides[1], 0, 0, dilation[0], dilation[1], same ? 1 : 0, 1, 0};
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder("conv2d");
-        if (bias == null) b.addInputs(x.value, kernel.value);
-        else b.addInputs(x.value, kernel.value, bias.value);
+        if (bias == null) b.addInputs(x.value(), kernel.value());
+        else b.addInputs(x.value(), kernel.value(), bias.value());
         Nd4j.exec(b.addIntegerArguments(ia).addOutputs(z).build());
         Tensor o = bias == null ? out(z, x, kernel) : out(z, x, kernel, bias);
         return Tape.push(o, g -> {
-            INDArray gx = Nd4j.createUninitialized(x.value.dataType(), x.value.shape());
-            INDArray gk = Nd4j.createUninitialized(kernel.value.dataType(), ks);
+            INDArray gx = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
+            INDArray gk = Nd4j.createUninitialized(kernel.value().dataType(), ks);
             DynamicCustomOp.DynamicCustomOpsBuilder bb = DynamicCustomOp.builder("conv2d_bp");
             if (bias == null) {
-                bb.addInputs(x.value, kernel.value, g).addOutputs(gx, gk);
+                bb.addInputs(x.value(), kernel.value(), g).addOutputs(gx, gk);
             } else {
-                INDArray gb = Nd4j.createUninitialized(bias.value.dataType(), bias.value.shape());
-                bb.addInputs(x.value, kernel.value, bias.value, g).addOutputs(gx, gk, gb);
+                INDArray gb = Nd4j.createUninitialized(bias.value().dataType(), bias.value().shape());
+                bb.addInputs(x.value(), kernel.value(), bias.value(), g).addOutputs(gx, gk, gb);
                 Nd4j.exec(bb.addIntegerArguments(ia).build());
-                if (bias.requiresGrad) bias.accumulate(gb);
-                if (kernel.requiresGrad) kernel.accumulate(gk);
-                if (x.requiresGrad) x.accumulate(gx);
+                if (bias.requiresGrad()) bias.accumulate(gb);
+                if (kernel.requiresGrad()) kernel.accumulate(gk);
+                if (x.requiresGrad()) x.accumulate(gx);
                 return;
             }
             Nd4j.exec(bb.addIntegerArguments(ia).build());
-            if (kernel.requiresGrad) kernel.accumulate(gk);
-            if (x.requiresGrad) x.accumulate(gx);
+            if (kernel.requiresGrad()) kernel.accumulate(gk);
+            if (x.requiresGrad()) x.accumulate(gx);
         });
     }
 
     /** Max pooling over windows {@code pool} with {@code strides}; padded cells never win. */
     public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
-        if (jvm(x.value)) return maxPoolJvm(x, pool, strides, same);
+        if (jvm(x.value())) return maxPoolJvm(x, pool, strides, same);
         return pool2d("maxpool2d", x, pool, strides, same, 0);
     }
 
     /** Average pooling; with "same" padding each window is divided by its count of real cells (as TF). */
     public static Tensor avgPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
-        if (jvm(x.value)) return avgPoolJvm(x, pool, strides, same);
+        if (jvm(x.value())) return avgPoolJvm(x, pool, strides, same);
         return pool2d("avgpool2d", x, pool, strides, same, 0);
     }
 
     private static Tensor maxPoolJvm(Tensor x, int[] pool, int[] strides, boolean same) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         ConvKernels.Geo ge = ConvKernels.Geo.of(xs, pool[0], pool[1], strides, new int[] {1, 1}, same);
-        DataType dt = x.value.dataType();
+        DataType dt = x.value().dataType();
         INDArray z = Nd4j.createUninitialized(dt, ge.n(), ge.oh(), ge.ow(), ge.c());
         int[] arg = new int[(int) z.length()];
         long work = z.length() * pool[0] * pool[1];
         if (dt == DataType.DOUBLE) {
-            double[] xb = heapD(x.value, 0), zb = scratchD(1, arg.length);
+            double[] xb = heapD(x.value(), 0), zb = scratchD(1, arg.length);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.maxPool(xb, zb, arg, ge, b0, b1));
             Elementwise.doubles(z).put(0, zb, 0, arg.length);
         } else {
-            float[] xb = heap(x.value, 0), zb = scratch(1, arg.length);
+            float[] xb = heap(x.value(), 0), zb = scratch(1, arg.length);
             ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.maxPool(xb, zb, arg, ge, b0, b1));
             Elementwise.floats(z).put(0, zb, 0, arg.length);
         }
@@ -266,12 +270,12 @@ public final class ConvOps {
     }
 
     private static Tensor avgPoolJvm(Tensor x, int[] pool, int[] strides, boolean same) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         ConvKernels.Geo ge = ConvKernels.Geo.of(xs, pool[0], pool[1], strides, new int[] {1, 1}, same);
-        DataType dt = x.value.dataType();
+        DataType dt = x.value().dataType();
         INDArray z = Nd4j.createUninitialized(dt, ge.n(), ge.oh(), ge.ow(), ge.c());
         long work = z.length() * pool[0] * pool[1];
-        avgPoolRun(x.value, z, ge, false, work);
+        avgPoolRun(x.value(), z, ge, false, work);
         Tensor o = out(z, x);
         return Tape.push(o, g -> {
             INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
@@ -296,16 +300,16 @@ public final class ConvOps {
     }
 
     private static Tensor pool2d(String op, Tensor x, int[] pool, int[] strides, boolean same, int extra) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         int[] one = {1, 1};
         long[] os = outShape(xs, xs[3], pool[0], pool[1], strides, same, one);
         int[] ia = iargs(pool[0], pool[1], strides, same, one, extra);
-        INDArray z = Nd4j.createUninitialized(x.value.dataType(), os);
-        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x.value).addIntegerArguments(ia).addOutputs(z).build());
+        INDArray z = Nd4j.createUninitialized(x.value().dataType(), os);
+        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x.value()).addIntegerArguments(ia).addOutputs(z).build());
         Tensor o = out(z, x);
         return Tape.push(o, g -> {
-            INDArray gx = Nd4j.createUninitialized(x.value.dataType(), xs);
-            Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(x.value, g).addIntegerArguments(ia)
+            INDArray gx = Nd4j.createUninitialized(x.value().dataType(), xs);
+            Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(x.value(), g).addIntegerArguments(ia)
                     .addOutputs(gx).build());
             x.accumulate(gx);
         });
@@ -316,10 +320,10 @@ public final class ConvOps {
      * {@code (n, ..., c) -> (n, c)}; the gradient is shared equally among tied maxima (as TF).
      */
     public static Tensor globalMaxPool(Tensor x) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         long n = xs[0], c = xs[xs.length - 1];
-        long sp = x.value.length() / Math.max(1, n * c);
-        INDArray x3 = x.value.reshape('c', n, sp, c);
+        long sp = x.value().length() / Math.max(1, n * c);
+        INDArray x3 = x.value().reshape('c', n, sp, c);
         INDArray z = x3.max(1);
         Tensor o = out(z, x);
         return Tape.push(o, g -> {
@@ -337,30 +341,30 @@ public final class ConvOps {
 
     /** Mean over the spatial axes of a channels_last tensor: {@code (n, ..., c) -> (n, c)}. */
     public static Tensor globalAvgPool(Tensor x) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         long n = xs[0], c = xs[xs.length - 1];
-        long sp = x.value.length() / Math.max(1, n * c);
+        long sp = x.value().length() / Math.max(1, n * c);
         Tensor r = Ops.reshape(x, n, sp, c);
         return Ops.mean(r, 1, false);
     }
 
     /** Zero padding of the spatial axes 1 and 2 of {@code (n, h, w, c)}: {@code top, bottom, left, right} cells. */
     public static Tensor zeroPad2d(Tensor x, int top, int bottom, int left, int right) {
-        long[] xs = x.value.shape();
-        INDArray z = Nd4j.zeros(x.value.dataType(), xs[0], xs[1] + top + bottom, xs[2] + left + right, xs[3]);
+        long[] xs = x.value().shape();
+        INDArray z = Nd4j.zeros(x.value().dataType(), xs[0], xs[1] + top + bottom, xs[2] + left + right, xs[3]);
         org.nd4j.linalg.indexing.INDArrayIndex[] inner = {org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(top, top + xs[1]),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(left, left + xs[2]), org.nd4j.linalg.indexing.NDArrayIndex.all()};
-        z.get(inner).assign(x.value);
+        z.get(inner).assign(x.value());
         Tensor o = out(z, x);
         return Tape.push(o, g -> x.accumulate(g.get(inner).dup('c')));
     }
 
     /** Nearest-neighbour upsampling of {@code (n, h, w, c)} by {@code (sh, sw)}: each cell repeated into an sh x sw block. */
     public static Tensor upSample2d(Tensor x, int sh, int sw) {
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         long n = xs[0], h = xs[1], w = xs[2], c = xs[3];
-        INDArray xc = x.value.dup('c');
+        INDArray xc = x.value().dup('c');
         INDArray z = xc.reshape('c', n, h, 1, w, 1, c).broadcast(n, h, sh, w, sw, c).dup('c').reshape('c', n, h * sh, w * sw, c);
         Tensor o = out(z, x);
         return Tape.push(o, g -> x.accumulate(g.dup('c').reshape('c', n, h, sh, w, sw, c).sum(2, 4).reshape('c', xs)));

@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.core.training;
 
 /**
  * Marks a layer that flattens each sample to one axis ({@code keras.layers.Flatten}), so that

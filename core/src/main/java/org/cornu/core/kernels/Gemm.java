@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -7,11 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cornu.core.Shape;
 
 /**
  * Matrix products for the layers, as {@link Nd4j#gemm}. On the CPU backend, float32 and float64
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * product, nine products per MNIST training step. Everything else goes through
  * {@link Nd4j#gemm}. Off with {@code -Dcornu.directGemm=false}.
  */
-final class Gemm {
+public final class Gemm {
     private static final Logger LOG = LoggerFactory.getLogger(Gemm.class);
     private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
     private static final MethodHandle SGEMM;
@@ -30,13 +32,11 @@ final class Gemm {
     /** Per-thread vectors of ones (for bias sums and broadcasts), grown as needed. */
     private static final ThreadLocal<FloatBuffer> ONES_F = new ThreadLocal<>();
     private static final ThreadLocal<DoubleBuffer> ONES_D = new ThreadLocal<>();
-    /** Products run straight through BLAS (for tests; not synchronized). */
-    static long directRuns;
 
     static {
         MethodHandle s = null, d = null;
         boolean cpu = Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("cpu");
-        if (cpu && !"false".equals(System.getProperty("cornu.directGemm"))) {
+        if (cpu && FastPaths.DIRECT_GEMM.enabled()) {
             try {
                 Class<?> blas = Class.forName("org.bytedeco.openblas.global.openblas_nolapack");
                 MethodHandles.Lookup l = MethodHandles.publicLookup();
@@ -59,7 +59,7 @@ final class Gemm {
     private Gemm() {}
 
     /** {@code op(a) @ op(b)} in a new C-order array (in the current workspace). */
-    static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
+    public static INDArray gemm(INDArray a, INDArray b, boolean transA, boolean transB) {
         if (direct(a, b, null)) {
             long m = transA ? a.size(1) : a.size(0);
             long n = transB ? b.size(0) : b.size(1);
@@ -73,14 +73,14 @@ final class Gemm {
     }
 
     /** {@code c = alpha op(a) @ op(b) + beta c}; returns {@code c}. */
-    static INDArray gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
+    public static INDArray gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
         if (!direct(a, b, c)) return Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
         run(a, b, c, transA, transB, alpha, beta);
         return c;
     }
 
     /** {@code z[r, :] = bias} for every row of the 2-D {@code z} ({@code bias} holds {@code z.size(1)} values). */
-    static void broadcastRows(INDArray z, INDArray bias) {
+    public static void broadcastRows(INDArray z, INDArray bias) {
         long rows = z.size(0), units = z.size(1);
         if (bias.length() != units) {
             throw new IllegalArgumentException("broadcastRows: " + bias.length() + " bias values for " + units + " columns");
@@ -99,7 +99,7 @@ final class Gemm {
     }
 
     /** The column sums of the 2-D {@code g}, in a new array of shape {@code shape} ({@code g.size(1)} values). */
-    static INDArray columnSums(INDArray g, long... shape) {
+    public static INDArray columnSums(INDArray g, long... shape) {
         long rows = g.size(0), units = g.size(1);
         INDArray out = Nd4j.createUninitialized(g.dataType(), shape);
         if (out.length() != units) {
@@ -181,7 +181,7 @@ final class Gemm {
                     + ", c " + Shape.format(c.shape()));
         }
         int ta = transFlag(a, transA), tb = transFlag(b, transB);
-        directRuns++;
+        FastPaths.DIRECT_GEMM.countRun();
         if (a.dataType() == DataType.FLOAT) {
             sgemm(ta, tb, (int) m, (int) n, (int) k, (float) alpha, Elementwise.floats(a), ld(a),
                     Elementwise.floats(b), ld(b), (float) beta, Elementwise.floats(c), ld(c));

@@ -1,5 +1,6 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -16,10 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Set the system property {@code cornu.workspaces=false} to turn them off.
  */
 public final class Workspaces {
-    static final String TRAIN = "CORNU_TRAIN_STEP";
-    static final String TEST = "CORNU_TEST_STEP";
-    static final String PREDICT = "CORNU_PREDICT_STEP";
-    private static final boolean ENABLED = !"false".equals(System.getProperty("cornu.workspaces"));
+    public static final String TRAIN = "CORNU_TRAIN_STEP";
+    public static final String TEST = "CORNU_TEST_STEP";
+    public static final String PREDICT = "CORNU_PREDICT_STEP";
+    private static final boolean ENABLED = FastPaths.WORKSPACES.enabled();
 
     private static final WorkspaceConfiguration CONF = WorkspaceConfiguration.builder()
             .initialSize(0)
@@ -33,7 +34,7 @@ public final class Workspaces {
     private Workspaces() {}
 
     /** Opens the workspace {@code id} for one step (a no-op scope when workspaces are off). */
-    static MemoryWorkspace step(String id) {
+    public static MemoryWorkspace step(String id) {
         if (!ENABLED) return Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONF, id);
     }

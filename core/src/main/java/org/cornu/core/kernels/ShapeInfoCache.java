@@ -1,9 +1,10 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.cornu.core.FastPaths;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,17 +31,17 @@ import org.slf4j.LoggerFactory;
  * <p>Installed once, before the first step ({@link Cornu#chooseThreads()}), when ND4J runs with
  * its default CPU provider; off with {@code -Dcornu.shapeInfoCache=false}.
  */
-final class ShapeInfoCache extends BaseShapeInfoProvider {
+public final class ShapeInfoCache extends BaseShapeInfoProvider {
     private static final Logger LOG = LoggerFactory.getLogger(ShapeInfoCache.class);
     private static final String CPU_PROVIDER = "org.nd4j.linalg.cpu.nativecpu.DirectShapeInfoProvider";
     /** Distinct shape buffers kept; past it new shapes are built uncached, as ND4J's own cache does. */
-    static final int MAX_ENTRIES = 4096;
+    public static final int MAX_ENTRIES = 4096;
 
     private final Map<Key, Pair<DataBuffer, long[]>> cache = new ConcurrentHashMap<>();
     /** ND4J's provider: builds what is not cached here, and serves the {@code extras} overload. */
     private final ShapeInfoProvider nd4j;
 
-    ShapeInfoCache(ShapeInfoProvider nd4j) {
+    public ShapeInfoCache(ShapeInfoProvider nd4j) {
         this.nd4j = nd4j;
     }
 
@@ -76,19 +77,19 @@ final class ShapeInfoCache extends BaseShapeInfoProvider {
     }
 
     /** Number of cached shape buffers (for tests). */
-    int size() {
+    public int size() {
         return cache.size();
     }
 
     private static volatile boolean installChecked;
 
     /** Replaces ND4J's provider with this cache, once, if ND4J uses its default CPU provider. */
-    static void install() {
+    public static void install() {
         if (installChecked) return;
         synchronized (ShapeInfoCache.class) {
             if (installChecked) return;
             installChecked = true;
-            if (!"false".equals(System.getProperty("cornu.shapeInfoCache"))) replace();
+            if (FastPaths.SHAPE_INFO_CACHE.enabled()) replace();
         }
     }
 

@@ -1,14 +1,26 @@
-package org.cornu.core;
+package org.cornu.core.training;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.KerasTensor;
+import org.cornu.core.Loss;
+import org.cornu.core.Metric;
+import org.cornu.core.Model;
+import org.cornu.core.Node;
+import org.cornu.core.Optimizer;
+import org.cornu.core.ops.RnnOps;
+import org.cornu.core.Shape;
+import org.cornu.core.Weight;
+import org.cornu.core.kernels.Workspaces;
 
 /**
  * The small-batch JVM path of {@code fit} and {@code evaluate}. For tiny tensors each ND4J
@@ -17,14 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * loss, backward pass and metrics as plain Java loops over double arrays, reading the weights
  * straight from their native memory. Gradients go to persistent arrays and through the
  * regular {@link Optimizer#apply}, so updates, clipping and constraints are the optimizer's own.
- * Results equal the tape path's (tested in float64). Off with {@code -Dcornu.smallPath=false}.
+ * Results equal the tape path's (tested in float64). Off with {@link FastPaths#SMALL_MODEL}.
  */
-final class SmallPath {
+public final class SmallPath {
     /** Largest multiply-adds per step (batch x sum of layer sizes) run on the JVM; above, ND4J's gemm wins. */
     static final long MAX_MACS = 300_000;
-    static volatile boolean enabled = !"false".equals(System.getProperty("cornu.smallPath"));
-    /** Training steps run on this path (for tests). */
-    static long stepsRun;
 
     private static final int LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4;
     private static final int GENERIC = 0, SOFTMAX_CE = 1, SPARSE_SOFTMAX_CE = 2, SIGMOID_BCE = 3;
@@ -54,11 +63,7 @@ final class SmallPath {
     private int capacity;
 
     /** Arrays of one data set as Java row-major copies. */
-    record Data(double[] x, double[] y, double[] sw, int n, int xDim, int yDim) {}
-
-    static void setEnabled(boolean e) {
-        enabled = e;
-    }
+    public record Data(double[] x, double[] y, double[] sw, int n, int xDim, int yDim) {}
 
     private SmallPath(List<FullyConnected> fcs, int[] dims, int[] act, Loss loss, int lossKind, List<Metric> metrics,
                       List<Weight> trainable) {
@@ -103,8 +108,8 @@ final class SmallPath {
      * sample, or null where it does not apply (another layer, loss or metric, regularizers,
      * several inputs or outputs, a non-CPU backend, a batch too large to gain).
      */
-    static SmallPath plan(Model model, int batchSize, int yDim, Loss loss, List<Metric> metrics) {
-        if (!enabled) return null;
+    public static SmallPath plan(Model model, int batchSize, int yDim, Loss loss, List<Metric> metrics) {
+        if (!FastPaths.SMALL_MODEL.enabled()) return null;
         Recurrence rec = Recurrence.of(model);
         Node flat = rec == null ? leadingFlatten(model) : null;
         List<FullyConnected> fcs = chain(model, true, rec != null ? rec.node : flat);
@@ -123,7 +128,7 @@ final class SmallPath {
         for (Metric m : metrics) if (!m.supportsJvm()) return null;
         SmallPath p = new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
         if (rec != null) p.attach(rec);
-        p.flatRank = flat == null ? 0 : model.inputs.get(0).shape().rank();
+        p.flatRank = flat == null ? 0 : model.inputs().get(0).shape().rank();
         return p;
     }
 
@@ -138,19 +143,19 @@ final class SmallPath {
 
     /** As {@link #chain(Model, boolean)}, after the leading node {@code head} (a recurrent layer) when not null. */
     static List<FullyConnected> chain(Model model, boolean forTraining, Node head) {
-        if (model.inputs.size() != 1 || model.outputs.size() != 1) return null;
-        int rank = model.inputs.get(0).shape().rank();
-        if (head == null ? rank != 2 : head.layer instanceof FlattenLayer ? rank < 2 : rank != 3) return null;
+        if (model.inputs().size() != 1 || model.outputs().size() != 1) return null;
+        int rank = model.inputs().get(0).shape().rank();
+        if (head == null ? rank != 2 : head.layer() instanceof FlattenLayer ? rank < 2 : rank != 3) return null;
         List<FullyConnected> fcs = new ArrayList<>();
-        KerasTensor prev = head == null ? model.inputs.get(0) : head.outputs.get(0);
+        KerasTensor prev = head == null ? model.inputs().get(0) : head.outputs().get(0);
         for (Node n : model.nodes()) {
             if (n == head) continue;
-            if (!(n.layer instanceof FullyConnected fc) || n.inputs.size() != 1 || n.inputs.get(0) != prev) return null;
-            if (forTraining && (fc.hasRegularizers() || n.layer.activityRegularizer() != null)) return null;
+            if (!(n.layer() instanceof FullyConnected fc) || n.inputs().size() != 1 || n.inputs().get(0) != prev) return null;
+            if (forTraining && (fc.hasRegularizers() || n.layer().activityRegularizer() != null)) return null;
             fcs.add(fc);
-            prev = n.outputs.get(0);
+            prev = n.outputs().get(0);
         }
-        if (fcs.isEmpty() || prev != model.outputs.get(0)) return null;
+        if (fcs.isEmpty() || prev != model.outputs().get(0)) return null;
         DataType t = fcs.get(0).kernel().value().dataType();
         for (FullyConnected fc : fcs) {
             if (!Elementwise.fusable(fc.kernel().value()) || fc.kernel().value().dataType() != t) return null;
@@ -230,12 +235,12 @@ final class SmallPath {
 
         /** The model's first layer when it is a plain LSTM over the model's rank-3 input, else null. */
         static Recurrence of(Model model) {
-            if (model.inputs.size() != 1 || model.nodes().isEmpty()) return null;
+            if (model.inputs().size() != 1 || model.nodes().isEmpty()) return null;
             Node n = model.nodes().get(0);
-            Shape in = model.inputs.get(0).shape();
-            if (!(n.layer instanceof RecurrentLayer r) || n.inputs.size() != 1 || n.inputs.get(0) != model.inputs.get(0)
+            Shape in = model.inputs().get(0).shape();
+            if (!(n.layer() instanceof RecurrentLayer r) || n.inputs().size() != 1 || n.inputs().get(0) != model.inputs().get(0)
                     || in.rank() != 3 || in.get(1) == Shape.NONE || r.cell() == RnnOps.Cell.GRU || !r.plainLastOutput()
-                    || n.outputs.size() != 1 || r.kernel() == null) {
+                    || n.outputs().size() != 1 || r.kernel() == null) {
                 return null;
             }
             int kAct = RnnOps.kindOf(r.activationName()), kRec = RnnOps.kindOf(r.recurrentActivationName());
@@ -252,10 +257,10 @@ final class SmallPath {
 
     /** The model's first node when it is a Flatten of the model's input whose dimensions are all known. */
     private static Node leadingFlatten(Model model) {
-        if (model.inputs.size() != 1 || model.nodes().isEmpty()) return null;
+        if (model.inputs().size() != 1 || model.nodes().isEmpty()) return null;
         Node n = model.nodes().get(0);
-        Shape in = model.inputs.get(0).shape();
-        if (!(n.layer instanceof FlattenLayer) || n.inputs.size() != 1 || n.inputs.get(0) != model.inputs.get(0)) return null;
+        Shape in = model.inputs().get(0).shape();
+        if (!(n.layer() instanceof FlattenLayer) || n.inputs().size() != 1 || n.inputs().get(0) != model.inputs().get(0)) return null;
         for (int d = 1; d < in.rank(); d++) if (in.get(d) == Shape.NONE) return null;
         return n;
     }
@@ -278,7 +283,7 @@ final class SmallPath {
     }
 
     /** Whether {@code x} has the shape this path reads (else the regular path runs and reports it). */
-    boolean accepts(INDArray x) {
+    public boolean accepts(INDArray x) {
         if (x == null) return true;
         if (flatRank > 0) return x.rank() == flatRank && x.length() == x.size(0) * dims[0];
         return rec == null ? x.rank() == 2 && x.size(1) == dims[0]
@@ -289,7 +294,7 @@ final class SmallPath {
     private int flatRank;
 
     /** Row-major double copies of {@code x}, {@code y} and the sample weights. */
-    Data bind(INDArray x, INDArray y, INDArray sw) {
+    public Data bind(INDArray x, INDArray y, INDArray sw) {
         int n = (int) x.size(0);
         double[] xd = x.dup('c').castTo(DataType.DOUBLE).data().asDouble();
         double[] yd = y.dup('c').castTo(DataType.DOUBLE).data().asDouble();
@@ -638,8 +643,8 @@ final class SmallPath {
     }
 
     /** One training step on rows {@code idx[from..from+nb)}; returns the loss. */
-    double trainStep(Data d, int[] idx, int from, int nb, Optimizer optimizer) {
-        stepsRun++;
+    public double trainStep(Data d, int[] idx, int from, int nb, Optimizer optimizer) {
+        FastPaths.SMALL_MODEL.countRun();
         boolean weighted = gather(d, idx, from, nb);
         loadWeights();
         forward(nb);
@@ -662,7 +667,7 @@ final class SmallPath {
     }
 
     /** The loss of rows {@code from..from+nb)}, updating the metrics. */
-    double testStep(Data d, int from, int nb) {
+    public double testStep(Data d, int from, int nb) {
         boolean weighted = gather(d, null, from, nb);
         loadWeights();
         forward(nb);

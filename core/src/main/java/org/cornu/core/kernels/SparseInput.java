@@ -1,5 +1,6 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
+import org.cornu.core.FastPaths;
 import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -12,6 +13,8 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * {@code x @ kernel + bias} for a sparse input that needs no gradient (a model input such as the
@@ -33,25 +36,20 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class SparseInput {
     /** Fewest input columns for which the scan is tried. */
-    static final int MIN_COLUMNS = 1024;
+    public static final int MIN_COLUMNS = 1024;
     /** Largest fraction of nonzeros for which the sparse products beat the gemm. */
-    static final double MAX_DENSITY = 0.15;
-
-    private static volatile boolean enabled = !"false".equals(System.getProperty("cornu.sparseInput"));
-    /** Calls that took the sparse path (for tests). */
-    static long callsRun;
-    /** Batches gathered with their nonzeros recorded (for tests). */
-    static long gathersRun;
-
+    public static final double MAX_DENSITY = 0.15;
 
     /** Whether the float at the lower address is the low half of a native-order long. */
     private static final boolean LOW_FIRST = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private SparseInput() {}
 
-    static void setEnabled(boolean e) {
-        enabled = e;
+    /** Batches are gathered from compressed rows only while both sparse switches are on. */
+    private static boolean gatherOn() {
+        return FastPaths.SPARSE_INPUT.enabled() && FastPaths.SPARSE_GATHER.enabled();
     }
+
 
     /** Compressed sparse rows of a {@code rows x cols} matrix. */
     private record Csr(int rows, int cols, int[] rowPtr, int[] col, float[] fv, double[] dv) {}
@@ -61,19 +59,19 @@ public final class SparseInput {
      * not apply (see the class comment); the caller then computes it otherwise.
      */
     public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
-        if (!enabled || x.requiresGrad || x.value.rank() != 2 || kernel.value.rank() != 2) return null;
-        INDArray xv = x.value, w = kernel.value;
+        if (!FastPaths.SPARSE_INPUT.enabled() || x.requiresGrad() || x.value().rank() != 2 || kernel.value().rank() != 2) return null;
+        INDArray xv = x.value(), w = kernel.value();
         long cols = xv.size(1);
         if (cols < MIN_COLUMNS || w.size(0) != cols || xv.size(0) == 0) return null;
         DataType t = xv.dataType();
         if (!Elementwise.fusable(xv) || !Elementwise.fusable(w) || w.dataType() != t) return null;
-        INDArray b = bias == null ? null : bias.value;
+        INDArray b = bias == null ? null : bias.value();
         if (b != null && (!Elementwise.fusable(b) || b.dataType() != t || b.length() != w.size(1))) return null;
         if ((long) xv.size(0) * w.size(1) > Integer.MAX_VALUE) return null;
         Known k = known(xv);
         Csr csr = k != null ? k.csr : scan(xv);
         if (csr == null) return null;
-        callsRun++;
+        FastPaths.SPARSE_INPUT.countRun();
         int units = (int) w.size(1);
         INDArray z = Nd4j.createUninitialized(t, csr.rows, units);
         if (t == DataType.FLOAT) forwardFloat(csr, w, b, z, units);
@@ -81,8 +79,8 @@ public final class SparseInput {
         Tensor o = new Tensor(z, Tape.needsGrad(kernel, bias));
         return Tape.push(o, g -> {
             INDArray gc = Elementwise.fusable(g) && g.dataType() == t ? g : g.castTo(t).dup('c');
-            INDArray gw = kernel.requiresGrad ? Nd4j.createUninitialized(t, cols, units) : null;
-            INDArray gb = bias != null && bias.requiresGrad ? Nd4j.createUninitialized(t, units) : null;
+            INDArray gw = kernel.requiresGrad() ? Nd4j.createUninitialized(t, cols, units) : null;
+            INDArray gb = bias != null && bias.requiresGrad() ? Nd4j.createUninitialized(t, units) : null;
             Csc csc = gw == null ? null : k != null ? k.csc() : Csc.of(csr, null);
             if (t == DataType.FLOAT) backwardFloat(csr.rows, csc, gc, gw, gb, units);
             else backwardDouble(csr.rows, csc, gc, gw, gb, units);
@@ -147,7 +145,7 @@ public final class SparseInput {
     }
 
     /** Most nonzeros a {@link Rows} keeps (beyond, rows are scanned again at each use). */
-    static long maxCached = 16L << 20;
+    public static long maxCached = 16L << 20;
 
     /**
      * The nonzeros of a training input's rows, scanned when a row is first gathered and kept for
@@ -156,21 +154,21 @@ public final class SparseInput {
      * prefetch thread and the gathering thread both keep rows ({@link #keepAll}, under this Rows'
      * lock); a sample's entries, once kept, never change.
      */
-    static final class Rows {
+    public static final class Rows {
         /** The training input (null once the store is handed on: {@link #storeOnly}). */
         INDArray src;
         final boolean isFloat;
         /** Per sample, where its nonzeros start in the store, or -1 while not kept. */
-        final int[] start;
-        final int[] len;
-        int[] col = new int[0];
-        float[] fv;
+        public final int[] start;
+        public final int[] len;
+        public int[] col = new int[0];
+        public float[] fv;
         double[] dv;
         /** Nonzeros in the store, and the samples they belong to. */
         int used;
         int kept;
         /** Set once a batch was too dense: no more scans for this input. */
-        volatile boolean dense;
+        public volatile boolean dense;
         /** Scan output, reused from scan to scan: of the gathering thread, and of the prefetch thread. */
         final Builder scratch;
         final Builder prefetchScratch;
@@ -198,12 +196,12 @@ public final class SparseInput {
             }
         }
 
-        boolean has(int s) {
+        public boolean has(int s) {
             return start[s] >= 0;
         }
 
         /** This store without its training input, for a later fit to take over: a model keeping it keeps no input alive. */
-        Rows storeOnly() {
+        public Rows storeOnly() {
             src = null;
             return this;
         }
@@ -248,7 +246,7 @@ public final class SparseInput {
     }
 
     /** A row store for the 2-D training input {@code src}, or null where the sparse path cannot apply. */
-    static Rows rows(INDArray src) {
+    public static Rows rows(INDArray src) {
         return rows(src, null);
     }
 
@@ -257,8 +255,8 @@ public final class SparseInput {
      * the same model, which must not be used again; may be null): a new fit then writes into heap
      * memory already in use instead of new pages.
      */
-    static Rows rows(INDArray src, Rows spare) {
-        if (!enabled || src.rank() != 2 || src.size(1) < MIN_COLUMNS || src.size(0) > Integer.MAX_VALUE
+    public static Rows rows(INDArray src, Rows spare) {
+        if (!gatherOn() || src.rank() != 2 || src.size(1) < MIN_COLUMNS || src.size(0) > Integer.MAX_VALUE
                 || !Elementwise.fusable(src)) {
             return null;
         }
@@ -298,7 +296,7 @@ public final class SparseInput {
      * ones in progress. Each thread scans with its own builder; the store takes the rows under the
      * Rows' lock.
      */
-    static final class Prefetch {
+    public static final class Prefetch {
         static final int CHUNK = 32;
         final Rows rows;
         private final int[] todo;
@@ -315,12 +313,12 @@ public final class SparseInput {
          * The scan of batches {@code order[b * batchSize ..]}, {@code b = 0, 1, ...}; made on the thread
          * that gathers from {@code rows}, while no other scan of it runs.
          */
-        Prefetch(Rows rows, int[] order, int batchSize) {
+        public Prefetch(Rows rows, int[] order, int batchSize) {
             this.rows = rows;
             int batches = (order.length + batchSize - 1) / batchSize;
             batchEnd = new int[batches];
             int[] at = new int[order.length];
-            todo = rows == null || rows.dense || !enabled ? new int[0] : missing(rows, order, at);
+            todo = rows == null || rows.dense || !gatherOn() ? new int[0] : missing(rows, order, at);
             int[] starts = new int[todo.length + batches + 1];
             int chunks = 0, t = 0;
             for (int b = 0; b < batches; b++) {
@@ -338,7 +336,7 @@ public final class SparseInput {
         }
 
         /** Scans unclaimed chunks in order until none is left (the prefetch thread). */
-        void run() {
+        public void run() {
             try {
                 int c;
                 while (!cancelled && !rows.dense && (c = next.getAndIncrement()) < done.length()) scan(c, rows.prefetchScratch);
@@ -352,7 +350,7 @@ public final class SparseInput {
          * Returns once batch {@code b}'s rows are scanned and kept (or the input proved dense):
          * scans its unclaimed chunks on this thread, then waits for those in progress.
          */
-        void awaitBatch(int b) {
+        public void awaitBatch(int b) {
             int end = batchEnd[b];
             int c;
             while (!rows.dense && (c = next.get()) < end) {
@@ -368,7 +366,7 @@ public final class SparseInput {
         }
 
         /** Stops the prefetch thread after its current chunk. */
-        void cancel() {
+        public void cancel() {
             cancelled = true;
         }
 
@@ -387,9 +385,9 @@ public final class SparseInput {
      * previous batch are cleared first. Returns false, leaving the copy to the caller, where the
      * path does not apply or the rows are not sparse.
      */
-    static boolean gather(Rows rows, INDArray dst, int[] idx) {
+    public static boolean gather(Rows rows, INDArray dst, int[] idx) {
         Known prevK = forget(dst);
-        if (rows == null || rows.dense || !enabled) return false;
+        if (rows == null || rows.dense || !gatherOn()) return false;
         INDArray src = rows.src;
         if (dst.rank() != 2 || src.size(1) != dst.size(1) || dst.size(0) != idx.length || src.dataType() != dst.dataType()
                 || !Elementwise.fusable(dst)) {
@@ -473,7 +471,7 @@ public final class SparseInput {
         synchronized (KNOWN) {
             KNOWN.add(new Known(dst, csr, prevK == null ? null : prevK.csc, same ? prev : null));
         }
-        gathersRun++;
+        FastPaths.SPARSE_GATHER.countRun();
         return true;
     }
 

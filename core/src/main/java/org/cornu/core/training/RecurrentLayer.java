@@ -1,4 +1,7 @@
-package org.cornu.core;
+package org.cornu.core.training;
+
+import org.cornu.core.ops.RnnOps;
+import org.cornu.core.Weight;
 
 /**
  * What the small-batch JVM training path ({@code SmallPath}) needs to know of a recurrent layer

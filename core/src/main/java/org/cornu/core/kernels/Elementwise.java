@@ -1,11 +1,13 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.Shape;
 
 /**
  * Fused elementwise loops on the JVM over ND4J's native CPU memory. ND4J runs each
@@ -15,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Elementwise {
     private static final boolean CPU = Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("cpu")
-            && !"false".equals(System.getProperty("cornu.fusedLoops"));
+            && FastPaths.FUSED_LOOPS.enabled();
     // below about a million elements a second thread costs more than it saves: waking a pool
     // thread takes tens of microseconds on a VM, and MNIST's RMSprop pass over 401k weights took
     // 0.5-0.7 ms split in two against 0.25 ms on one thread (mlp epoch 1.7 -> 1.5 s)

@@ -1,11 +1,15 @@
-package org.cornu.core;
+package org.cornu.core.training;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.Model;
+import org.cornu.core.kernels.Workspaces;
 
 /**
  * The JVM path of {@code predict} for a few samples through a chain of {@link FullyConnected}
@@ -15,11 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in, so zero inputs (most MNIST pixels, most multi-hot entries) cost nothing. Float models
  * accumulate in float as a float gemm does; activations run in double. Off with {@code -Dcornu.smallPath=false}, like {@link SmallPath}.
  */
-final class SmallPredict {
+public final class SmallPredict {
     /** Largest multiply-adds per call (rows x per-sample multiply-adds) run here. */
     static final long MAX_MACS = 1_700_000;
-    /** Predictions answered by this path (for tests). */
-    static long callsRun;
 
     private SmallPredict() {}
 
@@ -27,15 +29,15 @@ final class SmallPredict {
      * The model's output for {@code x}, or null when this path does not apply (another layer,
      * too many rows, a shape the regular path should report, a non-CPU backend).
      */
-    static INDArray predict(Model model, INDArray x) {
-        if (!SmallPath.enabled || x.rank() != 2) return null;
+    public static INDArray predict(Model model, INDArray x) {
+        if (!FastPaths.SMALL_PREDICT.enabled() || x.rank() != 2) return null;
         List<FullyConnected> fcs = SmallPath.chain(model, false);
         if (fcs == null) return null;
         int[] dims = SmallPath.dims(fcs);
         int[] act = SmallPath.activations(fcs);
         long n = x.size(0);
         if (act == null || x.size(1) != dims[0] || n == 0 || n * SmallPath.macs(fcs) > MAX_MACS) return null;
-        callsRun++;
+        FastPaths.SMALL_PREDICT.countRun();
         DataType t = fcs.get(0).kernel().value().dataType();
         int rows = (int) n;
         int widest = 0;

@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.utils;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,6 +1,6 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
-import org.cornu.core.Elementwise.Buf;
+import org.cornu.core.kernels.Elementwise.Buf;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -8,11 +8,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * arrays here (log_softmax on 512x46: 6.8 ms; softmax on 128x10: 0.2-1 ms), used by {@link Ops}
  * on {@link Elementwise#fusable} arrays. Rows are the last axis.
  */
-final class RowKernels {
+public final class RowKernels {
     private RowKernels() {}
 
     /** out = softmax(x) over rows of {@code width}. */
-    static void softmax(INDArray x, INDArray out, int width) {
+    public static void softmax(INDArray x, INDArray out, int width) {
         Buf in = Elementwise.buf(x), o = Elementwise.buf(out);
         int n = (int) x.length();
         for (int r = 0; r < n; r += width) {
@@ -29,7 +29,7 @@ final class RowKernels {
     }
 
     /** out = log_softmax(x) over rows of {@code width}. */
-    static void logSoftmax(INDArray x, INDArray out, int width) {
+    public static void logSoftmax(INDArray x, INDArray out, int width) {
         Buf in = Elementwise.buf(x), o = Elementwise.buf(out);
         int n = (int) x.length();
         for (int r = 0; r < n; r += width) {
@@ -47,7 +47,7 @@ final class RowKernels {
     }
 
     /** gx = y * (g - sum(g * y)) per row: softmax's backward from its output {@code y}. */
-    static void softmaxBackward(INDArray y, INDArray g, INDArray gx, int width) {
+    public static void softmaxBackward(INDArray y, INDArray g, INDArray gx, int width) {
         Buf yb = Elementwise.buf(y), gb = Elementwise.buf(g), o = Elementwise.buf(gx);
         int n = (int) y.length();
         for (int r = 0; r < n; r += width) {
@@ -61,7 +61,7 @@ final class RowKernels {
      * Per-row categorical crossentropy from logits, {@code -sum(y * log_softmax(z))}, into
      * {@code per}; the softmax into {@code sm} for the backward.
      */
-    static void softmaxCrossEntropy(INDArray z, INDArray y, INDArray per, INDArray sm, int width) {
+    public static void softmaxCrossEntropy(INDArray z, INDArray y, INDArray per, INDArray sm, int width) {
         Buf zb = Elementwise.buf(z), yb = Elementwise.buf(y), pb = Elementwise.buf(per), sb = Elementwise.buf(sm);
         int n = (int) z.length();
         for (int r = 0, row = 0; r < n; r += width, row++) {
@@ -77,7 +77,7 @@ final class RowKernels {
     }
 
     /** gz = (sm * sum(y) - y) * g[row]: the crossentropy's gradient with respect to the logits. */
-    static void softmaxCrossEntropyBackward(INDArray sm, INDArray y, INDArray g, INDArray gz, int width) {
+    public static void softmaxCrossEntropyBackward(INDArray sm, INDArray y, INDArray g, INDArray gz, int width) {
         Buf sb = Elementwise.buf(sm), yb = Elementwise.buf(y), gb = Elementwise.buf(g), o = Elementwise.buf(gz);
         int n = (int) sm.length();
         for (int r = 0, row = 0; r < n; r += width, row++) {
@@ -89,7 +89,7 @@ final class RowKernels {
     }
 
     /** out = relu(x) (out may be x). */
-    static void relu(INDArray x, INDArray out) {
+    public static void relu(INDArray x, INDArray out) {
         if (x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
             int n = (int) x.length();
             float[] a = Elementwise.scratch(0, n);
@@ -107,14 +107,14 @@ final class RowKernels {
     }
 
     /** out = sigmoid(x). */
-    static void sigmoid(INDArray x, INDArray out) {
+    public static void sigmoid(INDArray x, INDArray out) {
         Buf in = Elementwise.buf(x), o = Elementwise.buf(out);
         int n = (int) x.length();
         for (int i = 0; i < n; i++) o.set(i, 1.0 / (1.0 + Math.exp(-in.get(i))));
     }
 
     /** out = max(z, 0) - z * y + log1p(exp(-|z|)), elementwise. */
-    static void sigmoidCrossEntropy(INDArray z, INDArray y, INDArray out) {
+    public static void sigmoidCrossEntropy(INDArray z, INDArray y, INDArray out) {
         Buf zb = Elementwise.buf(z), yb = Elementwise.buf(y), o = Elementwise.buf(out);
         int n = (int) z.length();
         for (int i = 0; i < n; i++) {
@@ -124,7 +124,7 @@ final class RowKernels {
     }
 
     /** gz = (sigmoid(z) - y) * g, elementwise. */
-    static void sigmoidCrossEntropyBackward(INDArray z, INDArray y, INDArray g, INDArray gz) {
+    public static void sigmoidCrossEntropyBackward(INDArray z, INDArray y, INDArray g, INDArray gz) {
         Buf zb = Elementwise.buf(z), yb = Elementwise.buf(y), gb = Elementwise.buf(g), o = Elementwise.buf(gz);
         int n = (int) z.length();
         for (int i = 0; i < n; i++) o.set(i, (1.0 / (1.0 + Math.exp(-zb.get(i))) - yb.get(i)) * gb.get(i));

@@ -1,8 +1,9 @@
-package org.cornu.core;
+package org.cornu.core.kernels;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
+import org.cornu.core.ops.ConvOps;
 
 /**
  * JVM loops for channels_last convolution and pooling: im2col (native memory to native
@@ -11,12 +12,12 @@ import java.util.stream.IntStream;
  * than ND4J M2.1's native conv2d/pooling kernels on this machine (see {@link ConvOps}).
  * The float and double versions are the same code.
  */
-final class ConvKernels {
+public final class ConvKernels {
     private ConvKernels() {}
 
     /** Geometry of a 2-D window op on NHWC: input (n, h, w, c), window (kh, kw), output (oh, ow), padding before (pt, pl). */
-    record Geo(int n, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl, int oh, int ow) {
-        static Geo of(long[] xs, int kh, int kw, int[] s, int[] d, boolean same) {
+    public record Geo(int n, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl, int oh, int ow) {
+        public static Geo of(long[] xs, int kh, int kw, int[] s, int[] d, boolean same) {
             int h = (int) xs[1], w = (int) xs[2];
             int oh = (int) ConvOps.outputLength(h, kh, s[0], same, d[0]);
             int ow = (int) ConvOps.outputLength(w, kw, s[1], same, d[1]);
@@ -27,12 +28,12 @@ final class ConvKernels {
     }
 
     /** A loop body over samples {@code [b0, b1)}. */
-    interface Batches {
+    public interface Batches {
         void run(int b0, int b1);
     }
 
     /** Runs {@code body} over the batch, split across cores when {@code work} (elements touched) is large. */
-    static void overBatch(int n, long work, Batches body) {
+    public static void overBatch(int n, long work, Batches body) {
         int chunks = work < (1 << 18) ? 1 : Math.min(Math.min(THREADS, n), (int) (work >> 17));
         if (chunks <= 1) {
             body.run(0, n);
@@ -42,11 +43,11 @@ final class ConvKernels {
         IntStream.range(0, chunks).parallel().forEach(k -> body.run(Math.min(n, k * step), Math.min(n, (k + 1) * step)));
     }
 
-    static final int THREADS = Integer.getInteger("cornu.convThreads", Runtime.getRuntime().availableProcessors());
+    public static final int THREADS = Integer.getInteger("cornu.convThreads", Runtime.getRuntime().availableProcessors());
 
     // ---------------------------------------------------------------- FLOAT
 
-    static void im2col(FloatBuffer x, FloatBuffer col, Geo g, int b0, int b1) {
+    public static void im2col(FloatBuffer x, FloatBuffer col, Geo g, int b0, int b1) {
         int kc = g.kw * g.c, kk = g.kh * kc;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -74,7 +75,7 @@ final class ConvKernels {
     }
 
     /** As above on heap arrays: faster when the contiguous runs are short (few input channels). */
-    static void im2col(float[] x, float[] col, Geo g, int b0, int b1) {
+    public static void im2col(float[] x, float[] col, Geo g, int b0, int b1) {
         int kc = g.kw * g.c, kk = g.kh * kc;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -101,7 +102,7 @@ final class ConvKernels {
         }
     }
 
-    static void col2im(float[] gcol, float[] gx, Geo g, int b0, int b1) {
+    public static void col2im(float[] gcol, float[] gx, Geo g, int b0, int b1) {
         int kc = g.kw * g.c, kk = g.kh * kc;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -124,7 +125,7 @@ final class ConvKernels {
         }
     }
 
-    static void maxPool(float[] x, float[] out, int[] arg, Geo g, int b0, int b1) {
+    public static void maxPool(float[] x, float[] out, int[] arg, Geo g, int b0, int b1) {
         int c = g.c;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -160,12 +161,12 @@ final class ConvKernels {
         }
     }
 
-    static void maxPoolBackward(float[] g, float[] gx, int[] arg) {
+    public static void maxPoolBackward(float[] g, float[] gx, int[] arg) {
         for (int o = 0; o < arg.length; o++) gx[arg[o]] += g[o];
     }
 
     /** Average pooling ({@code backward} false) or its gradient ({@code src} = g, {@code dst} = gx zeroed). */
-    static void avgPool(float[] src, float[] dst, Geo g, boolean backward, int b0, int b1) {
+    public static void avgPool(float[] src, float[] dst, Geo g, boolean backward, int b0, int b1) {
         int c = g.c;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -193,7 +194,7 @@ final class ConvKernels {
 
     // ---------------------------------------------------------------- DOUBLE
 
-    static void im2col(DoubleBuffer x, DoubleBuffer col, Geo g, int b0, int b1) {
+    public static void im2col(DoubleBuffer x, DoubleBuffer col, Geo g, int b0, int b1) {
         int kc = g.kw * g.c, kk = g.kh * kc;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -221,7 +222,7 @@ final class ConvKernels {
     }
 
     /** As above on heap arrays: faster when the contiguous runs are short (few input channels). */
-    static void im2col(double[] x, double[] col, Geo g, int b0, int b1) {
+    public static void im2col(double[] x, double[] col, Geo g, int b0, int b1) {
         int kc = g.kw * g.c, kk = g.kh * kc;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -248,7 +249,7 @@ final class ConvKernels {
         }
     }
 
-    static void col2im(double[] gcol, double[] gx, Geo g, int b0, int b1) {
+    public static void col2im(double[] gcol, double[] gx, Geo g, int b0, int b1) {
         int kc = g.kw * g.c, kk = g.kh * kc;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -271,7 +272,7 @@ final class ConvKernels {
         }
     }
 
-    static void maxPool(double[] x, double[] out, int[] arg, Geo g, int b0, int b1) {
+    public static void maxPool(double[] x, double[] out, int[] arg, Geo g, int b0, int b1) {
         int c = g.c;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {
@@ -307,12 +308,12 @@ final class ConvKernels {
         }
     }
 
-    static void maxPoolBackward(double[] g, double[] gx, int[] arg) {
+    public static void maxPoolBackward(double[] g, double[] gx, int[] arg) {
         for (int o = 0; o < arg.length; o++) gx[arg[o]] += g[o];
     }
 
     /** Average pooling ({@code backward} false) or its gradient ({@code src} = g, {@code dst} = gx zeroed). */
-    static void avgPool(double[] src, double[] dst, Geo g, boolean backward, int b0, int b1) {
+    public static void avgPool(double[] src, double[] dst, Geo g, boolean backward, int b0, int b1) {
         int c = g.c;
         for (int b = b0; b < b1; b++) {
             for (int i = 0; i < g.oh; i++) {

@@ -1,8 +1,13 @@
-package org.cornu.core;
+package org.cornu.core.training;
 
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.Cornu;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.Model;
+import org.cornu.core.kernels.SparseInput;
 
 /**
  * Gathers training batches through an index permutation into buffers that are reused from
@@ -10,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * (multi-hot vectors) are gathered through {@link SparseInput}: only their nonzeros are written,
  * and recorded for Dense.
  */
-final class Batcher {
-    record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
+public final class Batcher {
+    public record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
 
     private final INDArray[] xs2d;
     /** Per input, the nonzeros of its rows where it may be sparse (multi-hot vectors), else null. */
@@ -32,16 +37,15 @@ final class Batcher {
     private final java.util.Map<String, INDArray> reusable;
 
     /** What a fit's Batcher leaves to the model's next fit: its batch buffers by shape and slot, its sparse row stores. */
-    record Leftovers(java.util.Map<String, INDArray> buffers, SparseInput.Rows[] rows) {
-        static final Leftovers NONE = new Leftovers(java.util.Map.of(), new SparseInput.Rows[0]);
+    public record Leftovers(java.util.Map<String, INDArray> buffers, SparseInput.Rows[] rows) {
+        public static final Leftovers NONE = new Leftovers(java.util.Map.of(), new SparseInput.Rows[0]);
     }
     /** The scan of this epoch's coming batches' sparse rows on the prefetch thread, running ahead of training; or null. */
     private java.util.concurrent.Future<?> prefetching;
     /** Its jobs, per input (null where none), which this thread joins for the batch it needs. */
     private SparseInput.Prefetch[] jobs;
     /** Prefetches sparse rows on a second core (off with {@code -Dcornu.sparsePrefetch=false}). */
-    private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1
-            && !"false".equals(System.getProperty("cornu.sparsePrefetch"));
+    private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1;
     private static java.util.concurrent.ExecutorService prefetcher;
 
     private static synchronized java.util.concurrent.ExecutorService prefetcher() {
@@ -55,12 +59,12 @@ final class Batcher {
         return prefetcher;
     }
 
-    Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize) {
+    public Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize) {
         this(xs, ys, sw, batchSize, Leftovers.NONE);
     }
 
     /** {@code from}: what a previous Batcher of the same model left ({@link #leftovers()}), taken over where it fits. */
-    Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize, Leftovers from) {
+    public Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize, Leftovers from) {
         this.reusable = new java.util.HashMap<>(from.buffers());
         this.xsOrig = xs;
         this.ysOrig = ys;
@@ -85,7 +89,7 @@ final class Batcher {
     }
 
     /** A random permutation of {@code 0..n-1} from Cornu's seeded generator. */
-    static int[] permutation(int n) {
+    public static int[] permutation(int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
         java.util.SplittableRandom r = new java.util.SplittableRandom(Cornu.nextSeed());
@@ -98,7 +102,7 @@ final class Batcher {
         return p;
     }
 
-    Batch batch(int[] order, int step) {
+    public Batch batch(int[] order, int step) {
         long from = (long) step * batchSize;
         int size = (int) Math.min(batchSize, n - from);
         if (order == null) {
@@ -139,7 +143,7 @@ final class Batcher {
 
     /** Starts scanning the sparse rows of the epoch's batches after the first (of {@code order}) on the prefetch thread. */
     private void prefetch(int[] order) {
-        if (!PREFETCH || batchSize >= n) return;
+        if (!PREFETCH || !FastPaths.SPARSE_PREFETCH.enabled() || batchSize >= n) return;
         boolean any = false;
         for (SparseInput.Rows r : sparse) any |= r != null && !r.dense;
         if (!any) return;
@@ -206,7 +210,7 @@ final class Batcher {
     }
 
     /** The batch buffers and sparse row stores this Batcher used, for the model's next fit (after this one's last batch). */
-    Leftovers leftovers() {
+    public Leftovers leftovers() {
         stopPrefetch();
         java.util.Map<String, INDArray> m = new java.util.HashMap<>();
         for (INDArray[] b : buffers.values()) {

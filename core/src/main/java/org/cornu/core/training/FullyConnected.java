@@ -1,4 +1,6 @@
-package org.cornu.core;
+package org.cornu.core.training;
+
+import org.cornu.core.Weight;
 
 /**
  * A layer computing {@code activation(x @ kernel + bias)} over the last axis (Keras's Dense).

@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.utils;
 
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.cornu.core.Cornu;
+import org.cornu.core.kernels.Elementwise;
 
 /** Keras's {@code keras.utils} helpers for arrays. */
 public final class Utils {

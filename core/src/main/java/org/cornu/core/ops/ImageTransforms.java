@@ -1,8 +1,10 @@
-package org.cornu.core;
+package org.cornu.core.ops;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Affine resampling of one channels-last image stored as a row-major float array {@code (h, w, c)}, shared by

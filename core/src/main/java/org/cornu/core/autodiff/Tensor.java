@@ -1,6 +1,8 @@
-package org.cornu.core;
+package org.cornu.core.autodiff;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.Cornu;
+import org.cornu.core.Shape;
 
 /**
  * A value on the autodiff tape: an ND4J array plus, while a {@link Tape} records, the
@@ -28,7 +30,7 @@ public final class Tensor {
     /** Keras's {@code _keras_mask}: a {@code (batch, timesteps)} array of 1 (keep) and 0 (skip), or null. */
     private INDArray mask;
 
-    Tensor(INDArray value, boolean requiresGrad) {
+    public Tensor(INDArray value, boolean requiresGrad) {
         this.value = value;
         this.requiresGrad = requiresGrad;
     }
@@ -68,6 +70,16 @@ public final class Tensor {
     /** The pre-activation input if this tensor is a softmax or sigmoid output, else null. */
     public Tensor logits() {
         return logits;
+    }
+
+    /**
+     * Marks this tensor as {@code kind} ({@code "softmax"} or {@code "sigmoid"}) of {@code logits}, so that
+     * a crossentropy loss can work from the logits (as Keras's TF backend does); returns this tensor.
+     */
+    public Tensor withLogits(Tensor logits, String kind) {
+        this.logits = logits;
+        this.logitsKind = kind;
+        return this;
     }
 
     /** {@code "softmax"} or {@code "sigmoid"} when {@link #logits()} is set. */

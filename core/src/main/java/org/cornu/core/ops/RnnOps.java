@@ -1,10 +1,17 @@
-package org.cornu.core;
+package org.cornu.core.ops;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.kernels.Float32Lstm;
+import org.cornu.core.kernels.Gemm;
+import org.cornu.core.Shape;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
 
 /**
  * Differentiable primitives of sequence models: a whole recurrent layer (SimpleRNN, LSTM, GRU
@@ -56,7 +63,7 @@ public final class RnnOps {
         public final Tensor last;
         public final List<Tensor> states;
 
-        Result(Tensor sequence, Tensor last, List<Tensor> states) {
+        public Result(Tensor sequence, Tensor last, List<Tensor> states) {
             this.sequence = sequence;
             this.last = last;
             this.states = states;
@@ -69,7 +76,7 @@ public final class RnnOps {
      * through soft references (the collector may drop them under memory pressure), at most
      * {@link #MAX_HELD} values per thread. {@code -Dcornu.rnn.pool=false} allocates fresh arrays.
      */
-    static final class Pool {
+    public static final class Pool {
         private static final int MIN = 1 << 16;
         private static final long MAX_HELD = 96L << 20; // 768 MB of doubles
         private static final ThreadLocal<ArrayList<java.lang.ref.SoftReference<double[]>>> FREE =
@@ -78,9 +85,9 @@ public final class RnnOps {
         private Pool() {}
 
         /** An array of at least {@code n} values (zeros in {@code [0, n)} when {@code zero}). */
-        static double[] take(long n, boolean zero) {
+        public static double[] take(long n, boolean zero) {
             if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("recurrent buffer of " + n + " values is too large");
-            if (n < MIN || "false".equals(System.getProperty("cornu.rnn.pool"))) return new double[(int) n];
+            if (n < MIN || !FastPaths.RNN_BUFFER_POOL.enabled()) return new double[(int) n];
             ArrayList<java.lang.ref.SoftReference<double[]>> free = FREE.get();
             int best = -1;
             double[] bestA = null;
@@ -103,7 +110,7 @@ public final class RnnOps {
         }
 
         /** Hands arrays back for reuse (nulls and small arrays are ignored). */
-        static void give(double[]... arrays) {
+        public static void give(double[]... arrays) {
             ArrayList<java.lang.ref.SoftReference<double[]>> free = FREE.get();
             for (double[] a : arrays) {
                 if (a == null || a.length < MIN) continue;
@@ -178,18 +185,18 @@ public final class RnnOps {
     // tanh(x) ~ x P(x^2) / Q(x^2) for |x| <= 7.9 (clamped beyond): Q's roots are tanh's first three
     // poles (x^2 = -(k pi / 2)^2, k = 1, 3, 5) and P is a least-squares fit of relative error
     // made for Cornu (max relative error 3.2e-7, reached at the clamp; about 3 float ulps; |result| < 1).
-    static final double P0 = 1.0000001447377882, P1 = 0.13319398211185063, P2 = 0.0033751519377357539,
+    public static final double P0 = 1.0000001447377882, P1 = 0.13319398211185063, P2 = 0.0033751519377357539,
             P3 = 1.4327078292130153e-05, P4 = -3.6034460348004563e-08, P5 = 1.5189702490606138e-10,
             P6 = -4.2296721680656901e-13;
-    static final double Q1 = 0.46652776112649752, Q2 = 0.025550889167214347, Q3 = 0.00029586815240415355;
-    static final double CLAMP = 7.9;
+    public static final double Q1 = 0.46652776112649752, Q2 = 0.025550889167214347, Q3 = 0.00029586815240415355;
+    public static final double CLAMP = 7.9;
 
     /**
      * Applies activation {@code kind} to {@code a[off, off+len)} in place. With {@code fast}
      * (float32 models), tanh and sigmoid use the branch-free rational form above, whose loops
      * vectorize, instead of one exp per element; float64 models get the exact functions.
      */
-    static void actRange(int kind, double[] a, int off, int len, boolean fast) {
+    public static void actRange(int kind, double[] a, int off, int len, boolean fast) {
         int end = off + len;
         if (fast && kind == 0) {
             for (int i = off; i < end; i++) {
@@ -213,7 +220,7 @@ public final class RnnOps {
     }
 
     /** Derivative given the activation's output {@code y}. */
-    static double dact(int kind, double y) {
+    public static double dact(int kind, double y) {
         switch (kind) {
             case 0: return 1 - y * y;
             case 1: return y * (1 - y);
@@ -228,7 +235,7 @@ public final class RnnOps {
         return kindOf(name) >= 0;
     }
 
-    static int kindOf(String name) {
+    public static int kindOf(String name) {
         switch (name) {
             case "tanh": return 0;
             case "sigmoid": return 1;
@@ -261,12 +268,12 @@ public final class RnnOps {
                     + ", recurrent_activation=" + opt.recurrentActivation);
         }
         final Cell cell = opt.cell;
-        long[] xs = x.value.shape();
+        long[] xs = x.value().shape();
         final int B = (int) xs[0], T = (int) xs[1], I = (int) xs[2];
-        final int U = (int) recurrentKernel.value.size(0);
+        final int U = (int) recurrentKernel.value().size(0);
         final int G = cell == Cell.LSTM ? 4 : cell == Cell.GRU ? 3 : 1;
         final int GU = G * U;
-        DataType dt = x.value.dataType();
+        DataType dt = x.value().dataType();
         if (mask != null && (mask.rank() != 2 || mask.size(0) != B || mask.size(1) != T)) {
             throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": the mask must have shape (" + B + ", " + T
                     + ") to match the input " + Shape.format(xs) + ", but it has shape " + Shape.format(mask.shape()));
@@ -275,13 +282,13 @@ public final class RnnOps {
             return Float32Lstm.run(x, kernel, recurrentKernel, bias, initialStates);
         }
         // input projection of all timesteps: one gemm
-        INDArray x2 = x.value.reshape('c', (long) B * T, I);
-        INDArray w = kernel.value.castTo(dt);
+        INDArray x2 = x.value().reshape('c', (long) B * T, I);
+        INDArray w = kernel.value().castTo(dt);
         // small layers (the time-series LSTM: 32 x 1 x 6 -> 64) do their products on the JVM:
         // each ND4J call costs more than the arithmetic there
         // (cornu.rnn.stepGemm=nd4j, which tests use, sends them to ND4J too)
         final boolean small = (long) B * T * GU * Math.max(I, U) <= SMALL_MACS && Elementwise.fusable(x2, x2)
-                && !"nd4j".equals(System.getProperty("cornu.rnn.stepGemm"))
+                && FastPaths.RNN_JVM_PRODUCTS.enabled()
                 && Elementwise.fusable(w, w);
         final double[] xD = small ? doubles(x2) : null;
         final double[] wD = small ? doubles(w) : null;
@@ -289,7 +296,7 @@ public final class RnnOps {
                 : Elementwise.toDoubles(Gemm.gemm(x2, w, false, false), Pool.take((long) B * T * GU, false)); // (B*T, GU), row b*T + t
         double[] bIn = null, bRec = null;
         if (bias != null) {
-            double[] bb = doubles(bias.value);
+            double[] bb = doubles(bias.value());
             bIn = new double[GU];
             System.arraycopy(bb, 0, bIn, 0, GU);
             if (bb.length == 2 * GU) {
@@ -297,20 +304,20 @@ public final class RnnOps {
                 System.arraycopy(bb, GU, bRec, 0, GU);
             }
         }
-        final double[] Ur = doubles(recurrentKernel.value); // (U, GU)
+        final double[] Ur = doubles(recurrentKernel.value()); // (U, GU)
         final double[] m = mask == null ? null : doubles(mask);
         final boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
         // GRU reset_after=False: the candidate's recurrent product is (r * h) @ U_h, computed after the z and r gates
         final boolean gruBefore = gru && !opt.resetAfter;
         if (gruBefore && bRec != null) {
             throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": GRU with reset_after=False takes a bias of shape ("
-                    + GU + "), received " + Shape.format(bias.value.shape()));
+                    + GU + "), received " + Shape.format(bias.value().shape()));
         }
         final double[] rm = opt.recurrentMask;
         double[] h = initialStates != null && initialStates.size() > 0 && initialStates.get(0) != null
-                ? doubles(initialStates.get(0).value) : new double[B * U];
+                ? doubles(initialStates.get(0).value()) : new double[B * U];
         double[] c = lstm ? (initialStates != null && initialStates.size() > 1 && initialStates.get(1) != null
-                ? doubles(initialStates.get(1).value) : new double[B * U]) : null;
+                ? doubles(initialStates.get(1).value()) : new double[B * U]) : null;
         // saved per processing step k: hPrev, gates (post-activation), cPrev/tanh(c) for LSTM, recurrent h part for GRU
         // (reset_after: h U_h + br_h; reset_before: r * h, masked by recurrent dropout, the candidate product's input)
         // large per-call buffers come from a per-thread pool (a batch of the IMDB LSTM needs ~400 MB
@@ -462,7 +469,7 @@ public final class RnnOps {
         double[] lastV = new double[B * U];
         for (int b = 0; b < B; b++) System.arraycopy(out, (b * T + lastPos) * U, lastV, b * U, U);
         Pool.give(out);
-        if (!core.requiresGrad) Pool.give(Hprev, Gt, Cprev, Tc, Rh);
+        if (!core.requiresGrad()) Pool.give(Hprev, Gt, Cprev, Tc, Rh);
         final boolean[] backwardDone = {false};
         final INDArray[] gSeq = new INDArray[1], gLast = new INDArray[1], gH = new INDArray[1], gC = new INDArray[1];
         final double[] hFinal = h, cFinal = c, bInF = bIn, bRecF = bRec;
@@ -587,17 +594,17 @@ public final class RnnOps {
                 }
             }
             if (small) {
-                if (x.requiresGrad) x.accumulate(Elementwise.fromDoubles(mmNT(dZx, B * T, GU, wD, I), xs, dt));
-                if (kernel.requiresGrad) {
-                    kernel.accumulate(Elementwise.fromDoubles(mmTN(xD, B * T, I, dZx, GU), kernel.value.shape(), kernel.value.dataType()));
+                if (x.requiresGrad()) x.accumulate(Elementwise.fromDoubles(mmNT(dZx, B * T, GU, wD, I), xs, dt));
+                if (kernel.requiresGrad()) {
+                    kernel.accumulate(Elementwise.fromDoubles(mmTN(xD, B * T, I, dZx, GU), kernel.value().shape(), kernel.value().dataType()));
                 }
             } else {
                 INDArray dZxA = Elementwise.fromDoubles(dZx, new long[] {(long) B * T, GU}, dt);
-                if (x.requiresGrad) x.accumulate(Gemm.gemm(dZxA, w, false, true).reshape('c', xs));
-                if (kernel.requiresGrad) kernel.accumulate(Gemm.gemm(x2, dZxA, true, false).castTo(kernel.value.dataType()));
+                if (x.requiresGrad()) x.accumulate(Gemm.gemm(dZxA, w, false, true).reshape('c', xs));
+                if (kernel.requiresGrad()) kernel.accumulate(Gemm.gemm(x2, dZxA, true, false).castTo(kernel.value().dataType()));
             }
             double[] dR = gru ? dRh : dZ;
-            if (recurrentKernel.requiresGrad) {
+            if (recurrentKernel.requiresGrad()) {
                 double[] hpm = Hprev;
                 if (rm != null) {
                     hpm = Pool.take((long) T * B * U, false);
@@ -616,22 +623,22 @@ public final class RnnOps {
                     dUr.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * U, 3 * U))
                             .addi(Gemm.gemm(rhA, dHA, true, false));
                 }
-                recurrentKernel.accumulate(dUr.castTo(recurrentKernel.value.dataType()));
+                recurrentKernel.accumulate(dUr.castTo(recurrentKernel.value().dataType()));
                 if (hpm != Hprev) Pool.give(hpm);
             }
-            if (bias != null && bias.requiresGrad) {
+            if (bias != null && bias.requiresGrad()) {
                 double[] gb = new double[bRecF != null ? 2 * GU : GU];
                 for (int i = 0; i < T * B; i++) {
                     for (int n = 0; n < GU; n++) gb[n] += dZ[i * GU + n];
                     if (bRecF != null) for (int n = 0; n < GU; n++) gb[GU + n] += dRh[i * GU + n];
                 }
-                bias.accumulate(Elementwise.fromDoubles(gb, bias.value.shape(), bias.value.dataType()));
+                bias.accumulate(Elementwise.fromDoubles(gb, bias.value().shape(), bias.value().dataType()));
             }
             if (initialStates != null) {
-                if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad) {
+                if (initialStates.size() > 0 && initialStates.get(0) != null && initialStates.get(0).requiresGrad()) {
                     initialStates.get(0).accumulate(Elementwise.fromDoubles(dh, new long[] {B, U}, dt));
                 }
-                if (lstm && initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad) {
+                if (lstm && initialStates.size() > 1 && initialStates.get(1) != null && initialStates.get(1).requiresGrad()) {
                     initialStates.get(1).accumulate(Elementwise.fromDoubles(dc, new long[] {B, U}, dt));
                 }
             }
@@ -677,9 +684,8 @@ public final class RnnOps {
         }
 
         static StepProduct create(int b, int u, int gu, double[] urv) {
-            String mode = System.getProperty("cornu.rnn.stepGemm", "auto");
             boolean big = (long) b * u * gu >= 65536;
-            if (mode.equals("jvm") || (!mode.equals("nd4j") && !big)) return null;
+            if (!FastPaths.RNN_STEP_GEMM.enabled() || (!FastPaths.rnnProductsForcedToNd4j() && !big)) return null;
             INDArray probe = Nd4j.create(DataType.DOUBLE, 2);
             if (!Elementwise.fusable(probe)) return null;
             return new StepProduct(b, u, gu, urv);
@@ -740,8 +746,8 @@ public final class RnnOps {
         return c;
     }
 
-    static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
-        Tensor o = new Tensor(v, core.requiresGrad);
+    public static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
+        Tensor o = new Tensor(v, core.requiresGrad());
         return Tape.push(o, g -> {
             slot[0] = slot[0] == null ? g : slot[0].add(g);
             core.accumulate(zero);
@@ -757,8 +763,8 @@ public final class RnnOps {
      */
     public static Tensor embedding(Tensor table, INDArray indices, String layerName) {
         long n = indices.length();
-        int inputDim = (int) table.value.size(0);
-        int d = (int) table.value.size(1);
+        int inputDim = (int) table.value().size(0);
+        int d = (int) table.value().size(1);
         double[] raw = Elementwise.toDoubles(indices);
         int[] idx = new int[(int) n];
         for (int i = 0; i < n; i++) {
@@ -774,24 +780,24 @@ public final class RnnOps {
         os[is.length] = d;
         INDArray v;
         if (n == 0) {
-            v = Nd4j.create(table.value.dataType(), os);
-        } else if (Elementwise.fusable(table.value) && table.value.dataType() == DataType.FLOAT) {
+            v = Nd4j.create(table.value().dataType(), os);
+        } else if (Elementwise.fusable(table.value()) && table.value().dataType() == DataType.FLOAT) {
             // row gather in Java: ND4J's pullRows measured ~40 µs per 1000 rows here
-            float[] tv = Elementwise.toFloats(table.value, null);
+            float[] tv = Elementwise.toFloats(table.value(), null);
             float[] ov = new float[(int) n * d];
             for (int i = 0; i < n; i++) System.arraycopy(tv, idx[i] * d, ov, i * d, d);
             v = Elementwise.fromFloats(ov, os);
-        } else if (Elementwise.fusable(table.value)) {
-            double[] tv = Elementwise.toDoubles(table.value);
+        } else if (Elementwise.fusable(table.value())) {
+            double[] tv = Elementwise.toDoubles(table.value());
             double[] ov = new double[(int) n * d];
             for (int i = 0; i < n; i++) System.arraycopy(tv, idx[i] * d, ov, i * d, d);
-            v = Elementwise.fromDoubles(ov, os, table.value.dataType());
+            v = Elementwise.fromDoubles(ov, os, table.value().dataType());
         } else {
-            v = Nd4j.pullRows(table.value, 1, idx).reshape('c', os);
+            v = Nd4j.pullRows(table.value(), 1, idx).reshape('c', os);
         }
         Tensor o = new Tensor(v, Tape.needsGrad(table));
         return Tape.push(o, g -> {
-            if (table.value.dataType() == DataType.FLOAT && Elementwise.fusable(table.value)) {
+            if (table.value().dataType() == DataType.FLOAT && Elementwise.fusable(table.value())) {
                 // float32 tables: float scatter-add (half the memory traffic of the double form)
                 float[] gv = Elementwise.toFloats(g.dataType() == DataType.FLOAT ? g : g.castTo(DataType.FLOAT), null);
                 float[] gt = new float[inputDim * d];
@@ -808,7 +814,7 @@ public final class RnnOps {
                 int src = i * d, dst = idx[i] * d;
                 for (int j = 0; j < d; j++) gt[dst + j] += gv[src + j];
             }
-            table.accumulate(Elementwise.fromDoubles(gt, new long[] {inputDim, d}, table.value.dataType()));
+            table.accumulate(Elementwise.fromDoubles(gt, new long[] {inputDim, d}, table.value().dataType()));
         });
     }
 
@@ -820,7 +826,7 @@ public final class RnnOps {
 
     /** Reverses axis 1 of a {@code (B, T, ...)} tensor. */
     public static Tensor reverseTime(Tensor x) {
-        INDArray v = reverse1(x.value);
+        INDArray v = reverse1(x.value());
         Tensor o = new Tensor(v, Tape.needsGrad(x));
         return Tape.push(o, g -> x.accumulate(reverse1(g)));
     }
@@ -837,10 +843,10 @@ public final class RnnOps {
 
     /** {@code (B, F) -> (B, n, F)} repeating each row; the gradient sums over the copies. */
     public static Tensor repeat(Tensor x, int n) {
-        long bsz = x.value.size(0), f = x.value.size(1);
-        INDArray v = Nd4j.createUninitialized(x.value.dataType(), bsz, n, f);
+        long bsz = x.value().size(0), f = x.value().size(1);
+        INDArray v = Nd4j.createUninitialized(x.value().dataType(), bsz, n, f);
         for (int i = 0; i < n; i++) {
-            v.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(x.value);
+            v.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(x.value());
         }
         Tensor o = new Tensor(v, Tape.needsGrad(x));
         return Tape.push(o, g -> x.accumulate(g.sum(1)));

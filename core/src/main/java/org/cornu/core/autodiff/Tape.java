@@ -1,9 +1,10 @@
-package org.cornu.core;
+package org.cornu.core.autodiff;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.Shape;
 
 /**
  * Reverse-mode automatic differentiation: while a tape records (per thread), every
@@ -39,7 +40,7 @@ public final class Tape implements AutoCloseable {
     }
 
     /** Records {@code out} if a tape is active and it needs a gradient; returns it. */
-    static Tensor push(Tensor out, Tensor.Backward backward) {
+    public static Tensor push(Tensor out, Tensor.Backward backward) {
         Tape t = CURRENT.get();
         if (t != null && out.requiresGrad) {
             out.backward = backward;
@@ -49,7 +50,7 @@ public final class Tape implements AutoCloseable {
     }
 
     /** True if ops on these inputs must record (a tape is active and one input needs a gradient). */
-    static boolean needsGrad(Tensor... inputs) {
+    public static boolean needsGrad(Tensor... inputs) {
         if (CURRENT.get() == null) return false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad) return true;
         return false;

@@ -1,0 +1,12 @@
+package org.cornu.core;
+
+/** Sets the recurrent step-product switches the way the old {@code cornu.rnn.stepGemm} modes did. */
+final class RnnModes {
+    private RnnModes() {}
+
+    /** {@code "nd4j"}: every step product through ND4J; {@code "jvm"}: none; {@code "auto"}: by size. */
+    static void stepGemm(String mode) {
+        FastPaths.RNN_JVM_PRODUCTS.setEnabled(!mode.equals("nd4j"));
+        FastPaths.RNN_STEP_GEMM.setEnabled(!mode.equals("jvm"));
+    }
+}
