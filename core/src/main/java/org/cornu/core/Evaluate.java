@@ -1,5 +1,7 @@
 package org.cornu.core;
 
+import org.cornu.core.training.RunOptions;
+
 /** Starts {@link RunOptions} for {@link Model#evaluate}: {@code Evaluate.batchSize(64).verbose(0)}. */
 public final class Evaluate {
     private Evaluate() {}

@@ -2,6 +2,7 @@ package org.cornu.core;
 
 import org.cornu.core.callbacks.Callback;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.training.FitOptions;
 
 /** Starts {@link FitOptions}: {@code model.fit(x, y, Fit.epochs(5).batchSize(128))}. */
 public final class Fit {

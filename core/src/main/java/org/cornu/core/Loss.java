@@ -70,28 +70,6 @@ public abstract class Loss {
         return compute(yTrue, Tensor.constant(yPred), null).value().getDouble(0);
     }
 
-    /**
-     * Whether {@link #lossAndGradJvm} is implemented, for the small-batch JVM path of
-     * {@code fit} (see {@link SmallPath}). Default false.
-     */
-    public boolean supportsJvm() {
-        return false;
-    }
-
-    /** Whether the JVM kernel applies: implemented, and a reduction it covers ({@code none} is not). */
-    public boolean jvmUsable() {
-        return supportsJvm() && !reduction.equals("none");
-    }
-
-    /**
-     * The reduced loss of a batch given as row-major Java arrays ({@code batch} rows of
-     * {@code dim} values), with sample weights {@code sw} (or null), writing
-     * d(loss)/d(yPred) into {@code grad}. Same value and gradient as {@link #compute}.
-     */
-    public double lossAndGradJvm(double[] yTrue, double[] yPred, int batch, int dim, double[] sw, double[] grad) {
-        throw new UnsupportedOperationException(name + " has no JVM kernel");
-    }
-
     /** The factor {@link #compute}'s reduction applies to the sum of per-sample values: 1/batch or 1. */
     public double reductionScale(int batch) {
         return reduction.equals("sum") ? 1.0 : 1.0 / batch;

@@ -38,19 +38,6 @@ public abstract class Metric {
 
     public abstract void resetState();
 
-    /** Whether {@link #updateStateJvm} is implemented (small-batch JVM path). Default false. */
-    public boolean supportsJvm() {
-        return false;
-    }
-
-    /**
-     * Accumulates a batch given as row-major Java arrays: {@code yTrue} has {@code trueDim}
-     * values per sample, {@code yPred} has {@code predDim}. Same result as {@link #updateState}.
-     */
-    public void updateStateJvm(double[] yTrue, int trueDim, double[] yPred, int predDim, int batch) {
-        throw new UnsupportedOperationException(name + " has no JVM kernel");
-    }
-
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name);

@@ -126,15 +126,28 @@ public abstract class Optimizer {
     }
 
     /**
-     * One optimizer step: {@code grads.get(i)} is the gradient of {@code vars.get(i)}
-     * (null entries are skipped).
+     * One optimizer step (Keras's {@code optimizer.apply(grads, trainable_variables)}):
+     * {@code grads.get(i)} is the gradient of {@code vars.get(i)}. A missing (null) gradient
+     * throws, naming the weight: it means the loss does not depend on that weight (a tape that
+     * did not watch it, or a layer outside the computation), and skipping it would train nothing
+     * without a word.
      */
     public void apply(List<INDArray> grads, List<Weight> vars) {
+        if (grads.size() != vars.size()) {
+            throw new IllegalArgumentException("Optimizer \"" + name + "\": got " + grads.size() + " gradients for "
+                    + vars.size() + " variables; give one gradient per variable, in the same order");
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (int i = 0; i < vars.size(); i++) if (grads.get(i) == null) missing.add(vars.get(i).path());
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("Optimizer \"" + name + "\": no gradient for variable(s) " + missing
+                    + ". The loss does not depend on them: compute the loss inside the GradientTape from the model's"
+                    + " output, and pass only variables the loss depends on");
+        }
         List<INDArray> g = clip(grads);
         double lr = learningRate();
         for (int i = 0; i < vars.size(); i++) {
             INDArray gi = g.get(i);
-            if (gi == null) continue;
             Weight w = vars.get(i);
             INDArray v = w.value();
             if (gi.dataType() != v.dataType()) gi = gi.castTo(v.dataType());

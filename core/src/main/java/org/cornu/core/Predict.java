@@ -1,5 +1,7 @@
 package org.cornu.core;
 
+import org.cornu.core.training.RunOptions;
+
 /** Starts {@link RunOptions} for {@link Model#predict}: {@code Predict.batchSize(256)}. */
 public final class Predict {
     private Predict() {}

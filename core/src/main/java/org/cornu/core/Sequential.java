@@ -134,12 +134,12 @@ public class Sequential extends Model {
             for (Layer l : layers()) {
                 Object shape = null;
                 for (Node n : l.inboundNodes) {
-                    if (nodes().contains(n) && n.inputs.size() == 1) shape = toList(n.inputs.get(0).shape().dims());
+                    if (nodes().contains(n) && n.inputs.size() == 1) shape = Layer.toList(n.inputs.get(0).shape().dims());
                 }
                 ls.add(org.cornu.core.saving.ModelConfig.serializeLayer(l, shape));
             }
             c.put("layers", ls);
-            c.put("build_input_shape", toList(inputs.get(0).shape().dims()));
+            c.put("build_input_shape", Layer.toList(inputs.get(0).shape().dims()));
         } else {
             for (Layer l : stack) ls.add(org.cornu.core.saving.ModelConfig.serializeLayer(l, null));
             c.put("layers", ls);

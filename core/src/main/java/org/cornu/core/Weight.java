@@ -3,6 +3,7 @@ package org.cornu.core;
 import org.cornu.core.constraints.Constraint;
 import org.cornu.core.regularizers.Regularizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.autodiff.GradientTape;
 import org.cornu.core.autodiff.Tensor;
 
 /**
@@ -70,17 +71,19 @@ public final class Weight {
         value.assign(v);
     }
 
-    /** The tensor that layers compute with: the tape variable during a training step, else a constant. */
+    /**
+     * The tensor that layers compute with: while a {@link GradientTape} records and watches this
+     * weight, its variable on that tape; else a constant.
+     */
     public Tensor tensor() {
         if (bound != null) return bound;
+        GradientTape tape = GradientTape.active();
+        if (tape != null) {
+            Tensor v = tape.variable(this);
+            if (v != null) return v;
+        }
         if (constant == null || constant.value() != value) constant = Tensor.constant(value);
         return constant;
-    }
-
-    /** Binds a fresh gradient-collecting variable for one training step and returns it. */
-    Tensor bindVariable() {
-        bound = Tensor.variable(value);
-        return bound;
     }
 
     /** Binds a given tensor (gradient checks). */

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Mean absolute error, as {@code keras.losses.MeanAbsoluteError}: {@code mean(|y - p|)} over the last axis.
  */
-public class MeanAbsoluteError extends Loss {
+public class MeanAbsoluteError extends Loss implements org.cornu.core.training.JvmLoss {
     public MeanAbsoluteError() {
         super("mean_absolute_error");
     }
@@ -21,10 +21,6 @@ public class MeanAbsoluteError extends Loss {
         return Ops.mean(Ops.abs(Ops.sub(p, Tensor.constant(y))), -1, false);
     }
 
-    @Override
-    public boolean supportsJvm() {
-        return true;
-    }
 
     /** {@code sum_b sw_b * mean_j |p - y| / n} (or the plain sum), with its gradient (sign, 0 at 0). */
     @Override

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Mean squared error, as {@code keras.losses.MeanSquaredError}: {@code mean((y - p)^2)} over the last axis.
  */
-public class MeanSquaredError extends Loss {
+public class MeanSquaredError extends Loss implements org.cornu.core.training.JvmLoss {
     public MeanSquaredError() {
         super("mean_squared_error");
     }
@@ -21,10 +21,6 @@ public class MeanSquaredError extends Loss {
         return Ops.mean(Ops.square(Ops.sub(p, Tensor.constant(y))), -1, false);
     }
 
-    @Override
-    public boolean supportsJvm() {
-        return true;
-    }
 
     /** {@code sum_b sw_b * mean_j (p - y)^2 / n} (or the plain sum), with its gradient. */
     @Override

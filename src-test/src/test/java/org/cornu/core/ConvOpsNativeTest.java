@@ -1,6 +1,5 @@
 package org.cornu.core;
 
-import org.cornu.core.FastPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.cornu.core.ops.ConvOps;

@@ -142,9 +142,9 @@ class ModelTest {
 
     @Test
     void classWeightEqualsTheMatchingSampleWeights() {
-        INDArray c = Model.classWeights(Nd4j.create(new float[][] {{1, 0}, {0, 1}, {0, 1}}), Map.of(0, 2.0, 1, 0.5));
+        INDArray c = org.cornu.core.training.DataAdapter.classWeights(Nd4j.create(new float[][] {{1, 0}, {0, 1}, {0, 1}}), Map.of(0, 2.0, 1, 0.5));
         assertArrayEquals(new double[] {2, 0.5, 0.5}, c.castTo(DataType.DOUBLE).toDoubleVector(), 1e-12);
-        INDArray s = Model.classWeights(Nd4j.create(new float[] {3, 1}, new long[] {2}), Map.of(3, 4.0));
+        INDArray s = org.cornu.core.training.DataAdapter.classWeights(Nd4j.create(new float[] {3, 1}, new long[] {2}), Map.of(3, 4.0));
         assertArrayEquals(new double[] {4, 1}, s.castTo(DataType.DOUBLE).toDoubleVector(), 1e-12);
     }
 

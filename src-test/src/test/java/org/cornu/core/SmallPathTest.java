@@ -1,6 +1,5 @@
 package org.cornu.core;
 
-import org.cornu.core.FastPaths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.cornu.core.training.SmallPath;
 import org.cornu.utils.Utils;
+import org.cornu.core.training.FitOptions;
 
 /**
  * The small-batch JVM path gives the same training as the tape path (which the gradient

@@ -1,6 +1,6 @@
 package org.cornu.core;
 
-import org.cornu.core.FastPaths;
+import org.cornu.core.autodiff.GradientTape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -137,14 +137,9 @@ class SparseInputTest extends Float64Test {
         Sequential m = new Sequential(new Dense(1100, "relu").inputShape(1200), new Dense(2));
         INDArray x = sparse(5, 4, 1200, 0.02);
         long before = FastPaths.SPARSE_INPUT.runs();
-        try (Tape tape = Tape.record()) {
-            for (Weight w : m.trainableWeights()) w.bindVariable();
-            try {
-                Tensor y = m.forward(List.of(Tensor.constant(x)), true).get(0);
-                tape.backward(Ops.sum(y));
-            } finally {
-                for (Weight w : m.trainableWeights()) w.unbind();
-            }
+        try (GradientTape tape = new GradientTape()) {
+            Tensor y = m.forward(List.of(Tensor.constant(x)), true).get(0);
+            tape.gradient(Ops.sum(y), m.trainableWeights());
         }
         assertEquals(before + 1, FastPaths.SPARSE_INPUT.runs());
         // a dense input of the same width is not

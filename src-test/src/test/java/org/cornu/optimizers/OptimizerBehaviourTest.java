@@ -161,15 +161,20 @@ class OptimizerBehaviourTest {
     // ------------------------------------------------------------------ iterations and nulls
 
     @Test
-    void iterationsCountStepsAndNullGradientsAreSkipped() {
+    void iterationsCountStepsAndNullGradientsThrowNamingTheWeight() {
         Weight a = weight(1.0);
-        Weight b = weight(1.0);
+        Weight b = new Weight("w", "dense_7/kernel", array(1.0), true, null, null);
         Adam opt = new Adam(0.1);
         assertEquals(0, opt.iterations());
-        opt.apply(Arrays.asList(array(1.0), null), List.of(a, b));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> opt.apply(Arrays.asList(array(1.0), null), List.of(a, b)));
+        assertTrue(e.getMessage().contains("dense_7/kernel"), e.getMessage());
+        assertEquals(0, opt.iterations(), "a refused step counts nothing");
+        assertArrayEquals(new double[] {1.0}, values(a.value()), "a refused step updates nothing");
+        assertArrayEquals(new double[] {1.0}, values(b.value()));
+        assertThrows(IllegalArgumentException.class, () -> opt.apply(List.of(array(1.0)), List.of(a, b)), "one gradient per variable");
+        opt.apply(List.of(array(1.0)), List.of(a));
         assertEquals(1, opt.iterations());
-        assertArrayEquals(new double[] {1.0}, values(b.value()), "no gradient, no update");
-        assertTrue(opt.slots(b).isEmpty(), "no slots for a weight never updated");
         // Adam's first step is lr * sign(g), up to epsilon: 0.1 * sqrt(0.001) / (sqrt(0.001) + 1e-7)
         assertEquals(1.0 - 0.1 * Math.sqrt(0.001) / (Math.sqrt(0.001) + 1e-7), values(a.value())[0], 1e-15);
     }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.cornu.core.Cornu;
 import org.cornu.core.Model;
-import org.cornu.core.RunOptions;
+import org.cornu.core.training.RunOptions;
 import org.cornu.core.Sequential;
 import org.cornu.core.Weight;
 import org.cornu.core.saving.Models;

@@ -108,8 +108,8 @@ class RoundTripTest {
             assertEquals(m.layers().get(i).getClass(), back.layers().get(i).getClass());
             assertEquals(m.layers().get(i).getConfig(), back.layers().get(i).getConfig(), "config of " + m.layers().get(i).name());
         }
-        INDArray[] pa = m.predictAll(new INDArray[] {xa, xb}, new org.cornu.core.RunOptions());
-        INDArray[] pb = back.predictAll(new INDArray[] {xa, xb}, new org.cornu.core.RunOptions());
+        INDArray[] pa = m.predictAll(new INDArray[] {xa, xb}, new org.cornu.core.training.RunOptions());
+        INDArray[] pb = back.predictAll(new INDArray[] {xa, xb}, new org.cornu.core.training.RunOptions());
         assertSame(pa[0], pb[0], "functional predictions");
         assertEquals(m.getConfig(), back.getConfig());
     }

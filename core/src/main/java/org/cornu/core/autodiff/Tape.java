@@ -81,9 +81,14 @@ public final class Tape implements AutoCloseable {
         return nodes.size();
     }
 
+    /** Stops recording on this thread (the recorded ops stay, for a later {@link #backward}). */
+    void stop() {
+        if (CURRENT.get() == this) CURRENT.set(outer);
+    }
+
     @Override
     public void close() {
-        CURRENT.set(outer);
+        stop();
         nodes.clear();
     }
 }

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A metric that averages a per-sample function of {@code (yTrue, yPred)} over all samples
  * seen, weighted by sample weights if given ({@code keras.metrics.MeanMetricWrapper}).
  */
-public class MeanMetricWrapper extends Mean {
+public class MeanMetricWrapper extends Mean implements org.cornu.core.training.JvmMetric {
     private final BiFunction<INDArray, INDArray, INDArray> fn;
     private PerSample jvm;
 

@@ -108,9 +108,9 @@ public final class Batcher {
         if (order == null) {
             INDArray[] x = new INDArray[xsOrig.length];
             INDArray[] y = new INDArray[ysOrig.length];
-            for (int i = 0; i < x.length; i++) x[i] = Model.rows(xsOrig[i], from, from + size);
-            for (int i = 0; i < y.length; i++) y[i] = Model.rows(ysOrig[i], from, from + size);
-            return new Batch(x, y, sw == null ? null : Model.rows(sw, from, from + size).reshape(size), size);
+            for (int i = 0; i < x.length; i++) x[i] = org.cornu.core.training.DataAdapter.rows(xsOrig[i], from, from + size);
+            for (int i = 0; i < y.length; i++) y[i] = org.cornu.core.training.DataAdapter.rows(ysOrig[i], from, from + size);
+            return new Batch(x, y, sw == null ? null : org.cornu.core.training.DataAdapter.rows(sw, from, from + size).reshape(size), size);
         }
         if (step == 0) {
             stopPrefetch();

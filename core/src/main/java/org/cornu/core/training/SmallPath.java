@@ -123,9 +123,9 @@ public final class SmallPath {
         int outDim = dims[dims.length - 1];
         int kind = fusedKind(loss, last);
         if (kind == SPARSE_SOFTMAX_CE ? yDim != 1 : yDim != outDim) return null;
-        if (kind == GENERIC && !loss.jvmUsable()) return null;
+        if (kind == GENERIC && !(loss instanceof JvmLoss && !loss.reduction().equals("none"))) return null;
         if (kind != GENERIC && loss.reduction().equals("none")) return null;
-        for (Metric m : metrics) if (!m.supportsJvm()) return null;
+        for (Metric m : metrics) if (!(m instanceof JvmMetric j && j.supportsJvm())) return null;
         SmallPath p = new SmallPath(fcs, dims, act, loss, kind, metrics, model.trainableWeights());
         if (rec != null) p.attach(rec);
         p.flatRank = flat == null ? 0 : model.inputs().get(0).shape().rank();
@@ -475,7 +475,7 @@ public final class SmallPath {
             }
             default -> {
                 double[] dp = grad ? g[layersN] : new double[nb * out];
-                double v = loss.lossAndGradJvm(yBatch, p, nb, out, sw, dp);
+                double v = ((JvmLoss) loss).lossAndGradJvm(yBatch, p, nb, out, sw, dp);
                 if (grad) activationBackward(act[layersN - 1], p, dp, nb * out, out);
                 return v;
             }
@@ -639,7 +639,7 @@ public final class SmallPath {
     }
 
     private void updateMetrics(int nb, int yDim) {
-        for (Metric m : metrics) m.updateStateJvm(yBatch, yDim, a[layersN], dims[layersN], nb);
+        for (Metric m : metrics) ((JvmMetric) m).updateStateJvm(yBatch, yDim, a[layersN], dims[layersN], nb);
     }
 
     /** One training step on rows {@code idx[from..from+nb)}; returns the loss. */

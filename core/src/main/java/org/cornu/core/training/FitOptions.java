@@ -1,4 +1,4 @@
-package org.cornu.core;
+package org.cornu.core.training;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,590 @@
+package org.cornu.core.training;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.cornu.core.Cornu;
+import org.cornu.core.KerasTensor;
+import org.cornu.core.Layer;
+import org.cornu.core.Loss;
+import org.cornu.core.Metric;
+import org.cornu.core.Model;
+import org.cornu.core.Optimizer;
+import org.cornu.core.Weight;
+import org.cornu.core.autodiff.GradientTape;
+import org.cornu.core.autodiff.LossCollector;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.callbacks.History;
+import org.cornu.core.kernels.Workspaces;
+import org.cornu.core.ops.Ops;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keras's {@code Trainer}: {@link #compile}, {@link #fit}, {@link #evaluate}, {@link #predict},
+ * the batch methods, and the steps they run. {@link Model} is a trainer over its layer graph.
+ *
+ * <p>As in Keras 3, a model may override {@link #trainStep} (and {@link #testStep},
+ * {@link #predictStep}) to train its own way while {@code fit} keeps the epochs, callbacks,
+ * progress bar and {@link History}:
+ * <pre>{@code
+ * class CustomModel extends Model {
+ *     final Mean lossTracker = new Mean("loss");
+ *     final MeanAbsoluteError mae = new MeanAbsoluteError("mae");
+ *
+ *     CustomModel(KerasTensor in, KerasTensor out) { super(in, out); }
+ *
+ *     @Override public Map<String, Double> trainStep(StepData data) {
+ *         List<INDArray> grads;
+ *         Tensor yPred, loss;
+ *         try (GradientTape tape = new GradientTape()) {
+ *             yPred = call(data.x(), true);
+ *             loss = mse.compute(data.y(), yPred, null);
+ *             grads = tape.gradient(loss, trainableWeights());
+ *         }
+ *         optimizer().apply(grads, trainableWeights());
+ *         lossTracker.updateState(loss.value());
+ *         mae.updateState(data.y(), yPred.value(), null);
+ *         return Map.of("loss", lossTracker.result(), "mae", mae.result());
+ *     }
+ *
+ *     @Override public List<Metric> metrics() { return List.of(lossTracker, mae); }
+ * }
+ * model.compile("adam");
+ * model.fit(x, y, Fit.epochs(3));
+ * }</pre>
+ */
+public abstract class Trainer extends Layer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private CompileState compiled;
+    private volatile boolean stopTraining;
+    int resumeEpoch = -1;
+    History history;
+    /** Batch buffers of the last array fit, for the next one (see {@link Batcher.Leftovers}). */
+    private Batcher.Leftovers leftovers = Batcher.Leftovers.NONE;
+    private boolean warnedNoGradient;
+
+    protected Trainer() {
+        if (!(this instanceof Model)) throw new IllegalStateException("Trainer is the base of Model only");
+    }
+
+    // ------------------------------------------------------------------ what the graph provides
+
+    /** The symbolic inputs, in order. */
+    public abstract List<KerasTensor> inputs();
+
+    /** The symbolic outputs, in order. */
+    public abstract List<KerasTensor> outputs();
+
+    /** Runs the model on tensors ({@code training} selects training behaviour, e.g. of Dropout). */
+    public abstract List<Tensor> forward(List<Tensor> xs, boolean training);
+
+    /** Whether the graph exists (a Sequential without an input shape gets it from the first data). */
+    protected abstract boolean isGraphReady();
+
+    /** Builds the graph from the data's shapes if it is not built yet. */
+    protected abstract void ensureGraph(INDArray[] xs);
+
+    /**
+     * The model applied to {@code x} as a differentiable tensor (Keras's {@code model(x, training=...)}),
+     * for custom training loops under a {@link GradientTape}. Single-input, single-output models.
+     */
+    public Tensor call(INDArray x, boolean training) {
+        List<Tensor> r = call(new INDArray[] {x}, training);
+        if (r.size() != 1) throw new IllegalStateException("Model \"" + name() + "\" has " + r.size() + " outputs; use call(INDArray[], boolean)");
+        return r.get(0);
+    }
+
+    /** The model applied to several inputs; one tensor per output. */
+    public List<Tensor> call(INDArray[] xs, boolean training) {
+        Cornu.chooseThreads();
+        ensureGraph(xs);
+        INDArray[] x = DataAdapter.asFloat(xs);
+        List<Tensor> ins = new ArrayList<>(x.length);
+        for (INDArray xi : x) ins.add(Tensor.constant(xi));
+        return forward(ins, training);
+    }
+
+    // ------------------------------------------------------------------ compile
+
+    /**
+     * Configures training. {@code optimizer}: a name ({@code "rmsprop"}) or an {@link Optimizer};
+     * {@code loss}: a name or {@link Loss}, or, for several outputs, a {@code List} in output
+     * order or a {@code Map} from output layer name; {@code metrics}: names or {@link Metric}s
+     * ({@code "accuracy"} picks binary, categorical or sparse accuracy as Keras does), applied to
+     * every output, or one {@code List} per output. May be called before the model is built.
+     */
+    public void compile(Object optimizer, Object loss, Object... metrics) {
+        compile(optimizer, loss, null, metrics);
+    }
+
+    /** {@link #compile(Object, Object, Object...)} with per-output loss weights. */
+    public void compile(Object optimizer, Object loss, double[] lossWeights, Object... metrics) {
+        if (loss == null) throw new IllegalArgumentException("compile: loss must not be null");
+        CompileState c = new CompileState(optimizer, loss, lossWeights, metrics);
+        if (isGraphReady()) c.bind(outputs());
+        this.compiled = c;
+    }
+
+    /**
+     * Configures an optimizer only, for a model whose {@link #trainStep} computes its own loss
+     * (Keras's {@code compile(optimizer="adam")} with a custom {@code train_step}).
+     */
+    public void compile(Object optimizer) {
+        CompileState c = new CompileState(optimizer, null, null, new Object[0]);
+        if (isGraphReady()) c.bind(outputs());
+        this.compiled = c;
+    }
+
+    /** The compile state, bound to the graph (built from {@code xs} if needed); fails if not compiled. */
+    CompileState compileState() {
+        if (compiled == null) throw new IllegalStateException("You must call compile() before training model \"" + name() + "\"");
+        if (!compiled.bound()) compiled.bind(outputs());
+        return compiled;
+    }
+
+    private CompileState requireCompiled(String what) {
+        if (compiled == null) {
+            throw new IllegalStateException("You must call compile() before " + what + " on model \"" + name() + "\"");
+        }
+        return compileState();
+    }
+
+    /** The optimizer given to {@code compile}, or null before. */
+    public Optimizer optimizer() {
+        return compiled == null ? null : compiled.optimizer;
+    }
+
+    /** The compiled losses, one per output (null before compile, or when compiled without a loss). */
+    public List<Loss> losses() {
+        if (compiled == null || !compiled.hasLoss()) return null;
+        if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+        return compiled.losses;
+    }
+
+    public boolean isCompiled() {
+        return compiled != null;
+    }
+
+    /** The loss weights given to {@code compile}, or null. */
+    public double[] lossWeights() {
+        return compiled == null || compiled.lossWeights == null ? null : compiled.lossWeights.clone();
+    }
+
+    /** The metric identifiers given to {@code compile}, one list per output. */
+    public List<List<Object>> compiledMetricIds() {
+        if (compiled == null) return List.of();
+        if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+        return compiled.metricIds == null ? List.of() : Collections.unmodifiableList(compiled.metricIds);
+    }
+
+    /**
+     * The metrics whose state {@code fit} and {@code evaluate} reset at each epoch and evaluation
+     * (Keras's {@code model.metrics}): the loss trackers, then the compiled metrics. A model with
+     * its own {@link #trainStep} returns its trackers here.
+     */
+    public List<Metric> metrics() {
+        return compiled == null ? List.of() : compiled.all();
+    }
+
+    /** Names of the values {@link #evaluate} returns: loss, per-output losses, metrics. */
+    public List<String> metricsNames() {
+        if (compiled != null && !StepCompiler.overrides(this, "trainStep", StepData.class)) {
+            if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+            if (compiled.bound()) return compiled.names();
+        }
+        List<String> n = new ArrayList<>();
+        for (Metric m : metrics()) n.add(m.name());
+        return n.isEmpty() ? List.of("loss") : n;
+    }
+
+    /** Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training = True}). */
+    public void stopTraining(boolean stop) {
+        this.stopTraining = stop;
+    }
+
+    public boolean stopTraining() {
+        return stopTraining;
+    }
+
+    /**
+     * Makes the {@code fit} that is starting begin at {@code epoch} (0-based) instead of its
+     * {@code initialEpoch}; for callbacks' {@code onTrainBegin} that resume an interrupted run
+     * ({@link org.cornu.core.callbacks.BackupAndRestore}).
+     */
+    public void resumeFromEpoch(int epoch) {
+        this.resumeEpoch = epoch;
+    }
+
+    /** The {@link History} of the last {@code fit}. */
+    public History history() {
+        return history;
+    }
+
+    Batcher.Leftovers takeLeftovers() {
+        Batcher.Leftovers l = leftovers;
+        // taken: a fit started meanwhile (from a callback) gets none of them
+        leftovers = Batcher.Leftovers.NONE;
+        return l;
+    }
+
+    void keepLeftovers(Batcher.Leftovers l) {
+        leftovers = l;
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    /**
+     * One training step on one batch (Keras's {@code train_step}): forward pass under a
+     * {@link GradientTape}, {@link #computeLoss}, gradients, one optimizer update, metrics;
+     * returns the logs ({@code loss}, per-output losses, metrics) after the step. Override it to
+     * train your own way; {@code fit} then runs it for every batch.
+     */
+    public Map<String, Double> trainStep(StepData data) {
+        CompileState c = compileState();
+        requireLoss(c, "trainStep");
+        List<Weight> tws = trainableWeights();
+        double[] lossVals = new double[c.outputCount() + 1];
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
+            List<Tensor> outs;
+            List<INDArray> grads;
+            try (GradientTape tape = new GradientTape(tws)) {
+                LossCollector.start();
+                List<Tensor> ins = new ArrayList<>(data.xs().length);
+                for (INDArray x : data.xs()) ins.add(Tensor.constant(x));
+                outs = forward(ins, true);
+                Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals);
+                lossVals[0] = total.value().getDouble(0);
+                grads = tape.gradient(total, tws);
+            } finally {
+                LossCollector.finish();
+            }
+            applyGradients(c.optimizer, grads, tws);
+            c.updateMetrics(data.ys(), values(outs));
+        }
+        c.trackLoss(lossVals, data.size());
+        return StepCompiler.stepLogs(c, lossVals[0]);
+    }
+
+    /** Applies the gradients that exist; a trainable weight without one is skipped with a warning, as Keras's fit does. */
+    private void applyGradients(Optimizer opt, List<INDArray> grads, List<Weight> tws) {
+        if (!grads.contains(null)) {
+            opt.apply(grads, tws);
+            return;
+        }
+        List<INDArray> g = new ArrayList<>();
+        List<Weight> w = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < tws.size(); i++) {
+            if (grads.get(i) == null) {
+                missing.add(tws.get(i).path());
+            } else {
+                g.add(grads.get(i));
+                w.add(tws.get(i));
+            }
+        }
+        if (!warnedNoGradient) {
+            warnedNoGradient = true;
+            LOG.warn("Gradients do not exist for variables {} when minimizing the loss of model \"{}\"; they are not trained.",
+                    missing, name());
+        }
+        if (!w.isEmpty()) opt.apply(g, w);
+    }
+
+    private void requireLoss(CompileState c, String step) {
+        if (!c.hasLoss()) {
+            throw new IllegalStateException("Model \"" + name() + "\" was compiled without a loss, so the default " + step
+                    + " cannot compute one: pass a loss to compile(), or override " + step + "(StepData)");
+        }
+    }
+
+    /**
+     * The loss of a batch (Keras's {@code compute_loss}): the compiled losses of every output,
+     * weighted by the loss weights, plus the weights' regularization losses and the activity
+     * regularization losses {@code extra} collected during the forward pass (may be empty).
+     */
+    public Tensor computeLoss(INDArray[] ys, List<Tensor> yPred, INDArray sampleWeight, List<Tensor> extra) {
+        CompileState c = compileState();
+        requireLoss(c, "computeLoss");
+        return totalLoss(c, yPred, ys, sampleWeight, extra, new double[c.outputCount() + 1]);
+    }
+
+    private Tensor totalLoss(CompileState c, List<Tensor> outs, INDArray[] yb, INDArray swb, List<Tensor> extra, double[] lossVals) {
+        Tensor total = null;
+        for (int i = 0; i < outs.size(); i++) {
+            Tensor li = c.losses.get(i).compute(yb[i], outs.get(i), swb);
+            if (outs.size() > 1) lossVals[i + 1] = li.value().getDouble(0);
+            if (c.lossWeights != null) li = Ops.mulScalar(li, c.lossWeights[i]);
+            total = total == null ? li : Ops.add(total, li);
+        }
+        for (Weight w : weights()) {
+            if (w.regularizer() != null) total = Ops.add(total, reshapeScalar(w.regularizer().apply(w.tensor()), total));
+        }
+        for (Tensor e : extra) total = Ops.add(total, reshapeScalar(e, total));
+        return total;
+    }
+
+    private static Tensor reshapeScalar(Tensor t, Tensor like) {
+        return Arrays.equals(t.shape(), like.shape()) ? t : Ops.reshape(t, like.shape());
+    }
+
+    private static INDArray[] values(List<Tensor> ts) {
+        INDArray[] r = new INDArray[ts.size()];
+        for (int i = 0; i < r.length; i++) r[i] = ts.get(i).value();
+        return r;
+    }
+
+    /** One evaluation step (Keras's {@code test_step}): forward pass, loss, metrics; returns the logs after it. */
+    public Map<String, Double> testStep(StepData data) {
+        CompileState c = compileState();
+        requireLoss(c, "testStep");
+        double[] lossVals = new double[c.outputCount() + 1];
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TEST)) {
+            List<Tensor> ins = new ArrayList<>(data.xs().length);
+            for (INDArray x : data.xs()) ins.add(Tensor.constant(x));
+            LossCollector.start();
+            List<Tensor> outs;
+            List<Tensor> extra;
+            try {
+                outs = forward(ins, false);
+            } finally {
+                extra = LossCollector.finish();
+            }
+            Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), extra, lossVals);
+            lossVals[0] = total.value().getDouble(0);
+            c.updateMetrics(data.ys(), values(outs));
+        }
+        c.trackLoss(lossVals, data.size());
+        return StepCompiler.stepLogs(c, lossVals[0]);
+    }
+
+    /** One prediction step (Keras's {@code predict_step}): the outputs of a forward pass in inference mode. */
+    public INDArray[] predictStep(StepData data) {
+        List<Tensor> ins = new ArrayList<>(data.xs().length);
+        for (INDArray x : data.xs()) ins.add(Tensor.constant(x));
+        return values(forward(ins, false));
+    }
+
+    // ------------------------------------------------------------------ fit
+
+    /** Trains a single-input, single-output model. */
+    public History fit(INDArray x, INDArray y, FitOptions options) {
+        return fit(new INDArray[] {x}, new INDArray[] {y}, options);
+    }
+
+    /** Trains for one epoch at batch size 32. */
+    public History fit(INDArray x, INDArray y) {
+        return fit(x, y, new FitOptions());
+    }
+
+    /** Trains a model with several inputs or outputs; arrays in {@link #inputs()} and {@link #outputs()} order. */
+    public History fit(INDArray[] x, INDArray[] y, FitOptions o) {
+        Cornu.chooseThreads();
+        if (compiled == null) requireCompiled("fit()");
+        if (x.length > 0 && x[0] != null) ensureGraph(x);
+        CompileState c = requireCompiled("fit()");
+        INDArray[] xs = DataAdapter.asFloat(x);
+        INDArray[] ys = y.clone();
+        DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, ys, o.sampleWeight);
+        DataAdapter.requireNonEmpty("fit", xs);
+        INDArray sw = o.sampleWeight;
+        if (o.classWeight != null) sw = DataAdapter.combine(sw, DataAdapter.classWeights(ys[0], o.classWeight));
+        long n = xs[0].size(0);
+
+        INDArray[] vx = null, vy = null;
+        INDArray vsw = null;
+        if (o.validationX != null) {
+            vx = DataAdapter.asFloat(o.validationX);
+            vy = o.validationY;
+            vsw = o.validationSampleWeight;
+            DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, vx, vy, vsw);
+            DataAdapter.requireNonEmpty("fit (validation_data)", vx);
+        } else if (o.validationSplit > 0) {
+            long splitAt = DataAdapter.splitAt(n, o.validationSplit);
+            vx = DataAdapter.slice(xs, splitAt, n);
+            vy = DataAdapter.slice(ys, splitAt, n);
+            vsw = sw == null ? null : DataAdapter.rows(sw, splitAt, n);
+            xs = DataAdapter.slice(xs, 0, splitAt);
+            ys = DataAdapter.slice(ys, 0, splitAt);
+            sw = sw == null ? null : DataAdapter.rows(sw, 0, splitAt);
+        }
+        c.resolveMetrics(ys, outputs());
+        int bs = o.batchSize;
+        int vbs = o.validationBatchSize > 0 ? o.validationBatchSize : bs;
+        StepCompiler.Steps train = StepCompiler.train(this, xs, ys, sw, bs, o.shuffle, vbs == bs ? vx : null);
+        int steps = train.count();
+        if (o.stepsPerEpoch != null) steps = Math.min(steps, o.stepsPerEpoch);
+        final INDArray[] fvx = vx, fvy = vy;
+        final INDArray fvsw = vsw;
+        StepCompiler.Steps[] val = {null};
+        Supplier<Map<String, Double>> validation = vx == null ? null : () -> {
+            if (val[0] == null) val[0] = StepCompiler.test(this, fvx, fvy, fvsw, vbs);
+            return EpochLoop.evaluate(this, val[0], List.of(), 0);
+        };
+        try {
+            return EpochLoop.fit(this, o, steps, EpochLoop.of(train), validation);
+        } finally {
+            train.finish();
+        }
+    }
+
+    /**
+     * Trains on a stream of batches, as Keras's {@code fit(generator, steps_per_epoch=...)}: each
+     * element is {@code {x, y}} or {@code {x, y, sampleWeight}} (with several inputs or outputs, the
+     * inputs, then the targets, then optionally the weights). {@code stepsPerEpoch} is required;
+     * a validation stream is given with {@link FitOptions#validationData(Iterator, int)}.
+     */
+    public History fit(Iterator<INDArray[]> batches, FitOptions o) {
+        Cornu.chooseThreads();
+        requireCompiled("fit()");
+        if (o.stepsPerEpoch == null || o.stepsPerEpoch <= 0) {
+            throw new IllegalArgumentException("fit: training from a batch stream needs stepsPerEpoch (Keras's steps_per_epoch)");
+        }
+        if (o.validationSplit > 0) {
+            throw new IllegalArgumentException("fit: validation_split is only supported for arrays, not for a batch stream");
+        }
+        INDArray[][] first = {DataAdapter.nextBatch(batches, "training")};
+        int ni = isGraphReady() ? inputs().size() : 1;
+        ensureGraph(Arrays.copyOf(first[0], ni));
+        CompileState c = compileState();
+        c.resolveMetrics(Arrays.copyOfRange(first[0], inputs().size(), inputs().size() + outputs().size()), outputs());
+        EpochLoop.EpochSource source = new EpochLoop.EpochSource() {
+            public int[] newEpoch() {
+                return null;
+            }
+
+            public Map<String, Double> step(int[] order, int step) {
+                INDArray[] b = first[0] != null ? first[0] : DataAdapter.nextBatch(batches, "training");
+                first[0] = null;
+                return trainStep(DataAdapter.parts(name(), inputs(), outputs(), c.losses, b));
+            }
+        };
+        Supplier<Map<String, Double>> validation = o.validationStream == null ? null
+                : () -> evaluateStream(o.validationStream, o.validationSteps);
+        return EpochLoop.fit(this, o, o.stepsPerEpoch, source, validation);
+    }
+
+    /** Loss and metrics over {@code steps} batches of a stream (validation of a stream {@code fit}). */
+    private Map<String, Double> evaluateStream(Iterator<INDArray[]> it, int steps) {
+        CompileState c = compileState();
+        StepCompiler.Steps s = new StepCompiler.Steps() {
+            public int[] newEpoch() {
+                return null;
+            }
+
+            public Map<String, Double> step(int[] order, int step) {
+                return testStep(DataAdapter.parts(name(), inputs(), outputs(), c.losses, DataAdapter.nextBatch(it, "validation")));
+            }
+
+            public int count() {
+                return steps;
+            }
+        };
+        return EpochLoop.evaluate(this, s, List.of(), 0);
+    }
+
+    // ------------------------------------------------------------------ evaluate / predict
+
+    /** Returns the loss, then the metrics, in {@link #metricsNames()} order. */
+    public double[] evaluate(INDArray x, INDArray y) {
+        return evaluate(new INDArray[] {x}, new INDArray[] {y}, new RunOptions());
+    }
+
+    public double[] evaluate(INDArray x, INDArray y, RunOptions o) {
+        return evaluate(new INDArray[] {x}, new INDArray[] {y}, o);
+    }
+
+    public double[] evaluate(INDArray[] x, INDArray[] y, RunOptions o) {
+        return StepCompiler.values(evaluateAsMap(x, y, o));
+    }
+
+    /** {@link #evaluate} as a map from metric name to value (Keras's {@code return_dict=True}). */
+    public Map<String, Double> evaluateAsMap(INDArray[] x, INDArray[] y, RunOptions o) {
+        Cornu.chooseThreads();
+        requireCompiled("evaluate()");
+        if (x.length > 0 && x[0] != null) ensureGraph(x);
+        CompileState c = compileState();
+        INDArray[] xs = DataAdapter.asFloat(x);
+        DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, y, o.sampleWeight);
+        DataAdapter.requireNonEmpty("evaluate", xs);
+        c.resolveMetrics(y, outputs());
+        return EpochLoop.evaluate(this, StepCompiler.test(this, xs, y, o.sampleWeight, o.batchSize), o.callbacks, o.verbose);
+    }
+
+    /** Predicts a single-output model in batches of 32. */
+    public INDArray predict(INDArray x) {
+        return predict(x, 32);
+    }
+
+    /** Predicts a single-output model in batches of {@code batchSize}. */
+    public INDArray predict(INDArray x, int batchSize) {
+        return predictAll(new INDArray[] {x}, new RunOptions().batchSize(batchSize).verbose(0))[0];
+    }
+
+    public INDArray predict(INDArray x, RunOptions o) {
+        return predictAll(new INDArray[] {x}, o)[0];
+    }
+
+    /** Predicts all outputs of a model with several inputs or outputs. */
+    public INDArray[] predictAll(INDArray[] x, RunOptions o) {
+        Cornu.chooseThreads();
+        if (x.length > 0 && x[0] != null) ensureGraph(x);
+        INDArray[] xs = DataAdapter.asFloat(x);
+        DataAdapter.checkCardinality(name(), inputs(), outputs(), null, xs, null, null);
+        DataAdapter.requireNonEmpty("predict", xs);
+        return StepCompiler.predict(this, xs, o.batchSize, o.callbacks);
+    }
+
+    /** One gradient update on one batch; returns the loss then the metrics of that batch. */
+    public double[] trainOnBatch(INDArray x, INDArray y) {
+        return trainOnBatch(new INDArray[] {x}, new INDArray[] {y}, null);
+    }
+
+    public double[] trainOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
+        Cornu.chooseThreads();
+        requireCompiled("trainOnBatch()");
+        if (x.length > 0 && x[0] != null) ensureGraph(x);
+        CompileState c = compileState();
+        INDArray[] xs = DataAdapter.asFloat(x);
+        DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, y, sampleWeight);
+        DataAdapter.requireNonEmpty("trainOnBatch", xs);
+        c.resolveMetrics(y, outputs());
+        for (Metric m : metrics()) m.resetState();
+        StepCompiler.Steps s = StepCompiler.train(this, xs, y, sampleWeight, (int) xs[0].size(0), false, null);
+        try {
+            return StepCompiler.values(s.step(null, 0));
+        } finally {
+            s.finish();
+        }
+    }
+
+    /** The loss and metrics of one batch, without updating the weights. */
+    public double[] testOnBatch(INDArray x, INDArray y) {
+        return testOnBatch(new INDArray[] {x}, new INDArray[] {y}, null);
+    }
+
+    public double[] testOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
+        Cornu.chooseThreads();
+        requireCompiled("testOnBatch()");
+        if (x.length > 0 && x[0] != null) ensureGraph(x);
+        CompileState c = compileState();
+        INDArray[] xs = DataAdapter.asFloat(x);
+        DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, y, sampleWeight);
+        DataAdapter.requireNonEmpty("testOnBatch", xs);
+        c.resolveMetrics(y, outputs());
+        for (Metric m : metrics()) m.resetState();
+        return StepCompiler.values(StepCompiler.test(this, xs, y, sampleWeight, (int) xs[0].size(0)).step(null, 0));
+    }
+
+    /** Predicts one batch in a single forward pass. */
+    public INDArray predictOnBatch(INDArray x) {
+        return predictAll(new INDArray[] {x}, new RunOptions().batchSize((int) Math.max(1, x.size(0))).verbose(0))[0];
+    }
+}
