@@ -4,6 +4,7 @@ import org.cornu.core.constraints.Constraint;
 import org.cornu.core.regularizers.Regularizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.cornu.core.autodiff.GradientTape;
+import org.cornu.core.autodiff.StatelessScope;
 import org.cornu.core.autodiff.Tensor;
 
 /**
@@ -18,7 +19,6 @@ public final class Weight {
     private final boolean trainable;
     private final Regularizer regularizer;
     private final Constraint constraint;
-    private Tensor bound;
     private Tensor constant;
 
     public Weight(String name, String path, INDArray value, boolean trainable,
@@ -72,11 +72,13 @@ public final class Weight {
     }
 
     /**
-     * The tensor that layers compute with: while a {@link GradientTape} records and watches this
-     * weight, its variable on that tape; else a constant.
+     * The tensor that layers compute with: inside a {@link StatelessScope} that maps this weight,
+     * the mapped tensor; while a {@link GradientTape} records and watches it, its variable on that
+     * tape; else a constant.
      */
     public Tensor tensor() {
-        if (bound != null) return bound;
+        Tensor s = StatelessScope.valueOf(this);
+        if (s != null) return s;
         GradientTape tape = GradientTape.active();
         if (tape != null) {
             Tensor v = tape.variable(this);
@@ -84,15 +86,6 @@ public final class Weight {
         }
         if (constant == null || constant.value() != value) constant = Tensor.constant(value);
         return constant;
-    }
-
-    /** Binds a given tensor (gradient checks). */
-    void bind(Tensor t) {
-        bound = t;
-    }
-
-    void unbind() {
-        bound = null;
     }
 
     @Override

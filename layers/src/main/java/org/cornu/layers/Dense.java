@@ -8,7 +8,6 @@ import org.cornu.core.Layer;
 import org.cornu.core.ops.Ops;
 import org.cornu.core.Registry;
 import org.cornu.core.Shape;
-import org.cornu.core.kernels.SparseInput;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
 import org.cornu.core.activations.ActivationFunction;
@@ -148,9 +147,7 @@ public class Dense extends Layer implements FullyConnected {
     @Override
     protected Tensor call(Tensor x, boolean training) {
         Tensor k = kernel.tensor(), b = bias == null ? null : bias.tensor();
-        // a sparse model input (multi-hot vectors): work proportional to its nonzeros
-        Tensor z = SparseInput.linear(x, k, b);
-        if (z == null) z = Ops.linear(x, k, b);
+        Tensor z = Ops.linear(x, k, b);
         // z is owned here: activations whose backward needs only their output may work in place
         return activation.applyInPlace(z);
     }

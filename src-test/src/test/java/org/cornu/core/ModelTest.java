@@ -1,6 +1,6 @@
 package org.cornu.core;
 
-import static org.cornu.core.GradCheck.rand;
+import static org.cornu.testing.GradCheck.rand;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.cornu.core.Fixtures.Mse;
-import org.cornu.core.Fixtures.PlainSgd;
+import org.cornu.testing.Fixtures.Mse;
+import org.cornu.testing.Fixtures.PlainSgd;
 import org.cornu.core.callbacks.Callback;
 import org.cornu.core.callbacks.History;
 import org.cornu.layers.Concatenate;

@@ -19,6 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Gemm;
+import org.cornu.core.kernels.SparseInput;
 import org.cornu.core.kernels.RowKernels;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tape;
@@ -174,10 +175,21 @@ public final class Ops {
     }
 
     /**
-     * {@code x @ kernel + bias} over the last axis of {@code x} (any rank >= 2), one gemm
-     * with the bias added in place; {@code bias} may be null.
+     * {@code x @ kernel + bias} over the last axis of {@code x} (any rank >= 2); {@code bias} may
+     * be null. The kernel is chosen here: multi-hot rows (mostly zeros, no gradient wanted for
+     * {@code x}) go through {@link SparseInput} ({@link org.cornu.core.FastPaths#SPARSE_INPUT}),
+     * everything else through {@link #linearGemm}.
      */
     public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
+        Tensor z = SparseInput.linear(x, kernel, bias);
+        return z != null ? z : linearGemm(x, kernel, bias);
+    }
+
+    /**
+     * The general kernel of {@link #linear}: one gemm with the bias added in place (the reference
+     * that the other kernels of {@code linear} are tested against).
+     */
+    public static Tensor linearGemm(Tensor x, Tensor kernel, Tensor bias) {
         long[] xs = x.value().shape();
         long in = xs[xs.length - 1];
         long units = kernel.value().size(1);
