@@ -37,6 +37,9 @@ public final class Examples {
                 + " rmsprop, sparse labels, 5 epochs at batch 64", MnistConvnet::runBook));
         EXAMPLES.put("activations", new Entry("Intermediate activations of the MNIST convnet for one digit, each channel as a tile,"
                 + " one PNG per layer (book 5.4.1)", ActivationsExample::run));
+        EXAMPLES.put("custom-train-step", new Entry("Keras's guide 'Customizing what happens in fit()': a Model subclass"
+                + " with its own trainStep (GradientTape, MSE, Mean loss and MAE trackers), compile(\"adam\"), 5 epochs",
+                CustomTrainStep::run));
         EXAMPLES.put("cats-vs-dogs", new Entry("Convnet from a folder (--data DIR with train/cats, train/dogs), augmentation,"
                 + " Conv2D 32-64-128-128, Dropout 0.5, Dense 512, RMSprop 1e-4, 30 epochs at batch 32", CatsVsDogs::run));
     }

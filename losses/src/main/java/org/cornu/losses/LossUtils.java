@@ -78,17 +78,10 @@ final class LossUtils {
         int n = lab.length;
         double[] oh = new double[Math.multiplyExact(n, Math.toIntExact(classes))];
         for (int i = 0; i < n; i++) {
-            double l = lab[i];
-            if (!(l >= 0 && l < classes) || l != Math.rint(l)) {
-                throw new IllegalArgumentException(loss + ": received a label value of " + formatLabel(l)
-                        + " which is outside the valid range of [0, " + classes + ")");
-            }
+            int l = org.cornu.core.ops.SparseLabels.check(loss, lab[i], classes);
             oh[(int) (i * classes + (long) l)] = 1.0;
         }
         return Nd4j.create(oh, predShape, type);
     }
 
-    private static String formatLabel(double l) {
-        return l == Math.rint(l) && Math.abs(l) < 1e15 ? Long.toString((long) l) : Double.toString(l);
-    }
 }

@@ -13,6 +13,12 @@ public class Mean extends Metric {
     }
 
     /** Adds {@code value} with weight {@code weight}. */
+    /** Adds one value with weight 1 (Keras's {@code mean.update_state(value)} for a scalar). */
+    public void updateState(double value) {
+        update(value, 1.0);
+    }
+
+    /** Adds {@code value} with weight {@code weight}. */
     public void update(double value, double weight) {
         total += value * weight;
         count += weight;

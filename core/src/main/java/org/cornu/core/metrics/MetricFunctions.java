@@ -213,12 +213,7 @@ public final class MetricFunctions {
         double[] p = flat(yPred);
         double[] v = new double[l.length];
         for (int r = 0; r < l.length; r++) {
-            double lab = l[r];
-            if (!(lab >= 0 && lab < c) || lab != Math.rint(lab)) {
-                throw new IllegalArgumentException("sparse_categorical_crossentropy: received a label value of "
-                        + (lab == Math.rint(lab) ? Long.toString((long) lab) : Double.toString(lab))
-                        + " which is outside the valid range of [0, " + c + ")");
-            }
+            double lab = org.cornu.core.ops.SparseLabels.check("sparse_categorical_crossentropy", l[r], c);
             int off = r * c;
             int li = (int) lab;
             if (fromLogits) {

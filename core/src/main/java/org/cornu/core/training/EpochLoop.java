@@ -67,7 +67,7 @@ final class EpochLoop {
             Map<String, Double> batchLogs = Map.of();
             for (int step = 0; step < steps; step++) {
                 for (Callback c : cbs) c.onTrainBatchBegin(step, batchLogs);
-                batchLogs = new LinkedHashMap<>(source.step(order, step));
+                batchLogs = ordered(t, source.step(order, step));
                 for (Callback c : cbs) c.onTrainBatchEnd(step, batchLogs);
                 if (t.stopTraining()) break;
             }
@@ -79,6 +79,18 @@ final class EpochLoop {
         }
         for (Callback c : cbs) c.onTrainEnd(epochLogs);
         return h;
+    }
+
+    /**
+     * A step's logs as an ordered map: keys named by {@link Trainer#metrics()} first, in that order
+     * (a custom step may return an unordered {@code Map.of}), then any others as given.
+     */
+    static Map<String, Double> ordered(Trainer t, Map<String, Double> logs) {
+        if (logs instanceof LinkedHashMap<String, Double> l) return new LinkedHashMap<>(l);
+        Map<String, Double> r = new LinkedHashMap<>();
+        for (Metric m : t.metrics()) if (logs.containsKey(m.name())) r.put(m.name(), logs.get(m.name()));
+        r.putAll(logs);
+        return r;
     }
 
     /** Runs every test step of {@code s} with the test callbacks (and a progress bar at {@code verbose > 0}); returns the final logs. */
@@ -99,7 +111,7 @@ final class EpochLoop {
         Map<String, Double> l = new LinkedHashMap<>();
         for (int step = 0; step < steps; step++) {
             for (Callback c : cbs) c.onTestBatchBegin(step, Map.of());
-            l = new LinkedHashMap<>(s.step(null, step));
+            l = ordered(t, s.step(null, step));
             for (Callback c : cbs) c.onTestBatchEnd(step, l);
         }
         for (Callback c : cbs) c.onTestEnd(l);

@@ -31,7 +31,7 @@ import org.cornu.core.kernels.Workspaces;
  * regular {@link Optimizer#apply}, so updates, clipping and constraints are the optimizer's own.
  * Results equal the tape path's (tested in float64). Off with {@link FastPaths#SMALL_MODEL}.
  */
-public final class SmallPath {
+final class SmallPath {
     /** Largest multiply-adds per step (batch x sum of layer sizes) run on the JVM; above, ND4J's gemm wins. */
     static final long MAX_MACS = 300_000;
 
@@ -435,12 +435,8 @@ public final class SmallPath {
                     double wr = sw == null ? 1.0 : sw[r];
                     double per = 0, ysum = 0;
                     if (lossKind == SPARSE_SOFTMAX_CE) {
-                        double lab = yBatch[r];
-                        if (lab < 0 || lab >= out || lab != Math.rint(lab)) {
-                            throw new IllegalArgumentException(loss.name() + ": received a label value of " + lab
-                                    + " which is outside the valid range of [0, " + out + ")");
-                        }
-                        per = lse - logits[o + (int) lab];
+                        int lab = org.cornu.core.ops.SparseLabels.check(loss.name(), yBatch[r], out);
+                        per = lse - logits[o + lab];
                         ysum = 1;
                     } else {
                         for (int j = 0; j < out; j++) {

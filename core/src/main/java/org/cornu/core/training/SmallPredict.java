@@ -19,7 +19,7 @@ import org.cornu.core.kernels.Workspaces;
  * in, so zero inputs (most MNIST pixels, most multi-hot entries) cost nothing. Float models
  * accumulate in float as a float gemm does; activations run in double. Off with {@code -Dcornu.smallPath=false}, like {@link SmallPath}.
  */
-public final class SmallPredict {
+final class SmallPredict {
     /** Largest multiply-adds per call (rows x per-sample multiply-adds) run here. */
     static final long MAX_MACS = 1_700_000;
 

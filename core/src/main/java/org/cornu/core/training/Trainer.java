@@ -559,7 +559,7 @@ public abstract class Trainer extends Layer {
         for (Metric m : metrics()) m.resetState();
         StepCompiler.Steps s = StepCompiler.train(this, xs, y, sampleWeight, (int) xs[0].size(0), false, null);
         try {
-            return StepCompiler.values(s.step(null, 0));
+            return StepCompiler.values(EpochLoop.ordered(this, s.step(null, 0)));
         } finally {
             s.finish();
         }
@@ -580,7 +580,7 @@ public abstract class Trainer extends Layer {
         DataAdapter.requireNonEmpty("testOnBatch", xs);
         c.resolveMetrics(y, outputs());
         for (Metric m : metrics()) m.resetState();
-        return StepCompiler.values(StepCompiler.test(this, xs, y, sampleWeight, (int) xs[0].size(0)).step(null, 0));
+        return StepCompiler.values(EpochLoop.ordered(this, StepCompiler.test(this, xs, y, sampleWeight, (int) xs[0].size(0)).step(null, 0)));
     }
 
     /** Predicts one batch in a single forward pass. */

@@ -1,0 +1,12 @@
+/**
+ * <b>Internal</b>: CPU kernels behind the ops. {@code Gemm} (layer products straight to OpenBLAS),
+ * {@code Elementwise} (fused JVM loops over native memory), {@code RowKernels}, {@code ConvKernels}
+ * (im2col/col2im, pooling), {@code Float32Lstm}, {@code SparseInput} (products over the nonzeros of
+ * multi-hot rows), {@code ShapeInfoCache} and {@code Workspaces} (ND4J memory).
+ *
+ * <p>Classes here are public only so that {@code ops} and {@code training} (other packages of the
+ * same module) and the test suite can call them; they are not part of Cornu's API and change
+ * without notice. Only {@code ops} and {@code training} may depend on this package; it depends on
+ * ND4J, OpenBLAS (through ND4J's JavaCPP preset) and {@code autodiff}.
+ */
+package org.cornu.core.kernels;
