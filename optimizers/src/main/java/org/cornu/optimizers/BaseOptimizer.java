@@ -1,5 +1,6 @@
 package org.cornu.optimizers;
 
+import org.cornu.optimizers.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,8 +1,6 @@
 package org.cornu.core.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
@@ -100,26 +98,41 @@ class SmallPathTest extends Float64Test {
                 GradCheck.rand(7, 0.5, 1.5, 20), 2);
     }
 
+    /** Whether one training step of {@code m} at batch {@code batch} on {@code x} runs on the small-model path. */
+    private static boolean takesSmallPath(Sequential m, int batch, INDArray x, INDArray y) {
+        long before = FastPaths.SMALL_MODEL.runs();
+        m.fit(x, y, Fit.epochs(1).batchSize(batch).stepsPerEpoch(1).verbose(0));
+        long ran = FastPaths.SMALL_MODEL.runs() - before;
+        org.junit.jupiter.api.Assertions.assertTrue(ran <= 1);
+        return ran == 1;
+    }
+
     @Test
     void appliesOnlyWhereItCan() {
         Sequential dense = new Sequential(new Dense(64, "relu").inputShape(13), new Dense(64, "relu"), new Dense(1));
         dense.compile("rmsprop", "mse", "mae");
-        List<Metric> mae = List.of(Metrics("mae"));
-        assertNotNull(SmallPath.plan(dense, 1, 1, dense.losses().get(0), mae), "the book's Boston model at batch 1");
-        assertNotNull(SmallPath.plan(dense, 16, 1, dense.losses().get(0), mae), "and at batch 16");
-        assertNull(SmallPath.plan(dense, 512, 1, dense.losses().get(0), mae), "large batches go to ND4J's gemm");
+        INDArray x13 = GradCheck.rand(1, -1, 1, 512, 13), y1 = GradCheck.rand(2, -1, 1, 512, 1);
+        org.junit.jupiter.api.Assertions.assertTrue(takesSmallPath(dense, 1, x13, y1), "the book's Boston model at batch 1");
+        org.junit.jupiter.api.Assertions.assertTrue(takesSmallPath(dense, 16, x13, y1), "and at batch 16");
+        org.junit.jupiter.api.Assertions.assertFalse(takesSmallPath(dense, 512, x13, y1), "large batches go to ND4J's gemm");
         Sequential mnist = new Sequential(new Dense(512, "relu").inputShape(784), new Dense(10, "softmax"));
         mnist.compile("rmsprop", "categorical_crossentropy");
-        assertNull(SmallPath.plan(mnist, 128, 10, mnist.losses().get(0), List.of()));
+        INDArray y10 = Nd4j.zeros(DataType.DOUBLE, 128, 10);
+        y10.getColumn(3).assign(1);
+        org.junit.jupiter.api.Assertions.assertFalse(takesSmallPath(mnist, 128, GradCheck.rand(3, 0, 1, 128, 784), y10));
+        INDArray x4 = GradCheck.rand(4, -1, 1, 8, 4), y4 = GradCheck.rand(5, -1, 1, 8, 1);
         Sequential drop = new Sequential(new Dense(8, "relu").inputShape(4), new Dropout(0.5), new Dense(1));
         drop.compile("rmsprop", "mse");
-        assertNull(SmallPath.plan(drop, 1, 1, drop.losses().get(0), List.of()), "dropout is not on the JVM path");
+        org.junit.jupiter.api.Assertions.assertFalse(takesSmallPath(drop, 1, x4, y4), "dropout is not on the JVM path");
         Sequential reg = new Sequential(new Dense(8, "relu").inputShape(4).kernelRegularizer("l2"), new Dense(1));
         reg.compile("rmsprop", "mse");
-        assertNull(SmallPath.plan(reg, 1, 1, reg.losses().get(0), List.of()));
+        org.junit.jupiter.api.Assertions.assertFalse(takesSmallPath(reg, 1, x4, y4), "regularizers are not on the JVM path");
         Sequential elu = new Sequential(new Dense(8, "elu").inputShape(4), new Dense(1));
         elu.compile("rmsprop", "mse");
-        assertNull(SmallPath.plan(elu, 1, 1, elu.losses().get(0), List.of()));
+        org.junit.jupiter.api.Assertions.assertFalse(takesSmallPath(elu, 1, x4, y4), "elu is not on the JVM path");
+        Sequential plain = new Sequential(new Dense(8, "relu").inputShape(4), new Dense(1));
+        plain.compile("rmsprop", "mse");
+        org.junit.jupiter.api.Assertions.assertTrue(takesSmallPath(plain, 1, x4, y4), "the same model without them is");
     }
 
     @Test
@@ -160,19 +173,24 @@ class SmallPathTest extends Float64Test {
                 new Sequential(new org.cornu.layers.GRU(4).inputShape(3, 2), new Dense(1)),
                 new Sequential(new org.cornu.layers.Masking(0.0).inputShape(3, 2), new org.cornu.layers.LSTM(4), new Dense(1)),
                 new Sequential(new Dense(4).inputShape(3, 2), new org.cornu.layers.LSTM(4), new Dense(1)));
+        INDArray x = GradCheck.rand(6, -1, 1, 4, 3, 2), y = GradCheck.rand(7, -1, 1, 4, 1);
         for (Sequential m : models.get()) {
             m.compile("rmsprop", "mse");
-            assertNull(SmallPath.plan(m, 4, 1, m.losses().get(0), List.of()), m.layers().toString());
+            org.junit.jupiter.api.Assertions.assertFalse(takesSmallPath(m, 4, x, y), m.layers().toString());
         }
         Sequential plain = new Sequential(new org.cornu.layers.LSTM(4).inputShape(3, 2), new Dense(1));
         plain.compile("rmsprop", "mse");
-        SmallPath p = SmallPath.plan(plain, 4, 1, plain.losses().get(0), List.of());
-        assertNotNull(p);
-        org.junit.jupiter.api.Assertions.assertTrue(p.accepts(Nd4j.zeros(DataType.DOUBLE, 2, 3, 2)));
-        org.junit.jupiter.api.Assertions.assertFalse(p.accepts(Nd4j.zeros(DataType.DOUBLE, 2, 4, 2)), "other sequence lengths go to the tape");
-    }
-
-    private static Metric Metrics(String name) {
-        return org.cornu.core.metrics.Metrics.resolve(name, null, new long[] {1, 1}, new long[] {-1, 1});
+        org.junit.jupiter.api.Assertions.assertTrue(takesSmallPath(plain, 4, x, y));
+        // a Sequential built without an input shape takes its sequence length from the data
+        Sequential unbuilt = new Sequential(new org.cornu.layers.LSTM(4), new Dense(1));
+        unbuilt.compile("rmsprop", "mse");
+        org.junit.jupiter.api.Assertions.assertTrue(takesSmallPath(unbuilt, 4, x, y));
+        long before = FastPaths.SMALL_MODEL.runs();
+        try {
+            plain.fit(GradCheck.rand(8, -1, 1, 4, 4, 2), y, Fit.epochs(1).batchSize(4).verbose(0));
+        } catch (IllegalArgumentException e) {
+            // the tape path may refuse the other length; either way the small path must not take it
+        }
+        assertEquals(before, FastPaths.SMALL_MODEL.runs(), "other sequence lengths go to the tape");
     }
 }

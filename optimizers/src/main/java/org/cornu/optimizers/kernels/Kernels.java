@@ -1,4 +1,4 @@
-package org.cornu.optimizers;
+package org.cornu.optimizers.kernels;
 
 import java.util.List;
 import org.cornu.core.kernels.Workspaces;
@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * scalar ops are built once per call site and weight ({@link ScalarOp}) and re-run with a new
  * scalar value. All kernels write into a given array and allocate nothing.
  */
-final class Kernels {
+public final class Kernels {
     private Kernels() {}
 
     private static OpExecutioner ex() {
@@ -34,42 +34,42 @@ final class Kernels {
     }
 
     /** {@code y += a * x}. */
-    static void axpy(double a, INDArray x, INDArray y) {
+    public static void axpy(double a, INDArray x, INDArray y) {
         ex().exec(new Axpy(x, y, y, a));
     }
 
     /** {@code z = a * x + y}. */
-    static void axpy(double a, INDArray x, INDArray y, INDArray z) {
+    public static void axpy(double a, INDArray x, INDArray y, INDArray z) {
         ex().exec(new Axpy(x, y, z, a));
     }
 
     /** {@code z = x * x}. */
-    static void square(INDArray x, INDArray z) {
+    public static void square(INDArray x, INDArray z) {
         ex().exec(new Square(x, z));
     }
 
     /** {@code z = sqrt(x)}. */
-    static void sqrt(INDArray x, INDArray z) {
+    public static void sqrt(INDArray x, INDArray z) {
         ex().exec(new Sqrt(x, z));
     }
 
     /** {@code z = |x|}. */
-    static void abs(INDArray x, INDArray z) {
+    public static void abs(INDArray x, INDArray z) {
         ex().exec(new Abs(x, z));
     }
 
     /** {@code z = max(x, y)} elementwise. */
-    static void max(INDArray x, INDArray y, INDArray z) {
+    public static void max(INDArray x, INDArray y, INDArray z) {
         ex().exec(new Max(x, y, z));
     }
 
     /** {@code z = x * y} elementwise. */
-    static void mul(INDArray x, INDArray y, INDArray z) {
+    public static void mul(INDArray x, INDArray y, INDArray z) {
         ex().exec(new LegacyPairwise(LegacyPairwise.MULTIPLY, x, y, z));
     }
 
     /** {@code z = x / y} elementwise. */
-    static void div(INDArray x, INDArray y, INDArray z) {
+    public static void div(INDArray x, INDArray y, INDArray z) {
         ex().exec(new LegacyPairwise(LegacyPairwise.DIVIDE, x, y, z));
     }
 
@@ -79,7 +79,7 @@ final class Kernels {
      * {@code Min} (8) are the public classes of the same family. The tests check both against
      * plain arithmetic.
      */
-    static final class LegacyPairwise extends BaseTransformSameOp {
+    public static final class LegacyPairwise extends BaseTransformSameOp {
         static final int DIVIDE = 2;
         static final int MULTIPLY = 3;
         private final int num;
@@ -116,18 +116,18 @@ final class Kernels {
     }
 
     /** The kind of a {@link ScalarOp}. */
-    enum ScalarKind { ADD, MUL, DIV }
+    public enum ScalarKind { ADD, MUL, DIV }
 
     /**
      * A scalar op ({@code z = x + s}, {@code x * s} or {@code x / s}) kept for one call site of
      * one weight: built on first use (or when its arrays change) and afterwards re-run with the
      * new scalar written into its scalar array, which costs no allocation.
      */
-    static final class ScalarOp {
+    public static final class ScalarOp {
         private BaseScalarOp op;
         private ScalarKind kind;
 
-        void exec(ScalarKind k, INDArray x, double s, INDArray z) {
+        public void exec(ScalarKind k, INDArray x, double s, INDArray z) {
             if (op == null || kind != k || op.x() != x || op.z() != z) {
                 kind = k;
                 // the op's scalar array is reused across training steps: keep it out of the step's workspace

@@ -1,4 +1,4 @@
-package org.cornu.optimizers;
+package org.cornu.optimizers.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
