@@ -227,7 +227,7 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         c.put("groups", 1);
         c.put("activation", activation.name());
         c.put("use_bias", useBias);
-        WeightOptions.putConfig(c, activityRegularizer(), kernelOptions, biasOptions);
+        WeightOptions.putConfigWithActivity(c, activityRegularizer(), kernelOptions, biasOptions);
         return c;
     }
 

@@ -83,7 +83,7 @@ public class Embedding extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("input_dim", inputDim);
         c.put("output_dim", outputDim);
-        WeightOptions.putConfig(c, activityRegularizer(), embeddingsOptions);
+        WeightOptions.putConfigWithActivity(c, activityRegularizer(), embeddingsOptions);
         c.put("mask_zero", maskZero);
         return c;
     }

@@ -301,7 +301,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         c.put("activation", activation);
         if (cell() != RnnOps.Cell.SIMPLE) c.put("recurrent_activation", recurrentActivation);
         c.put("use_bias", useBias);
-        WeightOptions.putConfig(c, activityRegularizer(), kernelOptions, recurrentOptions, biasOptions);
+        WeightOptions.putConfigWithActivity(c, activityRegularizer(), kernelOptions, recurrentOptions, biasOptions);
         c.put("dropout", dropout);
         c.put("recurrent_dropout", recurrentDropout);
         c.put("seed", seed);

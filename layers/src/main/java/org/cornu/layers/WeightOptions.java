@@ -17,8 +17,8 @@ import org.cornu.core.saving.Configs;
  *
  * <p>Keras writes a layer's config grouped by kind, not by weight: every initializer, then
  * every regularizer (then {@code activity_regularizer}, where the layer writes it), then every
- * constraint. {@link #putConfig} and {@link #readConfig} work on all of a layer's options at
- * once in that order; {@link #putInitializers}, {@link #putRegularizers} and
+ * constraint. {@link #putConfig} (or {@link #putConfigWithActivity}) and {@link #readConfig} work
+ * on all of a layer's options at once in that order; {@link #putInitializers}, {@link #putRegularizers} and
  * {@link #putConstraints} are the three groups for a layer that writes other keys between them.
  */
 final class WeightOptions {
@@ -127,7 +127,7 @@ final class WeightOptions {
      * Keras's order with the layer's {@code activity_regularizer} (null where unset) between the
      * regularizers and the constraints of {@code options}.
      */
-    static void putConfig(Map<String, Object> config, Regularizer activityRegularizer, WeightOptions... options) {
+    static void putConfigWithActivity(Map<String, Object> config, Regularizer activityRegularizer, WeightOptions... options) {
         putInitializers(config, options);
         putRegularizers(config, options);
         config.put("activity_regularizer", LayerConfigs.serialize(activityRegularizer));
