@@ -9,9 +9,7 @@ import org.cornu.core.Registry;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
-import org.cornu.core.constraints.Constraint;
 import org.cornu.core.initializers.Initializer;
-import org.cornu.core.regularizers.Regularizer;
 import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,14 +26,10 @@ public class BatchNormalization extends Layer {
     private double epsilon = 1e-3;
     private boolean center = true;
     private boolean scale = true;
-    private Initializer betaInitializer = Registry.initializer("zeros");
-    private Initializer gammaInitializer = Registry.initializer("ones");
+    private final WeightOptions betaOptions = new WeightOptions("beta", "zeros");
+    private final WeightOptions gammaOptions = new WeightOptions("gamma", "ones");
     private Initializer movingMeanInitializer = Registry.initializer("zeros");
     private Initializer movingVarianceInitializer = Registry.initializer("ones");
-    private Regularizer betaRegularizer;
-    private Regularizer gammaRegularizer;
-    private Constraint betaConstraint;
-    private Constraint gammaConstraint;
     private Weight gamma;
     private Weight beta;
     private Weight movingMean;
@@ -87,12 +81,12 @@ public class BatchNormalization extends Layer {
     }
 
     public BatchNormalization betaInitializer(Object i) {
-        this.betaInitializer = Registry.initializer(i);
+        betaOptions.initializer(i);
         return this;
     }
 
     public BatchNormalization gammaInitializer(Object i) {
-        this.gammaInitializer = Registry.initializer(i);
+        gammaOptions.initializer(i);
         return this;
     }
 
@@ -107,22 +101,22 @@ public class BatchNormalization extends Layer {
     }
 
     public BatchNormalization betaRegularizer(Object r) {
-        this.betaRegularizer = Registry.regularizer(r);
+        betaOptions.regularizer(r);
         return this;
     }
 
     public BatchNormalization gammaRegularizer(Object r) {
-        this.gammaRegularizer = Registry.regularizer(r);
+        gammaOptions.regularizer(r);
         return this;
     }
 
     public BatchNormalization betaConstraint(Object c) {
-        this.betaConstraint = Registry.constraint(c);
+        betaOptions.constraint(c);
         return this;
     }
 
     public BatchNormalization gammaConstraint(Object c) {
-        this.gammaConstraint = Registry.constraint(c);
+        gammaOptions.constraint(c);
         return this;
     }
 
@@ -150,8 +144,8 @@ public class BatchNormalization extends Layer {
                     + " dimension, but the layer received an input with shape " + inputShape);
         }
         long[] s = {c};
-        if (scale) gamma = addWeight("gamma", s, gammaInitializer, gammaRegularizer, true, gammaConstraint);
-        if (center) beta = addWeight("beta", s, betaInitializer, betaRegularizer, true, betaConstraint);
+        if (scale) gamma = gammaOptions.add(this::addWeight, "gamma", s);
+        if (center) beta = betaOptions.add(this::addWeight, "beta", s);
         movingMean = addWeight("moving_mean", s, movingMeanInitializer, null, false, null);
         movingVariance = addWeight("moving_variance", s, movingVarianceInitializer, null, false, null);
         inputAxes.put(-1, c);
@@ -202,14 +196,11 @@ public class BatchNormalization extends Layer {
         c.put("epsilon", epsilon);
         c.put("center", center);
         c.put("scale", scale);
-        c.put("beta_initializer", LayerConfigs.serialize(betaInitializer));
-        c.put("gamma_initializer", LayerConfigs.serialize(gammaInitializer));
+        WeightOptions.putInitializers(c, betaOptions, gammaOptions);
         c.put("moving_mean_initializer", LayerConfigs.serialize(movingMeanInitializer));
         c.put("moving_variance_initializer", LayerConfigs.serialize(movingVarianceInitializer));
-        c.put("beta_regularizer", LayerConfigs.serialize(betaRegularizer));
-        c.put("gamma_regularizer", LayerConfigs.serialize(gammaRegularizer));
-        c.put("beta_constraint", LayerConfigs.serialize(betaConstraint));
-        c.put("gamma_constraint", LayerConfigs.serialize(gammaConstraint));
+        WeightOptions.putRegularizers(c, betaOptions, gammaOptions);
+        WeightOptions.putConstraints(c, betaOptions, gammaOptions);
         c.put("synchronized", false);
         return c;
     }
@@ -224,16 +215,11 @@ public class BatchNormalization extends Layer {
         l.epsilon(Configs.getDouble(c, "epsilon", 1e-3));
         l.center(Configs.getBoolean(c, "center", true));
         l.scale(Configs.getBoolean(c, "scale", true));
-        if (c.get("beta_initializer") != null) l.betaInitializer(Configs.initializer(c.get("beta_initializer")));
-        if (c.get("gamma_initializer") != null) l.gammaInitializer(Configs.initializer(c.get("gamma_initializer")));
+        WeightOptions.readConfig(c, l.betaOptions, l.gammaOptions);
         if (c.get("moving_mean_initializer") != null) l.movingMeanInitializer(Configs.initializer(c.get("moving_mean_initializer")));
         if (c.get("moving_variance_initializer") != null) {
             l.movingVarianceInitializer(Configs.initializer(c.get("moving_variance_initializer")));
         }
-        l.betaRegularizer(Configs.regularizer(c.get("beta_regularizer")));
-        l.gammaRegularizer(Configs.regularizer(c.get("gamma_regularizer")));
-        l.betaConstraint(Configs.constraint(c.get("beta_constraint")));
-        l.gammaConstraint(Configs.constraint(c.get("gamma_constraint")));
         if (Configs.getBoolean(c, "synchronized", false)) {
             throw new IllegalArgumentException("BatchNormalization \"" + c.get("name") + "\": synchronized=True is not supported");
         }

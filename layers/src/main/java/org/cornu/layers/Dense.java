@@ -11,9 +11,6 @@ import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
 import org.cornu.core.activations.ActivationFunction;
-import org.cornu.core.constraints.Constraint;
-import org.cornu.core.initializers.Initializer;
-import org.cornu.core.regularizers.Regularizer;
 
 /**
  * A densely connected layer, {@code keras.layers.Dense}: {@code activation(x @ kernel + bias)}
@@ -24,12 +21,8 @@ public class Dense extends Layer implements FullyConnected {
     private final int units;
     private ActivationFunction activation;
     private boolean useBias = true;
-    private Initializer kernelInitializer = Registry.initializer("glorot_uniform");
-    private Initializer biasInitializer = Registry.initializer("zeros");
-    private Regularizer kernelRegularizer;
-    private Regularizer biasRegularizer;
-    private Constraint kernelConstraint;
-    private Constraint biasConstraint;
+    private final WeightOptions kernelOptions = WeightOptions.kernel();
+    private final WeightOptions biasOptions = WeightOptions.bias();
     private Weight kernel;
     private Weight bias;
 
@@ -78,32 +71,32 @@ public class Dense extends Layer implements FullyConnected {
     }
 
     public Dense kernelInitializer(Object i) {
-        this.kernelInitializer = Registry.initializer(i);
+        kernelOptions.initializer(i);
         return this;
     }
 
     public Dense biasInitializer(Object i) {
-        this.biasInitializer = Registry.initializer(i);
+        biasOptions.initializer(i);
         return this;
     }
 
     public Dense kernelRegularizer(Object r) {
-        this.kernelRegularizer = Registry.regularizer(r);
+        kernelOptions.regularizer(r);
         return this;
     }
 
     public Dense biasRegularizer(Object r) {
-        this.biasRegularizer = Registry.regularizer(r);
+        biasOptions.regularizer(r);
         return this;
     }
 
     public Dense kernelConstraint(Object c) {
-        this.kernelConstraint = Registry.constraint(c);
+        kernelOptions.constraint(c);
         return this;
     }
 
     public Dense biasConstraint(Object c) {
-        this.biasConstraint = Registry.constraint(c);
+        biasOptions.constraint(c);
         return this;
     }
 
@@ -128,7 +121,7 @@ public class Dense extends Layer implements FullyConnected {
 
     @Override
     public boolean hasRegularizers() {
-        return kernelRegularizer != null || biasRegularizer != null || activityRegularizer() != null;
+        return kernelOptions.regularizer() != null || biasOptions.regularizer() != null || activityRegularizer() != null;
     }
 
     @Override
@@ -138,8 +131,8 @@ public class Dense extends Layer implements FullyConnected {
             throw new IllegalArgumentException("Layer \"" + name() + "\": the last dimension of the input must be known, got "
                     + inputShape);
         }
-        kernel = addWeight("kernel", new long[] {inputDim, units}, kernelInitializer, kernelRegularizer, true, kernelConstraint);
-        if (useBias) bias = addWeight("bias", new long[] {units}, biasInitializer, biasRegularizer, true, biasConstraint);
+        kernel = kernelOptions.add(this::addWeight, "kernel", inputDim, units);
+        if (useBias) bias = biasOptions.add(this::addWeight, "bias", units);
         inputAxes.put(-1, inputDim);
         built = true;
     }
@@ -168,12 +161,7 @@ public class Dense extends Layer implements FullyConnected {
         c.put("units", units);
         c.put("activation", activation.name());
         c.put("use_bias", useBias);
-        c.put("kernel_initializer", LayerConfigs.serialize(kernelInitializer));
-        c.put("bias_initializer", LayerConfigs.serialize(biasInitializer));
-        c.put("kernel_regularizer", LayerConfigs.serialize(kernelRegularizer));
-        c.put("bias_regularizer", LayerConfigs.serialize(biasRegularizer));
-        c.put("kernel_constraint", LayerConfigs.serialize(kernelConstraint));
-        c.put("bias_constraint", LayerConfigs.serialize(biasConstraint));
+        WeightOptions.putConfig(c, kernelOptions, biasOptions);
         return c;
     }
 
@@ -181,12 +169,7 @@ public class Dense extends Layer implements FullyConnected {
     public static Dense fromConfig(Map<String, Object> c) {
         Dense d = new Dense(Configs.getInt(c, "units"), Configs.activation(c.get("activation")));
         d.useBias(Configs.getBoolean(c, "use_bias", true));
-        if (c.get("kernel_initializer") != null) d.kernelInitializer(Configs.initializer(c.get("kernel_initializer")));
-        if (c.get("bias_initializer") != null) d.biasInitializer(Configs.initializer(c.get("bias_initializer")));
-        d.kernelRegularizer(Configs.regularizer(c.get("kernel_regularizer")));
-        d.biasRegularizer(Configs.regularizer(c.get("bias_regularizer")));
-        d.kernelConstraint(Configs.constraint(c.get("kernel_constraint")));
-        d.biasConstraint(Configs.constraint(c.get("bias_constraint")));
+        WeightOptions.readConfig(c, d.kernelOptions, d.biasOptions);
         if (c.get("activity_regularizer") != null) d.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
         return d;
     }

@@ -4,14 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
-import org.cornu.core.Registry;
 import org.cornu.core.ops.RnnOps;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
-import org.cornu.core.constraints.Constraint;
-import org.cornu.core.initializers.Initializer;
-import org.cornu.core.regularizers.Regularizer;
 import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -25,9 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class Embedding extends Layer {
     private final int inputDim;
     private final int outputDim;
-    private Initializer embeddingsInitializer = Registry.initializer("uniform");
-    private Regularizer embeddingsRegularizer;
-    private Constraint embeddingsConstraint;
+    private final WeightOptions embeddingsOptions = new WeightOptions("embeddings", "uniform");
     private boolean maskZero;
     private Weight embeddings;
 
@@ -40,9 +34,9 @@ public class Embedding extends Layer {
         this.outputDim = outputDim;
     }
 
-    public Embedding embeddingsInitializer(Object i) { this.embeddingsInitializer = Registry.initializer(i); return this; }
-    public Embedding embeddingsRegularizer(Object r) { this.embeddingsRegularizer = Registry.regularizer(r); return this; }
-    public Embedding embeddingsConstraint(Object c) { this.embeddingsConstraint = Registry.constraint(c); return this; }
+    public Embedding embeddingsInitializer(Object i) { embeddingsOptions.initializer(i); return this; }
+    public Embedding embeddingsRegularizer(Object r) { embeddingsOptions.regularizer(r); return this; }
+    public Embedding embeddingsConstraint(Object c) { embeddingsOptions.constraint(c); return this; }
     /** Index 0 is padding: attach the mask {@code indices != 0} to the output. */
     public Embedding maskZero(boolean b) { this.maskZero = b; return this; }
 
@@ -64,8 +58,7 @@ public class Embedding extends Layer {
 
     @Override
     public void build(Shape inputShape) {
-        embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, embeddingsInitializer, embeddingsRegularizer, true,
-                embeddingsConstraint);
+        embeddings = embeddingsOptions.add(this::addWeight, "embeddings", inputDim, outputDim);
         built = true;
     }
 
@@ -90,10 +83,7 @@ public class Embedding extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("input_dim", inputDim);
         c.put("output_dim", outputDim);
-        c.put("embeddings_initializer", LayerConfigs.serialize(embeddingsInitializer));
-        c.put("embeddings_regularizer", LayerConfigs.serialize(embeddingsRegularizer));
-        c.put("activity_regularizer", LayerConfigs.serialize(activityRegularizer()));
-        c.put("embeddings_constraint", LayerConfigs.serialize(embeddingsConstraint));
+        WeightOptions.putConfigWithActivity(c, activityRegularizer(), embeddingsOptions);
         c.put("mask_zero", maskZero);
         return c;
     }
@@ -101,9 +91,7 @@ public class Embedding extends Layer {
     /** Re-creates an Embedding layer from Keras's config (uniform initializer, mask_zero false when absent). */
     public static Embedding fromConfig(Map<String, Object> c) {
         Embedding e = new Embedding(Configs.getInt(c, "input_dim"), Configs.getInt(c, "output_dim"));
-        if (c.get("embeddings_initializer") != null) e.embeddingsInitializer(Configs.initializer(c.get("embeddings_initializer")));
-        e.embeddingsRegularizer(Configs.regularizer(c.get("embeddings_regularizer")));
-        e.embeddingsConstraint(Configs.constraint(c.get("embeddings_constraint")));
+        WeightOptions.readConfig(c, e.embeddingsOptions);
         if (c.get("activity_regularizer") != null) e.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
         e.maskZero(Configs.getBoolean(c, "mask_zero", false));
         return e;

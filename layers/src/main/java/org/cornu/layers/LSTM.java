@@ -34,8 +34,8 @@ public class LSTM extends RNNBase {
         if (unitForgetBias) {
             // Keras: concat(bias_initializer(units), ones(units), bias_initializer(2 * units))
             org.nd4j.linalg.api.ndarray.INDArray v = w.value().dup();
-            org.nd4j.linalg.api.ndarray.INDArray a = biasInitializer.apply(new long[] {units}, v.dataType());
-            org.nd4j.linalg.api.ndarray.INDArray b = biasInitializer.apply(new long[] {2L * units}, v.dataType());
+            org.nd4j.linalg.api.ndarray.INDArray a = biasOptions.initializer().apply(new long[] {units}, v.dataType());
+            org.nd4j.linalg.api.ndarray.INDArray b = biasOptions.initializer().apply(new long[] {2L * units}, v.dataType());
             org.nd4j.linalg.api.ndarray.INDArray full = org.nd4j.linalg.factory.Nd4j.concat(0, a,
                     org.nd4j.linalg.factory.Nd4j.ones(v.dataType(), units), b);
             w.assign(full);

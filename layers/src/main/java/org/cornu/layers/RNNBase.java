@@ -11,9 +11,6 @@ import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.Weight;
 import org.cornu.core.kernels.Workspaces;
-import org.cornu.core.constraints.Constraint;
-import org.cornu.core.initializers.Initializer;
-import org.cornu.core.regularizers.Regularizer;
 import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,11 +29,9 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
     protected String activation = "tanh";
     protected String recurrentActivation = "sigmoid";
     protected boolean useBias = true;
-    protected Initializer kernelInitializer = Registry.initializer("glorot_uniform");
-    protected Initializer recurrentInitializer = Registry.initializer("orthogonal");
-    protected Initializer biasInitializer = Registry.initializer("zeros");
-    protected Regularizer kernelRegularizer, recurrentRegularizer, biasRegularizer;
-    protected Constraint kernelConstraint, recurrentConstraint, biasConstraint;
+    /** Keras's {@code kernel_*}, {@code recurrent_*} and {@code bias_*} arguments. */
+    final WeightOptions kernelOptions = WeightOptions.kernel(), recurrentOptions = WeightOptions.recurrent(),
+            biasOptions = WeightOptions.bias();
     protected boolean returnSequences, returnState, goBackwards, stateful, unroll, zeroOutputForMask;
     /** Set by Bidirectional: sequence outputs in input time order when going backwards. */
     boolean restoreOrder;
@@ -66,15 +61,9 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         c.activation = activation;
         c.recurrentActivation = recurrentActivation;
         c.useBias = useBias;
-        c.kernelInitializer = kernelInitializer;
-        c.recurrentInitializer = recurrentInitializer;
-        c.biasInitializer = biasInitializer;
-        c.kernelRegularizer = kernelRegularizer;
-        c.recurrentRegularizer = recurrentRegularizer;
-        c.biasRegularizer = biasRegularizer;
-        c.kernelConstraint = kernelConstraint;
-        c.recurrentConstraint = recurrentConstraint;
-        c.biasConstraint = biasConstraint;
+        c.kernelOptions.copyFrom(kernelOptions);
+        c.recurrentOptions.copyFrom(recurrentOptions);
+        c.biasOptions.copyFrom(biasOptions);
         c.returnSequences = returnSequences;
         c.returnState = returnState;
         c.goBackwards = goBackwards;
@@ -113,15 +102,15 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
     }
 
     public <T extends RNNBase> T useBias(boolean b) { this.useBias = b; return self(); }
-    public <T extends RNNBase> T kernelInitializer(Object i) { this.kernelInitializer = Registry.initializer(i); return self(); }
-    public <T extends RNNBase> T recurrentInitializer(Object i) { this.recurrentInitializer = Registry.initializer(i); return self(); }
-    public <T extends RNNBase> T biasInitializer(Object i) { this.biasInitializer = Registry.initializer(i); return self(); }
-    public <T extends RNNBase> T kernelRegularizer(Object r) { this.kernelRegularizer = Registry.regularizer(r); return self(); }
-    public <T extends RNNBase> T recurrentRegularizer(Object r) { this.recurrentRegularizer = Registry.regularizer(r); return self(); }
-    public <T extends RNNBase> T biasRegularizer(Object r) { this.biasRegularizer = Registry.regularizer(r); return self(); }
-    public <T extends RNNBase> T kernelConstraint(Object c) { this.kernelConstraint = Registry.constraint(c); return self(); }
-    public <T extends RNNBase> T recurrentConstraint(Object c) { this.recurrentConstraint = Registry.constraint(c); return self(); }
-    public <T extends RNNBase> T biasConstraint(Object c) { this.biasConstraint = Registry.constraint(c); return self(); }
+    public <T extends RNNBase> T kernelInitializer(Object i) { kernelOptions.initializer(i); return self(); }
+    public <T extends RNNBase> T recurrentInitializer(Object i) { recurrentOptions.initializer(i); return self(); }
+    public <T extends RNNBase> T biasInitializer(Object i) { biasOptions.initializer(i); return self(); }
+    public <T extends RNNBase> T kernelRegularizer(Object r) { kernelOptions.regularizer(r); return self(); }
+    public <T extends RNNBase> T recurrentRegularizer(Object r) { recurrentOptions.regularizer(r); return self(); }
+    public <T extends RNNBase> T biasRegularizer(Object r) { biasOptions.regularizer(r); return self(); }
+    public <T extends RNNBase> T kernelConstraint(Object c) { kernelOptions.constraint(c); return self(); }
+    public <T extends RNNBase> T recurrentConstraint(Object c) { recurrentOptions.constraint(c); return self(); }
+    public <T extends RNNBase> T biasConstraint(Object c) { biasOptions.constraint(c); return self(); }
     /** Return the whole output sequence {@code (batch, timesteps, units)} instead of the last output. */
     public <T extends RNNBase> T returnSequences(boolean b) { this.returnSequences = b; return self(); }
     /** Also return the final states as extra outputs. */
@@ -178,7 +167,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
     @Override
     public boolean plainLastOutput() {
         return !returnSequences && !returnState && !goBackwards && !stateful && dropout == 0 && recurrentDropout == 0
-                && kernelRegularizer == null && recurrentRegularizer == null && biasRegularizer == null
+                && kernelOptions.regularizer() == null && recurrentOptions.regularizer() == null && biasOptions.regularizer() == null
                 && activityRegularizer() == null;
     }
 
@@ -201,7 +190,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
 
     /** Creates the bias weight; LSTM overrides for unit_forget_bias. */
     protected Weight makeBias() {
-        return addWeight("bias", biasShape(), biasInitializer, biasRegularizer, true, biasConstraint);
+        return biasOptions.add(this::addWeight, "bias", biasShape());
     }
 
     @Override
@@ -211,8 +200,8 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
             throw new IllegalArgumentException("Layer \"" + name() + "\": the last dimension of the input must be known, got " + inputShape);
         }
         long gu = gates() * (long) units;
-        kernel = addWeight("kernel", new long[] {in, gu}, kernelInitializer, kernelRegularizer, true, kernelConstraint);
-        recurrentKernel = addWeight("recurrent_kernel", new long[] {units, gu}, recurrentInitializer, recurrentRegularizer, true, recurrentConstraint);
+        kernel = kernelOptions.add(this::addWeight, "kernel", in, gu);
+        recurrentKernel = recurrentOptions.add(this::addWeight, "recurrent_kernel", units, gu);
         if (useBias) bias = makeBias();
         inputAxes.put(-1, in);
         built = true;
@@ -312,16 +301,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         c.put("activation", activation);
         if (cell() != RnnOps.Cell.SIMPLE) c.put("recurrent_activation", recurrentActivation);
         c.put("use_bias", useBias);
-        c.put("kernel_initializer", LayerConfigs.serialize(kernelInitializer));
-        c.put("recurrent_initializer", LayerConfigs.serialize(recurrentInitializer));
-        c.put("bias_initializer", LayerConfigs.serialize(biasInitializer));
-        c.put("kernel_regularizer", LayerConfigs.serialize(kernelRegularizer));
-        c.put("recurrent_regularizer", LayerConfigs.serialize(recurrentRegularizer));
-        c.put("bias_regularizer", LayerConfigs.serialize(biasRegularizer));
-        c.put("activity_regularizer", LayerConfigs.serialize(activityRegularizer()));
-        c.put("kernel_constraint", LayerConfigs.serialize(kernelConstraint));
-        c.put("recurrent_constraint", LayerConfigs.serialize(recurrentConstraint));
-        c.put("bias_constraint", LayerConfigs.serialize(biasConstraint));
+        WeightOptions.putConfigWithActivity(c, activityRegularizer(), kernelOptions, recurrentOptions, biasOptions);
         c.put("dropout", dropout);
         c.put("recurrent_dropout", recurrentDropout);
         c.put("seed", seed);
@@ -336,16 +316,8 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
                     ? LayerConfigs.activation(c.get("recurrent_activation")) : "sigmoid");
         }
         l.useBias(Configs.getBoolean(c, "use_bias", true));
-        if (c.get("kernel_initializer") != null) l.kernelInitializer(Configs.initializer(c.get("kernel_initializer")));
-        if (c.get("recurrent_initializer") != null) l.recurrentInitializer(Configs.initializer(c.get("recurrent_initializer")));
-        if (c.get("bias_initializer") != null) l.biasInitializer(Configs.initializer(c.get("bias_initializer")));
-        l.kernelRegularizer(Configs.regularizer(c.get("kernel_regularizer")));
-        l.recurrentRegularizer(Configs.regularizer(c.get("recurrent_regularizer")));
-        l.biasRegularizer(Configs.regularizer(c.get("bias_regularizer")));
+        WeightOptions.readConfig(c, l.kernelOptions, l.recurrentOptions, l.biasOptions);
         if (c.get("activity_regularizer") != null) l.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
-        l.kernelConstraint(Configs.constraint(c.get("kernel_constraint")));
-        l.recurrentConstraint(Configs.constraint(c.get("recurrent_constraint")));
-        l.biasConstraint(Configs.constraint(c.get("bias_constraint")));
         l.returnSequences(Configs.getBoolean(c, "return_sequences", false));
         l.returnState(Configs.getBoolean(c, "return_state", false));
         l.goBackwards(Configs.getBoolean(c, "go_backwards", false));
