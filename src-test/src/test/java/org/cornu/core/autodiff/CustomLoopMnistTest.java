@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Keras 3's custom training loop ("Writing a training loop from scratch") on the real MNIST
@@ -49,10 +50,12 @@ class CustomLoopMnistTest {
                 order[i] = order[j];
                 order[j] = t;
             }
+            // this epoch's order, gathered once; each batch is then a contiguous run of rows
+            INDArray xs = Nd4j.pullRows(x, 1, order), ys = Nd4j.pullRows(y, 1, order);
             for (int from = 0; from < order.length; from += batch) {
-                int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + batch));
-                INDArray xb = Nd4j.pullRows(x, 1, idx);
-                INDArray yb = Nd4j.pullRows(y, 1, idx);
+                int to = Math.min(order.length, from + batch);
+                INDArray xb = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                INDArray yb = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
                 List<INDArray> grads;
                 try (GradientTape tape = new GradientTape()) {
                     Tensor logits = model.call(xb, true);
