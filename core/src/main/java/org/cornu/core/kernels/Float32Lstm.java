@@ -85,7 +85,7 @@ public final class Float32Lstm {
                 int o = b * G;
                 for (int n = 0; n < G; n++) r[o + n] = (r[o + n] + P[pt + o + n] + bv[n]) * scale[n];
             }
-            tanh(r, 0, BG);
+            ActivationKernels.tanhRational(r, 0, BG);
             for (int b = 0; b < B; b++) {
                 int o = b * G;
                 for (int n = 0; n < G; n++) r[o + n] = r[o + n] * scale[n] + shift[n];
@@ -100,7 +100,7 @@ public final class Float32Lstm {
                     tanhC[st + s + j] = cn;
                 }
             }
-            tanh(tanhC, st, BU);
+            ActivationKernels.tanhRational(tanhC, st, BU);
             for (int b = 0; b < B; b++) {
                 int o = b * G, s = b * U, ob = (b * T + t) * U;
                 for (int j = 0; j < U; j++) h[s + j] = r[o + 3 * U + j] * tanhC[st + s + j];
@@ -184,21 +184,5 @@ public final class Float32Lstm {
         states.add(RnnOps.derived(Elementwise.fromFloats(hLast, B, U), core, gH, zero));
         states.add(RnnOps.derived(Elementwise.fromFloats(cLast, B, U), core, gC, zero));
         return new RnnOps.Result(seq, last, states);
-    }
-
-    // the rational tanh of RnnOps.actRange, in float arithmetic
-    private static final float P0 = (float) RnnOps.P0, P1 = (float) RnnOps.P1, P2 = (float) RnnOps.P2, P3 = (float) RnnOps.P3,
-            P4 = (float) RnnOps.P4, P5 = (float) RnnOps.P5, P6 = (float) RnnOps.P6;
-    private static final float Q1 = (float) RnnOps.Q1, Q2 = (float) RnnOps.Q2, Q3 = (float) RnnOps.Q3;
-    private static final float CLAMP = (float) RnnOps.CLAMP;
-
-    public static void tanh(float[] a, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            float x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
-            float s = x * x;
-            float p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-            float q = ((Q3 * s + Q2) * s + Q1) * s + 1f;
-            a[i] = x * p / q;
-        }
     }
 }

@@ -6,6 +6,8 @@ import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.ActivationKernels;
+import org.cornu.core.kernels.ActivationKernels.Form;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Float32Lstm;
 import org.cornu.core.kernels.Gemm;
@@ -170,80 +172,12 @@ public final class RnnOps {
         return c;
     }
 
-    /** Activation given its pre-activation. */
-    static double act(int kind, double z) {
-        switch (kind) {
-            case 0: return 1.0 - 2.0 / (Math.exp(2 * z) + 1.0); // Math.exp is an intrinsic, Math.tanh is not
-
-            case 1: return 1.0 / (1.0 + Math.exp(-z));
-            case 2: return z > 0 ? z : 0;
-            case 3: return z;
-            default: return Math.min(1.0, Math.max(0.0, z / 6.0 + 0.5));
-        }
-    }
-
-    // tanh(x) ~ x P(x^2) / Q(x^2) for |x| <= 7.9 (clamped beyond): Q's roots are tanh's first three
-    // poles (x^2 = -(k pi / 2)^2, k = 1, 3, 5) and P is a least-squares fit of relative error
-    // made for Cornu (max relative error 3.2e-7, reached at the clamp; about 3 float ulps; |result| < 1).
-    public static final double P0 = 1.0000001447377882, P1 = 0.13319398211185063, P2 = 0.0033751519377357539,
-            P3 = 1.4327078292130153e-05, P4 = -3.6034460348004563e-08, P5 = 1.5189702490606138e-10,
-            P6 = -4.2296721680656901e-13;
-    public static final double Q1 = 0.46652776112649752, Q2 = 0.025550889167214347, Q3 = 0.00029586815240415355;
-    public static final double CLAMP = 7.9;
-
     /**
-     * Applies activation {@code kind} to {@code a[off, off+len)} in place. With {@code fast}
-     * (float32 models), tanh and sigmoid use the branch-free rational form above, whose loops
-     * vectorize, instead of one exp per element; float64 models get the exact functions.
+     * Activations the fused recurrence supports (by Keras name): tanh, sigmoid, relu, linear,
+     * hard_sigmoid, computed by {@link ActivationKernels}.
      */
-    public static void actRange(int kind, double[] a, int off, int len, boolean fast) {
-        int end = off + len;
-        if (fast && kind == 0) {
-            for (int i = off; i < end; i++) {
-                double x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
-                double s = x * x;
-                double p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-                double q = ((Q3 * s + Q2) * s + Q1) * s + 1.0;
-                a[i] = x * p / q;
-            }
-        } else if (fast && kind == 1) {
-            for (int i = off; i < end; i++) {
-                double x = Math.max(-CLAMP, Math.min(CLAMP, 0.5 * a[i]));
-                double s = x * x;
-                double p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-                double q = ((Q3 * s + Q2) * s + Q1) * s + 1.0;
-                a[i] = 0.5 + 0.5 * (x * p / q);
-            }
-        } else {
-            for (int i = off; i < end; i++) a[i] = act(kind, a[i]);
-        }
-    }
-
-    /** Derivative given the activation's output {@code y}. */
-    public static double dact(int kind, double y) {
-        switch (kind) {
-            case 0: return 1 - y * y;
-            case 1: return y * (1 - y);
-            case 2: return y > 0 ? 1 : 0;
-            case 3: return 1;
-            default: return y > 0 && y < 1 ? 1.0 / 6.0 : 0;
-        }
-    }
-
-    /** Activations the fused recurrence supports (by Keras name). */
     public static boolean supportsActivation(String name) {
-        return kindOf(name) >= 0;
-    }
-
-    public static int kindOf(String name) {
-        switch (name) {
-            case "tanh": return 0;
-            case "sigmoid": return 1;
-            case "relu": return 2;
-            case "linear": return 3;
-            case "hard_sigmoid": return 4;
-            default: return -1;
-        }
+        return ActivationKernels.elementwise(ActivationKernels.kindOf(name));
     }
 
     private static double[] doubles(INDArray a) {
@@ -261,8 +195,8 @@ public final class RnnOps {
      */
     public static Result rnn(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates,
                              INDArray mask, Options opt) {
-        final int kAct = kindOf(opt.activation), kRec = kindOf(opt.recurrentActivation);
-        if (kAct < 0 || kRec < 0) {
+        final int kAct = ActivationKernels.kindOf(opt.activation), kRec = ActivationKernels.kindOf(opt.recurrentActivation);
+        if (!supportsActivation(opt.activation) || !supportsActivation(opt.recurrentActivation)) {
             throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": the recurrent loop supports the activations"
                     + " tanh, sigmoid, relu, linear, hard_sigmoid; received activation=" + opt.activation
                     + ", recurrent_activation=" + opt.recurrentActivation);
@@ -338,7 +272,9 @@ public final class RnnOps {
             posOf[k] = opt.goBackwards && opt.restoreOrder ? T - 1 - k : k;
         }
         final StepProduct sp = StepProduct.create(B, U, GU, Ur);
-        final boolean fast = dt == DataType.FLOAT;
+        // float32 models' LSTM gates take the rational tanh/sigmoid (whole-block passes that
+        // vectorize); float64 the exact ones; the GRU and SimpleRNN steps the exact ones in both
+        final Form lstmForm = dt == DataType.FLOAT ? Form.RATIONAL : Form.EXP;
         final double[] zb = new double[GU];
         final double[] tcb = new double[U];
         double[] hm = sp == null || rm == null ? null : new double[B * U];
@@ -388,15 +324,15 @@ public final class RnnOps {
                     // whole-row passes over the 4 gates: the activation loops vectorize
                     for (int n = 0; n < GU; n++) zb[n] = P[pb + n] + r[n];
                     if (bIn != null) for (int n = 0; n < GU; n++) zb[n] += bIn[n];
-                    actRange(kRec, zb, 0, 2 * U, fast);
-                    actRange(kAct, zb, 2 * U, U, fast);
-                    actRange(kRec, zb, 3 * U, U, fast);
+                    ActivationKernels.forward(kRec, lstmForm, zb, 0, 2 * U);
+                    ActivationKernels.forward(kAct, lstmForm, zb, 2 * U, U);
+                    ActivationKernels.forward(kRec, lstmForm, zb, 3 * U, U);
                     for (int j = 0; j < U; j++) {
                         double cn = zb[U + j] * c[hb + j] + zb[j] * zb[2 * U + j];
                         c[hb + j] = cn;
                         tcb[j] = cn;
                     }
-                    actRange(kAct, tcb, 0, U, fast);
+                    ActivationKernels.forward(kAct, lstmForm, tcb, 0, U);
                     System.arraycopy(zb, 0, Gt, gb, GU);
                     System.arraycopy(tcb, 0, Tc, (k * B + b) * U, U);
                     for (int j = 0; j < U; j++) {
@@ -427,9 +363,9 @@ public final class RnnOps {
                         if (bIn != null) {
                             zi += bIn[j]; zf += bIn[U + j]; zc += bIn[2 * U + j]; zo += bIn[3 * U + j];
                         }
-                        double ig = act(kRec, zi), fg = act(kRec, zf), cg = act(kAct, zc), og = act(kRec, zo);
+                        double ig = ActivationKernels.value(kRec, Form.EXP, zi), fg = ActivationKernels.value(kRec, Form.EXP, zf), cg = ActivationKernels.value(kAct, Form.EXP, zc), og = ActivationKernels.value(kRec, Form.EXP, zo);
                         double cn = fg * c[hb + j] + ig * cg;
-                        double tc = act(kAct, cn);
+                        double tc = ActivationKernels.value(kAct, Form.EXP, cn);
                         Gt[gb + j] = ig; Gt[gb + U + j] = fg; Gt[gb + 2 * U + j] = cg; Gt[gb + 3 * U + j] = og;
                         Tc[(k * B + b) * U + j] = tc;
                         c[hb + j] = cn;
@@ -439,16 +375,16 @@ public final class RnnOps {
                         if (bIn != null) {
                             xz += bIn[j]; xr += bIn[U + j]; xh += bIn[2 * U + j];
                         }
-                        double zg = act(kRec, xz + r[j]);
-                        double rg = act(kRec, xr + r[U + j]);
+                        double zg = ActivationKernels.value(kRec, Form.EXP, xz + r[j]);
+                        double rg = ActivationKernels.value(kRec, Form.EXP, xr + r[U + j]);
                         double rh = r[2 * U + j];
-                        double hh = act(kAct, xh + (gruBefore ? rh : rg * rh));
+                        double hh = ActivationKernels.value(kAct, Form.EXP, xh + (gruBefore ? rh : rg * rh));
                         Gt[gb + j] = zg; Gt[gb + U + j] = rg; Gt[gb + 2 * U + j] = hh;
                         if (!gruBefore) Rh[(k * B + b) * U + j] = rh;
                         hn = zg * h[hb + j] + (1 - zg) * hh;
                     } else {
                         double z = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
-                        hn = act(kAct, z);
+                        hn = ActivationKernels.value(kAct, Form.EXP, z);
                         Gt[gb + j] = hn;
                     }
                     // h is read for this sample only through r (already computed) and h[hb+j] (GRU, read above)
@@ -513,27 +449,27 @@ public final class RnnOps {
                         if (lstm) {
                             double ig = Gt[gb + j], fg = Gt[gb + U + j], cg = Gt[gb + 2 * U + j], og = Gt[gb + 3 * U + j];
                             double tc = Tc[sb + j];
-                            double dcj = dc[hb + j] + dhj * og * dact(kAct, tc);
-                            dZ[gb + j] = dcj * cg * dact(kRec, ig);
-                            dZ[gb + U + j] = dcj * Cprev[sb + j] * dact(kRec, fg);
-                            dZ[gb + 2 * U + j] = dcj * ig * dact(kAct, cg);
-                            dZ[gb + 3 * U + j] = dhj * tc * dact(kRec, og);
+                            double dcj = dc[hb + j] + dhj * og * ActivationKernels.derivative(kAct, tc);
+                            dZ[gb + j] = dcj * cg * ActivationKernels.derivative(kRec, ig);
+                            dZ[gb + U + j] = dcj * Cprev[sb + j] * ActivationKernels.derivative(kRec, fg);
+                            dZ[gb + 2 * U + j] = dcj * ig * ActivationKernels.derivative(kAct, cg);
+                            dZ[gb + 3 * U + j] = dhj * tc * ActivationKernels.derivative(kRec, og);
                             dc[hb + j] = dcj * fg;
                             dh[hb + j] = 0;
                         } else if (gruBefore) {
                             // the reset gate's gradient needs dhh @ U_h^T over all units: see gruBeforeBackward
                             double zg = Gt[gb + j], hh = Gt[gb + 2 * U + j];
-                            double dzz = dhj * (Hprev[sb + j] - hh) * dact(kRec, zg);
+                            double dzz = dhj * (Hprev[sb + j] - hh) * ActivationKernels.derivative(kRec, zg);
                             dZ[gb + j] = dzz;
-                            dZ[gb + 2 * U + j] = dhj * (1 - zg) * dact(kAct, hh);
+                            dZ[gb + 2 * U + j] = dhj * (1 - zg) * ActivationKernels.derivative(kAct, hh);
                             dRh[gb + j] = dzz;
                             dh[hb + j] = dhj * zg;
                         } else if (gru) {
                             double zg = Gt[gb + j], rg = Gt[gb + U + j], hh = Gt[gb + 2 * U + j];
                             double hp = Hprev[sb + j];
-                            double dzz = dhj * (hp - hh) * dact(kRec, zg);
-                            double dhh = dhj * (1 - zg) * dact(kAct, hh); // grad of x_h + r*rh
-                            double drr = dhh * Rh[sb + j] * dact(kRec, rg);
+                            double dzz = dhj * (hp - hh) * ActivationKernels.derivative(kRec, zg);
+                            double dhh = dhj * (1 - zg) * ActivationKernels.derivative(kAct, hh); // grad of x_h + r*rh
+                            double drr = dhh * Rh[sb + j] * ActivationKernels.derivative(kRec, rg);
                             dZ[gb + j] = dzz;
                             dZ[gb + U + j] = drr;
                             dZ[gb + 2 * U + j] = dhh;
@@ -542,7 +478,7 @@ public final class RnnOps {
                             dRh[gb + 2 * U + j] = dhh * rg;
                             dh[hb + j] = dhj * zg;
                         } else {
-                            double d = dhj * dact(kAct, Gt[gb + j]);
+                            double d = dhj * ActivationKernels.derivative(kAct, Gt[gb + j]);
                             dZ[gb + j] = d;
                             dh[hb + j] = 0;
                         }
@@ -718,7 +654,7 @@ public final class RnnOps {
         for (int j = 0; j < U; j++) {
             double xr = P[pb + U + j] + rec[roff + U + j] + (bIn != null ? bIn[U + j] : 0);
             double hv = rm == null ? h[hb + j] : h[hb + j] * rm[hb + j];
-            dst[doff + j] = act(kRec, xr) * hv;
+            dst[doff + j] = ActivationKernels.value(kRec, Form.EXP, xr) * hv;
         }
     }
 
@@ -731,7 +667,7 @@ public final class RnnOps {
                                           double[] dRh, double[] dh, int gb, int sb, int hb, int U, int kRec) {
         for (int q = 0; q < U; q++) {
             double rg = Gt[gb + U + q], keep = rm == null ? 1 : rm[hb + q];
-            double drr = dS[off + q] * Hprev[sb + q] * keep * dact(kRec, rg);
+            double drr = dS[off + q] * Hprev[sb + q] * keep * ActivationKernels.derivative(kRec, rg);
             dZ[gb + U + q] = drr;
             dRh[gb + U + q] = drr;
             dh[hb + q] += dS[off + q] * rg * keep;
