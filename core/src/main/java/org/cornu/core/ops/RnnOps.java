@@ -11,6 +11,7 @@ import org.cornu.core.kernels.ActivationKernels.Form;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Float32Lstm;
 import org.cornu.core.kernels.Gemm;
+import org.cornu.core.kernels.RnnCells;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tape;
 import org.cornu.core.autodiff.Tensor;
@@ -22,7 +23,8 @@ import org.cornu.core.autodiff.Tensor;
  *
  * <p>Design (measured in the rnn work note): the input projection of all timesteps is one
  * gemm {@code (B*T, in) x (in, G*units)}; the recurrence runs on the JVM over double arrays
- * with the gate math fused per step (ND4J's per-call overhead of 5-20 µs per op would dominate);
+ * with the gate math fused per step (ND4J's per-call overhead of 5-20 µs per op would dominate;
+ * the cells' equations are {@link RnnCells}'s, the activations {@link ActivationKernels}'s);
  * each step's recurrent product {@code (B, units) x (units, G*units)} is a JVM loop for small
  * layers and one ND4J dgemm for large ones ({@link StepProduct}); the backward pass runs the recurrence
  * in reverse on the JVM and computes the kernel, recurrent-kernel and input gradients as three
@@ -275,8 +277,6 @@ public final class RnnOps {
         // float32 models' LSTM gates take the rational tanh/sigmoid (whole-block passes that
         // vectorize); float64 the exact ones; the GRU and SimpleRNN steps the exact ones in both
         final Form lstmForm = dt == DataType.FLOAT ? Form.RATIONAL : Form.EXP;
-        final double[] zb = new double[GU];
-        final double[] tcb = new double[U];
         double[] hm = sp == null || rm == null ? null : new double[B * U];
         final StepProduct spH = gruBefore && sp != null ? new StepProduct(B, U, U, columns(Ur, U, GU, 2 * U)) : null;
         for (int k = 0; k < T; k++) {
@@ -291,7 +291,7 @@ public final class RnnOps {
                     // candidate products (r * h) @ U_h of the whole batch, in place of h @ U_h
                     double[] rhAll = new double[B * U];
                     for (int b = 0; b < B; b++) {
-                        resetState(P, (b * T + t) * GU, bIn, rAll, b * GU, kRec, h, rm, b * U, U, rhAll, b * U);
+                        RnnCells.gruResetState(kRec, Form.EXP, P, (b * T + t) * GU, bIn, rAll, b * GU, h, rm, b * U, rhAll, b * U, U);
                     }
                     System.arraycopy(rhAll, 0, Rh, k * B * U, B * U);
                     double[] cand = spH.forward(rhAll);
@@ -320,78 +320,33 @@ public final class RnnOps {
                 }
                 int pb = (b * T + t) * GU;
                 int gb = (k * B + b) * GU;
+                int sb = (k * B + b) * U;
+                // the pre-activations are assembled in Gt, where the cell leaves the gates
                 if (lstm) {
-                    // whole-row passes over the 4 gates: the activation loops vectorize
-                    for (int n = 0; n < GU; n++) zb[n] = P[pb + n] + r[n];
-                    if (bIn != null) for (int n = 0; n < GU; n++) zb[n] += bIn[n];
-                    ActivationKernels.forward(kRec, lstmForm, zb, 0, 2 * U);
-                    ActivationKernels.forward(kAct, lstmForm, zb, 2 * U, U);
-                    ActivationKernels.forward(kRec, lstmForm, zb, 3 * U, U);
-                    for (int j = 0; j < U; j++) {
-                        double cn = zb[U + j] * c[hb + j] + zb[j] * zb[2 * U + j];
-                        c[hb + j] = cn;
-                        tcb[j] = cn;
-                    }
-                    ActivationKernels.forward(kAct, lstmForm, tcb, 0, U);
-                    System.arraycopy(zb, 0, Gt, gb, GU);
-                    System.arraycopy(tcb, 0, Tc, (k * B + b) * U, U);
-                    for (int j = 0; j < U; j++) {
-                        double hn = zb[3 * U + j] * tcb[j];
-                        h[hb + j] = hn;
-                        out[ob + j] = hn;
-                        prevOut[hb + j] = hn;
-                    }
-                    continue;
-                }
-                if (gruBefore && rAll == null) {
-                    // r[2U..3U) = (r_gate * h_b) @ U_h in place of h_b @ U_h
-                    int rb = (k * B + b) * U;
-                    resetState(P, pb, bIn, r, 0, kRec, h, rm, hb, U, Rh, rb);
-                    java.util.Arrays.fill(r, 2 * U, 3 * U, 0);
-                    for (int q = 0; q < U; q++) {
-                        double v = Rh[rb + q];
-                        if (v == 0) continue;
-                        int row = q * GU + 2 * U;
-                        for (int n = 0; n < U; n++) r[2 * U + n] += v * Ur[row + n];
-                    }
-                }
-                for (int j = 0; j < U; j++) {
-                    double hn;
-                    if (lstm) {
-                        double zi = P[pb + j] + r[j], zf = P[pb + U + j] + r[U + j];
-                        double zc = P[pb + 2 * U + j] + r[2 * U + j], zo = P[pb + 3 * U + j] + r[3 * U + j];
-                        if (bIn != null) {
-                            zi += bIn[j]; zf += bIn[U + j]; zc += bIn[2 * U + j]; zo += bIn[3 * U + j];
+                    for (int n = 0; n < GU; n++) Gt[gb + n] = P[pb + n] + r[n];
+                    if (bIn != null) for (int n = 0; n < GU; n++) Gt[gb + n] += bIn[n];
+                    RnnCells.lstmStep(kAct, kRec, lstmForm, Gt, gb, c, hb, Tc, sb, h, hb, U);
+                } else if (gru) {
+                    if (gruBefore && rAll == null) {
+                        // r[2U..3U) = (r_gate * h_b) @ U_h in place of h_b @ U_h
+                        RnnCells.gruResetState(kRec, Form.EXP, P, pb, bIn, r, 0, h, rm, hb, Rh, sb, U);
+                        java.util.Arrays.fill(r, 2 * U, 3 * U, 0);
+                        for (int q = 0; q < U; q++) {
+                            double v = Rh[sb + q];
+                            if (v == 0) continue;
+                            int row = q * GU + 2 * U;
+                            for (int n = 0; n < U; n++) r[2 * U + n] += v * Ur[row + n];
                         }
-                        double ig = ActivationKernels.value(kRec, Form.EXP, zi), fg = ActivationKernels.value(kRec, Form.EXP, zf), cg = ActivationKernels.value(kAct, Form.EXP, zc), og = ActivationKernels.value(kRec, Form.EXP, zo);
-                        double cn = fg * c[hb + j] + ig * cg;
-                        double tc = ActivationKernels.value(kAct, Form.EXP, cn);
-                        Gt[gb + j] = ig; Gt[gb + U + j] = fg; Gt[gb + 2 * U + j] = cg; Gt[gb + 3 * U + j] = og;
-                        Tc[(k * B + b) * U + j] = tc;
-                        c[hb + j] = cn;
-                        hn = og * tc;
-                    } else if (gru) {
-                        double xz = P[pb + j], xr = P[pb + U + j], xh = P[pb + 2 * U + j];
-                        if (bIn != null) {
-                            xz += bIn[j]; xr += bIn[U + j]; xh += bIn[2 * U + j];
-                        }
-                        double zg = ActivationKernels.value(kRec, Form.EXP, xz + r[j]);
-                        double rg = ActivationKernels.value(kRec, Form.EXP, xr + r[U + j]);
-                        double rh = r[2 * U + j];
-                        double hh = ActivationKernels.value(kAct, Form.EXP, xh + (gruBefore ? rh : rg * rh));
-                        Gt[gb + j] = zg; Gt[gb + U + j] = rg; Gt[gb + 2 * U + j] = hh;
-                        if (!gruBefore) Rh[(k * B + b) * U + j] = rh;
-                        hn = zg * h[hb + j] + (1 - zg) * hh;
-                    } else {
-                        double z = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
-                        hn = ActivationKernels.value(kAct, Form.EXP, z);
-                        Gt[gb + j] = hn;
                     }
-                    // h is read for this sample only through r (already computed) and h[hb+j] (GRU, read above)
-                    h[hb + j] = hn;
-                    out[ob + j] = hn;
-                    prevOut[hb + j] = hn;
+                    // h is read for this sample only through r (already computed) and by the cell
+                    RnnCells.gruStep(kAct, kRec, Form.EXP, !gruBefore, P, pb, bIn, r, 0, Gt, gb, Rh, sb, h, hb, U);
+                } else {
+                    for (int j = 0; j < U; j++) Gt[gb + j] = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
+                    RnnCells.simpleStep(kAct, Form.EXP, Gt, gb, U);
+                    System.arraycopy(Gt, gb, h, hb, U);
                 }
+                System.arraycopy(h, hb, out, ob, U);
+                System.arraycopy(h, hb, prevOut, hb, U);
             }
         }
         Pool.give(P);
@@ -445,43 +400,16 @@ public final class RnnOps {
                     int sb = (k * B + b) * U;
                     for (int j = 0; j < U; j++) {
                         carry[hb + j] = 0;
-                        double dhj = dh[hb + j] + gout[j];
-                        if (lstm) {
-                            double ig = Gt[gb + j], fg = Gt[gb + U + j], cg = Gt[gb + 2 * U + j], og = Gt[gb + 3 * U + j];
-                            double tc = Tc[sb + j];
-                            double dcj = dc[hb + j] + dhj * og * ActivationKernels.derivative(kAct, tc);
-                            dZ[gb + j] = dcj * cg * ActivationKernels.derivative(kRec, ig);
-                            dZ[gb + U + j] = dcj * Cprev[sb + j] * ActivationKernels.derivative(kRec, fg);
-                            dZ[gb + 2 * U + j] = dcj * ig * ActivationKernels.derivative(kAct, cg);
-                            dZ[gb + 3 * U + j] = dhj * tc * ActivationKernels.derivative(kRec, og);
-                            dc[hb + j] = dcj * fg;
-                            dh[hb + j] = 0;
-                        } else if (gruBefore) {
-                            // the reset gate's gradient needs dhh @ U_h^T over all units: see gruBeforeBackward
-                            double zg = Gt[gb + j], hh = Gt[gb + 2 * U + j];
-                            double dzz = dhj * (Hprev[sb + j] - hh) * ActivationKernels.derivative(kRec, zg);
-                            dZ[gb + j] = dzz;
-                            dZ[gb + 2 * U + j] = dhj * (1 - zg) * ActivationKernels.derivative(kAct, hh);
-                            dRh[gb + j] = dzz;
-                            dh[hb + j] = dhj * zg;
-                        } else if (gru) {
-                            double zg = Gt[gb + j], rg = Gt[gb + U + j], hh = Gt[gb + 2 * U + j];
-                            double hp = Hprev[sb + j];
-                            double dzz = dhj * (hp - hh) * ActivationKernels.derivative(kRec, zg);
-                            double dhh = dhj * (1 - zg) * ActivationKernels.derivative(kAct, hh); // grad of x_h + r*rh
-                            double drr = dhh * Rh[sb + j] * ActivationKernels.derivative(kRec, rg);
-                            dZ[gb + j] = dzz;
-                            dZ[gb + U + j] = drr;
-                            dZ[gb + 2 * U + j] = dhh;
-                            dRh[gb + j] = dzz;
-                            dRh[gb + U + j] = drr;
-                            dRh[gb + 2 * U + j] = dhh * rg;
-                            dh[hb + j] = dhj * zg;
-                        } else {
-                            double d = dhj * ActivationKernels.derivative(kAct, Gt[gb + j]);
-                            dZ[gb + j] = d;
-                            dh[hb + j] = 0;
-                        }
+                        gout[j] = dh[hb + j] + gout[j]; // all that reaches h_t
+                    }
+                    if (lstm) {
+                        RnnCells.lstmBackward(kAct, kRec, Gt, gb, Tc, sb, Cprev, sb, gout, 0, dc, hb, dZ, gb, U);
+                        java.util.Arrays.fill(dh, hb, hb + U, 0);
+                    } else if (gru) {
+                        RnnCells.gruBackward(kAct, kRec, !gruBefore, Gt, gb, Hprev, sb, Rh, sb, gout, 0, dh, hb, dZ, dRh, gb, U);
+                    } else {
+                        RnnCells.simpleBackward(kAct, Gt, gb, gout, 0, dZ, gb, U);
+                        java.util.Arrays.fill(dh, hb, hb + U, 0);
                     }
                     if (gruBefore && sp == null) {
                         for (int q = 0; q < U; q++) {
@@ -490,7 +418,7 @@ public final class RnnOps {
                             for (int n = 0; n < U; n++) d += dZ[gb + 2 * U + n] * Ur[row + n];
                             tmp[q] = d;
                         }
-                        gruBeforeBackward(tmp, 0, Gt, Hprev, rm, dZ, dRh, dh, gb, sb, hb, U, kRec);
+                        RnnCells.gruResetBackward(kRec, tmp, 0, Gt, Hprev, rm, dZ, dRh, dh, gb, sb, hb, U);
                     }
                     // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
                     if (sp != null) continue; // the whole step's product follows the loop over samples
@@ -512,7 +440,7 @@ public final class RnnOps {
                     double[] dRH = spH.backward(dHH, 0); // d(r * h) = dhh @ U_h^T
                     for (int b = 0; b < B; b++) {
                         if (m != null && m[b * T + t] == 0) continue;
-                        gruBeforeBackward(dRH, b * U, Gt, Hprev, rm, dZ, dRh, dh, (k * B + b) * GU, (k * B + b) * U, b * U, U, kRec);
+                        RnnCells.gruResetBackward(kRec, dRH, b * U, Gt, Hprev, rm, dZ, dRh, dh, (k * B + b) * GU, (k * B + b) * U, b * U, U);
                     }
                 }
                 if (sp != null) {
@@ -641,36 +569,6 @@ public final class RnnOps {
             Gemm.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
             dOutBuf.get(0, d, 0, b * u);
             return d;
-        }
-    }
-
-    /**
-     * GRU reset_before, one sample: {@code dst[doff + j] = r_j * h_j * rm_j} with the reset gate
-     * {@code r = rec_act(x W_r + b_r + (h * rm) U_r)} from the projected input at {@code P[pb..]} and
-     * the recurrent product at {@code rec[roff..]} (gate order z, r, h).
-     */
-    private static void resetState(double[] P, int pb, double[] bIn, double[] rec, int roff, int kRec,
-                                   double[] h, double[] rm, int hb, int U, double[] dst, int doff) {
-        for (int j = 0; j < U; j++) {
-            double xr = P[pb + U + j] + rec[roff + U + j] + (bIn != null ? bIn[U + j] : 0);
-            double hv = rm == null ? h[hb + j] : h[hb + j] * rm[hb + j];
-            dst[doff + j] = ActivationKernels.value(kRec, Form.EXP, xr) * hv;
-        }
-    }
-
-    /**
-     * GRU reset_before, one sample's backward through {@code s = r * (h * rm)}, given
-     * {@code dS = dhh @ U_h^T} at {@code dS[off..]}: the reset gate's pre-activation gradient
-     * (into dZ and dRh) and the state's gradient through {@code s} (added to dh).
-     */
-    private static void gruBeforeBackward(double[] dS, int off, double[] Gt, double[] Hprev, double[] rm, double[] dZ,
-                                          double[] dRh, double[] dh, int gb, int sb, int hb, int U, int kRec) {
-        for (int q = 0; q < U; q++) {
-            double rg = Gt[gb + U + q], keep = rm == null ? 1 : rm[hb + q];
-            double drr = dS[off + q] * Hprev[sb + q] * keep * ActivationKernels.derivative(kRec, rg);
-            dZ[gb + U + q] = drr;
-            dRh[gb + U + q] = drr;
-            dh[hb + q] += dS[off + q] * rg * keep;
         }
     }
 

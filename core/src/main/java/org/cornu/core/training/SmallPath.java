@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.cornu.core.kernels.ActivationKernels;
 import org.cornu.core.kernels.ActivationKernels.Form;
 import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.kernels.RnnCells;
 import org.cornu.core.KerasTensor;
 import org.cornu.core.Loss;
 import org.cornu.core.Metric;
@@ -523,20 +524,12 @@ public final class SmallPath {
                     for (int n = 0; n < G; n++) z[n] += hv * rU[uo + n];
                 }
                 if (!lstm) {
-                    ActivationKernels.forward(rec.kAct, form, z, 0, U);
+                    RnnCells.simpleStep(rec.kAct, form, z, 0, U);
                     System.arraycopy(z, 0, h, 0, U);
                     System.arraycopy(z, 0, recGates, s * G, G);
                     continue;
                 }
-                ActivationKernels.forward(rec.kRec, form, z, 0, 2 * U);
-                ActivationKernels.forward(rec.kAct, form, z, 2 * U, U);
-                ActivationKernels.forward(rec.kRec, form, z, 3 * U, U);
-                for (int j = 0; j < U; j++) {
-                    c[j] = z[U + j] * c[j] + z[j] * z[2 * U + j];
-                    tc[j] = c[j];
-                }
-                ActivationKernels.forward(rec.kAct, form, tc, 0, U);
-                for (int j = 0; j < U; j++) h[j] = z[3 * U + j] * tc[j];
+                RnnCells.lstmStep(rec.kAct, rec.kRec, form, z, 0, c, 0, tc, 0, h, 0, U);
                 System.arraycopy(z, 0, recGates, s * G, G);
                 System.arraycopy(tc, 0, recTc, s * U, U);
             }
@@ -558,17 +551,8 @@ public final class SmallPath {
             java.util.Arrays.fill(dc, 0);
             for (int t = T - 1; t >= 0; t--) {
                 int s = r * T + t, go = s * G, so = s * U;
-                for (int j = 0; !lstm && j < U; j++) dz[j] = dh[j] * ActivationKernels.derivative(rec.kAct, recGates[go + j]);
-                for (int j = 0; lstm && j < U; j++) {
-                    double ig = recGates[go + j], fg = recGates[go + U + j], cg = recGates[go + 2 * U + j], og = recGates[go + 3 * U + j];
-                    double tcj = recTc[so + j];
-                    double dcj = dc[j] + dh[j] * og * ActivationKernels.derivative(rec.kAct, tcj);
-                    dz[j] = dcj * cg * ActivationKernels.derivative(rec.kRec, ig);
-                    dz[U + j] = dcj * recCprev[so + j] * ActivationKernels.derivative(rec.kRec, fg);
-                    dz[2 * U + j] = dcj * ig * ActivationKernels.derivative(rec.kAct, cg);
-                    dz[3 * U + j] = dh[j] * tcj * ActivationKernels.derivative(rec.kRec, og);
-                    dc[j] = dcj * fg;
-                }
+                if (lstm) RnnCells.lstmBackward(rec.kAct, rec.kRec, recGates, go, recTc, so, recCprev, so, dh, 0, dc, 0, dz, 0, U);
+                else RnnCells.simpleBackward(rec.kAct, recGates, go, dh, 0, dz, 0, U);
                 for (int n = 0; n < G; n++) rdB[n] += dz[n];
                 int xo = s * I;
                 for (int k = 0; k < I; k++) {
