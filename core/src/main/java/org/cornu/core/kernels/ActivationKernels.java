@@ -63,41 +63,61 @@ public final class ActivationKernels {
 
     /**
      * Applies activation {@code kind} to {@code a[off, off + len)} in place, in {@code form};
-     * softmax normalizes the whole range.
+     * softmax normalizes the whole range. (A small dispatcher, so that the JIT inlines it into its
+     * callers and each loop below into it.)
      */
     public static void forward(int kind, Form form, double[] a, int off, int len) {
-        int end = off + len;
         switch (kind) {
             case LINEAR -> { }
             case RELU -> {
-                if (form == Form.LIBRARY) {
-                    for (int i = off; i < end; i++) if (a[i] < 0) a[i] = 0;
-                } else {
-                    for (int i = off; i < end; i++) a[i] = a[i] > 0 ? a[i] : 0;
-                }
+                if (form == Form.LIBRARY) reluLibraryRange(a, off, off + len);
+                else reluZeroRange(a, off, off + len);
             }
             case SIGMOID -> {
-                if (form == Form.RATIONAL) {
-                    for (int i = off; i < end; i++) a[i] = sigmoidRational(a[i]);
-                } else {
-                    for (int i = off; i < end; i++) a[i] = sigmoid(a[i]);
-                }
+                if (form == Form.RATIONAL) sigmoidRationalRange(a, off, off + len);
+                else sigmoidRange(a, off, off + len);
             }
             case TANH -> {
-                if (form == Form.RATIONAL) {
-                    for (int i = off; i < end; i++) a[i] = tanhRational(a[i]);
-                } else if (form == Form.EXP) {
-                    for (int i = off; i < end; i++) a[i] = tanhExp(a[i]);
-                } else {
-                    for (int i = off; i < end; i++) a[i] = Math.tanh(a[i]);
-                }
+                if (form == Form.RATIONAL) tanhRationalRange(a, off, off + len);
+                else if (form == Form.EXP) tanhExpRange(a, off, off + len);
+                else tanhLibraryRange(a, off, off + len);
             }
             case SOFTMAX -> softmax(a, off, len);
-            case HARD_SIGMOID -> {
-                for (int i = off; i < end; i++) a[i] = hardSigmoid(a[i]);
-            }
+            case HARD_SIGMOID -> hardSigmoidRange(a, off, off + len);
             default -> throw new IllegalArgumentException("activation kind " + kind);
         }
+    }
+
+    private static void reluLibraryRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) if (a[i] < 0) a[i] = 0;
+    }
+
+    private static void reluZeroRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = a[i] > 0 ? a[i] : 0;
+    }
+
+    private static void sigmoidRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = sigmoid(a[i]);
+    }
+
+    private static void sigmoidRationalRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = sigmoidRational(a[i]);
+    }
+
+    private static void tanhLibraryRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = Math.tanh(a[i]);
+    }
+
+    private static void tanhExpRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = tanhExp(a[i]);
+    }
+
+    private static void tanhRationalRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = tanhRational(a[i]);
+    }
+
+    private static void hardSigmoidRange(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = hardSigmoid(a[i]);
     }
 
     /** Elementwise activation {@code kind} of {@code z} in {@code form} (not softmax). */
