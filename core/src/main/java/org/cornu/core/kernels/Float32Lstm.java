@@ -16,8 +16,9 @@ import org.cornu.core.autodiff.Tensor;
  * {@link RnnOps#rnn} keeps its state in double precision): time-major float arrays, one sgemm per
  * step for the recurrent product, and whole-block gate passes that vectorize. Used for the common
  * case: tanh/sigmoid, no mask, no recurrent dropout, forwards, layers large enough for a per-step
- * gemm (the IMDB LSTM: 128 x 500 x 32). Same equations as {@code RnnOps.rnn}, whose float32 mode
- * it matches to float rounding (tested); {@code -Dcornu.rnn.float32=false} turns it off.
+ * gemm (the IMDB LSTM: 128 x 500 x 32). The gate equations are {@link RnnCells}'s float32 block
+ * forms, the general recurrence's equations over float arrays, whose float32 mode it matches to
+ * float rounding (tested); {@code -Dcornu.rnn.float32=false} turns it off.
  */
 public final class Float32Lstm {
 
@@ -66,13 +67,7 @@ public final class Float32Lstm {
         final float[] hPrev = new float[T * BU], cPrev = new float[T * BU], tanhC = new float[T * BU];
         final float[] out = new float[B * T * U]; // (b, t, u)
         float[] r = new float[BG];
-        // per gate column: 0.5 and 0.5 for the sigmoid gates (i, f, o), 1 and 0 for the tanh candidate
-        final float[] scale = new float[G], shift = new float[G];
-        for (int n = 0; n < G; n++) {
-            boolean candidate = n >= 2 * U && n < 3 * U;
-            scale[n] = candidate ? 1f : 0.5f;
-            shift[n] = candidate ? 0f : 0.5f;
-        }
+        final float[][] scaleShift = RnnCells.lstmScaleShiftF(U);
         for (int t = 0; t < T; t++) {
             System.arraycopy(h, 0, hPrev, t * BU, BU);
             System.arraycopy(c, 0, cPrev, t * BU, BU);
@@ -80,32 +75,9 @@ public final class Float32Lstm {
             Gemm.gemm(hIn, ur, rOut, false, false, 1.0, 0.0);
             rBuf.get(0, r, 0, BG);
             int pt = t * BG;
-            // sigmoid(z) = 0.5 + 0.5 tanh(z / 2): one tanh pass over the whole (B, 4U) block
-            for (int b = 0; b < B; b++) {
-                int o = b * G;
-                for (int n = 0; n < G; n++) r[o + n] = (r[o + n] + P[pt + o + n] + bv[n]) * scale[n];
-            }
-            tanh(r, 0, BG);
-            for (int b = 0; b < B; b++) {
-                int o = b * G;
-                for (int n = 0; n < G; n++) r[o + n] = r[o + n] * scale[n] + shift[n];
-            }
+            RnnCells.lstmBlockStepF(r, P, pt, bv, scaleShift[0], scaleShift[1], c, tanhC, t * BU, h, B, U);
             System.arraycopy(r, 0, gates, pt, BG);
-            int st = t * BU;
-            for (int b = 0; b < B; b++) {
-                int o = b * G, s = b * U;
-                for (int j = 0; j < U; j++) {
-                    float cn = r[o + U + j] * c[s + j] + r[o + j] * r[o + 2 * U + j];
-                    c[s + j] = cn;
-                    tanhC[st + s + j] = cn;
-                }
-            }
-            tanh(tanhC, st, BU);
-            for (int b = 0; b < B; b++) {
-                int o = b * G, s = b * U, ob = (b * T + t) * U;
-                for (int j = 0; j < U; j++) h[s + j] = r[o + 3 * U + j] * tanhC[st + s + j];
-                System.arraycopy(h, s, out, ob, U);
-            }
+            for (int b = 0; b < B; b++) System.arraycopy(h, b * U, out, (b * T + t) * U, U);
         }
         List<Tensor> parents = new ArrayList<>(List.of(x, kernel, recurrentKernel));
         if (bias != null) parents.add(bias);
@@ -133,22 +105,7 @@ public final class Float32Lstm {
                         for (int j = 0; j < U; j++) dh[s + j] += dSeq[ob + j];
                     }
                 }
-                for (int b = 0; b < B; b++) {
-                    int o = pt + b * G, s = b * U;
-                    for (int j = 0; j < U; j++) {
-                        float og = gates[o + 3 * U + j], tc = tanhC[st + s + j];
-                        dcj[j] = dc[s + j] + dh[s + j] * og * (1 - tc * tc);
-                        dZ[o + 3 * U + j] = dh[s + j] * tc * og * (1 - og);
-                    }
-                    for (int j = 0; j < U; j++) {
-                        float ig = gates[o + j], fg = gates[o + U + j], cg = gates[o + 2 * U + j];
-                        float d = dcj[j];
-                        dZ[o + j] = d * cg * ig * (1 - ig);
-                        dZ[o + U + j] = d * cPrev[st + s + j] * fg * (1 - fg);
-                        dZ[o + 2 * U + j] = d * ig * (1 - cg * cg);
-                        dc[s + j] = d * fg;
-                    }
-                }
+                RnnCells.lstmBlockBackwardF(gates, pt, tanhC, cPrev, st, dh, dc, dZ, dcj, B, U);
                 dInBuf.put(0, dZ, pt, BG);
                 Gemm.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
                 dOutBuf.get(0, dh, 0, BU);
@@ -184,21 +141,5 @@ public final class Float32Lstm {
         states.add(RnnOps.derived(Elementwise.fromFloats(hLast, B, U), core, gH, zero));
         states.add(RnnOps.derived(Elementwise.fromFloats(cLast, B, U), core, gC, zero));
         return new RnnOps.Result(seq, last, states);
-    }
-
-    // the rational tanh of RnnOps.actRange, in float arithmetic
-    private static final float P0 = (float) RnnOps.P0, P1 = (float) RnnOps.P1, P2 = (float) RnnOps.P2, P3 = (float) RnnOps.P3,
-            P4 = (float) RnnOps.P4, P5 = (float) RnnOps.P5, P6 = (float) RnnOps.P6;
-    private static final float Q1 = (float) RnnOps.Q1, Q2 = (float) RnnOps.Q2, Q3 = (float) RnnOps.Q3;
-    private static final float CLAMP = (float) RnnOps.CLAMP;
-
-    public static void tanh(float[] a, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            float x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
-            float s = x * x;
-            float p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-            float q = ((Q3 * s + Q2) * s + Q1) * s + 1f;
-            a[i] = x * p / q;
-        }
     }
 }

@@ -6,9 +6,12 @@ import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.ActivationKernels;
+import org.cornu.core.kernels.ActivationKernels.Form;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Float32Lstm;
 import org.cornu.core.kernels.Gemm;
+import org.cornu.core.kernels.RnnCells;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tape;
 import org.cornu.core.autodiff.Tensor;
@@ -20,7 +23,8 @@ import org.cornu.core.autodiff.Tensor;
  *
  * <p>Design (measured in the rnn work note): the input projection of all timesteps is one
  * gemm {@code (B*T, in) x (in, G*units)}; the recurrence runs on the JVM over double arrays
- * with the gate math fused per step (ND4J's per-call overhead of 5-20 µs per op would dominate);
+ * with the gate math fused per step (ND4J's per-call overhead of 5-20 µs per op would dominate;
+ * the cells' equations are {@link RnnCells}'s, the activations {@link ActivationKernels}'s);
  * each step's recurrent product {@code (B, units) x (units, G*units)} is a JVM loop for small
  * layers and one ND4J dgemm for large ones ({@link StepProduct}); the backward pass runs the recurrence
  * in reverse on the JVM and computes the kernel, recurrent-kernel and input gradients as three
@@ -170,80 +174,12 @@ public final class RnnOps {
         return c;
     }
 
-    /** Activation given its pre-activation. */
-    static double act(int kind, double z) {
-        switch (kind) {
-            case 0: return 1.0 - 2.0 / (Math.exp(2 * z) + 1.0); // Math.exp is an intrinsic, Math.tanh is not
-
-            case 1: return 1.0 / (1.0 + Math.exp(-z));
-            case 2: return z > 0 ? z : 0;
-            case 3: return z;
-            default: return Math.min(1.0, Math.max(0.0, z / 6.0 + 0.5));
-        }
-    }
-
-    // tanh(x) ~ x P(x^2) / Q(x^2) for |x| <= 7.9 (clamped beyond): Q's roots are tanh's first three
-    // poles (x^2 = -(k pi / 2)^2, k = 1, 3, 5) and P is a least-squares fit of relative error
-    // made for Cornu (max relative error 3.2e-7, reached at the clamp; about 3 float ulps; |result| < 1).
-    public static final double P0 = 1.0000001447377882, P1 = 0.13319398211185063, P2 = 0.0033751519377357539,
-            P3 = 1.4327078292130153e-05, P4 = -3.6034460348004563e-08, P5 = 1.5189702490606138e-10,
-            P6 = -4.2296721680656901e-13;
-    public static final double Q1 = 0.46652776112649752, Q2 = 0.025550889167214347, Q3 = 0.00029586815240415355;
-    public static final double CLAMP = 7.9;
-
     /**
-     * Applies activation {@code kind} to {@code a[off, off+len)} in place. With {@code fast}
-     * (float32 models), tanh and sigmoid use the branch-free rational form above, whose loops
-     * vectorize, instead of one exp per element; float64 models get the exact functions.
+     * Activations the fused recurrence supports (by Keras name): tanh, sigmoid, relu, linear,
+     * hard_sigmoid, computed by {@link ActivationKernels}.
      */
-    public static void actRange(int kind, double[] a, int off, int len, boolean fast) {
-        int end = off + len;
-        if (fast && kind == 0) {
-            for (int i = off; i < end; i++) {
-                double x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
-                double s = x * x;
-                double p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-                double q = ((Q3 * s + Q2) * s + Q1) * s + 1.0;
-                a[i] = x * p / q;
-            }
-        } else if (fast && kind == 1) {
-            for (int i = off; i < end; i++) {
-                double x = Math.max(-CLAMP, Math.min(CLAMP, 0.5 * a[i]));
-                double s = x * x;
-                double p = (((((P6 * s + P5) * s + P4) * s + P3) * s + P2) * s + P1) * s + P0;
-                double q = ((Q3 * s + Q2) * s + Q1) * s + 1.0;
-                a[i] = 0.5 + 0.5 * (x * p / q);
-            }
-        } else {
-            for (int i = off; i < end; i++) a[i] = act(kind, a[i]);
-        }
-    }
-
-    /** Derivative given the activation's output {@code y}. */
-    public static double dact(int kind, double y) {
-        switch (kind) {
-            case 0: return 1 - y * y;
-            case 1: return y * (1 - y);
-            case 2: return y > 0 ? 1 : 0;
-            case 3: return 1;
-            default: return y > 0 && y < 1 ? 1.0 / 6.0 : 0;
-        }
-    }
-
-    /** Activations the fused recurrence supports (by Keras name). */
     public static boolean supportsActivation(String name) {
-        return kindOf(name) >= 0;
-    }
-
-    public static int kindOf(String name) {
-        switch (name) {
-            case "tanh": return 0;
-            case "sigmoid": return 1;
-            case "relu": return 2;
-            case "linear": return 3;
-            case "hard_sigmoid": return 4;
-            default: return -1;
-        }
+        return ActivationKernels.elementwise(ActivationKernels.kindOf(name));
     }
 
     private static double[] doubles(INDArray a) {
@@ -261,8 +197,8 @@ public final class RnnOps {
      */
     public static Result rnn(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates,
                              INDArray mask, Options opt) {
-        final int kAct = kindOf(opt.activation), kRec = kindOf(opt.recurrentActivation);
-        if (kAct < 0 || kRec < 0) {
+        final int kAct = ActivationKernels.kindOf(opt.activation), kRec = ActivationKernels.kindOf(opt.recurrentActivation);
+        if (!supportsActivation(opt.activation) || !supportsActivation(opt.recurrentActivation)) {
             throw new IllegalArgumentException("Layer \"" + opt.layerName + "\": the recurrent loop supports the activations"
                     + " tanh, sigmoid, relu, linear, hard_sigmoid; received activation=" + opt.activation
                     + ", recurrent_activation=" + opt.recurrentActivation);
@@ -338,9 +274,9 @@ public final class RnnOps {
             posOf[k] = opt.goBackwards && opt.restoreOrder ? T - 1 - k : k;
         }
         final StepProduct sp = StepProduct.create(B, U, GU, Ur);
-        final boolean fast = dt == DataType.FLOAT;
-        final double[] zb = new double[GU];
-        final double[] tcb = new double[U];
+        // float32 models' LSTM gates take the rational tanh/sigmoid (whole-block passes that
+        // vectorize); float64 the exact ones; the GRU and SimpleRNN steps the exact ones in both
+        final Form lstmForm = dt == DataType.FLOAT ? Form.RATIONAL : Form.EXP;
         double[] hm = sp == null || rm == null ? null : new double[B * U];
         final StepProduct spH = gruBefore && sp != null ? new StepProduct(B, U, U, columns(Ur, U, GU, 2 * U)) : null;
         for (int k = 0; k < T; k++) {
@@ -355,7 +291,7 @@ public final class RnnOps {
                     // candidate products (r * h) @ U_h of the whole batch, in place of h @ U_h
                     double[] rhAll = new double[B * U];
                     for (int b = 0; b < B; b++) {
-                        resetState(P, (b * T + t) * GU, bIn, rAll, b * GU, kRec, h, rm, b * U, U, rhAll, b * U);
+                        RnnCells.gruResetState(kRec, Form.EXP, P, (b * T + t) * GU, bIn, rAll, b * GU, h, rm, b * U, rhAll, b * U, U);
                     }
                     System.arraycopy(rhAll, 0, Rh, k * B * U, B * U);
                     double[] cand = spH.forward(rhAll);
@@ -384,78 +320,33 @@ public final class RnnOps {
                 }
                 int pb = (b * T + t) * GU;
                 int gb = (k * B + b) * GU;
+                int sb = (k * B + b) * U;
+                // the pre-activations are assembled in Gt, where the cell leaves the gates
                 if (lstm) {
-                    // whole-row passes over the 4 gates: the activation loops vectorize
-                    for (int n = 0; n < GU; n++) zb[n] = P[pb + n] + r[n];
-                    if (bIn != null) for (int n = 0; n < GU; n++) zb[n] += bIn[n];
-                    actRange(kRec, zb, 0, 2 * U, fast);
-                    actRange(kAct, zb, 2 * U, U, fast);
-                    actRange(kRec, zb, 3 * U, U, fast);
-                    for (int j = 0; j < U; j++) {
-                        double cn = zb[U + j] * c[hb + j] + zb[j] * zb[2 * U + j];
-                        c[hb + j] = cn;
-                        tcb[j] = cn;
-                    }
-                    actRange(kAct, tcb, 0, U, fast);
-                    System.arraycopy(zb, 0, Gt, gb, GU);
-                    System.arraycopy(tcb, 0, Tc, (k * B + b) * U, U);
-                    for (int j = 0; j < U; j++) {
-                        double hn = zb[3 * U + j] * tcb[j];
-                        h[hb + j] = hn;
-                        out[ob + j] = hn;
-                        prevOut[hb + j] = hn;
-                    }
-                    continue;
-                }
-                if (gruBefore && rAll == null) {
-                    // r[2U..3U) = (r_gate * h_b) @ U_h in place of h_b @ U_h
-                    int rb = (k * B + b) * U;
-                    resetState(P, pb, bIn, r, 0, kRec, h, rm, hb, U, Rh, rb);
-                    java.util.Arrays.fill(r, 2 * U, 3 * U, 0);
-                    for (int q = 0; q < U; q++) {
-                        double v = Rh[rb + q];
-                        if (v == 0) continue;
-                        int row = q * GU + 2 * U;
-                        for (int n = 0; n < U; n++) r[2 * U + n] += v * Ur[row + n];
-                    }
-                }
-                for (int j = 0; j < U; j++) {
-                    double hn;
-                    if (lstm) {
-                        double zi = P[pb + j] + r[j], zf = P[pb + U + j] + r[U + j];
-                        double zc = P[pb + 2 * U + j] + r[2 * U + j], zo = P[pb + 3 * U + j] + r[3 * U + j];
-                        if (bIn != null) {
-                            zi += bIn[j]; zf += bIn[U + j]; zc += bIn[2 * U + j]; zo += bIn[3 * U + j];
+                    for (int n = 0; n < GU; n++) Gt[gb + n] = P[pb + n] + r[n];
+                    if (bIn != null) for (int n = 0; n < GU; n++) Gt[gb + n] += bIn[n];
+                    RnnCells.lstmStep(kAct, kRec, lstmForm, Gt, gb, c, hb, Tc, sb, h, hb, U);
+                } else if (gru) {
+                    if (gruBefore && rAll == null) {
+                        // r[2U..3U) = (r_gate * h_b) @ U_h in place of h_b @ U_h
+                        RnnCells.gruResetState(kRec, Form.EXP, P, pb, bIn, r, 0, h, rm, hb, Rh, sb, U);
+                        java.util.Arrays.fill(r, 2 * U, 3 * U, 0);
+                        for (int q = 0; q < U; q++) {
+                            double v = Rh[sb + q];
+                            if (v == 0) continue;
+                            int row = q * GU + 2 * U;
+                            for (int n = 0; n < U; n++) r[2 * U + n] += v * Ur[row + n];
                         }
-                        double ig = act(kRec, zi), fg = act(kRec, zf), cg = act(kAct, zc), og = act(kRec, zo);
-                        double cn = fg * c[hb + j] + ig * cg;
-                        double tc = act(kAct, cn);
-                        Gt[gb + j] = ig; Gt[gb + U + j] = fg; Gt[gb + 2 * U + j] = cg; Gt[gb + 3 * U + j] = og;
-                        Tc[(k * B + b) * U + j] = tc;
-                        c[hb + j] = cn;
-                        hn = og * tc;
-                    } else if (gru) {
-                        double xz = P[pb + j], xr = P[pb + U + j], xh = P[pb + 2 * U + j];
-                        if (bIn != null) {
-                            xz += bIn[j]; xr += bIn[U + j]; xh += bIn[2 * U + j];
-                        }
-                        double zg = act(kRec, xz + r[j]);
-                        double rg = act(kRec, xr + r[U + j]);
-                        double rh = r[2 * U + j];
-                        double hh = act(kAct, xh + (gruBefore ? rh : rg * rh));
-                        Gt[gb + j] = zg; Gt[gb + U + j] = rg; Gt[gb + 2 * U + j] = hh;
-                        if (!gruBefore) Rh[(k * B + b) * U + j] = rh;
-                        hn = zg * h[hb + j] + (1 - zg) * hh;
-                    } else {
-                        double z = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
-                        hn = act(kAct, z);
-                        Gt[gb + j] = hn;
                     }
-                    // h is read for this sample only through r (already computed) and h[hb+j] (GRU, read above)
-                    h[hb + j] = hn;
-                    out[ob + j] = hn;
-                    prevOut[hb + j] = hn;
+                    // h is read for this sample only through r (already computed) and by the cell
+                    RnnCells.gruStep(kAct, kRec, Form.EXP, !gruBefore, P, pb, bIn, r, 0, Gt, gb, Rh, sb, h, hb, U);
+                } else {
+                    for (int j = 0; j < U; j++) Gt[gb + j] = P[pb + j] + r[j] + (bIn != null ? bIn[j] : 0);
+                    RnnCells.simpleStep(kAct, Form.EXP, Gt, gb, U);
+                    System.arraycopy(Gt, gb, h, hb, U);
                 }
+                System.arraycopy(h, hb, out, ob, U);
+                System.arraycopy(h, hb, prevOut, hb, U);
             }
         }
         Pool.give(P);
@@ -509,43 +400,16 @@ public final class RnnOps {
                     int sb = (k * B + b) * U;
                     for (int j = 0; j < U; j++) {
                         carry[hb + j] = 0;
-                        double dhj = dh[hb + j] + gout[j];
-                        if (lstm) {
-                            double ig = Gt[gb + j], fg = Gt[gb + U + j], cg = Gt[gb + 2 * U + j], og = Gt[gb + 3 * U + j];
-                            double tc = Tc[sb + j];
-                            double dcj = dc[hb + j] + dhj * og * dact(kAct, tc);
-                            dZ[gb + j] = dcj * cg * dact(kRec, ig);
-                            dZ[gb + U + j] = dcj * Cprev[sb + j] * dact(kRec, fg);
-                            dZ[gb + 2 * U + j] = dcj * ig * dact(kAct, cg);
-                            dZ[gb + 3 * U + j] = dhj * tc * dact(kRec, og);
-                            dc[hb + j] = dcj * fg;
-                            dh[hb + j] = 0;
-                        } else if (gruBefore) {
-                            // the reset gate's gradient needs dhh @ U_h^T over all units: see gruBeforeBackward
-                            double zg = Gt[gb + j], hh = Gt[gb + 2 * U + j];
-                            double dzz = dhj * (Hprev[sb + j] - hh) * dact(kRec, zg);
-                            dZ[gb + j] = dzz;
-                            dZ[gb + 2 * U + j] = dhj * (1 - zg) * dact(kAct, hh);
-                            dRh[gb + j] = dzz;
-                            dh[hb + j] = dhj * zg;
-                        } else if (gru) {
-                            double zg = Gt[gb + j], rg = Gt[gb + U + j], hh = Gt[gb + 2 * U + j];
-                            double hp = Hprev[sb + j];
-                            double dzz = dhj * (hp - hh) * dact(kRec, zg);
-                            double dhh = dhj * (1 - zg) * dact(kAct, hh); // grad of x_h + r*rh
-                            double drr = dhh * Rh[sb + j] * dact(kRec, rg);
-                            dZ[gb + j] = dzz;
-                            dZ[gb + U + j] = drr;
-                            dZ[gb + 2 * U + j] = dhh;
-                            dRh[gb + j] = dzz;
-                            dRh[gb + U + j] = drr;
-                            dRh[gb + 2 * U + j] = dhh * rg;
-                            dh[hb + j] = dhj * zg;
-                        } else {
-                            double d = dhj * dact(kAct, Gt[gb + j]);
-                            dZ[gb + j] = d;
-                            dh[hb + j] = 0;
-                        }
+                        gout[j] = dh[hb + j] + gout[j]; // all that reaches h_t
+                    }
+                    if (lstm) {
+                        RnnCells.lstmBackward(kAct, kRec, Gt, gb, Tc, sb, Cprev, sb, gout, 0, dc, hb, dZ, gb, U);
+                        java.util.Arrays.fill(dh, hb, hb + U, 0);
+                    } else if (gru) {
+                        RnnCells.gruBackward(kAct, kRec, !gruBefore, Gt, gb, Hprev, sb, Rh, sb, gout, 0, dh, hb, dZ, dRh, gb, U);
+                    } else {
+                        RnnCells.simpleBackward(kAct, Gt, gb, gout, 0, dZ, gb, U);
+                        java.util.Arrays.fill(dh, hb, hb + U, 0);
                     }
                     if (gruBefore && sp == null) {
                         for (int q = 0; q < U; q++) {
@@ -554,7 +418,7 @@ public final class RnnOps {
                             for (int n = 0; n < U; n++) d += dZ[gb + 2 * U + n] * Ur[row + n];
                             tmp[q] = d;
                         }
-                        gruBeforeBackward(tmp, 0, Gt, Hprev, rm, dZ, dRh, dh, gb, sb, hb, U, kRec);
+                        RnnCells.gruResetBackward(kRec, tmp, 0, Gt, Hprev, rm, dZ, dRh, dh, gb, sb, hb, U);
                     }
                     // dh_prev += dRec @ Ur^T, as axpys over rows of Ur^T (vectorizable, unlike dot products)
                     if (sp != null) continue; // the whole step's product follows the loop over samples
@@ -576,7 +440,7 @@ public final class RnnOps {
                     double[] dRH = spH.backward(dHH, 0); // d(r * h) = dhh @ U_h^T
                     for (int b = 0; b < B; b++) {
                         if (m != null && m[b * T + t] == 0) continue;
-                        gruBeforeBackward(dRH, b * U, Gt, Hprev, rm, dZ, dRh, dh, (k * B + b) * GU, (k * B + b) * U, b * U, U, kRec);
+                        RnnCells.gruResetBackward(kRec, dRH, b * U, Gt, Hprev, rm, dZ, dRh, dh, (k * B + b) * GU, (k * B + b) * U, b * U, U);
                     }
                 }
                 if (sp != null) {
@@ -705,36 +569,6 @@ public final class RnnOps {
             Gemm.gemm(dIn, urT, dOut, false, false, 1.0, 0.0);
             dOutBuf.get(0, d, 0, b * u);
             return d;
-        }
-    }
-
-    /**
-     * GRU reset_before, one sample: {@code dst[doff + j] = r_j * h_j * rm_j} with the reset gate
-     * {@code r = rec_act(x W_r + b_r + (h * rm) U_r)} from the projected input at {@code P[pb..]} and
-     * the recurrent product at {@code rec[roff..]} (gate order z, r, h).
-     */
-    private static void resetState(double[] P, int pb, double[] bIn, double[] rec, int roff, int kRec,
-                                   double[] h, double[] rm, int hb, int U, double[] dst, int doff) {
-        for (int j = 0; j < U; j++) {
-            double xr = P[pb + U + j] + rec[roff + U + j] + (bIn != null ? bIn[U + j] : 0);
-            double hv = rm == null ? h[hb + j] : h[hb + j] * rm[hb + j];
-            dst[doff + j] = act(kRec, xr) * hv;
-        }
-    }
-
-    /**
-     * GRU reset_before, one sample's backward through {@code s = r * (h * rm)}, given
-     * {@code dS = dhh @ U_h^T} at {@code dS[off..]}: the reset gate's pre-activation gradient
-     * (into dZ and dRh) and the state's gradient through {@code s} (added to dh).
-     */
-    private static void gruBeforeBackward(double[] dS, int off, double[] Gt, double[] Hprev, double[] rm, double[] dZ,
-                                          double[] dRh, double[] dh, int gb, int sb, int hb, int U, int kRec) {
-        for (int q = 0; q < U; q++) {
-            double rg = Gt[gb + U + q], keep = rm == null ? 1 : rm[hb + q];
-            double drr = dS[off + q] * Hprev[sb + q] * keep * dact(kRec, rg);
-            dZ[gb + U + q] = drr;
-            dRh[gb + U + q] = drr;
-            dh[hb + q] += dS[off + q] * rg * keep;
         }
     }
 

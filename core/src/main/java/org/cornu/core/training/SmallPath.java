@@ -10,7 +10,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.cornu.core.kernels.ActivationKernels;
+import org.cornu.core.kernels.ActivationKernels.Form;
 import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.kernels.RnnCells;
 import org.cornu.core.KerasTensor;
 import org.cornu.core.Loss;
 import org.cornu.core.Metric;
@@ -21,6 +24,9 @@ import org.cornu.core.ops.RnnOps;
 import org.cornu.core.Shape;
 import org.cornu.core.Weight;
 import org.cornu.core.kernels.Workspaces;
+import static org.cornu.core.kernels.ActivationKernels.HARD_SIGMOID;
+import static org.cornu.core.kernels.ActivationKernels.SIGMOID;
+import static org.cornu.core.kernels.ActivationKernels.SOFTMAX;
 
 /**
  * The small-batch JVM path of {@code fit} and {@code evaluate}. For tiny tensors each ND4J
@@ -35,7 +41,6 @@ final class SmallPath {
     /** Largest multiply-adds per step (batch x sum of layer sizes) run on the JVM; above, ND4J's gemm wins. */
     static final long MAX_MACS = 300_000;
 
-    private static final int LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4;
     private static final int GENERIC = 0, SOFTMAX_CE = 1, SPARSE_SOFTMAX_CE = 2, SIGMOID_BCE = 3;
 
     private final int layersN;
@@ -179,19 +184,15 @@ final class SmallPath {
         return macs;
     }
 
-    /** Activation codes of the layers, or null if one is not supported here. */
+    /**
+     * {@link ActivationKernels} codes of the layers, or null if one is not supported here (linear,
+     * relu, sigmoid, tanh and softmax are).
+     */
     static int[] activations(List<FullyConnected> fcs) {
         int[] act = new int[fcs.size()];
         for (int l = 0; l < fcs.size(); l++) {
-            Integer k = switch (fcs.get(l).activationName()) {
-                case "linear" -> LINEAR;
-                case "relu" -> RELU;
-                case "sigmoid" -> SIGMOID;
-                case "tanh" -> TANH;
-                case "softmax" -> SOFTMAX;
-                default -> null;
-            };
-            if (k == null) return null;
+            int k = ActivationKernels.kindOf(fcs.get(l).activationName());
+            if (k < 0 || k == HARD_SIGMOID) return null;
             act[l] = k;
         }
         return act;
@@ -243,8 +244,8 @@ final class SmallPath {
                     || n.outputs().size() != 1 || r.kernel() == null) {
                 return null;
             }
-            int kAct = RnnOps.kindOf(r.activationName()), kRec = RnnOps.kindOf(r.recurrentActivationName());
-            if (kAct < 0 || kRec < 0) return null;
+            if (!RnnOps.supportsActivation(r.activationName()) || !RnnOps.supportsActivation(r.recurrentActivationName())) return null;
+            int kAct = ActivationKernels.kindOf(r.activationName()), kRec = ActivationKernels.kindOf(r.recurrentActivationName());
             DataType t = r.kernel().value().dataType();
             for (Weight w : new Weight[] {r.kernel(), r.recurrentKernel(), r.bias()}) {
                 if (w != null && (!Elementwise.fusable(w.value()) || w.value().dataType() != t)) return null;
@@ -385,33 +386,8 @@ final class SmallPath {
                     for (int j = 0; j < out; j++) z[zo + j] += xv * wl[wo + j];
                 }
                 if (l == layersN - 1) System.arraycopy(z, zo, logits, zo, out);
-                activate(act[l], z, zo, out);
+                ActivationKernels.forward(act[l], Form.LIBRARY, z, zo, out);
             }
-        }
-    }
-
-    static void activate(int kind, double[] z, int off, int n) {
-        switch (kind) {
-            case RELU -> {
-                for (int j = 0; j < n; j++) if (z[off + j] < 0) z[off + j] = 0;
-            }
-            case SIGMOID -> {
-                for (int j = 0; j < n; j++) z[off + j] = 1.0 / (1.0 + Math.exp(-z[off + j]));
-            }
-            case TANH -> {
-                for (int j = 0; j < n; j++) z[off + j] = Math.tanh(z[off + j]);
-            }
-            case SOFTMAX -> {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) max = Math.max(max, z[off + j]);
-                double sum = 0;
-                for (int j = 0; j < n; j++) {
-                    z[off + j] = Math.exp(z[off + j] - max);
-                    sum += z[off + j];
-                }
-                for (int j = 0; j < n; j++) z[off + j] /= sum;
-            }
-            default -> { }
         }
     }
 
@@ -472,32 +448,9 @@ final class SmallPath {
             default -> {
                 double[] dp = grad ? g[layersN] : new double[nb * out];
                 double v = ((JvmLoss) loss).lossAndGradJvm(yBatch, p, nb, out, sw, dp);
-                if (grad) activationBackward(act[layersN - 1], p, dp, nb * out, out);
+                if (grad) ActivationKernels.backward(act[layersN - 1], p, dp, nb * out, out);
                 return v;
             }
-        }
-    }
-
-    /** Turns {@code gy} (d/d output) into d/d pre-activation in place, from the output {@code y}. */
-    private static void activationBackward(int kind, double[] y, double[] gy, int len, int width) {
-        switch (kind) {
-            case RELU -> {
-                for (int i = 0; i < len; i++) if (y[i] <= 0) gy[i] = 0;
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < len; i++) gy[i] *= y[i] * (1 - y[i]);
-            }
-            case TANH -> {
-                for (int i = 0; i < len; i++) gy[i] *= 1 - y[i] * y[i];
-            }
-            case SOFTMAX -> {
-                for (int o = 0; o < len; o += width) {
-                    double dot = 0;
-                    for (int j = 0; j < width; j++) dot += gy[o + j] * y[o + j];
-                    for (int j = 0; j < width; j++) gy[o + j] = y[o + j] * (gy[o + j] - dot);
-                }
-            }
-            default -> { }
         }
     }
 
@@ -528,7 +481,7 @@ final class SmallPath {
                         gx[xo + k] = s;
                     }
                 }
-                if (l > 0) activationBackward(act[l - 1], a[l], gx, nb * in, in);
+                if (l > 0) ActivationKernels.backward(act[l - 1], a[l], gx, nb * in, in);
             }
         }
         if (rec != null) recBackward(nb);
@@ -538,7 +491,9 @@ final class SmallPath {
     private void recForward(int nb) {
         int T = rec.t, I = rec.i, U = rec.u, G = rec.gates() * U;
         boolean lstm = G == 4 * U;
-        boolean fast = !isDouble; // float32 models: the tape path's activations (RnnOps.actRange)
+        // float32 models: the rational tanh/sigmoid, as the tape path's LSTM has them (its SimpleRNN
+        // step keeps the exact form: the two agree to float rounding); float64: the exact form
+        Form form = isDouble ? Form.EXP : Form.RATIONAL;
         boolean hasBias = rec.layer.bias() != null;
         double[] x = a[0];
         double[] h = new double[U], c = new double[U], z = new double[G], tc = new double[U];
@@ -565,20 +520,12 @@ final class SmallPath {
                     for (int n = 0; n < G; n++) z[n] += hv * rU[uo + n];
                 }
                 if (!lstm) {
-                    RnnOps.actRange(rec.kAct, z, 0, U, fast);
+                    RnnCells.simpleStep(rec.kAct, form, z, 0, U);
                     System.arraycopy(z, 0, h, 0, U);
                     System.arraycopy(z, 0, recGates, s * G, G);
                     continue;
                 }
-                RnnOps.actRange(rec.kRec, z, 0, 2 * U, fast);
-                RnnOps.actRange(rec.kAct, z, 2 * U, U, fast);
-                RnnOps.actRange(rec.kRec, z, 3 * U, U, fast);
-                for (int j = 0; j < U; j++) {
-                    c[j] = z[U + j] * c[j] + z[j] * z[2 * U + j];
-                    tc[j] = c[j];
-                }
-                RnnOps.actRange(rec.kAct, tc, 0, U, fast);
-                for (int j = 0; j < U; j++) h[j] = z[3 * U + j] * tc[j];
+                RnnCells.lstmStep(rec.kAct, rec.kRec, form, z, 0, c, 0, tc, 0, h, 0, U);
                 System.arraycopy(z, 0, recGates, s * G, G);
                 System.arraycopy(tc, 0, recTc, s * U, U);
             }
@@ -600,17 +547,8 @@ final class SmallPath {
             java.util.Arrays.fill(dc, 0);
             for (int t = T - 1; t >= 0; t--) {
                 int s = r * T + t, go = s * G, so = s * U;
-                for (int j = 0; !lstm && j < U; j++) dz[j] = dh[j] * RnnOps.dact(rec.kAct, recGates[go + j]);
-                for (int j = 0; lstm && j < U; j++) {
-                    double ig = recGates[go + j], fg = recGates[go + U + j], cg = recGates[go + 2 * U + j], og = recGates[go + 3 * U + j];
-                    double tcj = recTc[so + j];
-                    double dcj = dc[j] + dh[j] * og * RnnOps.dact(rec.kAct, tcj);
-                    dz[j] = dcj * cg * RnnOps.dact(rec.kRec, ig);
-                    dz[U + j] = dcj * recCprev[so + j] * RnnOps.dact(rec.kRec, fg);
-                    dz[2 * U + j] = dcj * ig * RnnOps.dact(rec.kAct, cg);
-                    dz[3 * U + j] = dh[j] * tcj * RnnOps.dact(rec.kRec, og);
-                    dc[j] = dcj * fg;
-                }
+                if (lstm) RnnCells.lstmBackward(rec.kAct, rec.kRec, recGates, go, recTc, so, recCprev, so, dh, 0, dc, 0, dz, 0, U);
+                else RnnCells.simpleBackward(rec.kAct, recGates, go, dh, 0, dz, 0, U);
                 for (int n = 0; n < G; n++) rdB[n] += dz[n];
                 int xo = s * I;
                 for (int k = 0; k < I; k++) {

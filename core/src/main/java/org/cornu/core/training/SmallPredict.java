@@ -7,6 +7,7 @@ import org.cornu.core.FastPaths;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.cornu.core.kernels.ActivationKernels;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.Model;
 import org.cornu.core.kernels.Workspaces;
@@ -80,7 +81,7 @@ final class SmallPredict {
                         for (int j = 0; j < outDim; j++) z[j] += xi * rowD[j];
                     }
                 }
-                SmallPath.activate(act[l], z, 0, outDim);
+                ActivationKernels.forward(act[l], ActivationKernels.Form.LIBRARY, z, 0, outDim);
                 double[] swap = a;
                 a = z;
                 z = swap;

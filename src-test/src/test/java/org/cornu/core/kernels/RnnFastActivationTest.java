@@ -1,12 +1,13 @@
-package org.cornu.core.ops;
+package org.cornu.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.cornu.core.kernels.ActivationKernels.Form;
 import org.junit.jupiter.api.Test;
 
 /**
- * The float32 recurrent loops' tanh and sigmoid (a rational form, see {@code RnnOps.actRange})
+ * The float32 recurrent loops' tanh and sigmoid (a rational form, {@link Form#RATIONAL})
  * stay within 3.5e-7 of the exact functions (about 3 float ulps), keep |tanh| below 1 and are odd;
  * float64 models get the exact functions.
  */
@@ -18,8 +19,8 @@ class RnnFastActivationTest {
         for (int i = 0; i < n; i++) xs[i] = -20 + 40.0 * i / (n - 1);
         double[] t = xs.clone();
         double[] s = xs.clone();
-        RnnOps.actRange(0, t, 0, n, true);
-        RnnOps.actRange(1, s, 0, n, true);
+        ActivationKernels.forward(ActivationKernels.TANH, Form.RATIONAL, t, 0, n);
+        ActivationKernels.forward(ActivationKernels.SIGMOID, Form.RATIONAL, s, 0, n);
         double worstT = 0, worstS = 0;
         for (int i = 0; i < n; i++) {
             double exact = Math.tanh(xs[i]);
@@ -33,7 +34,7 @@ class RnnFastActivationTest {
         assertTrue(worstS < 2e-7, "sigmoid absolute error " + worstS);
         // tiny inputs: tanh(x) ~ x to float precision
         double[] tiny = {1e-9, -3e-6, 2e-4};
-        RnnOps.actRange(0, tiny, 0, 3, true);
+        ActivationKernels.forward(ActivationKernels.TANH, Form.RATIONAL, tiny, 0, 3);
         assertEquals(1e-9, tiny[0], 1e-15);
         assertEquals(-3e-6, tiny[1], 1e-12);
     }
@@ -42,8 +43,8 @@ class RnnFastActivationTest {
     void exactFunctionsWithoutFastMode() {
         double[] a = {-2.5, 0.3, 4.0};
         double[] b = a.clone();
-        RnnOps.actRange(0, a, 0, 3, false);
-        RnnOps.actRange(1, b, 0, 3, false);
+        ActivationKernels.forward(ActivationKernels.TANH, Form.EXP, a, 0, 3);
+        ActivationKernels.forward(ActivationKernels.SIGMOID, Form.EXP, b, 0, 3);
         for (int i = 0; i < 3; i++) {
             double x = new double[] {-2.5, 0.3, 4.0}[i];
             assertEquals(Math.tanh(x), a[i], 1e-15);
