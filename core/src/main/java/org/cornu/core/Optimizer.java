@@ -137,9 +137,9 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("Optimizer \"" + name + "\": got " + grads.size() + " gradients for "
                     + vars.size() + " variables; give one gradient per variable, in the same order");
         }
-        List<String> missing = new java.util.ArrayList<>();
-        for (int i = 0; i < vars.size(); i++) if (grads.get(i) == null) missing.add(vars.get(i).path());
-        if (!missing.isEmpty()) {
+        if (grads.contains(null)) {
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < vars.size(); i++) if (grads.get(i) == null) missing.add(vars.get(i).path());
             throw new IllegalArgumentException("Optimizer \"" + name + "\": no gradient for variable(s) " + missing
                     + ". The loss does not depend on them: compute the loss inside the GradientTape from the model's"
                     + " output, and pass only variables the loss depends on");
@@ -233,20 +233,18 @@ public abstract class Optimizer {
         List<INDArray> out = new ArrayList<>(grads.size());
         if (byGlobal) {
             double sq = 0;
-            for (INDArray g : grads) if (g != null) sq += squaredNorm(g);
+            for (INDArray g : grads) sq += squaredNorm(g);
             double norm = Math.sqrt(sq);
             if (!Double.isFinite(norm)) { // Keras: the scale becomes NaN (ND4J's scalar ops mishandle a NaN scalar)
-                for (INDArray g : grads) out.add(g == null ? null : Nd4j.valueArrayOf(g.shape(), Double.NaN, g.dataType()));
+                for (INDArray g : grads) out.add(Nd4j.valueArrayOf(g.shape(), Double.NaN, g.dataType()));
                 return out;
             }
             double scale = globalClipnorm / Math.max(norm, globalClipnorm);
-            for (INDArray g : grads) out.add(g == null ? null : scale == 1.0 ? g : g.mul(scale));
+            for (INDArray g : grads) out.add(scale == 1.0 ? g : g.mul(scale));
             return out;
         }
         for (INDArray g : grads) {
-            if (g == null) {
-                out.add(null);
-            } else if (byNorm) {
+            if (byNorm) {
                 double n = Math.sqrt(squaredNorm(g));
                 out.add(n > clipnorm ? g.mul(clipnorm).divi(n) : g);
             } else {
