@@ -129,7 +129,7 @@ public abstract class Trainer extends Layer {
     public void compile(Object optimizer, Object loss, double[] lossWeights, Object... metrics) {
         if (loss == null) throw new IllegalArgumentException("compile: loss must not be null");
         CompileState c = new CompileState(optimizer, loss, lossWeights, metrics);
-        if (isGraphReady()) c.bind(outputs());
+        if (isGraphReady()) c.bind(outputs()); // a compile that fails leaves the previous state
         this.compiled = c;
     }
 
@@ -143,17 +143,29 @@ public abstract class Trainer extends Layer {
         this.compiled = c;
     }
 
-    /** The compile state, bound to the graph (built from {@code xs} if needed); fails if not compiled. */
+    /** The compile state, bound to the graph (which must exist); fails if not compiled. */
     CompileState compileState() {
         if (compiled == null) throw new IllegalStateException("You must call compile() before training model \"" + name() + "\"");
         if (!compiled.bound()) compiled.bind(outputs());
         return compiled;
     }
 
-    private CompileState requireCompiled(String what) {
+    /** Binds the compile state to the outputs once the graph exists (a no-op before, or when bound). */
+    private void bindIfReady() {
+        if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+    }
+
+    /** Fails, naming {@code what}, if the model was not compiled. */
+    private void requireCompiled(String what) {
         if (compiled == null) {
             throw new IllegalStateException("You must call compile() before " + what + " on model \"" + name() + "\"");
         }
+    }
+
+    /** The compile state for {@code what} on inputs {@code x}: compiled, the graph built from {@code x} if needed, bound. */
+    private CompileState compiledFor(String what, INDArray[] x) {
+        requireCompiled(what);
+        if (x.length > 0 && x[0] != null) ensureGraph(x);
         return compileState();
     }
 
@@ -165,7 +177,7 @@ public abstract class Trainer extends Layer {
     /** The compiled losses, one per output (null before compile, or when compiled without a loss). */
     public List<Loss> losses() {
         if (compiled == null || !compiled.hasLoss()) return null;
-        if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+        bindIfReady();
         return compiled.losses;
     }
 
@@ -181,7 +193,7 @@ public abstract class Trainer extends Layer {
     /** The metric identifiers given to {@code compile}, one list per output. */
     public List<List<Object>> compiledMetricIds() {
         if (compiled == null) return List.of();
-        if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+        bindIfReady();
         return compiled.metricIds == null ? List.of() : Collections.unmodifiableList(compiled.metricIds);
     }
 
@@ -197,7 +209,7 @@ public abstract class Trainer extends Layer {
     /** Names of the values {@link #evaluate} returns: loss, per-output losses, metrics. */
     public List<String> metricsNames() {
         if (compiled != null && !StepCompiler.overrides(this, "trainStep", StepData.class)) {
-            if (!compiled.bound() && isGraphReady()) compiled.bind(outputs());
+            bindIfReady();
             if (compiled.bound()) return compiled.names();
         }
         List<String> n = new ArrayList<>();
@@ -387,9 +399,7 @@ public abstract class Trainer extends Layer {
     /** Trains a model with several inputs or outputs; arrays in {@link #inputs()} and {@link #outputs()} order. */
     public History fit(INDArray[] x, INDArray[] y, FitOptions o) {
         Cornu.chooseThreads();
-        if (compiled == null) requireCompiled("fit()");
-        if (x.length > 0 && x[0] != null) ensureGraph(x);
-        CompileState c = requireCompiled("fit()");
+        CompileState c = compiledFor("fit()", x);
         INDArray[] xs = DataAdapter.asFloat(x);
         INDArray[] ys = y.clone();
         DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, ys, o.sampleWeight);
@@ -508,9 +518,7 @@ public abstract class Trainer extends Layer {
     /** {@link #evaluate} as a map from metric name to value (Keras's {@code return_dict=True}). */
     public Map<String, Double> evaluateAsMap(INDArray[] x, INDArray[] y, RunOptions o) {
         Cornu.chooseThreads();
-        requireCompiled("evaluate()");
-        if (x.length > 0 && x[0] != null) ensureGraph(x);
-        CompileState c = compileState();
+        CompileState c = compiledFor("evaluate()", x);
         INDArray[] xs = DataAdapter.asFloat(x);
         DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, y, o.sampleWeight);
         DataAdapter.requireNonEmpty("evaluate", xs);
@@ -549,9 +557,7 @@ public abstract class Trainer extends Layer {
 
     public double[] trainOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
         Cornu.chooseThreads();
-        requireCompiled("trainOnBatch()");
-        if (x.length > 0 && x[0] != null) ensureGraph(x);
-        CompileState c = compileState();
+        CompileState c = compiledFor("trainOnBatch()", x);
         INDArray[] xs = DataAdapter.asFloat(x);
         DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, y, sampleWeight);
         DataAdapter.requireNonEmpty("trainOnBatch", xs);
@@ -572,9 +578,7 @@ public abstract class Trainer extends Layer {
 
     public double[] testOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
         Cornu.chooseThreads();
-        requireCompiled("testOnBatch()");
-        if (x.length > 0 && x[0] != null) ensureGraph(x);
-        CompileState c = compileState();
+        CompileState c = compiledFor("testOnBatch()", x);
         INDArray[] xs = DataAdapter.asFloat(x);
         DataAdapter.checkCardinality(name(), inputs(), outputs(), c.losses, xs, y, sampleWeight);
         DataAdapter.requireNonEmpty("testOnBatch", xs);

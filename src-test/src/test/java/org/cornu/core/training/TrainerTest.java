@@ -127,6 +127,15 @@ class TrainerTest {
         History he = early.fit(x, y, Fit.epochs(2).batchSize(8).verbose(0));
 
         assertEquals(List.of("loss", "mae"), new ArrayList<>(hl.history().keySet()));
+        // every entry point builds an unbuilt compiled model from its data, as fit does
+        for (java.util.function.Consumer<Sequential> first : List.<java.util.function.Consumer<Sequential>>of(
+                m -> m.evaluate(x, y), m -> m.trainOnBatch(x, y), m -> m.testOnBatch(x, y),
+                m -> m.fit(List.<INDArray[]>of(new INDArray[] {x, y}).iterator(), Fit.epochs(1).stepsPerEpoch(1).verbose(0)))) {
+            Sequential fresh = new Sequential(new Dense(4, "relu"), new Dense(2));
+            fresh.compile("rmsprop", "mse", "mae");
+            first.accept(fresh);
+            assertEquals(List.of("loss", "mae"), fresh.metricsNames());
+        }
         assertEquals(he.get("loss"), hl.get("loss"));
         List<Weight> a = late.weights(), b = early.weights();
         for (int i = 0; i < a.size(); i++) assertEquals(b.get(i).value(), a.get(i).value(), b.get(i).path());
