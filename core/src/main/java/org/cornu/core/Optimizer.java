@@ -137,7 +137,9 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("Optimizer \"" + name + "\": got " + grads.size() + " gradients for "
                     + vars.size() + " variables; give one gradient per variable, in the same order");
         }
-        if (grads.contains(null)) {
+        boolean complete = true;
+        for (INDArray g : grads) complete &= g != null; // List.of(...) refuses contains(null)
+        if (!complete) {
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < vars.size(); i++) if (grads.get(i) == null) missing.add(vars.get(i).path());
             throw new IllegalArgumentException("Optimizer \"" + name + "\": no gradient for variable(s) " + missing
