@@ -25,14 +25,13 @@ public final class StatelessScope implements AutoCloseable {
     private static final ThreadLocal<StatelessScope> ACTIVE = new ThreadLocal<>();
 
     private final Map<Weight, Tensor> mapping = new IdentityHashMap<>();
-    private final StatelessScope outer;
+    private StatelessScope outer;
     private boolean closed;
 
     /** Opens a scope in which each weight of {@code mapping} reads as its tensor (same shape required). */
     public StatelessScope(Map<Weight, Tensor> mapping) {
         for (Map.Entry<Weight, Tensor> e : mapping.entrySet()) put(e.getKey(), e.getValue());
-        outer = ACTIVE.get();
-        ACTIVE.set(this);
+        open();
     }
 
     /** Opens a scope mapping {@code weights.get(i)} to {@code values.get(i)}. */
@@ -41,6 +40,10 @@ public final class StatelessScope implements AutoCloseable {
             throw new IllegalArgumentException("StatelessScope: " + weights.size() + " weights but " + values.size() + " values");
         }
         for (int i = 0; i < weights.size(); i++) put(weights.get(i), values.get(i));
+        open();
+    }
+
+    private void open() {
         outer = ACTIVE.get();
         ACTIVE.set(this);
     }

@@ -148,18 +148,17 @@ final class CompileState {
         for (int i = 0; i < lossVals.length; i++) if (i == 0 || trackers.length > 2) trackers[i].update(lossVals[i], size);
     }
 
-    /** Current values of the trackers and metrics, in {@link #names()} order. */
+    /** Current values of the trackers and metrics, by name. */
     Map<String, Double> logs() {
         Map<String, Double> l = new LinkedHashMap<>();
         for (Metric m : all()) l.put(m.name(), m.result());
         return l;
     }
 
+    /** The names of {@link #logs()}: loss, per-output losses, metrics. */
     List<String> names() {
         List<String> n = new ArrayList<>();
-        n.add("loss");
-        if (trackers != null && trackers.length > 2) for (int i = 0; i + 1 < trackers.length; i++) n.add(prefix(i) + "loss");
-        if (metrics != null) for (List<Metric> ms : metrics) for (Metric m : ms) n.add(m.name());
+        for (Metric m : all()) n.add(m.name());
         return n;
     }
 

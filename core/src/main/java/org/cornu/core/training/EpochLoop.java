@@ -19,27 +19,8 @@ import org.cornu.core.callbacks.ProgbarLogger;
 final class EpochLoop {
     private EpochLoop() {}
 
-    /** Where training steps come from: a new epoch's sample order, then one step at a time. */
-    interface EpochSource {
-        int[] newEpoch();
-
-        Map<String, Double> step(int[] order, int step);
-    }
-
-    static EpochSource of(StepCompiler.Steps s) {
-        return new EpochSource() {
-            public int[] newEpoch() {
-                return s.newEpoch();
-            }
-
-            public Map<String, Double> step(int[] order, int step) {
-                return s.step(order, step);
-            }
-        };
-    }
-
     /** Trains for {@code o.epochs} epochs of {@code steps} steps; validation (or null) runs after an epoch's steps. */
-    static History fit(Trainer t, FitOptions o, int steps, EpochSource source, Supplier<Map<String, Double>> validation) {
+    static History fit(Trainer t, FitOptions o, int steps, StepCompiler.Steps source, Supplier<Map<String, Double>> validation) {
         Model model = (Model) t;
         History h = new History();
         List<Callback> cbs = new ArrayList<>(o.callbacks);

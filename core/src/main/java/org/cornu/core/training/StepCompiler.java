@@ -38,44 +38,48 @@ final class StepCompiler {
         default void finish() {}
     }
 
+    /** Steps over {@code n} rows of arrays at batch size {@code bs}, in order or shuffled each epoch. */
+    private abstract static class OverRows implements Steps {
+        final long n;
+        final int bs;
+        private final boolean shuffle;
+
+        OverRows(long n, int bs, boolean shuffle) {
+            this.n = n;
+            this.bs = bs;
+            this.shuffle = shuffle;
+        }
+
+        public int[] newEpoch() {
+            return shuffle ? Batcher.permutation((int) n) : null;
+        }
+
+        public int count() {
+            return (int) ((n + bs - 1) / bs);
+        }
+    }
+
     /** Training steps over arrays at batch size {@code bs}; {@code alsoAccept} are arrays the small path must also read (validation). */
     static Steps train(Trainer t, INDArray[] xs, INDArray[] ys, INDArray sw, int bs, boolean shuffle, INDArray[] alsoAccept) {
         CompileState c = t.compileState();
         long n = xs[0].size(0);
-        int steps = (int) ((n + bs - 1) / bs);
         SmallPath small = smallPath(t, true, xs, ys, bs, alsoAccept);
         if (small != null) {
             SmallPath.Data data = small.bind(xs[0], ys[0], sw);
-            return new Steps() {
-                public int[] newEpoch() {
-                    return shuffle ? Batcher.permutation((int) n) : null;
-                }
-
+            return new OverRows(n, bs, shuffle) {
                 public Map<String, Double> step(int[] order, int step) {
                     int size = (int) Math.min(bs, n - (long) step * bs);
                     double loss = small.trainStep(data, order, step * bs, size, c.optimizer);
                     c.trackLoss(new double[] {loss}, size);
                     return stepLogs(c, loss);
                 }
-
-                public int count() {
-                    return steps;
-                }
             };
         }
         Batcher batcher = new Batcher(xs, ys, sw, bs, t.takeLeftovers());
-        return new Steps() {
-            public int[] newEpoch() {
-                return shuffle ? Batcher.permutation((int) n) : null;
-            }
-
+        return new OverRows(n, bs, shuffle) {
             public Map<String, Double> step(int[] order, int step) {
                 Batcher.Batch b = batcher.batch(order, step);
                 return t.trainStep(new StepData(b.x(), b.y(), b.sw()));
-            }
-
-            public int count() {
-                return steps;
             }
 
             public void finish() {
@@ -88,14 +92,9 @@ final class StepCompiler {
     static Steps test(Trainer t, INDArray[] xs, INDArray[] ys, INDArray sw, int bs) {
         CompileState c = t.compileState();
         long n = xs[0].size(0);
-        int steps = (int) ((n + bs - 1) / bs);
         SmallPath small = smallPath(t, false, xs, ys, bs, null);
         SmallPath.Data data = small == null ? null : small.bind(xs[0], ys[0], sw);
-        return new Steps() {
-            public int[] newEpoch() {
-                return null;
-            }
-
+        return new OverRows(n, bs, false) {
             public Map<String, Double> step(int[] order, int step) {
                 long a = (long) step * bs, b = Math.min(n, a + bs);
                 if (small != null) {
@@ -105,10 +104,6 @@ final class StepCompiler {
                 }
                 return t.testStep(new StepData(DataAdapter.slice(xs, a, b), DataAdapter.slice(ys, a, b),
                         sw == null ? null : DataAdapter.rows(sw, a, b)));
-            }
-
-            public int count() {
-                return steps;
             }
         };
     }

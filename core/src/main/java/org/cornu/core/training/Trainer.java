@@ -106,10 +106,7 @@ public abstract class Trainer extends Layer {
     public List<Tensor> call(INDArray[] xs, boolean training) {
         Cornu.chooseThreads();
         ensureGraph(xs);
-        INDArray[] x = DataAdapter.asFloat(xs);
-        List<Tensor> ins = new ArrayList<>(x.length);
-        for (INDArray xi : x) ins.add(Tensor.constant(xi));
-        return forward(ins, training);
+        return forward(constants(DataAdapter.asFloat(xs)), training);
     }
 
     // ------------------------------------------------------------------ compile
@@ -269,9 +266,7 @@ public abstract class Trainer extends Layer {
             List<INDArray> grads;
             try (GradientTape tape = new GradientTape(tws)) {
                 LossCollector.start();
-                List<Tensor> ins = new ArrayList<>(data.xs().length);
-                for (INDArray x : data.xs()) ins.add(Tensor.constant(x));
-                outs = forward(ins, true);
+                outs = forward(constants(data.xs()), true);
                 Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals);
                 lossVals[0] = total.value().getDouble(0);
                 grads = tape.gradient(total, tws);
@@ -347,6 +342,13 @@ public abstract class Trainer extends Layer {
         return Arrays.equals(t.shape(), like.shape()) ? t : Ops.reshape(t, like.shape());
     }
 
+    /** The arrays as constant tensors (model inputs: no gradient flows to them). */
+    private static List<Tensor> constants(INDArray[] xs) {
+        List<Tensor> r = new ArrayList<>(xs.length);
+        for (INDArray x : xs) r.add(Tensor.constant(x));
+        return r;
+    }
+
     private static INDArray[] values(List<Tensor> ts) {
         INDArray[] r = new INDArray[ts.size()];
         for (int i = 0; i < r.length; i++) r[i] = ts.get(i).value();
@@ -359,8 +361,7 @@ public abstract class Trainer extends Layer {
         requireLoss(c, "testStep");
         double[] lossVals = new double[c.outputCount() + 1];
         try (MemoryWorkspace ws = Workspaces.step(Workspaces.TEST)) {
-            List<Tensor> ins = new ArrayList<>(data.xs().length);
-            for (INDArray x : data.xs()) ins.add(Tensor.constant(x));
+            List<Tensor> ins = constants(data.xs());
             LossCollector.start();
             List<Tensor> outs;
             List<Tensor> extra;
@@ -379,9 +380,7 @@ public abstract class Trainer extends Layer {
 
     /** One prediction step (Keras's {@code predict_step}): the outputs of a forward pass in inference mode. */
     public INDArray[] predictStep(StepData data) {
-        List<Tensor> ins = new ArrayList<>(data.xs().length);
-        for (INDArray x : data.xs()) ins.add(Tensor.constant(x));
-        return values(forward(ins, false));
+        return values(forward(constants(data.xs()), false));
     }
 
     // ------------------------------------------------------------------ fit
@@ -439,7 +438,7 @@ public abstract class Trainer extends Layer {
             return EpochLoop.evaluate(this, val[0], List.of(), 0);
         };
         try {
-            return EpochLoop.fit(this, o, steps, EpochLoop.of(train), validation);
+            return EpochLoop.fit(this, o, steps, train, validation);
         } finally {
             train.finish();
         }
@@ -465,7 +464,7 @@ public abstract class Trainer extends Layer {
         ensureGraph(Arrays.copyOf(first[0], ni));
         CompileState c = compileState();
         c.resolveMetrics(Arrays.copyOfRange(first[0], inputs().size(), inputs().size() + outputs().size()), outputs());
-        EpochLoop.EpochSource source = new EpochLoop.EpochSource() {
+        StepCompiler.Steps source = new StepCompiler.Steps() {
             public int[] newEpoch() {
                 return null;
             }
@@ -474,6 +473,10 @@ public abstract class Trainer extends Layer {
                 INDArray[] b = first[0] != null ? first[0] : DataAdapter.nextBatch(batches, "training");
                 first[0] = null;
                 return trainStep(DataAdapter.parts(name(), inputs(), outputs(), c.losses, b));
+            }
+
+            public int count() {
+                return o.stepsPerEpoch;
             }
         };
         Supplier<Map<String, Double>> validation = o.validationStream == null ? null
