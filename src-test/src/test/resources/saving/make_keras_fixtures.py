@@ -10,7 +10,7 @@ legacy/saving/legacy_h5_format.py):
                             with Adam(0.01), categorical_crossentropy, ["accuracy"], after 3 updates:
                             metadata.json, config.json, model.weights.h5 with layers/dense/vars/{0,1},
                             layers/dense_1/vars/{0,1}, optimizer/vars/{0..9} (iterations, learning_rate,
-                            4 momentums, 4 velocities) and the empty root group "vars".
+                            then m0, v0, m1, v1, ... for the 4 weights) and the empty root group "vars".
   keras3_functional.keras   Functional: inputs "a" (3,) and "b" (2,) -> Concatenate -> Dense(2, "tanh"),
                             uncompiled; layers/input_layer, layers/input_layer_1, layers/concatenate hold
                             empty "vars" groups as Keras writes them.
@@ -115,7 +115,8 @@ def seq_weights(h5):
     o = h5.create_group("optimizer").create_group("vars")
     o["0"] = np.array(3, dtype=np.int64)
     o["1"] = np.array(0.01, dtype=np.float32)
-    for i, v in enumerate(moments + velocities):
+    # Adam.build's order in every Keras 3 release: momentum and velocity weight by weight
+    for i, v in enumerate([a for pair in zip(moments, velocities) for a in pair]):
         o[str(2 + i)] = v
 
 

@@ -204,6 +204,128 @@ public abstract class Optimizer {
     }
 
     /**
+     * The order in which Keras 3's {@code build} creates this optimizer's slot variables: groups
+     * of slot names. The slots of one group are created weight by weight ({@code [momentum,
+     * velocity]} gives m0, v0, m1, v1, ..., as Keras's loop over the variables, or
+     * {@code add_optimizer_variables(var_list, ["momentum", "velocity"])}, creates them), and the
+     * groups follow one another (each group is a separate loop in Keras's {@code build}). Names
+     * of slots this optimizer did not create (RMSprop's momentum at {@code momentum=0}) are
+     * skipped. The default is one group: every slot kind in creation order.
+     */
+    protected List<List<String>> variableLayout() {
+        return List.of(List.copyOf(slotOrder));
+    }
+
+    /**
+     * Variables that Keras's {@code build} creates after the slots and that Cornu derives from
+     * the other state (Nadam's {@code u_product}): fresh arrays holding their current values.
+     * Loading reads them into scratch arrays, so what a file holds there is not used.
+     */
+    protected List<INDArray> derivedVariables() {
+        return List.of();
+    }
+
+    /**
+     * Other orders of {@code optimizer.variables} (after iterations and learning rate) that files
+     * in the wild hold for this optimizer, tried in turn when loading if the current order does
+     * not fit: each a list of the slot arrays, with fresh scratch arrays for derived variables.
+     * The default offers the order Cornu wrote before it followed Keras's (slot kind by slot
+     * kind); Nadam adds Keras 3.0 to 3.9's, which created {@code u_product} before the slots.
+     */
+    protected List<List<INDArray>> legacyVariableOrders(List<Weight> trainable) {
+        List<INDArray> byKind = new ArrayList<>();
+        for (String s : slotOrder) {
+            for (Weight w : trainable) {
+                INDArray v = slots(w).get(s);
+                if (v != null) byKind.add(v);
+            }
+        }
+        byKind.addAll(derivedVariables());
+        return List.of(byKind);
+    }
+
+    /** The slot variables of {@code trainable} in Keras's order (see {@link #variableLayout()}), then the derived ones. */
+    private List<INDArray> slotVariables(List<Weight> trainable) {
+        List<INDArray> r = new ArrayList<>();
+        for (List<String> group : variableLayout()) {
+            for (Weight w : trainable) {
+                Map<String, INDArray> ws = slots(w);
+                for (String s : group) {
+                    INDArray v = ws.get(s);
+                    if (v != null) r.add(v);
+                }
+            }
+        }
+        r.addAll(derivedVariables());
+        return r;
+    }
+
+    /**
+     * Keras's {@code optimizer.variables} for these trainable weights, in Keras 3's order: the
+     * iteration count (int64 scalar), the learning rate (float32 scalar; absent when it is a
+     * schedule, as Keras creates no variable for one), then the slot variables as
+     * {@link #variableLayout()} orders them and any {@link #derivedVariables()}. Empty slots
+     * (before the first update or {@link #build}) are absent. The slot arrays are the live ones.
+     */
+    public List<INDArray> variables(List<Weight> trainable) {
+        List<INDArray> r = new ArrayList<>();
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Workspaces.outside()) {
+            r.add(Nd4j.scalar(org.nd4j.linalg.api.buffer.DataType.LONG, iterations));
+            if (schedule == null) r.add(Nd4j.scalar(org.nd4j.linalg.api.buffer.DataType.FLOAT, (float) learningRate));
+        }
+        r.addAll(slotVariables(trainable));
+        return r;
+    }
+
+    /**
+     * Sets the state from {@code values} in the order of {@link #variables} (Keras's
+     * {@code load_own_variables}), building the slots first. A file's values may also come
+     * in an order of {@link #legacyVariableOrders}, and with or without a learning-rate entry.
+     * Nothing changes and {@code false} is returned when they fit none (another optimizer,
+     * another model): the caller then starts the optimizer fresh, as Keras does. Values holding
+     * only the iteration count and learning rate (an optimizer saved before its first update)
+     * set those two.
+     */
+    public boolean loadVariables(List<Weight> trainable, List<INDArray> values) {
+        if (values.isEmpty() || values.get(0).rank() != 0) return false;
+        boolean built = !slotOrder.isEmpty();
+        if (values.size() <= 2 && !built) { // saved before the first update: Keras writes no slots
+            if (values.size() == 2 && values.get(1).rank() != 0) return false;
+            iterations = values.get(0).getLong(0);
+            restoreLearningRate(values.size() == 2 ? values.get(1) : null);
+            return true;
+        }
+        build(trainable);
+        List<List<INDArray>> orders = new ArrayList<>();
+        orders.add(slotVariables(trainable));
+        orders.addAll(legacyVariableOrders(trainable));
+        for (List<INDArray> order : orders) {
+            int head = values.size() - order.size();
+            if (head < 1 || head > 2 || (head == 2 && values.get(1).rank() != 0)) continue;
+            boolean fits = true;
+            for (int i = 0; i < order.size() && fits; i++) {
+                fits = java.util.Arrays.equals(order.get(i).shape(), values.get(head + i).shape());
+            }
+            if (!fits) continue;
+            iterations = values.get(0).getLong(0);
+            restoreLearningRate(head == 2 ? values.get(1) : null);
+            for (int i = 0; i < order.size(); i++) {
+                INDArray target = order.get(i);
+                target.assign(values.get(head + i).castTo(target.dataType()));
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A saved float32 learning rate replaces the constant one unless it is that one rounded to float32. */
+    private void restoreLearningRate(INDArray saved) {
+        if (saved == null || schedule != null) return;
+        double lr = saved.getDouble(0);
+        if ((float) lr != (float) learningRate) learningRate = lr;
+    }
+
+    /**
      * Creates the slot variables for {@code vars} if no update has run yet (Keras's
      * {@code optimizer.build(var_list)}), so that saved optimizer state can be loaded into them.
      * Runs the update rule once with zero gradients at learning rate 0 on scratch copies: the

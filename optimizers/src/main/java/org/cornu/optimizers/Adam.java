@@ -1,5 +1,6 @@
 package org.cornu.optimizers;
 
+import java.util.List;
 import java.util.Map;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
@@ -91,6 +92,15 @@ public class Adam extends BaseOptimizer<Adam> {
     /** The current {@code amsgrad}. */
     public boolean amsgrad() {
         return amsgrad;
+    }
+
+    /**
+     * Keras's order: momentum and velocity weight by weight (m0, v0, m1, v1, ...), then, with
+     * {@code amsgrad}, every {@code velocity_hat} (Keras's {@code Adam.build}).
+     */
+    @Override
+    protected List<List<String>> variableLayout() {
+        return List.of(List.of("momentum", "velocity"), List.of("velocity_hat"));
     }
 
     @Override

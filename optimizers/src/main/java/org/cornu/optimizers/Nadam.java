@@ -1,5 +1,6 @@
 package org.cornu.optimizers;
 
+import java.util.List;
 import java.util.Map;
 import org.cornu.core.LearningRateSchedule;
 import org.cornu.core.Weight;
@@ -105,6 +106,30 @@ public class Nadam extends BaseOptimizer<Nadam> {
             }
         }
         return round(type, uProduct);
+    }
+
+    /**
+     * Keras's {@code u_product} (float32 scalar), which Keras 3.10 and later create after the
+     * slots; Cornu derives it from the iteration count.
+     */
+    @Override
+    protected List<INDArray> derivedVariables() {
+        DataType t = org.cornu.core.Cornu.floatType();
+        try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = org.cornu.core.kernels.Workspaces.outside()) {
+            return List.of(org.nd4j.linalg.factory.Nd4j.scalar(t, uProduct(t, iterations())));
+        }
+    }
+
+    /** Keras 3.0 to 3.9 created {@code u_product} before the slots: iterations, learning_rate, u_product, m0, v0, .... */
+    @Override
+    protected List<List<INDArray>> legacyVariableOrders(List<Weight> trainable) {
+        List<List<INDArray>> r = new java.util.ArrayList<>(super.legacyVariableOrders(trainable));
+        List<INDArray> keras39 = new java.util.ArrayList<>(derivedVariables());
+        List<INDArray> current = variables(trainable);
+        int head = schedule() == null ? 2 : 1; // iterations and learning rate
+        keras39.addAll(current.subList(head, current.size() - 1)); // the slots, without the trailing u_product
+        r.add(0, keras39);
+        return r;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.cornu.optimizers;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.LearningRateSchedule;
@@ -90,6 +91,15 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
     /** The current {@code centered}. */
     public boolean centered() {
         return centered;
+    }
+
+    /**
+     * Keras's order: every velocity, then every momentum (when {@code momentum > 0}), then every
+     * average gradient (when {@code centered}): three loops in Keras's {@code RMSprop.build}.
+     */
+    @Override
+    protected List<List<String>> variableLayout() {
+        return List.of(List.of("velocity"), List.of("momentum"), List.of("average_gradient"));
     }
 
     @Override

@@ -7,7 +7,9 @@ import org.cornu.core.autodiff.Tensor;
 
 /**
  * Keras's activation functions: relu, sigmoid, tanh, softmax, linear, elu, selu,
- * softplus, softsign, swish (silu), gelu, leaky_relu, exponential.
+ * softplus, softsign, swish (silu), gelu, leaky_relu, exponential, hard_sigmoid; and
+ * {@code hard_sigmoid_keras2}, Keras 2's hard sigmoid, which models written by Keras 2 get in place
+ * of {@code hard_sigmoid} so that they predict what they predicted there.
  */
 public final class Activations {
     private Activations() {}
@@ -45,6 +47,16 @@ public final class Activations {
     /** Leaky relu with Keras 3's default {@code negative_slope=0.2}. */
     public static final ActivationFunction LEAKY_RELU = new Fn("leaky_relu", x -> Ops.leakyRelu(x, 0.2), null);
     public static final ActivationFunction EXPONENTIAL = new Fn("exponential", Ops::exp, null);
+    /** Keras 3's hard sigmoid, {@code relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1)}. */
+    public static final ActivationFunction HARD_SIGMOID = new Fn("hard_sigmoid",
+            x -> Ops.clip(Ops.addScalar(Ops.mulScalar(x, 1.0 / 6.0), 0.5), 0, 1), null);
+    /**
+     * Keras 2's hard sigmoid, {@code clip(0.2 x + 0.5, 0, 1)}: what {@code "hard_sigmoid"} meant in
+     * Keras 2 (Keras 3 changed the slope to 1/6). Loading a Keras 2 file maps its
+     * {@code hard_sigmoid} here.
+     */
+    public static final ActivationFunction HARD_SIGMOID_KERAS2 = new Fn("hard_sigmoid_keras2",
+            x -> Ops.clip(Ops.addScalar(Ops.mulScalar(x, 0.2), 0.5), 0, 1), null);
 
     /** A leaky relu with the given slope for negative inputs. */
     public static ActivationFunction leakyRelu(double negativeSlope) {
@@ -64,7 +76,7 @@ public final class Activations {
     /** Registers all of them by name. */
     public static void registerAll() {
         for (ActivationFunction a : new ActivationFunction[] {LINEAR, RELU, SIGMOID, TANH, SOFTMAX, ELU, SELU,
-                SOFTPLUS, SOFTSIGN, SWISH, SILU, GELU, LEAKY_RELU, EXPONENTIAL}) {
+                SOFTPLUS, SOFTSIGN, SWISH, SILU, GELU, LEAKY_RELU, EXPONENTIAL, HARD_SIGMOID, HARD_SIGMOID_KERAS2}) {
             Registry.register(Registry.Kind.ACTIVATION, a.name(), () -> a);
         }
     }

@@ -21,16 +21,19 @@ package org.cornu.core.kernels;
  *       arithmetic, {@link #tanhRational(float[], int, int)} for Float32Lstm.</li>
  * </ul>
  * sigmoid is {@code 1 / (1 + exp(-z))} in both exact forms; softmax (over the whole range) and
- * hard_sigmoid (Keras 3: {@code clip(z / 6 + 0.5, 0, 1)}) are the same in every form. Not a public
+ * hard_sigmoid (Keras 3: {@code clip(z / 6 + 0.5, 0, 1)}) and hard_sigmoid_keras2 (Keras 2's
+ * {@code clip(0.2 z + 0.5, 0, 1)}, for models that Keras 2 wrote) are the same in every form. Not a public
  * API: callers are Cornu's kernels, ops and training paths.
  */
 public final class ActivationKernels {
     private ActivationKernels() {}
 
     /** Kind codes. */
-    public static final int LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4, HARD_SIGMOID = 5;
+    public static final int LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, SOFTMAX = 4, HARD_SIGMOID = 5,
+            HARD_SIGMOID_KERAS2 = 6;
 
-    private static final String[] NAMES = {"linear", "relu", "sigmoid", "tanh", "softmax", "hard_sigmoid"};
+    private static final String[] NAMES = {"linear", "relu", "sigmoid", "tanh", "softmax", "hard_sigmoid",
+        "hard_sigmoid_keras2"};
 
     /** The arithmetic forms (see the class comment for who uses which and why). */
     public enum Form {
@@ -84,6 +87,9 @@ public final class ActivationKernels {
             }
             case SOFTMAX -> softmax(a, off, len);
             case HARD_SIGMOID -> hardSigmoidRange(a, off, off + len);
+            case HARD_SIGMOID_KERAS2 -> {
+                for (int i = off; i < off + len; i++) a[i] = hardSigmoidKeras2(a[i]);
+            }
             default -> throw new IllegalArgumentException("activation kind " + kind);
         }
     }
@@ -128,6 +134,7 @@ public final class ActivationKernels {
             case SIGMOID: return form == Form.RATIONAL ? sigmoidRational(z) : sigmoid(z);
             case TANH: return form == Form.RATIONAL ? tanhRational(z) : form == Form.EXP ? tanhExp(z) : Math.tanh(z);
             case HARD_SIGMOID: return hardSigmoid(z);
+            case HARD_SIGMOID_KERAS2: return hardSigmoidKeras2(z);
             default: throw new IllegalArgumentException("not an elementwise activation: " + kind);
         }
     }
@@ -145,6 +152,11 @@ public final class ActivationKernels {
     /** Keras 3's hard sigmoid, {@code clip(z / 6 + 0.5, 0, 1)}. */
     public static double hardSigmoid(double z) {
         return Math.min(1.0, Math.max(0.0, z / 6.0 + 0.5));
+    }
+
+    /** Keras 2's hard sigmoid, {@code clip(0.2 z + 0.5, 0, 1)}. */
+    public static double hardSigmoidKeras2(double z) {
+        return Math.min(1.0, Math.max(0.0, 0.2 * z + 0.5));
     }
 
     /** Softmax of {@code a[off, off + n)} in place, shifted by the maximum. */
@@ -208,7 +220,8 @@ public final class ActivationKernels {
     /**
      * The derivative of elementwise activation {@code kind} given its output {@code y} (the same
      * in every form): tanh {@code 1 - y^2}, sigmoid {@code y (1 - y)}, relu {@code y > 0 ? 1 : 0},
-     * linear 1, hard_sigmoid {@code 1/6} strictly inside (0, 1) and 0 on the clipped parts.
+     * linear 1, hard_sigmoid {@code 1/6} (hard_sigmoid_keras2 {@code 0.2}) strictly inside (0, 1) and 0 on
+     * the clipped parts.
      */
     public static double derivative(int kind, double y) {
         switch (kind) {
@@ -217,6 +230,7 @@ public final class ActivationKernels {
             case RELU: return y > 0 ? 1 : 0;
             case LINEAR: return 1;
             case HARD_SIGMOID: return y > 0 && y < 1 ? 1.0 / 6.0 : 0;
+            case HARD_SIGMOID_KERAS2: return y > 0 && y < 1 ? 0.2 : 0;
             default: throw new IllegalArgumentException("not an elementwise activation: " + kind);
         }
     }
@@ -246,8 +260,8 @@ public final class ActivationKernels {
                     for (int j = 0; j < width; j++) gy[o + j] = y[o + j] * (gy[o + j] - dot);
                 }
             }
-            case HARD_SIGMOID -> {
-                for (int i = 0; i < len; i++) gy[i] *= derivative(HARD_SIGMOID, y[i]);
+            case HARD_SIGMOID, HARD_SIGMOID_KERAS2 -> {
+                for (int i = 0; i < len; i++) gy[i] *= derivative(kind, y[i]);
             }
             default -> throw new IllegalArgumentException("activation kind " + kind);
         }

@@ -94,6 +94,8 @@ public final class Configs {
     public static ActivationFunction activation(Object spec) {
         if (spec instanceof Map<?, ?> m) {
             Object cfg = m.get("config");
+            // {"module": "keras.activations", "class_name": "function", "config": "relu", "registered_name": "function"}
+            if (cfg instanceof String s) return Registry.activation(s);
             if (cfg instanceof Map<?, ?> cm && cm.get("name") != null) return Registry.activation(cm.get("name").toString());
             return Registry.activation(snake(String.valueOf(m.get("class_name"))));
         }
@@ -121,9 +123,21 @@ public final class Configs {
             case "Constant": return Initializers.constant(getDouble(c, "value", 0));
             case "Zeros": return Initializers.zeros();
             case "Ones": return Initializers.ones();
-            case "Orthogonal": return Initializers.orthogonal(getDouble(c, "gain", 1.0), seed);
+            // Keras 3.0 to 3.5 wrote the class as OrthogonalInitializer
+            case "Orthogonal", "OrthogonalInitializer": return Initializers.orthogonal(getDouble(c, "gain", 1.0), seed);
+            case "VarianceScaling": return new Initializers.VarianceScaling(getDouble(c, "scale", 1.0),
+                    getString(c, "mode", "fan_in"), varianceScalingDistribution(getString(c, "distribution", "truncated_normal")),
+                    seed);
             default: return Registry.initializer(snake(cls));
         }
+    }
+
+    /**
+     * Keras 2's VarianceScaling distribution names: {@code "normal"} was the truncated normal
+     * (Keras 2.0 to 2.2, and accepted as such by tf.keras 2).
+     */
+    static String varianceScalingDistribution(String d) {
+        return d.equals("normal") ? "truncated_normal" : d;
     }
 
     /** A regularizer from a name or Keras's serialized dict ({@code L2} with {@code {"l2": 0.01}}...). */

@@ -34,6 +34,8 @@ final class LegacyH5 {
             }
             Map<String, Object> top = Models.parse(text(a.getData()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     label + " (model_config)");
+            String version = kerasVersion(f);
+            if (Keras2.wrote(version)) Keras2.adapt(top, label);
             Model model;
             try {
                 model = ModelConfig.deserialize(top, false);
@@ -45,7 +47,9 @@ final class LegacyH5 {
                 Map<String, Object> t = Models.parse(text(tc.getData()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         label + " (training_config)");
                 Map<String, Object> cc = new LinkedHashMap<>();
-                cc.put("optimizer", t.get("optimizer_config"));
+                Object opt = t.get("optimizer_config");
+                if (Keras2.wrote(version)) opt = Keras2.optimizer(opt);
+                cc.put("optimizer", opt);
                 cc.put("loss", t.get("loss"));
                 cc.put("metrics", t.get("metrics"));
                 cc.put("loss_weights", t.get("loss_weights"));
@@ -66,6 +70,12 @@ final class LegacyH5 {
             Node mw = f.getChild("model_weights");
             assign(model, mw instanceof Group g ? g : f, path.toString());
         }
+    }
+
+    /** The file's {@code keras_version} attribute, or null when it has none (Keras 1 and early Keras 2). */
+    static String kerasVersion(HdfFile f) {
+        Attribute v = f.getAttribute("keras_version");
+        return v == null ? null : text(v.getData());
     }
 
     private static HdfFile open(Path path) {

@@ -184,7 +184,7 @@ public final class ModelConfig {
     /** Checks every layer class of a model config (nested models included) before anything is built. */
     public static void checkClasses(Map<String, Object> top) {
         String cls = String.valueOf(top.get("class_name"));
-        Map<String, Object> cfg = top.get("config") instanceof Map ? Configs.map(top.get("config")) : Map.of();
+        Map<String, Object> cfg = configOf(top);
         LayerFactory.check(cls, String.valueOf(cfg.getOrDefault("name", top.get("name"))));
         if (cls.equals("Sequential") || cls.equals("Functional") || cls.equals("Model")) {
             Object layers = cfg.get("layers");
@@ -204,9 +204,29 @@ public final class ModelConfig {
         return model;
     }
 
+    /**
+     * The {@code config} of a serialized layer or model. Keras 2.2 and earlier wrote a
+     * Sequential's config as the bare list of its layers; that becomes {@code {"layers": [...]}}
+     * (named {@code sequential}, as Keras names it).
+     */
+    static Map<String, Object> configOf(Map<String, Object> entry) {
+        Object c = entry.get("config");
+        if (c instanceof List<?> layers && "Sequential".equals(entry.get("class_name"))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", entry.get("name") != null ? entry.get("name") : "sequential");
+            m.put("layers", layers);
+            return m;
+        }
+        if (c == null) return Map.of();
+        if (!(c instanceof Map)) {
+            throw new IllegalArgumentException("The config of " + entry.get("class_name") + " is not a JSON object: " + c);
+        }
+        return Configs.map(c);
+    }
+
     static Layer deserializeLayer(Map<String, Object> entry) {
         String cls = String.valueOf(entry.get("class_name"));
-        Map<String, Object> cfg = Configs.map(entry.get("config"));
+        Map<String, Object> cfg = configOf(entry);
         return switch (cls) {
             case "Sequential" -> sequential(cfg);
             case "Functional", "Model" -> functional(cfg);

@@ -30,14 +30,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * Keras 3's {@code model.weights.h5} layout: each layer's variables under
  * {@code layers/<snake_case class name>[_n]/vars/<i>} (numbered per class in layer order, not by
  * the layers' names, as Keras's {@code _save_container_state}), nested models under their own
- * {@code layers/}, and the optimizer's variables under {@code optimizer/vars/<i>}: iterations
- * (int64 scalar), learning rate (float32 scalar), then each slot kind for every trainable weight.
+ * {@code layers/}, and the optimizer's variables under {@code optimizer/vars/<i>} in Keras's
+ * order ({@link Optimizer#variables}: iterations, learning rate, then the slots as each
+ * optimizer's {@code build} creates them, e.g. m0, v0, m1, v1 for Adam).
  *
  * <p>Written with jHDF (pure Java). Groups that would hold nothing (the {@code vars} of a layer
  * without weights) are not written: Keras's reader treats a missing group as an empty one, and
  * jHDF 0.13.0 corrupts some files with empty nested groups.
  */
 final class WeightsStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WeightsStore.class);
+
     private WeightsStore() {}
 
     /** The variables to save, by HDF5 path ({@code layers/dense/vars/0}), in Keras's order. */
@@ -85,20 +88,9 @@ final class WeightsStore {
         return name + "_" + (n + 1);
     }
 
-    /** Keras's {@code optimizer.variables}: iterations, learning_rate, then slot kind by slot kind. */
+    /** Keras's {@code optimizer.variables} (see {@link Optimizer#variables}). */
     static List<INDArray> optimizerVariables(Optimizer opt, List<Weight> trainable) {
-        List<INDArray> r = new ArrayList<>();
-        try (MemoryWorkspace ws = Workspaces.outside()) {
-            r.add(Nd4j.scalar(DataType.LONG, opt.iterations()));
-            r.add(Nd4j.scalar(DataType.FLOAT, (float) opt.learningRate()));
-        }
-        for (String s : opt.slotNames()) {
-            for (Weight w : trainable) {
-                INDArray v = opt.slots(w).get(s);
-                if (v != null) r.add(v);
-            }
-        }
-        return r;
+        return opt.variables(trainable);
     }
 
     // ------------------------------------------------------------------ writing
@@ -250,27 +242,16 @@ final class WeightsStore {
         return v.dataType() == ft ? v : v.castTo(ft);
     }
 
+    /**
+     * Keras's {@code load_own_variables}: when the saved state does not fit this optimizer and
+     * model (another optimizer, another variable count or shape), a warning, and the optimizer
+     * starts fresh; the model and its weights load all the same.
+     */
     private static void restoreOptimizer(Optimizer opt, List<Weight> trainable, List<INDArray> vars, String source) {
-        if (vars.size() < 2) {
-            throw new IllegalArgumentException(source + ": 'optimizer/vars' holds " + vars.size()
-                    + " variables; expected at least iterations and learning_rate");
-        }
-        // Only iterations and learning rate: the optimizer was never built (saved before training), as Keras writes it.
-        if (vars.size() > 2) opt.build(trainable);
-        List<INDArray> current = optimizerVariables(opt, trainable);
-        if (current.size() != vars.size()) {
-            throw new IllegalArgumentException(source + ": the optimizer " + opt.getClass().getSimpleName() + " has "
-                    + current.size() + " variables for this model, but the file has " + vars.size() + " under 'optimizer/vars'");
-        }
-        for (int i = 2; i < vars.size(); i++) {
-            if (!Arrays.equals(current.get(i).shape(), vars.get(i).shape())) {
-                throw new IllegalArgumentException(source + ": optimizer variable 'optimizer/vars/" + i + "' has shape "
-                        + Shape.format(vars.get(i).shape()) + ", expected " + Shape.format(current.get(i).shape()));
-            }
-        }
-        opt.iterations(vars.get(0).getLong(0));
-        double lr = vars.get(1).getDouble(0);
-        if (opt.schedule() == null && (float) lr != (float) opt.learningRate()) opt.learningRate(lr);
-        for (int i = 2; i < vars.size(); i++) current.get(i).assign(vars.get(i).castTo(current.get(i).dataType()));
+        if (opt.loadVariables(trainable, vars)) return;
+        int expected = opt.variables(trainable).size();
+        LOG.warn("{}: skipping variable loading for optimizer '{}', because it has {} variables whereas the saved optimizer"
+                + " has {} variables (or their shapes differ); the optimizer starts fresh", source, opt.name(), expected,
+                vars.size());
     }
 }

@@ -192,7 +192,7 @@ final class SmallPath {
         int[] act = new int[fcs.size()];
         for (int l = 0; l < fcs.size(); l++) {
             int k = ActivationKernels.kindOf(fcs.get(l).activationName());
-            if (k < 0 || k == HARD_SIGMOID) return null;
+            if (k < 0 || k >= HARD_SIGMOID) return null;
             act[l] = k;
         }
         return act;

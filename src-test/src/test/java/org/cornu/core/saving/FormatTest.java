@@ -70,9 +70,10 @@ class FormatTest {
         e.put("layers/dense_1/vars/1", "float32 (3,)");
         e.put("optimizer/vars/0", "int64 ()");
         e.put("optimizer/vars/1", "float32 ()");
-        // momentums for kernel, bias, kernel, bias, then velocities: Adam.build's order
+        // momentum and velocity weight by weight (m0, v0, m1, v1, ...): Adam.build's order, as in the
+        // real Keras 3.3.3 and 3.13.2 files in ../shared/keras-models
         String[] shapes = {"(5, 8)", "(8,)", "(8, 3)", "(3,)"};
-        for (int i = 0; i < 8; i++) e.put("optimizer/vars/" + (2 + i), "float32 " + shapes[i % 4]);
+        for (int i = 0; i < 8; i++) e.put("optimizer/vars/" + (2 + i), "float32 " + shapes[i / 2]);
         return e;
     }
 

@@ -88,7 +88,7 @@ class KerasFixturesTest {
         assertEquals(0.01, m.optimizer().learningRate(), 1e-9);
         assertEquals("categorical_crossentropy", m.losses().get(0).name());
         assertEquals(List.of(List.of("accuracy")), m.compiledMetricIds());
-        // optimizer state: iterations, then every momentum, then every velocity, in weight order
+        // optimizer state: iterations, then m0, v0, m1, v1, ... (Keras's order), read back by slot
         assertEquals(3, m.optimizer().iterations());
         List<?> vars = (List<?>) ex.get("optimizer_vars");
         List<Weight> ws = m.trainableWeights();
