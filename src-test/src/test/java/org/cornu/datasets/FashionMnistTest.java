@@ -1,5 +1,6 @@
 package org.cornu.datasets;
 
+import org.cornu.testing.RealData;
 import static org.cornu.datasets.MnistTest.bincount;
 import static org.cornu.datasets.MnistTest.ints;
 import static org.cornu.datasets.MnistTest.sum;

@@ -1,5 +1,6 @@
 package org.cornu.datasets;
 
+import org.cornu.testing.RealData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

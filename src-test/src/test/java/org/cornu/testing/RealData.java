@@ -1,9 +1,10 @@
-package org.cornu.datasets;
+package org.cornu.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.cornu.datasets.DatasetFiles;
 
 /**
  * The folder of real Keras dataset files for tests: {@code $CORNU_DATASETS} (CI sets it to
@@ -11,11 +12,11 @@ import java.nio.file.Path;
  * {@code src-test} module). If it is unset outside CI, the sibling {@code shared/datasets} folders
  * are tried. Missing data makes the tests fail, never skip.
  */
-final class RealData {
+public final class RealData {
     private RealData() {
     }
 
-    static Path dir() {
+    public static Path dir() {
         String env = System.getenv(DatasetFiles.ENV_DATASETS);
         if (env != null && !env.isBlank()) {
             Path p = Path.of(env).toAbsolutePath().normalize();
@@ -37,9 +38,19 @@ final class RealData {
     }
 
     /** A file of the real-data folder, failing clearly if it is missing. */
-    static Path file(String name) {
+    public static Path file(String name) {
         Path p = dir().resolve(name);
         if (!Files.isRegularFile(p)) fail("missing dataset file " + p);
+        return p;
+    }
+
+    /**
+     * A model file that real Keras wrote, from {@code ../shared/keras-models} (the sibling of the
+     * datasets folder; README there), failing clearly if it is missing.
+     */
+    public static Path kerasModel(String name) {
+        Path p = dir().resolveSibling("keras-models").resolve(name);
+        if (!Files.isRegularFile(p)) fail("missing Keras model file " + p + " (../shared/keras-models beside the datasets folder)");
         return p;
     }
 }
