@@ -68,6 +68,7 @@ public final class LayerFactory {
         String name = String.valueOf(config.get("name"));
         if (className.equals("InputLayer")) return inputLayer(config);
         check(className, name);
+        checkDtype(className, config);
         Object entry = Registry.create(Registry.Kind.LAYER, className);
         Layer layer;
         try {
@@ -99,10 +100,45 @@ public final class LayerFactory {
         if (bs == null) {
             throw new IllegalArgumentException("InputLayer \"" + config.get("name") + "\" has no batch_shape in its config");
         }
+        for (String flag : new String[] {"sparse", "ragged"}) {
+            if (Boolean.TRUE.equals(config.get(flag))) {
+                throw new IllegalArgumentException("InputLayer \"" + config.get("name") + "\" has " + flag
+                        + "=True: Cornu's inputs are dense arrays, it has no " + flag + " tensors");
+            }
+        }
+        // "optional" (Keras 3.6+) only lets a caller pass None for this input; a dense input is always given
         long[] b = Configs.getLongs(Map.of("s", bs), "s");
         InputLayer l = new InputLayer(java.util.Arrays.copyOfRange(b, 1, b.length));
         if (config.get("name") != null) l.name(config.get("name").toString());
         return l;
+    }
+
+    /**
+     * The layer's {@code dtype}: a plain name (Keras 3.0 to 3.3, and Cornu) or a serialized
+     * policy ({@code {"module": "keras", "class_name": "DTypePolicy", "config": {"name":
+     * "float32"}}} since Keras 3.4; {@code FloatDTypePolicy} in 3.4 and 3.5). Quantized policies
+     * ({@code int8_from_float32}, {@code float8_...}, {@code int4_...}) give layers other
+     * variables than Cornu's, so they are refused by name; a float policy other than the session's
+     * float type is computed in the session's type (see {@code Cornu.setFloatx}).
+     */
+    static void checkDtype(String className, Map<String, Object> config) {
+        Object d = config.get("dtype");
+        String policy = null;
+        String cls = null;
+        if (d instanceof String s) {
+            policy = s;
+        } else if (d instanceof Map<?, ?> m) {
+            cls = String.valueOf(m.get("class_name"));
+            if (m.get("config") instanceof Map<?, ?> c && c.get("name") != null) policy = c.get("name").toString();
+        }
+        boolean quantized = (cls != null && cls.startsWith("Quantized"))
+                || (policy != null && (policy.startsWith("int8") || policy.startsWith("int4") || policy.startsWith("float8")
+                        || policy.startsWith("gptq")));
+        if (quantized) {
+            throw new IllegalArgumentException("Layer \"" + config.get("name") + "\" (" + className + ") has the quantized dtype"
+                    + " policy '" + policy + "'" + (cls != null ? " (" + cls + ")" : "") + ": Cornu does not support quantized"
+                    + " layers; save the model from Keras before quantizing it");
+        }
     }
 
     /** Name, trainable flag and declared input shape, common to all layers. */

@@ -42,8 +42,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * checked, then moved over the target. A bad file gives an error naming the file and what is wrong.
  */
 public final class Models {
-    /** The Keras version whose file format Cornu writes. */
-    public static final String KERAS_VERSION = "3.6.0";
+    /**
+     * The Keras release whose {@code .keras} layout Cornu writes, as {@code metadata.json}'s
+     * {@code keras_version}: Keras 3.10's (optimizer variables in its build order, Nadam's
+     * {@code u_product} last), with the empty {@code vars} groups and plain-string {@code dtype}s
+     * that every Keras 3 release reads. Keras does not read this entry when it loads a file.
+     */
+    public static final String KERAS_VERSION = "3.10.0";
+
+    /** The producer Cornu adds to {@code metadata.json} ({@code "cornu_version"}), so that a file says who wrote it. */
+    public static final String CORNU_VERSION = cornuVersion();
+
+    private static String cornuVersion() {
+        String v = Models.class.getPackage() != null ? Models.class.getPackage().getImplementationVersion() : null;
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
     static final String CONFIG = "config.json";
     static final String METADATA = "metadata.json";
     static final String WEIGHTS = "model.weights.h5";
@@ -190,6 +203,7 @@ public final class Models {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("keras_version", KERAS_VERSION);
         m.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+        m.put("cornu_version", CORNU_VERSION);
         return m;
     }
 

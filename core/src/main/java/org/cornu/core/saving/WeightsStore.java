@@ -70,6 +70,42 @@ final class WeightsStore {
         }
     }
 
+    /**
+     * Every group Keras's saver creates for {@code model}, in the order it visits them: the
+     * model's own {@code vars} (at the root), each layer's {@code layers/<name>/vars} (empty for
+     * layers without weights), the {@code vars} of each sub-object that holds variables
+     * ({@code cell}, {@code forward_layer} and {@code forward_layer/cell}...), nested models'
+     * layers under their own {@code layers/}, and {@code optimizer/vars}. Keras 3.0 to 3.5 fail to
+     * load a file without the root {@code vars}; later releases read missing groups as empty.
+     */
+    static List<String> kerasGroups(Model model, boolean withOptimizer) {
+        List<String> out = new ArrayList<>();
+        out.add("vars");
+        groupsOf(model, "", out);
+        if (withOptimizer && model.optimizer() != null) out.add("optimizer/vars");
+        return out;
+    }
+
+    private static void groupsOf(Model model, String prefix, List<String> out) {
+        Map<String, Integer> used = new HashMap<>();
+        for (Layer l : containerLayers(model)) {
+            String path = prefix + "layers/" + containerName(l, used);
+            out.add(path + "/vars");
+            if (l instanceof Model m) {
+                groupsOf(m, path + "/", out);
+                continue;
+            }
+            for (String key : KerasVariableGroups.of(l).keySet()) {
+                if (key.isEmpty()) continue;
+                String sub = path;
+                for (String part : key.split("/")) {
+                    sub += "/" + part;
+                    if (!out.contains(sub + "/vars")) out.add(sub + "/vars");
+                }
+            }
+        }
+    }
+
     /** What Keras iterates: {@code model.layers} (a Sequential's without its InputLayer). */
     static List<Layer> containerLayers(Model model) {
         List<Layer> r = new ArrayList<>(model.layers());

@@ -70,6 +70,7 @@ class ConvRnnRoundTripTest {
         for (int i = 0; i < 3; i++) m.trainOnBatch(x, y);
         Path p = dir.resolve(file);
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertEquals(m.getClass(), r.getClass());
         assertEquals(m.layers().size(), r.layers().size());

@@ -58,6 +58,7 @@ class FormatTest {
         m.trainOnBatch(x, y);
         Path p = dir.resolve("model.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         return p;
     }
 
@@ -83,7 +84,8 @@ class FormatTest {
         Map<String, byte[]> z = zipEntries(p);
         assertEquals(List.of("metadata.json", "config.json", "model.weights.h5"), new ArrayList<>(z.keySet()));
         Map<?, ?> meta = JSON.readValue(z.get("metadata.json"), Map.class);
-        assertEquals(List.of("keras_version", "date_saved"), new ArrayList<>(meta.keySet()));
+        // Keras's two keys, and who wrote the file (Keras reads none of them when loading)
+        assertEquals(List.of("keras_version", "date_saved", "cornu_version"), new ArrayList<>(meta.keySet()));
         assertTrue(meta.get("date_saved").toString().matches("\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d"), meta.toString());
         Map<?, ?> cfg = JSON.readValue(z.get("config.json"), Map.class);
         assertEquals(List.of("module", "class_name", "config", "registered_name", "build_config", "compile_config"),
@@ -134,6 +136,7 @@ class FormatTest {
         Model m = new Model(List.of(a, b), List.of(out), "fn");
         Path p = dir.resolve("fn.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Map<?, ?> cfg = JSON.readValue(zipEntries(p).get("config.json"), Map.class);
         assertEquals("Functional", cfg.get("class_name"));
         assertEquals("keras.src.models.functional", cfg.get("module"));
@@ -289,6 +292,7 @@ class FormatTest {
         m.trainOnBatch(x, org.nd4j.linalg.factory.Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
         Path p = dir.resolve("py.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Path xs = dir.resolve("x.json");
         Files.writeString(xs, JSON.writeValueAsString(toLists(x)));
         List<String> out = SavingTestSupport.python(py, String.join("\n",

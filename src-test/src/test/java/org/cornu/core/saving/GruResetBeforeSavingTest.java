@@ -70,6 +70,7 @@ class GruResetBeforeSavingTest {
         for (int i = 0; i < 3; i++) m.trainOnBatch(x, y);
         Path p = dir.resolve("gru.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertFalse(((GRU) r.layers().get(0)).resetAfter());
         assertFalse(((GRU) ((Bidirectional) r.layers().get(1)).backwardLayer()).resetAfter());

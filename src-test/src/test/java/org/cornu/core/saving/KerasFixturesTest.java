@@ -148,6 +148,7 @@ class KerasFixturesTest {
         Model m = Models.loadModel(fixture("keras3_sequential.keras"));
         Path p = dir.resolve("again.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         Map<String, Object> ex = expected.get("keras3_sequential");
         assertClose(array(ex.get("y")), r.predict(array(ex.get("x")).castTo(DataType.FLOAT)));

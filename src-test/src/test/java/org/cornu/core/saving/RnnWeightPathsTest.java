@@ -42,6 +42,7 @@ class RnnWeightPathsTest {
         m.compile("rmsprop", "mse");
         Path p = dir.resolve("rnn.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Path h5 = dir.resolve("model.weights.h5");
         Files.write(h5, zipEntries(p).get("model.weights.h5"));
         Map<String, String> found = new TreeMap<>();

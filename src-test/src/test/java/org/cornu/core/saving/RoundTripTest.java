@@ -67,6 +67,7 @@ class RoundTripTest {
         for (int i = 0; i < 4; i++) m.trainOnBatch(x, y);
         Path p = dir.resolve("m.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertInstanceOf(Sequential.class, r);
         assertTrue(r.isCompiled());
@@ -99,6 +100,7 @@ class RoundTripTest {
         INDArray y = data(4, 10, 2);
         Path p = dir.resolve("f.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model back = Models.loadModel(p);
         assertEquals("two_inputs", back.name());
         assertEquals(m.layers().size(), back.layers().size());
@@ -128,6 +130,7 @@ class RoundTripTest {
         for (int i = 0; i < 3; i++) m.trainOnBatch(x, y);
         Path p = dir.resolve("g.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertSame(m.predict(x), r.predict(x), "predictions");
         continueIdentically(m, r, x, y);
@@ -143,6 +146,7 @@ class RoundTripTest {
         m.fit(x, y, org.cornu.core.Fit.epochs(2).batchSize(4).verbose(0));
         Path p = dir.resolve("s.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertSame(m.predict(x), r.predict(x), "predictions");
         continueIdentically(m, r, x, y);
@@ -156,6 +160,7 @@ class RoundTripTest {
         m.trainOnBatch(x, data(10, 6, 1));
         Path p = dir.resolve("d.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertSame(m.predict(x), r.predict(x), "predictions");
         assertEquals(m.layers().get(1).getConfig(), r.layers().get(1).getConfig());
@@ -180,6 +185,7 @@ class RoundTripTest {
         // weights can also be taken from a .keras file
         Path k = dir.resolve("w.keras");
         m.save(k);
+        KerasFileCheck.check(k);
         Sequential other = new Sequential(new Dense(4, "relu").inputShape(3), new Dense(2));
         other.loadWeights(k);
         assertSameWeights(m, other);
@@ -206,6 +212,7 @@ class RoundTripTest {
         Sequential m = new Sequential(new Dense(2).inputShape(3));
         Path p = dir.resolve("u.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertFalse(r.isCompiled());
         INDArray x = data(14, 4, 3);
@@ -227,6 +234,7 @@ class RoundTripTest {
         m.trainOnBatch(new INDArray[] {x}, new INDArray[] {y1, y2}, null);
         Path p = dir.resolve("multi.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         assertInstanceOf(Sequential.class, r.layers().get(1));
         assertEquals(List.of("mean_squared_error", "categorical_crossentropy"),
@@ -251,6 +259,7 @@ class RoundTripTest {
             m.trainOnBatch(x, y);
             Path p = dir.resolve("f64.keras");
             m.save(p);
+            KerasFileCheck.check(p);
             Model r = Models.loadModel(p);
             assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, r.weights().get(0).value().dataType());
             org.junit.jupiter.api.Assertions.assertArrayEquals(m.predict(x).data().asDouble(), r.predict(x).data().asDouble(), 0.0);
@@ -277,6 +286,7 @@ class RoundTripTest {
             for (int i = 0; i < 3; i++) m.trainOnBatch(x, y);
             Path p = dir.resolve(opt + ".keras");
             m.save(p);
+            KerasFileCheck.check(p);
             Model r = Models.loadModel(p);
             assertEquals(m.optimizer().getClass(), r.optimizer().getClass(), opt);
             assertEquals(m.optimizer().getConfig(), r.optimizer().getConfig(), opt);

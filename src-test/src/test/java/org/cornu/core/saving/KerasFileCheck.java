@@ -1,0 +1,327 @@
+package org.cornu.core.saving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Walks a {@code .keras} file the way Keras 3's loader does ({@code saving_lib.load_model}:
+ * {@code _load_model_from_fileobj}, {@code _load_state}, {@code _walk_saveable},
+ * {@code _load_container_state}, {@code H5IOStore}/{@code H5Entry}, and the layers' and
+ * optimizers' {@code load_own_variables}), from the file alone, with its own table of what each
+ * Keras layer and optimizer creates (not Cornu's code), and fails where real Keras 3.0 to 3.15
+ * would fail or silently misload:
+ *
+ * <ul>
+ *   <li>the zip holds {@code metadata.json} ({@code keras_version}, {@code date_saved}),
+ *       {@code config.json} and {@code model.weights.h5};</li>
+ *   <li>{@code config.json} is {@code serialize_keras_object(model)}: {@code module},
+ *       {@code class_name}, {@code config}, {@code registered_name} for the model and each
+ *       layer, {@code build_config} and {@code compile_config} at the top;</li>
+ *   <li>the root group {@code vars} exists (Keras 3.0 to 3.5's {@code H5Entry} reads
+ *       {@code h5_file["vars"]} without a check) and every object the loader visits has its
+ *       {@code <path>/vars} group (layers without weights too);</li>
+ *   <li>each layer's {@code vars} holds exactly its variables, by count and shape, in Keras's
+ *       order ({@code Layer.load_own_variables} compares the count and assigns by index);</li>
+ *   <li>{@code optimizer/vars} holds iterations (int64), the learning rate (float32, unless a
+ *       schedule) and the slot variables in the order the optimizer's {@code build} creates them
+ *       ({@code BaseOptimizer.load_own_variables} compares only the count and assigns by index, so a
+ *       wrong order would load silently wrong).</li>
+ * </ul>
+ *
+ * Checked against the loading code of Keras 3.0 to 3.13 as published in keras-team/keras.
+ */
+final class KerasFileCheck {
+    private KerasFileCheck() {}
+
+    /** Checks a {@code .keras} file; returns the number of variables checked. */
+    @SuppressWarnings("unchecked")
+    static int check(Path file) {
+        try {
+            Map<String, byte[]> zip = SavingTestSupport.zipEntries(file);
+            for (String e : List.of("metadata.json", "config.json", "model.weights.h5")) {
+                assertTrue(zip.containsKey(e), file + ": no " + e + " in " + zip.keySet());
+            }
+            ObjectMapper json = new ObjectMapper();
+            Map<String, Object> meta = json.readValue(zip.get("metadata.json"), Map.class);
+            assertTrue(meta.get("keras_version") instanceof String, "metadata.json keras_version: " + meta);
+            assertTrue(String.valueOf(meta.get("date_saved")).matches("\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d"),
+                    "metadata.json date_saved: " + meta);
+            Map<String, Object> top = json.readValue(zip.get("config.json"), Map.class);
+            for (String k : List.of("module", "class_name", "config", "registered_name", "build_config", "compile_config")) {
+                assertTrue(top.containsKey(k), "config.json has no '" + k + "': " + top.keySet());
+            }
+            try (HdfFile h5 = HdfFile.fromBytes(zip.get("model.weights.h5"))) {
+                Checker c = new Checker(h5);
+                c.group("vars"); // Keras 3.0 to 3.5 read it unconditionally
+                assertEquals(0, c.count("vars"), "the model's own vars");
+                List<long[]> trainable = new ArrayList<>();
+                c.model(top, "", trainable, true);
+                Object cc = top.get("compile_config");
+                if (cc instanceof Map<?, ?> ccm && ccm.get("optimizer") instanceof Map<?, ?> opt) {
+                    c.optimizer((Map<String, Object>) opt, trainable);
+                }
+                return c.checked;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static final class Checker {
+        final HdfFile h5;
+        int checked;
+
+        Checker(HdfFile h5) {
+            this.h5 = h5;
+        }
+
+        Group group(String path) {
+            Node n;
+            try {
+                n = h5.getByPath(path);
+            } catch (RuntimeException e) {
+                n = null;
+            }
+            if (!(n instanceof Group g)) {
+                fail("model.weights.h5 has no group '" + path + "', which Keras's saver creates and its loader visits");
+                return null;
+            }
+            return g;
+        }
+
+        int count(String path) {
+            int n = 0;
+            for (Node c : group(path).getChildren().values()) if (c instanceof Dataset) n++;
+            return n;
+        }
+
+        long[] shape(String path) {
+            Node n = h5.getByPath(path);
+            assertTrue(n instanceof Dataset, path + " is not a dataset");
+            return ((Dataset) n).getDimensionsAsLong();
+        }
+
+        /** A vars group holding exactly these shapes at 0..n-1. */
+        void vars(String path, List<long[]> expected, String what) {
+            String g = path.isEmpty() ? "vars" : path + "/vars";
+            assertEquals(expected.size(), count(g), what + ": variables under '" + g + "'");
+            for (int i = 0; i < expected.size(); i++) {
+                long[] s = shape(g + "/" + i);
+                assertTrue(Arrays.equals(expected.get(i), s), what + ": '" + g + "/" + i + "' has shape "
+                        + Arrays.toString(s) + ", Keras expects " + Arrays.toString(expected.get(i)));
+                checked++;
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void model(Map<String, Object> entry, String prefix, List<long[]> trainable, boolean trainableParent) {
+            String cls = (String) entry.get("class_name");
+            Map<String, Object> cfg = (Map<String, Object>) entry.get("config");
+            assertNotNull(cfg, "config of " + cls);
+            boolean modelTrainable = trainableParent && !Boolean.FALSE.equals(cfg.get("trainable"));
+            List<Map<String, Object>> layers = (List<Map<String, Object>>) cfg.get("layers");
+            Map<String, Integer> used = new HashMap<>();
+            Map<String, List<Object>> shapes = new LinkedHashMap<>(); // functional: layer name -> its input shape
+            for (Map<String, Object> l : layers) {
+                for (String k : List.of("module", "class_name", "config", "registered_name")) {
+                    assertTrue(l.containsKey(k), "layer entry without '" + k + "': " + l.keySet());
+                }
+                String lc = (String) l.get("class_name");
+                if (cls.equals("Sequential") && lc.equals("InputLayer")) continue; // not in Sequential.layers
+                String name = snake(lc.equals("Sequential") || lc.equals("Functional") ? lc : lc);
+                Integer n = used.get(name);
+                used.put(name, n == null ? 0 : n + 1);
+                String path = prefix + "layers/" + (n == null ? name : name + "_" + (n + 1));
+                group(path + "/vars");
+                if (lc.equals("Sequential") || lc.equals("Functional")) {
+                    vars(path, List.of(), "nested model");
+                    model(l, path + "/", trainable, modelTrainable);
+                    continue;
+                }
+                Map<String, Object> lcfg = (Map<String, Object>) l.get("config");
+                boolean layerTrainable = modelTrainable && !Boolean.FALSE.equals(lcfg.get("trainable"));
+                List<Object> input = inputShape(l);
+                layer(lc, lcfg, input, path, trainable, layerTrainable);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        static List<Object> inputShape(Map<String, Object> l) {
+            Object bc = l.get("build_config");
+            if (bc instanceof Map<?, ?> m && m.get("input_shape") instanceof List<?> s) return (List<Object>) s;
+            return null;
+        }
+
+        static long last(List<Object> shape, String what) {
+            assertNotNull(shape, what + ": no build_config input_shape");
+            return ((Number) shape.get(shape.size() - 1)).longValue();
+        }
+
+        @SuppressWarnings("unchecked")
+        void layer(String cls, Map<String, Object> c, List<Object> input, String path, List<long[]> trainable,
+                   boolean isTrainable) {
+            String what = cls + " \"" + c.get("name") + "\"";
+            List<long[]> t = new ArrayList<>(); // trainable variables, in Keras's order
+            List<long[]> nt = new ArrayList<>(); // non-trainable ones, after them
+            boolean bias = !Boolean.FALSE.equals(c.get("use_bias"));
+            switch (cls) {
+                case "Dense" -> {
+                    long units = ((Number) c.get("units")).longValue();
+                    t.add(new long[] {last(input, what), units});
+                    if (bias) t.add(new long[] {units});
+                }
+                case "Conv1D", "Conv2D" -> {
+                    List<Number> k = (List<Number>) c.get("kernel_size");
+                    long filters = ((Number) c.get("filters")).longValue();
+                    long groups = c.get("groups") == null ? 1 : ((Number) c.get("groups")).longValue();
+                    long[] s = new long[k.size() + 2];
+                    for (int i = 0; i < k.size(); i++) s[i] = k.get(i).longValue();
+                    s[k.size()] = last(input, what) / groups;
+                    s[k.size() + 1] = filters;
+                    t.add(s);
+                    if (bias) t.add(new long[] {filters});
+                }
+                case "Embedding" -> t.add(new long[] {((Number) c.get("input_dim")).longValue(),
+                        ((Number) c.get("output_dim")).longValue()});
+                case "BatchNormalization" -> {
+                    long ch = last(input, what);
+                    if (!Boolean.FALSE.equals(c.get("scale"))) t.add(new long[] {ch});
+                    if (!Boolean.FALSE.equals(c.get("center"))) t.add(new long[] {ch});
+                    nt.add(new long[] {ch});
+                    nt.add(new long[] {ch});
+                }
+                case "SimpleRNN", "LSTM", "GRU" -> {
+                    vars(path, List.of(), what + " (the RNN layer itself)");
+                    List<long[]> cell = rnnCell(cls, c, last(input, what));
+                    group(path + "/cell/vars");
+                    vars(path + "/cell", cell, what + " cell");
+                    if (isTrainable) trainable.addAll(cell);
+                    return;
+                }
+                case "Bidirectional" -> {
+                    vars(path, List.of(), what);
+                    Map<String, Object> inner = (Map<String, Object>) c.get("layer");
+                    Map<String, Object> ic = (Map<String, Object>) inner.get("config");
+                    String icls = (String) inner.get("class_name");
+                    long in = last(input, what);
+                    List<long[]> fw = rnnCell(icls, ic, in);
+                    Map<String, Object> bl = c.get("backward_layer") instanceof Map<?, ?> b ? (Map<String, Object>) b : inner;
+                    List<long[]> bw = rnnCell((String) bl.get("class_name"), (Map<String, Object>) bl.get("config"), in);
+                    // Keras visits attributes in sorted order, but the weights' order is forward then backward
+                    vars(path + "/forward_layer", List.of(), what + " forward_layer");
+                    vars(path + "/forward_layer/cell", fw, what + " forward cell");
+                    vars(path + "/backward_layer", List.of(), what + " backward_layer");
+                    vars(path + "/backward_layer/cell", bw, what + " backward cell");
+                    if (isTrainable) {
+                        trainable.addAll(fw);
+                        trainable.addAll(bw);
+                    }
+                    return;
+                }
+                case "InputLayer", "Flatten", "Dropout", "Activation", "MaxPooling1D", "MaxPooling2D", "AveragePooling2D",
+                        "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Add", "Concatenate", "RepeatVector",
+                        "ZeroPadding2D", "UpSampling2D", "Rescaling", "Masking", "RandomFlip", "RandomRotation",
+                        "RandomZoom", "RandomTranslation" -> { }
+                default -> fail("the checker does not know what Keras's " + cls + " creates (layer \"" + c.get("name")
+                        + "\"): add it to KerasFileCheck");
+            }
+            List<long[]> all = new ArrayList<>(t);
+            all.addAll(nt);
+            vars(path, all, what);
+            if (isTrainable) trainable.addAll(t);
+        }
+
+        static List<long[]> rnnCell(String cls, Map<String, Object> c, long in) {
+            long u = ((Number) c.get("units")).longValue();
+            boolean bias = !Boolean.FALSE.equals(c.get("use_bias"));
+            long g = cls.equals("LSTM") ? 4 : cls.equals("GRU") ? 3 : 1;
+            List<long[]> r = new ArrayList<>(List.of(new long[] {in, g * u}, new long[] {u, g * u}));
+            if (bias) {
+                boolean resetAfter = cls.equals("GRU") && !Boolean.FALSE.equals(c.get("reset_after"));
+                r.add(resetAfter ? new long[] {2, g * u} : new long[] {g * u});
+            }
+            return r;
+        }
+
+        /** The slot layout of each Keras optimizer's build: groups, interleaved within a group. */
+        @SuppressWarnings("unchecked")
+        void optimizer(Map<String, Object> opt, List<long[]> trainable) {
+            String cls = (String) opt.get("class_name");
+            Map<String, Object> c = (Map<String, Object>) opt.get("config");
+            group("optimizer/vars");
+            int stored = count("optimizer/vars");
+            boolean schedule = c.get("learning_rate") instanceof Map;
+            int head = schedule ? 1 : 2;
+            assertTrue(stored >= head, "optimizer/vars holds " + stored + " variables");
+            Dataset it = (Dataset) h5.getByPath("optimizer/vars/0");
+            assertEquals(long.class, it.getJavaType(), "optimizer/vars/0 (iterations) is int64");
+            assertEquals(0, it.getDimensions().length);
+            if (!schedule) {
+                Dataset lr = (Dataset) h5.getByPath("optimizer/vars/1");
+                assertEquals(float.class, lr.getJavaType(), "optimizer/vars/1 (learning_rate) is float32");
+                assertEquals(0, lr.getDimensions().length);
+            }
+            if (stored == head) return; // saved before the first update: Keras warns and starts fresh, as it writes
+            List<int[]> groups; // per group: number of slot kinds
+            int trailing = 0;
+            switch (cls) {
+                case "Adam", "AdamW" -> groups = Boolean.TRUE.equals(c.get("amsgrad")) ? List.of(new int[] {2}, new int[] {1})
+                        : List.of(new int[] {2});
+                case "Adamax", "Adadelta" -> groups = List.of(new int[] {2});
+                case "Nadam" -> {
+                    groups = List.of(new int[] {2});
+                    trailing = 1; // u_product, created after the slots (Keras 3.10 and later)
+                }
+                case "RMSprop" -> {
+                    groups = new ArrayList<>(List.of(new int[] {1}));
+                    if (((Number) c.getOrDefault("momentum", 0.0)).doubleValue() > 0) groups.add(new int[] {1});
+                    if (Boolean.TRUE.equals(c.get("centered"))) groups.add(new int[] {1});
+                }
+                case "SGD" -> groups = ((Number) c.getOrDefault("momentum", 0.0)).doubleValue() != 0
+                        ? List.of(new int[] {1}) : List.of();
+                case "Adagrad" -> groups = List.of(new int[] {1});
+                default -> {
+                    fail("the checker does not know Keras's " + cls + ".build: add it to KerasFileCheck");
+                    return;
+                }
+            }
+            List<long[]> expected = new ArrayList<>();
+            expected.add(new long[0]);
+            if (!schedule) expected.add(new long[0]);
+            for (int[] g : groups) for (long[] w : trainable) for (int k = 0; k < g[0]; k++) expected.add(w);
+            for (int i = 0; i < trailing; i++) expected.add(new long[0]);
+            assertEquals(expected.size(), stored, cls + ": optimizer/vars count (Keras skips the state otherwise)");
+            for (int i = 0; i < expected.size(); i++) {
+                long[] s = shape("optimizer/vars/" + i);
+                assertTrue(Arrays.equals(expected.get(i), s), cls + ": optimizer/vars/" + i + " has shape "
+                        + Arrays.toString(s) + ", Keras's build order expects " + Arrays.toString(expected.get(i)));
+                checked++;
+            }
+        }
+    }
+
+    /** Keras's {@code naming.to_snake_case} of a class name. */
+    static String snake(String name) {
+        String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        s = s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
+        return s;
+    }
+
+    static final Set<String> NESTED = Set.of("Sequential", "Functional");
+}
