@@ -3,6 +3,7 @@ package org.cornu.core;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.constraints.Constraint;
@@ -20,7 +21,9 @@ public final class Registry {
     /** What a name stands for. */
     public enum Kind {
         OPTIMIZER("optimizer"), LOSS("loss"), METRIC("metric"), ACTIVATION("activation"),
-        INITIALIZER("initializer"), REGULARIZER("regularizer"), CONSTRAINT("constraint"), LAYER("layer");
+        INITIALIZER("initializer"), REGULARIZER("regularizer"), CONSTRAINT("constraint"), LAYER("layer"),
+        /** Learning-rate schedules, made from their Keras config ({@link #registerFromConfig}). */
+        SCHEDULE("learning rate schedule");
 
         final String label;
 
@@ -35,6 +38,7 @@ public final class Registry {
     }
 
     private static final Map<Kind, Map<String, Supplier<?>>> TABLES = new java.util.EnumMap<>(Kind.class);
+    private static final Map<Kind, Map<String, Function<Map<String, Object>, ?>>> CONFIG_TABLES = new java.util.EnumMap<>(Kind.class);
     private static volatile boolean loaded;
 
     private Registry() {}
@@ -42,6 +46,29 @@ public final class Registry {
     /** Registers {@code factory} under {@code name} (case-insensitive); replaces an earlier entry. */
     public static synchronized void register(Kind kind, String name, Supplier<?> factory) {
         TABLES.computeIfAbsent(kind, k -> new TreeMap<>()).put(name.toLowerCase(), factory);
+    }
+
+    /**
+     * Registers {@code fromConfig} under {@code name} (case-insensitive) for objects that need
+     * arguments, such as learning-rate schedules: it makes the object from its Keras
+     * {@code get_config()} map. Replaces an earlier entry.
+     */
+    public static synchronized void registerFromConfig(Kind kind, String name, Function<Map<String, Object>, ?> fromConfig) {
+        CONFIG_TABLES.computeIfAbsent(kind, k -> new TreeMap<>()).put(name.toLowerCase(), fromConfig);
+    }
+
+    /**
+     * A new object for {@code name} made from its Keras {@code config} by the factory given to
+     * {@link #registerFromConfig}; an unknown name is an error that lists the valid names.
+     */
+    public static Object fromConfig(Kind kind, String name, Map<String, Object> config) {
+        ensureLoaded();
+        Function<Map<String, Object>, ?> f = CONFIG_TABLES.getOrDefault(kind, Map.of()).get(name.toLowerCase());
+        if (f == null) {
+            throw new IllegalArgumentException("Could not interpret " + kind.label + " identifier: '" + name
+                    + "'. Valid names: " + String.join(", ", names(kind)));
+        }
+        return f.apply(config == null ? Map.of() : config);
     }
 
     private static void ensureLoaded() {
@@ -60,13 +87,16 @@ public final class Registry {
     public static boolean has(Kind kind, String name) {
         ensureLoaded();
         Map<String, Supplier<?>> t = TABLES.get(kind);
-        return t != null && t.containsKey(name.toLowerCase());
+        Map<String, Function<Map<String, Object>, ?>> c = CONFIG_TABLES.get(kind);
+        return (t != null && t.containsKey(name.toLowerCase())) || (c != null && c.containsKey(name.toLowerCase()));
     }
 
     /** The registered names for {@code kind}, sorted. */
     public static synchronized java.util.Set<String> names(Kind kind) {
         ensureLoaded();
-        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(TABLES.getOrDefault(kind, Map.of()).keySet()));
+        java.util.Set<String> s = new java.util.TreeSet<>(TABLES.getOrDefault(kind, Map.of()).keySet());
+        s.addAll(CONFIG_TABLES.getOrDefault(kind, Map.of()).keySet());
+        return java.util.Collections.unmodifiableSet(s);
     }
 
     /** A new object for {@code name}; an unknown name is an error that lists the valid names. */
@@ -119,5 +149,13 @@ public final class Registry {
 
     public static Constraint constraint(Object id) {
         return get(Kind.CONSTRAINT, id, Constraint.class);
+    }
+
+    /**
+     * A learning-rate schedule from its Keras class name and config
+     * ({@code "ExponentialDecay"}, {@code {"initial_learning_rate": 0.1, ...}}).
+     */
+    public static LearningRateSchedule schedule(String className, Map<String, Object> config) {
+        return (LearningRateSchedule) fromConfig(Kind.SCHEDULE, className, config);
     }
 }

@@ -37,6 +37,7 @@ public class Huber extends Loss {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = super.getConfig();
+        c.put("name", "huber_loss"); // the name a keras.losses.Huber instance has; "huber" is its function's
         c.put("delta", delta);
         return c;
     }

@@ -44,7 +44,8 @@ public class BinaryCrossentropy extends MeanMetricWrapper {
         Map<String, Object> c = super.getConfig();
         c.put("from_logits", fromLogits);
         c.put("label_smoothing", labelSmoothing);
-        c.put("axis", axis);
+        // keras.metrics.BinaryCrossentropy has no axis argument: written only when it is not the last axis
+        if (axis != -1) c.put("axis", axis);
         return c;
     }
 }

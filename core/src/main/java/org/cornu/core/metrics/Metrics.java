@@ -40,22 +40,15 @@ public final class Metrics {
     }
 
     public static Metric binaryAccuracy() {
-        return new MeanMetricWrapper("binary_accuracy", (t, p) -> binaryAccuracy(t, p, 0.5))
-                .jvm((yt, to, td, yp, po, pd) -> {
-                    double s = 0;
-                    for (int j = 0; j < pd; j++) s += ((yp[po + j] > 0.5 ? 1.0 : 0.0) == yt[to + (td == 1 ? 0 : j)]) ? 1 : 0;
-                    return s / pd;
-                });
+        return new BinaryAccuracy();
     }
 
     public static Metric categoricalAccuracy() {
-        return new MeanMetricWrapper("categorical_accuracy", Metrics::categoricalAccuracy)
-                .jvm((yt, to, td, yp, po, pd) -> argmax(yt, to, td) == argmax(yp, po, pd) ? 1.0 : 0.0);
+        return new CategoricalAccuracy();
     }
 
     public static Metric sparseCategoricalAccuracy() {
-        return new MeanMetricWrapper("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy)
-                .jvm((yt, to, td, yp, po, pd) -> yt[to] == argmax(yp, po, pd) ? 1.0 : 0.0);
+        return new SparseCategoricalAccuracy();
     }
 
     /** Index of the first maximum of {@code a[off..off+n)}, as argmax. */
@@ -67,9 +60,13 @@ public final class Metrics {
 
     /** Registers the metrics implemented in core. */
     public static void registerAll() {
-        Registry.register(Registry.Kind.METRIC, "binary_accuracy", Metrics::binaryAccuracy);
-        Registry.register(Registry.Kind.METRIC, "categorical_accuracy", Metrics::categoricalAccuracy);
-        Registry.register(Registry.Kind.METRIC, "sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
+        for (String n : new String[] {"binary_accuracy", "BinaryAccuracy"}) Registry.register(Registry.Kind.METRIC, n, BinaryAccuracy::new);
+        for (String n : new String[] {"categorical_accuracy", "CategoricalAccuracy"}) {
+            Registry.register(Registry.Kind.METRIC, n, CategoricalAccuracy::new);
+        }
+        for (String n : new String[] {"sparse_categorical_accuracy", "SparseCategoricalAccuracy"}) {
+            Registry.register(Registry.Kind.METRIC, n, SparseCategoricalAccuracy::new);
+        }
         MoreMetrics.registerAll();
     }
 

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 5), as {@code keras.metrics.SparseTopKCategoricalAccuracy}.
  */
 public class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
-    private final int k;
+    private int k;
 
     public SparseTopKCategoricalAccuracy() {
         this(5);
@@ -16,8 +16,14 @@ public class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
 
     public SparseTopKCategoricalAccuracy(int k) {
         super("sparse_top_k_categorical_accuracy");
+        k(k);
+    }
+
+    /** How many of the highest predictions count (at least 1). */
+    public SparseTopKCategoricalAccuracy k(int k) {
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
         this.k = k;
+        return this;
     }
 
     public int k() {

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 5), as {@code keras.metrics.TopKCategoricalAccuracy}.
  */
 public class TopKCategoricalAccuracy extends MeanMetricWrapper {
-    private final int k;
+    private int k;
 
     public TopKCategoricalAccuracy() {
         this(5);
@@ -16,8 +16,14 @@ public class TopKCategoricalAccuracy extends MeanMetricWrapper {
 
     public TopKCategoricalAccuracy(int k) {
         super("top_k_categorical_accuracy");
+        k(k);
+    }
+
+    /** How many of the highest predictions count (at least 1). */
+    public TopKCategoricalAccuracy k(int k) {
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
         this.k = k;
+        return this;
     }
 
     public int k() {

@@ -1,6 +1,5 @@
 package org.cornu.core.saving;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,8 +8,6 @@ import java.util.Map;
 import org.cornu.core.InputLayer;
 import org.cornu.core.KerasTensor;
 import org.cornu.core.Layer;
-import org.cornu.core.Loss;
-import org.cornu.core.Metric;
 import org.cornu.core.Model;
 import org.cornu.core.Optimizer;
 import org.cornu.core.Registry;
@@ -67,80 +64,26 @@ public final class ModelConfig {
         return m;
     }
 
+    /** Keras's {@code get_compile_config()}: see {@link CompileConfig}. */
     static Map<String, Object> compileConfig(Model model) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("optimizer", serializeOptimizer(model.optimizer()));
-        List<Object> ls = new ArrayList<>();
-        for (Loss l : model.losses()) ls.add(l.name());
-        c.put("loss", ls.size() == 1 ? ls.get(0) : ls);
-        double[] lw = model.lossWeights();
-        if (lw == null) {
-            c.put("loss_weights", null);
-        } else {
-            List<Double> l = new ArrayList<>();
-            for (double d : lw) l.add(d);
-            c.put("loss_weights", l);
-        }
-        List<List<Object>> ms = model.compiledMetricIds();
-        List<Object> perOutput = new ArrayList<>();
-        boolean same = true;
-        for (List<Object> m : ms) {
-            List<Object> names = new ArrayList<>();
-            for (Object id : m) names.add(id instanceof Metric mt ? mt.name() : String.valueOf(id));
-            perOutput.add(names);
-            same &= names.equals(perOutput.get(0));
-        }
-        c.put("metrics", perOutput.isEmpty() ? null : same ? perOutput.get(0) : perOutput);
-        c.put("weighted_metrics", null);
-        c.put("run_eagerly", false);
-        c.put("steps_per_execution", 1);
-        c.put("jit_compile", false);
-        return c;
+        return CompileConfig.serialize(model);
     }
 
-    /** An optimizer as Keras serializes it: {@code {"module": "keras.optimizers", "class_name": "Adam", "config": ...}}. */
+    /**
+     * An optimizer as Keras serializes it: {@code {"module": "keras.optimizers", "class_name": "Adam",
+     * "config": ..., "registered_name": null}}, a learning-rate schedule serialized inside its
+     * {@code learning_rate}.
+     */
     public static Map<String, Object> serializeOptimizer(Optimizer o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("module", "keras.optimizers");
-        m.put("class_name", o.getClass().getSimpleName());
-        m.put("config", o.getConfig());
-        m.put("registered_name", null);
-        return m;
+        return CompileConfig.serializeOptimizer(o);
     }
 
-    /** An optimizer from a name or Keras's serialized form; config keys are set through the optimizer's fluent setters. */
+    /**
+     * An optimizer from a name or Keras's serialized form (null for null); config keys are set
+     * through the optimizer's fluent setters, a schedule is restored (see {@link CompileConfig}).
+     */
     public static Optimizer deserializeOptimizer(Object spec) {
-        if (!(spec instanceof Map)) return Registry.optimizer(String.valueOf(spec));
-        Map<String, Object> m = Configs.map(spec);
-        String cls = String.valueOf(m.get("class_name"));
-        if (!Registry.has(Registry.Kind.OPTIMIZER, cls)) {
-            throw new IllegalArgumentException("Unknown optimizer class '" + cls + "': Cornu has no such optimizer. Known: "
-                    + String.join(", ", Registry.names(Registry.Kind.OPTIMIZER)));
-        }
-        Optimizer o = Registry.optimizer(cls);
-        Map<String, Object> c = m.get("config") == null ? Map.of() : Configs.map(m.get("config"));
-        for (Map.Entry<String, Object> e : c.entrySet()) {
-            String k = e.getKey();
-            Object v = e.getValue();
-            if (v == null || k.equals("name")) continue;
-            if (k.equals("learning_rate")) {
-                if (v instanceof Number n) o.learningRate(n.doubleValue());
-                else LOG.warn("Optimizer {}: learning-rate schedule {} is not restored; using {}", cls, v, o.learningRate());
-                continue;
-            }
-            if (!setProperty(o, camel(k), v) && !isInertKerasDefault(k, v)) {
-                LOG.warn("Optimizer {}: config key '{}' = {} is not supported by Cornu and is ignored", cls, k, v);
-            }
-        }
-        return o;
-    }
-
-    private static boolean isInertKerasDefault(String k, Object v) {
-        return switch (k) {
-            case "use_ema", "is_legacy_optimizer" -> Boolean.FALSE.equals(v);
-            case "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps" -> true;
-            default -> false;
-        };
+        return CompileConfig.deserializeOptimizer(spec);
     }
 
     static String camel(String snake) {
@@ -155,28 +98,6 @@ public final class ModelConfig {
             }
         }
         return b.toString();
-    }
-
-    private static boolean setProperty(Object target, String method, Object v) {
-        for (Method mt : target.getClass().getMethods()) {
-            if (!mt.getName().equals(method) || mt.getParameterCount() != 1) continue;
-            Class<?> p = mt.getParameterTypes()[0];
-            Object arg;
-            if ((p == double.class || p == Double.class) && v instanceof Number n) arg = n.doubleValue();
-            else if ((p == int.class || p == Integer.class) && v instanceof Number n) arg = n.intValue();
-            else if ((p == long.class || p == Long.class) && v instanceof Number n) arg = n.longValue();
-            else if ((p == boolean.class || p == Boolean.class) && v instanceof Boolean bo) arg = bo;
-            else if (p == String.class && v instanceof String s) arg = s;
-            else continue;
-            try {
-                mt.invoke(target, arg);
-                return true;
-            } catch (ReflectiveOperationException e) {
-                Throwable t = e.getCause() != null ? e.getCause() : e;
-                throw new IllegalArgumentException("Cannot set " + method + "=" + v + " on " + target + ": " + t.getMessage(), t);
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ loading
@@ -363,53 +284,11 @@ public final class ModelConfig {
         return r;
     }
 
-    /** Compiles {@code model} from a Keras compile config. */
+    /**
+     * Compiles {@code model} from a Keras compile config, as Keras's {@code compile_from_config}
+     * (an empty config leaves it uncompiled); see {@link CompileConfig}.
+     */
     public static void compile(Model model, Map<String, Object> cc) {
-        Optimizer opt = deserializeOptimizer(cc.get("optimizer"));
-        Object loss = lossSpec(cc.get("loss"));
-        double[] lw = null;
-        if (cc.get("loss_weights") instanceof List<?> l) {
-            lw = new double[l.size()];
-            for (int i = 0; i < lw.length; i++) lw[i] = ((Number) l.get(i)).doubleValue();
-        }
-        List<Object> metrics = new ArrayList<>();
-        Object ms = cc.get("metrics");
-        if (ms instanceof List<?> l) {
-            boolean nested = !l.isEmpty() && l.stream().allMatch(x -> x instanceof List);
-            for (Object x : l) metrics.add(nested ? metricList((List<?>) x) : metricSpec(x));
-        }
-        model.compile(opt, loss, lw, metrics.toArray());
-    }
-
-    private static Object lossSpec(Object spec) {
-        if (spec instanceof List<?> l) {
-            List<Object> r = new ArrayList<>();
-            for (Object x : l) r.add(lossSpec(x));
-            return r;
-        }
-        if (spec instanceof Map<?, ?> m) {
-            Object cls = m.get("class_name");
-            Object cfg = m.get("config");
-            String name = cfg instanceof Map<?, ?> cm && cm.get("name") != null ? cm.get("name").toString() : null;
-            if (name != null && Registry.has(Registry.Kind.LOSS, name)) return name;
-            if (Registry.has(Registry.Kind.LOSS, String.valueOf(cls))) return String.valueOf(cls);
-            return Configs.snake(String.valueOf(cls));
-        }
-        return spec;
-    }
-
-    private static List<Object> metricList(List<?> l) {
-        List<Object> r = new ArrayList<>();
-        for (Object x : l) r.add(metricSpec(x));
-        return r;
-    }
-
-    private static Object metricSpec(Object spec) {
-        if (spec instanceof Map<?, ?> m) {
-            Object cfg = m.get("config");
-            if (cfg instanceof Map<?, ?> cm && cm.get("name") != null) return cm.get("name").toString();
-            return Configs.snake(String.valueOf(m.get("class_name")));
-        }
-        return spec;
+        CompileConfig.compile(model, cc);
     }
 }

@@ -36,8 +36,8 @@ final class CompileState {
     private List<String> outputNames;
 
     CompileState(Object optimizer, Object loss, double[] lossWeights, Object[] metrics) {
+        // null as in Keras's compile(optimizer=None): the model evaluates and predicts, and training says it has none
         this.optimizer = Registry.optimizer(optimizer);
-        if (this.optimizer == null) throw new IllegalArgumentException("compile: optimizer must not be null");
         this.lossSpec = loss;
         this.lossWeights = lossWeights == null ? null : lossWeights.clone();
         this.metricSpecs = metrics.clone();
@@ -48,6 +48,8 @@ final class CompileState {
     private static void checkMetricName(Object id) {
         if (id instanceof List<?> l) {
             for (Object o : l) checkMetricName(o);
+        } else if (id instanceof Map<?, ?> m) {
+            for (Object o : m.values()) checkMetricName(o);
         } else if (id instanceof String s && !Metrics.isKnown(s)) {
             throw new IllegalArgumentException("Could not interpret metric identifier: '" + s
                     + "'. Valid names: " + String.join(", ", Metrics.knownNames()));
@@ -56,6 +58,21 @@ final class CompileState {
 
     boolean hasLoss() {
         return lossSpec != null;
+    }
+
+    /** The arguments as given to {@code compile}. */
+    CompileArguments arguments() {
+        return new CompileArguments(optimizer, lossSpec, lossWeights, Arrays.asList(metricSpecs));
+    }
+
+    /** The optimizer for a training step; fails clearly when the model was compiled without one. */
+    Optimizer trainingOptimizer() {
+        if (optimizer == null) {
+            throw new IllegalStateException("The model was compiled without an optimizer (compile(optimizer=None), "
+                    + "or a saved compile_config with \"optimizer\": null), so it cannot be trained; "
+                    + "call compile() with an optimizer first");
+        }
+        return optimizer;
     }
 
     boolean bound() {
@@ -93,10 +110,26 @@ final class CompileState {
         }
         List<List<Object>> mids = new ArrayList<>();
         boolean perOutput = metricSpecs.length == nOut && nOut > 1 && Arrays.stream(metricSpecs).allMatch(m -> m instanceof List);
+        Map<?, ?> byName = metricSpecs.length == 1 && metricSpecs[0] instanceof Map<?, ?> mm ? mm : null;
+        if (byName != null) {
+            for (Object k : byName.keySet()) {
+                if (!names.contains(String.valueOf(k))) {
+                    throw new IllegalArgumentException("compile: in the metrics map, key '" + k
+                            + "' does not correspond to any model output. Outputs: " + names);
+                }
+            }
+        }
         for (int i = 0; i < nOut; i++) {
             List<Object> m = new ArrayList<>();
-            if (perOutput) m.addAll((List<?>) metricSpecs[i]);
-            else m.addAll(Arrays.asList(metricSpecs));
+            if (byName != null) {
+                Object v = byName.get(names.get(i));
+                if (v instanceof List<?> l) m.addAll(l);
+                else if (v != null) m.add(v);
+            } else if (perOutput) {
+                m.addAll((List<?>) metricSpecs[i]);
+            } else {
+                m.addAll(Arrays.asList(metricSpecs));
+            }
             mids.add(m);
         }
         this.losses = ls;

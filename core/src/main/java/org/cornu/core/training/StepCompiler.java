@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Model;
+import org.cornu.core.Optimizer;
 import org.cornu.core.callbacks.Callback;
 import org.cornu.core.kernels.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -62,6 +63,7 @@ final class StepCompiler {
     /** Training steps over arrays at batch size {@code bs}; {@code alsoAccept} are arrays the small path must also read (validation). */
     static Steps train(Trainer t, INDArray[] xs, INDArray[] ys, INDArray sw, int bs, boolean shuffle, INDArray[] alsoAccept) {
         CompileState c = t.compileState();
+        Optimizer opt = c.trainingOptimizer();
         long n = xs[0].size(0);
         SmallPath small = smallPath(t, true, xs, ys, bs, alsoAccept);
         if (small != null) {
@@ -69,7 +71,7 @@ final class StepCompiler {
             return new OverRows(n, bs, shuffle) {
                 public Map<String, Double> step(int[] order, int step) {
                     int size = (int) Math.min(bs, n - (long) step * bs);
-                    double loss = small.trainStep(data, order, step * bs, size, c.optimizer);
+                    double loss = small.trainStep(data, order, step * bs, size, opt);
                     c.trackLoss(new double[] {loss}, size);
                     return stepLogs(c, loss);
                 }

@@ -112,11 +112,14 @@ public abstract class Trainer extends Layer {
     // ------------------------------------------------------------------ compile
 
     /**
-     * Configures training. {@code optimizer}: a name ({@code "rmsprop"}) or an {@link Optimizer};
-     * {@code loss}: a name or {@link Loss}, or, for several outputs, a {@code List} in output
-     * order or a {@code Map} from output layer name; {@code metrics}: names or {@link Metric}s
-     * ({@code "accuracy"} picks binary, categorical or sparse accuracy as Keras does), applied to
-     * every output, or one {@code List} per output. May be called before the model is built.
+     * Configures training. {@code optimizer}: a name ({@code "rmsprop"}) or an {@link Optimizer}
+     * (null, as Keras's {@code optimizer=None}, compiles a model that evaluates but cannot be
+     * trained); {@code loss}: a name or {@link Loss}, or, for several outputs, a {@code List} in
+     * output order or a {@code Map} from output layer name (null compiles without a loss, as
+     * Keras allows: the default training and test steps then refuse to run); {@code metrics}:
+     * names or {@link Metric}s ({@code "accuracy"} picks binary, categorical or sparse accuracy as
+     * Keras does), applied to every output, or one {@code List} per output, or one {@code Map}
+     * from output layer name to a metric or a {@code List}. May be called before the model is built.
      */
     public void compile(Object optimizer, Object loss, Object... metrics) {
         compile(optimizer, loss, null, metrics);
@@ -124,7 +127,6 @@ public abstract class Trainer extends Layer {
 
     /** {@link #compile(Object, Object, Object...)} with per-output loss weights. */
     public void compile(Object optimizer, Object loss, double[] lossWeights, Object... metrics) {
-        if (loss == null) throw new IllegalArgumentException("compile: loss must not be null");
         CompileState c = new CompileState(optimizer, loss, lossWeights, metrics);
         if (isGraphReady()) c.bind(outputs()); // a compile that fails leaves the previous state
         this.compiled = c;
@@ -180,6 +182,14 @@ public abstract class Trainer extends Layer {
 
     public boolean isCompiled() {
         return compiled != null;
+    }
+
+    /**
+     * The arguments given to {@code compile}, as given (what a saved model's {@code compile_config}
+     * holds), or null before compile.
+     */
+    public CompileArguments compileArguments() {
+        return compiled == null ? null : compiled.arguments();
     }
 
     /** The loss weights given to {@code compile}, or null. */
@@ -273,7 +283,7 @@ public abstract class Trainer extends Layer {
             } finally {
                 LossCollector.finish();
             }
-            applyGradients(c.optimizer, grads, tws);
+            applyGradients(c.trainingOptimizer(), grads, tws);
             c.updateMetrics(data.ys(), values(outs));
         }
         c.trackLoss(lossVals, data.size());

@@ -57,6 +57,19 @@ public final class CosineDecay implements LearningRateSchedule {
         return from * ((1 - alpha) * cosine + alpha);
     }
 
+    /**
+     * The schedule of a Keras config ({@code initial_learning_rate}, {@code decay_steps},
+     * {@code alpha}, {@code warmup_target}, {@code warmup_steps}, {@code name}), as
+     * {@code CosineDecay.from_config}.
+     */
+    public static CosineDecay fromConfig(Map<String, Object> config) {
+        ScheduleConfig c = new ScheduleConfig("CosineDecay", config);
+        CosineDecay s = new CosineDecay(c.number("initial_learning_rate"), c.steps("decay_steps"), c.number("alpha", 0.0),
+                c.numberOrNull("warmup_target"), c.steps("warmup_steps", 0));
+        c.finish();
+        return s;
+    }
+
     @Override
     public double apply(long step) {
         if (warmupTarget == null) {

@@ -36,6 +36,18 @@ public final class ExponentialDecay implements LearningRateSchedule {
         this.staircase = staircase;
     }
 
+    /**
+     * The schedule of a Keras config ({@code initial_learning_rate}, {@code decay_steps},
+     * {@code decay_rate}, {@code staircase}, {@code name}), as {@code ExponentialDecay.from_config}.
+     */
+    public static ExponentialDecay fromConfig(Map<String, Object> config) {
+        ScheduleConfig c = new ScheduleConfig("ExponentialDecay", config);
+        ExponentialDecay s = new ExponentialDecay(c.number("initial_learning_rate"), c.steps("decay_steps"),
+                c.number("decay_rate"), c.flag("staircase", false));
+        c.finish();
+        return s;
+    }
+
     @Override
     public double apply(long step) {
         double p = (double) step / (double) decaySteps;

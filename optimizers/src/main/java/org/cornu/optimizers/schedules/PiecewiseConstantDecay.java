@@ -2,6 +2,7 @@ package org.cornu.optimizers.schedules;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.cornu.core.LearningRateSchedule;
@@ -34,6 +35,28 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
         }
         this.boundaries = boundaries.clone();
         this.values = values.clone();
+    }
+
+    /**
+     * The schedule of a Keras config ({@code boundaries}, {@code values}, {@code name}), as
+     * {@code PiecewiseConstantDecay.from_config}.
+     */
+    public static PiecewiseConstantDecay fromConfig(Map<String, Object> config) {
+        ScheduleConfig c = new ScheduleConfig("PiecewiseConstantDecay", config);
+        List<?> b = c.list("boundaries");
+        List<?> v = c.list("values");
+        long[] boundaries = new long[b.size()];
+        for (int i = 0; i < boundaries.length; i++) {
+            double d = ((Number) b.get(i)).doubleValue();
+            if (d != Math.rint(d)) {
+                throw new IllegalArgumentException("Learning rate schedule PiecewiseConstantDecay: boundaries must be whole steps, got " + b);
+            }
+            boundaries[i] = (long) d;
+        }
+        double[] values = new double[v.size()];
+        for (int i = 0; i < values.length; i++) values[i] = ((Number) v.get(i)).doubleValue();
+        c.finish();
+        return new PiecewiseConstantDecay(boundaries, values);
     }
 
     @Override
