@@ -116,12 +116,24 @@ public final class ModelConfig {
         }
     }
 
-    /** Re-creates a model from its serialized form; compiles it if {@code compile} and a compile config is present. */
+    /**
+     * Re-creates a model from its serialized form; compiles it if {@code compile} and a compile
+     * config is present. A compile config that Cornu cannot honour (an optimizer, loss or option
+     * it lacks) never costs the model: a warning names what is missing and the model loads
+     * uncompiled, as Keras loads a model whose {@code compile} it cannot call.
+     */
     public static Model deserialize(Map<String, Object> top, boolean compile) {
         checkClasses(top);
         Model model = (Model) deserializeLayer(top);
         Object cc = top.get("compile_config");
-        if (compile && cc instanceof Map) compile(model, Configs.map(cc));
+        if (compile && cc instanceof Map) {
+            try {
+                compile(model, Configs.map(cc));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Model \"{}\" is loaded uncompiled: its compile config cannot be restored ({}). Compile it before"
+                        + " training.", model.name(), e.getMessage());
+            }
+        }
         return model;
     }
 
