@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Writes .keras files with real Keras (3.15.1 here) for RealKerasFilesTest.
+
+Each model covers a group of Cornu's layers and one optimizer. It is trained 3 steps on a fixed
+batch, then saved (weights and optimizer state), then trained 1 more step on the same batch.
+keras315_expected.json holds, per file: the batch (x, y), the predictions of the saved model
+on x, and every weight after the extra step. Cornu must load the file, predict the same, and,
+after one train_on_batch on (x, y), hold the same weights: that only happens if it read the
+optimizer's state in Keras's order and updates it as Keras does.
+
+Keras is not installable from the build machines' registries; this was run in a virtualenv made
+from wheels (python3 -m venv V && V/bin/pip install --no-index --find-links WHEELS keras jax
+jaxlib h5py), with KERAS_BACKEND=jax:
+    KERAS_BACKEND=jax V/bin/python make_keras315_files.py [out_dir]
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(20261207)
+
+
+def f32(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def onehot(n, k):
+    y = np.zeros((n, k), np.float32)
+    y[np.arange(n), rng.integers(0, k, n)] = 1
+    return y
+
+
+def seq_models():
+    keras.utils.set_random_seed(1)
+    out = {}
+
+    # a convnet: Conv2D (valid, same, strides), BatchNormalization, pooling, Dropout, Flatten; Adam
+    m = keras.Sequential([
+        keras.Input((8, 8, 2)),
+        layers.Rescaling(0.5, offset=0.1),
+        layers.Conv2D(4, 3, activation="relu"),
+        layers.BatchNormalization(),
+        layers.Conv2D(3, 3, padding="same", strides=2, use_bias=False),
+        layers.MaxPooling2D(2),
+        layers.ZeroPadding2D(1),
+        layers.AveragePooling2D(2),
+        layers.Flatten(),
+        layers.Dropout(0.0),  # a dropout that draws nothing, so that the training step is comparable
+        layers.Dense(3, activation="softmax"),
+    ], name="convnet")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
+    out["convnet_adam"] = (m, f32(6, 8, 8, 2), onehot(6, 3))
+
+    # Dropout at inference (its training draws differ between Keras and Cornu: no step comparison)
+    m = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu"), layers.Dropout(0.5),
+                          layers.Dense(2, activation="softmax")], name="dropout")
+    m.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    out["dropout_rmsprop"] = (m, f32(5, 4), onehot(5, 2))
+
+    # dense with every activation family, AMSGrad
+    m = keras.Sequential([
+        keras.Input((5,)),
+        layers.Dense(6, activation="tanh"),
+        layers.Dense(6, activation="sigmoid"),
+        layers.Activation("relu"),
+        layers.Dense(2),
+    ], name="dense_amsgrad")
+    m.compile(optimizer=keras.optimizers.Adam(0.02, amsgrad=True), loss="mse")
+    out["dense_amsgrad"] = (m, f32(7, 5), f32(7, 2))
+
+    # recurrent: Embedding with mask, LSTM, GRU, SimpleRNN, Bidirectional; RMSprop with momentum, centered
+    m = keras.Sequential([
+        keras.Input((6,), dtype="int32"),
+        layers.Embedding(11, 4, mask_zero=True),
+        layers.LSTM(5, return_sequences=True),
+        layers.Bidirectional(layers.GRU(3, return_sequences=True)),
+        layers.SimpleRNN(4),
+        layers.Dense(1, activation="sigmoid"),
+    ], name="recurrent")
+    m.compile(optimizer=keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True), loss="binary_crossentropy",
+              metrics=["accuracy"])
+    x = rng.integers(0, 11, (5, 6)).astype(np.int32)
+    x[:, -2:] = 0
+    out["recurrent_rmsprop"] = (m, x, (rng.random((5, 1)) > 0.5).astype(np.float32))
+
+    # Conv1D, MaxPooling1D, GRU without reset_after, TimeDistributed Dense, RepeatVector; Nadam
+    m = keras.Sequential([
+        keras.Input((9, 3)),
+        layers.Conv1D(4, 3, activation="relu"),
+        layers.MaxPooling1D(2),
+        layers.GRU(4, reset_after=False),
+        layers.RepeatVector(2),
+        layers.TimeDistributed(layers.Dense(2)),
+        layers.Reshape((4,)),
+    ], name="conv1d_gru")
+    m.compile(optimizer=keras.optimizers.Nadam(0.01), loss="mae")
+    out["conv1d_nadam"] = (m, f32(4, 9, 3), f32(4, 4))
+
+    # SGD with Nesterov momentum, GlobalAveragePooling2D, UpSampling2D
+    m = keras.Sequential([
+        keras.Input((4, 4, 1)),
+        layers.UpSampling2D(2),
+        layers.Conv2D(2, 3, padding="same", activation="relu"),
+        layers.GlobalAveragePooling2D(),
+        layers.Dense(2, activation="softmax"),
+    ], name="sgd_model")
+    m.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True), loss="categorical_crossentropy")
+    out["upsampling_sgd"] = (m, f32(5, 4, 4, 1), onehot(5, 2))
+
+    # a learning-rate schedule (no learning_rate variable), AdamW
+    m = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="relu"), layers.Dense(1)], name="adamw_schedule")
+    m.compile(optimizer=keras.optimizers.AdamW(keras.optimizers.schedules.ExponentialDecay(0.05, 2, 0.5),
+                                               weight_decay=0.01), loss="mse")
+    out["schedule_adamw"] = (m, f32(6, 3), f32(6, 1))
+
+    for name, opt in (("adamax", keras.optimizers.Adamax(0.02)), ("adagrad", keras.optimizers.Adagrad(0.1)),
+                      ("adadelta", keras.optimizers.Adadelta(1.0))):
+        m = keras.Sequential([keras.Input((3,)), layers.Dense(3, activation="tanh"), layers.Dense(2)], name=name)
+        m.compile(optimizer=opt, loss="mse")
+        out["dense_" + name] = (m, f32(5, 3), f32(5, 2))
+
+    # functional, two inputs and two outputs, GlobalMaxPooling2D, Add, Concatenate
+    a = keras.Input((4, 4, 2), name="image")
+    b = keras.Input((3,), name="meta")
+    h = layers.Conv2D(3, 2, activation="relu", name="conv")(a)
+    h = layers.GlobalMaxPooling2D(name="gmp")(h)
+    g = layers.Dense(3, name="meta_dense")(b)
+    s = layers.Add(name="add")([h, g])
+    c = layers.Concatenate(name="concat")([s, b])
+    o1 = layers.Dense(2, activation="softmax", name="klass")(c)
+    o2 = layers.Dense(1, name="value")(c)
+    m = keras.Model([a, b], [o1, o2], name="two_heads")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss=["categorical_crossentropy", "mse"], loss_weights=[1.0, 0.5])
+    out["functional_adam"] = (m, [f32(5, 4, 4, 2), f32(5, 3)], [onehot(5, 2), f32(5, 1)])
+    return out
+
+
+def tolist(v):
+    if isinstance(v, list):
+        return [np.asarray(a).tolist() for a in v]
+    return np.asarray(v).tolist()
+
+
+expected = {"keras_version": keras.__version__, "backend": keras.backend.backend(), "files": {}}
+for name, (m, x, y) in seq_models().items():
+    for _ in range(3):
+        m.train_on_batch(x, y)
+    path = os.path.join(OUT, f"keras315_{name}.keras")
+    m.save(path)
+    pred = m.predict(x, verbose=0)
+    m.train_on_batch(x, y)
+    expected["files"][name] = {
+        "x": tolist(x), "y": tolist(y), "predict": tolist(pred),
+        "weights_after_step": [np.asarray(w).tolist() for w in m.get_weights()],
+        "optimizer_variables": len(m.optimizer.variables),
+        "step_comparable": name != "dropout_rmsprop",
+    }
+    print(name, "saved;", len(m.optimizer.variables), "optimizer variables")
+
+with open(os.path.join(OUT, "keras315_expected.json"), "w") as f:
+    json.dump(expected, f)
