@@ -220,6 +220,21 @@ public class Model extends Trainer {
         // checked per input in forward()
     }
 
+    /**
+     * Freezes ({@code false}) or unfreezes the model and, as Keras 3's {@code trainable} setter,
+     * every one of its layers (nested models included): {@code convBase.trainable(false)} freezes
+     * the whole base; afterwards single layers can be unfrozen again
+     * ({@code convBase.getLayer("block5_conv1").trainable(true)} after {@code convBase.trainable(true)}).
+     * A frozen {@code BatchNormalization} runs in inference mode.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Layer> T trainable(boolean t) {
+        super.trainable(t);
+        for (Layer l : layers()) if (l != this) l.trainable(t);
+        return (T) this;
+    }
+
     // ------------------------------------------------------------------ weights
 
     private List<Layer> weightLayers() {
