@@ -393,13 +393,28 @@ public class Model extends Trainer {
         saveWeights(java.nio.file.Path.of(path));
     }
 
-    /** Loads weights from a {@code .weights.h5} or {@code .keras} file written for the same architecture. */
+    /**
+     * Loads weights from a {@code .weights.h5} or {@code .keras} file written for the same
+     * architecture, or from a legacy {@code .h5} file (Keras 2's, and the applications' weight
+     * files): the layers with weights take the file's layers with weights in order, as Keras's
+     * {@code load_weights}.
+     */
     public void loadWeights(java.nio.file.Path path) {
         org.cornu.core.saving.Models.loadWeights(this, path);
     }
 
     public void loadWeights(String path) {
         loadWeights(java.nio.file.Path.of(path));
+    }
+
+    /**
+     * Loads a legacy {@code .h5} weight file by layer name (Keras's
+     * {@code load_weights(path, by_name=True, skip_mismatch=...)}): only layers with the same
+     * name as a layer of the file receive weights. With {@code skipMismatch}, a layer whose weight
+     * count or shapes differ from the file's is skipped with a warning instead of failing.
+     */
+    public void loadWeightsByName(java.nio.file.Path path, boolean skipMismatch) {
+        org.cornu.core.saving.Models.loadWeightsByName(this, path, skipMismatch);
     }
 
     /** The model's serialized config as JSON (Keras's {@code model.to_json()}). */
