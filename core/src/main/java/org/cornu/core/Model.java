@@ -81,8 +81,10 @@ public class Model extends Trainer {
             }
         }
         Set<Layer> layerSet = new LinkedHashSet<>();
-        for (KerasTensor t : ins) layerSet.add(t.layer());
-        for (Node n : order) layerSet.add(n.layer);
+        for (KerasTensor t : ins) layerSet.add(t.layer()); // inputs the outputs do not reach stay first
+        List<Layer> sorted = kerasLayerOrder(outs, inputSet);
+        for (Layer l : sorted) if (l instanceof InputLayer) layerSet.remove(l);
+        layerSet.addAll(sorted);
         Set<String> names = new java.util.HashSet<>();
         for (Layer l : layerSet) {
             if (!names.add(l.name())) {
@@ -94,6 +96,47 @@ public class Model extends Trainer {
         this.nodes = order;
         this.graphLayers = new ArrayList<>(layerSet);
         this.built = true;
+    }
+
+    /**
+     * The layers in Keras's order ({@code functional.map_graph}): by decreasing depth (the longest
+     * path to an output), ties in the order a depth-first walk from the outputs first meets
+     * them. Legacy {@code .h5} weight files list their layers in this order, and Keras's
+     * {@code load_weights} matches them to {@code model.layers} by position.
+     */
+    private static List<Layer> kerasLayerOrder(List<KerasTensor> outs, Set<KerasTensor> inputSet) {
+        Map<Layer, Integer> index = new IdentityHashMap<>();
+        Set<Node> finished = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> post = new ArrayList<>();
+        for (KerasTensor o : outs) buildMap(o, inputSet, index, finished, post);
+        Map<Node, Integer> nodeDepth = new IdentityHashMap<>();
+        Map<Layer, Integer> layerDepth = new IdentityHashMap<>();
+        for (int i = post.size() - 1; i >= 0; i--) {
+            Node node = post.get(i);
+            int depth = Math.max(nodeDepth.getOrDefault(node, 0), layerDepth.getOrDefault(node.layer, 0));
+            layerDepth.put(node.layer, depth);
+            nodeDepth.put(node, depth);
+            for (KerasTensor t : node.inputs) nodeDepth.merge(t.node, depth + 1, Math::max);
+        }
+        List<Layer> r = new ArrayList<>(layerDepth.keySet());
+        r.sort((a, b) -> {
+            int c = Integer.compare(layerDepth.get(b), layerDepth.get(a));
+            return c != 0 ? c : Integer.compare(index.get(a), index.get(b));
+        });
+        return r;
+    }
+
+    /** Keras's {@code _build_map}: layers numbered in the order first met from the outputs; nodes in post-order. */
+    private static void buildMap(KerasTensor t, Set<KerasTensor> inputSet, Map<Layer, Integer> index, Set<Node> finished,
+                                 List<Node> post) {
+        Node node = t.node;
+        if (finished.contains(node)) return;
+        index.putIfAbsent(node.layer, index.size());
+        if (!(node.layer instanceof InputLayer) && !inputSet.contains(t)) {
+            for (KerasTensor in : node.inputs) buildMap(in, inputSet, index, finished, post);
+        }
+        finished.add(node);
+        post.add(node);
     }
 
     private static void visit(KerasTensor t, Set<Node> seen, List<Node> order, Set<KerasTensor> inputSet) {
