@@ -21,7 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code keras_version}; one group per layer with an attribute {@code weight_names} listing its
  * datasets ({@code block1_conv1/kernel:0}, stored at {@code block1_conv1/block1_conv1/kernel:0}),
  * trainable weights first. Layers without weights are listed in {@code layer_names} with no
- * {@code weight_names} attribute (jHDF cannot write Keras's empty array).
+ * {@code weight_names} attribute (jHDF cannot write Keras's empty array), their group holding one
+ * unlisted scalar dataset {@code unused} (jHDF 0.13.0 writes childless groups it cannot read back).
  */
 public final class LegacyWeightsFile {
     private final Map<String, List<Map.Entry<String, INDArray>>> layers = new LinkedHashMap<>();
@@ -53,7 +54,10 @@ public final class LegacyWeightsFile {
             f.putAttribute("keras_version", "2.2.4");
             for (Map.Entry<String, List<Map.Entry<String, INDArray>>> e : layers.entrySet()) {
                 WritableGroup g = f.putGroup(e.getKey());
-                if (e.getValue().isEmpty()) continue;
+                if (e.getValue().isEmpty()) {
+                    g.putDataset("unused", 0f);
+                    continue;
+                }
                 List<String> names = new ArrayList<>();
                 WritableGroup inner = g.putGroup(e.getKey());
                 for (Map.Entry<String, INDArray> w : e.getValue()) {
