@@ -61,13 +61,6 @@ final class LegacyH5 {
         }
     }
 
-    static void loadWeights(Model model, Path path) {
-        try (HdfFile f = open(path)) {
-            Node mw = f.getChild("model_weights");
-            assign(model, mw instanceof Group g ? g : f, path.toString());
-        }
-    }
-
     private static HdfFile open(Path path) {
         try {
             return HdfFile.fromBytes(Files.readAllBytes(path));
