@@ -31,6 +31,28 @@ public final class KerasTensor {
         return name;
     }
 
+    /**
+     * The model inputs this tensor is computed from: the {@link Input} tensors reached by walking
+     * its graph back (Keras's {@code keras.utils.get_source_inputs}), each once, in the order met;
+     * for an input tensor, itself.
+     */
+    public java.util.List<KerasTensor> sourceInputs() {
+        java.util.List<KerasTensor> r = new java.util.ArrayList<>();
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<KerasTensor> stack = new java.util.ArrayDeque<>();
+        stack.push(this);
+        while (!stack.isEmpty()) {
+            KerasTensor t = stack.pop();
+            if (t.node.layer instanceof InputLayer) {
+                if (!r.contains(t)) r.add(t);
+                continue;
+            }
+            if (!seen.add(t.node)) continue;
+            for (int i = t.node.inputs.size() - 1; i >= 0; i--) stack.push(t.node.inputs.get(i));
+        }
+        return r;
+    }
+
     @Override
     public String toString() {
         return "<KerasTensor shape=" + shape + ", dtype=" + Cornu.floatx() + ", name=" + name + ">";

@@ -81,8 +81,10 @@ public class Model extends Trainer {
             }
         }
         Set<Layer> layerSet = new LinkedHashSet<>();
-        for (KerasTensor t : ins) layerSet.add(t.layer());
-        for (Node n : order) layerSet.add(n.layer);
+        for (KerasTensor t : ins) layerSet.add(t.layer()); // inputs the outputs do not reach stay first
+        List<Layer> sorted = kerasLayerOrder(outs, inputSet);
+        for (Layer l : sorted) if (l instanceof InputLayer) layerSet.remove(l);
+        layerSet.addAll(sorted);
         Set<String> names = new java.util.HashSet<>();
         for (Layer l : layerSet) {
             if (!names.add(l.name())) {
@@ -94,6 +96,47 @@ public class Model extends Trainer {
         this.nodes = order;
         this.graphLayers = new ArrayList<>(layerSet);
         this.built = true;
+    }
+
+    /**
+     * The layers in Keras's order ({@code functional.map_graph}): by decreasing depth (the longest
+     * path to an output), ties in the order a depth-first walk from the outputs first meets
+     * them. Legacy {@code .h5} weight files list their layers in this order, and Keras's
+     * {@code load_weights} matches them to {@code model.layers} by position.
+     */
+    private static List<Layer> kerasLayerOrder(List<KerasTensor> outs, Set<KerasTensor> inputSet) {
+        Map<Layer, Integer> index = new IdentityHashMap<>();
+        Set<Node> finished = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> post = new ArrayList<>();
+        for (KerasTensor o : outs) buildMap(o, inputSet, index, finished, post);
+        Map<Node, Integer> nodeDepth = new IdentityHashMap<>();
+        Map<Layer, Integer> layerDepth = new IdentityHashMap<>();
+        for (int i = post.size() - 1; i >= 0; i--) {
+            Node node = post.get(i);
+            int depth = Math.max(nodeDepth.getOrDefault(node, 0), layerDepth.getOrDefault(node.layer, 0));
+            layerDepth.put(node.layer, depth);
+            nodeDepth.put(node, depth);
+            for (KerasTensor t : node.inputs) nodeDepth.merge(t.node, depth + 1, Math::max);
+        }
+        List<Layer> r = new ArrayList<>(layerDepth.keySet());
+        r.sort((a, b) -> {
+            int c = Integer.compare(layerDepth.get(b), layerDepth.get(a));
+            return c != 0 ? c : Integer.compare(index.get(a), index.get(b));
+        });
+        return r;
+    }
+
+    /** Keras's {@code _build_map}: layers numbered in the order first met from the outputs; nodes in post-order. */
+    private static void buildMap(KerasTensor t, Set<KerasTensor> inputSet, Map<Layer, Integer> index, Set<Node> finished,
+                                 List<Node> post) {
+        Node node = t.node;
+        if (finished.contains(node)) return;
+        index.putIfAbsent(node.layer, index.size());
+        if (!(node.layer instanceof InputLayer) && !inputSet.contains(t)) {
+            for (KerasTensor in : node.inputs) buildMap(in, inputSet, index, finished, post);
+        }
+        finished.add(node);
+        post.add(node);
     }
 
     private static void visit(KerasTensor t, Set<Node> seen, List<Node> order, Set<KerasTensor> inputSet) {
@@ -218,6 +261,21 @@ public class Model extends Trainer {
     @Override
     protected void checkInputs(List<Shape> shapes, boolean concrete) {
         // checked per input in forward()
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes the model and, as Keras 3's {@code trainable} setter,
+     * every one of its layers (nested models included): {@code convBase.trainable(false)} freezes
+     * the whole base; afterwards single layers can be unfrozen again
+     * ({@code convBase.getLayer("block5_conv1").trainable(true)} after {@code convBase.trainable(true)}).
+     * A frozen {@code BatchNormalization} runs in inference mode.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Layer> T trainable(boolean t) {
+        super.trainable(t);
+        for (Layer l : layers()) if (l != this) l.trainable(t);
+        return (T) this;
     }
 
     // ------------------------------------------------------------------ weights
@@ -378,13 +436,28 @@ public class Model extends Trainer {
         saveWeights(java.nio.file.Path.of(path));
     }
 
-    /** Loads weights from a {@code .weights.h5} or {@code .keras} file written for the same architecture. */
+    /**
+     * Loads weights from a {@code .weights.h5} or {@code .keras} file written for the same
+     * architecture, or from a legacy {@code .h5} file (Keras 2's, and the applications' weight
+     * files): the layers with weights take the file's layers with weights in order, as Keras's
+     * {@code load_weights}.
+     */
     public void loadWeights(java.nio.file.Path path) {
         org.cornu.core.saving.Models.loadWeights(this, path);
     }
 
     public void loadWeights(String path) {
         loadWeights(java.nio.file.Path.of(path));
+    }
+
+    /**
+     * Loads a legacy {@code .h5} weight file by layer name (Keras's
+     * {@code load_weights(path, by_name=True, skip_mismatch=...)}): only layers with the same
+     * name as a layer of the file receive weights. With {@code skipMismatch}, a layer whose weight
+     * count or shapes differ from the file's is skipped with a warning instead of failing.
+     */
+    public void loadWeightsByName(java.nio.file.Path path, boolean skipMismatch) {
+        org.cornu.core.saving.Models.loadWeightsByName(this, path, skipMismatch);
     }
 
     /** The model's serialized config as JSON (Keras's {@code model.to_json()}). */

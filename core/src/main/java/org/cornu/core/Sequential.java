@@ -52,6 +52,9 @@ public class Sequential extends Model {
         } else if (stack.size() == 1 && (inputLayer != null || layer.batchInputShape() != null)) {
             long[] b = inputLayer != null ? inputLayer.shape().dims() : layer.batchInputShape();
             buildGraph(java.util.Arrays.copyOfRange(b, 1, b.length));
+        } else if (stack.size() == 1 && layer instanceof Model m && m.isGraphReady() && m.inputs().size() == 1) {
+            // a functional model first (a pretrained base): its input shape is the stack's, as Keras 3 builds it
+            buildGraph(m.inputs().get(0).shape().sampleDims());
         }
     }
 

@@ -10,7 +10,7 @@ final class Summary {
     private Summary() {}
 
     static void print(Model model, Consumer<String> out) {
-        boolean sequential = model instanceof Sequential;
+        boolean sequential = model instanceof Sequential || sequentialLike(model);
         int[] widths = sequential ? new int[] {33, 26, 14} : new int[] {33, 26, 14, 30};
         String[] head = sequential ? new String[] {"Layer (type)", "Output Shape", "Param #"}
                 : new String[] {"Layer (type)", "Output Shape", "Param #", "Connected to"};
@@ -26,9 +26,9 @@ final class Summary {
             String shape = outputShape(model, l);
             String[] cells;
             if (sequential) {
-                cells = new String[] {l.name() + " (" + l.getClass().getSimpleName() + ")", shape, fmt(l.countParams())};
+                cells = new String[] {l.name() + " (" + typeName(l) + ")", shape, fmt(l.countParams())};
             } else {
-                cells = new String[] {l.name() + " (" + l.getClass().getSimpleName() + ")", shape, fmt(l.countParams()),
+                cells = new String[] {l.name() + " (" + typeName(l) + ")", shape, fmt(l.countParams()),
                         connected(model, l)};
             }
             out.accept(row(cells, widths));
@@ -42,6 +42,26 @@ final class Summary {
         out.accept("Trainable params: " + fmt(trainable) + " (" + bytes(trainable) + ")");
         out.accept("Non-trainable params: " + fmt(nonTrainable) + " (" + bytes(nonTrainable) + ")");
         out.accept("_".repeat(total));
+    }
+
+    /** The type Keras prints: the class name, {@code Functional} for a plain {@link Model}. */
+    static String typeName(Layer l) {
+        return l.getClass() == Model.class ? "Functional" : l.getClass().getSimpleName();
+    }
+
+    /**
+     * Keras's {@code sequential_like}: a functional model that is a single chain (one input, each
+     * layer applied once to the previous layer's output) prints without the "Connected to" column.
+     */
+    private static boolean sequentialLike(Model model) {
+        if (model.inputs().size() != 1 || model.outputs().size() != 1) return false;
+        KerasTensor prev = model.inputs().get(0);
+        java.util.Set<Layer> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Node n : model.nodes()) {
+            if (n.inputs.size() != 1 || n.inputs.get(0) != prev || n.outputs.size() != 1 || !seen.add(n.layer)) return false;
+            prev = n.outputs.get(0);
+        }
+        return true;
     }
 
     private static String outputShape(Model model, Layer l) {

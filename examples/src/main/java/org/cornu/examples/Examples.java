@@ -42,6 +42,12 @@ public final class Examples {
                 CustomTrainStep::run));
         EXAMPLES.put("cats-vs-dogs", new Entry("Convnet from a folder (--data DIR with train/cats, train/dogs), augmentation,"
                 + " Conv2D 32-64-128-128, Dropout 0.5, Dense 512, RMSprop 1e-4, 30 epochs at batch 32", CatsVsDogs::run));
+        EXAMPLES.put("vgg16-features", new Entry("Fast feature extraction with a frozen VGG16 (book 8.3.1): --data DIR with"
+                + " train/, validation/ (and test/) class folders, --weights PATH|imagenet (else random), features once,"
+                + " then Flatten, Dense 256, Dropout 0.5, Dense 1; --image-size 180, 20 epochs", Vgg16Transfer::runFeatures));
+        EXAMPLES.put("vgg16-finetune", new Entry("VGG16 with augmentation, frozen, then block5 fine-tuned with RMSprop 1e-5"
+                + " (book 8.3.2): --data DIR, --weights PATH|imagenet (else random), --image-size 180, --epochs 3,"
+                + " --fine-tune-epochs 2 (the book: 50 and 30)", Vgg16Transfer::runFineTune));
     }
 
     private Examples() {}

@@ -36,5 +36,7 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "RandomRotation", () -> RandomRotation.class);
         Registry.register(Registry.Kind.LAYER, "RandomZoom", () -> RandomZoom.class);
         Registry.register(Registry.Kind.LAYER, "RandomTranslation", () -> RandomTranslation.class);
+        Registry.register(Registry.Kind.LAYER, "DepthwiseConv2D", () -> DepthwiseConv2D.class);
+        Registry.register(Registry.Kind.LAYER, "ReLU", () -> ReLU.class);
     }
 }

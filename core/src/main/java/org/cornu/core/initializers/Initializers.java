@@ -81,30 +81,35 @@ public final class Initializers {
         }
     }
 
-    /** Values from a uniform, normal or truncated normal distribution. */
+    /**
+     * Values from a uniform, normal or truncated normal distribution, drawn in double precision
+     * (the same values whatever the dtype); a float32 array is filled without a double[] copy
+     * (VGG16's fc1 kernel has 102.8 million values).
+     */
     static INDArray draw(String dist, long[] shape, DataType dtype, double a, double b, Long seed) {
-        long n = size(shape);
-        double[] v = new double[Math.toIntExact(n)];
+        int n = Math.toIntExact(size(shape));
+        boolean f32 = dtype == DataType.FLOAT;
+        double[] v = f32 ? null : new double[n];
+        float[] fv = f32 ? new float[n] : null;
         SplittableRandom r = rng(seed);
         double[] spare = {Double.NaN};
-        switch (dist) {
-            case "uniform" -> {
-                for (int i = 0; i < v.length; i++) v[i] = a + (b - a) * r.nextDouble();
-            }
-            case "normal" -> {
-                for (int i = 0; i < v.length; i++) v[i] = a + b * gaussian(r, spare);
-            }
-            default -> { // truncated normal: resample outside two standard deviations
-                for (int i = 0; i < v.length; i++) {
+        for (int i = 0; i < n; i++) {
+            double x;
+            switch (dist) {
+                case "uniform" -> x = a + (b - a) * r.nextDouble();
+                case "normal" -> x = a + b * gaussian(r, spare);
+                default -> { // truncated normal: resample outside two standard deviations
                     double z;
                     do {
                         z = gaussian(r, spare);
                     } while (Math.abs(z) > 2.0);
-                    v[i] = a + b * z;
+                    x = a + b * z;
                 }
             }
+            if (f32) fv[i] = (float) x;
+            else v[i] = x;
         }
-        return Nd4j.create(v, shape, dtype);
+        return f32 ? Nd4j.create(fv, shape, 'c') : Nd4j.create(v, shape, dtype);
     }
 
     /** {@code VarianceScaling(scale, mode, distribution)}, the base of the glorot, he and lecun families. */

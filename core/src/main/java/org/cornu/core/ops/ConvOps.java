@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.cornu.core.kernels.ConvKernels;
+import org.cornu.core.kernels.DepthwiseKernels;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Gemm;
 import org.cornu.core.autodiff.Tape;
@@ -217,6 +218,95 @@ public final class ConvOps {
                 return;
             }
             Nd4j.exec(bb.addIntegerArguments(ia).build());
+            if (kernel.requiresGrad()) kernel.accumulate(gk);
+            if (x.requiresGrad()) x.accumulate(gx);
+        });
+    }
+
+    /**
+     * Depthwise 2-D convolution (Keras's {@code ops.depthwise_conv}): {@code x (n, h, w, c)},
+     * {@code kernel (kh, kw, c, m)}; output {@code (n, oh, ow, c*m)}, channel {@code ci*m + q}
+     * being input channel {@code ci} cross-correlated with {@code kernel[:, :, ci, q]}. No bias
+     * (the layer adds it). On CPU (float/double, dense C order) a JVM loop
+     * ({@link org.cornu.core.kernels.DepthwiseKernels}); elsewhere ND4J's native
+     * {@code depthwise_conv2d} and {@code depthwise_conv2d_bp}.
+     */
+    public static Tensor depthwiseConv2d(Tensor x, Tensor kernel, int[] strides, boolean same, int[] dilation) {
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        if (xs.length != 4 || ks.length != 4 || ks[2] != xs[3]) {
+            throw new IllegalArgumentException("depthwise_conv2d: expected inputs (batch, h, w, c) and a kernel (kh, kw, c,"
+                    + " depth_multiplier); got inputs " + org.cornu.core.Shape.format(xs) + " and kernel "
+                    + org.cornu.core.Shape.format(ks));
+        }
+        if (jvm(x.value(), kernel.value())) return depthwiseJvm(x, kernel, strides, same, dilation);
+        return depthwiseNative(x, kernel, strides, same, dilation);
+    }
+
+    private static Tensor depthwiseJvm(Tensor x, Tensor kernel, int[] strides, boolean same, int[] dilation) {
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        DataType dt = x.value().dataType();
+        ConvKernels.Geo ge = ConvKernels.Geo.of(xs, (int) ks[0], (int) ks[1], strides, dilation, same);
+        int m = (int) ks[3];
+        INDArray z = Nd4j.createUninitialized(dt, ge.n(), ge.oh(), ge.ow(), (long) ge.c() * m);
+        int zn = (int) z.length();
+        long work = (long) zn * ge.kh() * ge.kw();
+        if (dt == DataType.DOUBLE) {
+            double[] xb = heapD(x.value(), 0), kb = kernel.value().dup('c').data().asDouble(), zb = scratchD(1, zn);
+            java.util.Arrays.fill(zb, 0, zn, 0.0);
+            ConvKernels.overBatch(ge.c(), work, (c0, c1) -> DepthwiseKernels.forward(xb, kb, zb, ge, m, c0, c1));
+            Elementwise.doubles(z).put(0, zb, 0, zn);
+        } else {
+            float[] xb = heap(x.value(), 0), kb = kernel.value().dup('c').data().asFloat(), zb = scratch(1, zn);
+            java.util.Arrays.fill(zb, 0, zn, 0f);
+            ConvKernels.overBatch(ge.c(), work, (c0, c1) -> DepthwiseKernels.forward(xb, kb, zb, ge, m, c0, c1));
+            Elementwise.floats(z).put(0, zb, 0, zn);
+        }
+        Tensor o = out(z, x, kernel);
+        return Tape.push(o, g -> {
+            boolean wantX = x.requiresGrad(), wantK = kernel.requiresGrad();
+            INDArray gc = Elementwise.fusable(g) ? g : g.dup('c');
+            int xn = (int) x.value().length(), kn = (int) kernel.value().length();
+            if (dt == DataType.DOUBLE) {
+                double[] xb = heapD(x.value(), 0), gb = heapD(gc, 2), kb = kernel.value().dup('c').data().asDouble();
+                double[] gx = wantX ? scratchD(1, xn) : null, gk = wantK ? new double[kn] : null;
+                if (gx != null) java.util.Arrays.fill(gx, 0, xn, 0.0);
+                ConvKernels.overBatch(ge.c(), work, (c0, c1) -> DepthwiseKernels.backward(xb, kb, gb, gx, gk, ge, m, c0, c1));
+                if (gk != null) kernel.accumulate(Nd4j.create(gk, ks, DataType.DOUBLE));
+                if (gx != null) {
+                    INDArray gxa = Nd4j.createUninitialized(dt, xs);
+                    Elementwise.doubles(gxa).put(0, gx, 0, xn);
+                    x.accumulate(gxa);
+                }
+            } else {
+                float[] xb = heap(x.value(), 0), gb = heap(gc, 2), kb = kernel.value().dup('c').data().asFloat();
+                float[] gx = wantX ? scratch(1, xn) : null, gk = wantK ? new float[kn] : null;
+                if (gx != null) java.util.Arrays.fill(gx, 0, xn, 0f);
+                ConvKernels.overBatch(ge.c(), work, (c0, c1) -> DepthwiseKernels.backward(xb, kb, gb, gx, gk, ge, m, c0, c1));
+                if (gk != null) kernel.accumulate(Nd4j.create(gk, ks, DataType.FLOAT));
+                if (gx != null) {
+                    INDArray gxa = Nd4j.createUninitialized(dt, xs);
+                    Elementwise.floats(gxa).put(0, gx, 0, xn);
+                    x.accumulate(gxa);
+                }
+            }
+        });
+    }
+
+    /** ND4J's native depthwise_conv2d (NHWC, kernel (kh, kw, c, m)) and its _bp. */
+    static Tensor depthwiseNative(Tensor x, Tensor kernel, int[] strides, boolean same, int[] dilation) {
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        int kh = (int) ks[0], kw = (int) ks[1];
+        long[] os = outShape(xs, xs[3] * ks[3], kh, kw, strides, same, dilation);
+        INDArray z = Nd4j.createUninitialized(x.value().dataType(), os);
+        int[] ia = {kh, kw, strides[0], strides[1], 0, 0, dilation[0], dilation[1], same ? 1 : 0, 1, 0};
+        Nd4j.exec(DynamicCustomOp.builder("depthwise_conv2d").addInputs(x.value(), kernel.value())
+                .addIntegerArguments(ia).addOutputs(z).build());
+        Tensor o = out(z, x, kernel);
+        return Tape.push(o, g -> {
+            INDArray gx = Nd4j.createUninitialized(x.value().dataType(), xs);
+            INDArray gk = Nd4j.createUninitialized(kernel.value().dataType(), ks);
+            Nd4j.exec(DynamicCustomOp.builder("depthwise_conv2d_bp").addInputs(x.value(), kernel.value(), g)
+                    .addIntegerArguments(ia).addOutputs(gx, gk).build());
             if (kernel.requiresGrad()) kernel.accumulate(gk);
             if (x.requiresGrad()) x.accumulate(gx);
         });

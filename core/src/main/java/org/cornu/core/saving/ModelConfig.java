@@ -182,7 +182,7 @@ public final class ModelConfig {
             long[] b = Configs.getLongs(Map.of("s", bis), "s");
             s.buildGraph(java.util.Arrays.copyOfRange(b, 1, b.length));
         }
-        if (cfg.get("trainable") instanceof Boolean t) s.trainable(t);
+        if (cfg.get("trainable") instanceof Boolean t) setOwnTrainable(s, t);
         return s;
     }
 
@@ -230,8 +230,30 @@ public final class ModelConfig {
         List<KerasTensor> ins = tensors(cfg.get("input_layers"), made, modelName);
         List<KerasTensor> outs = tensors(cfg.get("output_layers"), made, modelName);
         Model m = new Model(ins, outs, modelName);
-        if (cfg.get("trainable") instanceof Boolean t) m.trainable(t);
+        if (cfg.get("trainable") instanceof Boolean t) setOwnTrainable(m, t);
         return m;
+    }
+
+    /**
+     * Sets a deserialized model's own flag but keeps its layers' flags as their configs gave them
+     * (Keras sets {@code _trainable} at construction, without the setter's propagation).
+     */
+    private static void setOwnTrainable(Model m, boolean t) {
+        List<Layer> ls = new ArrayList<>();
+        collectLayers(m, ls);
+        boolean[] flags = new boolean[ls.size()];
+        for (int i = 0; i < flags.length; i++) flags[i] = ls.get(i).trainable();
+        m.trainable(t);
+        // parents before their layers: restoring a nested model's flag resets its layers, restored next
+        for (int i = 0; i < flags.length; i++) ls.get(i).trainable(flags[i]);
+    }
+
+    private static void collectLayers(Model m, List<Layer> out) {
+        for (Layer l : m.layers()) {
+            if (l == m) continue;
+            out.add(l);
+            if (l instanceof Model inner) collectLayers(inner, out);
+        }
     }
 
     /** The inputs of one inbound node, or null if some producer has not run yet. */

@@ -154,13 +154,28 @@ public final class Models {
             vars = readH5(h5, label + " (" + WEIGHTS + ")");
         } else if (label.endsWith(".weights.h5")) {
             vars = readH5(readBytes(path, label), label);
-        } else if (label.endsWith(".h5")) {
-            LegacyH5.loadWeights(model, path);
+        } else if (label.endsWith(".h5") || label.endsWith(".hdf5")) {
+            LegacyH5.loadWeightsTopological(model, path);
             return;
         } else {
             throw new IllegalArgumentException("Invalid filepath: expected a `.weights.h5` or `.keras` file. Received: " + label);
         }
         WeightsStore.assign(model, vars, "File " + label, true);
+    }
+
+    /**
+     * Loads a legacy {@code .h5} weight file by layer name, as Keras's
+     * {@code model.load_weights(path, by_name=True, skip_mismatch=skipMismatch)}: layers of the
+     * file without a layer of the same name in {@code model} are skipped; with
+     * {@code skipMismatch}, so are layers whose weight count or shapes differ (with a warning).
+     */
+    public static void loadWeightsByName(Model model, Path path, boolean skipMismatch) {
+        String label = path.toString();
+        if (!(label.endsWith(".h5") || label.endsWith(".hdf5")) || label.endsWith(".weights.h5")) {
+            throw new IllegalArgumentException("Loading weights by name is only supported for legacy .h5 files"
+                    + " (Keras's by_name=True). Received: " + label);
+        }
+        LegacyH5.loadWeightsByName(model, path, skipMismatch);
     }
 
     // ------------------------------------------------------------------ JSON

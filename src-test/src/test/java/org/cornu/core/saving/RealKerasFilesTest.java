@@ -74,7 +74,7 @@ class RealKerasFilesTest {
         return s.stream().mapToLong(Long::longValue).toArray();
     }
 
-    private static INDArray array(Object nested, DataType type) {
+    static INDArray array(Object nested, DataType type) {
         List<Double> v = new ArrayList<>();
         flatten(nested, v);
         return Nd4j.create(v.stream().mapToDouble(Double::doubleValue).toArray(), shapeOf(nested), DataType.DOUBLE).castTo(type);
