@@ -83,8 +83,13 @@ final class Hdf5Reader {
 
     /** Every dataset as an array (integers as int64, as Keras's iteration counters are stored). */
     Map<String, INDArray> arrays() {
+        return arrays(Hdf5Types.CPU);
+    }
+
+    /** As {@link #arrays()}; {@code hostBuffers}: write into the new arrays' buffers in place (CPU backend) or through Java arrays. */
+    Map<String, INDArray> arrays(boolean hostBuffers) {
         Map<String, INDArray> r = new LinkedHashMap<>();
-        for (Dataset d : datasets.values()) r.put(d.path(), array(d));
+        for (Dataset d : datasets.values()) r.put(d.path(), array(d, hostBuffers));
         return r;
     }
 
@@ -96,45 +101,52 @@ final class Hdf5Reader {
 
     /** A dataset as an array: floats keep their width; integers become int64. */
     INDArray array(Dataset d) {
+        return array(d, Hdf5Types.CPU);
+    }
+
+    private INDArray array(Dataset d, boolean hostBuffers) {
         Hdf5Types.Kind k = d.type().kind();
         long[] shape = d.shape();
         try (MemoryWorkspace ws = Workspaces.outside()) {
             if (!k.floating() && k != Hdf5Types.Kind.I64) return integers(d);
             DataType t = k.nd4j();
             if (d.elements() == 0) return Nd4j.create(t, shape);
-            INDArray r = shape.length == 0 ? Nd4j.scalar(t, 0) : Nd4j.create(t, shape, 'c');
-                ByteBuffer src = bytes(d);
-            ByteBuffer dst = r.data().asNio();
-            if (dst != null && dst.capacity() >= d.length() && src.order() == ByteOrder.nativeOrder()) {
-                dst = dst.duplicate();
-                dst.position(0);
-                dst.put(src);
-                return r;
+            ByteBuffer src = bytes(d);
+            if (hostBuffers && src.order() == ByteOrder.nativeOrder()) {
+                // the bytes straight into the new array's buffer
+                INDArray r = shape.length == 0 ? Nd4j.scalar(t, 0) : Nd4j.create(t, shape, 'c');
+                ByteBuffer dst = r.data().asNio();
+                if (dst != null && dst.capacity() >= d.length()) {
+                    dst.duplicate().position(0).put(src);
+                    return r;
+                }
             }
-            // another byte order: element by element through typed views
+            // another byte order, or buffers that are not host memory: through Java arrays
+            int n = (int) d.elements();
+            INDArray r;
             switch (k) {
                 case F64 -> {
-                    double[] v = new double[(int) d.elements()];
+                    double[] v = new double[n];
                     src.asDoubleBuffer().get(v);
-                    r.assign(Nd4j.create(v, shape, DataType.DOUBLE));
+                    r = Nd4j.createFromArray(v);
                 }
                 case F32 -> {
-                    float[] v = new float[(int) d.elements()];
+                    float[] v = new float[n];
                     src.asFloatBuffer().get(v);
-                    r.assign(Nd4j.create(v, shape, DataType.FLOAT));
+                    r = Nd4j.createFromArray(v);
                 }
                 case I64 -> {
-                    long[] v = new long[(int) d.elements()];
+                    long[] v = new long[n];
                     src.asLongBuffer().get(v);
-                    r = shape.length == 0 ? Nd4j.scalar(DataType.LONG, v[0]) : Nd4j.createFromArray(v).reshape(shape);
+                    r = Nd4j.createFromArray(v);
                 }
                 default -> { // F16
-                    ByteBuffer native16 = ByteBuffer.allocate(d.length()).order(ByteOrder.nativeOrder());
-                    for (int i = 0; i < d.elements(); i++) native16.putShort(2 * i, src.getShort(2 * i));
-                    dst.duplicate().put(native16);
+                    float[] v = new float[n];
+                    for (int i = 0; i < n; i++) v[i] = Hdf5Types.halfToFloat(src.getShort(2 * i));
+                    r = Nd4j.createFromArray(v).castTo(DataType.HALF);
                 }
             }
-            return r;
+            return shape.length == 0 ? r.reshape(new long[0]) : r.reshape('c', shape);
         }
     }
 

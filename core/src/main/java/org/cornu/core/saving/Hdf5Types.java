@@ -2,8 +2,10 @@ package org.cornu.core.saving;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The HDF5 element types Cornu writes and reads without jHDF: IEEE floats and two's complement integers. */
 final class Hdf5Types {
@@ -52,10 +54,26 @@ final class Hdf5Types {
         }
     }
 
+    /** Whether ND4J runs on the CPU: its buffers are then host memory that NIO views read and write directly. */
+    static final boolean CPU = Nd4j.getBackend().getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("cpu");
+
     /** The stored type of an ND4J array: its own where HDF5 has it, else float32 (as Keras stores bfloat16 and bool as numbers). */
     static Kind forArray(DataType t) {
         for (Kind k : Kind.values()) if (k.nd4j == t) return k;
         return Kind.F32;
+    }
+
+    /**
+     * The stored type of an array on a backend whose buffers are not host memory (CUDA): one that
+     * ND4J's typed getters copy out ({@code asFloat}, {@code asDouble}, {@code asInt}, {@code asLong}).
+     */
+    static Kind forArrayOffHost(DataType t) {
+        return switch (forArray(t)) {
+            case F16 -> Kind.F32;
+            case I8, I16 -> Kind.I32;
+            case U8, U16 -> Kind.U32;
+            default -> forArray(t);
+        };
     }
 
     /** The size of the datatype message (padded to 8 bytes). */
@@ -140,7 +158,10 @@ final class Hdf5Types {
         return null;
     }
 
-    /** The array's elements as little-endian bytes, through Java arrays (for buffers without a NIO view, or big-endian hosts). */
+    /**
+     * The elements of {@code c} (C order, not a view, of type {@code k}) as little-endian bytes,
+     * copied through Java arrays: for big-endian hosts and for buffers that are not host memory.
+     */
     static ByteBuffer littleEndianCopy(INDArray c, Kind k) {
         int n = (int) c.length();
         ByteBuffer b = ByteBuffer.allocate(n * k.size).order(ByteOrder.LITTLE_ENDIAN);
@@ -159,5 +180,17 @@ final class Hdf5Types {
             }
         }
         return b;
+    }
+
+    /** An IEEE half-precision value (its 16 bits) as a float, exactly. */
+    static float halfToFloat(short h) {
+        int sign = (h >>> 15) & 1;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        float v;
+        if (exp == 0) v = mant * 0x1p-24f; // subnormal: mant * 2^-14 / 2^10
+        else if (exp == 31) v = mant == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+        else v = Float.intBitsToFloat(((exp - 15 + 127) << 23) | (mant << 13));
+        return sign == 0 ? v : -v;
     }
 }

@@ -111,6 +111,11 @@ final class Hdf5Writer {
      *     dataset and a group
      */
     Hdf5Writer(Map<String, INDArray> datasets, Collection<String> emptyGroups) {
+        this(datasets, emptyGroups, Hdf5Types.CPU);
+    }
+
+    /** As {@link #Hdf5Writer(Map, Collection)}; {@code hostBuffers}: read the arrays' buffers in place (CPU backend) or copy through Java arrays. */
+    Hdf5Writer(Map<String, INDArray> datasets, Collection<String> emptyGroups, boolean hostBuffers) {
         for (String g : emptyGroups) {
             Node n = root;
             for (String part : split(g)) n = child(n, part, true, g);
@@ -120,7 +125,7 @@ final class Hdf5Writer {
             Node n = root;
             for (int i = 0; i < parts.size() - 1; i++) n = child(n, parts.get(i), true, e.getKey());
             Node d = child(n, parts.get(parts.size() - 1), false, e.getKey());
-            d.data = stored(e.getValue());
+            d.data = stored(e.getValue(), hostBuffers);
         }
         plan();
     }
@@ -156,8 +161,8 @@ final class Hdf5Writer {
     }
 
     /** The array's bytes as stored: C order, little-endian, of a type HDF5 and Keras share. */
-    static Stored stored(INDArray a) {
-        Hdf5Types.Kind kind = Hdf5Types.forArray(a.dataType());
+    static Stored stored(INDArray a, boolean hostBuffers) {
+        Hdf5Types.Kind kind = hostBuffers ? Hdf5Types.forArray(a.dataType()) : Hdf5Types.forArrayOffHost(a.dataType());
         long[] shape = a.shape();
         INDArray c = a;
         try (MemoryWorkspace ws = Workspaces.outside()) {
@@ -168,7 +173,7 @@ final class Hdf5Writer {
         }
         if (c.length() == 0) return new Stored(kind, shape, ByteBuffer.allocate(0), c);
         long bytes = c.length() * kind.size();
-        ByteBuffer b = c.data().asNio();
+        ByteBuffer b = hostBuffers ? c.data().asNio() : null;
         if (b == null || b.capacity() < bytes || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             b = Hdf5Types.littleEndianCopy(c, kind);
         } else {

@@ -170,6 +170,27 @@ class Hdf5FilesTest {
         assertEquals(expectedTypes, types);
     }
 
+    /**
+     * The paths for buffers that are not host memory (CUDA), taken here on the CPU: arrays copied out
+     * through Java arrays (float16 and small integers widened to types those copy), and read back
+     * through Java arrays.
+     */
+    @Test
+    void copiesThroughJavaArraysGiveTheSameValues() {
+        Map<String, INDArray> data = mixed();
+        Hdf5Writer w = new Hdf5Writer(data, EMPTY_GROUPS, false);
+        Hdf5Reader r = Hdf5Reader.read(ByteBuffer.wrap(w.toBytes()));
+        assertSameArrays(data, r.arrays(false), "written and read through Java arrays");
+        assertSameArrays(data, r.arrays(true), "written through Java arrays, read in place");
+        assertEquals(Hdf5Types.Kind.F32, r.datasets().get("a/f16").type().kind());
+        assertEquals(Hdf5Types.Kind.I32, r.datasets().get("a/i8").type().kind());
+        assertEquals(Hdf5Types.Kind.U32, r.datasets().get("a/u8").type().kind());
+        assertEquals(Hdf5Types.Kind.F64, r.datasets().get("a/f64").type().kind());
+        Hdf5Reader direct = Hdf5Reader.read(ByteBuffer.wrap(new Hdf5Writer(data, EMPTY_GROUPS, true).toBytes()));
+        assertSameArrays(data, direct.arrays(false), "written in place, read through Java arrays");
+        assertEquals(DataType.HALF, direct.arrays(false).get("a/f16").dataType());
+    }
+
     /** Groups past one symbol table node (8 entries), one B-tree node (256) and two levels (8192). */
     @Test
     void largeGroupsNeedDeeperBTrees() throws Exception {
@@ -210,11 +231,12 @@ class Hdf5FilesTest {
                 "f.create_group('vars')",
                 "f.attrs['note'] = 'attributes are skipped'",
                 "d = {}",
-                "for t in ['<f2', '<f4', '<f8', '>f4', '>f8', 'i1', '<i2', '<i4', '<i8', '>i8', 'u1', '<u2', '<u4', '<u8']:",
+                "for t in ['<f2', '<f4', '<f8', '>f2', '>f4', '>f8', 'i1', '<i2', '<i4', '<i8', '>i2', '>i8', 'u1', '<u2', '<u4', '<u8']:",
                 "    v = rng.standard_normal((2, 3)) * 50",
                 "    d['types/' + t.replace('<', 'le_').replace('>', 'be_')] = (np.abs(v) if 'u' in t else v).astype(t)",
                 "d['scalars/int64'] = np.int64(-5)",
                 "d['scalars/float32'] = np.float32(0.125)",
+                "d['scalars/be_float64'] = np.array(-2.5, '>f8')",
                 "d['shapes/empty'] = np.zeros((0, 4), 'f4')",
                 "d['shapes/rank5'] = rng.standard_normal((2, 1, 3, 1, 2)).astype('f4')",
                 "for i in range(300):",
@@ -252,7 +274,7 @@ class Hdf5FilesTest {
             double[] v = parts[2].isEmpty() ? new double[0] : java.util.Arrays.stream(parts[2].split(" ")).mapToDouble(Double::parseDouble).toArray();
             assertArrayEquals(v, values(a), 0.0, parts[0]);
         }
-        assertEquals(14 + 2 + 3 + 300, datasets);
+        assertEquals(16 + 3 + 3 + 300, datasets);
         assertEquals(datasets, ours.size());
         assertEquals(groups, new TreeSet<>(r.groups()));
         assertTrue(groups.contains("vars"));
@@ -288,6 +310,25 @@ class Hdf5FilesTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Models.readH5(ByteBuffer.wrap(part), "weights.h5"), "cut at " + cut);
             assertTrue(e.getMessage().contains("weights.h5"), e.getMessage());
+        }
+    }
+
+    /** Every half-precision bit pattern converts as numpy converts it (the path for big-endian files and non-CPU backends). */
+    @Test
+    void halfPrecisionBitsConvertAsNumpy() throws Exception {
+        Process probe = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+        Assumptions.assumeTrue(probe.waitFor() == 0, "python3 with numpy not installed: half-precision check skipped");
+        Path out = dir.resolve("halves.bin");
+        SavingTestSupport.python("python3", String.join("\n",
+                "import sys, numpy as np",
+                "np.arange(65536, dtype='<u2').view('<f2').astype('<f4').tofile(sys.argv[1])"), out.toString());
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(out)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(65536 * 4, b.capacity());
+        for (int h = 0; h < 65536; h++) {
+            float expected = b.getFloat(4 * h);
+            float got = Hdf5Types.halfToFloat((short) h);
+            if (Float.isNaN(expected)) assertTrue(Float.isNaN(got), "half 0x" + Integer.toHexString(h));
+            else assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got), "half 0x" + Integer.toHexString(h));
         }
     }
 
