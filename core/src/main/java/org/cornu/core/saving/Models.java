@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -23,7 +23,6 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.cornu.core.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,8 +37,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>JSON configs: {@link #toJson}, {@link #modelFromJson}, {@link #fromConfig}.</li>
  * </ul>
  *
- * Writes are atomic: the file is written to a temporary file in the same folder, read back and
- * checked, then moved over the target. A bad file gives an error naming the file and what is wrong.
+ * Writes are atomic ({@link AtomicFiles}): the file is written to a temporary file in the same
+ * folder, read back and checked (every dataset's bytes, and the CRC-32 of the whole), then moved
+ * over the target, keeping the permissions of the file it replaces. A bad file gives an error naming the file and what is wrong.
  */
 public final class Models {
     /**
@@ -75,17 +75,19 @@ public final class Models {
         byte[] metadata = json(metadata());
         byte[] config = json(ModelConfig.serialize(model));
         Map<String, INDArray> vars = WeightsStore.collect(model, true);
+        Hdf5Writer h5 = WeightsStore.writer(vars, WeightsStore.kerasGroups(model, true));
         AtomicFiles.write(path, tmp -> {
-            byte[] h5 = h5Bytes(vars, path);
-            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
-                stored(zip, METADATA, metadata);
-                stored(zip, CONFIG, config);
-                stored(zip, WEIGHTS, h5);
+            Map<String, byte[]> small = new LinkedHashMap<>();
+            small.put(METADATA, metadata);
+            small.put(CONFIG, config);
+            KerasZip.write(tmp, small, WEIGHTS, h5);
+            // read back before replacing the old file: every entry's CRC-32, the config, the HDF5 file's datasets
+            Map<String, ByteBuffer> back = readZip(tmp, tmp.toString());
+            if (!back.keySet().equals(java.util.Set.of(METADATA, CONFIG, WEIGHTS))) {
+                throw new IOException("the archive written for " + path + " does not read back: entries " + back.keySet());
             }
-            // read back before replacing the old file
-            Map<String, byte[]> back = readZip(tmp, tmp.toString());
             parse(back.get(CONFIG), tmp + " (" + CONFIG + ")");
-            verify(vars, readH5(back.get(WEIGHTS), tmp + " (" + WEIGHTS + ")"), path);
+            verify(h5, back.get(WEIGHTS), path);
         });
     }
 
@@ -105,14 +107,14 @@ public final class Models {
 
     private static Model load(Path path, boolean compile, String label) {
         if (label.endsWith(".h5") && !label.endsWith(".weights.h5")) return LegacyH5.loadModel(path, compile);
-        Map<String, byte[]> entries = readZip(path, label);
-        byte[] config = entries.get(CONFIG);
+        Map<String, ByteBuffer> entries = readZip(path, label);
+        ByteBuffer config = entries.get(CONFIG);
         if (config == null) {
             throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it has no " + CONFIG
                     + " (entries: " + entries.keySet() + ")");
         }
         Map<String, Object> top = parse(config, label + " (" + CONFIG + ")");
-        byte[] h5 = entries.get(WEIGHTS);
+        ByteBuffer h5 = entries.get(WEIGHTS);
         if (h5 == null) {
             throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it has no " + WEIGHTS
                     + " (entries: " + entries.keySet() + ")");
@@ -138,9 +140,19 @@ public final class Models {
             throw new IllegalArgumentException("Invalid filepath argument: expected a `.weights.h5` extension. Received: filepath=" + path);
         }
         Map<String, INDArray> vars = WeightsStore.collect(model, true);
+        Hdf5Writer h5 = WeightsStore.writer(vars, WeightsStore.kerasGroups(model, true));
         AtomicFiles.write(path, tmp -> {
-            WeightsStore.write(vars, tmp);
-            verify(vars, readH5(Files.readAllBytes(tmp), tmp.toString()), path);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                h5.writeTo(ch);
+            }
+            byte[] back = Files.readAllBytes(tmp);
+            CRC32 crc = new CRC32();
+            crc.update(back);
+            if (back.length != h5.size() || crc.getValue() != h5.crc32()) {
+                throw new IOException("the HDF5 file written for " + path + " does not read back: " + back.length + " bytes of "
+                        + h5.size() + (back.length == h5.size() ? ", with other content" : ""));
+            }
+            verify(h5, ByteBuffer.wrap(back), path);
         });
     }
 
@@ -149,11 +161,11 @@ public final class Models {
         String label = path.toString();
         Map<String, INDArray> vars;
         if (label.endsWith(".keras")) {
-            byte[] h5 = readZip(path, label).get(WEIGHTS);
+            ByteBuffer h5 = readZip(path, label).get(WEIGHTS);
             if (h5 == null) throw new IllegalArgumentException("File " + label + " is not a valid .keras file: it has no " + WEIGHTS);
             vars = readH5(h5, label + " (" + WEIGHTS + ")");
         } else if (label.endsWith(".weights.h5")) {
-            vars = readH5(readBytes(path, label), label);
+            vars = readH5(ByteBuffer.wrap(readBytes(path, label)), label);
         } else if (label.endsWith(".h5") || label.endsWith(".hdf5")) {
             LegacyH5.loadWeightsTopological(model, path);
             return;
@@ -231,8 +243,14 @@ public final class Models {
     }
 
     static Map<String, Object> parse(byte[] bytes, String label) {
+        return parse(ByteBuffer.wrap(bytes), label);
+    }
+
+    static Map<String, Object> parse(ByteBuffer bytes, String label) {
         try {
-            Object o = JSON.readValue(bytes, new TypeReference<Object>() {});
+            Object o = bytes.hasArray()
+                    ? JSON.readValue(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), new TypeReference<Object>() {})
+                    : JSON.readValue(copy(bytes), new TypeReference<Object>() {});
             if (!(o instanceof Map)) throw new IllegalArgumentException(label + " is not a JSON object");
             return Configs.map(o);
         } catch (IOException e) {
@@ -240,17 +258,10 @@ public final class Models {
         }
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED); // Python's zipfile default, as Keras writes
-        e.setSize(data.length);
-        e.setCompressedSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
+    private static byte[] copy(ByteBuffer b) {
+        byte[] r = new byte[b.remaining()];
+        b.duplicate().get(r);
+        return r;
     }
 
     private static byte[] readBytes(Path path, String label) {
@@ -263,12 +274,19 @@ public final class Models {
         }
     }
 
-    static Map<String, byte[]> readZip(Path path, String label) {
+    /** A zip's entries by name; stored entries are views of the file's bytes, checked against their CRC-32. */
+    static Map<String, ByteBuffer> readZip(Path path, String label) {
         byte[] all = readBytes(path, label);
-        Map<String, byte[]> r = new LinkedHashMap<>();
+        try {
+            Map<String, ByteBuffer> plain = KerasZip.storedEntries(all);
+            if (plain != null) return plain;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("File " + label + " is not a valid .keras file: " + e.getMessage(), e);
+        }
+        Map<String, ByteBuffer> r = new LinkedHashMap<>();
         try (ZipInputStream z = new ZipInputStream(new java.io.ByteArrayInputStream(all))) {
             ZipEntry e;
-            while ((e = z.getNextEntry()) != null) r.put(e.getName(), z.readAllBytes());
+            while ((e = z.getNextEntry()) != null) r.put(e.getName(), ByteBuffer.wrap(z.readAllBytes()));
         } catch (ZipException e) {
             throw new IllegalArgumentException("File " + label + " is not a valid .keras file: the zip archive is corrupted ("
                     + e.getMessage() + ")", e);
@@ -283,11 +301,18 @@ public final class Models {
         return r;
     }
 
-    static Map<String, INDArray> readH5(byte[] bytes, String label) {
-        if (bytes.length < 8 || (bytes[0] & 0xff) != 0x89 || bytes[1] != 'H' || bytes[2] != 'D' || bytes[3] != 'F') {
-            throw new IllegalArgumentException(label + " is not an HDF5 file (no HDF5 signature; " + bytes.length + " bytes)");
+    static Map<String, INDArray> readH5(ByteBuffer bytes, String label) {
+        int n = bytes.remaining();
+        int p = bytes.position();
+        if (n < 8 || (bytes.get(p) & 0xff) != 0x89 || bytes.get(p + 1) != 'H' || bytes.get(p + 2) != 'D' || bytes.get(p + 3) != 'F') {
+            throw new IllegalArgumentException(label + " is not an HDF5 file (no HDF5 signature; " + n + " bytes)");
         }
-        try (HdfFile f = HdfFile.fromBytes(bytes)) {
+        try {
+            return Hdf5Reader.read(bytes).arrays();
+        } catch (Hdf5Reader.Unsupported e) {
+            // outside the subset Cornu reads itself (or damaged): jHDF reads more of HDF5, and says what is wrong
+        }
+        try (HdfFile f = HdfFile.fromByteBuffer(bytes.slice())) {
             return WeightsStore.readAll(f);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
@@ -296,33 +321,33 @@ public final class Models {
         }
     }
 
-    private static byte[] h5Bytes(Map<String, INDArray> vars, Path near) throws IOException {
-        Path dir = near.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + near.getFileName() + ".", ".h5.tmp");
+    /**
+     * Checks that {@code read} (the HDF5 file read back from the disk) holds what {@code written}
+     * planned: the same groups, every dataset with its type and shape, and each dataset's bytes
+     * equal to the array's.
+     */
+    private static void verify(Hdf5Writer written, ByteBuffer read, Path target) throws IOException {
+        String what = "the HDF5 file written for " + target + " does not read back: ";
+        if (read == null) throw new IOException(what + "no " + WEIGHTS + " in the archive");
+        Hdf5Reader r;
         try {
-            WeightsStore.write(vars, tmp);
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
+            r = Hdf5Reader.read(read);
+        } catch (Hdf5Reader.Unsupported e) {
+            throw new IOException(what + e.getMessage(), e);
         }
-    }
-
-    /** Checks that the HDF5 file read back holds exactly what was written (jHDF's writer is young). */
-    private static void verify(Map<String, INDArray> written, Map<String, INDArray> read, Path target) throws IOException {
-        if (!written.keySet().equals(read.keySet())) {
-            throw new IOException("the HDF5 file written for " + target + " does not read back: datasets " + read.keySet()
-                    + " instead of " + written.keySet());
+        Map<String, Hdf5Writer.Stored> expected = written.storedByPath();
+        if (!expected.keySet().equals(r.datasets().keySet())) {
+            throw new IOException(what + "datasets " + r.datasets().keySet() + " instead of " + expected.keySet());
         }
-        for (Map.Entry<String, INDArray> e : written.entrySet()) {
-            INDArray w = e.getValue();
-            INDArray r = read.get(e.getKey());
-            boolean same = java.util.Arrays.equals(w.shape(), r.shape())
-                    && java.util.Arrays.equals(w.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble(),
-                            r.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble());
-            if (!same) {
-                throw new IOException("the HDF5 file written for " + target + " does not read back: dataset " + e.getKey()
-                        + " differs from the value written");
-            }
+        if (!new java.util.HashSet<>(r.groups()).equals(new java.util.HashSet<>(written.groupPaths()))) {
+            throw new IOException(what + "groups " + r.groups() + " instead of " + written.groupPaths());
+        }
+        for (Map.Entry<String, Hdf5Writer.Stored> e : expected.entrySet()) {
+            Hdf5Writer.Stored w = e.getValue();
+            Hdf5Reader.Dataset d = r.datasets().get(e.getKey());
+            boolean same = d.type().kind() == w.kind && java.util.Arrays.equals(d.shape(), w.shape)
+                    && r.bytes(d).mismatch(w.bytes.duplicate()) < 0;
+            if (!same) throw new IOException(what + "dataset " + e.getKey() + " differs from the value written");
         }
     }
 

@@ -1,14 +1,16 @@
 package org.cornu.core.saving;
 
 import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import io.jhdf.api.WritableGroup;
-import java.lang.reflect.Array;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +36,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * order ({@link Optimizer#variables}: iterations, learning rate, then the slots as each
  * optimizer's {@code build} creates them, e.g. m0, v0, m1, v1 for Adam).
  *
- * <p>Written with jHDF (pure Java). Groups that would hold nothing (the {@code vars} of a layer
- * without weights) are not written: Keras's reader treats a missing group as an empty one, and
- * jHDF 0.13.0 corrupts some files with empty nested groups.
+ * <p>Written by {@link Hdf5Writer} (groups, empty ones included, and contiguous datasets, in the
+ * layout h5py writes by default); read by {@link Hdf5Reader}, or by jHDF for files outside that
+ * subset.
  */
 final class WeightsStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WeightsStore.class);
@@ -131,69 +133,38 @@ final class WeightsStore {
 
     // ------------------------------------------------------------------ writing
 
+    /** Writes {@code vars} (by HDF5 path) to an HDF5 file, with no other groups than those holding them. */
     static void write(Map<String, INDArray> vars, Path file) {
-        try (WritableHdfFile f = HdfFile.write(file)) {
-            // jHDF lays the file out at close
-            Map<String, WritableGroup> groups = new HashMap<>();
-            for (Map.Entry<String, INDArray> e : vars.entrySet()) {
-                String p = e.getKey();
-                int slash = p.lastIndexOf('/');
-                WritableGroup g = group(f, groups, p.substring(0, slash));
-                g.putDataset(p.substring(slash + 1), toJava(e.getValue()));
-            }
+        write(vars, List.of(), file);
+    }
+
+    /**
+     * Writes {@code datasets} (by HDF5 path, {@code layers/dense/vars/0}) to an HDF5 file, with the
+     * groups {@code emptyGroups} (by path, {@code vars} or {@code layers/flatten/vars}) present even
+     * when they hold nothing, as Keras 3.0 to 3.5's reader needs a model's top-level {@code vars}.
+     * Replaces {@code file} in place; callers wanting an atomic replacement write through
+     * {@link AtomicFiles}.
+     *
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    static void write(Map<String, INDArray> datasets, Collection<String> emptyGroups, Path file) {
+        Hdf5Writer w = writer(datasets, emptyGroups);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            w.writeTo(ch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file + ": " + e, e);
         }
     }
 
-    private static WritableGroup group(WritableHdfFile f, Map<String, WritableGroup> groups, String path) {
-        WritableGroup g = groups.get(path);
-        if (g != null) return g;
-        int slash = path.lastIndexOf('/');
-        WritableGroup parent = slash < 0 ? f : group(f, groups, path.substring(0, slash));
-        g = parent.putGroup(path.substring(slash + 1));
-        groups.put(path, g);
-        return g;
-    }
-
-    /** An array as a Java multidimensional primitive array (or boxed scalar) that jHDF writes with its shape. */
-    static Object toJava(INDArray a) {
-        DataType t = a.dataType();
-        long[] shape = a.shape();
-        if (a.rank() == 0) {
-            return switch (t) {
-                case LONG -> a.getLong(0);
-                case INT -> a.getInt(0);
-                case DOUBLE -> a.getDouble(0);
-                default -> a.getFloat(0);
-            };
-        }
-        INDArray c = a.dup('c');
-        Object flat;
-        Class<?> comp;
-        switch (t) {
-            case DOUBLE -> { flat = c.data().asDouble(); comp = double.class; }
-            case LONG -> { flat = c.data().asLong(); comp = long.class; }
-            case INT -> { flat = c.data().asInt(); comp = int.class; }
-            default -> { flat = c.castTo(DataType.FLOAT).data().asFloat(); comp = float.class; }
-        }
-        int[] dims = new int[shape.length];
-        for (int i = 0; i < dims.length; i++) dims[i] = (int) shape[i];
-        Object arr = Array.newInstance(comp, dims);
-        fill(arr, flat, new int[] {0}, 0, dims);
-        return arr;
-    }
-
-    private static void fill(Object arr, Object flat, int[] pos, int depth, int[] dims) {
-        if (depth == dims.length - 1) {
-            System.arraycopy(flat, pos[0], arr, 0, dims[depth]);
-            pos[0] += dims[depth];
-            return;
-        }
-        for (int i = 0; i < dims[depth]; i++) fill(Array.get(arr, i), flat, pos, depth + 1, dims);
+    /** The HDF5 file holding {@code datasets} and {@code emptyGroups}, planned and ready to write (see {@link Hdf5Writer}). */
+    static Hdf5Writer writer(Map<String, INDArray> datasets, Collection<String> emptyGroups) {
+        return new Hdf5Writer(datasets, emptyGroups);
     }
 
     // ------------------------------------------------------------------ reading
 
-    /** Every dataset of an HDF5 file by path (without leading slash). */
+    /** Every dataset of an HDF5 file read with jHDF, by path (without leading slash). */
     static Map<String, INDArray> readAll(HdfFile f) {
         Map<String, INDArray> r = new LinkedHashMap<>();
         walk(f, "", r);

@@ -21,9 +21,11 @@
  *   <li>legacy Keras 2 {@code .h5} model files (reading only): the {@code model_config} and
  *       {@code training_config} attributes and the {@code model_weights} group.</li>
  * </ul>
- * HDF5 is written and read with jHDF (pure Java, {@code io.jhdf:jhdf}); its writer is young, so
- * every save is read back before it replaces the previous file, and empty {@code vars} groups
- * (layers without weights) are left out, which Keras's reader treats as empty.
+ * HDF5 is written by Cornu's own writer of the subset Keras uses (groups, empty ones included,
+ * and contiguous datasets, in the layout h5py writes by default) and read by its own reader of the
+ * files h5py and Cornu write; files outside that subset (chunked or compressed datasets, newer
+ * HDF5 layouts) and legacy {@code .h5} models are read with jHDF ({@code io.jhdf:jhdf}). Every
+ * save is read back and compared before it replaces the previous file.
  *
  * <h2>Keras classes Cornu reads and writes</h2>
  * <table>

@@ -103,7 +103,7 @@ class KerasReadsCornuFilesTest {
         try (InputStream in = getClass().getResourceAsStream("/saving/keras315/keras_reads_cornu.py")) {
             Files.copy(in, script);
         }
-        Files.list(dir).filter(f -> f.getFileName().toString().startsWith("keras_")).forEach(f -> f.toFile().delete());
+        Files.list(dir).filter(f -> f.getFileName().toString().matches("keras_.*\\.keras")).forEach(f -> f.toFile().delete());
         ProcessBuilder pb = new ProcessBuilder(py, script.toString(), dir.toString()).redirectErrorStream(false);
         pb.environment().putIfAbsent("KERAS_BACKEND", "jax");
         Process proc = pb.start();
