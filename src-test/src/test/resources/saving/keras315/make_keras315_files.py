@@ -139,6 +139,20 @@ def seq_models():
     m = keras.Model([a, b], [o1, o2], name="two_heads")
     m.compile(optimizer=keras.optimizers.Adam(0.01), loss=["categorical_crossentropy", "mse"], loss_weights=[1.0, 0.5])
     out["functional_adam"] = (m, [f32(5, 4, 4, 2), f32(5, 3)], [onehot(5, 2), f32(5, 1)])
+
+    # a functional base nested in a Sequential (the book's transfer learning), its first layer frozen;
+    # DepthwiseConv2D and ReLU(max_value=6) as in MobileNetV2
+    i = keras.Input((6, 6, 3), name="base_input")
+    h = layers.Conv2D(4, 3, padding="same", name="base_conv")(i)
+    h = layers.BatchNormalization(name="base_bn")(h)
+    h = layers.ReLU(6.0, name="base_relu")(h)
+    h = layers.DepthwiseConv2D(3, depth_multiplier=2, name="base_dw")(h)
+    base = keras.Model(i, h, name="base")
+    base.get_layer("base_conv").trainable = False
+    m = keras.Sequential([keras.Input((6, 6, 3)), base, layers.GlobalAveragePooling2D(), layers.Dense(2, activation="softmax")],
+                         name="transfer")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
+    out["nested_adam"] = (m, f32(5, 6, 6, 3), onehot(5, 2))
     return out
 
 

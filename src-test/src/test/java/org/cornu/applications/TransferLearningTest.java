@@ -169,6 +169,7 @@ class TransferLearningTest {
         model.trainOnBatch(x, y);
         Path p = dir.resolve("transfer.keras");
         model.save(p);
+        org.cornu.core.saving.KerasFileCheck.check(p);
 
         Model r = Models.loadModel(p);
         assertInstanceOf(Sequential.class, r);

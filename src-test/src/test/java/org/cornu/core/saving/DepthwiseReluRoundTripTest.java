@@ -93,6 +93,7 @@ class DepthwiseReluRoundTripTest {
         for (int i = 0; i < 3; i++) m.trainOnBatch(x, y);
         Path p = dir.resolve("dw.keras");
         m.save(p);
+        KerasFileCheck.check(p);
         Model r = Models.loadModel(p);
         for (int i = 0; i < m.layers().size(); i++) {
             Map<String, Object> ca = new java.util.LinkedHashMap<>(m.layers().get(i).getConfig());

@@ -46,12 +46,12 @@ import java.util.Set;
  *
  * Checked against the loading code of Keras 3.0 to 3.13 as published in keras-team/keras.
  */
-final class KerasFileCheck {
+public final class KerasFileCheck {
     private KerasFileCheck() {}
 
     /** Checks a {@code .keras} file; returns the number of variables checked. */
     @SuppressWarnings("unchecked")
-    static int check(Path file) {
+    public static int check(Path file) {
         try {
             Map<String, byte[]> zip = SavingTestSupport.zipEntries(file);
             for (String e : List.of("metadata.json", "config.json", "model.weights.h5")) {
@@ -197,6 +197,13 @@ final class KerasFileCheck {
                     t.add(s);
                     if (bias) t.add(new long[] {filters});
                 }
+                case "DepthwiseConv2D" -> {
+                    List<Number> k = (List<Number>) c.get("kernel_size");
+                    long in = last(input, what);
+                    long mult = c.get("depth_multiplier") == null ? 1 : ((Number) c.get("depth_multiplier")).longValue();
+                    t.add(new long[] {k.get(0).longValue(), k.get(1).longValue(), in, mult});
+                    if (bias) t.add(new long[] {in * mult});
+                }
                 case "Embedding" -> t.add(new long[] {((Number) c.get("input_dim")).longValue(),
                         ((Number) c.get("output_dim")).longValue()});
                 case "BatchNormalization" -> {
@@ -247,7 +254,7 @@ final class KerasFileCheck {
                 case "InputLayer", "Flatten", "Dropout", "Activation", "MaxPooling1D", "MaxPooling2D", "AveragePooling2D",
                         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Add", "Concatenate", "RepeatVector",
                         "ZeroPadding2D", "UpSampling2D", "Rescaling", "Masking", "RandomFlip", "RandomRotation",
-                        "RandomZoom", "RandomTranslation" -> { }
+                        "RandomZoom", "RandomTranslation", "ReLU" -> { }
                 default -> fail("the checker does not know what Keras's " + cls + " creates (layer \"" + c.get("name")
                         + "\"): add it to KerasFileCheck");
             }
