@@ -15,6 +15,125 @@ public final class Utils {
     private Utils() {}
 
     /**
+     * Converts integer class labels to one-hot rows, as Keras's
+     * {@code keras.utils.to_categorical(y, num_classes)}: label {@code k} becomes a float32 row
+     * of {@code numClasses} zeros with a 1 at index {@code k}. For the {@code int[]} labels of
+     * {@code Imdb} and {@code Reuters}.
+     *
+     * <pre>{@code
+     * INDArray yTrain = Utils.toCategorical(Reuters.loadData().yTrain(), 46);   // (8982, 46)
+     * }</pre>
+     *
+     * @param labels class indices, each in {@code [0, numClasses)}
+     * @param numClasses the number of classes
+     * @return a {@code (labels.length, numClasses)} float32 array
+     * @throws IllegalArgumentException when a label is negative or not below {@code numClasses}
+     */
+    public static INDArray toCategorical(int[] labels, int numClasses) {
+        float[] data = new float[labels.length * numClasses];
+        for (int i = 0; i < labels.length; i++) {
+            int k = labels[i];
+            if (k < 0 || k >= numClasses) {
+                throw new IllegalArgumentException("toCategorical: label " + k + " at index " + i
+                        + " is outside [0, " + numClasses + ") (num_classes=" + numClasses + ")");
+            }
+            data[i * numClasses + k] = 1f;
+        }
+        return Nd4j.create(data, new long[] {labels.length, numClasses}, DataType.FLOAT);
+    }
+
+    /**
+     * {@link #toCategorical(int[], int)} with {@code numClasses} one more than the largest label,
+     * as Keras does when {@code num_classes} is not given.
+     *
+     * @param labels class indices, none negative
+     * @return a {@code (labels.length, max(labels) + 1)} float32 array
+     */
+    public static INDArray toCategorical(int[] labels) {
+        int max = -1;
+        for (int v : labels) max = Math.max(max, v);
+        return toCategorical(labels, max + 1);
+    }
+
+    /**
+     * The first rows of {@code x}: Python's {@code x[:n]} (a negative {@code n} counts from the end,
+     * {@code x[:-n]}; an {@code n} past the end takes every row). A view where ND4J allows one;
+     * call {@code dup()} for an independent copy.
+     *
+     * <pre>{@code
+     * INDArray xVal = Utils.upTo(xTrain, 10000);          // x_train[:10000]
+     * INDArray partialXTrain = Utils.from(xTrain, 10000); // x_train[10000:]
+     * }</pre>
+     *
+     * @param x an array of rank 1 or more; rows are along axis 0
+     * @param n the end row (exclusive)
+     * @return rows {@code [0, n)} of {@code x}
+     */
+    public static INDArray upTo(INDArray x, long n) {
+        return slice(x, 0, n);
+    }
+
+    /**
+     * The rows of {@code x} from {@code n} on: Python's {@code x[n:]} (a negative {@code n} counts
+     * from the end, {@code x[-n:]}).
+     *
+     * @param x an array of rank 1 or more; rows are along axis 0
+     * @param n the first row
+     * @return rows {@code [n, len(x))} of {@code x}
+     */
+    public static INDArray from(INDArray x, long n) {
+        return slice(x, n, x.size(0));
+    }
+
+    /**
+     * Rows {@code start} (inclusive) to {@code end} (exclusive) of {@code x}, with Python's slice
+     * rules: Python's {@code x[start:end]}, negative indices counting from the end and indices past
+     * either end clipped.
+     *
+     * @param x an array of rank 1 or more; rows are along axis 0
+     * @param start the first row
+     * @param end the row after the last
+     * @return the rows, possibly none
+     */
+    public static INDArray slice(INDArray x, long start, long end) {
+        long len = x.size(0);
+        long a = pyIndex(start, len), b = pyIndex(end, len);
+        if (b < a) b = a;
+        if (a == 0 && b == len) return x;
+        if (a == b) {
+            long[] shape = x.shape().clone();
+            shape[0] = 0;
+            return Nd4j.create(x.dataType(), shape);
+        }
+        return x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(a, b));
+    }
+
+    /** {@link #upTo(INDArray, long)} for {@code int[]} labels: {@code y[:n]}. @param y labels @param n the end @return a copy */
+    public static int[] upTo(int[] y, int n) {
+        return java.util.Arrays.copyOfRange(y, 0, (int) pyIndex(n, y.length));
+    }
+
+    /** {@link #from(INDArray, long)} for {@code int[]} labels: {@code y[n:]}. @param y labels @param n the start @return a copy */
+    public static int[] from(int[] y, int n) {
+        return java.util.Arrays.copyOfRange(y, (int) pyIndex(n, y.length), y.length);
+    }
+
+    /** {@link #upTo(INDArray, long)} for sequences: {@code x[:n]}. @param x sequences @param n the end @return a shallow copy */
+    public static int[][] upTo(int[][] x, int n) {
+        return java.util.Arrays.copyOfRange(x, 0, (int) pyIndex(n, x.length));
+    }
+
+    /** {@link #from(INDArray, long)} for sequences: {@code x[n:]}. @param x sequences @param n the start @return a shallow copy */
+    public static int[][] from(int[][] x, int n) {
+        return java.util.Arrays.copyOfRange(x, (int) pyIndex(n, x.length), x.length);
+    }
+
+    private static long pyIndex(long i, long len) {
+        if (i < 0) i += len;
+        return Math.max(0, Math.min(len, i));
+    }
+
+    /**
      * One-hot encodes integer class labels, as {@code keras.utils.to_categorical}: labels of
      * shape {@code (n,)} (or {@code (n, 1)}) become a float matrix {@code (n, numClasses)}.
      * A label outside {@code [0, numClasses)} is an error naming it.
@@ -263,5 +382,26 @@ public final class Utils {
         Map<Integer, String> r = new HashMap<>(wordIndex.size() * 2);
         for (Map.Entry<String, Integer> e : wordIndex.entrySet()) r.put(e.getValue(), e.getKey());
         return r;
+    }
+
+    /**
+     * Draws the model's layer graph into an image, as Keras's
+     * {@code keras.utils.plot_model(model, to_file, show_shapes, show_layer_names)}; needs
+     * Graphviz's {@code dot} program. See {@link ModelPlot} for the DOT source alone and every option.
+     *
+     * <pre>{@code
+     * Utils.plotModel(model, "model.png", true, true);
+     * }</pre>
+     *
+     * @param model the model to draw
+     * @param toFile the image to write; its extension picks the format ({@code .png}, {@code .svg}, {@code .pdf}, {@code .dot})
+     * @param showShapes whether boxes show input and output shapes
+     * @param showLayerNames whether boxes show layer names
+     * @return the image's path
+     * @throws IllegalStateException when Graphviz's {@code dot} is not installed (the DOT source is written beside the image)
+     */
+    public static java.nio.file.Path plotModel(org.cornu.core.Model model, String toFile, boolean showShapes,
+                                               boolean showLayerNames) {
+        return ModelPlot.plotModel(model, java.nio.file.Path.of(toFile), showShapes, showLayerNames);
     }
 }

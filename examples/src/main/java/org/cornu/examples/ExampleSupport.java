@@ -42,6 +42,21 @@ final class ExampleSupport {
         System.out.println("Saved the trained model to " + Path.of(p).toAbsolutePath());
     }
 
+    /**
+     * Draws {@code m} (Keras's {@code plot_model(model, to_file, show_shapes=True)}) when
+     * {@code --plot PATH} is given; without Graphviz, says so and where the DOT source went.
+     */
+    static void plot(Args args, org.cornu.core.Model m) {
+        String p = args.get("plot", null);
+        if (p == null) return;
+        try {
+            org.cornu.utils.Utils.plotModel(m, p, true, true);
+            System.out.println("Saved the model plot to " + Path.of(p).toAbsolutePath());
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+        }
+    }
+
     /** Saves the training/validation chart of {@code metric} and says where. */
     static void chart(History h, String metric, Path file) {
         try {

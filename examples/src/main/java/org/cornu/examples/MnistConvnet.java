@@ -86,6 +86,7 @@ final class MnistConvnet {
             Sequential m = bookVersion ? book() : course();
             m.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
             m.summary();
+            ExampleSupport.plot(args, m);
 
             long t0 = System.nanoTime();
             History history = m.fit(xTrain, yTrain, Fit.epochs(epochs).batchSize(batchSize).verbose(verbose));

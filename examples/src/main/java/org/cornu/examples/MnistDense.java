@@ -41,6 +41,7 @@ final class MnistDense {
                     new Dense(10, "softmax"));
             m.compile("rmsprop", "categorical_crossentropy", "accuracy");
             m.summary();
+            ExampleSupport.plot(args, m);
             long t0 = System.nanoTime();
             history = m.fit(xTrain, yTrain, Fit.epochs(epochs).batchSize(batchSize).verbose(verbose));
             seconds = (System.nanoTime() - t0) / 1e9;

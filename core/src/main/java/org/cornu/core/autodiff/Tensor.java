@@ -7,7 +7,7 @@ import org.cornu.core.Shape;
 /**
  * A value on the autodiff tape: an ND4J array plus, while a {@link Tape} records, the
  * function that sends its gradient to the tensors it was computed from.
- * Users meet tensors inside {@link Layer#call}; outside a layer, models take and return
+ * Users meet tensors inside {@link org.cornu.core.Layer#call}; outside a layer, models take and return
  * plain {@link INDArray}s.
  */
 public final class Tensor {

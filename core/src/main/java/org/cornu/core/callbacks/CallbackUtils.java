@@ -1,13 +1,35 @@
 package org.cornu.core.callbacks;
 
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Locale;
 import org.cornu.core.Optimizer;
 
 /** Helpers shared by the callbacks. */
 final class CallbackUtils {
     private CallbackUtils() {}
+
+    /** Where {@link #printMsg} writes; null means {@code System.out} as it is at the time of the call. Set by tests. */
+    static volatile PrintStream console;
+
+    /**
+     * Keras's {@code io_utils.print_msg}: a callback's {@code verbose} message, written to standard
+     * output (not to the logging system), followed by a line break and flushed.
+     */
+    static void printMsg(String message) {
+        PrintStream o = console != null ? console : System.out;
+        o.print(message + "\n");
+        o.flush();
+    }
+
+    /** Python's {@code f"{v:.5f}"}: five decimals, and {@code inf}, {@code -inf}, {@code nan} as Python writes them. */
+    static String f5(double v) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        return String.format(Locale.ROOT, "%.5f", v);
+    }
 
     /** Sets a constant rate; refuses, as Keras does, an optimizer driven by a {@code LearningRateSchedule}. */
     static void setLearningRate(Optimizer opt, double lr, String who) {

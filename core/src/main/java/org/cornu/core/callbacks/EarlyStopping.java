@@ -133,10 +133,10 @@ public class EarlyStopping extends Callback {
     @Override
     public void onTrainEnd(Map<String, Double> logs) {
         if (stoppedEpoch > 0 && verbose > 0) {
-            LOG.info("Epoch {}: early stopping", stoppedEpoch + 1);
+            CallbackUtils.printMsg("Epoch " + (stoppedEpoch + 1) + ": early stopping");
         }
         if (restoreBestWeights && bestWeights != null) {
-            if (verbose > 0) LOG.info("Restoring model weights from the end of the best epoch: {}.", bestEpoch + 1);
+            if (verbose > 0) CallbackUtils.printMsg("Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
             model.setWeights(bestWeights);
         }
     }

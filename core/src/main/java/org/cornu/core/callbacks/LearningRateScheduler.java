@@ -41,7 +41,8 @@ public class LearningRateScheduler extends Callback {
         double lr = schedule.apply(epoch, opt.learningRate());
         CallbackUtils.setLearningRate(opt, lr, "LearningRateScheduler");
         if (verbose > 0) {
-            LOG.info("Epoch {}: LearningRateScheduler setting learning rate to {}.", epoch + 1, CallbackUtils.pyRepr(lr));
+            CallbackUtils.printMsg("\nEpoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to "
+                    + CallbackUtils.pyRepr(lr) + ".");
         }
     }
 

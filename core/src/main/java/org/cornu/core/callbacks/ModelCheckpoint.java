@@ -73,6 +73,11 @@ public class ModelCheckpoint extends Callback {
         return this;
     }
 
+    /** The best value as Keras prints it: {@code inf} ({@code -inf} when maximizing) before the first. */
+    private String bestString(boolean maximize) {
+        return CallbackUtils.f5(best != null ? best : maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+    }
+
     /** The best monitored value so far (null before the first). */
     public Double best() {
         return best;
@@ -106,15 +111,16 @@ public class ModelCheckpoint extends Callback {
             boolean max = Monitor.maximize("ModelCheckpoint", monitor, mode);
             boolean better = best == null || (max ? current > best : current < best);
             if (!better) {
-                if (verbose > 0) LOG.info("Epoch {}: {} did not improve from {}", epoch + 1, monitor, best);
+                if (verbose > 0) CallbackUtils.printMsg("\nEpoch " + (epoch + 1) + ": " + monitor + " did not improve from " + bestString(max));
                 return;
             }
             if (verbose > 0) {
-                LOG.info("Epoch {}: {} improved from {} to {}, saving model to {}", epoch + 1, monitor, best, current, path);
+                CallbackUtils.printMsg("\nEpoch " + (epoch + 1) + ": " + monitor + " improved from " + bestString(max)
+                        + " to " + CallbackUtils.f5(current) + ", saving model to " + path);
             }
             best = current;
         } else if (verbose > 0) {
-            LOG.info("Epoch {}: saving model to {}", epoch + 1, path);
+            CallbackUtils.printMsg("\nEpoch " + (epoch + 1) + ": saving model to " + path);
         }
         if (saveWeightsOnly) model.saveWeights(Path.of(path));
         else model.save(Path.of(path));

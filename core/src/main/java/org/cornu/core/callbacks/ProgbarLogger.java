@@ -3,18 +3,30 @@ package org.cornu.core.callbacks;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The progress bar of {@code fit} and {@code evaluate}, in Keras's format:
  * {@code 469/469 [==============================] - 2s 4ms/step - loss: 0.2570 - accuracy: 0.9254}.
- * Verbose 1 redraws one line on a terminal (only the final line per epoch when output is
- * not a terminal); verbose 2 prints one line per epoch. The only Cornu class that writes
- * to the console.
+ *
+ * <p>At {@code verbose=1} on a terminal ({@code System.console()} is not null) the bar is redrawn
+ * in place. When the output is not a terminal (an IDE's run window, output piped to a file or to
+ * {@code tee}) a carriage return would not redraw anything, so the bar is printed as a new line
+ * at a steady interval instead: every tenth of the epoch's steps or every
+ * {@value #NON_INTERACTIVE_INTERVAL_SECONDS} seconds, whichever comes first, and once more at
+ * the end of the epoch. At {@code verbose=2} one line is printed per epoch. {@code fit} and
+ * {@code evaluate} add this callback themselves when {@code verbose > 0}.
  */
 public class ProgbarLogger extends Callback {
     private static final int WIDTH = 30;
+    /** The longest time between two progress lines when the output is not a terminal. */
+    public static final int NON_INTERACTIVE_INTERVAL_SECONDS = 30;
+    private static final long NON_INTERACTIVE_INTERVAL_NS = NON_INTERACTIVE_INTERVAL_SECONDS * 1_000_000_000L;
     private final PrintStream out;
     private final boolean interactive;
+    private final LongSupplier clock;
+    private long lastLine;
+    private int lastLineStep;
     private int verbose = 1;
     private int epochs;
     private int target;
@@ -23,14 +35,50 @@ public class ProgbarLogger extends Callback {
     private boolean inTest;
     private int seen;
 
+    /** A progress bar on standard output, redrawn in place when {@code System.console()} is not null. */
     public ProgbarLogger() {
         this(System.out, System.console() != null);
     }
 
-    /** A progress bar on {@code out}; {@code interactive} redraws in place with carriage returns. */
+    /**
+     * A progress bar on {@code out}.
+     *
+     * @param out where the bar is written
+     * @param interactive true to redraw the bar in place with carriage returns (a terminal);
+     *     false to print a progress line at a steady interval
+     */
     public ProgbarLogger(PrintStream out, boolean interactive) {
+        this(out, interactive, System::nanoTime);
+    }
+
+    /**
+     * A progress bar on {@code out} that reads the time from {@code nanoClock} (for tests).
+     *
+     * @param out where the bar is written
+     * @param interactive true to redraw the bar in place (a terminal), false for progress lines
+     * @param nanoClock a monotonic clock in nanoseconds, as {@link System#nanoTime()}
+     */
+    public ProgbarLogger(PrintStream out, boolean interactive, LongSupplier nanoClock) {
         this.out = out;
         this.interactive = interactive;
+        this.clock = nanoClock;
+    }
+
+    /**
+     * Without a terminal, prints the current bar as a line when a tenth of the steps or
+     * {@value #NON_INTERACTIVE_INTERVAL_SECONDS} seconds have passed since the last line (not on
+     * the last step: the end of the epoch or of the evaluation prints that one).
+     */
+    private void progressLine(Map<String, Double> logs) {
+        long now = clock.getAsLong();
+        if (seen >= target) return;
+        int every = Math.max(1, (target + 9) / 10);
+        if (seen - lastLineStep >= every || now - lastLine >= NON_INTERACTIVE_INTERVAL_NS) {
+            lastLine = now;
+            lastLineStep = seen;
+            out.print(line(seen, logs, now - start, false) + "\n");
+            out.flush();
+        }
     }
 
     @Override
@@ -48,16 +96,19 @@ public class ProgbarLogger extends Callback {
     public void onEpochBegin(int epoch, Map<String, Double> logs) {
         if (verbose == 0) return;
         out.println("Epoch " + (epoch + 1) + "/" + epochs);
-        start = System.nanoTime();
+        start = clock.getAsLong();
         lastDraw = 0;
+        lastLine = start;
+        lastLineStep = 0;
         seen = 0;
     }
 
     @Override
     public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
         seen = batch + 1;
+        if (verbose == 1 && !interactive) progressLine(logs);
         if (verbose == 1 && interactive) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - lastDraw > 50_000_000L || seen == target) {
                 lastDraw = now;
                 out.print("\r" + line(seen, logs, now - start, false));
@@ -69,7 +120,7 @@ public class ProgbarLogger extends Callback {
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         if (verbose == 0) return;
-        long el = System.nanoTime() - start;
+        long el = clock.getAsLong() - start;
         if (verbose == 1) {
             out.print((interactive ? "\r" : "") + line(seen, logs, el, true) + "\n");
         } else {
@@ -85,7 +136,9 @@ public class ProgbarLogger extends Callback {
         inTest = t instanceof Integer;
         if (inTest) {
             target = (Integer) t;
-            start = System.nanoTime();
+            start = clock.getAsLong();
+            lastLine = start;
+            lastLineStep = 0;
             seen = 0;
         }
     }
@@ -94,8 +147,9 @@ public class ProgbarLogger extends Callback {
     public void onTestBatchEnd(int batch, Map<String, Double> logs) {
         if (!inTest) return;
         seen = batch + 1;
+        if (verbose == 1 && !interactive) progressLine(logs);
         if (verbose == 1 && interactive) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - lastDraw > 50_000_000L || seen == target) {
                 lastDraw = now;
                 out.print("\r" + line(seen, logs, now - start, false));
@@ -107,7 +161,7 @@ public class ProgbarLogger extends Callback {
     @Override
     public void onTestEnd(Map<String, Double> logs) {
         if (!inTest || verbose == 0) return;
-        long el = System.nanoTime() - start;
+        long el = clock.getAsLong() - start;
         if (verbose == 1) {
             out.print((interactive ? "\r" : "") + line(seen, logs, el, true) + "\n");
         } else {

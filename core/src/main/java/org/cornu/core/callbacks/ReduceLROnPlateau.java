@@ -122,7 +122,10 @@ public class ReduceLROnPlateau extends Callback {
                 if ((float) oldLr > (float) minLr) {
                     double newLr = Math.max(oldLr * factor, minLr);
                     CallbackUtils.setLearningRate(opt, newLr, "ReduceLROnPlateau");
-                    if (verbose > 0) LOG.info("Epoch {}: ReduceLROnPlateau reducing learning rate to {}.", epoch + 1, CallbackUtils.pyRepr(newLr));
+                    if (verbose > 0) {
+                        CallbackUtils.printMsg("\nEpoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to "
+                                + CallbackUtils.pyRepr(newLr) + ".");
+                    }
                     cooldownCounter = cooldown;
                     wait = 0;
                 }

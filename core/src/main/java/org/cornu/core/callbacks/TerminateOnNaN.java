@@ -50,7 +50,7 @@ public class TerminateOnNaN extends Callback {
             throw new IllegalStateException("NaN or Inf loss encountered at batch " + batch + ". Loss value: "
                     + CallbackUtils.pyRepr(loss) + ". Terminating training immediately.");
         }
-        LOG.warn("Batch {}: Invalid loss, terminating training", batch);
+        CallbackUtils.printMsg("Batch " + batch + ": Invalid loss, terminating training");
         model.stopTraining(true);
     }
 

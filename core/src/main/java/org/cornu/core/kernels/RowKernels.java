@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * JVM loops for the row-wise and elementwise ops whose ND4J kernels cost 0.2-7 ms on small
- * arrays here (log_softmax on 512x46: 6.8 ms; softmax on 128x10: 0.2-1 ms), used by {@link Ops}
+ * arrays here (log_softmax on 512x46: 6.8 ms; softmax on 128x10: 0.2-1 ms), used by {@link org.cornu.core.ops.Ops}
  * on {@link Elementwise#fusable} arrays. Rows are the last axis.
  */
 public final class RowKernels {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * collection, so they were a third of what the collector copied, and with the default heap
  * G1 kept growing the heap (RSS +122% over 20 epochs; +36% with this cache).
  *
- * <p>Installed once, before the first step ({@link Cornu#chooseThreads()}), when ND4J runs with
+ * <p>Installed once, before the first step ({@link org.cornu.core.Cornu#chooseThreads()}), when ND4J runs with
  * its default CPU provider; off with {@code -Dcornu.shapeInfoCache=false}.
  */
 public final class ShapeInfoCache extends BaseShapeInfoProvider {

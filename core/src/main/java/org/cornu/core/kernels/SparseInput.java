@@ -24,13 +24,13 @@ import org.cornu.core.autodiff.Tensor;
  * by column); no input gradient is computed, none being needed.
  * Both replace a gemm over all 10000 columns by work proportional to the nonzeros.
  *
- * <p>In {@code fit}, the {@link Batcher} gathers such inputs through {@link #gather}: each training
+ * <p>In {@code fit}, the {@code Batcher} gathers such inputs through {@link #gather}: each training
  * row is scanned once per fit, its nonzeros kept, and a batch buffer receives only nonzeros; Dense
  * then finds the batch's nonzeros recorded and scans nothing.
  *
  * <p>Taken only on the CPU backend for dense C-order float32/float64 arrays of rank 2 with at
  * least {@link #MIN_COLUMNS} columns and at most {@link #MAX_DENSITY} nonzeros; otherwise
- * {@link #linear} returns null and the caller runs the gemm ({@link Ops#linear}). Results equal
+ * {@link #linear} returns null and the caller runs the gemm ({@link org.cornu.core.ops.Ops#linear}). Results equal
  * the gemm's up to float rounding (the sums run in the array's own float type). Off with
  * {@code -Dcornu.sparseInput=false}.
  */

@@ -23,7 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class CompileState {
     final Optimizer optimizer;
     private final Object lossSpec;
-    final double[] lossWeights;
+    /** One weight per output (null when not given); from a map, set when bound to the outputs. */
+    double[] lossWeights;
+    private final Map<String, ? extends Number> lossWeightMap;
     private final Object[] metricSpecs;
 
     /** Bound to the outputs: one loss and one list of metric identifiers per output. */
@@ -36,10 +38,27 @@ final class CompileState {
     private List<String> outputNames;
 
     CompileState(Object optimizer, Object loss, double[] lossWeights, Object[] metrics) {
+        this(optimizer, loss, lossWeights, null, metrics);
+    }
+
+    CompileState(Object optimizer, Object loss, Map<String, ? extends Number> lossWeights, Object[] metrics) {
+        this(optimizer, loss, null, lossWeights, metrics);
+    }
+
+    private CompileState(Object optimizer, Object loss, double[] lossWeights, Map<String, ? extends Number> lossWeightMap,
+                         Object[] metrics) {
         // null as in Keras's compile(optimizer=None): the model evaluates and predicts, and training says it has none
         this.optimizer = Registry.optimizer(optimizer);
         this.lossSpec = loss;
         this.lossWeights = lossWeights == null ? null : lossWeights.clone();
+        this.lossWeightMap = lossWeightMap == null ? null : new LinkedHashMap<>(lossWeightMap);
+        if (lossWeightMap != null) {
+            for (Map.Entry<String, ? extends Number> e : lossWeightMap.entrySet()) {
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException("compile: loss_weights[\"" + e.getKey() + "\"] is null; give a number");
+                }
+            }
+        }
         this.metricSpecs = metrics.clone();
         for (Object id : metrics) checkMetricName(id);
         if (loss instanceof String s) Registry.loss(s); // an unknown name fails now, not at fit
@@ -104,6 +123,24 @@ final class CompileState {
         } else {
             Loss l = Registry.loss(lossSpec);
             for (int i = 0; i < nOut; i++) ls.add(i == 0 ? l : Registry.loss(lossSpec instanceof String ? lossSpec : l));
+        }
+        if (lossWeightMap != null) {
+            for (String k : lossWeightMap.keySet()) {
+                if (!names.contains(k)) {
+                    throw new IllegalArgumentException("compile: in the loss_weights map, key '" + k
+                            + "' does not correspond to any model output. Outputs: " + names);
+                }
+            }
+            double[] w = new double[nOut];
+            for (int i = 0; i < nOut; i++) {
+                Number v = lossWeightMap.get(names.get(i));
+                if (v == null) {
+                    throw new IllegalArgumentException("compile: no loss weight given for output \"" + names.get(i)
+                            + "\"; the loss_weights map has keys " + lossWeightMap.keySet());
+                }
+                w[i] = v.doubleValue();
+            }
+            lossWeights = w;
         }
         if (lossWeights != null && lossWeights.length != nOut) {
             throw new IllegalArgumentException("compile: the model has " + nOut + " outputs but " + lossWeights.length + " loss weights were given");

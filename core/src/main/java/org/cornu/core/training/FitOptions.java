@@ -8,8 +8,8 @@ import org.cornu.core.callbacks.Callback;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Options of {@link Model#fit}, with Keras's defaults: 1 epoch, batch size 32, shuffle on,
- * verbose 1. Start one with {@link Fit}: {@code Fit.epochs(5).batchSize(128).validationSplit(0.1)}.
+ * Options of {@link org.cornu.core.Model#fit}, with Keras's defaults: 1 epoch, batch size 32, shuffle on,
+ * verbose 1. Start one with {@link org.cornu.core.Fit}: {@code Fit.epochs(5).batchSize(128).validationSplit(0.1)}.
  */
 public final class FitOptions {
     int epochs = 1;
@@ -49,7 +49,7 @@ public final class FitOptions {
         return this;
     }
 
-    /** Shuffles the training samples before each epoch (default true), with the generator of {@link Cornu#setSeed}. */
+    /** Shuffles the training samples before each epoch (default true), with the generator of {@link org.cornu.core.Cornu#setSeed}. */
     public FitOptions shuffle(boolean s) {
         this.shuffle = s;
         return this;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.cornu.core.callbacks.Callback;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Options of {@link Model#evaluate} and {@link Model#predict}: batch size (32), verbose (1 for evaluate, 1 for predict), callbacks, sample weights. */
+/** Options of {@link org.cornu.core.Model#evaluate} and {@link org.cornu.core.Model#predict}: batch size (32), verbose (1 for evaluate, 1 for predict), callbacks, sample weights. */
 public final class RunOptions {
     int batchSize = 32;
     int verbose = 1;

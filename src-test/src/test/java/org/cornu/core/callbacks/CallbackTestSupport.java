@@ -76,16 +76,22 @@ final class CallbackTestSupport {
         return m;
     }
 
-    /** What SLF4J (slf4j-simple, writing to System.err) logged while {@code r} ran. */
+    /**
+     * What SLF4J (slf4j-simple, writing to System.err) logged while {@code r} ran, then what the
+     * callbacks printed to the console (their {@code verbose} messages, as Keras's {@code print_msg}).
+     */
     static String captureLog(Runnable r) {
         PrintStream old = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        CallbackUtils.console = new PrintStream(console, true, StandardCharsets.UTF_8);
         try {
             r.run();
         } finally {
             System.setErr(old);
+            CallbackUtils.console = null;
         }
-        return buf.toString(StandardCharsets.UTF_8);
+        return buf.toString(StandardCharsets.UTF_8) + console.toString(StandardCharsets.UTF_8);
     }
 }
