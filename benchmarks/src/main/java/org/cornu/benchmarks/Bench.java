@@ -35,11 +35,11 @@ public final class Bench {
 
     public static void main(String[] args) throws RunnerException {
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm", "predict_latency"));
+        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm", "predict_latency", "save"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) only = List.of(args[++i].split(","));
             else if (args[i].equals("--help")) {
-                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,convnet,lstm_ts,imdb_lstm,predict_latency]");
+                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,convnet,lstm_ts,imdb_lstm,predict_latency,save]");
                 return;
             }
         }
@@ -58,6 +58,7 @@ public final class Bench {
         Map<String, double[]> results = new LinkedHashMap<>();
         List<String> train = new ArrayList<>(only);
         train.remove("predict_latency");
+        train.remove("save");
         for (String w : train) {
             System.out.println("running " + w + " ...");
             ChainedOptionsBuilder o = new OptionsBuilder()
@@ -82,6 +83,24 @@ public final class Bench {
             Collection<RunResult> rr = new Runner(o.build()).run();
             results.put("predict_latency", scores(rr, "digit"));
             results.put("predict_latency_noise", scores(rr, "noise"));
+        }
+        Collection<RunResult> saves = List.of();
+        if (only.contains("save")) {
+            System.out.println("running save ...");
+            saves = new ArrayList<>();
+            // Cornu: both formats; DL4J: its one zip format, with or without the updater
+            for (String lib : List.of("cornu", "dl4j")) {
+                ChainedOptionsBuilder o = new OptionsBuilder().include(SaveBenchmark.class.getName()).param("lib", lib)
+                        .verbosity(VerboseMode.SILENT);
+                if (lib.equals("dl4j")) o.param("format", "keras");
+                if (quick) o.warmupIterations(2).measurementIterations(3);
+                saves.addAll(new Runner(o.exclude("firstSave").build()).run());
+                // the first save in a fresh JVM: one shot in each of several forks, .keras only
+                ChainedOptionsBuilder first = new OptionsBuilder().include(SaveBenchmark.class.getName() + ".firstSave")
+                        .param("lib", lib).param("format", "keras").verbosity(VerboseMode.SILENT);
+                if (quick) first.forks(3);
+                saves.addAll(new Runner(first.build()).run());
+            }
         }
 
         System.out.println();
@@ -129,6 +148,33 @@ public final class Bench {
                         w, c, d, c / d, peakShare, target, extra, met);
             }
         }
+        for (String op : List.of("firstSave", "save", "load")) {
+            for (String format : List.of("keras", "weights_h5")) {
+                for (String model : List.of("plain", "compiled")) {
+                    double c = saveScore(saves, op, "cornu", model, format);
+                    double d = saveScore(saves, op, "dl4j", model, "keras");
+                    if (Double.isNaN(c)) continue;
+                    String what = String.format(Locale.ROOT, "%s %s, %s", op.equals("firstSave") ? "first save of a JVM" : op,
+                            format.equals("keras") ? ".keras" : ".weights.h5",
+                            model.equals("plain") ? "5 MB of weights" : "15 MB (weights and Adam slots)");
+                    String target = op.equals("save") && format.equals("keras") ? "< 200 ms" : "-";
+                    String met = target.equals("-") ? "-" : c < 200 ? "yes" : "no";
+                    System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms (ModelSerializer) | %.2f | - | %s | %s |%n", what, c, d, c / d, target, met);
+                }
+            }
+        }
+    }
+
+    /** The score of one {@link SaveBenchmark} run (NaN if missing). */
+    private static double saveScore(Collection<RunResult> rr, String op, String lib, String model, String format) {
+        for (RunResult x : rr) {
+            var p = x.getParams();
+            if (p.getBenchmark().endsWith("." + op) && lib.equals(p.getParam("lib")) && model.equals(p.getParam("model"))
+                    && format.equals(p.getParam("format"))) {
+                return x.getPrimaryResult().getScore();
+            }
+        }
+        return Double.NaN;
     }
 
     /** Whether MNIST loads from the local folders ({@link DatasetFiles#datasetsDir}, {@link DatasetFiles#cacheDir}) without a download. */

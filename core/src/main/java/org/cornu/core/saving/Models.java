@@ -1,8 +1,5 @@
 package org.cornu.core.saving;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +57,6 @@ public final class Models {
     static final String CONFIG = "config.json";
     static final String METADATA = "metadata.json";
     static final String WEIGHTS = "model.weights.h5";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Models() {}
 
@@ -236,8 +232,8 @@ public final class Models {
 
     static byte[] json(Object o) {
         try {
-            return JSON.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
+            return Json.write(o);
+        } catch (IOException e) {
             throw new IllegalStateException("Cannot write JSON: " + e.getMessage(), e);
         }
     }
@@ -249,8 +245,8 @@ public final class Models {
     static Map<String, Object> parse(ByteBuffer bytes, String label) {
         try {
             Object o = bytes.hasArray()
-                    ? JSON.readValue(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), new TypeReference<Object>() {})
-                    : JSON.readValue(copy(bytes), new TypeReference<Object>() {});
+                    ? Json.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining())
+                    : Json.read(copy(bytes), 0, bytes.remaining());
             if (!(o instanceof Map)) throw new IllegalArgumentException(label + " is not a JSON object");
             return Configs.map(o);
         } catch (IOException e) {
