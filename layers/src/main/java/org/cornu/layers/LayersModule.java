@@ -38,5 +38,9 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "RandomTranslation", () -> RandomTranslation.class);
         Registry.register(Registry.Kind.LAYER, "DepthwiseConv2D", () -> DepthwiseConv2D.class);
         Registry.register(Registry.Kind.LAYER, "ReLU", () -> ReLU.class);
+        Registry.register(Registry.Kind.LAYER, "LeakyReLU", () -> LeakyReLU.class);
+        Registry.register(Registry.Kind.LAYER, "PReLU", () -> PReLU.class);
+        Registry.register(Registry.Kind.LAYER, "ELU", () -> ELU.class);
+        Registry.register(Registry.Kind.LAYER, "Softmax", () -> Softmax.class);
     }
 }
