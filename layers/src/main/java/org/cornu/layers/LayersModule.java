@@ -42,5 +42,13 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "PReLU", () -> PReLU.class);
         Registry.register(Registry.Kind.LAYER, "ELU", () -> ELU.class);
         Registry.register(Registry.Kind.LAYER, "Softmax", () -> Softmax.class);
+        Registry.register(Registry.Kind.LAYER, "Multiply", () -> Multiply.class);
+        Registry.register(Registry.Kind.LAYER, "Subtract", () -> Subtract.class);
+        Registry.register(Registry.Kind.LAYER, "Average", () -> Average.class);
+        Registry.register(Registry.Kind.LAYER, "Maximum", () -> Maximum.class);
+        Registry.register(Registry.Kind.LAYER, "Minimum", () -> Minimum.class);
+        Registry.register(Registry.Kind.LAYER, "Dot", () -> Dot.class);
+        Registry.register(Registry.Kind.LAYER, "Permute", () -> Permute.class);
+        Registry.register(Registry.Kind.LAYER, "Identity", () -> Identity.class);
     }
 }
