@@ -50,5 +50,8 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Dot", () -> Dot.class);
         Registry.register(Registry.Kind.LAYER, "Permute", () -> Permute.class);
         Registry.register(Registry.Kind.LAYER, "Identity", () -> Identity.class);
+        Registry.register(Registry.Kind.LAYER, "LayerNormalization", () -> LayerNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "GroupNormalization", () -> GroupNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "UnitNormalization", () -> UnitNormalization.class);
     }
 }
