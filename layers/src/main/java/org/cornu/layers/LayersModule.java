@@ -53,5 +53,10 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "LayerNormalization", () -> LayerNormalization.class);
         Registry.register(Registry.Kind.LAYER, "GroupNormalization", () -> GroupNormalization.class);
         Registry.register(Registry.Kind.LAYER, "UnitNormalization", () -> UnitNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "SpatialDropout1D", () -> SpatialDropout1D.class);
+        Registry.register(Registry.Kind.LAYER, "SpatialDropout2D", () -> SpatialDropout2D.class);
+        Registry.register(Registry.Kind.LAYER, "GaussianNoise", () -> GaussianNoise.class);
+        Registry.register(Registry.Kind.LAYER, "GaussianDropout", () -> GaussianDropout.class);
+        Registry.register(Registry.Kind.LAYER, "ActivityRegularization", () -> ActivityRegularization.class);
     }
 }
