@@ -58,5 +58,10 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "GaussianNoise", () -> GaussianNoise.class);
         Registry.register(Registry.Kind.LAYER, "GaussianDropout", () -> GaussianDropout.class);
         Registry.register(Registry.Kind.LAYER, "ActivityRegularization", () -> ActivityRegularization.class);
+        Registry.register(Registry.Kind.LAYER, "AveragePooling1D", () -> AveragePooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalAveragePooling1D", () -> GlobalAveragePooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling1D", () -> GlobalMaxPooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "Cropping1D", () -> Cropping1D.class);
+        Registry.register(Registry.Kind.LAYER, "Cropping2D", () -> Cropping2D.class);
     }
 }
