@@ -153,6 +153,42 @@ def seq_models():
                          name="transfer")
     m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
     out["nested_adam"] = (m, f32(5, 6, 6, 3), onehot(5, 2))
+
+    # the first part of the layer catalogue (issue 18): activation layers, merges, Dot, Permute, Identity,
+    # Layer/Group/UnitNormalization, BatchNormalization on axis 1, 1-D pooling, cropping, ActivityRegularization,
+    # and the noise layers (at rate 0, so that the extra step stays comparable)
+    i = keras.Input((6, 4), name="seq")
+    x = layers.LayerNormalization(name="ln")(i)
+    x = layers.PReLU(shared_axes=[1], alpha_initializer="random_uniform", name="prelu")(x)
+    x = layers.GroupNormalization(2, name="gn")(x)
+    x = layers.SpatialDropout1D(0.0, name="sd1")(x)
+    x = layers.GaussianNoise(0.0, name="noise")(x)
+    y = layers.Dense(4, name="proj")(i)
+    y = layers.LeakyReLU(name="leaky")(y)
+    y = layers.ELU(0.5, name="elu")(y)
+    mu = layers.Multiply(name="mul")([x, y])
+    su = layers.Subtract(name="sub")([x, y])
+    a = layers.Average(name="avg")([layers.Maximum(name="max")([mu, su]), layers.Minimum(name="min")([mu, su])])
+    a = layers.Cropping1D(1, name="crop1")(a)
+    a = layers.AveragePooling1D(2, strides=1, padding="same", name="ap1")(a)
+    a = layers.BatchNormalization(axis=1, name="bn1")(a)
+    p = layers.Permute((2, 1), name="perm")(a)
+    d = layers.Dot(axes=(2, 2), normalize=True, name="dot")([p, a])
+    g = layers.Concatenate(name="cat")([layers.GlobalAveragePooling1D(name="gap1")(d),
+                                        layers.GlobalMaxPooling1D(name="gmp1")(a)])
+    g = layers.UnitNormalization(name="unit")(g)
+    g = layers.GaussianDropout(0.0, name="gdrop")(g)
+    g = layers.ActivityRegularization(l1=1e-3, name="actreg")(g)
+    g = layers.Identity(name="ident")(g)
+    r = layers.Reshape((4, 4, 1), name="rs")(a)
+    r = layers.Cropping2D(((1, 0), (0, 1)), name="crop2")(r)
+    r = layers.SpatialDropout2D(0.0, name="sd2")(r)
+    r = layers.Flatten(name="flat")(r)
+    o = layers.Dense(3, name="head")(layers.Concatenate(name="cat2")([g, r]))
+    o = layers.Softmax(name="softmax")(o)
+    m = keras.Model(i, o, name="catalogue")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
+    out["catalogue_adam"] = (m, f32(6, 6, 4), onehot(6, 3))
     return out
 
 

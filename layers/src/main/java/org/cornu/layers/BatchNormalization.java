@@ -14,14 +14,16 @@ import org.cornu.core.saving.Configs;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Batch normalization over the last axis, {@code keras.layers.BatchNormalization}: in training
+ * Batch normalization over the features {@code axis} (default -1, the last; any axis may be
+ * given, e.g. 1 for channels_first images), {@code keras.layers.BatchNormalization}: in training
  * (and while the layer is trainable) {@code gamma * (x - mean) / sqrt(var + epsilon) + beta} with
  * the batch's mean and (biased) variance over all other axes, and the moving statistics updated
  * in place: {@code moving = moving * momentum + batch * (1 - momentum)}. In inference the moving
- * statistics are used. Weights: gamma (ones), beta (zeros), moving_mean (zeros, non-trainable),
- * moving_variance (ones, non-trainable).
+ * statistics are used. Weights, each of the axis's size: gamma (ones), beta (zeros), moving_mean
+ * (zeros, non-trainable), moving_variance (ones, non-trainable).
  */
 public class BatchNormalization extends Layer {
+    private int axis = -1;
     private double momentum = 0.99;
     private double epsilon = 1e-3;
     private boolean center = true;
@@ -51,12 +53,22 @@ public class BatchNormalization extends Layer {
         return super.name(n);
     }
 
-    /** Only the last axis (-1) is supported. */
+    /** The axis that should be normalized (typically the features axis; default -1). */
     public BatchNormalization axis(int axis) {
-        if (axis != -1) {
-            throw new IllegalArgumentException("BatchNormalization: only axis=-1 (channels_last) is supported. Received: axis=" + axis);
-        }
+        this.axis = axis;
         return this;
+    }
+
+    public int axis() {
+        return axis;
+    }
+
+    private int resolvedAxis(int rank) {
+        if (axis >= rank || axis < -rank) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\": axis " + axis + " is out of bounds for an input of rank "
+                    + rank + ". Received: axis=" + axis);
+        }
+        return axis < 0 ? axis + rank : axis;
     }
 
     public BatchNormalization momentum(double m) {
@@ -138,9 +150,9 @@ public class BatchNormalization extends Layer {
 
     @Override
     public void build(Shape inputShape) {
-        long c = inputShape.get(-1);
+        long c = inputShape.get(resolvedAxis(inputShape.rank()));
         if (c < 0) {
-            throw new IllegalArgumentException("Layer \"" + name() + "\": axis -1 of the input must have a defined"
+            throw new IllegalArgumentException("Layer \"" + name() + "\": axis " + axis + " of the input must have a defined"
                     + " dimension, but the layer received an input with shape " + inputShape);
         }
         long[] s = {c};
@@ -148,12 +160,25 @@ public class BatchNormalization extends Layer {
         if (center) beta = betaOptions.add(this::addWeight, "beta", s);
         movingMean = addWeight("moving_mean", s, movingMeanInitializer, null, false, null);
         movingVariance = addWeight("moving_variance", s, movingVarianceInitializer, null, false, null);
-        inputAxes.put(-1, c);
+        inputAxes.put(axis, c);
         built = true;
     }
 
     @Override
     protected Tensor call(Tensor x, boolean training) {
+        int r = x.rank();
+        int ax = resolvedAxis(r);
+        if (ax == r - 1) return normalizeLast(x, training);
+        // the axis moved last, normalized, and moved back
+        int[] perm = new int[r];
+        for (int i = 0, k = 0; i < r; i++) if (i != ax) perm[k++] = i;
+        perm[r - 1] = ax;
+        int[] inv = new int[r];
+        for (int i = 0; i < r; i++) inv[perm[i]] = i;
+        return Ops.transpose(normalizeLast(Ops.transpose(x, perm), training), inv);
+    }
+
+    private Tensor normalizeLast(Tensor x, boolean training) {
         long[] xs = x.shape();
         long c = xs[xs.length - 1];
         long n = x.value().length() / c;
@@ -191,7 +216,7 @@ public class BatchNormalization extends Layer {
     @Override
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        c.put("axis", -1);
+        c.put("axis", axis);
         c.put("momentum", momentum);
         c.put("epsilon", epsilon);
         c.put("center", center);
@@ -219,6 +244,10 @@ public class BatchNormalization extends Layer {
         if (c.get("moving_mean_initializer") != null) l.movingMeanInitializer(Configs.initializer(c.get("moving_mean_initializer")));
         if (c.get("moving_variance_initializer") != null) {
             l.movingVarianceInitializer(Configs.initializer(c.get("moving_variance_initializer")));
+        }
+        if (Configs.getBoolean(c, "renorm", false)) {
+            throw new IllegalArgumentException("BatchNormalization \"" + c.get("name") + "\": renorm=True (batch renormalization)"
+                    + " is not supported");
         }
         if (Configs.getBoolean(c, "synchronized", false)) {
             throw new IllegalArgumentException("BatchNormalization \"" + c.get("name") + "\": synchronized=True is not supported");

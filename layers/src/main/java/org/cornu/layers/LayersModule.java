@@ -38,5 +38,30 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "RandomTranslation", () -> RandomTranslation.class);
         Registry.register(Registry.Kind.LAYER, "DepthwiseConv2D", () -> DepthwiseConv2D.class);
         Registry.register(Registry.Kind.LAYER, "ReLU", () -> ReLU.class);
+        Registry.register(Registry.Kind.LAYER, "LeakyReLU", () -> LeakyReLU.class);
+        Registry.register(Registry.Kind.LAYER, "PReLU", () -> PReLU.class);
+        Registry.register(Registry.Kind.LAYER, "ELU", () -> ELU.class);
+        Registry.register(Registry.Kind.LAYER, "Softmax", () -> Softmax.class);
+        Registry.register(Registry.Kind.LAYER, "Multiply", () -> Multiply.class);
+        Registry.register(Registry.Kind.LAYER, "Subtract", () -> Subtract.class);
+        Registry.register(Registry.Kind.LAYER, "Average", () -> Average.class);
+        Registry.register(Registry.Kind.LAYER, "Maximum", () -> Maximum.class);
+        Registry.register(Registry.Kind.LAYER, "Minimum", () -> Minimum.class);
+        Registry.register(Registry.Kind.LAYER, "Dot", () -> Dot.class);
+        Registry.register(Registry.Kind.LAYER, "Permute", () -> Permute.class);
+        Registry.register(Registry.Kind.LAYER, "Identity", () -> Identity.class);
+        Registry.register(Registry.Kind.LAYER, "LayerNormalization", () -> LayerNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "GroupNormalization", () -> GroupNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "UnitNormalization", () -> UnitNormalization.class);
+        Registry.register(Registry.Kind.LAYER, "SpatialDropout1D", () -> SpatialDropout1D.class);
+        Registry.register(Registry.Kind.LAYER, "SpatialDropout2D", () -> SpatialDropout2D.class);
+        Registry.register(Registry.Kind.LAYER, "GaussianNoise", () -> GaussianNoise.class);
+        Registry.register(Registry.Kind.LAYER, "GaussianDropout", () -> GaussianDropout.class);
+        Registry.register(Registry.Kind.LAYER, "ActivityRegularization", () -> ActivityRegularization.class);
+        Registry.register(Registry.Kind.LAYER, "AveragePooling1D", () -> AveragePooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalAveragePooling1D", () -> GlobalAveragePooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling1D", () -> GlobalMaxPooling1D.class);
+        Registry.register(Registry.Kind.LAYER, "Cropping1D", () -> Cropping1D.class);
+        Registry.register(Registry.Kind.LAYER, "Cropping2D", () -> Cropping2D.class);
     }
 }

@@ -479,14 +479,42 @@ public final class Ops {
         return Tape.push(o, g -> x.accumulate(g.mul(mask)));
     }
 
-    /** Elementwise {@code min(a, b)} of two same-shape tensors. */
+    /**
+     * Elementwise {@code min(a, b)} with numpy broadcasting; the gradient goes to {@code a} where
+     * {@code a <= b}, else to {@code b}.
+     */
     public static Tensor minimum(Tensor a, Tensor b) {
-        INDArray mask = a.value().sub(b.value()).lte(0).castTo(a.value().dataType());
-        Tensor o = out(Transforms.min(a.value(), b.value(), true), a, b);
+        return select(a, b, false);
+    }
+
+    /**
+     * Elementwise {@code max(a, b)} with numpy broadcasting; the gradient goes to {@code a} where
+     * {@code a >= b}, else to {@code b}.
+     */
+    public static Tensor maximum(Tensor a, Tensor b) {
+        return select(a, b, true);
+    }
+
+    private static Tensor select(Tensor a, Tensor b, boolean max) {
+        long[] s = broadcastShape(a.value().shape(), b.value().shape());
+        INDArray av = broadcastTo(a.value(), s), bv = broadcastTo(b.value(), s);
+        INDArray d = av.sub(bv);
+        INDArray mask = (max ? d.gte(0) : d.lte(0)).castTo(av.dataType());
+        INDArray v = av.mul(mask).addi(bv.mul(mask.rsub(1.0)));
+        Tensor o = out(v, a, b);
         return Tape.push(o, g -> {
-            if (a.requiresGrad()) a.accumulate(g.mul(mask));
-            if (b.requiresGrad()) b.accumulate(g.mul(mask.rsub(1.0)));
+            if (a.requiresGrad()) a.accumulate(unbroadcast(g.mul(mask), a.value().shape()));
+            if (b.requiresGrad()) b.accumulate(unbroadcast(g.mul(mask.rsub(1.0)), b.value().shape()));
         });
+    }
+
+    /** {@code x} broadcast (numpy rules) to {@code shape}, as a new C-order array. */
+    private static INDArray broadcastTo(INDArray x, long[] shape) {
+        if (Arrays.equals(x.shape(), shape)) return x;
+        long[] xs = new long[shape.length];
+        int lead = shape.length - x.rank();
+        for (int i = 0; i < shape.length; i++) xs[i] = i < lead ? 1 : x.size(i - lead);
+        return x.reshape(xs).broadcast(shape).dup('c');
     }
 
     /** Clips {@code x} to {@code [lo, hi]}; the gradient passes only inside the interval, as in Keras. */
@@ -555,6 +583,66 @@ public final class Ops {
                 }
                 start += n;
             }
+        });
+    }
+
+    /** Permutes the axes of {@code x}: output axis {@code i} is input axis {@code perm[i]} (numpy's transpose). */
+    public static Tensor transpose(Tensor x, int... perm) {
+        int r = x.rank();
+        if (perm.length != r) {
+            throw new IllegalArgumentException("transpose: perm " + Arrays.toString(perm) + " does not match rank " + r);
+        }
+        int[] inv = new int[r];
+        boolean[] seen = new boolean[r];
+        boolean identity = true;
+        for (int i = 0; i < r; i++) {
+            if (perm[i] < 0 || perm[i] >= r || seen[perm[i]]) {
+                throw new IllegalArgumentException("transpose: perm " + Arrays.toString(perm) + " is not a permutation of 0.." + (r - 1));
+            }
+            seen[perm[i]] = true;
+            inv[perm[i]] = i;
+            identity &= perm[i] == i;
+        }
+        if (identity) return x;
+        Tensor o = out(x.value().permute(perm).dup('c'), x);
+        return Tape.push(o, g -> x.accumulate(g.permute(inv).dup('c')));
+    }
+
+    /**
+     * The slice {@code x[begin[0]:end[0], begin[1]:end[1], ...]} (one interval per axis,
+     * {@code end} exclusive); the gradient is zero outside the slice.
+     */
+    public static Tensor slice(Tensor x, long[] begin, long[] end) {
+        long[] xs = x.value().shape();
+        INDArrayIndex[] idx = new INDArrayIndex[xs.length];
+        for (int d = 0; d < xs.length; d++) {
+            if (begin[d] < 0 || end[d] > xs[d] || begin[d] >= end[d]) {
+                throw new IllegalArgumentException("slice: interval [" + begin[d] + ", " + end[d] + ") of axis " + d
+                        + " is empty or outside shape " + Shape.format(xs));
+            }
+            idx[d] = NDArrayIndex.interval(begin[d], end[d]);
+        }
+        Tensor o = out(x.value().get(idx).dup('c'), x);
+        return Tape.push(o, g -> {
+            INDArray gx = Nd4j.zeros(g.dataType(), xs);
+            gx.get(idx).assign(g);
+            x.accumulate(gx);
+        });
+    }
+
+    /**
+     * Batched matrix product of {@code (batch, m, k)} and {@code (batch, k, n)}: {@code (batch, m, n)}.
+     */
+    public static Tensor batchMatmul(Tensor a, Tensor b) {
+        long[] as = a.value().shape(), bs = b.value().shape();
+        if (as.length != 3 || bs.length != 3 || as[0] != bs[0] || as[2] != bs[1]) {
+            throw new IllegalArgumentException("batchMatmul expects (batch, m, k) and (batch, k, n); got "
+                    + Shape.format(as) + " and " + Shape.format(bs));
+        }
+        Tensor o = out(Nd4j.matmul(a.value(), b.value()), a, b);
+        return Tape.push(o, g -> {
+            if (a.requiresGrad()) a.accumulate(Nd4j.matmul(g, b.value(), false, true, false));
+            if (b.requiresGrad()) b.accumulate(Nd4j.matmul(a.value(), g, true, false, false));
         });
     }
 

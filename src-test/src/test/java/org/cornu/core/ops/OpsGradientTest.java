@@ -118,6 +118,28 @@ class OpsGradientTest extends Float64Test {
         check(t -> Ops.minimum(t.get(0), 0.1), TOL, awayFromZero(45, 6));
         check(t -> Ops.minimum(t.get(0), t.get(1)), TOL, rand(46, -1, 0, 6), rand(47, 0.1, 1, 6));
         check(t -> Ops.clip(t.get(0), -0.5, 0.5), TOL, awayFromZero(48, 8));
+        // broadcasting max/min: (2, 1, 3) against (4, 3); interleaved values, no ties
+        check(t -> Ops.maximum(t.get(0), t.get(1)), TOL, rand(49, -1, 1, 2, 1, 3), rand(50, -1, 1, 4, 3));
+        check(t -> Ops.minimum(t.get(0), t.get(1)), TOL, rand(51, -1, 1, 4, 3), rand(52, -1, 1, 3));
+    }
+
+    @Test
+    void transposeSliceAndBatchMatmul() {
+        INDArray x = rand(53, -1, 1, 2, 3, 4);
+        INDArray p = Ops.transpose(org.cornu.core.autodiff.Tensor.constant(x), 2, 0, 1).value();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {4, 2, 3}, p.shape());
+        org.junit.jupiter.api.Assertions.assertEquals(x.getDouble(1, 2, 3), p.getDouble(3, 1, 2), 0);
+        check(t -> Ops.transpose(t.get(0), 2, 0, 1), TOL, rand(54, -1, 1, 2, 3, 4));
+        INDArray s = Ops.slice(org.cornu.core.autodiff.Tensor.constant(x), new long[] {1, 0, 1}, new long[] {2, 2, 4}).value();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 2, 3}, s.shape());
+        org.junit.jupiter.api.Assertions.assertEquals(x.getDouble(1, 1, 3), s.getDouble(0, 1, 2), 0);
+        check(t -> Ops.slice(t.get(0), new long[] {0, 1, 1}, new long[] {2, 3, 3}), TOL, rand(55, -1, 1, 2, 3, 4));
+        INDArray a = rand(56, -1, 1, 2, 3, 4), b = rand(57, -1, 1, 2, 4, 5);
+        INDArray z = Ops.batchMatmul(org.cornu.core.autodiff.Tensor.constant(a), org.cornu.core.autodiff.Tensor.constant(b)).value();
+        for (int n = 0; n < 2; n++) {
+            org.junit.jupiter.api.Assertions.assertEquals(0.0, z.slice(n).sub(a.slice(n).mmul(b.slice(n))).amaxNumber().doubleValue(), 1e-12);
+        }
+        check(t -> Ops.batchMatmul(t.get(0), t.get(1)), TOL, a, b);
     }
 
     @Test

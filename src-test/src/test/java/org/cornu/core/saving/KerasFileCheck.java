@@ -207,11 +207,43 @@ public final class KerasFileCheck {
                 case "Embedding" -> t.add(new long[] {((Number) c.get("input_dim")).longValue(),
                         ((Number) c.get("output_dim")).longValue()});
                 case "BatchNormalization" -> {
-                    long ch = last(input, what);
+                    long ch = dim(input, c.get("axis") == null ? -1 : ((Number) (c.get("axis") instanceof List<?> l ? l.get(0)
+                            : c.get("axis"))).intValue(), what);
                     if (!Boolean.FALSE.equals(c.get("scale"))) t.add(new long[] {ch});
                     if (!Boolean.FALSE.equals(c.get("center"))) t.add(new long[] {ch});
                     nt.add(new long[] {ch});
                     nt.add(new long[] {ch});
+                }
+                case "PReLU" -> {
+                    // alpha: the input shape without the batch axis, 1 on each shared axis (1-based)
+                    assertNotNull(input, what + ": no build_config input_shape");
+                    long[] s = new long[input.size() - 1];
+                    for (int i = 0; i < s.length; i++) s[i] = ((Number) input.get(i + 1)).longValue();
+                    Object sa = c.get("shared_axes");
+                    List<Object> shared = sa == null ? List.of() : sa instanceof List<?> l ? (List<Object>) l : List.of(sa);
+                    for (Object a : shared) {
+                        int i = ((Number) a).intValue() - 1;
+                        s[i < 0 ? i + s.length : i] = 1;
+                    }
+                    t.add(s);
+                }
+                case "LayerNormalization" -> {
+                    // gamma then beta, each of the normalized axes' sizes (in sorted axis order)
+                    Object ax = c.get("axis");
+                    List<Object> axes = ax instanceof List<?> l ? (List<Object>) l : List.of(ax == null ? -1 : ax);
+                    List<Integer> sorted = new ArrayList<>();
+                    for (Object a : axes) sorted.add(((Number) a).intValue());
+                    java.util.Collections.sort(sorted);
+                    long[] s = new long[sorted.size()];
+                    for (int i = 0; i < s.length; i++) s[i] = dim(input, sorted.get(i), what);
+                    boolean rms = Boolean.TRUE.equals(c.get("rms_scaling"));
+                    if (!Boolean.FALSE.equals(c.get("scale")) || rms) t.add(s);
+                    if (!Boolean.FALSE.equals(c.get("center")) && !rms) t.add(s);
+                }
+                case "GroupNormalization" -> {
+                    long ch = dim(input, c.get("axis") == null ? -1 : ((Number) c.get("axis")).intValue(), what);
+                    if (!Boolean.FALSE.equals(c.get("scale"))) t.add(new long[] {ch});
+                    if (!Boolean.FALSE.equals(c.get("center"))) t.add(new long[] {ch});
                 }
                 case "SimpleRNN", "LSTM", "GRU" -> {
                     vars(path, List.of(), what + " (the RNN layer itself)");
@@ -254,7 +286,10 @@ public final class KerasFileCheck {
                 case "InputLayer", "Flatten", "Dropout", "Activation", "MaxPooling1D", "MaxPooling2D", "AveragePooling2D",
                         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Add", "Concatenate", "RepeatVector",
                         "ZeroPadding2D", "UpSampling2D", "Rescaling", "Masking", "RandomFlip", "RandomRotation",
-                        "RandomZoom", "RandomTranslation", "ReLU" -> { }
+                        "RandomZoom", "RandomTranslation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Multiply", "Subtract",
+                        "Average", "Maximum", "Minimum", "Dot", "Permute", "Identity", "UnitNormalization", "SpatialDropout1D",
+                        "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "ActivityRegularization", "AveragePooling1D",
+                        "GlobalAveragePooling1D", "GlobalMaxPooling1D", "Cropping1D", "Cropping2D" -> { }
                 default -> fail("the checker does not know what Keras's " + cls + " creates (layer \"" + c.get("name")
                         + "\"): add it to KerasFileCheck");
             }
@@ -262,6 +297,14 @@ public final class KerasFileCheck {
             all.addAll(nt);
             vars(path, all, what);
             if (isTrainable) trainable.addAll(t);
+        }
+
+        /** Axis {@code axis} (negative counts from the end) of the build input shape. */
+        static long dim(List<Object> shape, int axis, String what) {
+            assertNotNull(shape, what + ": no build_config input_shape");
+            Object d = shape.get(axis < 0 ? shape.size() + axis : axis);
+            assertNotNull(d, what + ": axis " + axis + " of the input shape " + shape + " is undefined");
+            return ((Number) d).longValue();
         }
 
         static List<long[]> rnnCell(String cls, Map<String, Object> c, long in) {

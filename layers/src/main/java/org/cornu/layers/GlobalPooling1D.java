@@ -1,0 +1,88 @@
+package org.cornu.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Shape;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.ops.Ops;
+import org.cornu.core.saving.Configs;
+
+/**
+ * Base of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D} on channels_last
+ * {@code (batch, steps, features)}: output {@code (batch, features)}, or
+ * {@code (batch, 1, features)} with {@code keepdims}.
+ */
+public abstract class GlobalPooling1D<T extends GlobalPooling1D<T>> extends Layer {
+    private final String kind;
+    private boolean keepdims;
+
+    protected GlobalPooling1D(String kind) {
+        this.kind = kind;
+        this.inputNdim = 3;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T self() {
+        return (T) this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T name(String n) {
+        return super.name(n);
+    }
+
+    /** Whether to keep the temporal dimension (with length 1), as {@code keepdims} in numpy (default false). */
+    public T keepdims(boolean k) {
+        this.keepdims = k;
+        return self();
+    }
+
+    public boolean keepdims() {
+        return keepdims;
+    }
+
+    /** Only {@code "channels_last"} is supported. */
+    public T dataFormat(String f) {
+        ConvUtils.dataFormat(kind, f);
+        return self();
+    }
+
+    /** {@code (b, steps, c) -> (b, c)}. */
+    protected abstract Tensor pool(Tensor x);
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        Tensor y = pool(x);
+        if (!keepdims) return y;
+        long[] s = y.shape();
+        return Ops.reshape(y, s[0], 1, s[1]);
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> in) {
+        Shape s = in.get(0);
+        return List.of(keepdims ? Shape.of(s.get(0), 1, s.get(-1)) : Shape.of(s.get(0), s.get(-1)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("data_format", "channels_last");
+        c.put("keepdims", keepdims);
+        return c;
+    }
+
+    static <T extends GlobalPooling1D<T>> T configure(T l, Map<String, Object> c) {
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        return l.keepdims(Configs.getBoolean(c, "keepdims", false));
+    }
+}
