@@ -178,13 +178,28 @@ final class Args {
         return values.containsKey(key);
     }
 
+    /**
+     * An integer option: any value for {@code --seed}, 0 to 2 for {@code --verbose}, at least 0
+     * for {@code --fine-tune-epochs}, at least 1 for the others (epochs, sizes, counts).
+     */
     int getInt(String key) {
         String v = get(key);
+        int n;
         try {
-            return Integer.parseInt(v);
+            n = Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new UsageException(example + ": --" + key + " expects an integer, got '" + v + "'");
         }
+        int min = switch (key) {
+            case "seed" -> Integer.MIN_VALUE;
+            case "verbose", "fine-tune-epochs" -> 0;
+            default -> 1;
+        };
+        if (n < min || (key.equals("verbose") && n > 2)) {
+            throw new UsageException(example + ": --" + key + " " + n + " is out of range ("
+                    + (key.equals("verbose") ? "0, 1 or 2" : "at least " + min) + ")");
+        }
+        return n;
     }
 
     double getDouble(String key) {

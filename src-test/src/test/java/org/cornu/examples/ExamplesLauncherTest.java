@@ -100,6 +100,10 @@ class ExamplesLauncherTest {
         assertTrue(e.getMessage().startsWith("boston: unexpected argument '3'"), e.getMessage());
         e = assertThrows(Args.UsageException.class, () -> Examples.launch("custom-train-step", "--epochs", "two"));
         assertEquals("custom-train-step: --epochs expects an integer, got 'two'", e.getMessage());
+        e = assertThrows(Args.UsageException.class, () -> Examples.launch("imdb-lstm", "--epochs", "0"));
+        assertEquals("imdb-lstm: --epochs 0 is out of range (at least 1)", e.getMessage());
+        e = assertThrows(Args.UsageException.class, () -> Examples.launch("timeseries", "--verbose", "3"));
+        assertEquals("timeseries: --verbose 3 is out of range (0, 1 or 2)", e.getMessage());
         e = assertThrows(Args.UsageException.class, () -> Examples.launch("mnits"));
         assertTrue(e.getMessage().startsWith("Unknown example 'mnits'. Examples: mnist, imdb, "), e.getMessage());
         e = assertThrows(Args.UsageException.class, () -> Examples.launch("imdb", "--data", dir.resolve("nope.npz").toString(),
