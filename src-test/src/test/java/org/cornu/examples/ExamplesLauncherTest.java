@@ -311,6 +311,12 @@ class ExamplesLauncherTest {
         text = run("custom-train-step", "--epochs", "2", "--batch-size", "250");
         assertEquals(List.of(4, 4), steps(text), text);
         assertTrue(text.contains("History keys: [loss, mae]"), text);
+        // --seed: the same seed trains to the same loss, another seed to another
+        String a = line(run("custom-train-step", "--epochs", "1", "--seed", "5", "--verbose", "0"), "loss: ");
+        String b = line(run("custom-train-step", "--epochs", "1", "--seed", "5", "--verbose", "0"), "loss: ");
+        String c = line(run("custom-train-step", "--epochs", "1", "--seed", "6", "--verbose", "0"), "loss: ");
+        assertEquals(a, b);
+        assertFalse(a.equals(c), a + " vs " + c);
     }
 
     @Test
