@@ -153,4 +153,18 @@ public final class Imdb {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
+
+    /**
+     * As {@link #getWordIndex()} from a given file in {@code imdb_word_index.json}'s format (no
+     * hash check, no download), such as a copy kept beside one's own data file.
+     *
+     * @throws UncheckedIOException if the file cannot be read or is not a word index
+     */
+    public static Map<String, Integer> getWordIndex(Path file) {
+        try {
+            return KerasSequences.readWordIndex(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
 }

@@ -127,6 +127,20 @@ public final class Reuters {
         }
     }
 
+    /**
+     * As {@link #getWordIndex()} from a given file in {@code reuters_word_index.json}'s format (no
+     * hash check, no download), such as a copy kept beside one's own data file.
+     *
+     * @throws UncheckedIOException if the file cannot be read or is not a word index
+     */
+    public static Map<String, Integer> getWordIndex(Path file) {
+        try {
+            return KerasSequences.readWordIndex(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
     /** As {@code reuters.get_label_names()}: the 46 topic names, indexed by label. */
     public static List<String> getLabelNames() {
         return LABEL_NAMES;

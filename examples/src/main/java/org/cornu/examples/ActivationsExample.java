@@ -34,19 +34,19 @@ final class ActivationsExample {
 
     static void run(Args args) {
         System.setProperty("java.awt.headless", "true");
-        Cornu.setSeed(args.getInt("seed", 42));
-        int layersToShow = args.getInt("layers", 4);
-        int scale = args.getInt("scale", 4);
+        Cornu.setSeed(args.getInt("seed"));
+        int layersToShow = args.getInt("layers");
+        int scale = args.getInt("scale");
         Path out = ExampleSupport.outDir(args);
 
-        Mnist.Split data = Mnist.loadData();
+        Mnist.Split data = MnistDense.load(args);
         Model model = ExampleSupport.loaded(args);
         if (model == null) {
-            int n = args.getInt("train-samples", 12000);
+            int n = args.getInt("train-samples");
             INDArray x = data.xTrain().get(NDArrayIndex.interval(0, n)).reshape(n, 28, 28, 1).castTo(DataType.FLOAT).divi(255);
             Sequential m = MnistConvnet.course();
             m.compile("rmsprop", "sparse_categorical_crossentropy", "accuracy");
-            m.fit(x, data.yTrain().get(NDArrayIndex.interval(0, n)), Fit.epochs(args.getInt("epochs", 1)).batchSize(64).verbose(args.getInt("verbose", 1)));
+            m.fit(x, data.yTrain().get(NDArrayIndex.interval(0, n)), Fit.epochs(args.getInt("epochs")).batchSize(args.getInt("batch-size")).verbose(args.getInt("verbose")));
             ExampleSupport.save(args, m);
             model = m;
         }

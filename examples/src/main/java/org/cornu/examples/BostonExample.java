@@ -39,14 +39,19 @@ final class BostonExample {
     }
 
     static void run(Args args) {
-        Cornu.setSeed(args.getInt("seed", 42));
+        Cornu.setSeed(args.getInt("seed"));
         boolean kfoldOnly = args.flag("kfold-only");
-        int kfoldEpochs = args.getInt("epochs", 100);
-        int longEpochs = args.getInt("long-epochs", 500);
-        int finalEpochs = args.getInt("final-epochs", 80);
+        int kfoldEpochs = args.getInt("epochs");
+        int longEpochs = args.getInt("long-epochs");
+        int finalEpochs = args.getInt("final-epochs");
         Path out = ExampleSupport.outDir(args);
 
-        BostonHousing.Split data = BostonHousing.loadData();
+        int batchSize = args.getInt("batch-size");
+        int finalBatchSize = args.getInt("final-batch-size");
+        int verbose = args.getInt("verbose");
+        java.nio.file.Path file = ExampleSupport.dataFile(args);
+        BostonHousing.Split data = file == null ? BostonHousing.loadData()
+                : BostonHousing.loadData(file, BostonHousing.TEST_SPLIT, org.cornu.datasets.Imdb.SEED);
         Normalizer norm = Normalizer.fit(data.xTrain());
         INDArray xTrain = norm.transform(data.xTrain()).castTo(DataType.FLOAT);
         INDArray xTest = norm.transform(data.xTest()).castTo(DataType.FLOAT);
@@ -66,13 +71,13 @@ final class BostonExample {
         double sum = 0;
         for (KFold.Fold f : folds) {
             Sequential m = model();
-            m.fit(f.train(xTrain), f.train(yTrain), Fit.epochs(kfoldEpochs).batchSize(1).verbose(0));
+            m.fit(f.train(xTrain), f.train(yTrain), Fit.epochs(kfoldEpochs).batchSize(batchSize).verbose(verbose));
             double mae = m.evaluate(f.val(xTrain), f.val(yTrain), Evaluate.verbose(0))[1];
             System.out.printf(Locale.ROOT, "fold %d: validation MAE %.3f%n", f.index(), mae);
             sum += mae;
         }
         double kfoldSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "4-fold validation, %d epochs at batch 1: %.1f s%n", kfoldEpochs, kfoldSeconds);
+        System.out.printf(Locale.ROOT, "4-fold validation, %d epochs at batch %d: %.1f s%n", kfoldEpochs, batchSize, kfoldSeconds);
         if (kfoldOnly) {
             System.out.printf(Locale.ROOT, "kfold_mae: %.4f%n", sum / folds.size());
             return;
@@ -83,7 +88,7 @@ final class BostonExample {
         for (KFold.Fold f : folds) {
             Sequential m = model();
             History h = m.fit(f.train(xTrain), f.train(yTrain),
-                    Fit.epochs(longEpochs).batchSize(1).validationData(f.val(xTrain), f.val(yTrain)).verbose(0));
+                    Fit.epochs(longEpochs).batchSize(batchSize).validationData(f.val(xTrain), f.val(yTrain)).verbose(verbose));
             List<Double> v = h.get("val_mae");
             for (int e = 0; e < longEpochs; e++) avg[e] += v.get(e) / folds.size();
         }
@@ -96,7 +101,7 @@ final class BostonExample {
         ExampleSupport.curves(curves, "Validation MAE by epoch", "Epochs", "Validation MAE", out.resolve("boston_val_mae.png"));
 
         Sequential finalModel = model();
-        finalModel.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(16).verbose(0));
+        finalModel.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(finalBatchSize).verbose(verbose));
         ExampleSupport.save(args, finalModel);
         double[] r = finalModel.evaluate(xTest, yTest, Evaluate.verbose(0));
         System.out.printf(Locale.ROOT, "test_mse: %.4f%n", r[0]);

@@ -50,12 +50,12 @@ final class CatsVsDogs {
     }
 
     static void run(Args args) {
-        String data = args.get("data", null);
+        String data = args.get("data");
         if (data == null) throw new IllegalArgumentException("cats-vs-dogs needs --data DIR with DIR/train/<class>/ image folders");
-        int size = args.getInt("image-size", 150);
-        int epochs = args.getInt("epochs", 30);
-        int batchSize = args.getInt("batch-size", 32);
-        int seed = args.getInt("seed", 1337);
+        int size = args.getInt("image-size");
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int seed = args.getInt("seed");
         Cornu.setSeed(seed);
         Cornu.chooseThreads();
         Path root = Path.of(data);

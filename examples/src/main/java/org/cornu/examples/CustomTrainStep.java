@@ -68,10 +68,10 @@ final class CustomTrainStep {
     }
 
     static void run(Args args) {
-        int epochs = args.getInt("epochs", 5);
-        int batchSize = args.getInt("batch-size", 32);
-        int verbose = args.getInt("verbose", 1);
-        long seed = args.getInt("seed", 42);
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int verbose = args.getInt("verbose");
+        long seed = args.getInt("seed");
         Cornu.setSeed(seed);
 
         KerasTensor inputs = Input.of(32);

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.cornu.core.callbacks.History;
+import org.cornu.datasets.DatasetFiles;
 import org.cornu.utils.Plots;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +19,7 @@ final class ExampleSupport {
 
     /** The folder charts go to: {@code --out DIR}, default {@code cornu-output}. */
     static Path outDir(Args args) {
-        Path p = Path.of(args.get("out", "cornu-output"));
+        Path p = Path.of(args.get("out"));
         try {
             Files.createDirectories(p);
         } catch (IOException e) {
@@ -27,7 +30,7 @@ final class ExampleSupport {
 
     /** The model saved earlier with {@code --save}, when {@code --load PATH} is given; else null (train). */
     static org.cornu.core.Model loaded(Args args) {
-        String p = args.get("load", null);
+        String p = args.get("load");
         if (p == null) return null;
         org.cornu.core.Model m = org.cornu.core.saving.Models.loadModel(Path.of(p));
         System.out.println("Loaded the trained model from " + Path.of(p).toAbsolutePath() + "; skipping training");
@@ -36,7 +39,7 @@ final class ExampleSupport {
 
     /** Saves {@code m} as a .keras file when {@code --save PATH} is given. */
     static void save(Args args, org.cornu.core.Model m) {
-        String p = args.get("save", null);
+        String p = args.get("save");
         if (p == null) return;
         m.save(Path.of(p));
         System.out.println("Saved the trained model to " + Path.of(p).toAbsolutePath());
@@ -47,7 +50,7 @@ final class ExampleSupport {
      * {@code --plot PATH} is given; without Graphviz, says so and where the DOT source went.
      */
     static void plot(Args args, org.cornu.core.Model m) {
-        String p = args.get("plot", null);
+        String p = args.get("plot");
         if (p == null) return;
         try {
             org.cornu.utils.Utils.plotModel(m, p, true, true);
@@ -75,6 +78,40 @@ final class ExampleSupport {
             throw new UncheckedIOException("Cannot write the chart " + file.toAbsolutePath(), e);
         }
         System.out.println("Chart: " + file.toAbsolutePath());
+    }
+
+    /**
+     * {@code --data FILE} as a path, or null when not given (the example then uses Keras's own file).
+     *
+     * @throws Args.UsageException if the file does not exist
+     */
+    static Path dataFile(Args args) {
+        String f = args.get("data");
+        if (f == null) return null;
+        Path p = Path.of(f);
+        if (!Files.isRegularFile(p)) {
+            throw new Args.UsageException("--data " + f + ": no such file (" + p.toAbsolutePath() + ")");
+        }
+        System.out.println("Data: " + p.toAbsolutePath() + " (read as it is, no hash check)");
+        return p;
+    }
+
+    /**
+     * A file of Keras's datasets that is already on this machine, without downloading it: beside
+     * {@code --data FILE}, in {@code $CORNU_DATASETS} ({@code cornu.datasets}), or in Keras's cache
+     * ({@code ~/.keras/datasets}, {@code cornu.cache.dir}). Null if none holds it.
+     */
+    static Path localFile(Args args, String fileName) {
+        List<Path> dirs = new ArrayList<>();
+        String data = args.get("data");
+        if (data != null) dirs.add(Path.of(data).toAbsolutePath().getParent());
+        Path d = DatasetFiles.datasetsDir();
+        if (d != null) dirs.add(d);
+        dirs.add(DatasetFiles.cacheDir());
+        for (Path dir : dirs) {
+            if (dir != null && Files.isRegularFile(dir.resolve(fileName))) return dir.resolve(fileName);
+        }
+        return null;
     }
 
     /** Integer labels as a float column (n, 1). */

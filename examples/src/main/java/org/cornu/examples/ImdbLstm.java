@@ -26,17 +26,16 @@ final class ImdbLstm {
     private ImdbLstm() {}
 
     static void run(Args args) {
-        Cornu.setSeed(args.getInt("seed", 42));
-        int epochs = args.getInt("epochs", 10);
-        int verbose = args.getInt("verbose", 1);
-        int maxlen = args.getInt("maxlen", 500);
+        Cornu.setSeed(args.getInt("seed"));
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int verbose = args.getInt("verbose");
+        int maxlen = args.getInt("maxlen");
+        int numWords = args.getInt("num-words");
         Path out = ExampleSupport.outDir(args);
 
-        // --data FILE: a file in imdb.npz's format read directly (no hash check), e.g. to try the
-        // example where Keras's file cannot be downloaded
-        String file = args.get("data", null);
-        SequenceSplit data = file == null ? Imdb.loadData(10000)
-                : Imdb.loadData(java.nio.file.Path.of(file), 10000, 0, null, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
+        SequenceSplit data = ImdbExample.load(args, numWords);
+        ImdbExample.printFirstReview(args, data.xTrain()[0]);
         INDArray xTrain = PadSequences.maxlen(maxlen).apply(data.xTrain());
         INDArray xTest = PadSequences.maxlen(maxlen).apply(data.xTest());
         INDArray yTrain = ExampleSupport.column(data.yTrain());
@@ -46,13 +45,13 @@ final class ImdbLstm {
         Model model = ExampleSupport.loaded(args);
         if (model == null) {
             Sequential m = new Sequential(
-                    new Embedding(10000, 32).inputShape(maxlen),
+                    new Embedding(numWords, 32).inputShape(maxlen),
                     new LSTM(32),
                     new Dense(1, "sigmoid"));
             m.compile("rmsprop", "binary_crossentropy", "acc");
             m.summary();
             long t0 = System.nanoTime();
-            History h = m.fit(xTrain, yTrain, Fit.epochs(epochs).batchSize(128).validationSplit(0.2).verbose(verbose));
+            History h = m.fit(xTrain, yTrain, Fit.epochs(epochs).batchSize(batchSize).validationSplit(0.2).verbose(verbose));
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "training samples per second: %.0f%n", 0.8 * xTrain.size(0) * epochs / s);
             ExampleSupport.chart(h, "acc", out.resolve("imdb_lstm_acc.png"));
@@ -60,7 +59,7 @@ final class ImdbLstm {
             ExampleSupport.save(args, m);
             model = m;
         }
-        double[] r = model.evaluate(xTest, yTest, Evaluate.batchSize(128).verbose(0));
+        double[] r = model.evaluate(xTest, yTest, Evaluate.batchSize(batchSize).verbose(0));
         System.out.printf(Locale.ROOT, "test_loss: %.4f%n", r[0]);
         System.out.printf(Locale.ROOT, "test_accuracy: %.4f%n", r[1]);
     }

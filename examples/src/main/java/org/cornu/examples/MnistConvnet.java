@@ -64,21 +64,21 @@ final class MnistConvnet {
     }
 
     private static void run(Args args, boolean bookVersion) {
-        int epochs = args.getInt("epochs", 5);
-        int batchSize = args.getInt("batch-size", 64);
-        int verbose = args.getInt("verbose", 1);
-        int limit = args.getInt("train-samples", 60000);
-        Cornu.setSeed(args.getInt("seed", 42));
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int verbose = args.getInt("verbose");
+        int limit = args.getInt("train-samples");
+        Cornu.setSeed(args.getInt("seed"));
         Cornu.chooseThreads();
 
-        Mnist.Split data = Mnist.loadData();
-        INDArray xTrain = data.xTrain().reshape(60000, 28, 28, 1).castTo(DataType.FLOAT).divi(255);
+        Mnist.Split data = MnistDense.load(args);
+        INDArray xTrain = data.xTrain().reshape(data.xTrain().size(0), 28, 28, 1).castTo(DataType.FLOAT).divi(255);
         INDArray yTrain = data.yTrain();
-        if (limit < 60000) {
+        if (limit < xTrain.size(0)) {
             xTrain = xTrain.get(NDArrayIndex.interval(0, limit)).dup();
             yTrain = yTrain.get(NDArrayIndex.interval(0, limit)).dup();
         }
-        INDArray xTest = data.xTest().reshape(10000, 28, 28, 1).castTo(DataType.FLOAT).divi(255);
+        INDArray xTest = data.xTest().reshape(data.xTest().size(0), 28, 28, 1).castTo(DataType.FLOAT).divi(255);
         INDArray yTest = data.yTest();
 
         org.cornu.core.Model model = ExampleSupport.loaded(args);

@@ -20,15 +20,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class MnistDense {
     private MnistDense() {}
 
-    static void run(Args args) {
-        int epochs = args.getInt("epochs", 5);
-        int batchSize = args.getInt("batch-size", 128);
-        int verbose = args.getInt("verbose", 1);
-        Cornu.setSeed(args.getInt("seed", 42));
+    /** {@code --data FILE} as it is, else Keras's mnist.npz. */
+    static Mnist.Split load(Args args) {
+        java.nio.file.Path file = ExampleSupport.dataFile(args);
+        return file == null ? Mnist.loadData() : Mnist.loadData(file);
+    }
 
-        Mnist.Split data = Mnist.loadData();
-        INDArray xTrain = data.xTrain().reshape(60000, 28 * 28).castTo(DataType.FLOAT).divi(255);
-        INDArray xTest = data.xTest().reshape(10000, 28 * 28).castTo(DataType.FLOAT).divi(255);
+    static void run(Args args) {
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int verbose = args.getInt("verbose");
+        Cornu.setSeed(args.getInt("seed"));
+
+        Mnist.Split data = load(args);
+        INDArray xTrain = data.xTrain().reshape(data.xTrain().size(0), 28 * 28).castTo(DataType.FLOAT).divi(255);
+        INDArray xTest = data.xTest().reshape(data.xTest().size(0), 28 * 28).castTo(DataType.FLOAT).divi(255);
         INDArray yTrain = Utils.toCategorical(data.yTrain(), 10);
         INDArray yTest = Utils.toCategorical(data.yTest(), 10);
 

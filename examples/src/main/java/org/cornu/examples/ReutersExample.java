@@ -9,6 +9,7 @@ import org.cornu.core.Fit;
 import org.cornu.core.Sequential;
 import org.cornu.utils.Utils;
 import org.cornu.core.callbacks.History;
+import org.cornu.datasets.Imdb;
 import org.cornu.datasets.Reuters;
 import org.cornu.datasets.SequenceSplit;
 import org.cornu.layers.Dense;
@@ -33,14 +34,22 @@ final class ReutersExample {
         return m;
     }
 
+    /** Training newswires in Keras's split of reuters.npz, and the book's validation hold-out for them. */
+    static final int KERAS_TRAIN = 8982, BOOK_VALIDATION = 1000;
+    /** The hold-out for other data (the book's is 1000 of 8982, 11%). */
+    static final double VALIDATION_FRACTION = 0.1;
+
     static void run(Args args) {
-        Cornu.setSeed(args.getInt("seed", 42));
-        int epochs = args.getInt("epochs", 20);
-        int finalEpochs = args.getInt("final-epochs", 9);
-        int verbose = args.getInt("verbose", 1);
+        Cornu.setSeed(args.getInt("seed"));
+        int epochs = args.getInt("epochs");
+        int finalEpochs = args.getInt("final-epochs");
+        int verbose = args.getInt("verbose");
+        int batchSize = args.getInt("batch-size");
         Path out = ExampleSupport.outDir(args);
 
-        SequenceSplit data = Reuters.loadData(10000);
+        java.nio.file.Path file = ExampleSupport.dataFile(args);
+        SequenceSplit data = file == null ? Reuters.loadData(10000)
+                : Reuters.loadData(file, 10000, 0, null, Reuters.TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
         System.out.println("Training newswires: " + data.xTrain().length + ", test: " + data.xTest().length
                 + "; first one's topic: " + Reuters.getLabelNames().get(data.yTrain()[0]));
         INDArray xTrain = Utils.vectorizeSequences(data.xTrain(), 10000);
@@ -48,20 +57,24 @@ final class ReutersExample {
         INDArray yTrain = Utils.toCategorical(ExampleSupport.vector(data.yTrain()), 46);
         INDArray yTest = Utils.toCategorical(ExampleSupport.vector(data.yTest()), 46);
 
-        INDArray xVal = xTrain.get(NDArrayIndex.interval(0, 1000), NDArrayIndex.all());
-        INDArray partialX = xTrain.get(NDArrayIndex.interval(1000, xTrain.size(0)), NDArrayIndex.all());
-        INDArray yVal = yTrain.get(NDArrayIndex.interval(0, 1000), NDArrayIndex.all());
-        INDArray partialY = yTrain.get(NDArrayIndex.interval(1000, yTrain.size(0)), NDArrayIndex.all());
+        int n = data.xTrain().length;
+        int nVal = n == KERAS_TRAIN ? BOOK_VALIDATION : (int) Math.round(n * VALIDATION_FRACTION);
+        System.out.println("Validation: the first " + nVal + " training newswires"
+                + (n == KERAS_TRAIN ? " (the book)" : " (" + Math.round(100 * VALIDATION_FRACTION) + "%)"));
+        INDArray xVal = xTrain.get(NDArrayIndex.interval(0, nVal), NDArrayIndex.all());
+        INDArray partialX = xTrain.get(NDArrayIndex.interval(nVal, xTrain.size(0)), NDArrayIndex.all());
+        INDArray yVal = yTrain.get(NDArrayIndex.interval(0, nVal), NDArrayIndex.all());
+        INDArray partialY = yTrain.get(NDArrayIndex.interval(nVal, yTrain.size(0)), NDArrayIndex.all());
 
         org.cornu.core.Model fresh = ExampleSupport.loaded(args);
         if (fresh == null) {
             Sequential model = model("categorical_crossentropy");
-            History h = model.fit(partialX, partialY, Fit.epochs(epochs).batchSize(512).validationData(xVal, yVal).verbose(verbose));
+            History h = model.fit(partialX, partialY, Fit.epochs(epochs).batchSize(batchSize).validationData(xVal, yVal).verbose(verbose));
             ExampleSupport.chart(h, "loss", out.resolve("reuters_loss.png"));
             ExampleSupport.chart(h, "accuracy", out.resolve("reuters_accuracy.png"));
 
             Sequential trained = model("categorical_crossentropy");
-            trained.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(512).verbose(verbose));
+            trained.fit(xTrain, yTrain, Fit.epochs(finalEpochs).batchSize(batchSize).verbose(verbose));
             ExampleSupport.save(args, trained);
             fresh = trained;
         }
@@ -69,7 +82,7 @@ final class ReutersExample {
 
         // the book's random baseline: accuracy of a shuffled copy of the test labels
         int[] shuffled = data.yTest().clone();
-        SplittableRandom rnd = new SplittableRandom(args.getInt("seed", 42));
+        SplittableRandom rnd = new SplittableRandom(args.getInt("seed"));
         for (int i = shuffled.length - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             int t = shuffled[i];
@@ -80,9 +93,9 @@ final class ReutersExample {
         for (int i = 0; i < shuffled.length; i++) if (shuffled[i] == data.yTest()[i]) hits++;
         System.out.printf(Locale.ROOT, "random_baseline_accuracy: %.4f%n", hits / (double) shuffled.length);
 
-        if (args.get("load", null) == null) {
+        if (args.get("load") == null) {
             Sequential sparse = model("sparse_categorical_crossentropy");
-            sparse.fit(xTrain, ExampleSupport.vector(data.yTrain()), Fit.epochs(finalEpochs).batchSize(512).verbose(0));
+            sparse.fit(xTrain, ExampleSupport.vector(data.yTrain()), Fit.epochs(finalEpochs).batchSize(batchSize).verbose(0));
             double[] rs = sparse.evaluate(xTest, ExampleSupport.vector(data.yTest()), Evaluate.verbose(0));
             System.out.printf(Locale.ROOT, "sparse_labels_test_accuracy: %.4f%n", rs[1]);
         }

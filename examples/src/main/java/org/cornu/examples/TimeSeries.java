@@ -56,10 +56,10 @@ final class TimeSeries {
     }
 
     static void run(Args args) {
-        int epochs = args.getInt("epochs", 500);
-        int batchSize = args.getInt("batch-size", 32);
-        int verbose = args.getInt("verbose", 0);
-        int seed = args.getInt("seed", 42);
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int verbose = args.getInt("verbose");
+        int seed = args.getInt("seed");
         Cornu.setSeed(seed);
         double[] s = series(seed, TRAIN + VAL + 2 * (WINDOW + HORIZON));
         INDArray[] train = windows(s, 0, TRAIN);

@@ -61,7 +61,7 @@ final class Vgg16Transfer {
     record Data(ImageDataset train, ImageDataset validation, ImageDataset test) {}
 
     static Data data(String example, Args args, int size, int batchSize, int seed) {
-        String dir = args.get("data", null);
+        String dir = args.get("data");
         if (dir == null) {
             throw new IllegalArgumentException(example + " needs --data DIR with DIR/train/<class>/ and DIR/validation/<class>/"
                     + " image folders (and optionally DIR/test/<class>/)");
@@ -87,7 +87,7 @@ final class Vgg16Transfer {
 
     /** VGG16 without its top for {@code size x size} images, with the weights {@code --weights} names (or random ones). */
     static Model convBase(Args args, int size) {
-        String w = args.get("weights", null);
+        String w = args.get("weights");
         if (w == null) {
             System.out.println("No --weights given: the VGG16 convolutional base is RANDOMLY INITIALIZED, so its features"
                     + " carry no ImageNet knowledge. Pass --weights PATH (Keras's vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)"
@@ -109,10 +109,10 @@ final class Vgg16Transfer {
     // ------------------------------------------------------------------ vgg16-features
 
     static void runFeatures(Args args) {
-        int size = args.getInt("image-size", 180);
-        int epochs = args.getInt("epochs", 20);
-        int batchSize = args.getInt("batch-size", 32);
-        int seed = args.getInt("seed", 1337);
+        int size = args.getInt("image-size");
+        int epochs = args.getInt("epochs");
+        int batchSize = args.getInt("batch-size");
+        int seed = args.getInt("seed");
         Cornu.setSeed(seed);
         Cornu.chooseThreads();
         Data d = data("vgg16-features", args, size, batchSize, seed);
@@ -133,7 +133,7 @@ final class Vgg16Transfer {
         model.compile("rmsprop", "binary_crossentropy", "accuracy");
         model.summary();
         History h = model.fit(train[0], train[1], Fit.epochs(epochs).batchSize(batchSize)
-                .validationData(val[0], val[1]).verbose(args.getInt("verbose", 2)));
+                .validationData(val[0], val[1]).verbose(args.getInt("verbose")));
         Path out = ExampleSupport.outDir(args);
         ExampleSupport.chart(h, "accuracy", out.resolve("vgg16_features_accuracy.png"));
         ExampleSupport.chart(h, "loss", out.resolve("vgg16_features_loss.png"));
@@ -163,11 +163,11 @@ final class Vgg16Transfer {
     // ------------------------------------------------------------------ vgg16-finetune
 
     static void runFineTune(Args args) {
-        int size = args.getInt("image-size", 180);
-        int epochs = args.getInt("epochs", 3);
-        int fineTuneEpochs = args.getInt("fine-tune-epochs", 2);
-        int batchSize = args.getInt("batch-size", 32);
-        int seed = args.getInt("seed", 1337);
+        int size = args.getInt("image-size");
+        int epochs = args.getInt("epochs");
+        int fineTuneEpochs = args.getInt("fine-tune-epochs");
+        int batchSize = args.getInt("batch-size");
+        int seed = args.getInt("seed");
         Cornu.setSeed(seed);
         Cornu.chooseThreads();
         Data d = data("vgg16-finetune", args, size, batchSize, seed);

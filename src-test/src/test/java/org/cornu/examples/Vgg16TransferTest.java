@@ -37,6 +37,11 @@ class Vgg16TransferTest {
 
     /** train/ (4 per class), validation/ and test/ (2 per class) of 48x40 PNGs. */
     private Path folder() throws Exception {
+        return folder(dir);
+    }
+
+    /** The same folder under {@code dir}. */
+    static Path folder(Path dir) throws Exception {
         Random r = new Random(1);
         int[][] base = {{200, 80, 60}, {60, 90, 200}};
         String[] classes = {"cats", "dogs"};
@@ -60,12 +65,13 @@ class Vgg16TransferTest {
         return dir.resolve("data");
     }
 
-    private static String run(Examples.Example e, String... argv) throws Exception {
+    /** Runs the example {@code argv[0]} through the launcher and returns what it printed. */
+    static String run(String... argv) throws Exception {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            e.run(new Args(argv));
+            Examples.launch(argv);
         } finally {
             System.setOut(old);
         }
@@ -77,7 +83,7 @@ class Vgg16TransferTest {
     @Test
     void featureExtractionPrintsKerasCountsAndTrains() throws Exception {
         Path data = folder();
-        String out = run(Vgg16Transfer::runFeatures, "--data", data.toString(), "--image-size", "32", "--epochs", "2",
+        String out = run("vgg16-features", "--data", data.toString(), "--image-size", "32", "--epochs", "2",
                 "--batch-size", "4", "--out", dir.resolve("out").toString());
         assertTrue(out.contains("RANDOMLY INITIALIZED"), out);
         assertTrue(out.contains("Model: \"vgg16\"") && out.contains("Total params: 14,714,688"), out);
@@ -92,7 +98,7 @@ class Vgg16TransferTest {
         Model source = VGG16.builder().weights((String) null).includeTop(false).inputShape(32, 32, 3).build();
         Path w = dir.resolve("vgg16_notop.h5");
         LegacyWeightsFile.of(source).write(w);
-        out = run(Vgg16Transfer::runFeatures, "--data", data.toString(), "--image-size", "32", "--epochs", "1",
+        out = run("vgg16-features", "--data", data.toString(), "--image-size", "32", "--epochs", "1",
                 "--weights", w.toString(), "--out", dir.resolve("out").toString());
         assertFalse(out.contains("RANDOMLY"), out);
         assertTrue(out.contains("VGG16 base weights: " + w.toAbsolutePath()), out);
@@ -101,7 +107,7 @@ class Vgg16TransferTest {
     @Test
     void fineTuningFreezesThenUnfreezesBlock5() throws Exception {
         Path data = folder();
-        String out = run(Vgg16Transfer::runFineTune, "--data", data.toString(), "--image-size", "32", "--epochs", "1",
+        String out = run("vgg16-finetune", "--data", data.toString(), "--image-size", "32", "--epochs", "1",
                 "--fine-tune-epochs", "1", "--batch-size", "4");
         assertTrue(out.contains("vgg16 (Functional)") && out.contains("(None, 1, 1, 512)"), out);
         // frozen base: only the head trains
@@ -115,11 +121,9 @@ class Vgg16TransferTest {
 
     @Test
     void missingFoldersAreNamed() {
-        String m = assertThrows(IllegalArgumentException.class, () -> Vgg16Transfer.runFeatures(new Args(new String[0])))
-                .getMessage();
+        String m = assertThrows(IllegalArgumentException.class, () -> Examples.launch("vgg16-features")).getMessage();
         assertTrue(m.contains("--data DIR"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Vgg16Transfer.runFineTune(
-                new Args(new String[] {"--data", dir.toString()}))).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> Examples.launch("vgg16-finetune", "--data", dir.toString())).getMessage();
         assertTrue(m.contains(dir.resolve("train").toAbsolutePath().toString()), m);
     }
 }
