@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +20,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Reads the HDF5 files that h5py writes with its default settings, as Keras saves weights, and
  * that {@link Hdf5Writer} writes: superblock version 0 or 1, version 1 object headers (with
  * continuation blocks), groups stored as symbol tables, and contiguous or compact datasets of
- * IEEE floats and integers in either byte order. Attributes are skipped.
+ * IEEE floats and integers in either byte order; and, when asked for, the string attributes that
+ * Keras 2's legacy {@code .h5} files carry ({@code model_config}, {@code layer_names},
+ * {@code weight_names}...): fixed-length strings (numpy's {@code S} arrays) and variable-length
+ * strings in a global heap (h5py's {@code str}), scalar or 1-D.
  *
  * <p>Anything else (newer superblocks and object headers, link-message groups, chunked or
- * filtered datasets, strings, compounds, external or soft links, user blocks) throws
+ * filtered datasets, string or compound datasets, other attributes, attributes in dense storage,
+ * external or soft links, user blocks) throws
  * {@link Unsupported}, and so does a file that is not laid out as it says (truncated, pointing
  * outside itself): the caller then reads it with jHDF, which knows more of the format, or says what
  * is wrong with it. Reading this subset here keeps jHDF's INFO logging out of a user's log and
@@ -51,6 +56,13 @@ final class Hdf5Reader {
     private final ByteBuffer b;
     private final Map<String, Dataset> datasets = new LinkedHashMap<>();
     private final List<String> groups = new ArrayList<>();
+    private final Set<String> groupSet = new HashSet<>();
+    /** Each object's attribute messages ({type, offset, size, flags}), by path ("" for the root); read when asked for. */
+    private final Map<String, List<int[]>> attributes = new HashMap<>();
+    /** The objects whose attributes are in dense storage (an attribute info message), which this reader does not read. */
+    private final Set<String> denseAttributes = new HashSet<>();
+    /** Global heap collections read so far: object index to {offset, size} of its data. */
+    private final Map<Long, Map<Integer, long[]>> globalHeaps = new HashMap<>();
     private final Set<Long> visiting = new HashSet<>();
 
     private Hdf5Reader(ByteBuffer bytes) {
@@ -63,12 +75,20 @@ final class Hdf5Reader {
      */
     static Hdf5Reader read(ByteBuffer bytes) {
         Hdf5Reader r = new Hdf5Reader(bytes);
-        try {
+        r.guard(() -> {
             r.readFile();
-        } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+            return null;
+        });
+        return r;
+    }
+
+    /** Runs {@code read}, turning a read outside the file or a bad length into {@link Unsupported}. */
+    private <T> T guard(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException | ArithmeticException e) {
             throw new Unsupported("the file is not laid out as its headers say (" + e + ")");
         }
-        return r;
     }
 
     /** Every dataset, by path without a leading slash, in name order within each group. */
@@ -79,6 +99,44 @@ final class Hdf5Reader {
     /** Every group's path (without the root group), parents before children. */
     List<String> groups() {
         return groups;
+    }
+
+    /** Whether {@code path} (without a leading slash; "" for the root) is a group. */
+    boolean isGroup(String path) {
+        return path.isEmpty() || groupSet.contains(path);
+    }
+
+    /** Whether the group or dataset at {@code path} ("" for the root) has an attribute {@code name}. */
+    boolean hasAttribute(String path, String name) {
+        return guard(() -> findAttribute(path, name) != null);
+    }
+
+    /**
+     * A string attribute of the group or dataset at {@code path} ("" for the root): a scalar
+     * string, or the first of a 1-D array of them; null when there is no such attribute or it
+     * has no elements.
+     *
+     * @throws Unsupported if the attribute is not a fixed- or variable-length string
+     */
+    String attribute(String path, String name) {
+        List<String> r = stringsAttribute(path, name);
+        return r == null || r.isEmpty() ? null : r.get(0);
+    }
+
+    /**
+     * The strings of attribute {@code name} of the group or dataset at {@code path} ("" for the
+     * root): one for a scalar string, each of a 1-D array, none for an attribute with no elements
+     * (Keras writes an empty {@code weight_names} as an empty float array) or a null dataspace;
+     * null when there is no such attribute.
+     *
+     * @throws Unsupported if the attribute is not a fixed- or variable-length string, or not
+     *     scalar or 1-D
+     */
+    List<String> stringsAttribute(String path, String name) {
+        return guard(() -> {
+            int[] a = findAttribute(path, name);
+            return a == null ? null : strings(a, "attribute '" + name + "' of '" + path + "'");
+        });
     }
 
     /** Every dataset as an array (integers as int64, as Keras's iteration counters are stored). */
@@ -237,8 +295,10 @@ final class Hdf5Reader {
                     case 0x02, 0x06 -> throw new Unsupported("'" + path + "' is a group of link messages");
                     case 0x0b -> throw new Unsupported("'" + path + "' is a filtered (compressed) dataset");
                     case 0x07 -> throw new Unsupported("'" + path + "' has external storage");
+                    case 0x0c -> attributes.computeIfAbsent(path, k -> new ArrayList<>()).add(m);
+                    case 0x15 -> denseAttributes.add(path);
                     default -> {
-                        // attributes, fill values, times, NIL padding, continuations: not needed
+                        // fill values, times, NIL padding, continuations: not needed
                     }
                 }
                 if ((m[3] & 0x02) != 0 && (m[0] == 0x01 || m[0] == 0x03 || m[0] == 0x08)) {
@@ -246,7 +306,10 @@ final class Hdf5Reader {
                 }
             }
             if (symbolTable != null) {
-                if (!path.isEmpty()) groups.add(path);
+                if (!path.isEmpty()) {
+                    groups.add(path);
+                    groupSet.add(path);
+                }
                 group(b.getLong(symbolTable[1]), b.getLong(symbolTable[1] + 8), path, depth);
             } else if (space != null && type != null && layout != null) {
                 dataset(path, space, type, layout);
@@ -313,8 +376,8 @@ final class Hdf5Reader {
         return name;
     }
 
-    private void dataset(String path, int[] space, int[] type, int[] layout) {
-        int s = space[1];
+    /** The dimensions of the dataspace message at {@code s} ({@code size} bytes); null for a null dataspace. */
+    private long[] dataspace(int s, int size, String what) {
         int sv = b.get(s);
         int rank = b.get(s + 1) & 0xff;
         int dims;
@@ -322,20 +385,28 @@ final class Hdf5Reader {
             dims = s + 8;
         } else if (sv == 2) {
             int kind = b.get(s + 3);
-            if (kind == 2) throw new Unsupported("'" + path + "' has a null dataspace");
+            if (kind == 2) return null;
             if (kind == 0) rank = 0;
             dims = s + 4;
         } else {
-            throw new Unsupported("'" + path + "' has a dataspace of version " + sv);
+            throw new Unsupported(what + " has a dataspace of version " + sv);
         }
-        if (dims + 8L * rank > space[1] + space[2]) throw new Unsupported("'" + path + "': its dataspace message is too short");
+        if (dims + 8L * rank > s + (long) size) throw new Unsupported(what + ": its dataspace message is too short");
         long[] shape = new long[rank];
         long elements = 1;
         for (int i = 0; i < rank; i++) {
             shape[i] = b.getLong(dims + 8 * i);
-            if (shape[i] < 0 || shape[i] > Integer.MAX_VALUE) throw new Unsupported("'" + path + "' has dimension " + shape[i]);
+            if (shape[i] < 0 || shape[i] > Integer.MAX_VALUE) throw new Unsupported(what + " has dimension " + shape[i]);
             elements = Math.multiplyExact(elements, shape[i]);
         }
+        return shape;
+    }
+
+    private void dataset(String path, int[] space, int[] type, int[] layout) {
+        long[] shape = dataspace(space[1], space[2], "'" + path + "'");
+        if (shape == null) throw new Unsupported("'" + path + "' has a null dataspace");
+        long elements = 1;
+        for (long d : shape) elements *= d;
         if (type[2] < 12) throw new Unsupported("'" + path + "': its datatype message is too short");
         Hdf5Types.Stored t = Hdf5Types.readDatatype(b, type[1]);
         if (t == null) {
@@ -367,6 +438,146 @@ final class Hdf5Reader {
         }
         if (bytes == 0) offset = -1;
         datasets.put(path, new Dataset(path, t, shape, offset, (int) bytes));
+    }
+
+    // ------------------------------------------------------------------ attributes
+
+    /** The attribute message of {@code path} named {@code name}: {type, offset, size, flags}; null when none. */
+    private int[] findAttribute(String path, String name) {
+        if (!isGroup(path) && !datasets.containsKey(path)) return null;
+        for (int[] m : attributes.getOrDefault(path, List.of())) {
+            if (name.equals(attributeName(m, path))) return m;
+        }
+        if (denseAttributes.contains(path)) throw new Unsupported("'" + path + "' keeps its attributes in dense storage");
+        return null;
+    }
+
+    /**
+     * The parts of an attribute message (versions 1 to 3): {name offset, name size, datatype
+     * offset, datatype size, dataspace offset, dataspace size, data offset}.
+     */
+    private int[] attributeParts(int[] m, String what) {
+        int p = m[1];
+        if ((m[3] & 0x02) != 0) throw new Unsupported(what + " has a shared attribute message");
+        int version = b.get(p);
+        int nameSize = b.getShort(p + 2) & 0xffff;
+        int typeSize = b.getShort(p + 4) & 0xffff;
+        int spaceSize = b.getShort(p + 6) & 0xffff;
+        int[] r = new int[7];
+        if (version == 1) {
+            r[0] = p + 8;
+            r[2] = r[0] + pad8(nameSize);
+            r[4] = r[2] + pad8(typeSize);
+            r[6] = r[4] + pad8(spaceSize);
+        } else if (version == 2 || version == 3) {
+            if ((b.get(p + 1) & 0x03) != 0) throw new Unsupported(what + " has an attribute of a shared datatype or dataspace");
+            r[0] = p + (version == 3 ? 9 : 8);
+            r[2] = r[0] + nameSize;
+            r[4] = r[2] + typeSize;
+            r[6] = r[4] + spaceSize;
+        } else {
+            throw new Unsupported(what + " has an attribute message of version " + version);
+        }
+        r[1] = nameSize;
+        r[3] = typeSize;
+        r[5] = spaceSize;
+        if (r[6] > m[1] + m[2] || nameSize == 0 || typeSize < 8) throw new Unsupported(what + " has a malformed attribute message");
+        return r;
+    }
+
+    private static int pad8(int n) {
+        return (n + 7) & ~7;
+    }
+
+    private String attributeName(int[] m, String path) {
+        int[] parts = attributeParts(m, "'" + path + "'");
+        int end = parts[0];
+        while (end < parts[0] + parts[1] && b.get(end) != 0) end++;
+        byte[] s = new byte[end - parts[0]];
+        b.get(parts[0], s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+
+    /** The values of a string attribute (see {@link #stringsAttribute}). */
+    private List<String> strings(int[] m, String what) {
+        int[] parts = attributeParts(m, what);
+        long[] shape = dataspace(parts[4], parts[5], what);
+        if (shape == null) return new ArrayList<>();
+        if (shape.length > 1) throw new Unsupported(what + " has " + shape.length + " dimensions");
+        int n = shape.length == 0 ? 1 : (int) shape[0];
+        if (n == 0) return new ArrayList<>();
+        int t = parts[2];
+        int cls = b.get(t) & 0x0f;
+        int flags = b.get(t + 1) & 0xff;
+        int size = b.getInt(t + 4);
+        if (size <= 0) throw new Unsupported(what + " has elements of " + size + " bytes");
+        int data = parts[6];
+        if (data + (long) n * size > m[1] + m[2]) throw new Unsupported(what + " holds fewer bytes than its " + n + " elements");
+        List<String> r = new ArrayList<>(n);
+        if (cls == 3) { // fixed-length: padded with nulls (numpy's S) or spaces
+            int pad = flags & 0x0f;
+            for (int i = 0; i < n; i++) r.add(text(data + i * size, size, pad));
+        } else if (cls == 9 && (flags & 0x0f) == 1) { // variable-length string: length, global heap collection, index
+            if (size != 16) throw new Unsupported(what + " has variable-length elements of " + size + " bytes");
+            int pad = (flags >> 4) & 0x0f;
+            for (int i = 0; i < n; i++) {
+                int e = data + 16 * i;
+                int length = b.getInt(e);
+                long collection = b.getLong(e + 4);
+                int index = b.getInt(e + 12);
+                if (length == 0) {
+                    r.add("");
+                    continue;
+                }
+                long[] obj = globalHeapObject(collection, index, what);
+                if (length < 0 || length > obj[1]) throw new Unsupported(what + ": a string of " + length + " bytes in a heap object of " + obj[1]);
+                r.add(text((int) obj[0], length, pad));
+            }
+        } else {
+            throw new Unsupported(what + " is not a string (datatype class " + cls + ")");
+        }
+        return r;
+    }
+
+    /** {@code size} bytes at {@code at} as UTF-8, cut at the first null (padding 0 and 1) or without trailing spaces (2). */
+    private String text(int at, int size, int pad) {
+        addr(at, size);
+        int end = at;
+        if (pad == 2) {
+            end = at + size;
+            while (end > at && b.get(end - 1) == ' ') end--;
+        } else {
+            while (end < at + size && b.get(end) != 0) end++;
+        }
+        byte[] s = new byte[end - at];
+        b.get(at, s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+
+    /** Object {@code index} of the global heap collection at {@code address}: {offset, size} of its data. */
+    private long[] globalHeapObject(long address, int index, String what) {
+        Map<Integer, long[]> objects = globalHeaps.get(address);
+        if (objects == null) {
+            int h = addr(address, 16);
+            if (b.getInt(h) != 0x4c4f4347) throw new Unsupported(what + ": no global heap collection at " + address);
+            if (b.get(h + 4) != 1) throw new Unsupported(what + ": a global heap collection of version " + b.get(h + 4));
+            long size = b.getLong(h + 8);
+            int end = addr(address, size) + (int) size;
+            objects = new HashMap<>();
+            int p = h + 16;
+            while (p + 16 <= end) {
+                int id = b.getShort(p) & 0xffff;
+                long objectSize = b.getLong(p + 8);
+                if (id == 0) break; // free space: the rest of the collection
+                if (objectSize < 0 || p + 16 + objectSize > end) throw new Unsupported(what + ": global heap object " + id + " runs past its collection");
+                objects.put(id, new long[] {p + 16, objectSize});
+                p += 16 + (int) ((objectSize + 7) & ~7L);
+            }
+            globalHeaps.put(address, objects);
+        }
+        long[] o = objects.get(index);
+        if (o == null) throw new Unsupported(what + ": no object " + index + " in the global heap collection at " + address);
+        return o;
     }
 
     /** An address as a position in the file, checking that {@code length} bytes from it are inside. */

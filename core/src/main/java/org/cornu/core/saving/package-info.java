@@ -23,8 +23,9 @@
  * </ul>
  * HDF5 is written by Cornu's own writer of the subset Keras uses (groups, empty ones included,
  * and contiguous datasets, in the layout h5py writes by default) and read by its own reader of the
- * files h5py and Cornu write; files outside that subset (chunked or compressed datasets, newer
- * HDF5 layouts) and legacy {@code .h5} models are read with jHDF ({@code io.jhdf:jhdf}). Every
+ * files h5py and Cornu write, legacy {@code .h5} files' string attributes included; files outside
+ * that subset (chunked or compressed datasets, newer HDF5 layouts) are read with jHDF
+ * ({@code io.jhdf:jhdf}), which logs its progress at INFO. Every
  * save is read back and compared before it replaces the previous file.
  *
  * <h2>Keras classes Cornu reads and writes</h2>

@@ -15,14 +15,16 @@ import org.cornu.core.Model;
 import org.cornu.core.Sequential;
 import org.cornu.layers.Dense;
 import org.cornu.layers.Flatten;
+import org.cornu.testing.RealData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
  * Saving and loading log nothing of jHDF's at INFO: a fresh JVM whose SLF4J binding (slf4j-simple)
- * logs at INFO saves and loads a model in both formats and loads a file Keras wrote, and its output
- * has Cornu's INFO lines but no jHDF line.
+ * logs at INFO saves and loads a model in both formats, loads a file Keras wrote and a legacy
+ * {@code .h5} model file Keras 2.3 wrote (with {@code loadModel}, {@code loadWeights} and
+ * {@code loadWeightsByName}), and its output has Cornu's INFO lines but no jHDF line.
  */
 class SavingLogsTest {
     @TempDir
@@ -44,6 +46,10 @@ class SavingLogsTest {
         back.loadWeights(d.resolve("m.weights.h5"));
         back.loadWeights(d.resolve("m.keras"));
         Models.loadModel(Path.of(args[1]));
+        Path legacy = Path.of(args[2]);
+        Model old = Models.loadModel(legacy);
+        old.loadWeights(legacy);
+        old.loadWeightsByName(legacy, false);
         System.out.println("probe: done");
     }
 
@@ -54,7 +60,8 @@ class SavingLogsTest {
         if (!fixture.toFile().exists()) fixture = Path.of("src/test/resources/saving/keras3_sequential.keras");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                SavingLogsTest.class.getName(), dir.toString(), fixture.toAbsolutePath().toString()));
+                SavingLogsTest.class.getName(), dir.toString(), fixture.toAbsolutePath().toString(),
+                RealData.kerasModel("k2_ikukang_mnist_cnn.h5").toAbsolutePath().toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the child JVM did not finish");
         String out = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
