@@ -67,5 +67,6 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Attention", () -> Attention.class);
         Registry.register(Registry.Kind.LAYER, "AdditiveAttention", () -> AdditiveAttention.class);
         Registry.register(Registry.Kind.LAYER, "MultiHeadAttention", () -> MultiHeadAttention.class);
+        Registry.register(Registry.Kind.LAYER, "Lambda", () -> Lambda.class);
     }
 }

@@ -322,6 +322,7 @@ public final class KerasFileCheck {
                     }
                     return;
                 }
+                case "Lambda" -> { }
                 case "InputLayer", "Flatten", "Dropout", "Activation", "MaxPooling1D", "MaxPooling2D", "AveragePooling2D",
                         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Add", "Concatenate", "RepeatVector",
                         "ZeroPadding2D", "UpSampling2D", "Rescaling", "Masking", "RandomFlip", "RandomRotation",
