@@ -372,8 +372,16 @@ public class Model extends Trainer {
                 }
                 if (buildShape == null) buildShape = shapes.size() == 1 ? shapes.get(0) : shapes;
                 Map<String, Object> node = new LinkedHashMap<>();
-                node.put("args", args.size() == 1 ? args : List.of(args));
-                node.put("kwargs", new LinkedHashMap<>());
+                if (l instanceof org.cornu.core.saving.KerasCallArguments call) {
+                    List<Object> kargs = new ArrayList<>();
+                    Map<String, Object> kwargs = new LinkedHashMap<>();
+                    call.toKerasCall(args, kargs, kwargs);
+                    node.put("args", kargs);
+                    node.put("kwargs", kwargs);
+                } else {
+                    node.put("args", args.size() == 1 ? args : List.of(args));
+                    node.put("kwargs", new LinkedHashMap<>());
+                }
                 inbound.add(node);
             }
             Map<String, Object> lc = org.cornu.core.saving.ModelConfig.serializeLayer(l, buildShape);

@@ -63,5 +63,10 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling1D", () -> GlobalMaxPooling1D.class);
         Registry.register(Registry.Kind.LAYER, "Cropping1D", () -> Cropping1D.class);
         Registry.register(Registry.Kind.LAYER, "Cropping2D", () -> Cropping2D.class);
+        // attention and Lambda (issue 18)
+        Registry.register(Registry.Kind.LAYER, "Attention", () -> Attention.class);
+        Registry.register(Registry.Kind.LAYER, "AdditiveAttention", () -> AdditiveAttention.class);
+        Registry.register(Registry.Kind.LAYER, "MultiHeadAttention", () -> MultiHeadAttention.class);
+        Registry.register(Registry.Kind.LAYER, "Lambda", () -> Lambda.class);
     }
 }

@@ -47,6 +47,10 @@ public final class ModelConfig {
         if (buildInputShape != null && !(l instanceof InputLayer)) {
             Map<String, Object> bc = new LinkedHashMap<>();
             bc.put("input_shape", buildInputShape);
+            if (l instanceof KerasCallArguments call) {
+                bc = call.kerasBuildConfig(buildInputShape instanceof List<?> bl && !bl.isEmpty() && bl.get(0) instanceof List<?>
+                        ? new ArrayList<>(bl) : new ArrayList<>(java.util.Collections.singletonList(buildInputShape)));
+            }
             m.put("build_config", bc);
         }
         return m;
@@ -270,19 +274,45 @@ public final class ModelConfig {
         }
         List<KerasTensor> r = new ArrayList<>();
         for (Object h : histories) {
-            List<?> hl = (List<?>) h;
-            String src = String.valueOf(hl.get(0));
-            int ni = ((Number) hl.get(1)).intValue();
-            int ti = ((Number) hl.get(2)).intValue();
-            if (!layers.containsKey(src)) {
-                throw new IllegalArgumentException("Layer \"" + layerName + "\" takes its input from layer \"" + src
-                        + "\", which is not in the model's config");
+            KerasTensor t = resolveHistory(h, made, layers, layerName);
+            if (t == null) return null;
+            r.add(t);
+        }
+        if (layers.get(layerName) instanceof KerasCallArguments call && node instanceof Map<?, ?> nm) {
+            // kwargs that are tensors (MultiHeadAttention's key) and flags (use_causal_mask)
+            Map<String, KerasTensor> tensorKwargs = new LinkedHashMap<>();
+            Map<String, Object> otherKwargs = new LinkedHashMap<>();
+            if (nm.get("kwargs") instanceof Map<?, ?> kw) {
+                for (Map.Entry<?, ?> e : kw.entrySet()) {
+                    List<Object> hs = new ArrayList<>();
+                    collectHistories(e.getValue(), hs);
+                    if (hs.size() == 1 && e.getValue() instanceof Map) {
+                        KerasTensor t = resolveHistory(hs.get(0), made, layers, layerName);
+                        if (t == null) return null;
+                        tensorKwargs.put(String.valueOf(e.getKey()), t);
+                    } else {
+                        otherKwargs.put(String.valueOf(e.getKey()), e.getValue());
+                    }
+                }
             }
-            List<List<KerasTensor>> outs = made.get(src);
-            if (outs.size() <= ni) return null;
-            r.add(outs.get(ni).get(ti));
+            return call.fromKerasCall(r, tensorKwargs, otherKwargs);
         }
         return r;
+    }
+
+    private static KerasTensor resolveHistory(Object h, Map<String, List<List<KerasTensor>>> made,
+                                              Map<String, Layer> layers, String layerName) {
+        List<?> hl = (List<?>) h;
+        String src = String.valueOf(hl.get(0));
+        int ni = ((Number) hl.get(1)).intValue();
+        int ti = ((Number) hl.get(2)).intValue();
+        if (!layers.containsKey(src)) {
+            throw new IllegalArgumentException("Layer \"" + layerName + "\" takes its input from layer \"" + src
+                    + "\", which is not in the model's config");
+        }
+        List<List<KerasTensor>> outs = made.get(src);
+        if (outs.size() <= ni) return null;
+        return outs.get(ni).get(ti);
     }
 
     private static void collectHistories(Object o, List<Object> out) {

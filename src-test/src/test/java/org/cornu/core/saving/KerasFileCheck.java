@@ -167,6 +167,8 @@ public final class KerasFileCheck {
         static List<Object> inputShape(Map<String, Object> l) {
             Object bc = l.get("build_config");
             if (bc instanceof Map<?, ?> m && m.get("input_shape") instanceof List<?> s) return (List<Object>) s;
+            // MultiHeadAttention's build(query_shape, value_shape, key_shape): [query, value(, key)]
+            if (bc instanceof Map<?, ?> m && m.get("shapes_dict") instanceof Map<?, ?> sd) return new ArrayList<>(sd.values());
             return null;
         }
 
@@ -285,6 +287,44 @@ public final class KerasFileCheck {
                             trainable, isTrainable);
                     return;
                 }
+                // attention (issue 18)
+                case "Attention", "AdditiveAttention" -> {
+                    assertNotNull(input, what + ": no build_config input_shape");
+                    if (Boolean.TRUE.equals(c.get("use_scale")) || (cls.equals("AdditiveAttention") && c.get("use_scale") == null)) {
+                        t.add(cls.equals("Attention") ? new long[0] : new long[] {last((List<Object>) input.get(0), what)});
+                    }
+                    if (cls.equals("Attention") && "concat".equals(c.get("score_mode"))) t.add(new long[0]);
+                }
+                case "MultiHeadAttention" -> {
+                    // EinsumDense sub-layers: query, key, value, attention_output; saved under *_dense
+                    assertNotNull(input, what + ": no build_config shapes_dict");
+                    long heads = ((Number) c.get("num_heads")).longValue(), kd = ((Number) c.get("key_dim")).longValue();
+                    long vd = c.get("value_dim") == null ? kd : ((Number) c.get("value_dim")).longValue();
+                    long qdim = last((List<Object>) input.get(0), what), vdim = last((List<Object>) input.get(1), what);
+                    long kdim = input.size() > 2 ? last((List<Object>) input.get(2), what) : vdim;
+                    List<Object> os = c.get("output_shape") == null ? List.of(qdim)
+                            : c.get("output_shape") instanceof List<?> l ? (List<Object>) l : List.of(c.get("output_shape"));
+                    long[] out = new long[os.size()];
+                    for (int i = 0; i < out.length; i++) out[i] = ((Number) os.get(i)).longValue();
+                    long[] ok = new long[2 + out.length];
+                    ok[0] = heads;
+                    ok[1] = vd;
+                    System.arraycopy(out, 0, ok, 2, out.length);
+                    Map<String, List<long[]>> sub = new LinkedHashMap<>();
+                    sub.put("query_dense", bias ? List.of(new long[] {qdim, heads, kd}, new long[] {heads, kd}) : List.of(new long[] {qdim, heads, kd}));
+                    sub.put("key_dense", bias ? List.of(new long[] {kdim, heads, kd}, new long[] {heads, kd}) : List.of(new long[] {kdim, heads, kd}));
+                    sub.put("value_dense", bias ? List.of(new long[] {vdim, heads, vd}, new long[] {heads, vd}) : List.of(new long[] {vdim, heads, vd}));
+                    sub.put("output_dense", bias ? List.of(ok, out) : List.of(ok));
+                    vars(path, List.of(), what + " (the layer itself)");
+                    vars(path + "/_softmax", List.of(), what + " _softmax");
+                    vars(path + "/_dropout_layer", List.of(), what + " _dropout_layer");
+                    for (Map.Entry<String, List<long[]>> e : sub.entrySet()) {
+                        vars(path + "/" + e.getKey(), e.getValue(), what + " " + e.getKey());
+                        if (isTrainable) trainable.addAll(e.getValue());
+                    }
+                    return;
+                }
+                case "Lambda" -> { }
                 case "InputLayer", "Flatten", "Dropout", "Activation", "MaxPooling1D", "MaxPooling2D", "AveragePooling2D",
                         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Add", "Concatenate", "RepeatVector",
                         "ZeroPadding2D", "UpSampling2D", "Rescaling", "Masking", "RandomFlip", "RandomRotation",
