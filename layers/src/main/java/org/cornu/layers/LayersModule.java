@@ -63,5 +63,14 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "GlobalMaxPooling1D", () -> GlobalMaxPooling1D.class);
         Registry.register(Registry.Kind.LAYER, "Cropping1D", () -> Cropping1D.class);
         Registry.register(Registry.Kind.LAYER, "Cropping2D", () -> Cropping2D.class);
+        // image preprocessing (issue 18)
+        Registry.register(Registry.Kind.LAYER, "Resizing", () -> Resizing.class);
+        Registry.register(Registry.Kind.LAYER, "CenterCrop", () -> CenterCrop.class);
+        Registry.register(Registry.Kind.LAYER, "RandomCrop", () -> RandomCrop.class);
+        Registry.register(Registry.Kind.LAYER, "RandomHeight", () -> RandomHeight.class);
+        Registry.register(Registry.Kind.LAYER, "RandomWidth", () -> RandomWidth.class);
+        Registry.register(Registry.Kind.LAYER, "RandomContrast", () -> RandomContrast.class);
+        Registry.register(Registry.Kind.LAYER, "RandomBrightness", () -> RandomBrightness.class);
+        Registry.register(Registry.Kind.LAYER, "Normalization", () -> Normalization.class);
     }
 }
