@@ -90,4 +90,5 @@ class ImagePreprocessingRoundTripTest {
         assertSame(norm.weights().get(0).value(), back.weights().get(0).value(), "adapted mean");
         assertSame(m.predict(x), r.predict(x), "predictions after loading");
     }
+
 }
