@@ -189,6 +189,31 @@ def seq_models():
     m = keras.Model(i, o, name="catalogue")
     m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
     out["catalogue_adam"] = (m, f32(6, 6, 4), onehot(6, 3))
+
+    # issue 18's image preprocessing in front of an MNIST-style convnet. Keras 3 has no public RandomHeight or
+    # RandomWidth (only keras._legacy.layers, which needs TensorFlow), so the random layers here are Keras 3's
+    # RandomCrop, RandomContrast and RandomBrightness, at factors that draw nothing (contrast factor in [1, 1],
+    # brightness delta 0, crop of the whole image), so that the extra training step stays comparable; Normalization
+    # adapted (mean, variance, count variables); Resizing and CenterCrop.
+    norm = layers.Normalization(name="norm")
+    xi = (rng.random((6, 14, 12, 1)) * 255).astype(np.float32)
+    norm.adapt(xi)
+    m = keras.Sequential([
+        keras.Input((14, 12, 1)),
+        layers.RandomCrop(14, 12, seed=3, name="rcrop"),
+        layers.RandomContrast((0.0, 0.0), seed=4, name="rcontrast"),
+        layers.RandomBrightness((0.0, 0.0), seed=5, name="rbright"),
+        norm,
+        layers.Resizing(10, 10, crop_to_aspect_ratio=True, name="resize"),
+        layers.Resizing(9, 7, interpolation="nearest", name="resize_nearest"),
+        layers.CenterCrop(8, 6, name="ccrop"),
+        layers.Conv2D(4, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(3, activation="softmax"),
+    ], name="preprocessing")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
+    out["preprocessing_adam"] = (m, xi, onehot(6, 3))
     return out
 
 

@@ -68,5 +68,14 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "AdditiveAttention", () -> AdditiveAttention.class);
         Registry.register(Registry.Kind.LAYER, "MultiHeadAttention", () -> MultiHeadAttention.class);
         Registry.register(Registry.Kind.LAYER, "Lambda", () -> Lambda.class);
+        // image preprocessing (issue 18)
+        Registry.register(Registry.Kind.LAYER, "Resizing", () -> Resizing.class);
+        Registry.register(Registry.Kind.LAYER, "CenterCrop", () -> CenterCrop.class);
+        Registry.register(Registry.Kind.LAYER, "RandomCrop", () -> RandomCrop.class);
+        Registry.register(Registry.Kind.LAYER, "RandomHeight", () -> RandomHeight.class);
+        Registry.register(Registry.Kind.LAYER, "RandomWidth", () -> RandomWidth.class);
+        Registry.register(Registry.Kind.LAYER, "RandomContrast", () -> RandomContrast.class);
+        Registry.register(Registry.Kind.LAYER, "RandomBrightness", () -> RandomBrightness.class);
+        Registry.register(Registry.Kind.LAYER, "Normalization", () -> Normalization.class);
     }
 }

@@ -325,6 +325,26 @@ public final class KerasFileCheck {
                     return;
                 }
                 case "Lambda" -> { }
+                // image preprocessing (issue 18): only Normalization has variables, and only without a given mean
+                case "Normalization" -> {
+                    if (c.get("mean") == null) {
+                        Object ax = c.get("axis");
+                        List<Object> axes = ax == null ? List.of() : ax instanceof List<?> l ? (List<Object>) l : List.of(ax);
+                        List<Integer> keep = new ArrayList<>();
+                        assertNotNull(input, what + ": no build_config input_shape");
+                        for (Object a : axes) {
+                            int i = ((Number) a).intValue();
+                            keep.add(i < 0 ? i + input.size() : i);
+                        }
+                        java.util.Collections.sort(keep);
+                        long[] s = new long[keep.size()];
+                        for (int i = 0; i < s.length; i++) s[i] = dim(input, keep.get(i), what);
+                        nt.add(s); // mean
+                        nt.add(s); // variance
+                        nt.add(new long[0]); // count (int32)
+                    }
+                }
+                case "Resizing", "CenterCrop", "RandomCrop", "RandomHeight", "RandomWidth", "RandomContrast", "RandomBrightness" -> { }
                 case "InputLayer", "Flatten", "Dropout", "Activation", "MaxPooling1D", "MaxPooling2D", "AveragePooling2D",
                         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Reshape", "Add", "Concatenate", "RepeatVector",
                         "ZeroPadding2D", "UpSampling2D", "Rescaling", "Masking", "RandomFlip", "RandomRotation",
