@@ -214,6 +214,18 @@ def seq_models():
     ], name="preprocessing")
     m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
     out["preprocessing_adam"] = (m, xi, onehot(6, 3))
+
+    # self-attention (the Transformer encoder's core): MultiHeadAttention with a causal mask, Attention,
+    # LayerNormalization, a residual Add
+    t = keras.Input((5, 4), name="tokens")
+    a = layers.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(t, t, use_causal_mask=True)
+    h = layers.LayerNormalization(name="ln")(layers.Add(name="residual")([t, a]))
+    h = layers.Attention(use_scale=True, name="dot_attention")([h, t])
+    h = layers.GlobalAveragePooling1D(name="gap")(h)
+    o = layers.Dense(2, activation="softmax", name="out")(h)
+    m = keras.Model(t, o, name="attention")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
+    out["attention_adam"] = (m, f32(6, 5, 4), onehot(6, 2))
     return out
 
 
