@@ -16,10 +16,14 @@
  *       ({@code layers/lstm/cell/vars/<i>}, {@code layers/bidirectional/forward_layer/cell/vars/<i>},
  *       {@code layers/time_distributed/layer/vars/<i>}; see {@link org.cornu.core.saving.KerasVariableGroups});
  *       nested models under their own {@code layers/}; and
- *       {@code optimizer/vars/<i>}: iterations (int64), learning rate (float32), then each slot
- *       kind (momentum, velocity...) for every trainable weight;</li>
- *   <li>legacy Keras 2 {@code .h5} model files (reading only): the {@code model_config} and
- *       {@code training_config} attributes and the {@code model_weights} group.</li>
+ *       {@code optimizer/vars/<i>} in Keras's order ({@link org.cornu.core.Optimizer#variables}:
+ *       iterations, the learning rate unless it is a schedule, then the slots as each optimizer's
+ *       {@code build} creates them, e.g. m0, v0, m1, v1 for Adam); every group Keras's saver
+ *       creates is present, empty ones included (the root {@code vars} that Keras 3.0 to 3.5 need);</li>
+ *   <li>legacy {@code .h5} model files of Keras 2.0 to 3.x (reading only): the {@code model_config}
+ *       and {@code training_config} attributes and the {@code model_weights} group; files Keras 1
+ *       or 2 wrote keep Keras 2's meanings (see {@code Keras2}: {@code hard_sigmoid}, GRU
+ *       {@code reset_after}, {@code lr}, {@code decay}).</li>
  * </ul>
  * HDF5 is written by Cornu's own writer of the subset Keras uses (groups, empty ones included,
  * and contiguous datasets, in the layout h5py writes by default) and read by its own reader of the
@@ -29,26 +33,12 @@
  * save is read back and compared before it replaces the previous file.
  *
  * <h2>Keras classes Cornu reads and writes</h2>
- * <table>
- *   <caption>Supported classes</caption>
- *   <tr><th>kind</th><th>Keras classes</th></tr>
- *   <tr><td>models</td><td>Sequential, Functional (several inputs and outputs, nested models)</td></tr>
- *   <tr><td>core layers</td><td>InputLayer, Dense, Dropout, Activation, Flatten, Reshape, Concatenate, Add,
- *       RepeatVector, Masking, Embedding</td></tr>
- *   <tr><td>convolution, pooling</td><td>Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, AveragePooling2D,
- *       GlobalMaxPooling2D, GlobalAveragePooling2D (channels_last, groups=1)</td></tr>
- *   <tr><td>normalization, preprocessing</td><td>BatchNormalization (axis=-1; moving mean and variance
- *       saved), Rescaling (scalar scale and offset), ZeroPadding2D, UpSampling2D (nearest)</td></tr>
- *   <tr><td>recurrent</td><td>SimpleRNN, LSTM, GRU (reset_after True or False), Bidirectional (its backward layer
- *       derived from the forward one, as Keras does by default; a {@code backward_layer} with other
- *       settings is refused), TimeDistributed (any supported layer)</td></tr>
- *   <tr><td>other layers</td><td>any layer registered under its Keras class name that declares
- *       {@code public static X fromConfig(Map<String, Object>)} (see {@link org.cornu.core.saving.LayerFactory})</td></tr>
- *   <tr><td>optimizers</td><td>SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam (constant
- *       learning rate; a schedule in the config is reported and not restored)</td></tr>
- *   <tr><td>losses, metrics</td><td>by Keras name or serialized class, as registered</td></tr>
- *   <tr><td>initializers, regularizers, constraints</td><td>Keras's serialized forms of those Cornu has</td></tr>
- * </table>
+ * The models ({@code Sequential}, {@code Functional}, nested and with frozen layers), every layer
+ * registered in {@code LayersModule} and the README's table, the optimizers with their state and
+ * schedules, losses and metrics with their settings, and the initializers, regularizers and
+ * constraints Cornu has. Any other layer registered under its Keras class name that declares
+ * {@code public static X fromConfig(Map<String, Object>)} joins (see
+ * {@link org.cornu.core.saving.LayerFactory}).
  * A file naming a class Cornu lacks fails before anything is built, with an error naming the
  * class and the layer.
  */
