@@ -41,7 +41,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * fitted, 600 validation); the test set is the whole test split of the two topics (1287). {@code lstm_seed_study.py} in {@code benchmarks/scripts/}
  * runs the same in PyTorch on the data this program writes.
  *
- * <p>Usage: {@code LstmSeedStudy DATA_FILE [--seeds 0-9] [--fast on|off] [--epochs 10] [--train 3000]}; writes
+ * <p>With {@code --imdb FILE} (a file in the format of Keras's {@code imdb.npz}, e.g. the
+ * tester's 5,000-review subset) the study runs on IMDB instead: Keras's {@code load_data(num_words=10000)}
+ * of that file, its labels as they are, everything else the same.
+ *
+ * <p>Usage: {@code LstmSeedStudy DATA_FILE [--seeds 0-9] [--fast on|off] [--epochs 10] [--train 3000] [--imdb FILE]}; writes
  * the prepared data to DATA_FILE (int32, for the PyTorch script) and prints one CSV line per
  * seed and epoch: {@code lib,seed,epoch,loss,acc,val_loss,val_acc}, then
  * {@code lib,seed,test,test_loss,test_acc}. Needs {@code CORNU_DATASETS}.
@@ -56,6 +60,7 @@ public final class LstmSeedStudy {
         Path dataFile = Path.of(argv[0]);
         int from = 0, to = 9, epochs = 10, limit = 3000;
         boolean fast = true;
+        Path imdb = null;
         for (int i = 1; i < argv.length; i += 2) {
             switch (argv[i]) {
                 case "--seeds" -> {
@@ -66,6 +71,7 @@ public final class LstmSeedStudy {
                 case "--fast" -> fast = argv[i + 1].equals("on");
                 case "--epochs" -> epochs = Integer.parseInt(argv[i + 1]);
                 case "--train" -> limit = Integer.parseInt(argv[i + 1]);
+                case "--imdb" -> imdb = Path.of(argv[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
@@ -73,20 +79,22 @@ public final class LstmSeedStudy {
         FastPaths.FLOAT32_LSTM.setEnabled(fast);
         String lib = fast ? "cornu_fast" : "cornu_general";
 
-        SequenceSplit s = Reuters.loadData(DatasetFiles.get(Reuters.FILE_NAME, Reuters.ORIGIN, Reuters.SHA256), WORDS, 0, null,
-                Reuters.TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
-        int[][][] train = binary(s.xTrain(), s.yTrain());
+        SequenceSplit s = imdb != null
+                ? Imdb.loadData(imdb, WORDS, 0, null, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM)
+                : Reuters.loadData(DatasetFiles.get(Reuters.FILE_NAME, Reuters.ORIGIN, Reuters.SHA256), WORDS, 0, null,
+                        Reuters.TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
+        int[][][] train = imdb != null ? new int[][][] {s.xTrain(), {s.yTrain()}} : binary(s.xTrain(), s.yTrain());
         if (limit < train[0].length) {
             train = new int[][][] {java.util.Arrays.copyOf(train[0], limit), {java.util.Arrays.copyOf(train[1][0], limit)}};
         }
-        int[][][] test = binary(s.xTest(), s.yTest());
+        int[][][] test = imdb != null ? new int[][][] {s.xTest(), {s.yTest()}} : binary(s.xTest(), s.yTest());
         INDArray xTrain = PadSequences.maxlen(MAXLEN).apply(train[0]);
         INDArray xTest = PadSequences.maxlen(MAXLEN).apply(test[0]);
         INDArray yTrain = column(train[1][0]);
         INDArray yTest = column(test[1][0]);
         write(dataFile, xTrain, train[1][0], xTest, test[1][0]);
-        System.out.printf(Locale.ROOT, "# reuters binary earn(1) vs acq(0): train %d (positives %d), test %d (positives %d), maxlen %d%n",
-                train[0].length, sum(train[1][0]), test[0].length, sum(test[1][0]), MAXLEN);
+        System.out.printf(Locale.ROOT, "# %s: train %d (positives %d), test %d (positives %d), maxlen %d%n",
+                imdb != null ? "imdb " + imdb : "reuters binary earn(1) vs acq(0)", train[0].length, sum(train[1][0]), test[0].length, sum(test[1][0]), MAXLEN);
 
         for (int seed = from; seed <= to; seed++) {
             Cornu.clearSession();
