@@ -77,5 +77,8 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "RandomContrast", () -> RandomContrast.class);
         Registry.register(Registry.Kind.LAYER, "RandomBrightness", () -> RandomBrightness.class);
         Registry.register(Registry.Kind.LAYER, "Normalization", () -> Normalization.class);
+        // text and categorical preprocessing (issue 18)
+        Registry.register(Registry.Kind.LAYER, "CategoryEncoding", () -> CategoryEncoding.class);
+        Registry.register(Registry.Kind.LAYER, "Hashing", () -> Hashing.class);
     }
 }
