@@ -80,5 +80,7 @@ public final class LayersModule implements Registry.Module {
         // text and categorical preprocessing (issue 18)
         Registry.register(Registry.Kind.LAYER, "CategoryEncoding", () -> CategoryEncoding.class);
         Registry.register(Registry.Kind.LAYER, "Hashing", () -> Hashing.class);
+        Registry.register(Registry.Kind.LAYER, "StringLookup", () -> StringLookup.class);
+        Registry.register(Registry.Kind.LAYER, "IntegerLookup", () -> IntegerLookup.class);
     }
 }

@@ -1,0 +1,27 @@
+package org.cornu.core.saving;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A layer with state outside its weights, saved as Keras 3 saves it in a {@code .keras} archive: files under
+ * {@code assets/<the layer's path>/} (Keras's {@code save_assets}/{@code load_assets}, e.g. a lookup layer's
+ * {@code vocabulary.txt}), and variables stored by name in the layer's {@code vars} group (Keras's
+ * {@code save_own_variables} with named keys, e.g. {@code idf_weights}). File names may hold {@code /} for
+ * sub-objects ({@code _lookup_layer/vocabulary.txt}). On load, variables are given before assets, as Keras does.
+ */
+public interface KerasAssets {
+    /** The files to write, by path relative to the layer's asset folder. */
+    Map<String, byte[]> saveAssets();
+
+    /** Restores from the files found under the layer's asset folder (by relative path). */
+    void loadAssets(Map<String, byte[]> files);
+
+    /** Variables written by name into the layer's {@code vars} group; none by default. */
+    default Map<String, INDArray> saveOwnVariables() {
+        return Map.of();
+    }
+
+    /** The named variables found in the layer's {@code vars} group. */
+    default void loadOwnVariables(Map<String, INDArray> vars) {}
+}
