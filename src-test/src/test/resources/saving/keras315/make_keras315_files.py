@@ -226,6 +226,22 @@ def seq_models():
     m = keras.Model(t, o, name="attention")
     m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
     out["attention_adam"] = (m, f32(6, 5, 4), onehot(6, 2))
+
+    # issue 18's separable and transposed convolutions: SeparableConv2D (strides, depth multiplier; dilation, no
+    # bias), Conv2DTranspose ("same" with output_padding; dilation) and Conv1DTranspose (output_padding)
+    m = keras.Sequential([
+        keras.Input((8, 8, 3)),
+        layers.SeparableConv2D(4, 3, strides=2, padding="same", depth_multiplier=2, activation="relu", name="sep"),
+        layers.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=(1, 0), activation="tanh", name="up"),
+        layers.SeparableConv2D(2, (2, 3), dilation_rate=2, use_bias=False, name="sep_dilated"),
+        layers.Conv2DTranspose(2, (3, 2), dilation_rate=2, activation="relu", name="up_dilated"),
+        layers.Reshape((10, 10), name="rows"),
+        layers.Conv1DTranspose(3, 4, strides=2, output_padding=1, name="up1d"),
+        layers.GlobalAveragePooling1D(name="gap"),
+        layers.Dense(2, activation="softmax", name="out"),
+    ], name="transpose")
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy")
+    out["transpose_adam"] = (m, f32(6, 8, 8, 3), onehot(6, 2))
     return out
 
 

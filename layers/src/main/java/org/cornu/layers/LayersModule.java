@@ -37,6 +37,9 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "RandomZoom", () -> RandomZoom.class);
         Registry.register(Registry.Kind.LAYER, "RandomTranslation", () -> RandomTranslation.class);
         Registry.register(Registry.Kind.LAYER, "DepthwiseConv2D", () -> DepthwiseConv2D.class);
+        Registry.register(Registry.Kind.LAYER, "SeparableConv2D", () -> SeparableConv2D.class);
+        Registry.register(Registry.Kind.LAYER, "Conv2DTranspose", () -> Conv2DTranspose.class);
+        Registry.register(Registry.Kind.LAYER, "Conv1DTranspose", () -> Conv1DTranspose.class);
         Registry.register(Registry.Kind.LAYER, "ReLU", () -> ReLU.class);
         Registry.register(Registry.Kind.LAYER, "LeakyReLU", () -> LeakyReLU.class);
         Registry.register(Registry.Kind.LAYER, "PReLU", () -> PReLU.class);

@@ -312,6 +312,115 @@ public final class ConvOps {
         });
     }
 
+    /**
+     * Keras's output length of a transposed convolution along one axis
+     * ({@code compute_conv_transpose_output_shape}): with {@code k' = d*(k-1) + 1}, "valid"
+     * gives {@code (n-1)*s + k' + p} where {@code p} is {@code outputPadding}, or
+     * {@code max(k', s) - k'} when it is negative (Keras's None); "same" gives {@code n*s}
+     * without output padding and {@code (n-1)*s + k' % 2 + p} with it.
+     */
+    public static long transposeOutputLength(long in, int kernel, int stride, boolean same, int outputPadding,
+                                             int dilation) {
+        if (in < 0) return -1;
+        long eff = (long) dilation * (kernel - 1) + 1;
+        if (!same) {
+            long p = outputPadding < 0 ? Math.max(eff, stride) - eff : outputPadding;
+            return (in - 1) * stride + eff + p;
+        }
+        return outputPadding < 0 ? in * stride : (in - 1) * stride + eff % 2 + outputPadding;
+    }
+
+    /**
+     * Cells cut from the start of the full transposed convolution along one axis: the full one
+     * places input cell {@code i} at {@code i*s + a*d} for kernel tap {@code a}; Keras (as JAX
+     * and TensorFlow) keeps the cells from {@code k' - 1 - left} on, {@code left} being the
+     * padding its JAX backend puts before the stride-dilated input.
+     */
+    static int transposeCropBefore(int kernel, int stride, boolean same, int outputPadding, int dilation) {
+        int eff = dilation * (kernel - 1) + 1;
+        if (!same) return 0;
+        int padLen = outputPadding < 0 ? stride + eff - 2 : eff + eff % 2 - 2 + outputPadding;
+        int left = Math.min(padLen / 2 + padLen % 2, eff - 1);
+        return eff - 1 - left;
+    }
+
+    /**
+     * 2-D transposed convolution (Keras's {@code ops.conv_transpose}, channels_last), the
+     * gradient of {@link #conv2d} with respect to its input: {@code x (n, h, w, cin)},
+     * {@code kernel (kh, kw, filters, cin)} (Keras's transposed layout); output {@code (n, oh,
+     * ow, filters)} with the lengths of {@link #transposeOutputLength}, where
+     * {@code out[b, i*sh + a*dh - ph, j*sw + e*dw - pw, f] += x[b, i, j, c] * kernel[a, e, f, c]}
+     * ({@code ph}, {@code pw} as Keras crops "same"). {@code outputPadding} is null (Keras's
+     * None) or two non-negative ints below the strides. No bias (the layer adds it).
+     *
+     * <p>One gemm ({@code x (n*h*w, cin)} times the kernel viewed as {@code (kh*kw*filters,
+     * cin)}, transposed) and a col2im scatter; the backward pass is an im2col of the output
+     * gradient and two gemms, the forward and backward of {@link #conv2d} swapped. Runs on any
+     * backend in float or double (the scatter loops run on heap copies).
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor kernel, int[] strides, boolean same, int[] outputPadding,
+                                         int[] dilation) {
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        if (xs.length != 4 || ks.length != 4 || ks[3] != xs[3]) {
+            throw new IllegalArgumentException("conv_transpose: expected inputs (batch, h, w, c) and a kernel (kh, kw,"
+                    + " filters, c); got inputs " + org.cornu.core.Shape.format(xs) + " and kernel "
+                    + org.cornu.core.Shape.format(ks));
+        }
+        DataType dt = x.value().dataType();
+        if ((dt != DataType.FLOAT && dt != DataType.DOUBLE) || kernel.value().dataType() != dt) {
+            throw new IllegalArgumentException("conv_transpose: expected float32 or float64 inputs and kernel of one type;"
+                    + " got " + dt + " and " + kernel.value().dataType());
+        }
+        int kh = (int) ks[0], kw = (int) ks[1];
+        int oph = outputPadding == null ? -1 : outputPadding[0], opw = outputPadding == null ? -1 : outputPadding[1];
+        int oh = (int) transposeOutputLength(xs[1], kh, strides[0], same, oph, dilation[0]);
+        int ow = (int) transposeOutputLength(xs[2], kw, strides[1], same, opw, dilation[1]);
+        int ph = transposeCropBefore(kh, strides[0], same, oph, dilation[0]);
+        int pw = transposeCropBefore(kw, strides[1], same, opw, dilation[1]);
+        int f = (int) ks[2];
+        // the convolution whose input gradient this is: input (n, oh, ow, f), output (n, h, w)
+        ConvKernels.Geo ge = new ConvKernels.Geo((int) xs[0], oh, ow, f, kh, kw, strides[0], strides[1], dilation[0],
+                dilation[1], ph, pw, (int) xs[1], (int) xs[2]);
+        long rows = xs[0] * xs[1] * xs[2], kk = (long) kh * kw * f;
+        INDArray x2 = x.value().dup('c').reshape('c', rows, xs[3]);
+        INDArray k2 = kernel.value().dup('c').reshape('c', kk, xs[3]);
+        INDArray gcol = Gemm.gemm(x2, k2, false, true);
+        INDArray z = scatter(gcol, new long[] {xs[0], oh, ow, f}, ge);
+        Tensor o = out(z, x, kernel);
+        return Tape.push(o, g -> {
+            INDArray col = gather(g, rows, kk, ge);
+            if (x.requiresGrad()) x.accumulate(Gemm.gemm(col, k2, false, false).reshape('c', xs));
+            if (kernel.requiresGrad()) kernel.accumulate(Gemm.gemm(col, x2, true, false).reshape('c', ks));
+        });
+    }
+
+    /** col2im of {@code gcol} into a new array of {@code shape}, on heap copies (any backend). */
+    private static INDArray scatter(INDArray gcol, long[] shape, ConvKernels.Geo ge) {
+        long work = gcol.length();
+        int len = (int) (shape[0] * shape[1] * shape[2] * shape[3]);
+        if (gcol.dataType() == DataType.DOUBLE) {
+            double[] cb = gcol.dup('c').data().asDouble(), xb = new double[len];
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.col2im(cb, xb, ge, b0, b1));
+            return Nd4j.create(xb, shape, DataType.DOUBLE);
+        }
+        float[] cb = gcol.dup('c').data().asFloat(), xb = new float[len];
+        ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.col2im(cb, xb, ge, b0, b1));
+        return Nd4j.create(xb, shape, 'c');
+    }
+
+    /** im2col of {@code g} into a new {@code (rows, kk)} array, on heap copies (any backend). */
+    private static INDArray gather(INDArray g, long rows, long kk, ConvKernels.Geo ge) {
+        long work = rows * kk;
+        if (g.dataType() == DataType.DOUBLE) {
+            double[] gb = g.dup('c').data().asDouble(), cb = new double[(int) work];
+            ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(gb, cb, ge, b0, b1));
+            return Nd4j.create(cb, new long[] {rows, kk}, DataType.DOUBLE);
+        }
+        float[] gb = g.dup('c').data().asFloat(), cb = new float[(int) work];
+        ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(gb, cb, ge, b0, b1));
+        return Nd4j.create(cb, new long[] {rows, kk}, 'c');
+    }
+
     /** Max pooling over windows {@code pool} with {@code strides}; padded cells never win. */
     public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
         if (jvm(x.value())) return maxPoolJvm(x, pool, strides, same);

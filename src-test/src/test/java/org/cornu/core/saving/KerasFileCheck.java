@@ -208,6 +208,25 @@ public final class KerasFileCheck {
                     t.add(new long[] {k.get(0).longValue(), k.get(1).longValue(), in, mult});
                     if (bias) t.add(new long[] {in * mult});
                 }
+                case "SeparableConv2D" -> {
+                    List<Number> k = (List<Number>) c.get("kernel_size");
+                    long in = last(input, what), filters = ((Number) c.get("filters")).longValue();
+                    long mult = c.get("depth_multiplier") == null ? 1 : ((Number) c.get("depth_multiplier")).longValue();
+                    t.add(new long[] {k.get(0).longValue(), k.get(1).longValue(), in, mult});
+                    t.add(new long[] {1, 1, in * mult, filters});
+                    if (bias) t.add(new long[] {filters});
+                }
+                case "Conv1DTranspose", "Conv2DTranspose" -> {
+                    // the transposed layout: (...kernel_size, filters, in_channels)
+                    List<Number> k = (List<Number>) c.get("kernel_size");
+                    long filters = ((Number) c.get("filters")).longValue();
+                    long[] s = new long[k.size() + 2];
+                    for (int i = 0; i < k.size(); i++) s[i] = k.get(i).longValue();
+                    s[k.size()] = filters;
+                    s[k.size() + 1] = last(input, what);
+                    t.add(s);
+                    if (bias) t.add(new long[] {filters});
+                }
                 case "Embedding" -> t.add(new long[] {((Number) c.get("input_dim")).longValue(),
                         ((Number) c.get("output_dim")).longValue()});
                 case "BatchNormalization" -> {

@@ -57,7 +57,7 @@ class RealKerasFilesTest {
     static Stream<String> files() {
         return Stream.of("convnet_adam", "dropout_rmsprop", "dense_amsgrad", "recurrent_rmsprop", "conv1d_nadam", "upsampling_sgd",
                 "schedule_adamw", "dense_adamax", "dense_adagrad", "dense_adadelta", "functional_adam", "nested_adam", "catalogue_adam",
-                "preprocessing_adam", "attention_adam");
+                "preprocessing_adam", "attention_adam", "transpose_adam");
     }
 
     @SuppressWarnings("unchecked")

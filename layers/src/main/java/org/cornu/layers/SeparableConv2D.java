@@ -1,0 +1,275 @@
+package org.cornu.layers;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cornu.core.Layer;
+import org.cornu.core.Registry;
+import org.cornu.core.Shape;
+import org.cornu.core.Weight;
+import org.cornu.core.activations.ActivationFunction;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.ops.ConvOps;
+import org.cornu.core.saving.Configs;
+
+/**
+ * 2-D separable convolution layer, {@code keras.layers.SeparableConv2D}, on channels_last
+ * inputs {@code (batch, height, width, channels)}.
+ *
+ * <p>This layer performs a depthwise convolution that acts separately on channels, followed by
+ * a pointwise convolution that mixes channels. If {@code use_bias} is true and a bias
+ * initializer is provided, it adds a bias vector to the output. It then optionally applies an
+ * activation function to produce the final output. The depthwise step is
+ * {@link DepthwiseConv2D}'s (strides, padding and dilation apply to it); the pointwise step is
+ * a 1x1 {@link Conv2D} with stride 1.
+ *
+ * <p>Weights, in Keras's order and names: {@code depthwise_kernel} {@code (kh, kw,
+ * in_channels, depth_multiplier)}, {@code pointwise_kernel} {@code (1, 1, in_channels *
+ * depth_multiplier, filters)} (both glorot_uniform) and {@code bias} {@code (filters)} (zeros).
+ * Output {@code (batch, new_height, new_width, filters)} with {@link Conv2D}'s sizes.
+ *
+ * <pre>{@code
+ * new SeparableConv2D(64, 3).padding("same").depthMultiplier(2).activation("relu")
+ * }</pre>
+ */
+public class SeparableConv2D extends Layer {
+    private static final String KIND = "SeparableConv2D";
+    private final int filters;
+    private final int[] kernelSize;
+    private int[] strides = {1, 1};
+    private String padding = "valid";
+    private int depthMultiplier = 1;
+    private int[] dilationRate = {1, 1};
+    private ActivationFunction activation;
+    private boolean useBias = true;
+    private final WeightOptions depthwiseOptions = new WeightOptions("depthwise", "glorot_uniform");
+    private final WeightOptions pointwiseOptions = new WeightOptions("pointwise", "glorot_uniform");
+    private final WeightOptions biasOptions = WeightOptions.bias();
+    private Weight depthwiseKernel;
+    private Weight pointwiseKernel;
+    private Weight bias;
+
+    /** {@code filters} output channels, a square {@code kernelSize} window, no activation. */
+    public SeparableConv2D(int filters, int kernelSize) {
+        this(filters, new int[] {kernelSize, kernelSize}, null);
+    }
+
+    /** As {@link #SeparableConv2D(int, int)} with an activation by name ({@code "relu"}) or object. */
+    public SeparableConv2D(int filters, int kernelSize, Object activation) {
+        this(filters, new int[] {kernelSize, kernelSize}, activation);
+    }
+
+    /** {@code filters} output channels, a {@code (kh, kw)} window, an activation (or null). */
+    public SeparableConv2D(int filters, int[] kernelSize, Object activation) {
+        if (filters <= 0) {
+            throw new IllegalArgumentException("Invalid value for argument `filters` of " + KIND + ". Expected a strictly"
+                    + " positive value. Received filters=" + filters + ".");
+        }
+        this.filters = filters;
+        this.kernelSize = ConvUtils.tuple(KIND, "kernel_size", 2, kernelSize);
+        this.activation = Registry.activation(activation);
+        this.inputNdim = 4;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public SeparableConv2D name(String n) {
+        return super.name(n);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public SeparableConv2D inputShape(long... shape) {
+        return super.inputShape(shape);
+    }
+
+    /** Step of the depthwise window: one int for both axes, or {@code (sh, sw)}; cannot be combined with dilation &gt; 1. */
+    public SeparableConv2D strides(int... s) {
+        this.strides = ConvUtils.tuple(KIND, "strides", 2, s);
+        checkStridesDilation();
+        return this;
+    }
+
+    /** {@code "valid"} (no padding, default) or {@code "same"}. */
+    public SeparableConv2D padding(String p) {
+        this.padding = ConvUtils.padding(KIND, p, false);
+        return this;
+    }
+
+    /** The number of depthwise output channels for each input channel (default 1). */
+    public SeparableConv2D depthMultiplier(int m) {
+        if (m <= 0) {
+            throw new IllegalArgumentException("Invalid value for argument `depth_multiplier` of " + KIND + ". Expected a"
+                    + " strictly positive value. Received depth_multiplier=" + m + ".");
+        }
+        this.depthMultiplier = m;
+        return this;
+    }
+
+    /** Only {@code "channels_last"} is supported. */
+    public SeparableConv2D dataFormat(String f) {
+        ConvUtils.dataFormat(KIND, f);
+        return this;
+    }
+
+    /** Dilation of the depthwise window: one int or {@code (dh, dw)}. */
+    public SeparableConv2D dilationRate(int... d) {
+        this.dilationRate = ConvUtils.tuple(KIND, "dilation_rate", 2, d);
+        checkStridesDilation();
+        return this;
+    }
+
+    private void checkStridesDilation() {
+        if (Math.max(strides[0], strides[1]) > 1 && Math.max(dilationRate[0], dilationRate[1]) > 1) {
+            throw new IllegalArgumentException(KIND + ": `strides > 1` not supported in conjunction with `dilation_rate > 1`."
+                    + " Received: strides=" + Arrays.toString(strides) + " and dilation_rate=" + Arrays.toString(dilationRate));
+        }
+    }
+
+    /** An activation by name or object; null for none (linear, the default). */
+    public SeparableConv2D activation(Object a) {
+        this.activation = Registry.activation(a);
+        return this;
+    }
+
+    public SeparableConv2D useBias(boolean b) {
+        this.useBias = b;
+        return this;
+    }
+
+    public SeparableConv2D depthwiseInitializer(Object i) {
+        depthwiseOptions.initializer(i);
+        return this;
+    }
+
+    public SeparableConv2D pointwiseInitializer(Object i) {
+        pointwiseOptions.initializer(i);
+        return this;
+    }
+
+    public SeparableConv2D biasInitializer(Object i) {
+        biasOptions.initializer(i);
+        return this;
+    }
+
+    public SeparableConv2D depthwiseRegularizer(Object r) {
+        depthwiseOptions.regularizer(r);
+        return this;
+    }
+
+    public SeparableConv2D pointwiseRegularizer(Object r) {
+        pointwiseOptions.regularizer(r);
+        return this;
+    }
+
+    public SeparableConv2D biasRegularizer(Object r) {
+        biasOptions.regularizer(r);
+        return this;
+    }
+
+    public SeparableConv2D depthwiseConstraint(Object c) {
+        depthwiseOptions.constraint(c);
+        return this;
+    }
+
+    public SeparableConv2D pointwiseConstraint(Object c) {
+        pointwiseOptions.constraint(c);
+        return this;
+    }
+
+    public SeparableConv2D biasConstraint(Object c) {
+        biasOptions.constraint(c);
+        return this;
+    }
+
+    public int filters() {
+        return filters;
+    }
+
+    public int depthMultiplier() {
+        return depthMultiplier;
+    }
+
+    /** The depthwise kernel {@code (kh, kw, in_channels, depth_multiplier)}. */
+    public Weight depthwiseKernel() {
+        return depthwiseKernel;
+    }
+
+    /** The pointwise kernel {@code (1, 1, in_channels * depth_multiplier, filters)}. */
+    public Weight pointwiseKernel() {
+        return pointwiseKernel;
+    }
+
+    public Weight bias() {
+        return bias;
+    }
+
+    @Override
+    public void build(Shape inputShape) {
+        if (inputShape.rank() != 4) {
+            throw new IllegalArgumentException("Input 0 of layer \"" + name() + "\" is incompatible with the layer:"
+                    + " expected ndim=4, found ndim=" + inputShape.rank() + ". Full shape received: " + inputShape);
+        }
+        long in = inputShape.get(-1);
+        if (in < 0) {
+            throw new IllegalArgumentException("Layer \"" + name() + "\": the channel dimension (last axis) of the"
+                    + " inputs should be defined. Found None in shape " + inputShape);
+        }
+        depthwiseKernel = depthwiseOptions.add(this::addWeight, "depthwise_kernel", kernelSize[0], kernelSize[1], in,
+                depthMultiplier);
+        pointwiseKernel = pointwiseOptions.add(this::addWeight, "pointwise_kernel", 1, 1, in * depthMultiplier, filters);
+        if (useBias) bias = biasOptions.add(this::addWeight, "bias", filters);
+        inputAxes.put(-1, in);
+        built = true;
+    }
+
+    @Override
+    protected Tensor call(Tensor x, boolean training) {
+        Tensor d = ConvOps.depthwiseConv2d(x, depthwiseKernel.tensor(), strides, padding.equals("same"), dilationRate);
+        Tensor z = ConvOps.conv2d(d, pointwiseKernel.tensor(), bias == null ? null : bias.tensor(), new int[] {1, 1},
+                false, new int[] {1, 1});
+        return activation.applyInPlace(z);
+    }
+
+    @Override
+    public Shape computeOutputShape(Shape s) {
+        return ConvUtils.outputShape(name(), s, filters, kernelSize, strides, padding, dilationRate);
+    }
+
+    @Override
+    public List<Shape> computeOutputShapes(List<Shape> s) {
+        return List.of(computeOutputShape(s.get(0)));
+    }
+
+    @Override
+    public Map<String, Object> getConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
+        c.put("depth_multiplier", depthMultiplier);
+        c.put("filters", filters);
+        c.put("kernel_size", ConvUtils.list(kernelSize));
+        c.put("strides", ConvUtils.list(strides));
+        c.put("padding", padding);
+        c.put("data_format", "channels_last");
+        c.put("dilation_rate", ConvUtils.list(dilationRate));
+        c.put("activation", activation.name());
+        c.put("use_bias", useBias);
+        WeightOptions.putConfigWithActivity(c, activityRegularizer(), depthwiseOptions, pointwiseOptions, biasOptions);
+        return c;
+    }
+
+    /** Re-creates a SeparableConv2D layer from Keras's config (absent keys take Keras's defaults). */
+    public static SeparableConv2D fromConfig(Map<String, Object> c) {
+        SeparableConv2D l = new SeparableConv2D(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 2),
+                LayerConfigs.activation(c.get("activation")));
+        l.strides(LayerConfigs.ints(c, "strides", 2, 1));
+        l.padding(Configs.getString(c, "padding", "valid"));
+        l.depthMultiplier(Configs.getInt(c, "depth_multiplier", 1));
+        l.dataFormat(LayerConfigs.dataFormat(c));
+        l.dilationRate(LayerConfigs.ints(c, "dilation_rate", 2, 1));
+        l.useBias(Configs.getBoolean(c, "use_bias", true));
+        WeightOptions.readConfig(c, l.depthwiseOptions, l.pointwiseOptions, l.biasOptions);
+        if (c.get("activity_regularizer") != null) l.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
+        return l;
+    }
+}
