@@ -617,6 +617,17 @@ public final class RnnOps {
         return c;
     }
 
+    /**
+     * One of the outputs of a fused op (the sequence, last output or a state of {@link #rnn}): its
+     * gradient is collected in {@code slot[0]} for the fused backward pass, which runs from
+     * {@code core}, the op's single recorded tensor.
+     *
+     * @param v the output's value
+     * @param core the fused op's recorded tensor
+     * @param slot receives (adds up) this output's gradient
+     * @param zero a zero gradient for {@code core}, so that back-propagation reaches it
+     * @return the output tensor
+     */
     public static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
         Tensor o = new Tensor(v, core.requiresGrad());
         return Tape.push(o, g -> {
