@@ -41,28 +41,55 @@ public final class Cornu {
         // the static initializer does the work
     }
 
-    /** Makes a run repeatable: seeds weight initializers, shuffles, dropout and ND4J's generator. */
+    /**
+     * Makes a run repeatable: seeds weight initializers, shuffles, dropout and ND4J's generator.
+     *
+     * Keras's {@code keras.utils.set_random_seed}.
+     *
+     * @param seed the seed
+     */
     public static synchronized void setSeed(long seed) {
         random = new SplittableRandom(seed);
         Nd4j.getRandom().setSeed(seed);
     }
 
-    /** A fresh seed drawn from the global generator (repeatable after {@link #setSeed}). */
+    /**
+     * A fresh seed drawn from the global generator (repeatable after {@link #setSeed}).
+     *
+     * @return the seed
+     */
     public static synchronized long nextSeed() {
         return random.nextLong();
     }
 
-    /** The float type of weights and of data that Cornu creates: {@code "float32"} (default) or {@code "float64"}. */
+    /**
+     * The float type of weights and of data that Cornu creates: {@code "float32"} (default) or {@code "float64"}.
+     *
+     * Keras's {@code keras.config.floatx()}.
+     *
+     * @return the float type's name
+     */
     public static String floatx() {
         return floatx == DataType.DOUBLE ? "float64" : floatx == DataType.HALF ? "float16" : "float32";
     }
 
-    /** The ND4J data type of {@link #floatx()}. */
+    /**
+     * The ND4J data type of {@link #floatx()}.
+     *
+     * @return the data type
+     */
     public static DataType floatType() {
         return floatx;
     }
 
-    /** Sets the default float type: {@code "float32"}, {@code "float64"} or {@code "float16"}. */
+    /**
+     * Sets the default float type: {@code "float32"}, {@code "float64"} or {@code "float16"}.
+     *
+     * Keras's {@code keras.config.set_floatx}.
+     *
+     * @param name the float type's name
+     * @throws IllegalArgumentException for another name
+     */
     public static void setFloatx(String name) {
         switch (name) {
             case "float32" -> floatx = DataType.FLOAT;
@@ -76,6 +103,9 @@ public final class Cornu {
     /**
      * Sets the number of threads of ND4J's BLAS (the matrix products). Overrides the default
      * that Cornu chooses before the first step (see {@link #chooseThreads()}).
+     *
+     * @param n the number of threads, at least 1
+     * @throws IllegalArgumentException if {@code n} is less than 1
      */
     public static synchronized void setNumThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: n must be >= 1, got " + n);
@@ -119,13 +149,23 @@ public final class Cornu {
         UIDS.clear();
     }
 
-    /** A unique name from a prefix: {@code dense}, then {@code dense_1}, {@code dense_2}, ... */
+    /**
+     * A unique name from a prefix: {@code dense}, then {@code dense_1}, {@code dense_2}, ...
+     *
+     * @param prefix the name's stem
+     * @return a name not handed out before
+     */
     public static synchronized String uniqueName(String prefix) {
         int n = UIDS.merge(prefix, 1, Integer::sum);
         return n == 1 ? prefix : prefix + "_" + (n - 1);
     }
 
-    /** Keras's {@code to_snake_case}: {@code SimpleRNN -> simple_rnn}, {@code Conv2D -> conv2d}. */
+    /**
+     * Keras's {@code to_snake_case}: {@code SimpleRNN -> simple_rnn}, {@code Conv2D -> conv2d}.
+     *
+     * @param name a class name
+     * @return its snake-case form
+     */
     public static String toSnakeCase(String name) {
         String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
         s = s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();

@@ -60,22 +60,38 @@ public enum FastPaths {
         this.enabled = v == null || v.isEmpty() || v.equals("auto") ? fallback : !v.equals("false") && !v.equals("jvm");
     }
 
-    /** Whether the path may be taken. */
+    /**
+     * Whether the path may be taken.
+     *
+     * @return true when on
+     */
     public boolean enabled() {
         return enabled;
     }
 
-    /** Turns the path on or off for the rest of the program (until changed again). */
+    /**
+     * Turns the path on or off for the rest of the program (until changed again).
+     *
+     * @param on true to allow the path
+     */
     public void setEnabled(boolean on) {
         enabled = on;
     }
 
-    /** The system property that sets the switch at start-up. */
+    /**
+     * The system property that sets the switch at start-up.
+     *
+     * @return the property's name
+     */
     public String property() {
         return property;
     }
 
-    /** How many times the path ran (steps, calls or products, per path) since start or {@link #resetRuns}. */
+    /**
+     * How many times the path ran (steps, calls or products, per path) since start or {@link #resetRuns}.
+     *
+     * @return the count
+     */
     public long runs() {
         return runs.sum();
     }
@@ -93,6 +109,8 @@ public enum FastPaths {
     /**
      * Whether recurrent step products must go through ND4J even for small layers (the mode
      * {@code -Dcornu.rnn.stepGemm=nd4j}, for tests that compare against ND4J's gemm).
+     *
+     * @return true in that mode
      */
     public static boolean rnnProductsForcedToNd4j() {
         return !RNN_JVM_PRODUCTS.enabled() && RNN_STEP_GEMM.enabled();

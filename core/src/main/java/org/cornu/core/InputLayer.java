@@ -10,7 +10,11 @@ public final class InputLayer extends Layer {
     private final Shape shape;
     private KerasTensor output;
 
-    /** An input of per-sample shape {@code shape}. */
+    /**
+     * An input of per-sample shape {@code shape}.
+     *
+     * @param shape the per-sample shape, without the batch axis
+     */
     public InputLayer(long... shape) {
         this.shape = Shape.batchOf(shape);
         inputShape(shape);
@@ -22,7 +26,11 @@ public final class InputLayer extends Layer {
         return "input_layer";
     }
 
-    /** The symbolic tensor this input feeds. */
+    /**
+     * The symbolic tensor this input feeds.
+     *
+     * @return the input tensor
+     */
     public KerasTensor tensor() {
         if (output == null) {
             Node node = new Node(this, new ArrayList<>(), 0);
@@ -33,6 +41,11 @@ public final class InputLayer extends Layer {
         return output;
     }
 
+    /**
+     * The input's shape, batch axis unknown.
+     *
+     * @return the shape
+     */
     public Shape shape() {
         return shape;
     }

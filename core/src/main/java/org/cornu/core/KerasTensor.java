@@ -17,16 +17,29 @@ public final class KerasTensor {
         this.name = name;
     }
 
-    /** The shape, with {@code -1} for the unknown batch dimension. */
+    /**
+     * The shape, with {@code -1} for the unknown batch dimension.
+     *
+     * @return the shape
+     */
     public Shape shape() {
         return shape;
     }
 
-    /** The layer that produced this tensor. */
+    /**
+     * The layer that produced this tensor.
+     *
+     * @return the layer
+     */
     public Layer layer() {
         return node.layer;
     }
 
+    /**
+     * The tensor's name: the name of the layer that produced it.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
@@ -35,6 +48,8 @@ public final class KerasTensor {
      * The model inputs this tensor is computed from: the {@link Input} tensors reached by walking
      * its graph back (Keras's {@code keras.utils.get_source_inputs}), each once, in the order met;
      * for an input tensor, itself.
+     *
+     * @return the source inputs
      */
     public java.util.List<KerasTensor> sourceInputs() {
         java.util.List<KerasTensor> r = new java.util.ArrayList<>();

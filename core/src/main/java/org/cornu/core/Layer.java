@@ -27,6 +27,7 @@ public abstract class Layer {
     }
     private String name;
     private boolean nameSet;
+    /** Whether {@link #build} has run (Keras's {@code layer.built}); a layer builds once, on first use. */
     protected boolean built;
     private boolean trainable = true;
     private long[] batchInputShape;
@@ -41,17 +42,30 @@ public abstract class Layer {
     /** Required sizes of input 0's axes (negative axes count from the end). */
     protected final Map<Integer, Long> inputAxes = new LinkedHashMap<>();
 
+    /** Base constructor: a subclass's constructor keeps its configuration; weights come in {@link #build}. */
     protected Layer() {}
 
     // ------------------------------------------------------------------ configuration
 
-    /** The layer's name; unique by default ({@code dense}, {@code dense_1}, ...). */
+    /**
+     * The layer's name (Keras's {@code layer.name}); unique by default: the class name in snake case,
+     * then {@code _1}, {@code _2}, ... ({@code dense}, {@code dense_1}, ...).
+     *
+     * @return the name
+     */
     public String name() {
         if (name == null) name = Cornu.uniqueName(defaultNamePrefix());
         return name;
     }
 
-    /** Names the layer (Keras's {@code name=} argument). */
+    /**
+     * Names the layer (Keras's {@code name}; by default a unique name from the class name).
+     *
+     * @param <T> the layer's own type, so that setters chain
+     * @param n the name: not empty, without {@code '/'}
+     * @return this layer
+     * @throws IllegalArgumentException for an empty name or one with {@code '/'}
+     */
     @SuppressWarnings("unchecked")
     public <T extends Layer> T name(String n) {
         if (n == null || n.isEmpty() || n.contains("/")) {
@@ -62,12 +76,27 @@ public abstract class Layer {
         return (T) this;
     }
 
-    /** Prefix of automatic names: the class name in snake case. */
+    /**
+     * Prefix of automatic names: the class name in snake case.
+     *
+     * @return the prefix, e.g. {@code "batch_normalization"}
+     */
     protected String defaultNamePrefix() {
         return Cornu.toSnakeCase(getClass().getSimpleName());
     }
 
-    /** Declares the per-sample input shape (Keras's {@code input_shape=}), as the first layer of a {@link Sequential}. */
+    /**
+     * Declares the per-sample input shape, without the batch axis (Keras's {@code input_shape}), as
+     * the first layer of a {@link Sequential}; none by default.
+     *
+     * <pre>{@code
+     * Sequential model = new Sequential(new Dense(32).inputShape(784), new Dense(10));
+     * }</pre>
+     *
+     * @param <T> the layer's own type, so that setters chain
+     * @param shape the sizes of the sample's axes
+     * @return this layer
+     */
     @SuppressWarnings("unchecked")
     public <T extends Layer> T inputShape(long... shape) {
         long[] b = new long[shape.length + 1];
@@ -77,61 +106,125 @@ public abstract class Layer {
         return (T) this;
     }
 
-    /** Same as {@link #inputShape} for a 1-D input: Keras's {@code input_dim=}. */
+    /**
+     * Same as {@link #inputShape} for a 1-D input: Keras's {@code input_dim}.
+     *
+     * @param <T> the layer's own type, so that setters chain
+     * @param dim the number of features per sample
+     * @return this layer
+     */
     public <T extends Layer> T inputDim(long dim) {
         return inputShape(dim);
     }
 
-    /** The declared batch input shape, or null. */
+    /**
+     * The declared input shape with its batch axis (Keras's {@code batch_input_shape}).
+     *
+     * @return a copy, batch axis {@link Shape#NONE}; null when no input shape was declared
+     */
     public long[] batchInputShape() {
         return batchInputShape == null ? null : batchInputShape.clone();
     }
 
+    /**
+     * Whether the layer's weights are trained (Keras's {@code layer.trainable}, default true).
+     *
+     * @return false when the layer is frozen
+     */
     public boolean trainable() {
         return trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes the layer's weights. */
+    /**
+     * Freezes ({@code false}) or unfreezes the layer's weights (Keras's {@code trainable}, default
+     * true); a frozen layer's weights all count as non-trainable. Compile again after changing it.
+     *
+     * @param <T> the layer's own type, so that setters chain
+     * @param t false to freeze
+     * @return this layer
+     */
     @SuppressWarnings("unchecked")
     public <T extends Layer> T trainable(boolean t) {
         this.trainable = t;
         return (T) this;
     }
 
-    /** A penalty on the layer's output, added to the loss. */
+    /**
+     * A penalty on the layer's output, added to the loss (Keras's {@code activity_regularizer}, none
+     * by default), divided by the batch size.
+     *
+     * @param <T> the layer's own type, so that setters chain
+     * @param reg a name ({@code "l2"}) or a {@link Regularizer}; null for none
+     * @return this layer
+     */
     @SuppressWarnings("unchecked")
     public <T extends Layer> T activityRegularizer(Object reg) {
         this.activityRegularizer = Registry.regularizer(reg);
         return (T) this;
     }
 
+    /**
+     * The penalty on the layer's output (Keras's {@code activity_regularizer}).
+     *
+     * @return the regularizer, or null for none
+     */
     public Regularizer activityRegularizer() {
         return activityRegularizer;
     }
 
+    /**
+     * Whether the layer has created its weights (Keras's {@code layer.built}).
+     *
+     * @return true after {@link #build}
+     */
     public boolean isBuilt() {
         return built;
     }
 
     // ------------------------------------------------------------------ life cycle
 
-    /** Creates the weights for inputs of {@code inputShape} (batch dimension unknown). */
+    /**
+     * Creates the layer's weights for inputs of {@code inputShape} (Keras's {@code build}); run once,
+     * on first use. Layers with weights override it and call {@link #addWeight}.
+     *
+     * @param inputShape the input shape, batch axis unknown
+     */
     public void build(Shape inputShape) {
         built = true;
     }
 
-    /** Builds from several input shapes; single-input layers use the first. */
+    /**
+     * Builds from several input shapes; single-input layers use the first.
+     *
+     * @param inputShapes one shape per input, batch axes unknown
+     */
     public void build(List<Shape> inputShapes) {
         build(inputShapes.get(0));
     }
 
-    /** The layer's computation on one input. */
+    /**
+     * The layer's computation on one input (Keras's {@code call}), with differentiable {@link Ops}.
+     * Single-input layers override it.
+     *
+     * @param input the input batch
+     * @param training true in training mode (e.g. Dropout drops), false in inference
+     * @return the output batch
+     * @throws UnsupportedOperationException if the layer does not implement it
+     */
     protected Tensor call(Tensor input, boolean training) {
         throw new UnsupportedOperationException("Layer \"" + name() + "\" (" + getClass().getSimpleName()
                 + ") does not implement call()");
     }
 
-    /** The layer's computation on several inputs to several outputs; defaults to the single-input {@link #call}. */
+    /**
+     * The layer's computation on several inputs to several outputs; defaults to the single-input
+     * {@link #call(Tensor, boolean)}. Merge layers and layers with several outputs override it.
+     *
+     * @param inputs the input batches
+     * @param training true in training mode, false in inference
+     * @return the output batches
+     * @throws IllegalArgumentException when the default receives other than one input
+     */
     protected List<Tensor> call(List<Tensor> inputs, boolean training) {
         if (inputs.size() != 1) {
             throw new IllegalArgumentException("Layer \"" + name() + "\" expects 1 input, but it received "
@@ -141,14 +234,23 @@ public abstract class Layer {
     }
 
     /**
-     * The output shape for {@code inputShape}. The default runs {@link #call} once on a batch
-     * of one sample of zeros, as Keras 3 traces a layer symbolically; layers override it.
+     * The output shape for {@code inputShape} (Keras's {@code compute_output_shape}). The default
+     * runs {@link #call} once on a batch of one sample of zeros, as Keras 3 traces a layer
+     * symbolically; layers override it.
+     *
+     * @param inputShape the input shape, batch axis unknown
+     * @return the output shape, batch axis unknown
      */
     public Shape computeOutputShape(Shape inputShape) {
         return computeOutputShapes(List.of(inputShape)).get(0);
     }
 
-    /** Output shapes for several inputs. */
+    /**
+     * Output shapes for several inputs, by default by running {@link #call} on zeros.
+     *
+     * @param inputShapes one shape per input
+     * @return one shape per output, batch axes unknown
+     */
     public List<Shape> computeOutputShapes(List<Shape> inputShapes) {
         List<Tensor> probes = new ArrayList<>();
         for (Shape s : inputShapes) {
@@ -162,7 +264,13 @@ public abstract class Layer {
         return r;
     }
 
-    /** Keras's {@code get_config()}: {@code name}, {@code trainable}, {@code dtype} and the layer's own keys. */
+    /**
+     * The layer's configuration (Keras's {@code get_config()}): {@code name}, {@code trainable},
+     * {@code dtype} and the layer's own constructor arguments, under Keras's keys, so that the layer
+     * can be saved and recreated.
+     *
+     * @return key to JSON-ready value, in insertion order
+     */
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name());
@@ -181,8 +289,15 @@ public abstract class Layer {
     // ------------------------------------------------------------------ weights
 
     /**
-     * Creates a weight in {@link Cornu#floatType()}; Keras's {@code add_weight}. Call from
-     * {@link #build}.
+     * Creates a weight in {@link Cornu#floatType()} (Keras's {@code add_weight}). Call from {@link #build}.
+     *
+     * @param weightName the weight's name within the layer (e.g. {@code "kernel"})
+     * @param shape the weight's shape
+     * @param initializer draws the initial value
+     * @param regularizer a penalty on the weight added to the loss, or null
+     * @param trainable whether the optimizer updates it
+     * @param constraint applied to the weight after each update, or null
+     * @return the new weight, also listed in {@link #weights()}
      */
     protected Weight addWeight(String weightName, long[] shape, Initializer initializer, Regularizer regularizer,
                                boolean trainable, Constraint constraint) {
@@ -195,14 +310,22 @@ public abstract class Layer {
         return w;
     }
 
-    /** All weights, trainable first (Keras's order of {@code layer.weights}). */
+    /**
+     * All weights, trainable first (Keras's order of {@code layer.weights}).
+     *
+     * @return the weights, in creation order within each group
+     */
     public List<Weight> weights() {
         List<Weight> r = new ArrayList<>(trainableWeights());
         r.addAll(nonTrainableWeights());
         return r;
     }
 
-    /** Weights the optimizer updates (none if the layer is frozen). */
+    /**
+     * The weights the optimizer updates (Keras's {@code layer.trainable_weights}).
+     *
+     * @return the trainable weights; none if the layer is frozen
+     */
     public List<Weight> trainableWeights() {
         List<Weight> r = new ArrayList<>();
         if (!trainable) return r;
@@ -210,21 +333,34 @@ public abstract class Layer {
         return r;
     }
 
-    /** Weights the optimizer leaves alone (moving statistics, or all weights of a frozen layer). */
+    /**
+     * The weights the optimizer leaves alone (Keras's {@code layer.non_trainable_weights}).
+     *
+     * @return moving statistics and the like, or all weights of a frozen layer
+     */
     public List<Weight> nonTrainableWeights() {
         List<Weight> r = new ArrayList<>();
         for (Weight w : weights) if (!trainable || !w.trainable()) r.add(w);
         return r;
     }
 
-    /** The weights' values (copies), in {@link #weights()} order. */
+    /**
+     * The weights' values (Keras's {@code get_weights()}).
+     *
+     * @return copies, in {@link #weights()} order
+     */
     public List<INDArray> getWeights() {
         List<INDArray> r = new ArrayList<>();
         for (Weight w : weights()) r.add(w.value().dup());
         return r;
     }
 
-    /** Sets the weights' values, in {@link #weights()} order; counts and shapes must match. */
+    /**
+     * Sets the weights' values (Keras's {@code set_weights}); counts and shapes must match.
+     *
+     * @param values one array per weight, in {@link #weights()} order
+     * @throws IllegalArgumentException on a count or shape mismatch
+     */
     public void setWeights(List<INDArray> values) {
         List<Weight> ws = weights();
         if (values.size() != ws.size()) {
@@ -234,7 +370,11 @@ public abstract class Layer {
         for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
     }
 
-    /** Total number of scalars in the layer's weights. */
+    /**
+     * Total number of scalars in the layer's weights (Keras's {@code count_params()}).
+     *
+     * @return the number of parameters
+     */
     public long countParams() {
         long n = 0;
         for (Weight w : weights) n += w.value().length();
@@ -246,6 +386,11 @@ public abstract class Layer {
     /**
      * Runs the layer on tensors: checks the inputs, builds on first use, calls, and adds the
      * activity regularization to the current loss collector.
+     *
+     * @param inputs the input batches
+     * @param training true in training mode, false in inference
+     * @return the output batches
+     * @throws IllegalArgumentException when an input's rank or axis sizes do not fit the layer
      */
     public List<Tensor> invoke(List<Tensor> inputs, boolean training) {
         List<Shape> shapes = new ArrayList<>();
@@ -266,12 +411,24 @@ public abstract class Layer {
         return out;
     }
 
-    /** Eager call on an array (inference mode): builds on first use. */
+    /**
+     * Eager call on an array, in inference mode (Keras's {@code layer(x)} on a concrete array);
+     * builds the layer on first use.
+     *
+     * @param x the input batch
+     * @return the output batch
+     */
     public INDArray apply(INDArray x) {
         return invoke(List.of(Tensor.constant(x)), false).get(0).value();
     }
 
-    /** Checks input 0 against the layer's rank and axis requirements, with Keras's messages. */
+    /**
+     * Checks input 0 against the layer's rank and axis requirements, with Keras's messages.
+     *
+     * @param shapes the input shapes
+     * @param concrete true for the shapes of real arrays, false for symbolic ones
+     * @throws IllegalArgumentException naming the layer and the shape received
+     */
     protected void checkInputs(List<Shape> shapes, boolean concrete) {
         if (shapes.isEmpty()) return;
         long[] s = shapes.get(0).dims();
@@ -297,7 +454,19 @@ public abstract class Layer {
 
     // ------------------------------------------------------------------ functional API
 
-    /** Applies the layer to symbolic inputs (Keras's {@code layer(x)}); returns its single output. */
+    /**
+     * Applies the layer to symbolic inputs (Keras's {@code layer(x)} in the functional API).
+     *
+     * <pre>{@code
+     * KerasTensor in = Input.of(784);
+     * KerasTensor out = new Dense(10).apply(new Dense(64, "relu").apply(in));
+     * Model model = new Model(in, out);
+     * }</pre>
+     *
+     * @param inputs the symbolic inputs
+     * @return the layer's single symbolic output
+     * @throws IllegalStateException if the layer has several outputs (use {@link #applyAll})
+     */
     public KerasTensor apply(KerasTensor... inputs) {
         List<KerasTensor> outs = applyAll(Arrays.asList(inputs));
         if (outs.size() != 1) {
@@ -307,7 +476,13 @@ public abstract class Layer {
         return outs.get(0);
     }
 
-    /** Applies the layer to a list of symbolic inputs (a merge layer's inputs). */
+    /**
+     * Applies the layer to a list of symbolic inputs (a merge layer's inputs).
+     *
+     * @param inputs the symbolic inputs
+     * @return the layer's single symbolic output
+     * @throws IllegalStateException if the layer has several outputs (use {@link #applyAll})
+     */
     public KerasTensor apply(List<KerasTensor> inputs) {
         List<KerasTensor> outs = applyAll(inputs);
         if (outs.size() != 1) {
@@ -317,7 +492,12 @@ public abstract class Layer {
         return outs.get(0);
     }
 
-    /** Applies the layer to symbolic inputs and returns all its outputs. */
+    /**
+     * Applies the layer to symbolic inputs, building it on first use.
+     *
+     * @param inputs the symbolic inputs
+     * @return all the layer's symbolic outputs
+     */
     public List<KerasTensor> applyAll(List<KerasTensor> inputs) {
         List<Shape> shapes = new ArrayList<>();
         for (KerasTensor t : inputs) shapes.add(t.shape());
@@ -337,7 +517,12 @@ public abstract class Layer {
         return outs;
     }
 
-    /** The symbolic output of the layer's first application (Keras's {@code layer.output}). */
+    /**
+     * The symbolic output of the layer's first application (Keras's {@code layer.output}).
+     *
+     * @return the output tensor
+     * @throws IllegalStateException if the layer was never applied
+     */
     public KerasTensor output() {
         if (inboundNodes.isEmpty()) {
             throw new IllegalStateException("The layer \"" + name() + "\" has never been called and thus has no defined output.");
@@ -345,7 +530,12 @@ public abstract class Layer {
         return inboundNodes.get(0).outputs.get(0);
     }
 
-    /** The symbolic input of the layer's first application (Keras's {@code layer.input}). */
+    /**
+     * The symbolic input of the layer's first application (Keras's {@code layer.input}).
+     *
+     * @return the input tensor
+     * @throws IllegalStateException if the layer was never applied
+     */
     public KerasTensor input() {
         if (inboundNodes.isEmpty()) {
             throw new IllegalStateException("The layer \"" + name() + "\" has never been called and thus has no defined input.");

@@ -10,12 +10,25 @@ import java.util.Map;
  * {@link Registry#registerFromConfig Registry.registerFromConfig(Kind.SCHEDULE, ...)}.
  */
 public interface LearningRateSchedule {
-    /** The learning rate at {@code step} (the optimizer's iteration count, from 0). */
+    /**
+     * The learning rate at {@code step} (the optimizer's iteration count, from 0).
+     *
+     * @param step the number of updates already applied
+     * @return the learning rate
+     */
     double apply(long step);
 
-    /** Keras's class name ({@code ExponentialDecay}), the {@code class_name} it is saved under. */
+    /**
+     * Keras's class name ({@code ExponentialDecay}), the {@code class_name} it is saved under.
+     *
+     * @return the class name
+     */
     String name();
 
-    /** Keras's {@code get_config()}: the constructor arguments by their Keras names. */
+    /**
+     * Keras's {@code get_config()}: the constructor arguments by their Keras names.
+     *
+     * @return key to JSON-ready value
+     */
     Map<String, Object> getConfig();
 }

@@ -27,23 +27,47 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class Model extends Trainer {
 
+    /** The graph's symbolic inputs (Keras's {@code model.inputs}); empty until the graph exists. */
     protected List<KerasTensor> inputs = List.of();
+    /** The graph's symbolic outputs (Keras's {@code model.outputs}); empty until the graph exists. */
     protected List<KerasTensor> outputs = List.of();
     private List<Node> nodes = List.of();
     private List<Layer> graphLayers = List.of();
 
 
-    /** A model from one input to one output. */
+    /**
+     * A functional model from one input to one output (Keras's {@code keras.Model(inputs, outputs)}).
+     *
+     * <pre>{@code
+     * KerasTensor in = Input.of(784);
+     * KerasTensor h = new Dense(64, "relu").apply(in);
+     * Model model = new Model(in, new Dense(10, "softmax").apply(h));
+     * }</pre>
+     *
+     * @param input the symbolic input, from {@link Input}
+     * @param output the symbolic output, computed from {@code input} by applying layers
+     */
     public Model(KerasTensor input, KerasTensor output) {
         this(List.of(input), List.of(output), null);
     }
 
-    /** A model with several inputs and outputs. */
+    /**
+     * A functional model with several inputs and outputs.
+     *
+     * @param inputs the symbolic inputs, in the order the model takes its input arrays
+     * @param outputs the symbolic outputs, in the order the model returns its predictions
+     */
     public Model(List<KerasTensor> inputs, List<KerasTensor> outputs) {
         this(inputs, outputs, null);
     }
 
-    /** A named model. */
+    /**
+     * A named functional model (Keras's {@code name}).
+     *
+     * @param inputs the symbolic inputs, in order
+     * @param outputs the symbolic outputs, in order
+     * @param name the model's name
+     */
     public Model(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
         if (name != null) name(name);
         initGraph(inputs, outputs);
@@ -59,7 +83,12 @@ public class Model extends Trainer {
 
     // ------------------------------------------------------------------ graph
 
-    /** Sets the graph's inputs and outputs and orders its layer applications. */
+    /**
+     * Sets the graph's inputs and outputs and orders its layer applications.
+     *
+     * @param ins the symbolic inputs
+     * @param outs the symbolic outputs
+     */
     protected final void initGraph(List<KerasTensor> ins, List<KerasTensor> outs) {
         for (KerasTensor t : ins) {
             if (!(t.layer() instanceof InputLayer)) {
@@ -147,12 +176,22 @@ public class Model extends Trainer {
         if (!(n.layer instanceof InputLayer)) order.add(n);
     }
 
-    /** The layers, in graph order (for a functional model, its {@link InputLayer}s included, as Keras). */
+    /**
+     * The layers, in graph order (for a functional model, its {@link InputLayer}s included, as Keras).
+     *
+     * @return the layers (Keras's {@code model.layers})
+     */
     public List<Layer> layers() {
         return Collections.unmodifiableList(graphLayers);
     }
 
-    /** The layer named {@code name}; an unknown name lists the known ones. */
+    /**
+     * The layer named {@code name}; an unknown name lists the known ones.
+     *
+     * @param name a layer's name
+     * @return the layer (Keras's {@code model.get_layer(name=...)})
+     * @throws IllegalArgumentException for an unknown name
+     */
     public Layer getLayer(String name) {
         for (Layer l : layers()) if (l.name().equals(name)) return l;
         List<String> names = new ArrayList<>();
@@ -160,7 +199,12 @@ public class Model extends Trainer {
         throw new IllegalArgumentException("No such layer: " + name + ". Existing layers are: " + names);
     }
 
-    /** The layer at {@code index} of {@link #layers()}. */
+    /**
+     * The layer at {@code index} of {@link #layers()}.
+     *
+     * @param index a position in {@link #layers()}
+     * @return the layer (Keras's {@code model.get_layer(index=...)})
+     */
     public Layer getLayer(int index) {
         return layers().get(index);
     }
@@ -327,19 +371,32 @@ public class Model extends Trainer {
         summary(System.out::println);
     }
 
-    /** Writes Keras's summary table line by line to {@code printFn} (Keras's {@code print_fn}). */
+    /**
+     * Writes Keras's summary table line by line to {@code printFn} (Keras's {@code print_fn}).
+     *
+     * @param printFn receives each line of the table
+     */
     public void summary(Consumer<String> printFn) {
         ensureGraph();
         Summary.print(this, printFn);
     }
 
-    /** The summary as one string. */
+    /**
+     * The summary as one string.
+     *
+     * @return the summary table, lines ending in a newline
+     */
     public String summaryString() {
         StringBuilder b = new StringBuilder();
         summary(s -> b.append(s).append('\n'));
         return b.toString();
     }
 
+    /**
+     * The layer applications of the graph, in the order they run.
+     *
+     * @return the nodes
+     */
     public List<Node> nodes() {
         return nodes;
     }
@@ -425,21 +482,41 @@ public class Model extends Trainer {
     /**
      * Saves the model in Keras 3's {@code .keras} format (config, compile config, weights and
      * optimizer state), atomically: a failed save leaves an existing file untouched.
+     *
+     * <pre>{@code
+     * model.save(Path.of("my_model.keras"));
+     * Model again = org.cornu.core.saving.Models.loadModel(Path.of("my_model.keras"));
+     * }</pre>
+     *
+     * @param path the file to write, ending in {@code .keras}
      */
     public void save(java.nio.file.Path path) {
         org.cornu.core.saving.Models.save(this, path);
     }
 
-    /** {@link #save(java.nio.file.Path)} with a path string. */
+    /**
+     * {@link #save(java.nio.file.Path)} with a path string.
+     *
+     * @param path the file to write, ending in {@code .keras}
+     */
     public void save(String path) {
         save(java.nio.file.Path.of(path));
     }
 
-    /** Saves the weights (and optimizer state) in Keras's {@code .weights.h5} layout. */
+    /**
+     * Saves the weights (and optimizer state) in Keras's {@code .weights.h5} layout.
+     *
+     * @param path the file to write, ending in {@code .weights.h5}
+     */
     public void saveWeights(java.nio.file.Path path) {
         org.cornu.core.saving.Models.saveWeights(this, path);
     }
 
+    /**
+     * {@link #saveWeights(java.nio.file.Path)} with a path string.
+     *
+     * @param path the file to write, ending in {@code .weights.h5}
+     */
     public void saveWeights(String path) {
         saveWeights(java.nio.file.Path.of(path));
     }
@@ -449,11 +526,18 @@ public class Model extends Trainer {
      * architecture, or from a legacy {@code .h5} file (Keras 2's, and the applications' weight
      * files): the layers with weights take the file's layers with weights in order, as Keras's
      * {@code load_weights}.
+     *
+     * @param path a {@code .weights.h5}, {@code .keras} or legacy {@code .h5} file
      */
     public void loadWeights(java.nio.file.Path path) {
         org.cornu.core.saving.Models.loadWeights(this, path);
     }
 
+    /**
+     * {@link #loadWeights(java.nio.file.Path)} with a path string.
+     *
+     * @param path a {@code .weights.h5}, {@code .keras} or legacy {@code .h5} file
+     */
     public void loadWeights(String path) {
         loadWeights(java.nio.file.Path.of(path));
     }
@@ -463,12 +547,19 @@ public class Model extends Trainer {
      * {@code load_weights(path, by_name=True, skip_mismatch=...)}): only layers with the same
      * name as a layer of the file receive weights. With {@code skipMismatch}, a layer whose weight
      * count or shapes differ from the file's is skipped with a warning instead of failing.
+     *
+     * @param path a legacy {@code .h5} weight file
+     * @param skipMismatch true to skip, with a warning, layers whose weights do not fit (Keras's {@code skip_mismatch}, default false)
      */
     public void loadWeightsByName(java.nio.file.Path path, boolean skipMismatch) {
         org.cornu.core.saving.Models.loadWeightsByName(this, path, skipMismatch);
     }
 
-    /** The model's serialized config as JSON (Keras's {@code model.to_json()}). */
+    /**
+     * The model's serialized config as JSON (Keras's {@code model.to_json()}).
+     *
+     * @return the JSON text, readable by {@link org.cornu.core.saving.Models#modelFromJson}
+     */
     public String toJson() {
         return org.cornu.core.saving.Models.toJson(this);
     }

@@ -18,17 +18,29 @@ public final class Node {
         this.index = index;
     }
 
-    /** The layer applied. */
+    /**
+     * The layer applied.
+     *
+     * @return the layer
+     */
     public Layer layer() {
         return layer;
     }
 
-    /** The symbolic tensors the layer was applied to. */
+    /**
+     * The symbolic tensors the layer was applied to.
+     *
+     * @return the input tensors
+     */
     public List<KerasTensor> inputs() {
         return inputs;
     }
 
-    /** The symbolic tensors the application produced. */
+    /**
+     * The symbolic tensors the application produced.
+     *
+     * @return the output tensors
+     */
     public List<KerasTensor> outputs() {
         return outputs;
     }

@@ -33,43 +33,84 @@ public abstract class Optimizer {
     private final Map<Weight, Map<String, INDArray>> slots = new IdentityHashMap<>();
     private final List<String> slotOrder = new ArrayList<>();
 
+    /**
+     * Sets the optimizer's Keras name and constant learning rate; subclasses pass their Keras defaults.
+     *
+     * @param name Keras's name of the optimizer, e.g. {@code "adam"}
+     * @param learningRate the initial learning rate
+     */
     protected Optimizer(String name, double learningRate) {
         this.name = name;
         this.learningRate = learningRate;
     }
 
-    /** Keras's name, e.g. {@code adam}. */
+    /**
+     * Keras's name, e.g. {@code adam}.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Number of updates applied so far (Keras's {@code optimizer.iterations}). */
+    /**
+     * Number of updates applied so far (Keras's {@code optimizer.iterations}).
+     *
+     * @return the count, 0 before the first update
+     */
     public long iterations() {
         return iterations;
     }
 
+    /**
+     * Sets the update count (Keras's {@code optimizer.iterations.assign(n)}), e.g. when restoring a run.
+     *
+     * @param n the number of updates already applied
+     */
     public void iterations(long n) {
         this.iterations = n;
     }
 
-    /** The learning rate in force at the current iteration. */
+    /**
+     * The learning rate in force at the current iteration: the constant one, or the schedule's value
+     * at {@link #iterations()}.
+     *
+     * @return the learning rate
+     */
     public double learningRate() {
         return schedule != null ? schedule.apply(iterations) : learningRate;
     }
 
-    /** Sets a constant learning rate (replacing any schedule), as callbacks do. */
+    /**
+     * Sets a constant learning rate (Keras's {@code learning_rate}; the default is the subclass's),
+     * replacing any schedule, as callbacks do.
+     *
+     * @param lr the learning rate
+     * @return this optimizer
+     */
     public Optimizer learningRate(double lr) {
         this.learningRate = lr;
         this.schedule = null;
         return this;
     }
 
-    /** Uses a schedule for the learning rate. */
+    /**
+     * Uses a schedule for the learning rate (Keras's {@code learning_rate=schedule}): the rate is
+     * {@code s} evaluated at {@link #iterations()} before each update.
+     *
+     * @param s the schedule
+     * @return this optimizer
+     */
     public Optimizer learningRate(LearningRateSchedule s) {
         this.schedule = s;
         return this;
     }
 
+    /**
+     * The learning-rate schedule, if one was given.
+     *
+     * @return the schedule, or null for a constant learning rate
+     */
     public LearningRateSchedule schedule() {
         return schedule;
     }
@@ -77,6 +118,10 @@ public abstract class Optimizer {
     /**
      * Clips each gradient to this L2 norm. As in Keras, only one of {@code clipnorm},
      * {@code clipvalue} and {@code global_clipnorm} can be set, and a value of 0 clips nothing.
+     *
+     * @param v the maximum L2 norm of each gradient (Keras's {@code clipnorm}, none by default)
+     * @return this optimizer
+     * @throws IllegalArgumentException if {@code v} is negative or another clip argument is set
      */
     public Optimizer clipnorm(double v) {
         checkClip("clipnorm", v, v, clipvalue, globalClipnorm);
@@ -84,14 +129,26 @@ public abstract class Optimizer {
         return this;
     }
 
-    /** Clips each gradient element to {@code [-v, v]} (only one clip argument can be set). */
+    /**
+     * Clips each gradient element to {@code [-v, v]} (only one clip argument can be set).
+     *
+     * @param v the maximum absolute value of each gradient element (Keras's {@code clipvalue}, none by default)
+     * @return this optimizer
+     * @throws IllegalArgumentException if {@code v} is negative or another clip argument is set
+     */
     public Optimizer clipvalue(double v) {
         checkClip("clipvalue", v, clipnorm, v, globalClipnorm);
         this.clipvalue = v;
         return this;
     }
 
-    /** Clips all gradients together to this global L2 norm (only one clip argument can be set). */
+    /**
+     * Clips all gradients together to this global L2 norm (only one clip argument can be set).
+     *
+     * @param v the maximum L2 norm of all gradients concatenated (Keras's {@code global_clipnorm}, none by default)
+     * @return this optimizer
+     * @throws IllegalArgumentException if {@code v} is negative or another clip argument is set
+     */
     public Optimizer globalClipnorm(double v) {
         checkClip("global_clipnorm", v, clipnorm, clipvalue, v);
         this.globalClipnorm = v;
@@ -115,12 +172,22 @@ public abstract class Optimizer {
         return d == null ? "None" : d.toString();
     }
 
-    /** Decoupled weight decay: {@code var -= var * weightDecay * lr} before each update. */
+    /**
+     * Decoupled weight decay: {@code var -= var * weightDecay * lr} before each update.
+     *
+     * @param v the decay factor (Keras's {@code weight_decay}, none by default except in AdamW)
+     * @return this optimizer
+     */
     public Optimizer weightDecay(double v) {
         this.weightDecay = v;
         return this;
     }
 
+    /**
+     * The decoupled weight decay (Keras's {@code weight_decay}).
+     *
+     * @return the factor, or null for none
+     */
     public Double weightDecay() {
         return weightDecay;
     }
@@ -131,6 +198,10 @@ public abstract class Optimizer {
      * throws, naming the weight: it means the loss does not depend on that weight (a tape that
      * did not watch it, or a layer outside the computation), and skipping it would train nothing
      * without a word.
+     *
+     * @param grads one gradient per variable, each of its variable's shape
+     * @param vars the variables to update, in the order of {@code grads}
+     * @throws IllegalArgumentException on a count mismatch or a null gradient
      */
     public void apply(List<INDArray> grads, List<Weight> vars) {
         if (grads.size() != vars.size()) {
@@ -167,7 +238,12 @@ public abstract class Optimizer {
         iterations++;
     }
 
-    /** Whether weight decay applies to {@code w}; subclasses may exclude some. */
+    /**
+     * Whether weight decay applies to {@code w}; subclasses may exclude some.
+     *
+     * @param w a weight about to be updated
+     * @return true to apply weight decay to it (the default)
+     */
     protected boolean decays(Weight w) {
         return true;
     }
@@ -176,10 +252,21 @@ public abstract class Optimizer {
      * Updates {@code var} in place from {@code grad} at learning rate {@code lr}.
      * {@link #iterations()} is the number of earlier updates (0 on the first), so Keras's
      * {@code local_step} is {@code iterations() + 1}.
+     *
+     * @param w the weight, for its slot variables ({@link #slot})
+     * @param grad the (clipped) gradient, of the weight's shape and type
+     * @param var the weight's value, to update in place
+     * @param lr the learning rate in force for this update
      */
     protected abstract void update(Weight w, INDArray grad, INDArray var, double lr);
 
-    /** A per-weight slot variable (momentum, velocity...), created as zeros on first use. */
+    /**
+     * A per-weight slot variable (momentum, velocity...), created as zeros on first use.
+     *
+     * @param w the weight the slot belongs to
+     * @param slotName the slot's Keras name, e.g. {@code "momentum"}
+     * @return the live slot array, of the weight's shape
+     */
     protected INDArray slot(Weight w, String slotName) {
         Map<String, INDArray> m = slots.computeIfAbsent(w, k -> new LinkedHashMap<>());
         INDArray s = m.get(slotName);
@@ -193,12 +280,21 @@ public abstract class Optimizer {
         return s;
     }
 
-    /** The slot variables of {@code w} by name, in creation order (empty before the first update). */
+    /**
+     * The slot variables of {@code w} by name, in creation order (empty before the first update).
+     *
+     * @param w a trainable weight
+     * @return slot name to live array
+     */
     public Map<String, INDArray> slots(Weight w) {
         return slots.getOrDefault(w, Map.of());
     }
 
-    /** The slot kinds in creation order (Keras's order of {@code optimizer.variables} after iterations and learning rate). */
+    /**
+     * The slot kinds in creation order (Keras's order of {@code optimizer.variables} after iterations and learning rate).
+     *
+     * @return the slot names, e.g. {@code [momentum, velocity]} for Adam
+     */
     public List<String> slotNames() {
         return java.util.Collections.unmodifiableList(slotOrder);
     }
@@ -211,6 +307,8 @@ public abstract class Optimizer {
      * groups follow one another (each group is a separate loop in Keras's {@code build}). Names
      * of slots this optimizer did not create (RMSprop's momentum at {@code momentum=0}) are
      * skipped. The default is one group: every slot kind in creation order.
+     *
+     * @return the groups of slot names
      */
     protected List<List<String>> variableLayout() {
         return List.of(List.copyOf(slotOrder));
@@ -220,6 +318,8 @@ public abstract class Optimizer {
      * Variables that Keras's {@code build} creates after the slots and that Cornu derives from
      * the other state (Nadam's {@code u_product}): fresh arrays holding their current values.
      * Loading reads them into scratch arrays, so what a file holds there is not used.
+     *
+     * @return the derived variables; none by default
      */
     protected List<INDArray> derivedVariables() {
         return List.of();
@@ -231,6 +331,9 @@ public abstract class Optimizer {
      * not fit: each a list of the slot arrays, with fresh scratch arrays for derived variables.
      * The default offers the order Cornu wrote before it followed Keras's (slot kind by slot
      * kind); Nadam adds Keras 3.0 to 3.9's, which created {@code u_product} before the slots.
+     *
+     * @param trainable the model's trainable weights
+     * @return the other orders to try, each a full list of slot and derived arrays
      */
     protected List<List<INDArray>> legacyVariableOrders(List<Weight> trainable) {
         List<INDArray> byKind = new ArrayList<>();
@@ -266,6 +369,9 @@ public abstract class Optimizer {
      * schedule, as Keras creates no variable for one), then the slot variables as
      * {@link #variableLayout()} orders them and any {@link #derivedVariables()}. Empty slots
      * (before the first update or {@link #build}) are absent. The slot arrays are the live ones.
+     *
+     * @param trainable the model's trainable weights, in order
+     * @return the optimizer's variables
      */
     public List<INDArray> variables(List<Weight> trainable) {
         List<INDArray> r = new ArrayList<>();
@@ -285,6 +391,10 @@ public abstract class Optimizer {
      * another model): the caller then starts the optimizer fresh, as Keras does. Values holding
      * only the iteration count and learning rate (an optimizer saved before its first update)
      * set those two.
+     *
+     * @param trainable the model's trainable weights, in order
+     * @param values the saved variables
+     * @return true when the values fitted and were loaded, false when nothing changed
      */
     public boolean loadVariables(List<Weight> trainable, List<INDArray> values) {
         if (values.isEmpty() || values.get(0).rank() != 0) return false;
@@ -330,6 +440,8 @@ public abstract class Optimizer {
      * {@code optimizer.build(var_list)}), so that saved optimizer state can be loaded into them.
      * Runs the update rule once with zero gradients at learning rate 0 on scratch copies: the
      * weights, {@link #iterations()} and the slots' initial values are unchanged.
+     *
+     * @param vars the trainable weights the optimizer will update
      */
     public void build(List<Weight> vars) {
         if (!slotOrder.isEmpty() || vars.isEmpty()) return;
@@ -382,7 +494,11 @@ public abstract class Optimizer {
         return Nd4j.getExecutioner().exec(new SquaredNorm(g)).getDouble(0);
     }
 
-    /** Keras's {@code get_config()}: name, learning_rate, weight_decay, clipnorm, global_clipnorm, clipvalue, plus the optimizer's own keys. */
+    /**
+     * Keras's {@code get_config()}: name, learning_rate, weight_decay, clipnorm, global_clipnorm, clipvalue, plus the optimizer's own keys.
+     *
+     * @return key to JSON-ready value
+     */
     public Map<String, Object> getConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name);

@@ -15,12 +15,26 @@ public class Sequential extends Model {
     private final List<Layer> stack = new ArrayList<>();
     private InputLayer inputLayer;
 
-    /** A stack of the given layers. */
+    /**
+     * A stack of the given layers.
+     *
+     * <pre>{@code
+     * Sequential model = new Sequential(
+     *     new Dense(64, "relu").inputShape(784),
+     *     new Dense(10, "softmax"));
+     * }</pre>
+     *
+     * @param layers the layers, first to last; give the first an input shape to build the model at once
+     */
     public Sequential(Layer... layers) {
         for (Layer l : layers) add(l);
     }
 
-    /** A named, empty stack. */
+    /**
+     * A named, empty stack.
+     *
+     * @param name the model's name
+     */
     public Sequential(String name) {
         name(name);
     }
@@ -30,7 +44,11 @@ public class Sequential extends Model {
         return "sequential";
     }
 
-    /** Appends a layer (Keras's {@code model.add}). */
+    /**
+     * Appends a layer (Keras's {@code model.add}).
+     *
+     * @param layer the layer to append
+     */
     public void add(Layer layer) {
         if (layer instanceof InputLayer il) {
             if (inputLayer != null || !stack.isEmpty()) {
@@ -58,7 +76,12 @@ public class Sequential extends Model {
         }
     }
 
-    /** Removes the last layer (Keras's {@code model.pop()}). */
+    /**
+     * Removes the last layer (Keras's {@code model.pop()}).
+     *
+     * @return the layer removed
+     * @throws IllegalStateException if the model has no layers
+     */
     public Layer pop() {
         if (stack.isEmpty()) throw new IllegalStateException("There are no layers in the model.");
         Layer l = stack.remove(stack.size() - 1);
@@ -84,7 +107,11 @@ public class Sequential extends Model {
         return !inputs.isEmpty();
     }
 
-    /** Builds the graph for samples of the given shape (Keras's {@code model.build((None, ...))}). */
+    /**
+     * Builds the graph for samples of the given shape (Keras's {@code model.build((None, ...))}).
+     *
+     * @param sampleShape the per-sample input shape, without the batch axis
+     */
     public void buildGraph(long... sampleShape) {
         if (stack.isEmpty()) throw new IllegalStateException("Sequential model \"" + name() + "\" has no layers");
         InputLayer il = inputLayer != null ? inputLayer : new InputLayer(sampleShape);

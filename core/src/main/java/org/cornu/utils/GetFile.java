@@ -70,9 +70,13 @@ public final class GetFile {
      * file by hand.
      */
     public static final class DownloadException extends IOException {
+        /** The file's name. */
         private final String fileName;
+        /** The URL. */
         private final String origin;
+        /** The path in the cache. */
         private final Path target;
+        /** The failure. */
         private final String reason;
 
         DownloadException(String fileName, String origin, Path target, String reason, Throwable cause) {
@@ -84,22 +88,38 @@ public final class GetFile {
             this.reason = reason;
         }
 
-        /** The file's name ({@code fname}). */
+        /**
+         * The file's name ({@code fname}).
+         *
+         * @return the name
+         */
         public String fileName() {
             return fileName;
         }
 
-        /** The URL it was to be downloaded from. */
+        /**
+         * The URL it was to be downloaded from.
+         *
+         * @return the URL
+         */
         public String origin() {
             return origin;
         }
 
-        /** Where it was to be saved (and where a copy made by hand is found). */
+        /**
+         * Where it was to be saved (and where a copy made by hand is found).
+         *
+         * @return the path in the cache
+         */
         public Path target() {
             return target;
         }
 
-        /** Why the download failed. */
+        /**
+         * Why the download failed.
+         *
+         * @return a short description of the failure
+         */
         public String reason() {
             return reason;
         }
@@ -115,6 +135,7 @@ public final class GetFile {
      * @param fileHash    its SHA-256 or MD5 in hex, or null to skip the check
      * @param cacheSubdir the subfolder of the cache directory ({@code "datasets"}, {@code "models"});
      *                    null or empty for the cache directory itself
+     * @return the path of the file in the cache
      * @throws DownloadException if the file is absent and cannot be downloaded
      * @throws IOException       if the downloaded file has the wrong hash, or the cache cannot be written
      */
@@ -125,6 +146,14 @@ public final class GetFile {
     /**
      * As {@link #getFile(String, String, String, String)} with an explicit cache directory
      * (Keras's {@code cache_dir}); null for the default ({@link #kerasHome()}).
+     *
+     * @param fname the file's name in the cache
+     * @param origin its URL
+     * @param fileHash its SHA-256 or MD5 in hex, or null to skip the check
+     * @param cacheSubdir the subfolder of the cache directory, or null
+     * @param cacheDir the cache directory, or null for {@link #kerasHome()}
+     * @return the path of the file in the cache
+     * @throws IOException if the file cannot be downloaded ({@link DownloadException}), has the wrong hash, or the cache cannot be written
      */
     public static Path getFile(String fname, String origin, String fileHash, String cacheSubdir, Path cacheDir)
             throws IOException {
@@ -163,6 +192,8 @@ public final class GetFile {
     /**
      * Keras's cache directory: the system property {@value #PROP_KERAS_HOME} if set, else
      * {@code $KERAS_HOME}, else {@code ~/.keras}.
+     *
+     * @return the cache directory
      */
     public static Path kerasHome() {
         String dir = System.getProperty(PROP_KERAS_HOME);
@@ -184,6 +215,10 @@ public final class GetFile {
     /**
      * Checks a file's hash (Keras's {@code validate_file}, raising instead of returning false): an
      * IOException names the file and both hashes if it is wrong. Null {@code fileHash} checks nothing.
+     *
+     * @param file the file
+     * @param fileHash the expected SHA-256 or MD5 in hex, or null
+     * @throws IOException if the hash differs or the file cannot be read
      */
     public static void verify(Path file, String fileHash) throws IOException {
         String algorithm = algorithm(fileHash);
@@ -197,6 +232,11 @@ public final class GetFile {
     /**
      * The file's hash in lower-case hex ({@code "sha256"} or {@code "md5"}, Keras's
      * {@code hash_file}); remembered per path, size and modification time.
+     *
+     * @param file the file
+     * @param algorithm {@code "sha256"} or {@code "md5"}
+     * @return the hash in hex
+     * @throws IOException if the file cannot be read
      */
     public static String hashFile(Path file, String algorithm) throws IOException {
         String a = switch (algorithm.toLowerCase(Locale.ROOT)) {
@@ -211,6 +251,9 @@ public final class GetFile {
      * The algorithm of a hash by its length, as Keras's {@code hash_algorithm="auto"}:
      * {@code "sha256"} for 64 hex digits, {@code "md5"} for 32, null for a null or empty hash;
      * anything else is an IllegalArgumentException.
+     *
+     * @param fileHash a hash in hex, or null
+     * @return {@code "sha256"}, {@code "md5"} or null
      */
     public static String hashAlgorithm(String fileHash) {
         String a = algorithm(fileHash);

@@ -23,18 +23,35 @@ public final class KFold {
 
     /** One fold: the row indices to train on and to validate on. */
     public record Fold(int index, int[] trainIdx, int[] valIdx) {
-        /** The training rows of {@code x} ({@link Utils#takeRows}). */
+        /**
+         * The training rows of {@code x} ({@link Utils#takeRows}).
+         *
+         * @param x the data, samples along axis 0
+         * @return the training rows
+         */
         public INDArray train(INDArray x) {
             return Utils.takeRows(x, trainIdx);
         }
 
-        /** The validation rows of {@code x} ({@link Utils#takeRows}). */
+        /**
+         * The validation rows of {@code x} ({@link Utils#takeRows}).
+         *
+         * @param x the data, samples along axis 0
+         * @return the validation rows
+         */
         public INDArray val(INDArray x) {
             return Utils.takeRows(x, valIdx);
         }
     }
 
-    /** The {@code k} folds of {@code n} samples, as the book's loop. */
+    /**
+     * The {@code k} folds of {@code n} samples, as the book's loop.
+     *
+     * @param n the number of samples
+     * @param k the number of folds
+     * @return the folds; fold {@code i} validates on the {@code i}-th slice of {@code n / k} samples
+     * @throws IllegalArgumentException if {@code k < 2} or {@code n < k}
+     */
     public static List<Fold> split(long n, int k) {
         if (k < 2) throw new IllegalArgumentException("KFold: k must be at least 2, got " + k);
         if (n < k) throw new IllegalArgumentException("KFold: need at least k=" + k + " samples, got " + n);

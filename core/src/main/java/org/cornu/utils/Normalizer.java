@@ -31,7 +31,12 @@ public final class Normalizer {
         this.std = std;
     }
 
-    /** Computes the per-feature mean and population std of {@code x} along axis 0. */
+    /**
+     * Computes the per-feature mean and population std of {@code x} along axis 0.
+     *
+     * @param x the training data, samples along axis 0
+     * @return the normalizer
+     */
     public static Normalizer fit(INDArray x) {
         if (x.rank() < 1 || x.size(0) == 0) {
             throw new IllegalArgumentException("Normalizer.fit: x must have at least one sample along axis 0, got shape "
@@ -55,7 +60,12 @@ public final class Normalizer {
                 sd.reshape('c', featShape).castTo(x.dataType()));
     }
 
-    /** {@code (x - mean) / std}, a new array in {@code x}'s dtype; {@code x} keeps its values. */
+    /**
+     * {@code (x - mean) / std}, a new array in {@code x}'s dtype; {@code x} keeps its values.
+     *
+     * @param x data of the training data's per-sample shape
+     * @return the normalized data
+     */
     public INDArray transform(INDArray x) {
         long[] featShape = mean.shape();
         if (x.rank() != featShape.length + 1
@@ -76,12 +86,20 @@ public final class Normalizer {
         return out.reshape('c', x.shape());
     }
 
-    /** The per-feature mean, shape {@code x.shape()[1:]}. */
+    /**
+     * The per-feature mean, shape {@code x.shape()[1:]}.
+     *
+     * @return the mean
+     */
     public INDArray mean() {
         return mean;
     }
 
-    /** The per-feature population standard deviation, shape {@code x.shape()[1:]}. */
+    /**
+     * The per-feature population standard deviation, shape {@code x.shape()[1:]}.
+     *
+     * @return the standard deviation
+     */
     public INDArray std() {
         return std;
     }

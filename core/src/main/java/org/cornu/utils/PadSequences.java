@@ -17,27 +17,61 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class PadSequences {
     private PadSequences() {}
 
-    /** Keras's defaults. */
+    /**
+     * Keras's defaults.
+     *
+     * @return new options
+     */
     public static Options defaults() {
         return new Options();
     }
 
+    /**
+     * Options with {@code maxlen} (Keras's {@code maxlen}; default the longest sequence).
+     *
+     * @param maxlen the length of every output sequence
+     * @return new options
+     */
     public static Options maxlen(int maxlen) {
         return new Options().maxlen(maxlen);
     }
 
+    /**
+     * Options with {@code padding} (Keras's {@code padding}, default {@code "pre"}).
+     *
+     * @param padding {@code "pre"} or {@code "post"}
+     * @return new options
+     */
     public static Options padding(String padding) {
         return new Options().padding(padding);
     }
 
+    /**
+     * Options with {@code truncating} (Keras's {@code truncating}, default {@code "pre"}).
+     *
+     * @param truncating {@code "pre"} or {@code "post"}
+     * @return new options
+     */
     public static Options truncating(String truncating) {
         return new Options().truncating(truncating);
     }
 
+    /**
+     * Options with the padding {@code value} (Keras's {@code value}, default 0).
+     *
+     * @param value the padding value
+     * @return new options
+     */
     public static Options value(double value) {
         return new Options().value(value);
     }
 
+    /**
+     * Options with the result's {@code dtype} (Keras's {@code dtype}, default {@code "int32"}).
+     *
+     * @param dtype the type's name
+     * @return new options
+     */
     public static Options dtype(String dtype) {
         return new Options().dtype(dtype);
     }
@@ -52,32 +86,57 @@ public final class PadSequences {
 
         private Options() {}
 
-        /** Length of every output sequence; without it, the longest input sequence's. */
+        /**
+         * Length of every output sequence; without it, the longest input sequence's.
+         *
+         * @param maxlen the length (Keras's {@code maxlen})
+         * @return these options
+         */
         public Options maxlen(int maxlen) {
             if (maxlen <= 0) throw new IllegalArgumentException("pad_sequences: maxlen must be positive, got " + maxlen);
             this.maxlen = maxlen;
             return this;
         }
 
-        /** {@code "pre"} (default) or {@code "post"}: where the padding goes. */
+        /**
+         * {@code "pre"} (default) or {@code "post"}: where the padding goes.
+         *
+         * @param padding {@code "pre"} or {@code "post"} (Keras's {@code padding})
+         * @return these options
+         */
         public Options padding(String padding) {
             this.padPost = prePost("padding", "Padding", padding);
             return this;
         }
 
-        /** {@code "pre"} (default) or {@code "post"}: which end of a too long sequence is removed. */
+        /**
+         * {@code "pre"} (default) or {@code "post"}: which end of a too long sequence is removed.
+         *
+         * @param truncating {@code "pre"} or {@code "post"} (Keras's {@code truncating})
+         * @return these options
+         */
         public Options truncating(String truncating) {
             this.truncPost = prePost("truncating", "Truncating", truncating);
             return this;
         }
 
-        /** The padding value (default 0); cast to the dtype as numpy does (toward zero for ints). */
+        /**
+         * The padding value (default 0); cast to the dtype as numpy does (toward zero for ints).
+         *
+         * @param value the padding value (Keras's {@code value})
+         * @return these options
+         */
         public Options value(double value) {
             this.value = value;
             return this;
         }
 
-        /** {@code "int32"} (default), {@code "int64"}, {@code "float32"} or {@code "float64"}. */
+        /**
+         * {@code "int32"} (default), {@code "int64"}, {@code "float32"} or {@code "float64"}.
+         *
+         * @param dtype the type's name (Keras's {@code dtype})
+         * @return these options
+         */
         public Options dtype(String dtype) {
             this.dtype = switch (dtype == null ? "" : dtype) {
                 case "int32" -> DataType.INT;
@@ -90,7 +149,12 @@ public final class PadSequences {
             return this;
         }
 
-        /** Pads and truncates {@code seqs} into an array {@code (seqs.length, maxlen)}. */
+        /**
+         * Pads and truncates {@code seqs} into an array {@code (seqs.length, maxlen)}.
+         *
+         * @param seqs integer sequences
+         * @return the padded array
+         */
         public INDArray apply(int[][] seqs) {
             if (seqs == null || seqs.length == 0) {
                 throw new IllegalArgumentException("pad_sequences: `sequences` must hold at least one sequence");

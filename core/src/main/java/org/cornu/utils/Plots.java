@@ -26,6 +26,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
     /** matplotlib's default figure size at 100 dpi. */
     public static final int DEFAULT_WIDTH = 640;
+    /** matplotlib's default figure height at 100 dpi. */
     public static final int DEFAULT_HEIGHT = 480;
 
     /** matplotlib's "b" ({@code (0, 0, 1)}). */
@@ -41,12 +42,26 @@ public final class Plots {
      * The book's "Training and validation {metric}" figure: {@code history.get(metric)} as blue dots
      * ("bo") and {@code history.get("val_" + metric)} as a blue line ("b", drawn when present) against
      * epochs 1..n; x label "Epochs", y label the metric name.
+     *
+     * @param h the history of a {@code fit}
+     * @param metric the metric to plot, e.g. {@code "loss"} or {@code "mae"}
+     * @param png the PNG file to write, {@value #DEFAULT_WIDTH} x {@value #DEFAULT_HEIGHT} pixels
+     * @throws IOException if the file cannot be written
      */
     public static void saveHistory(History h, String metric, Path png) throws IOException {
         saveHistory(h, metric, png, DEFAULT_WIDTH, DEFAULT_HEIGHT);
     }
 
-    /** {@link #saveHistory(History, String, Path)} at {@code width x height} pixels. */
+    /**
+     * {@link #saveHistory(History, String, Path)} at {@code width x height} pixels.
+     *
+     * @param h the history of a {@code fit}
+     * @param metric the metric to plot
+     * @param png the PNG file to write
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @throws IOException if the file cannot be written
+     */
     public static void saveHistory(History h, String metric, Path png, int width, int height) throws IOException {
         double[] train = Utils.toDoubles(h.get(metric));
         List<Double> valList = h.history().get("val_" + metric);
@@ -72,13 +87,31 @@ public final class Plots {
      * Several curves against 1..n (each its own n), one line per entry in the map's order, in
      * matplotlib's default colours: e.g. a smoothed validation MAE, or the validation losses of
      * several models.
+     *
+     * @param series legend label to curve
+     * @param title the figure's title
+     * @param xLabel the x axis label
+     * @param yLabel the y axis label
+     * @param png the PNG file to write, {@value #DEFAULT_WIDTH} x {@value #DEFAULT_HEIGHT} pixels
+     * @throws IOException if the file cannot be written
      */
     public static void saveCurves(Map<String, double[]> series, String title, String xLabel, String yLabel, Path png)
             throws IOException {
         saveCurves(series, title, xLabel, yLabel, png, DEFAULT_WIDTH, DEFAULT_HEIGHT);
     }
 
-    /** {@link #saveCurves(Map, String, String, String, Path)} at {@code width x height} pixels. */
+    /**
+     * {@link #saveCurves(Map, String, String, String, Path)} at {@code width x height} pixels.
+     *
+     * @param series legend label to curve
+     * @param title the figure's title
+     * @param xLabel the x axis label
+     * @param yLabel the y axis label
+     * @param png the PNG file to write
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @throws IOException if the file cannot be written
+     */
     public static void saveCurves(Map<String, double[]> series, String title, String xLabel, String yLabel, Path png,
                                   int width, int height) throws IOException {
         if (series.isEmpty()) throw new IllegalArgumentException("Plots.saveCurves: no series to draw");

@@ -30,7 +30,12 @@ import org.cornu.core.kernels.Elementwise;
 public final class TimeseriesDataset {
     private TimeseriesDataset() {}
 
-    /** Starts the options with the required {@code sequence_length}. */
+    /**
+     * Starts the options with the required {@code sequence_length}.
+     *
+     * @param sequenceLength the number of time steps per window (Keras's {@code sequence_length})
+     * @return new options
+     */
     public static Options sequenceLength(int sequenceLength) {
         return new Options(sequenceLength);
     }
@@ -42,7 +47,11 @@ public final class TimeseriesDataset {
      * (null: unbatched, Keras's {@code batch_size=None}).
      */
     public record Windows(INDArray x, INDArray y, long[] startPositions, Integer batchSize) {
-        /** The number of windows. */
+        /**
+         * The number of windows.
+         *
+         * @return the count
+         */
         public long size() {
             return startPositions.length;
         }
@@ -50,6 +59,8 @@ public final class TimeseriesDataset {
         /**
          * The windows cut into consecutive batches of {@code batchSize} (the last may be shorter), as
          * Keras's dataset would yield them; each entry is {@code {x, y}} ({@code y} null without targets).
+         *
+         * @return the batches, in order
          */
         public List<INDArray[]> batches() {
             List<INDArray[]> out = new ArrayList<>();
@@ -84,19 +95,34 @@ public final class TimeseriesDataset {
             this.sequenceLength = sequenceLength;
         }
 
-        /** Period between the starts of successive windows (default 1). */
+        /**
+         * Period between the starts of successive windows (default 1).
+         *
+         * @param s the stride (Keras's {@code sequence_stride})
+         * @return these options
+         */
         public Options sequenceStride(int s) {
             this.sequenceStride = s;
             return this;
         }
 
-        /** Period between successive time steps inside a window (default 1). */
+        /**
+         * Period between successive time steps inside a window (default 1).
+         *
+         * @param r the rate (Keras's {@code sampling_rate})
+         * @return these options
+         */
         public Options samplingRate(int r) {
             this.samplingRate = r;
             return this;
         }
 
-        /** Batch size carried to the result (default 128; null = unbatched). */
+        /**
+         * Batch size carried to the result (default 128; null = unbatched).
+         *
+         * @param b the batch size (Keras's {@code batch_size}), or null
+         * @return these options
+         */
         public Options batchSize(Integer b) {
             if (b != null && b <= 0) {
                 throw new IllegalArgumentException("timeseries_dataset_from_array: `batch_size` must be positive or null. Received: " + b);
@@ -105,31 +131,57 @@ public final class TimeseriesDataset {
             return this;
         }
 
-        /** Whether to shuffle the windows (default false). */
+        /**
+         * Whether to shuffle the windows (default false).
+         *
+         * @param s true to shuffle (Keras's {@code shuffle})
+         * @return these options
+         */
         public Options shuffle(boolean s) {
             this.shuffle = s;
             return this;
         }
 
-        /** Seed of the shuffle (null: a random one). */
+        /**
+         * Seed of the shuffle (null: a random one).
+         *
+         * @param s the seed (Keras's {@code seed}), or null
+         * @return these options
+         */
         public Options seed(Long s) {
             this.seed = s;
             return this;
         }
 
-        /** First data index used (inclusive; null = 0). */
+        /**
+         * First data index used (inclusive; null = 0).
+         *
+         * @param i the index (Keras's {@code start_index}), or null
+         * @return these options
+         */
         public Options startIndex(Integer i) {
             this.startIndex = i;
             return this;
         }
 
-        /** Data index after the last used (exclusive; null = {@code len(data)}). */
+        /**
+         * Data index after the last used (exclusive; null = {@code len(data)}).
+         *
+         * @param i the index (Keras's {@code end_index}), or null
+         * @return these options
+         */
         public Options endIndex(Integer i) {
             this.endIndex = i;
             return this;
         }
 
-        /** Builds the windows of {@code data} (axis 0 = time) and their {@code targets} (may be null). */
+        /**
+         * Builds the windows of {@code data} (axis 0 = time) and their {@code targets} (may be null).
+         *
+         * @param data the series, one time step per row
+         * @param targets the target for the window starting at each row, or null
+         * @return the windows
+         */
         public Windows apply(INDArray data, INDArray targets) {
             if (data.rank() < 1) throw new IllegalArgumentException("timeseries_dataset_from_array: data must have a time axis");
             long len = data.size(0);

@@ -108,22 +108,46 @@ public final class Utils {
         return x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(a, b));
     }
 
-    /** {@link #upTo(INDArray, long)} for {@code int[]} labels: {@code y[:n]}. @param y labels @param n the end @return a copy */
+    /**
+     * {@link #upTo(INDArray, long)} for {@code int[]} labels: {@code y[:n]}.
+     *
+     * @param y labels
+     * @param n the end (exclusive; negative counts from the end, as in Python)
+     * @return a copy
+     */
     public static int[] upTo(int[] y, int n) {
         return java.util.Arrays.copyOfRange(y, 0, (int) pyIndex(n, y.length));
     }
 
-    /** {@link #from(INDArray, long)} for {@code int[]} labels: {@code y[n:]}. @param y labels @param n the start @return a copy */
+    /**
+     * {@link #from(INDArray, long)} for {@code int[]} labels: {@code y[n:]}.
+     *
+     * @param y labels
+     * @param n the start (negative counts from the end, as in Python)
+     * @return a copy
+     */
     public static int[] from(int[] y, int n) {
         return java.util.Arrays.copyOfRange(y, (int) pyIndex(n, y.length), y.length);
     }
 
-    /** {@link #upTo(INDArray, long)} for sequences: {@code x[:n]}. @param x sequences @param n the end @return a shallow copy */
+    /**
+     * {@link #upTo(INDArray, long)} for sequences: {@code x[:n]}.
+     *
+     * @param x sequences
+     * @param n the end (exclusive; negative counts from the end)
+     * @return a shallow copy
+     */
     public static int[][] upTo(int[][] x, int n) {
         return java.util.Arrays.copyOfRange(x, 0, (int) pyIndex(n, x.length));
     }
 
-    /** {@link #from(INDArray, long)} for sequences: {@code x[n:]}. @param x sequences @param n the start @return a shallow copy */
+    /**
+     * {@link #from(INDArray, long)} for sequences: {@code x[n:]}.
+     *
+     * @param x sequences
+     * @param n the start (negative counts from the end)
+     * @return a shallow copy
+     */
     public static int[][] from(int[][] x, int n) {
         return java.util.Arrays.copyOfRange(x, (int) pyIndex(n, x.length), x.length);
     }
@@ -137,6 +161,16 @@ public final class Utils {
      * One-hot encodes integer class labels, as {@code keras.utils.to_categorical}: labels of
      * shape {@code (n,)} (or {@code (n, 1)}) become a float matrix {@code (n, numClasses)}.
      * A label outside {@code [0, numClasses)} is an error naming it.
+     *
+     * <pre>{@code
+     * Utils.toCategorical(Nd4j.createFromArray(0, 2, 1), 3)
+     * // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+     * }</pre>
+     *
+     * @param labels integer class labels, shape {@code (n,)} or {@code (n, 1)}
+     * @param numClasses the number of classes (Keras's {@code num_classes})
+     * @return the one-hot matrix, shape {@code (n, numClasses)}
+     * @throws IllegalArgumentException for a label outside {@code [0, numClasses)}
      */
     public static INDArray toCategorical(INDArray labels, int numClasses) {
         long[] s = labels.shape();
@@ -162,7 +196,14 @@ public final class Utils {
         return Nd4j.create(out, shape, 'c').castTo(Cornu.floatType());
     }
 
-    /** One-hot encoding with as many classes as the largest label plus one. */
+    /**
+     * One-hot encoding with as many classes as the largest label plus one.
+     *
+     * Keras's {@code to_categorical(labels)} without {@code num_classes}.
+     *
+     * @param labels integer class labels, shape {@code (n,)} or {@code (n, 1)}
+     * @return the one-hot matrix, shape {@code (n, max(labels) + 1)}
+     */
     public static INDArray toCategorical(INDArray labels) {
         return toCategorical(labels, (int) labels.castTo(DataType.DOUBLE).maxNumber().doubleValue() + 1);
     }
@@ -170,6 +211,11 @@ public final class Utils {
     /**
      * Scales each slice along {@code axis} to unit L{@code order} norm, as
      * {@code keras.utils.normalize(x, axis=-1, order=2)}; zero slices stay zero.
+     *
+     * @param x the array
+     * @param axis the axis along which to normalize (Keras's {@code axis}, default -1)
+     * @param order the norm's order, e.g. 2 for L2 (Keras's {@code order}, default 2)
+     * @return a normalized copy, of {@code x}'s shape
      */
     public static INDArray normalize(INDArray x, int axis, int order) {
         int ax = axis < 0 ? x.rank() + axis : axis;
@@ -181,7 +227,12 @@ public final class Utils {
         return x.div(safe.broadcast(x.shape()));
     }
 
-    /** {@link #normalize(INDArray, int, int)} with Keras's defaults: last axis, L2. */
+    /**
+     * {@link #normalize(INDArray, int, int)} with Keras's defaults: last axis, L2.
+     *
+     * @param x the array
+     * @return a normalized copy, of {@code x}'s shape
+     */
     public static INDArray normalize(INDArray x) {
         return normalize(x, -1, 2);
     }
@@ -191,6 +242,11 @@ public final class Utils {
      * {@code i} of the float matrix {@code (n, dim)} has 1 at every index that occurs in
      * {@code seqs[i]} (repeats count once). An index outside {@code [0, dim)} is an error
      * naming the sample and the index.
+     *
+     * @param seqs integer sequences
+     * @param dim the number of columns
+     * @return the multi-hot matrix, shape {@code (seqs.length, dim)}
+     * @throws IllegalArgumentException for an index outside {@code [0, dim)}
      */
     public static INDArray vectorizeSequences(int[][] seqs, int dim) {
         if (dim <= 0) throw new IllegalArgumentException("vectorize_sequences: dimension must be positive, got " + dim);
@@ -229,7 +285,12 @@ public final class Utils {
         return r.dataType() == ft ? r : r.castTo(ft);
     }
 
-    /** The book's {@code vectorize_sequences} with its default dimension 10000. */
+    /**
+     * The book's {@code vectorize_sequences} with its default dimension 10000.
+     *
+     * @param seqs integer sequences, indices below 10000
+     * @return the multi-hot matrix, shape {@code (seqs.length, 10000)}
+     */
     public static INDArray vectorizeSequences(int[][] seqs) {
         return vectorizeSequences(seqs, 10000);
     }
@@ -238,12 +299,23 @@ public final class Utils {
      * Pads or truncates sequences to the length of the longest one, as
      * {@code keras.utils.pad_sequences(seqs)}: pre-padding with 0, int32 result.
      * See {@link PadSequences} for {@code maxlen}, {@code padding}, {@code truncating}, {@code value}, {@code dtype}.
+     *
+     * @param seqs integer sequences
+     * @return an int32 matrix, shape {@code (seqs.length, longest length)}
      */
     public static INDArray padSequences(int[][] seqs) {
         return PadSequences.defaults().apply(seqs);
     }
 
-    /** {@code keras.utils.pad_sequences(seqs, maxlen=maxlen)}. */
+    /**
+     * {@code keras.utils.pad_sequences(seqs, maxlen=maxlen)}.
+     *
+     * Longer sequences lose their first values, shorter ones get zeros in front.
+     *
+     * @param seqs integer sequences
+     * @param maxlen the length of every row
+     * @return an int32 matrix, shape {@code (seqs.length, maxlen)}
+     */
     public static INDArray padSequences(int[][] seqs, int maxlen) {
         return PadSequences.maxlen(maxlen).apply(seqs);
     }
@@ -251,6 +323,14 @@ public final class Utils {
     /**
      * {@code keras.utils.pad_sequences(seqs, maxlen, dtype, padding, truncating, value)} with
      * arguments in Keras's order; {@code maxlen == null} means the longest sequence.
+     *
+     * @param seqs integer sequences
+     * @param maxlen the length of every row, or null for the longest sequence (Keras's {@code maxlen})
+     * @param dtype the result's type, e.g. {@code "int32"} (Keras's default) or {@code "float32"}
+     * @param padding {@code "pre"} (Keras's default) or {@code "post"}: where the padding goes
+     * @param truncating {@code "pre"} (Keras's default) or {@code "post"}: which end a long sequence loses
+     * @param value the padding value (Keras's default 0)
+     * @return the padded matrix, shape {@code (seqs.length, maxlen)}
      */
     public static INDArray padSequences(int[][] seqs, Integer maxlen, String dtype, String padding,
                                         String truncating, double value) {
@@ -263,6 +343,11 @@ public final class Utils {
      * Sliding windows over a time series, as {@code keras.utils.timeseries_dataset_from_array(data,
      * targets, sequence_length)} with its defaults; see {@link TimeseriesDataset} for the other
      * arguments. Returns all windows as arrays rather than a stream of batches.
+     *
+     * @param data the series, samples along axis 0
+     * @param targets the target of each window start (row {@code i} for the window starting at {@code i}), or null
+     * @param sequenceLength the number of time steps per window
+     * @return the windows and their targets
      */
     public static TimeseriesDataset.Windows timeseriesDataset(INDArray data, INDArray targets, int sequenceLength) {
         return TimeseriesDataset.sequenceLength(sequenceLength).apply(data, targets);
@@ -273,6 +358,18 @@ public final class Utils {
      * {@code targets}, {@code seed}, {@code startIndex} and {@code endIndex} may be null (Keras's None).
      * Returns all windows as arrays (see {@link TimeseriesDataset.Windows}); {@code batchSize} is
      * kept in the result for {@code fit}.
+     *
+     * @param data the series, samples along axis 0
+     * @param targets the target of each window start, or null
+     * @param sequenceLength the number of time steps per window (Keras's {@code sequence_length})
+     * @param sequenceStride the distance between window starts (Keras's {@code sequence_stride}, default 1)
+     * @param samplingRate the distance between time steps within a window (Keras's {@code sampling_rate}, default 1)
+     * @param batchSize the batch size to train with (Keras's {@code batch_size}, default 128), or null
+     * @param shuffle whether to shuffle the windows (Keras's {@code shuffle}, default false)
+     * @param seed the shuffling seed, or null (Keras's {@code seed})
+     * @param startIndex the first row to use, or null for 0 (Keras's {@code start_index})
+     * @param endIndex the last row to use (exclusive), or null for all (Keras's {@code end_index})
+     * @return the windows and their targets
      */
     public static TimeseriesDataset.Windows timeseriesDataset(INDArray data, INDArray targets, int sequenceLength,
                                                               int sequenceStride, int samplingRate, Integer batchSize,
@@ -287,6 +384,10 @@ public final class Utils {
     /**
      * The rows {@code idx} of {@code x} along axis 0, in that order (numpy's {@code x[idx]}), as a
      * new array of the same dtype; works for any rank.
+     *
+     * @param x the array
+     * @param idx row indices into axis 0
+     * @return the selected rows, shape {@code (idx.length, ...)}
      */
     public static INDArray takeRows(INDArray x, int[] idx) {
         if (x.rank() == 0) throw new IllegalArgumentException("takeRows: x must have at least one axis, got a scalar");
@@ -307,7 +408,13 @@ public final class Utils {
         return rows.reshape('c', shape);
     }
 
-    /** Joins arrays along {@code axis} (numpy's {@code np.concatenate(xs, axis)}). */
+    /**
+     * Joins arrays along {@code axis} (numpy's {@code np.concatenate(xs, axis)}).
+     *
+     * @param axis the axis to join along
+     * @param xs the arrays, equal in every other axis
+     * @return the joined array
+     */
     public static INDArray concatenate(int axis, INDArray... xs) {
         if (xs.length == 0) throw new IllegalArgumentException("concatenate: need at least one array");
         if (xs.length == 1) return xs[0].dup();
@@ -315,7 +422,12 @@ public final class Utils {
         return Nd4j.concat(ax, xs);
     }
 
-    /** Joins arrays along axis 0 (numpy's {@code np.concatenate(xs, axis=0)}). */
+    /**
+     * Joins arrays along axis 0 (numpy's {@code np.concatenate(xs, axis=0)}).
+     *
+     * @param xs the arrays, equal in every axis but the first
+     * @return the joined array
+     */
     public static INDArray concatenate(INDArray... xs) {
         return concatenate(0, xs);
     }
@@ -323,6 +435,10 @@ public final class Utils {
     /**
      * Exponential moving average of a curve, as the book's {@code smooth_curve}: the first point
      * is kept, then each point is {@code previous * factor + point * (1 - factor)}.
+     *
+     * @param points the curve
+     * @param factor the weight of the previous smoothed point, in [0, 1)
+     * @return the smoothed curve, as long as {@code points}
      */
     public static double[] smoothCurve(double[] points, double factor) {
         double[] out = new double[points.length];
@@ -332,22 +448,43 @@ public final class Utils {
         return out;
     }
 
-    /** {@link #smoothCurve(double[], double)} with the book's factor 0.9. */
+    /**
+     * {@link #smoothCurve(double[], double)} with the book's factor 0.9.
+     *
+     * @param points the curve
+     * @return the smoothed curve
+     */
     public static double[] smoothCurve(double[] points) {
         return smoothCurve(points, 0.9);
     }
 
-    /** {@link #smoothCurve(double[], double)} of a {@code History} series. */
+    /**
+     * {@link #smoothCurve(double[], double)} of a {@code History} series.
+     *
+     * @param points the curve, e.g. {@code history.get("val_mae")}
+     * @param factor the weight of the previous smoothed point
+     * @return the smoothed curve
+     */
     public static double[] smoothCurve(List<Double> points, double factor) {
         return smoothCurve(toDoubles(points), factor);
     }
 
-    /** {@link #smoothCurve(double[], double)} of a {@code History} series with factor 0.9. */
+    /**
+     * {@link #smoothCurve(double[], double)} of a {@code History} series with factor 0.9.
+     *
+     * @param points the curve, e.g. {@code history.get("val_mae")}
+     * @return the smoothed curve
+     */
     public static double[] smoothCurve(List<Double> points) {
         return smoothCurve(toDoubles(points), 0.9);
     }
 
-    /** A list of numbers as a {@code double[]} (e.g. {@code history.get("val_mae")}). */
+    /**
+     * A list of numbers as a {@code double[]} (e.g. {@code history.get("val_mae")}).
+     *
+     * @param values the numbers
+     * @return the numbers as doubles, in order
+     */
     public static double[] toDoubles(List<? extends Number> values) {
         double[] d = new double[values.size()];
         for (int i = 0; i < d.length; i++) d[i] = values.get(i).doubleValue();
@@ -358,6 +495,10 @@ public final class Utils {
      * Decodes an encoded review or newswire back to words, as the book does with the IMDB and
      * Reuters word indices: index {@code i} is the word whose rank is {@code i - 3} (0, 1, 2 are
      * padding, start and unknown), "?" where none; words joined by single spaces.
+     *
+     * @param sequence the encoded text
+     * @param wordIndex word to rank, as the dataset's {@code get_word_index()}
+     * @return the words, joined by spaces
      */
     public static String decode(int[] sequence, Map<String, Integer> wordIndex) {
         return decode(sequence, reverseWordIndex(wordIndex), 3);
@@ -366,6 +507,11 @@ public final class Utils {
     /**
      * {@link #decode(int[], Map)} with a reverse index already built by {@link #reverseWordIndex}
      * (to decode many sequences without rebuilding it) and the index offset (3 in the book).
+     *
+     * @param sequence the encoded text
+     * @param reverseWordIndex rank to word
+     * @param offset what to subtract from an index to get a rank
+     * @return the words, joined by spaces
      */
     public static String decode(int[] sequence, Map<Integer, String> reverseWordIndex, int offset) {
         StringBuilder sb = new StringBuilder();
@@ -377,7 +523,12 @@ public final class Utils {
         return sb.toString();
     }
 
-    /** Rank to word, the book's {@code dict([(value, key) for (key, value) in word_index.items()])}. */
+    /**
+     * Rank to word, the book's {@code dict([(value, key) for (key, value) in word_index.items()])}.
+     *
+     * @param wordIndex word to rank
+     * @return rank to word
+     */
     public static Map<Integer, String> reverseWordIndex(Map<String, Integer> wordIndex) {
         Map<Integer, String> r = new HashMap<>(wordIndex.size() * 2);
         for (Map.Entry<String, Integer> e : wordIndex.entrySet()) r.put(e.getValue(), e.getKey());

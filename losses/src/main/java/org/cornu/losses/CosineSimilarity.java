@@ -15,16 +15,36 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public class CosineSimilarity extends Loss {
     private int axis = -1;
 
+    /**
+     * A CosineSimilarity loss with Keras's defaults: {@code axis} -1, reduction
+     * {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{0, 1}, {1, 1}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{1, 0}, {1, 1}});
+     * double loss = new CosineSimilarity().value(yTrue, yPred); // -0.5: cosines 0 and 1, negated and averaged
+     * }</pre>
+     */
     public CosineSimilarity() {
         super("cosine_similarity");
     }
 
-    /** The axis the similarity is computed over (default -1). */
+    /**
+     * The axis the similarity is computed over (default -1).
+     *
+     * @param a the axis (Keras's {@code axis})
+     * @return this loss
+     */
     public CosineSimilarity axis(int a) {
         this.axis = a;
         return this;
     }
 
+    /**
+     * The axis (Keras's {@code axis}).
+     *
+     * @return the axis, negative from the end
+     */
     public int axis() {
         return axis;
     }

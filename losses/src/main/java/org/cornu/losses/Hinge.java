@@ -10,6 +10,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Targets should be -1 or 1; when every target is 0 or 1 they are mapped to -1 and 1.
  */
 public class Hinge extends Loss {
+    /**
+     * A Hinge loss with Keras's defaults: reduction {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{0, 1}, {0, 0}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{0.6f, 0.4f}, {0.4f, 0.6f}});
+     * double loss = new Hinge().value(yTrue, yPred); // 1.3: the 0/1 targets count as -1/1
+     * }</pre>
+     */
     public Hinge() {
         super("hinge");
     }

@@ -14,16 +14,36 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class Huber extends Loss {
     private double delta = 1.0;
 
+    /**
+     * A Huber loss with Keras's defaults: {@code delta} 1.0, reduction
+     * {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{0, 1}, {0, 0}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{0.6f, 0.4f}, {0.4f, 0.6f}});
+     * double loss = new Huber().value(yTrue, yPred); // 0.155
+     * }</pre>
+     */
     public Huber() {
         super("huber");
     }
 
-    /** Where the loss turns from quadratic to linear (default 1.0). */
+    /**
+     * Where the loss turns from quadratic to linear (default 1.0).
+     *
+     * @param d the threshold (Keras's {@code delta})
+     * @return this loss
+     */
     public Huber delta(double d) {
         this.delta = d;
         return this;
     }
 
+    /**
+     * The point where the loss turns from quadratic to linear (Keras's {@code delta}).
+     *
+     * @return the threshold
+     */
     public double delta() {
         return delta;
     }

@@ -9,6 +9,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Mean absolute error, as {@code keras.losses.MeanAbsoluteError}: {@code mean(|y - p|)} over the last axis.
  */
 public class MeanAbsoluteError extends Loss implements org.cornu.core.training.JvmLoss {
+    /**
+     * A MeanAbsoluteError loss with Keras's defaults: reduction {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{0, 1}, {0, 0}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{1, 1}, {1, 0}});
+     * double loss = new MeanAbsoluteError().value(yTrue, yPred); // 0.5
+     * }</pre>
+     */
     public MeanAbsoluteError() {
         super("mean_absolute_error");
     }

@@ -11,6 +11,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code 100 * mean(|y - p| / max(|y|, 1e-7))} over the last axis.
  */
 public class MeanAbsolutePercentageError extends Loss {
+    /**
+     * A MeanAbsolutePercentageError loss with Keras's defaults: reduction
+     * {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{2, 1}, {2, 3}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{1, 1}, {1, 0}});
+     * double loss = new MeanAbsolutePercentageError().value(yTrue, yPred); // 50.0
+     * }</pre>
+     */
     public MeanAbsolutePercentageError() {
         super("mean_absolute_percentage_error");
     }

@@ -9,6 +9,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Mean squared error, as {@code keras.losses.MeanSquaredError}: {@code mean((y - p)^2)} over the last axis.
  */
 public class MeanSquaredError extends Loss implements org.cornu.core.training.JvmLoss {
+    /**
+     * A MeanSquaredError loss with Keras's defaults: reduction {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{0, 1}, {0, 0}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{1, 1}, {1, 0}});
+     * double loss = new MeanSquaredError().value(yTrue, yPred); // 0.5: each sample's loss is 0.5
+     * }</pre>
+     */
     public MeanSquaredError() {
         super("mean_squared_error");
     }

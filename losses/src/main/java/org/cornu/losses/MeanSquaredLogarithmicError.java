@@ -11,6 +11,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code mean((log(max(p, 1e-7) + 1) - log(max(y, 1e-7) + 1))^2)} over the last axis.
  */
 public class MeanSquaredLogarithmicError extends Loss {
+    /**
+     * A MeanSquaredLogarithmicError loss with Keras's defaults: reduction
+     * {@code sum_over_batch_size}.
+     *
+     * <pre>{@code
+     * INDArray yTrue = Nd4j.createFromArray(new float[][] {{0, 1}, {0, 0}});
+     * INDArray yPred = Nd4j.createFromArray(new float[][] {{0.6f, 0.4f}, {0.4f, 0.6f}});
+     * double loss = new MeanSquaredLogarithmicError().value(yTrue, yPred); // about 0.171
+     * }</pre>
+     */
     public MeanSquaredLogarithmicError() {
         super("mean_squared_logarithmic_error");
     }

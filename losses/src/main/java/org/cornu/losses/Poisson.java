@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Poisson loss, as {@code keras.losses.Poisson}: {@code mean(p - y log(p + 1e-7))} over the last axis.
  */
 public class Poisson extends Loss {
+    /** A Poisson loss with Keras's defaults: reduction {@code sum_over_batch_size}. */
     public Poisson() {
         super("poisson");
     }

@@ -28,35 +28,61 @@ public class Adadelta extends BaseOptimizer<Adadelta> {
         this(0.001);
     }
 
-    /** A constant learning rate (1.0 matches the original paper). */
+    /**
+     * A constant learning rate (1.0 matches the original paper).
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public Adadelta(double learningRate) {
         super("adadelta", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public Adadelta(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** Decay rate of the moving averages, in {@code [0, 1)}. */
+    /**
+     * Decay rate of the moving averages, in {@code [0, 1)}.
+     *
+     * @param rho Keras's {@code rho}, default 0.95
+     * @return this optimizer
+     */
     public Adadelta rho(double rho) {
         this.rho = checkHalfOpenUnit("rho", rho);
         return this;
     }
 
-    /** The current {@code rho}. */
+    /**
+     * The current {@code rho}.
+     *
+     * @return the value
+     */
     public double rho() {
         return rho;
     }
 
-    /** Small constant added inside the square roots, non-negative. */
+    /**
+     * Small constant added inside the square roots, non-negative.
+     *
+     * @param epsilon Keras's {@code epsilon}, default 1e-7
+     * @return this optimizer
+     */
     public Adadelta epsilon(double epsilon) {
         this.epsilon = checkNonNegative("epsilon", epsilon);
         return this;
     }
 
-    /** The current {@code epsilon}. */
+    /**
+     * The current {@code epsilon}.
+     *
+     * @return the value
+     */
     public double epsilon() {
         return epsilon;
     }

@@ -26,35 +26,61 @@ public class Adagrad extends BaseOptimizer<Adagrad> {
         this(0.001);
     }
 
-    /** A constant learning rate. */
+    /**
+     * A constant learning rate.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public Adagrad(double learningRate) {
         super("adagrad", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public Adagrad(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** Starting value of the accumulators, non-negative; takes effect for weights not yet updated. */
+    /**
+     * Starting value of the accumulators, non-negative; takes effect for weights not yet updated.
+     *
+     * @param value Keras's {@code initial_accumulator_value}, default 0.1
+     * @return this optimizer
+     */
     public Adagrad initialAccumulatorValue(double value) {
         this.initialAccumulatorValue = checkNonNegative("initial_accumulator_value", value);
         return this;
     }
 
-    /** The current {@code initial_accumulator_value}. */
+    /**
+     * The current {@code initial_accumulator_value}.
+     *
+     * @return the value
+     */
     public double initialAccumulatorValue() {
         return initialAccumulatorValue;
     }
 
-    /** Small constant added inside the square root, non-negative. */
+    /**
+     * Small constant added inside the square root, non-negative.
+     *
+     * @param epsilon Keras's {@code epsilon}, default 1e-7
+     * @return this optimizer
+     */
     public Adagrad epsilon(double epsilon) {
         this.epsilon = checkNonNegative("epsilon", epsilon);
         return this;
     }
 
-    /** The current {@code epsilon}. */
+    /**
+     * The current {@code epsilon}.
+     *
+     * @return the value
+     */
     public double epsilon() {
         return epsilon;
     }

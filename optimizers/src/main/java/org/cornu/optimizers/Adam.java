@@ -34,62 +34,111 @@ public class Adam extends BaseOptimizer<Adam> {
         this(0.001);
     }
 
-    /** A constant learning rate. */
+    /**
+     * A constant learning rate.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public Adam(double learningRate) {
         this("adam", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public Adam(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** For subclasses (AdamW) with their own Keras name. */
+    /**
+     * For subclasses (AdamW) with their own Keras name.
+     *
+     * @param name Keras's name of the subclass, e.g. {@code "adamw"}
+     * @param learningRate the learning rate
+     */
     protected Adam(String name, double learningRate) {
         super(name, learningRate);
     }
 
-    /** Exponential decay rate of the first moment estimates, in {@code [0, 1)}. */
+    /**
+     * Exponential decay rate of the first moment estimates, in {@code [0, 1)}.
+     *
+     * @param beta1 Keras's {@code beta_1}, default 0.9
+     * @return this optimizer
+     */
     public Adam beta1(double beta1) {
         this.beta1 = checkHalfOpenUnit("beta_1", beta1);
         return this;
     }
 
-    /** The current {@code beta_1}. */
+    /**
+     * The current {@code beta_1}.
+     *
+     * @return the value
+     */
     public double beta1() {
         return beta1;
     }
 
-    /** Exponential decay rate of the second moment estimates, in {@code [0, 1)}. */
+    /**
+     * Exponential decay rate of the second moment estimates, in {@code [0, 1)}.
+     *
+     * @param beta2 Keras's {@code beta_2}, default 0.999
+     * @return this optimizer
+     */
     public Adam beta2(double beta2) {
         this.beta2 = checkHalfOpenUnit("beta_2", beta2);
         return this;
     }
 
-    /** The current {@code beta_2}. */
+    /**
+     * The current {@code beta_2}.
+     *
+     * @return the value
+     */
     public double beta2() {
         return beta2;
     }
 
-    /** Small constant added to the root of the second moment ("epsilon hat"), non-negative. */
+    /**
+     * Small constant added to the root of the second moment ("epsilon hat"), non-negative.
+     *
+     * @param epsilon Keras's {@code epsilon}, default 1e-7
+     * @return this optimizer
+     */
     public Adam epsilon(double epsilon) {
         this.epsilon = checkNonNegative("epsilon", epsilon);
         return this;
     }
 
-    /** The current {@code epsilon}. */
+    /**
+     * The current {@code epsilon}.
+     *
+     * @return the value
+     */
     public double epsilon() {
         return epsilon;
     }
 
-    /** Whether to use the AMSGrad variant (the running maximum of the second moment). */
+    /**
+     * Whether to use the AMSGrad variant (the running maximum of the second moment).
+     *
+     * @param amsgrad Keras's {@code amsgrad}, default false
+     * @return this optimizer
+     */
     public Adam amsgrad(boolean amsgrad) {
         this.amsgrad = amsgrad;
         return this;
     }
 
-    /** The current {@code amsgrad}. */
+    /**
+     * The current {@code amsgrad}.
+     *
+     * @return the value
+     */
     public boolean amsgrad() {
         return amsgrad;
     }

@@ -15,13 +15,21 @@ public class AdamW extends Adam {
         this(0.001);
     }
 
-    /** A constant learning rate, weight_decay 0.004. */
+    /**
+     * A constant learning rate, weight_decay 0.004.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public AdamW(double learningRate) {
         super("adamw", learningRate);
         weightDecay(0.004);
     }
 
-    /** A learning rate schedule, weight_decay 0.004. */
+    /**
+     * A learning rate schedule, weight_decay 0.004.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public AdamW(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);

@@ -29,46 +29,81 @@ public class Adamax extends BaseOptimizer<Adamax> {
         this(0.001);
     }
 
-    /** A constant learning rate. */
+    /**
+     * A constant learning rate.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public Adamax(double learningRate) {
         super("adamax", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public Adamax(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** Exponential decay rate of the first moment, in {@code [0, 1)}. */
+    /**
+     * Exponential decay rate of the first moment, in {@code [0, 1)}.
+     *
+     * @param beta1 Keras's {@code beta_1}, default 0.9
+     * @return this optimizer
+     */
     public Adamax beta1(double beta1) {
         this.beta1 = checkHalfOpenUnit("beta_1", beta1);
         return this;
     }
 
-    /** The current {@code beta_1}. */
+    /**
+     * The current {@code beta_1}.
+     *
+     * @return the value
+     */
     public double beta1() {
         return beta1;
     }
 
-    /** Exponential decay rate of the infinity norm, in {@code [0, 1)}. */
+    /**
+     * Exponential decay rate of the infinity norm, in {@code [0, 1)}.
+     *
+     * @param beta2 Keras's {@code beta_2}, default 0.999
+     * @return this optimizer
+     */
     public Adamax beta2(double beta2) {
         this.beta2 = checkHalfOpenUnit("beta_2", beta2);
         return this;
     }
 
-    /** The current {@code beta_2}. */
+    /**
+     * The current {@code beta_2}.
+     *
+     * @return the value
+     */
     public double beta2() {
         return beta2;
     }
 
-    /** Small constant added to the norm, non-negative. */
+    /**
+     * Small constant added to the norm, non-negative.
+     *
+     * @param epsilon Keras's {@code epsilon}, default 1e-7
+     * @return this optimizer
+     */
     public Adamax epsilon(double epsilon) {
         this.epsilon = checkNonNegative("epsilon", epsilon);
         return this;
     }
 
-    /** The current {@code epsilon}. */
+    /**
+     * The current {@code epsilon}.
+     *
+     * @return the value
+     */
     public double epsilon() {
         return epsilon;
     }

@@ -50,7 +50,11 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         super(name, checkLearningRate(learningRate));
     }
 
-    /** This optimizer as its concrete type, for fluent setters. */
+    /**
+     * This optimizer as its concrete type, for fluent setters.
+     *
+     * @return this optimizer, as its own type
+     */
     @SuppressWarnings("unchecked")
     protected final T self() {
         return (T) this;
@@ -114,6 +118,10 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
     /**
      * Keras's {@code exclude_from_weight_decay(var_names=...)}: a weight whose name contains a
      * match of any of these regular expressions (e.g. {@code "bias"}) is not decayed.
+     *
+     * @param varNames regular expressions matched against the weights' names
+     * @return this optimizer
+     * @throws IllegalArgumentException for a null or empty pattern
      */
     public T excludeFromWeightDecay(String... varNames) {
         for (String n : varNames) {
@@ -127,7 +135,12 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         return self();
     }
 
-    /** Keras's {@code exclude_from_weight_decay(var_list=...)}: these weights are not decayed. */
+    /**
+     * Keras's {@code exclude_from_weight_decay(var_list=...)}: these weights are not decayed.
+     *
+     * @param weights the weights to leave undecayed
+     * @return this optimizer
+     */
     public T excludeFromWeightDecay(List<Weight> weights) {
         excludedWeights.addAll(weights);
         return self();
@@ -158,7 +171,14 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
     // ---------------------------------------------------------------------------------------
     // Argument checks
 
-    /** {@code value} must lie in {@code [0, 1]}. */
+    /**
+     * {@code value} must lie in {@code [0, 1]}.
+     *
+     * @param arg Keras's name of the argument, for the message
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException otherwise
+     */
     protected static double checkClosedUnit(String arg, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException("Argument `" + arg + "` must be a float between [0, 1]. Received: "
@@ -167,7 +187,14 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         return value;
     }
 
-    /** {@code value} must lie in {@code [0, 1)}. */
+    /**
+     * {@code value} must lie in {@code [0, 1)}.
+     *
+     * @param arg Keras's name of the argument, for the message
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException otherwise
+     */
     protected static double checkHalfOpenUnit(String arg, double value) {
         if (!(value >= 0 && value < 1)) {
             throw new IllegalArgumentException("Argument `" + arg + "` must be a float in [0, 1). Received: "
@@ -176,7 +203,14 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         return value;
     }
 
-    /** {@code value} must be finite and non-negative. */
+    /**
+     * {@code value} must be finite and non-negative.
+     *
+     * @param arg Keras's name of the argument, for the message
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException otherwise
+     */
     protected static double checkNonNegative(String arg, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("Argument `" + arg + "` must be a non-negative float. Received: "
@@ -188,7 +222,12 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
     // ---------------------------------------------------------------------------------------
     // Helpers for update rules
 
-    /** The first temporary for {@code w}: {@code scratch(w, 0)}. */
+    /**
+     * The first temporary for {@code w}: {@code scratch(w, 0)}.
+     *
+     * @param w the weight being updated
+     * @return a temporary of {@code w}'s shape and type
+     */
     protected final INDArray scratch(Weight w) {
         return scratch(w, 0);
     }
@@ -197,6 +236,10 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
      * Temporary number {@code i} (0 or 1) as large as {@code w}, in its data type, for use within
      * one update only. All weights share one buffer per data type and index, so each costs the
      * size of the largest weight, allocated once.
+     *
+     * @param w the weight being updated
+     * @param i which temporary, 0 or 1
+     * @return a temporary of {@code w}'s shape and type
      */
     protected final INDArray scratch(Weight w, int i) {
         INDArray value = w.value();
@@ -221,42 +264,88 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
         return view;
     }
 
-    /** {@code y += a * x}, in place. */
+    /**
+     * {@code y += a * x}, in place.
+     *
+     * @param a the scalar
+     * @param x the added array
+     * @param y the array updated in place
+     */
     protected static void axpy(double a, INDArray x, INDArray y) {
         Kernels.axpy(a, x, y);
     }
 
-    /** {@code z = a * x + y}. */
+    /**
+     * {@code z = a * x + y}.
+     *
+     * @param a the scalar
+     * @param x the scaled array
+     * @param y the added array
+     * @param z the result, may be {@code x} or {@code y}
+     */
     protected static void axpy(double a, INDArray x, INDArray y, INDArray z) {
         Kernels.axpy(a, x, y, z);
     }
 
-    /** {@code z = x * x}. */
+    /**
+     * {@code z = x * x}.
+     *
+     * @param x the input
+     * @param z the result, may be {@code x}
+     */
     protected static void square(INDArray x, INDArray z) {
         Kernels.square(x, z);
     }
 
-    /** {@code z = sqrt(x)}. */
+    /**
+     * {@code z = sqrt(x)}.
+     *
+     * @param x the input
+     * @param z the result, may be {@code x}
+     */
     protected static void sqrt(INDArray x, INDArray z) {
         Kernels.sqrt(x, z);
     }
 
-    /** {@code z = |x|}. */
+    /**
+     * {@code z = |x|}.
+     *
+     * @param x the input
+     * @param z the result, may be {@code x}
+     */
     protected static void abs(INDArray x, INDArray z) {
         Kernels.abs(x, z);
     }
 
-    /** {@code z = max(x, y)}, elementwise. */
+    /**
+     * {@code z = max(x, y)}, elementwise.
+     *
+     * @param x the first input
+     * @param y the second input, of {@code x}'s shape
+     * @param z the result, may be {@code x} or {@code y}
+     */
     protected static void max(INDArray x, INDArray y, INDArray z) {
         Kernels.max(x, y, z);
     }
 
-    /** {@code z = x * y}, elementwise. */
+    /**
+     * {@code z = x * y}, elementwise.
+     *
+     * @param x the first input
+     * @param y the second input, of {@code x}'s shape
+     * @param z the result, may be {@code x} or {@code y}
+     */
     protected static void mul(INDArray x, INDArray y, INDArray z) {
         Kernels.mul(x, y, z);
     }
 
-    /** {@code z = x / y}, elementwise. */
+    /**
+     * {@code z = x / y}, elementwise.
+     *
+     * @param x the numerator
+     * @param y the denominator, of {@code x}'s shape
+     * @param z the result, may be {@code x} or {@code y}
+     */
     protected static void div(INDArray x, INDArray y, INDArray z) {
         Kernels.div(x, y, z);
     }
@@ -270,17 +359,39 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
     /**
      * {@code z = x * s}. {@code site} (0 to 3) names the call site within the update rule, so
      * that each weight's scalar op is built once and then reused with the step's value.
+     *
+     * @param w the weight being updated
+     * @param site the call site, 0 to 3
+     * @param x the input
+     * @param s the scalar
+     * @param z the result, may be {@code x}
      */
     protected final void mulScalar(Weight w, int site, INDArray x, double s, INDArray z) {
         scalarOp(w, site).exec(Kernels.ScalarKind.MUL, x, s, z);
     }
 
-    /** {@code z = x + s}; {@code site} as in {@link #mulScalar}. */
+    /**
+     * {@code z = x + s}; {@code site} as in {@link #mulScalar}.
+     *
+     * @param w the weight being updated
+     * @param site the call site, 0 to 3
+     * @param x the input
+     * @param s the scalar
+     * @param z the result, may be {@code x}
+     */
     protected final void addScalar(Weight w, int site, INDArray x, double s, INDArray z) {
         scalarOp(w, site).exec(Kernels.ScalarKind.ADD, x, s, z);
     }
 
-    /** {@code z = x / s}; {@code site} as in {@link #mulScalar}. */
+    /**
+     * {@code z = x / s}; {@code site} as in {@link #mulScalar}.
+     *
+     * @param w the weight being updated
+     * @param site the call site, 0 to 3
+     * @param x the input
+     * @param s the scalar
+     * @param z the result, may be {@code x}
+     */
     protected final void divScalar(Weight w, int site, INDArray x, double s, INDArray z) {
         scalarOp(w, site).exec(Kernels.ScalarKind.DIV, x, s, z);
     }
@@ -288,17 +399,32 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> extends Optimize
     /**
      * {@code x} rounded to {@code type}: Keras computes scalar coefficients (bias corrections,
      * powers of beta) in the variable's dtype, so float32 weights see float32 coefficients.
+     *
+     * @param type the weight's data type
+     * @param x the value
+     * @return {@code x} rounded to float32 unless {@code type} is float64
      */
     protected static double round(DataType type, double x) {
         return type == DataType.DOUBLE ? x : (double) (float) x;
     }
 
-    /** {@code base^exponent} computed as Keras does, in {@code type} ({@code ops.power(cast(base), step)}). */
+    /**
+     * {@code base^exponent} computed as Keras does, in {@code type} ({@code ops.power(cast(base), step)}).
+     *
+     * @param type the weight's data type
+     * @param base the base
+     * @param exponent the exponent
+     * @return the power, rounded to {@code type}
+     */
     protected static double pow(DataType type, double base, double exponent) {
         return round(type, Math.pow(round(type, base), round(type, exponent)));
     }
 
-    /** Keras's {@code local_step}: {@code iterations + 1}. */
+    /**
+     * Keras's {@code local_step}: {@code iterations + 1}.
+     *
+     * @return the 1-based number of the update in progress
+     */
     protected final long localStep() {
         return iterations() + 1;
     }

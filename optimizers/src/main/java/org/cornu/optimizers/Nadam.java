@@ -38,18 +38,31 @@ public class Nadam extends BaseOptimizer<Nadam> {
         this(0.001);
     }
 
-    /** A constant learning rate. */
+    /**
+     * A constant learning rate.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public Nadam(double learningRate) {
         super("nadam", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public Nadam(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** Exponential decay rate of the first moment, in {@code [0, 1)}. */
+    /**
+     * Exponential decay rate of the first moment, in {@code [0, 1)}.
+     *
+     * @param beta1 Keras's {@code beta_1}, default 0.9
+     * @return this optimizer
+     */
     public Nadam beta1(double beta1) {
         this.beta1 = checkHalfOpenUnit("beta_1", beta1);
         uProductStep = 0; // recompute the momentum cache with the new beta_1
@@ -57,29 +70,51 @@ public class Nadam extends BaseOptimizer<Nadam> {
         return this;
     }
 
-    /** The current {@code beta_1}. */
+    /**
+     * The current {@code beta_1}.
+     *
+     * @return the value
+     */
     public double beta1() {
         return beta1;
     }
 
-    /** Exponential decay rate of the second moment, in {@code [0, 1)}. */
+    /**
+     * Exponential decay rate of the second moment, in {@code [0, 1)}.
+     *
+     * @param beta2 Keras's {@code beta_2}, default 0.999
+     * @return this optimizer
+     */
     public Nadam beta2(double beta2) {
         this.beta2 = checkHalfOpenUnit("beta_2", beta2);
         return this;
     }
 
-    /** The current {@code beta_2}. */
+    /**
+     * The current {@code beta_2}.
+     *
+     * @return the value
+     */
     public double beta2() {
         return beta2;
     }
 
-    /** Small constant added to the root of the second moment, non-negative. */
+    /**
+     * Small constant added to the root of the second moment, non-negative.
+     *
+     * @param epsilon Keras's {@code epsilon}, default 1e-7
+     * @return this optimizer
+     */
     public Nadam epsilon(double epsilon) {
         this.epsilon = checkNonNegative("epsilon", epsilon);
         return this;
     }
 
-    /** The current {@code epsilon}. */
+    /**
+     * The current {@code epsilon}.
+     *
+     * @return the value
+     */
     public double epsilon() {
         return epsilon;
     }

@@ -38,57 +38,101 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
         this(0.001);
     }
 
-    /** A constant learning rate. */
+    /**
+     * A constant learning rate.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.001)
+     */
     public RMSprop(double learningRate) {
         super("rmsprop", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public RMSprop(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** Discounting factor for the old squared gradients, in {@code [0, 1)}. */
+    /**
+     * Discounting factor for the old squared gradients, in {@code [0, 1)}.
+     *
+     * @param rho Keras's {@code rho}, default 0.9
+     * @return this optimizer
+     */
     public RMSprop rho(double rho) {
         this.rho = checkHalfOpenUnit("rho", rho);
         return this;
     }
 
-    /** The current {@code rho}. */
+    /**
+     * The current {@code rho}.
+     *
+     * @return the value
+     */
     public double rho() {
         return rho;
     }
 
-    /** Momentum in {@code [0, 1]}; 0 disables it. */
+    /**
+     * Momentum in {@code [0, 1]}; 0 disables it.
+     *
+     * @param momentum Keras's {@code momentum}, default 0
+     * @return this optimizer
+     */
     public RMSprop momentum(double momentum) {
         this.momentum = checkClosedUnit("momentum", momentum);
         return this;
     }
 
-    /** The current {@code momentum}. */
+    /**
+     * The current {@code momentum}.
+     *
+     * @return the value
+     */
     public double momentum() {
         return momentum;
     }
 
-    /** Small constant added to the denominator inside the square root, non-negative. */
+    /**
+     * Small constant added to the denominator inside the square root, non-negative.
+     *
+     * @param epsilon Keras's {@code epsilon}, default 1e-7
+     * @return this optimizer
+     */
     public RMSprop epsilon(double epsilon) {
         this.epsilon = checkNonNegative("epsilon", epsilon);
         return this;
     }
 
-    /** The current {@code epsilon}. */
+    /**
+     * The current {@code epsilon}.
+     *
+     * @return the value
+     */
     public double epsilon() {
         return epsilon;
     }
 
-    /** Whether to normalize by the estimated variance of the gradient instead of its second moment. */
+    /**
+     * Whether to normalize by the estimated variance of the gradient instead of its second moment.
+     *
+     * @param centered Keras's {@code centered}, default false
+     * @return this optimizer
+     */
     public RMSprop centered(boolean centered) {
         this.centered = centered;
         return this;
     }
 
-    /** The current {@code centered}. */
+    /**
+     * The current {@code centered}.
+     *
+     * @return the value
+     */
     public boolean centered() {
         return centered;
     }

@@ -26,35 +26,61 @@ public class SGD extends BaseOptimizer<SGD> {
         this(0.01);
     }
 
-    /** A constant learning rate. */
+    /**
+     * A constant learning rate.
+     *
+     * @param learningRate the learning rate (Keras's {@code learning_rate}, default 0.01)
+     */
     public SGD(double learningRate) {
         super("SGD", learningRate);
     }
 
-    /** A learning rate schedule. */
+    /**
+     * A learning rate schedule.
+     *
+     * @param learningRate the schedule giving the learning rate at each step (Keras's {@code learning_rate})
+     */
     public SGD(LearningRateSchedule learningRate) {
         this();
         learningRate(learningRate);
     }
 
-    /** Momentum in {@code [0, 1]}; 0 is plain gradient descent. */
+    /**
+     * Momentum in {@code [0, 1]}; 0 is plain gradient descent.
+     *
+     * @param momentum Keras's {@code momentum}, default 0
+     * @return this optimizer
+     */
     public SGD momentum(double momentum) {
         this.momentum = checkClosedUnit("momentum", momentum);
         return this;
     }
 
-    /** The current {@code momentum}. */
+    /**
+     * The current {@code momentum}.
+     *
+     * @return the value
+     */
     public double momentum() {
         return momentum;
     }
 
-    /** Whether to apply Nesterov momentum. */
+    /**
+     * Whether to apply Nesterov momentum.
+     *
+     * @param nesterov Keras's {@code nesterov}, default false
+     * @return this optimizer
+     */
     public SGD nesterov(boolean nesterov) {
         this.nesterov = nesterov;
         return this;
     }
 
-    /** The current {@code nesterov}. */
+    /**
+     * The current {@code nesterov}.
+     *
+     * @return the value
+     */
     public boolean nesterov() {
         return nesterov;
     }

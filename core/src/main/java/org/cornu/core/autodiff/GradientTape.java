@@ -49,6 +49,8 @@ public final class GradientTape implements AutoCloseable {
      * Starts recording, watching only {@code weights} (Keras's
      * {@code GradientTape(watch_accessed_variables=False)} followed by {@code tape.watch(weights)}):
      * frozen weights then cost no gradient computation.
+     *
+     * @param weights the weights to watch; null watches every trainable weight
      */
     public GradientTape(List<Weight> weights) {
         if (weights == null) {
@@ -62,7 +64,11 @@ public final class GradientTape implements AutoCloseable {
         ACTIVE.set(this);
     }
 
-    /** The tape recording on this thread, or null. */
+    /**
+     * The tape recording on this thread, or null.
+     *
+     * @return the tape
+     */
     public static GradientTape active() {
         return ACTIVE.get();
     }
@@ -70,6 +76,9 @@ public final class GradientTape implements AutoCloseable {
     /**
      * The variable standing for {@code w} on this tape (created on first read), or null if the
      * tape does not watch it. Called by {@link Weight#tensor()}.
+     *
+     * @param w a weight being read
+     * @return its variable, or null
      */
     public Tensor variable(Weight w) {
         if (!recording) return null;
@@ -81,7 +90,12 @@ public final class GradientTape implements AutoCloseable {
         return v;
     }
 
-    /** Watches an array that is not a weight (an input, say): ops on the returned tensor are differentiated. */
+    /**
+     * Watches an array that is not a weight (an input, say): ops on the returned tensor are differentiated.
+     *
+     * @param x the array
+     * @return a tensor whose gradient {@link #gradient(Tensor, Tensor)} can return
+     */
     public Tensor watch(INDArray x) {
         return Tensor.variable(x);
     }
@@ -89,6 +103,10 @@ public final class GradientTape implements AutoCloseable {
     /**
      * The gradients of the scalar {@code target} with respect to each weight, in order; null for
      * a weight the target does not depend on (Keras returns None there).
+     *
+     * @param target the scalar to differentiate, e.g. the loss
+     * @param weights the weights, e.g. {@code model.trainableWeights()}
+     * @return one gradient per weight, of its shape, or null
      */
     public List<INDArray> gradient(Tensor target, List<Weight> weights) {
         backward(target);
@@ -100,7 +118,13 @@ public final class GradientTape implements AutoCloseable {
         return r;
     }
 
-    /** The gradient of the scalar {@code target} with respect to a tensor from {@link #watch}, or null if none reached it. */
+    /**
+     * The gradient of the scalar {@code target} with respect to a tensor from {@link #watch}, or null if none reached it.
+     *
+     * @param target the scalar to differentiate
+     * @param source a tensor from {@link #watch}
+     * @return the gradient, of the source's shape, or null
+     */
     public INDArray gradient(Tensor target, Tensor source) {
         backward(target);
         return source.grad();

@@ -9,20 +9,36 @@ public final class LossCollector {
 
     private LossCollector() {}
 
+    /** Starts collecting on this thread (a training or test step does, before the forward pass). */
     public static void start() {
         CURRENT.set(new ArrayList<>());
     }
 
+    /**
+     * Stops collecting on this thread.
+     *
+     * @return the losses added since {@link #start()}; empty if none or not started
+     */
     public static List<Tensor> finish() {
         List<Tensor> l = CURRENT.get();
         CURRENT.remove();
         return l == null ? List.of() : l;
     }
 
+    /**
+     * Whether this thread collects.
+     *
+     * @return true between {@link #start()} and {@link #finish()}
+     */
     public static boolean active() {
         return CURRENT.get() != null;
     }
 
+    /**
+     * Adds a loss term; ignored when this thread does not collect.
+     *
+     * @param t a scalar loss term
+     */
     public static void add(Tensor t) {
         List<Tensor> l = CURRENT.get();
         if (l != null) l.add(t);

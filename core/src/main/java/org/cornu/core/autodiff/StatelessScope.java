@@ -28,13 +28,22 @@ public final class StatelessScope implements AutoCloseable {
     private StatelessScope outer;
     private boolean closed;
 
-    /** Opens a scope in which each weight of {@code mapping} reads as its tensor (same shape required). */
+    /**
+     * Opens a scope in which each weight of {@code mapping} reads as its tensor (same shape required).
+     *
+     * @param mapping weight to the tensor it reads as
+     */
     public StatelessScope(Map<Weight, Tensor> mapping) {
         for (Map.Entry<Weight, Tensor> e : mapping.entrySet()) put(e.getKey(), e.getValue());
         open();
     }
 
-    /** Opens a scope mapping {@code weights.get(i)} to {@code values.get(i)}. */
+    /**
+     * Opens a scope mapping {@code weights.get(i)} to {@code values.get(i)}.
+     *
+     * @param weights the weights
+     * @param values one tensor per weight, in order
+     */
     public StatelessScope(List<Weight> weights, List<Tensor> values) {
         if (weights.size() != values.size()) {
             throw new IllegalArgumentException("StatelessScope: " + weights.size() + " weights but " + values.size() + " values");
@@ -56,7 +65,12 @@ public final class StatelessScope implements AutoCloseable {
         mapping.put(w, t);
     }
 
-    /** The tensor {@code w} reads as in the open scopes of this thread, or null. Called by {@link Weight#tensor()}. */
+    /**
+     * The tensor {@code w} reads as in the open scopes of this thread, or null. Called by {@link Weight#tensor()}.
+     *
+     * @param w a weight
+     * @return its tensor in the scope, or null
+     */
     public static Tensor valueOf(Weight w) {
         for (StatelessScope s = ACTIVE.get(); s != null; s = s.outer) {
             Tensor t = s.mapping.get(w);

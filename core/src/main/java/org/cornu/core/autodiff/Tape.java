@@ -27,19 +27,33 @@ public final class Tape implements AutoCloseable {
         this.outer = outer;
     }
 
-    /** Starts recording on this thread until {@link #close()}. */
+    /**
+     * Starts recording on this thread until {@link #close()}.
+     *
+     * @return the tape
+     */
     public static Tape record() {
         Tape t = new Tape(CURRENT.get());
         CURRENT.set(t);
         return t;
     }
 
-    /** True while a tape records on this thread. */
+    /**
+     * True while a tape records on this thread.
+     *
+     * @return true while recording
+     */
     public static boolean recording() {
         return CURRENT.get() != null;
     }
 
-    /** Records {@code out} if a tape is active and it needs a gradient; returns it. */
+    /**
+     * Records {@code out} if a tape is active and it needs a gradient; returns it.
+     *
+     * @param out an op's output
+     * @param backward how to propagate its gradient to the op's inputs
+     * @return {@code out}
+     */
     public static Tensor push(Tensor out, Tensor.Backward backward) {
         Tape t = CURRENT.get();
         if (t != null && out.requiresGrad) {
@@ -49,14 +63,23 @@ public final class Tape implements AutoCloseable {
         return out;
     }
 
-    /** True if ops on these inputs must record (a tape is active and one input needs a gradient). */
+    /**
+     * True if ops on these inputs must record (a tape is active and one input needs a gradient).
+     *
+     * @param inputs an op's inputs
+     * @return true if the op must record
+     */
     public static boolean needsGrad(Tensor... inputs) {
         if (CURRENT.get() == null) return false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad) return true;
         return false;
     }
 
-    /** Back-propagates from a scalar {@code loss} (seed gradient 1). */
+    /**
+     * Back-propagates from a scalar {@code loss} (seed gradient 1).
+     *
+     * @param loss a scalar tensor
+     */
     public void backward(Tensor loss) {
         if (loss.value.length() != 1) {
             throw new IllegalArgumentException("backward() needs a scalar loss, got shape "
@@ -65,7 +88,12 @@ public final class Tape implements AutoCloseable {
         backward(loss, Nd4j.ones(loss.value.dataType(), loss.value.shape()));
     }
 
-    /** Back-propagates {@code seed} as the gradient of {@code out}. */
+    /**
+     * Back-propagates {@code seed} as the gradient of {@code out}.
+     *
+     * @param out a recorded tensor
+     * @param seed its gradient, of its shape
+     */
     public void backward(Tensor out, INDArray seed) {
         out.accumulate(seed);
         for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -76,7 +104,11 @@ public final class Tape implements AutoCloseable {
         }
     }
 
-    /** Number of recorded ops (for tests). */
+    /**
+     * Number of recorded ops (for tests).
+     *
+     * @return the count
+     */
     public int size() {
         return nodes.size();
     }

@@ -27,15 +27,31 @@ public class BackupAndRestore extends Callback {
     private final Path backupDir;
     private boolean deleteCheckpoint = true;
 
+    /**
+     * Backs up the training state to {@code backupDir} at the end of each epoch and resumes from it
+     * (Keras's {@code BackupAndRestore(backup_dir)}).
+     *
+     * @param backupDir the directory for the backup; must not be shared with other runs
+     */
     public BackupAndRestore(Path backupDir) {
         this.backupDir = backupDir;
     }
 
+    /**
+     * Backs up the training state to {@code backupDir} (Keras's {@code backup_dir}).
+     *
+     * @param backupDir the directory for the backup
+     */
     public BackupAndRestore(String backupDir) {
         this(Path.of(backupDir));
     }
 
-    /** Whether a run that ends normally deletes the backup (default true). */
+    /**
+     * Whether a run that ends normally deletes the backup (default true).
+     *
+     * @param d false to keep the backup (Keras's {@code delete_checkpoint})
+     * @return this callback
+     */
     public BackupAndRestore deleteCheckpoint(boolean d) {
         this.deleteCheckpoint = d;
         return this;

@@ -36,16 +36,31 @@ public class CSVLogger extends Callback {
     private boolean appendHeader = true;
     private boolean headerDone;
 
+    /**
+     * Streams the epoch results to a CSV file (Keras's {@code CSVLogger(filename)}).
+     *
+     * @param filename the file to write
+     */
     public CSVLogger(String filename) {
         this(Path.of(filename));
     }
 
+    /**
+     * Streams the epoch results to a CSV file.
+     *
+     * @param file the file to write (Keras's {@code filename})
+     */
     public CSVLogger(Path file) {
         if (file == null) throw new IllegalArgumentException("CSVLogger: filename must not be null");
         this.file = file;
     }
 
-    /** Field separator (default {@code ","}). */
+    /**
+     * Field separator (default {@code ","}).
+     *
+     * @param separator the separator (Keras's {@code separator})
+     * @return this callback
+     */
     public CSVLogger separator(String separator) {
         if (separator == null || separator.isEmpty()) {
             throw new IllegalArgumentException("CSVLogger: separator must be a non-empty string");
@@ -54,12 +69,22 @@ public class CSVLogger extends Callback {
         return this;
     }
 
-    /** True appends to an existing file (to continue training); false (default) overwrites it. */
+    /**
+     * True appends to an existing file (to continue training); false (default) overwrites it.
+     *
+     * @param append true to append (Keras's {@code append})
+     * @return this callback
+     */
     public CSVLogger append(boolean append) {
         this.append = append;
         return this;
     }
 
+    /**
+     * The file written (Keras's {@code filename}).
+     *
+     * @return the path
+     */
     public Path filename() {
         return file;
     }

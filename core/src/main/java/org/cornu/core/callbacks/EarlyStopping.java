@@ -41,51 +41,91 @@ public class EarlyStopping extends Callback {
     /** Monitors {@code val_loss} with Keras's defaults (patience 0, min_delta 0, mode auto). */
     public EarlyStopping() {}
 
-    /** Quantity to be monitored (default {@code val_loss}). */
+    /**
+     * Quantity to be monitored (default {@code val_loss}).
+     *
+     * @param monitor the log key, e.g. {@code "val_accuracy"} (Keras's {@code monitor})
+     * @return this callback
+     */
     public EarlyStopping monitor(String monitor) {
         this.monitor = monitor;
         this.maximize = null;
         return this;
     }
 
-    /** Minimum change that counts as an improvement (default 0); its sign is ignored. */
+    /**
+     * Minimum change that counts as an improvement (default 0); its sign is ignored.
+     *
+     * @param minDelta the smallest change that counts (Keras's {@code min_delta})
+     * @return this callback
+     */
     public EarlyStopping minDelta(double minDelta) {
         this.minDelta = Math.abs(minDelta);
         return this;
     }
 
-    /** Number of epochs without improvement after which training stops (default 0). */
+    /**
+     * Number of epochs without improvement after which training stops (default 0).
+     *
+     * @param patience the number of epochs (Keras's {@code patience})
+     * @return this callback
+     */
     public EarlyStopping patience(int patience) {
         this.patience = patience;
         return this;
     }
 
-    /** 0 (default) is silent; 1 logs (SLF4J, INFO) when the callback stops or restores. */
+    /**
+     * 0 (default) is silent; 1 logs (SLF4J, INFO) when the callback stops or restores.
+     *
+     * @param verbose 0 or 1 (Keras's {@code verbose})
+     * @return this callback
+     */
     public EarlyStopping verbose(int verbose) {
         this.verbose = verbose;
         return this;
     }
 
-    /** {@code auto} (default), {@code min} or {@code max}; an unknown mode warns and means auto. */
+    /**
+     * {@code auto} (default), {@code min} or {@code max}; an unknown mode warns and means auto.
+     *
+     * @param mode {@code "auto"}, {@code "min"} or {@code "max"} (Keras's {@code mode}); auto infers the direction from the name
+     * @return this callback
+     */
     public EarlyStopping mode(String mode) {
         this.mode = Monitor.checkMode("EarlyStopping", mode, LOG);
         this.maximize = null;
         return this;
     }
 
-    /** Training stops if the model does not beat this value within {@code patience} epochs. */
+    /**
+     * Training stops if the model does not beat this value within {@code patience} epochs.
+     *
+     * @param baseline the value to beat (Keras's {@code baseline}, none by default)
+     * @return this callback
+     */
     public EarlyStopping baseline(double baseline) {
         this.baseline = baseline;
         return this;
     }
 
-    /** Puts back the weights of the best epoch at the end of training (default false). */
+    /**
+     * Puts back the weights of the best epoch at the end of training (default false).
+     *
+     * @param restore true to restore the best weights (Keras's {@code restore_best_weights})
+     * @return this callback
+     */
     public EarlyStopping restoreBestWeights(boolean restore) {
         this.restoreBestWeights = restore;
         return this;
     }
 
-    /** Number of warm-up epochs during which nothing is monitored (default 0). */
+    /**
+     * Number of warm-up epochs during which nothing is monitored (default 0).
+     *
+     * @param epochs the number of warm-up epochs (Keras's {@code start_from_epoch})
+     * @return this callback
+     */
     public EarlyStopping startFromEpoch(int epochs) {
         this.startFromEpoch = epochs;
         return this;
@@ -146,26 +186,47 @@ public class EarlyStopping extends Callback {
         return maximize ? value - minDelta > reference : value + minDelta < reference;
     }
 
-    /** The epoch (from 0) at which training was stopped; 0 when it was not stopped. */
+    /**
+     * The epoch (from 0) at which training was stopped; 0 when it was not stopped.
+     *
+     * @return the epoch index (Keras's {@code stopped_epoch})
+     */
     public int stoppedEpoch() {
         return stoppedEpoch;
     }
 
-    /** The epoch (from 0) with the best monitored value so far. */
+    /**
+     * The epoch (from 0) with the best monitored value so far.
+     *
+     * @return the epoch index (Keras's {@code best_epoch})
+     */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The best monitored value so far, or null before the first monitored epoch. */
+    /**
+     * The best monitored value so far, or null before the first monitored epoch.
+     *
+     * @return the best value (Keras's {@code best}), or null
+     */
     public Double best() {
         return best;
     }
 
-    /** Epochs counted since the last improvement (Keras's {@code wait}). */
+    /**
+     * Epochs counted since the last improvement (Keras's {@code wait}).
+     *
+     * @return the number of epochs
+     */
     public int waitCount() {
         return wait;
     }
 
+    /**
+     * The quantity monitored (Keras's {@code monitor}).
+     *
+     * @return the log key
+     */
     public String monitor() {
         return monitor;
     }

@@ -18,25 +18,44 @@ public class History extends Callback {
         }
     }
 
-    /** Metric name to per-epoch values (Keras's {@code history.history}). */
+    /**
+     * Metric name to per-epoch values (Keras's {@code history.history}).
+     *
+     * @return metric name to one value per epoch
+     */
     public Map<String, List<Double>> history() {
         return history;
     }
 
-    /** The values of one key, e.g. {@code val_loss}; an unknown key lists the known ones. */
+    /**
+     * The values of one key, e.g. {@code val_loss}; an unknown key lists the known ones.
+     *
+     * @param key a metric name
+     * @return one value per epoch
+     * @throws IllegalArgumentException for an unknown key
+     */
     public List<Double> get(String key) {
         List<Double> v = history.get(key);
         if (v == null) throw new IllegalArgumentException("History has no key '" + key + "'. Keys: " + history.keySet());
         return v;
     }
 
-    /** The last value of {@code key}. */
+    /**
+     * The last value of {@code key}.
+     *
+     * @param key a metric name
+     * @return the value of the last epoch
+     */
     public double last(String key) {
         List<Double> v = get(key);
         return v.get(v.size() - 1);
     }
 
-    /** The epoch indices recorded (Keras's {@code history.epoch}). */
+    /**
+     * The epoch indices recorded (Keras's {@code history.epoch}).
+     *
+     * @return the epoch indices, from 0
+     */
     public List<Integer> epoch() {
         return epochs;
     }

@@ -17,6 +17,12 @@ public class LambdaCallback extends Callback {
     /** A hook that takes an epoch or batch index (from 0) and the logs. */
     @FunctionalInterface
     public interface IndexHook {
+        /**
+         * Runs the hook.
+         *
+         * @param index the epoch or batch index, from 0
+         * @param logs the logs the matching {@link Callback} method receives
+         */
         void accept(int index, Map<String, Double> logs);
     }
 
@@ -27,49 +33,93 @@ public class LambdaCallback extends Callback {
     private Consumer<Map<String, Double>> trainBegin;
     private Consumer<Map<String, Double>> trainEnd;
 
+    /**
+     * A callback with no hooks; add them with the setters, e.g.
+     * {@code new LambdaCallback().onEpochEnd((epoch, logs) -> System.out.println(logs))}.
+     */
     public LambdaCallback() {}
 
-    /** Called at the beginning of every epoch with the epoch index and logs. */
+    /**
+     * Called at the beginning of every epoch with the epoch index and logs.
+     *
+     * @param f the hook (Keras's {@code on_epoch_begin})
+     * @return this callback
+     */
     public LambdaCallback onEpochBegin(IndexHook f) {
         this.epochBegin = f;
         return this;
     }
 
-    /** Called at the end of every epoch with the epoch index and the epoch's logs. */
+    /**
+     * Called at the end of every epoch with the epoch index and the epoch's logs.
+     *
+     * @param f the hook (Keras's {@code on_epoch_end})
+     * @return this callback
+     */
     public LambdaCallback onEpochEnd(IndexHook f) {
         this.epochEnd = f;
         return this;
     }
 
-    /** Called at the beginning of every training batch. */
+    /**
+     * Called at the beginning of every training batch.
+     *
+     * @param f the hook (Keras's {@code on_train_batch_begin})
+     * @return this callback
+     */
     public LambdaCallback onTrainBatchBegin(IndexHook f) {
         this.batchBegin = f;
         return this;
     }
 
-    /** Called at the end of every training batch with the batch index and the running logs. */
+    /**
+     * Called at the end of every training batch with the batch index and the running logs.
+     *
+     * @param f the hook (Keras's {@code on_train_batch_end})
+     * @return this callback
+     */
     public LambdaCallback onTrainBatchEnd(IndexHook f) {
         this.batchEnd = f;
         return this;
     }
 
-    /** Same as {@link #onTrainBatchBegin(IndexHook)}. */
+    /**
+     * Same as {@link #onTrainBatchBegin(IndexHook)}.
+     *
+     * @param f the hook (Keras's {@code on_batch_begin})
+     * @return this callback
+     */
     public LambdaCallback onBatchBegin(IndexHook f) {
         return onTrainBatchBegin(f);
     }
 
-    /** Same as {@link #onTrainBatchEnd(IndexHook)}. */
+    /**
+     * Same as {@link #onTrainBatchEnd(IndexHook)}.
+     *
+     * @param f the hook (Keras's {@code on_batch_end})
+     * @return this callback
+     */
     public LambdaCallback onBatchEnd(IndexHook f) {
         return onTrainBatchEnd(f);
     }
 
-    /** Called once when training begins. */
+    /**
+     * Called once when training begins.
+     *
+     * @param f the hook (Keras's {@code on_train_begin})
+     * @return this callback
+     */
     public LambdaCallback onTrainBegin(Consumer<Map<String, Double>> f) {
         this.trainBegin = f;
         return this;
     }
 
-    /** Called once when training ends, with the last epoch's logs. */
+    /**
+     * Called once when training ends, with the last epoch's logs.
+     *
+     * @param f the hook (Keras's {@code on_train_end})
+     * @return this callback
+     */
     public LambdaCallback onTrainEnd(Consumer<Map<String, Double>> f) {
         this.trainEnd = f;
         return this;

@@ -18,18 +18,41 @@ public class LearningRateScheduler extends Callback {
     /** A learning rate as a function of the epoch (from 0) and the current learning rate. */
     @FunctionalInterface
     public interface Schedule {
+        /**
+         * Computes the learning rate for an epoch.
+         *
+         * @param epoch the epoch index, from 0
+         * @param lr the optimizer's current learning rate
+         * @return the learning rate for the epoch
+         */
         double apply(int epoch, double lr);
     }
 
     private final Schedule schedule;
     private int verbose = 0;
 
+    /**
+     * Sets the optimizer's learning rate at the start of each epoch from {@code schedule}
+     * (Keras's {@code LearningRateScheduler(schedule)}).
+     *
+     * <pre>{@code
+     * new LearningRateScheduler((epoch, lr) -> epoch < 10 ? lr : lr * Math.exp(-0.1))
+     * }</pre>
+     *
+     * @param schedule the epoch and current rate to the new rate
+     * @throws IllegalArgumentException if {@code schedule} is null
+     */
     public LearningRateScheduler(Schedule schedule) {
         if (schedule == null) throw new IllegalArgumentException("LearningRateScheduler: schedule must not be null");
         this.schedule = schedule;
     }
 
-    /** 0 (default) is silent; 1 logs (SLF4J, INFO) each new rate. */
+    /**
+     * 0 (default) is silent; 1 logs (SLF4J, INFO) each new rate.
+     *
+     * @param verbose 0 or 1 (Keras's {@code verbose})
+     * @return this callback
+     */
     public LearningRateScheduler verbose(int verbose) {
         this.verbose = verbose;
         return this;

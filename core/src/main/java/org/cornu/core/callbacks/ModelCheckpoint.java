@@ -31,43 +31,95 @@ public class ModelCheckpoint extends Callback {
     private Double best;
     private String lastSaved;
 
-    /** Checkpoints to {@code filepath} (a pattern with {@code {epoch}} and metric fields). */
+    /**
+     * Checkpoints to {@code filepath} (a pattern with {@code {epoch}} and metric fields).
+     *
+     * <pre>{@code
+     * model.fit(x, y, Fit.epochs(10).validationSplit(0.2).callbacks(
+     *     new ModelCheckpoint("best.keras").monitor("val_accuracy").mode("max").saveBestOnly(true)));
+     * }</pre>
+     *
+     * @param filepath the file to write (Keras's {@code filepath}), e.g. {@code "ckpt-{epoch:02d}.keras"}
+     */
     public ModelCheckpoint(String filepath) {
         this.filepath = filepath;
     }
 
+    /**
+     * Checkpoints to {@code filepath}.
+     *
+     * @param filepath the file to write (Keras's {@code filepath}), which may hold format fields
+     */
     public ModelCheckpoint(Path filepath) {
         this(filepath.toString());
     }
 
-    /** The quantity {@link #saveBestOnly} watches (default {@code val_loss}). */
+    /**
+     * The quantity {@link #saveBestOnly} watches (default {@code val_loss}).
+     *
+     * @param m the log key (Keras's {@code monitor})
+     * @return this callback
+     */
     public ModelCheckpoint monitor(String m) {
         this.monitor = m;
         return this;
     }
 
+    /**
+     * Saves only when the monitored quantity improves on the best so far (Keras's
+     * {@code save_best_only}, default false); with a fixed file name, the file always holds the best model.
+     *
+     * @param b true to save only improvements
+     * @return this callback
+     */
     public ModelCheckpoint saveBestOnly(boolean b) {
         this.saveBestOnly = b;
         return this;
     }
 
+    /**
+     * Saves only the weights, to a {@code .weights.h5} path, instead of the full model (Keras's
+     * {@code save_weights_only}, default false).
+     *
+     * @param b true for weights only
+     * @return this callback
+     */
     public ModelCheckpoint saveWeightsOnly(boolean b) {
         this.saveWeightsOnly = b;
         return this;
     }
 
-    /** {@code auto}, {@code min} or {@code max}. */
+    /**
+     * {@code auto}, {@code min} or {@code max}.
+     *
+     * The direction of improvement for {@link #saveBestOnly} (Keras's {@code mode}, default
+     * {@code auto}: inferred from the monitored name).
+     *
+     * @param m the mode
+     * @return this callback
+     */
     public ModelCheckpoint mode(String m) {
         this.mode = Monitor.checkMode("ModelCheckpoint", m, LOG);
         return this;
     }
 
+    /**
+     * Verbosity (Keras's {@code verbose}, default 0): 1 prints a message at each save.
+     *
+     * @param v 0 or 1
+     * @return this callback
+     */
     public ModelCheckpoint verbose(int v) {
         this.verbose = v;
         return this;
     }
 
-    /** The value the monitored quantity must beat for the first save. */
+    /**
+     * The value the monitored quantity must beat for the first save.
+     *
+     * @param v the threshold (Keras's {@code initial_value_threshold}, none by default)
+     * @return this callback
+     */
     public ModelCheckpoint initialValueThreshold(double v) {
         this.initialValueThreshold = v;
         return this;
@@ -78,12 +130,20 @@ public class ModelCheckpoint extends Callback {
         return CallbackUtils.f5(best != null ? best : maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
     }
 
-    /** The best monitored value so far (null before the first). */
+    /**
+     * The best monitored value so far (null before the first).
+     *
+     * @return the best value, or null
+     */
     public Double best() {
         return best;
     }
 
-    /** The path of the last file written, or null. */
+    /**
+     * The path of the last file written, or null.
+     *
+     * @return the path, or null before the first save
+     */
     public String lastSaved() {
         return lastSaved;
     }
@@ -130,6 +190,11 @@ public class ModelCheckpoint extends Callback {
     /**
      * Python's {@code str.format(epoch=epoch, **logs)} for the fields Keras file paths use:
      * {@code {name}}, {@code {name:spec}} with spec {@code [0][width][.precision][d|f|e|g|%]}.
+     *
+     * @param pattern the file path with fields, e.g. {@code "ckpt-{epoch:02d}-{val_loss:.2f}.keras"}
+     * @param epoch the value of {@code {epoch}} (1-based, as Keras fills it)
+     * @param logs the values of the other fields
+     * @return the path with the fields filled in
      */
     public static String format(String pattern, int epoch, Map<String, Double> logs) {
         Matcher m = FIELD.matcher(pattern);

@@ -36,14 +36,25 @@ public class ReduceLROnPlateau extends Callback {
     /** Keras's defaults: monitor {@code val_loss}, factor 0.1, patience 10, min_delta 1e-4. */
     public ReduceLROnPlateau() {}
 
-    /** Quantity to be monitored (default {@code val_loss}). */
+    /**
+     * Quantity to be monitored (default {@code val_loss}).
+     *
+     * @param monitor the log key (Keras's {@code monitor})
+     * @return this callback
+     */
     public ReduceLROnPlateau monitor(String monitor) {
         this.monitor = monitor;
         this.maximize = null;
         return this;
     }
 
-    /** Factor by which the rate is multiplied (default 0.1); must be below 1. */
+    /**
+     * Factor by which the rate is multiplied (default 0.1); must be below 1.
+     *
+     * @param factor the multiplier, {@code new_lr = lr * factor} (Keras's {@code factor})
+     * @return this callback
+     * @throws IllegalArgumentException if {@code factor} is 1 or more
+     */
     public ReduceLROnPlateau factor(double factor) {
         if (factor >= 1.0) {
             throw new IllegalArgumentException("ReduceLROnPlateau does not support a factor >= 1.0. Received factor=" + factor);
@@ -52,38 +63,68 @@ public class ReduceLROnPlateau extends Callback {
         return this;
     }
 
-    /** Epochs without improvement after which the rate is reduced (default 10). */
+    /**
+     * Epochs without improvement after which the rate is reduced (default 10).
+     *
+     * @param patience the number of epochs (Keras's {@code patience})
+     * @return this callback
+     */
     public ReduceLROnPlateau patience(int patience) {
         this.patience = patience;
         return this;
     }
 
-    /** 0 (default) is silent; 1 logs (SLF4J, INFO) each reduction. */
+    /**
+     * 0 (default) is silent; 1 logs (SLF4J, INFO) each reduction.
+     *
+     * @param verbose 0 or 1 (Keras's {@code verbose})
+     * @return this callback
+     */
     public ReduceLROnPlateau verbose(int verbose) {
         this.verbose = verbose;
         return this;
     }
 
-    /** {@code auto} (default), {@code min} or {@code max}; an unknown mode warns and means auto. */
+    /**
+     * {@code auto} (default), {@code min} or {@code max}; an unknown mode warns and means auto.
+     *
+     * @param mode {@code "auto"}, {@code "min"} or {@code "max"} (Keras's {@code mode})
+     * @return this callback
+     */
     public ReduceLROnPlateau mode(String mode) {
         this.mode = Monitor.checkMode("ReduceLROnPlateau", mode, LOG);
         this.maximize = null;
         return this;
     }
 
-    /** Threshold for a change to count as an improvement (default 1e-4); its sign is ignored. */
+    /**
+     * Threshold for a change to count as an improvement (default 1e-4); its sign is ignored.
+     *
+     * @param minDelta the threshold (Keras's {@code min_delta})
+     * @return this callback
+     */
     public ReduceLROnPlateau minDelta(double minDelta) {
         this.minDelta = Math.abs(minDelta);
         return this;
     }
 
-    /** Epochs to wait after a reduction before counting again (default 0). */
+    /**
+     * Epochs to wait after a reduction before counting again (default 0).
+     *
+     * @param cooldown the number of epochs (Keras's {@code cooldown})
+     * @return this callback
+     */
     public ReduceLROnPlateau cooldown(int cooldown) {
         this.cooldown = cooldown;
         return this;
     }
 
-    /** Lower bound on the learning rate (default 0). */
+    /**
+     * Lower bound on the learning rate (default 0).
+     *
+     * @param minLr the smallest learning rate (Keras's {@code min_lr})
+     * @return this callback
+     */
     public ReduceLROnPlateau minLr(double minLr) {
         this.minLr = minLr;
         return this;
@@ -133,17 +174,29 @@ public class ReduceLROnPlateau extends Callback {
         }
     }
 
-    /** Whether the callback is in its cooldown period after a reduction. */
+    /**
+     * Whether the callback is in its cooldown period after a reduction.
+     *
+     * @return true during the cooldown
+     */
     public boolean inCooldown() {
         return cooldownCounter > 0;
     }
 
-    /** Epochs counted without improvement (Keras's {@code wait}). */
+    /**
+     * Epochs counted without improvement (Keras's {@code wait}).
+     *
+     * @return the number of epochs
+     */
     public int waitCount() {
         return wait;
     }
 
-    /** The best monitored value of this run (infinite before the first), or null before any epoch end. */
+    /**
+     * The best monitored value of this run (infinite before the first), or null before any epoch end.
+     *
+     * @return the best value, or null
+     */
     public Double best() {
         return best;
     }

@@ -20,9 +20,15 @@ public class TerminateOnNaN extends Callback {
     private int stoppedBatch = -1;
     private int stoppedEpoch = -1;
 
+    /** Stops training when a batch's loss is NaN or infinite (Keras's {@code TerminateOnNaN()}). */
     public TerminateOnNaN() {}
 
-    /** If true, throws an {@link IllegalStateException} on an invalid loss instead of stopping gracefully. */
+    /**
+     * If true, throws an {@link IllegalStateException} on an invalid loss instead of stopping gracefully.
+     *
+     * @param raise true to throw (Keras's {@code raise_error}, default false)
+     * @return this callback
+     */
     public TerminateOnNaN raiseError(boolean raise) {
         this.raiseError = raise;
         return this;
@@ -54,12 +60,20 @@ public class TerminateOnNaN extends Callback {
         model.stopTraining(true);
     }
 
-    /** The batch index (within its epoch, from 0) whose loss was invalid; -1 if none was. */
+    /**
+     * The batch index (within its epoch, from 0) whose loss was invalid; -1 if none was.
+     *
+     * @return the batch index, or -1
+     */
     public int stoppedBatch() {
         return stoppedBatch;
     }
 
-    /** The epoch (from 0) of {@link #stoppedBatch()}; -1 if training was not terminated. */
+    /**
+     * The epoch (from 0) of {@link #stoppedBatch()}; -1 if training was not terminated.
+     *
+     * @return the epoch index, or -1
+     */
     public int stoppedEpoch() {
         return stoppedEpoch;
     }

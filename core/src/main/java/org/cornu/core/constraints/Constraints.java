@@ -39,7 +39,13 @@ public final class Constraints {
         }
     }
 
-    /** Rescales each slice along {@code axis} whose L2 norm exceeds {@code maxValue} (Keras: 2, axis 0). */
+    /**
+     * Rescales each slice along {@code axis} whose L2 norm exceeds {@code maxValue} (Keras: 2, axis 0).
+     *
+     * @param maxValue the largest norm (Keras's {@code max_value})
+     * @param axis the axis the norms are computed along (Keras's {@code axis})
+     * @return the constraint
+     */
     public static Constraint maxNorm(double maxValue, int axis) {
         return new Base("max_norm") {
             @Override
@@ -61,7 +67,13 @@ public final class Constraints {
         };
     }
 
-    /** Sets negative entries to zero. */
+    /**
+     * Sets negative entries to zero.
+     *
+     * Keras's {@code NonNeg}.
+     *
+     * @return the constraint
+     */
     public static Constraint nonNeg() {
         return new Base("non_neg") {
             @Override
@@ -71,7 +83,12 @@ public final class Constraints {
         };
     }
 
-    /** Rescales each slice along {@code axis} to unit L2 norm (Keras: axis 0). */
+    /**
+     * Rescales each slice along {@code axis} to unit L2 norm (Keras: axis 0).
+     *
+     * @param axis the axis the norms are computed along (Keras's {@code axis})
+     * @return the constraint
+     */
     public static Constraint unitNorm(int axis) {
         return new Base("unit_norm") {
             @Override
@@ -88,7 +105,17 @@ public final class Constraints {
         };
     }
 
-    /** Keeps slice norms within {@code [minValue, maxValue]}, moving a fraction {@code rate} of the way. */
+    /**
+     * Keeps slice norms within {@code [minValue, maxValue]}, moving a fraction {@code rate} of the way.
+     *
+     * Keras's {@code MinMaxNorm} (defaults 0, 1, rate 1, axis 0).
+     *
+     * @param minValue the smallest norm (Keras's {@code min_value})
+     * @param maxValue the largest norm (Keras's {@code max_value})
+     * @param rate how far to move toward the bounds, 1 for all the way (Keras's {@code rate})
+     * @param axis the axis the norms are computed along (Keras's {@code axis})
+     * @return the constraint
+     */
     public static Constraint minMaxNorm(double minValue, double maxValue, double rate, int axis) {
         return new Base("min_max_norm") {
             @Override
@@ -111,6 +138,7 @@ public final class Constraints {
         };
     }
 
+    /** Registers the constraints' Keras names ({@code max_norm}, {@code non_neg}, ...) with the {@link org.cornu.core.Registry}. */
     public static void registerAll() {
         Registry.register(Registry.Kind.CONSTRAINT, "max_norm", () -> maxNorm(2.0, 0));
         Registry.register(Registry.Kind.CONSTRAINT, "MaxNorm", () -> maxNorm(2.0, 0));

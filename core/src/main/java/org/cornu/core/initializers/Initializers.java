@@ -17,7 +17,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Initializers {
     private Initializers() {}
 
-    /** Keras's {@code compute_fans}: (fan_in, fan_out). */
+    /**
+     * Keras's {@code compute_fans}: (fan_in, fan_out).
+     *
+     * @param shape a weight's shape; for a convolution kernel, the receptive field times the channels
+     * @return {@code {fan_in, fan_out}}
+     */
     public static long[] computeFans(long[] shape) {
         if (shape.length < 1) return new long[] {1, 1};
         if (shape.length == 1) return new long[] {shape[0], shape[0]};
@@ -118,6 +123,15 @@ public final class Initializers {
         final String mode;
         final String distribution;
 
+        /**
+         * Draws with standard deviation {@code sqrt(scale / n)}, {@code n} chosen by {@code mode}
+         * (Keras's {@code VarianceScaling}).
+         *
+         * @param scale the scaling factor, positive (Keras's default 1.0)
+         * @param mode {@code "fan_in"} (Keras's default), {@code "fan_out"} or {@code "fan_avg"}
+         * @param distribution {@code "truncated_normal"} (Keras's default), {@code "untruncated_normal"} or {@code "uniform"}
+         * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+         */
         public VarianceScaling(double scale, String mode, String distribution, Long seed) {
             this("variance_scaling", scale, mode, distribution, seed);
         }
@@ -169,31 +183,74 @@ public final class Initializers {
         }
     }
 
+    /**
+     * Keras's {@code GlorotUniform}: uniform on {@code [-limit, limit]}, {@code limit = sqrt(6 / (fan_in + fan_out))}.
+     *
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer glorotUniform(Long seed) {
         return new VarianceScaling("glorot_uniform", 1.0, "fan_avg", "uniform", seed);
     }
 
+    /**
+     * Keras's {@code GlorotNormal}: truncated normal with {@code stddev = sqrt(2 / (fan_in + fan_out))}.
+     *
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer glorotNormal(Long seed) {
         return new VarianceScaling("glorot_normal", 1.0, "fan_avg", "truncated_normal", seed);
     }
 
+    /**
+     * Keras's {@code HeUniform}: uniform on {@code [-limit, limit]}, {@code limit = sqrt(6 / fan_in)}.
+     *
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer heUniform(Long seed) {
         return new VarianceScaling("he_uniform", 2.0, "fan_in", "uniform", seed);
     }
 
+    /**
+     * Keras's {@code HeNormal}: truncated normal with {@code stddev = sqrt(2 / fan_in)}.
+     *
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer heNormal(Long seed) {
         return new VarianceScaling("he_normal", 2.0, "fan_in", "truncated_normal", seed);
     }
 
+    /**
+     * Keras's {@code LecunUniform}: uniform on {@code [-limit, limit]}, {@code limit = sqrt(3 / fan_in)}.
+     *
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer lecunUniform(Long seed) {
         return new VarianceScaling("lecun_uniform", 1.0, "fan_in", "uniform", seed);
     }
 
+    /**
+     * Keras's {@code LecunNormal}: truncated normal with {@code stddev = sqrt(1 / fan_in)}.
+     *
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer lecunNormal(Long seed) {
         return new VarianceScaling("lecun_normal", 1.0, "fan_in", "truncated_normal", seed);
     }
 
-    /** Uniform on {@code [minval, maxval)}; Keras's defaults are -0.05 and 0.05. */
+    /**
+     * Uniform on {@code [minval, maxval)}; Keras's defaults are -0.05 and 0.05.
+     *
+     * @param minval the lower bound (Keras's {@code minval})
+     * @param maxval the upper bound (Keras's {@code maxval})
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer randomUniform(double minval, double maxval, Long seed) {
         return new Base("random_uniform", seed) {
             @Override
@@ -212,12 +269,26 @@ public final class Initializers {
         };
     }
 
-    /** Normal with the given mean and standard deviation; Keras's defaults are 0 and 0.05. */
+    /**
+     * Normal with the given mean and standard deviation; Keras's defaults are 0 and 0.05.
+     *
+     * @param mean the mean (Keras's {@code mean})
+     * @param stddev the standard deviation (Keras's {@code stddev})
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer randomNormal(double mean, double stddev, Long seed) {
         return normalLike("random_normal", "normal", mean, stddev, seed);
     }
 
-    /** Normal truncated at two standard deviations; Keras's defaults are 0 and 0.05. */
+    /**
+     * Normal truncated at two standard deviations; Keras's defaults are 0 and 0.05.
+     *
+     * @param mean the mean (Keras's {@code mean})
+     * @param stddev the standard deviation before truncation (Keras's {@code stddev})
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
+     */
     public static Initializer truncatedNormal(double mean, double stddev, Long seed) {
         return normalLike("truncated_normal", "truncated", mean, stddev, seed);
     }
@@ -240,7 +311,12 @@ public final class Initializers {
         };
     }
 
-    /** All entries equal to {@code value}. */
+    /**
+     * All entries equal to {@code value}.
+     *
+     * @param value the value (Keras's {@code value}, default 0)
+     * @return the initializer
+     */
     public static Initializer constant(double value) {
         return new Initializer() {
             @Override
@@ -267,10 +343,20 @@ public final class Initializers {
         };
     }
 
+    /**
+     * All entries 0 (Keras's {@code Zeros}).
+     *
+     * @return the initializer
+     */
     public static Initializer zeros() {
         return constant(0);
     }
 
+    /**
+     * All entries 1 (Keras's {@code Ones}).
+     *
+     * @return the initializer
+     */
     public static Initializer ones() {
         return constant(1);
     }
@@ -278,6 +364,10 @@ public final class Initializers {
     /**
      * Orthogonal matrix (Keras's {@code Orthogonal(gain=1.0)}): QR of a normal matrix of shape
      * {@code (prod(shape[:-1]), shape[-1])}, with Q's columns signed by R's diagonal.
+     *
+     * @param gain the factor applied to the matrix (Keras's {@code gain}, default 1.0)
+     * @param seed the seed, or null to draw one from the global generator (see {@code Cornu.setSeed})
+     * @return the initializer
      */
     public static Initializer orthogonal(double gain, Long seed) {
         return new Base("orthogonal", seed) {

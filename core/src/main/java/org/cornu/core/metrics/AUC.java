@@ -25,12 +25,21 @@ public class AUC extends Metric {
     private double[] tn;
     private double[] fn;
 
+    /**
+     * The area under the ROC or PR curve, with Keras's defaults: 200 thresholds, curve {@code "ROC"},
+     * summation {@code "interpolation"}, probabilities (not logits); name {@code "auc"}.
+     */
     public AUC() {
         super("auc");
         allocate();
     }
 
-    /** The number of thresholds, at least 2 (default 200). Resets the state. */
+    /**
+     * The number of thresholds, at least 2 (default 200). Resets the state.
+     *
+     * @param n the number of thresholds (Keras's {@code num_thresholds})
+     * @return this metric
+     */
     public AUC numThresholds(int n) {
         if (n <= 1) {
             throw new IllegalArgumentException("Argument `num_thresholds` must be an integer > 1. Received: num_thresholds=" + n);
@@ -40,7 +49,12 @@ public class AUC extends Metric {
         return this;
     }
 
-    /** {@code "ROC"} (default) or {@code "PR"}. */
+    /**
+     * {@code "ROC"} (default) or {@code "PR"}.
+     *
+     * @param c the curve (Keras's {@code curve})
+     * @return this metric
+     */
     public AUC curve(String c) {
         String u = c.toUpperCase();
         if (!u.equals("ROC") && !u.equals("PR")) {
@@ -50,7 +64,12 @@ public class AUC extends Metric {
         return this;
     }
 
-    /** {@code "interpolation"} (default), {@code "minoring"} or {@code "majoring"}. */
+    /**
+     * {@code "interpolation"} (default), {@code "minoring"} or {@code "majoring"}.
+     *
+     * @param m the Riemann sum (Keras's {@code summation_method})
+     * @return this metric
+     */
     public AUC summationMethod(String m) {
         String l = m.toLowerCase();
         if (!l.equals("interpolation") && !l.equals("minoring") && !l.equals("majoring")) {
@@ -61,13 +80,22 @@ public class AUC extends Metric {
         return this;
     }
 
-    /** Whether predictions are logits, passed through a sigmoid first (default false). */
+    /**
+     * Whether predictions are logits, passed through a sigmoid first (default false).
+     *
+     * @param b true for logits (Keras's {@code from_logits})
+     * @return this metric
+     */
     public AUC fromLogits(boolean b) {
         fromLogits = b;
         return this;
     }
 
-    /** The thresholds, end points included. */
+    /**
+     * The thresholds, end points included.
+     *
+     * @return the thresholds, ascending
+     */
     public double[] thresholds() {
         double[] t = new double[numThresholds];
         t[0] = -MetricFunctions.EPSILON;
@@ -83,12 +111,20 @@ public class AUC extends Metric {
         fn = new double[numThresholds];
     }
 
-    /** Weighted true positives at each threshold (a copy). */
+    /**
+     * Weighted true positives at each threshold (a copy).
+     *
+     * @return one count per threshold
+     */
     public double[] truePositives() {
         return tp.clone();
     }
 
-    /** Weighted false positives at each threshold (a copy). */
+    /**
+     * Weighted false positives at each threshold (a copy).
+     *
+     * @return one count per threshold
+     */
     public double[] falsePositives() {
         return fp.clone();
     }

@@ -10,11 +10,19 @@ import java.util.Map;
 public class BinaryAccuracy extends MeanMetricWrapper {
     private double threshold = 0.5;
 
+    /**
+     * How often predictions match 0/1 targets, a prediction above the threshold counting as 1; threshold
+     * 0.5, name {@code "binary_accuracy"} (Keras's defaults).
+     */
     public BinaryAccuracy() {
         this("binary_accuracy");
     }
 
-    /** Under another name (Keras's {@code BinaryAccuracy(name="acc")}). */
+    /**
+     * Under another name (Keras's {@code BinaryAccuracy(name="acc")}).
+     *
+     * @param name the metric's name
+     */
     public BinaryAccuracy(String name) {
         super(name);
         jvm((yt, to, td, yp, po, pd) -> {
@@ -24,7 +32,12 @@ public class BinaryAccuracy extends MeanMetricWrapper {
         });
     }
 
-    /** The decision threshold, in (0, 1) (default 0.5). */
+    /**
+     * The decision threshold, in (0, 1) (default 0.5).
+     *
+     * @param t the threshold (Keras's {@code threshold})
+     * @return this metric
+     */
     public BinaryAccuracy threshold(double t) {
         if (!(t > 0 && t < 1)) {
             throw new IllegalArgumentException("Invalid value for argument `threshold`. Expected a value in interval (0, 1). "
@@ -34,6 +47,11 @@ public class BinaryAccuracy extends MeanMetricWrapper {
         return this;
     }
 
+    /**
+     * The decision threshold (Keras's {@code threshold}).
+     *
+     * @return the threshold
+     */
     public double threshold() {
         return threshold;
     }

@@ -12,23 +12,42 @@ public class BinaryCrossentropy extends MeanMetricWrapper {
     private double labelSmoothing;
     private int axis = -1;
 
+    /**
+     * The mean binary crossentropy over all samples, with Keras's defaults: probabilities (not
+     * logits), no label smoothing, axis -1; name {@code "binary_crossentropy"}.
+     */
     public BinaryCrossentropy() {
         super("binary_crossentropy");
     }
 
-    /** Whether predictions are logits (default false). */
+    /**
+     * Whether predictions are logits (default false).
+     *
+     * @param b true for logits (Keras's {@code from_logits})
+     * @return this metric
+     */
     public BinaryCrossentropy fromLogits(boolean b) {
         this.fromLogits = b;
         return this;
     }
 
-    /** Label smoothing in [0, 1] (default 0). */
+    /**
+     * Label smoothing in [0, 1] (default 0).
+     *
+     * @param s the smoothing (Keras's {@code label_smoothing})
+     * @return this metric
+     */
     public BinaryCrossentropy labelSmoothing(double s) {
         this.labelSmoothing = s;
         return this;
     }
 
-    /** The axis the mean is taken over (default -1). */
+    /**
+     * The axis the mean is taken over (default -1).
+     *
+     * @param a the axis (Keras's {@code axis})
+     * @return this metric
+     */
     public BinaryCrossentropy axis(int a) {
         this.axis = a;
         return this;

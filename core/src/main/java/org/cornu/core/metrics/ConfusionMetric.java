@@ -27,7 +27,11 @@ abstract class ConfusionMetric extends Metric {
         super(name);
     }
 
-    /** The threshold in effect: the one set, else 0.5, or minus infinity with {@code top_k}. */
+    /**
+     * The threshold in effect: the one set, else 0.5, or minus infinity with {@code top_k}.
+     *
+     * @return the threshold
+     */
     public double threshold() {
         if (thresholdSet != null) return thresholdSet;
         return topK == null ? 0.5 : NEG_INF;
@@ -43,18 +47,38 @@ abstract class ConfusionMetric extends Metric {
         topK = k;
     }
 
+    /**
+     * The weighted count of true positives accumulated since the last reset.
+     *
+     * @return the count
+     */
     public double truePositives() {
         return tp;
     }
 
+    /**
+     * The weighted count of false positives accumulated since the last reset.
+     *
+     * @return the count
+     */
     public double falsePositives() {
         return fp;
     }
 
+    /**
+     * The weighted count of true negatives accumulated since the last reset.
+     *
+     * @return the count
+     */
     public double trueNegatives() {
         return tn;
     }
 
+    /**
+     * The weighted count of false negatives accumulated since the last reset.
+     *
+     * @return the count
+     */
     public double falseNegatives() {
         return fn;
     }

@@ -8,17 +8,32 @@ public class Mean extends Metric {
     private double total;
     private double count;
 
+    /**
+     * The weighted mean of the values given (Keras's {@code keras.metrics.Mean(name)}), e.g. to
+     * track a loss in a custom {@code trainStep}.
+     *
+     * @param name the name logs and History use
+     */
     public Mean(String name) {
         super(name);
     }
 
     /** Adds {@code value} with weight {@code weight}. */
-    /** Adds one value with weight 1 (Keras's {@code mean.update_state(value)} for a scalar). */
+    /**
+     * Adds one value with weight 1 (Keras's {@code mean.update_state(value)} for a scalar).
+     *
+     * @param value the value
+     */
     public void updateState(double value) {
         update(value, 1.0);
     }
 
-    /** Adds {@code value} with weight {@code weight}. */
+    /**
+     * Adds {@code value} with weight {@code weight}.
+     *
+     * @param value the value
+     * @param weight its weight
+     */
     public void update(double value, double weight) {
         total += value * weight;
         count += weight;

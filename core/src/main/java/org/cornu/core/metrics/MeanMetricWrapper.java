@@ -18,10 +18,26 @@ public class MeanMetricWrapper extends Mean implements org.cornu.core.training.J
      */
     @FunctionalInterface
     public interface PerSample {
+        /**
+         * The metric's value for one sample.
+         *
+         * @param yt the batch's targets, flat
+         * @param tOff where the sample's targets start in {@code yt}
+         * @param trueDim the number of target values per sample
+         * @param yp the batch's predictions, flat
+         * @param pOff where the sample's predictions start in {@code yp}
+         * @param predDim the number of predictions per sample
+         * @return the sample's value
+         */
         double apply(double[] yt, int tOff, int trueDim, double[] yp, int pOff, int predDim);
     }
 
-    /** Adds a JVM kernel equal to the wrapped function, for the small-batch path. */
+    /**
+     * Adds a JVM kernel equal to the wrapped function, for the small-batch path.
+     *
+     * @param f the per-sample function, equal to the wrapped one
+     * @return this metric
+     */
     public MeanMetricWrapper jvm(PerSample f) {
         this.jvm = f;
         return this;
@@ -37,18 +53,34 @@ public class MeanMetricWrapper extends Mean implements org.cornu.core.training.J
         for (int i = 0; i < batch; i++) update(jvm.apply(yTrue, i * trueDim, trueDim, yPred, i * predDim, predDim), 1.0);
     }
 
+    /**
+     * The weighted mean over all samples of a per-sample function (Keras's {@code MeanMetricWrapper(fn, name)}).
+     *
+     * @param name the metric's name
+     * @param fn targets and predictions to per-sample values
+     */
     public MeanMetricWrapper(String name, BiFunction<INDArray, INDArray, INDArray> fn) {
         super(name);
         this.fn = fn;
     }
 
-    /** For subclasses that override {@link #values}. */
+    /**
+     * For subclasses that override {@link #values}.
+     *
+     * @param name the metric's name
+     */
     protected MeanMetricWrapper(String name) {
         super(name);
         this.fn = null;
     }
 
-    /** The per-sample values of one batch: by default, the wrapped function's. */
+    /**
+     * The per-sample values of one batch: by default, the wrapped function's.
+     *
+     * @param yTrue the batch's targets
+     * @param yPred the batch's predictions
+     * @return the per-sample values
+     */
     protected INDArray values(INDArray yTrue, INDArray yPred) {
         return fn.apply(yTrue, yPred);
     }

@@ -2,6 +2,7 @@ package org.cornu.core.metrics;
 
 /** The mean squared error over all samples seen, as {@code keras.metrics.MeanSquaredError}. */
 public class MeanSquaredError extends MeanMetricWrapper {
+    /** The mean squared error over all samples; name {@code "mean_squared_error"}. */
     public MeanSquaredError() {
         super("mean_squared_error", MetricFunctions::meanSquaredError);
         jvm((yt, to, td, yp, po, pd) -> {

@@ -73,14 +73,26 @@ public final class MetricFunctions {
 
     // ------------------------------------------------------------------ regression
 
-    /** {@code mean(|y - p|)} over the last axis. */
+    /**
+     * {@code mean(|y - p|)} over the last axis.
+     *
+     * @param yTrue the targets, shape {@code (batch, ..., d)}
+     * @param yPred the predictions, of the targets' shape
+     * @return the per-sample values, shape {@code (batch, ...)}: the inputs' shape without the last axis
+     */
     public static INDArray meanAbsoluteError(INDArray yTrue, INDArray yPred) {
         INDArray[] a = align(yTrue, yPred);
         requireSameShape("mean_absolute_error", a[0], a[1]);
         return meanLast(Transforms.abs(a[1].sub(a[0]), false));
     }
 
-    /** {@code mean((y - p)^2)} over the last axis. */
+    /**
+     * {@code mean((y - p)^2)} over the last axis.
+     *
+     * @param yTrue the targets, shape {@code (batch, ..., d)}
+     * @param yPred the predictions, of the targets' shape
+     * @return the per-sample values, shape {@code (batch, ...)}: the inputs' shape without the last axis
+     */
     public static INDArray meanSquaredError(INDArray yTrue, INDArray yPred) {
         INDArray[] a = align(yTrue, yPred);
         requireSameShape("mean_squared_error", a[0], a[1]);
@@ -88,7 +100,13 @@ public final class MetricFunctions {
         return meanLast(d.muli(d));
     }
 
-    /** {@code 100 * mean(|y - p| / max(|y|, 1e-7))} over the last axis. */
+    /**
+     * {@code 100 * mean(|y - p| / max(|y|, 1e-7))} over the last axis.
+     *
+     * @param yTrue the targets, shape {@code (batch, ..., d)}
+     * @param yPred the predictions, of the targets' shape
+     * @return the per-sample values, shape {@code (batch, ...)}: the inputs' shape without the last axis
+     */
     public static INDArray meanAbsolutePercentageError(INDArray yTrue, INDArray yPred) {
         INDArray[] a = align(yTrue, yPred);
         requireSameShape("mean_absolute_percentage_error", a[0], a[1]);
@@ -102,6 +120,11 @@ public final class MetricFunctions {
      * 1 where the class of the one-hot {@code yTrue} (its argmax) is among the {@code k}
      * highest predictions. As TensorFlow's {@code in_top_k}, classes tied with the k-th
      * highest prediction count as in the top k.
+     *
+     * @param yTrue one-hot targets, shape {@code (batch, classes)}
+     * @param yPred the scores, shape {@code (batch, classes)}
+     * @param k how many of the highest scores count
+     * @return 1 or 0 per sample, shape {@code (batch,)}
      */
     public static INDArray topKCategoricalAccuracy(INDArray yTrue, INDArray yPred, int k) {
         long c = yPred.size(yPred.rank() - 1);
@@ -121,7 +144,14 @@ public final class MetricFunctions {
         return inTopK(labels, flat(yPred), (int) c, k);
     }
 
-    /** 1 where the integer label {@code yTrue} is among the {@code k} highest predictions (ties as in {@link #topKCategoricalAccuracy}). */
+    /**
+     * 1 where the integer label {@code yTrue} is among the {@code k} highest predictions (ties as in {@link #topKCategoricalAccuracy}).
+     *
+     * @param yTrue integer labels, shape {@code (batch,)} or {@code (batch, 1)}
+     * @param yPred the scores, shape {@code (batch, classes)}
+     * @param k how many of the highest scores count
+     * @return 1 or 0 per sample, shape {@code (batch,)}
+     */
     public static INDArray sparseTopKCategoricalAccuracy(INDArray yTrue, INDArray yPred, int k) {
         int c = (int) yPred.size(yPred.rank() - 1);
         double[] l = flat(yTrue);
@@ -155,6 +185,13 @@ public final class MetricFunctions {
      * Binary crossentropy averaged over {@code axis}: from logits
      * {@code max(z, 0) - z y + log(1 + exp(-|z|))}, else with {@code p} clipped to
      * {@code [1e-7, 1 - 1e-7]}; targets smoothed to {@code y (1 - s) + s / 2}.
+     *
+     * @param yTrue 0/1 targets
+     * @param yPred probabilities, or logits with {@code fromLogits}
+     * @param fromLogits true when {@code yPred} holds logits (Keras's {@code from_logits})
+     * @param labelSmoothing the smoothing {@code s}, in [0, 1] (Keras's {@code label_smoothing})
+     * @param axis the axis averaged over (Keras's {@code axis}, default -1)
+     * @return the per-sample crossentropies, {@code axis} removed
      */
     public static INDArray binaryCrossentropy(INDArray yTrue, INDArray yPred, boolean fromLogits,
                                               double labelSmoothing, int axis) {
@@ -178,6 +215,13 @@ public final class MetricFunctions {
      * Categorical crossentropy {@code -sum(y log p)} over {@code axis}: from logits through a
      * log-softmax, else with each row divided by its sum and clipped to {@code [1e-7, 1 - 1e-7]};
      * targets smoothed to {@code y (1 - s) + s / C}.
+     *
+     * @param yTrue one-hot (or soft) targets
+     * @param yPred probabilities, or logits with {@code fromLogits}
+     * @param fromLogits true when {@code yPred} holds logits (Keras's {@code from_logits})
+     * @param labelSmoothing the smoothing, in [0, 1] (Keras's {@code label_smoothing})
+     * @param axis the class axis (Keras's {@code axis}, default -1)
+     * @return the per-sample crossentropies, {@code axis} removed
      */
     public static INDArray categoricalCrossentropy(INDArray yTrue, INDArray yPred, boolean fromLogits,
                                                    double labelSmoothing, int axis) {
@@ -201,6 +245,12 @@ public final class MetricFunctions {
     /**
      * Categorical crossentropy with integer labels (the prediction's shape without its last
      * axis, or with a last axis of 1); a label outside {@code [0, classes)} is an error.
+     *
+     * @param yTrue integer labels
+     * @param yPred probabilities, or logits with {@code fromLogits}, classes on the last axis
+     * @param fromLogits true when {@code yPred} holds logits (Keras's {@code from_logits})
+     * @return the per-sample crossentropies
+     * @throws IllegalArgumentException for a label outside {@code [0, classes)}
      */
     public static INDArray sparseCategoricalCrossentropy(INDArray yTrue, INDArray yPred, boolean fromLogits) {
         int c = (int) yPred.size(yPred.rank() - 1);

@@ -6,6 +6,7 @@ package org.cornu.core.metrics;
  * sums, not a mean of per-batch roots.
  */
 public class RootMeanSquaredError extends MeanMetricWrapper {
+    /** The root of the mean squared error over all samples; name {@code "root_mean_squared_error"}. */
     public RootMeanSquaredError() {
         super("root_mean_squared_error", MetricFunctions::meanSquaredError);
     }

@@ -10,11 +10,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class SparseCategoricalCrossentropy extends MeanMetricWrapper {
     private boolean fromLogits;
 
+    /**
+     * The mean sparse categorical crossentropy over all samples, with Keras's defaults: probabilities (not
+     * logits); name {@code "sparse_categorical_crossentropy"}.
+     */
     public SparseCategoricalCrossentropy() {
         super("sparse_categorical_crossentropy");
     }
 
-    /** Whether predictions are logits (default false). */
+    /**
+     * Whether predictions are logits (default false).
+     *
+     * @param b true for logits (Keras's {@code from_logits})
+     * @return this metric
+     */
     public SparseCategoricalCrossentropy fromLogits(boolean b) {
         this.fromLogits = b;
         return this;

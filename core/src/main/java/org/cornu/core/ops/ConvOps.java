@@ -30,7 +30,16 @@ import org.cornu.core.autodiff.Tensor;
 public final class ConvOps {
     private ConvOps() {}
 
-    /** Keras's output length of a convolution/pooling along one axis. */
+    /**
+     * Keras's output length of a convolution/pooling along one axis.
+     *
+     * @param in the input length
+     * @param kernel the kernel length
+     * @param stride the stride
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @param dilation the dilation rate
+     * @return the output length
+     */
     public static long outputLength(long in, int kernel, int stride, boolean same, int dilation) {
         if (in < 0) return -1;
         if (same) return (in + stride - 1) / stride;
@@ -56,6 +65,14 @@ public final class ConvOps {
     /**
      * 2-D convolution (cross-correlation, as Keras): {@code x (n, h, w, cin)}, {@code kernel
      * (kh, kw, cin, filters)}, optional {@code bias (filters)}; output {@code (n, oh, ow, filters)}.
+     *
+     * @param x the input, shape {@code (batch, height, width, channels)}
+     * @param kernel the kernel, shape {@code (kh, kw, in, out)}
+     * @param bias the bias, shape {@code (out,)}, or null
+     * @param strides the strides {@code {sh, sw}}
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @param dilation the dilation rates {@code {dh, dw}}
+     * @return the output, shape {@code (batch, outHeight, outWidth, out)}
      */
     public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
         if (jvm(x.value(), kernel.value()) && (bias == null || jvm(bias.value()))) {
@@ -230,6 +247,13 @@ public final class ConvOps {
      * (the layer adds it). On CPU (float/double, dense C order) a JVM loop
      * ({@link org.cornu.core.kernels.DepthwiseKernels}); elsewhere ND4J's native
      * {@code depthwise_conv2d} and {@code depthwise_conv2d_bp}.
+     *
+     * @param x the input, shape {@code (batch, height, width, channels)}
+     * @param kernel the kernel, shape {@code (kh, kw, channels, multiplier)}
+     * @param strides the strides {@code {sh, sw}}
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @param dilation the dilation rates {@code {dh, dw}}
+     * @return the output, shape {@code (batch, outHeight, outWidth, channels * multiplier)}
      */
     public static Tensor depthwiseConv2d(Tensor x, Tensor kernel, int[] strides, boolean same, int[] dilation) {
         long[] xs = x.value().shape(), ks = kernel.value().shape();
@@ -421,13 +445,29 @@ public final class ConvOps {
         return Nd4j.create(cb, new long[] {rows, kk}, 'c');
     }
 
-    /** Max pooling over windows {@code pool} with {@code strides}; padded cells never win. */
+    /**
+     * Max pooling over windows {@code pool} with {@code strides}; padded cells never win.
+     *
+     * @param x the input
+     * @param pool the pool size {@code {ph, pw}}
+     * @param strides the strides {@code {sh, sw}}
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @return the pooled tensor
+     */
     public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
         if (jvm(x.value())) return maxPoolJvm(x, pool, strides, same);
         return pool2d("maxpool2d", x, pool, strides, same, 0);
     }
 
-    /** Average pooling; with "same" padding each window is divided by its count of real cells (as TF). */
+    /**
+     * Average pooling; with "same" padding each window is divided by its count of real cells (as TF).
+     *
+     * @param x the input
+     * @param pool the pool size {@code {ph, pw}}
+     * @param strides the strides {@code {sh, sw}}
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @return the pooled tensor
+     */
     public static Tensor avgPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
         if (jvm(x.value())) return avgPoolJvm(x, pool, strides, same);
         return pool2d("avgpool2d", x, pool, strides, same, 0);
@@ -517,6 +557,9 @@ public final class ConvOps {
     /**
      * Maximum over the spatial axes {@code 1 .. rank-2} of a channels_last tensor:
      * {@code (n, ..., c) -> (n, c)}; the gradient is shared equally among tied maxima (as TF).
+     *
+     * @param x the input
+     * @return the maxima, shape {@code (batch, channels)}
      */
     public static Tensor globalMaxPool(Tensor x) {
         long[] xs = x.value().shape();
@@ -538,7 +581,12 @@ public final class ConvOps {
         });
     }
 
-    /** Mean over the spatial axes of a channels_last tensor: {@code (n, ..., c) -> (n, c)}. */
+    /**
+     * Mean over the spatial axes of a channels_last tensor: {@code (n, ..., c) -> (n, c)}.
+     *
+     * @param x the input
+     * @return the means, shape {@code (batch, channels)}
+     */
     public static Tensor globalAvgPool(Tensor x) {
         long[] xs = x.value().shape();
         long n = xs[0], c = xs[xs.length - 1];
@@ -547,7 +595,16 @@ public final class ConvOps {
         return Ops.mean(r, 1, false);
     }
 
-    /** Zero padding of the spatial axes 1 and 2 of {@code (n, h, w, c)}: {@code top, bottom, left, right} cells. */
+    /**
+     * Zero padding of the spatial axes 1 and 2 of {@code (n, h, w, c)}: {@code top, bottom, left, right} cells.
+     *
+     * @param x the input
+     * @param top rows of zeros added above
+     * @param bottom rows of zeros added below
+     * @param left columns of zeros added on the left
+     * @param right columns of zeros added on the right
+     * @return the padded tensor
+     */
     public static Tensor zeroPad2d(Tensor x, int top, int bottom, int left, int right) {
         long[] xs = x.value().shape();
         INDArray z = Nd4j.zeros(x.value().dataType(), xs[0], xs[1] + top + bottom, xs[2] + left + right, xs[3]);
@@ -559,7 +616,14 @@ public final class ConvOps {
         return Tape.push(o, g -> x.accumulate(g.get(inner).dup('c')));
     }
 
-    /** Nearest-neighbour upsampling of {@code (n, h, w, c)} by {@code (sh, sw)}: each cell repeated into an sh x sw block. */
+    /**
+     * Nearest-neighbour upsampling of {@code (n, h, w, c)} by {@code (sh, sw)}: each cell repeated into an sh x sw block.
+     *
+     * @param x the input
+     * @param sh the factor along the height
+     * @param sw the factor along the width
+     * @return the upsampled tensor
+     */
     public static Tensor upSample2d(Tensor x, int sh, int sw) {
         long[] xs = x.value().shape();
         long n = xs[0], h = xs[1], w = xs[2], c = xs[3];

@@ -22,6 +22,14 @@ public final class ImageTransforms {
      * by {@code transforms[i]}: each output element is a fixed weighted sum of at most four input elements (plus
      * {@code fillValue} terms for "constant"), so the gradient scatters the output gradient back with the same
      * weights. Computes in the input's dtype.
+     *
+     * @param x the images, {@code (n, h, w, c)} or {@code (h, w, c)}
+     * @param transforms one affine transform per image, {@code {a0, a1, a2, b0, b1, b2}}, mapping
+     *     output to input coordinates (see the class documentation)
+     * @param fillMode {@code "reflect"}, {@code "wrap"}, {@code "nearest"} or {@code "constant"}
+     * @param interpolation {@code "bilinear"} or {@code "nearest"}
+     * @param fillValue the value outside the image with {@code "constant"}
+     * @return the transformed images, of {@code x}'s shape
      */
     public static Tensor apply(Tensor x, double[][] transforms, String fillMode, String interpolation, double fillValue) {
         INDArray v = x.value();
@@ -97,7 +105,20 @@ public final class ImageTransforms {
         }
     }
 
-    /** Samples {@code src} at the transformed coordinates of every output pixel into {@code dst[off...]}. */
+    /**
+     * Samples {@code src} at the transformed coordinates of every output pixel into {@code dst[off...]}.
+     *
+     * @param src one image, {@code (h, w, c)} row-major
+     * @param dst the output buffer
+     * @param off where the output image starts in {@code dst}
+     * @param h the image height
+     * @param w the image width
+     * @param c the number of channels
+     * @param t the image's transform, {@code {a0, a1, a2, b0, b1, b2}}
+     * @param fillMode {@code "reflect"}, {@code "wrap"}, {@code "nearest"} or {@code "constant"}
+     * @param interpolation {@code "bilinear"} or {@code "nearest"}
+     * @param fillValue the value outside the image with {@code "constant"}
+     */
     public static void sample(float[] src, float[] dst, int off, int h, int w, int c, double[] t, String fillMode,
                               String interpolation, float fillValue) {
         boolean nearest = interpolation.equals("nearest");
@@ -146,7 +167,14 @@ public final class ImageTransforms {
         return (y * w + x) * c;
     }
 
-    /** Maps a coordinate outside {@code [0, len-1]} back inside according to the fill mode (as TF). */
+    /**
+     * Maps a coordinate outside {@code [0, len-1]} back inside according to the fill mode (as TF).
+     *
+     * @param v the coordinate
+     * @param len the length of the axis
+     * @param mode the fill mode
+     * @return the coordinate inside the axis (unchanged for {@code "constant"})
+     */
     public static double map(double v, int len, String mode) {
         return map(v, len, switch (mode) {
             case "reflect" -> 0;

@@ -41,7 +41,13 @@ public final class Ops {
         return new Tensor(v, rg);
     }
 
-    /** Sums {@code g} down to {@code shape}, undoing numpy broadcasting. */
+    /**
+     * Sums {@code g} down to {@code shape}, undoing numpy broadcasting.
+     *
+     * @param g the gradient
+     * @param shape the shape of the operand that was broadcast
+     * @return the summed gradient, of {@code shape}
+     */
     public static INDArray unbroadcast(INDArray g, long[] shape) {
         long[] gs = g.shape();
         if (Arrays.equals(gs, shape)) return g;
@@ -100,7 +106,13 @@ public final class Ops {
 
     // ------------------------------------------------------------------ arithmetic
 
-    /** {@code a + b} with numpy broadcasting. */
+    /**
+     * {@code a + b} with numpy broadcasting.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
+     */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor o = out(bcast("add", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
@@ -109,7 +121,13 @@ public final class Ops {
         });
     }
 
-    /** {@code a - b} with numpy broadcasting. */
+    /**
+     * {@code a - b} with numpy broadcasting.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
+     */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor o = out(bcast("sub", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
@@ -118,7 +136,13 @@ public final class Ops {
         });
     }
 
-    /** {@code a * b} with numpy broadcasting. */
+    /**
+     * {@code a * b} with numpy broadcasting.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
+     */
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor o = out(bcast("mul", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
@@ -127,7 +151,13 @@ public final class Ops {
         });
     }
 
-    /** {@code a / b} with numpy broadcasting. */
+    /**
+     * {@code a / b} with numpy broadcasting.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
+     */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor o = out(bcast("div", a.value(), b.value()), a, b);
         return Tape.push(o, g -> {
@@ -140,32 +170,61 @@ public final class Ops {
         });
     }
 
-    /** {@code x + c}. */
+    /**
+     * {@code x + c}.
+     *
+     * @param x the input
+     * @param c the scalar
+     * @return the result
+     */
     public static Tensor addScalar(Tensor x, double c) {
         Tensor o = out(x.value().add(c), x);
         return Tape.push(o, x::accumulate);
     }
 
-    /** {@code x * c}. */
+    /**
+     * {@code x * c}.
+     *
+     * @param x the input
+     * @param c the scalar
+     * @return the result
+     */
     public static Tensor mulScalar(Tensor x, double c) {
         Tensor o = out(x.value().mul(c), x);
         return Tape.push(o, g -> x.accumulate(g.mul(c)));
     }
 
-    /** {@code c - x}. */
+    /**
+     * {@code c - x}.
+     *
+     * @param c the scalar
+     * @param x the input
+     * @return the result
+     */
     public static Tensor rsubScalar(double c, Tensor x) {
         Tensor o = out(x.value().rsub(c), x);
         return Tape.push(o, g -> x.accumulate(g.neg()));
     }
 
-    /** {@code -x}. */
+    /**
+     * {@code -x}.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor neg(Tensor x) {
         return mulScalar(x, -1);
     }
 
     // ------------------------------------------------------------------ linear algebra
 
-    /** Matrix product of two 2-D tensors. */
+    /**
+     * Matrix product of two 2-D tensors.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the product
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
         Tensor o = out(Gemm.gemm(a.value(), b.value(), false, false), a, b);
         return Tape.push(o, g -> {
@@ -179,6 +238,11 @@ public final class Ops {
      * be null. The kernel is chosen here: multi-hot rows (mostly zeros, no gradient wanted for
      * {@code x}) go through {@link SparseInput} ({@link org.cornu.core.FastPaths#SPARSE_INPUT}),
      * everything else through {@link #linearGemm}.
+     *
+     * @param x the input
+     * @param kernel the kernel, shape {@code (inputs, units)}
+     * @param bias the bias, shape {@code (units,)}, or null
+     * @return the output, shape {@code (batch, units)}
      */
     public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
         Tensor z = SparseInput.linear(x, kernel, bias);
@@ -188,6 +252,11 @@ public final class Ops {
     /**
      * The general kernel of {@link #linear}: one gemm with the bias added in place (the reference
      * that the other kernels of {@code linear} are tested against).
+     *
+     * @param x the input
+     * @param kernel the kernel, shape {@code (inputs, units)}
+     * @param bias the bias, shape {@code (units,)}, or null
+     * @return the output, shape {@code (batch, units)}
      */
     public static Tensor linearGemm(Tensor x, Tensor kernel, Tensor bias) {
         long[] xs = x.value().shape();
@@ -224,12 +293,22 @@ public final class Ops {
 
     // ------------------------------------------------------------------ activations
 
-    /** {@code max(x, 0)}. */
+    /**
+     * {@code max(x, 0)}.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor relu(Tensor x) {
         return reluImpl(x, false);
     }
 
-    /** Relu computed in the input's own buffer; only for a tensor the caller owns. */
+    /**
+     * Relu computed in the input's own buffer; only for a tensor the caller owns.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor reluInPlace(Tensor x) {
         return reluImpl(x, true);
     }
@@ -274,7 +353,12 @@ public final class Ops {
         }
     }
 
-    /** {@code 1 / (1 + exp(-x))}; remembers {@code x} as logits for binary crossentropy. */
+    /**
+     * {@code 1 / (1 + exp(-x))}; remembers {@code x} as logits for binary crossentropy.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor sigmoid(Tensor x) {
         INDArray v;
         if (Elementwise.fusable(x.value())) {
@@ -291,12 +375,22 @@ public final class Ops {
         });
     }
 
-    /** Hyperbolic tangent. */
+    /**
+     * Hyperbolic tangent.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor tanh(Tensor x) {
         return tanhImpl(x, false);
     }
 
-    /** Tanh computed in the input's own buffer; only for a tensor the caller owns. */
+    /**
+     * Tanh computed in the input's own buffer; only for a tensor the caller owns.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor tanhInPlace(Tensor x) {
         return tanhImpl(x, true);
     }
@@ -309,7 +403,13 @@ public final class Ops {
         });
     }
 
-    /** Softmax over {@code axis}; remembers {@code x} as logits for categorical crossentropy. */
+    /**
+     * Softmax over {@code axis}; remembers {@code x} as logits for categorical crossentropy.
+     *
+     * @param x the input
+     * @param axis the axis, negative from the end
+     * @return the result
+     */
     public static Tensor softmax(Tensor x, int axis) {
         int ax = axis < 0 ? x.rank() + axis : axis;
         INDArray v = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
@@ -337,7 +437,12 @@ public final class Ops {
         });
     }
 
-    /** Log of softmax over the last axis, computed stably. */
+    /**
+     * Log of softmax over the last axis, computed stably.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor logSoftmax(Tensor x) {
         int ax = x.rank() - 1;
         INDArray v;
@@ -354,7 +459,13 @@ public final class Ops {
         });
     }
 
-    /** Exponential linear unit: {@code x} if {@code x > 0} else {@code alpha * (exp(x) - 1)}. */
+    /**
+     * Exponential linear unit: {@code x} if {@code x > 0} else {@code alpha * (exp(x) - 1)}.
+     *
+     * @param x the input
+     * @param alpha the scale of the negative part
+     * @return the result
+     */
     public static Tensor elu(Tensor x, double alpha) {
         INDArray pos = x.value().gt(0).castTo(x.value().dataType());
         INDArray e = Transforms.exp(x.value(), true).subi(1.0).muli(alpha);
@@ -367,14 +478,24 @@ public final class Ops {
         });
     }
 
-    /** Scaled exponential linear unit with Keras's constants. */
+    /**
+     * Scaled exponential linear unit with Keras's constants.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor selu(Tensor x) {
         final double alpha = 1.6732632423543772848170429916717;
         final double scale = 1.0507009873554804934193349852946;
         return mulScalar(elu(x, alpha), scale);
     }
 
-    /** {@code log(1 + exp(x))}, stable for large {@code |x|}. */
+    /**
+     * {@code log(1 + exp(x))}, stable for large {@code |x|}.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor softplus(Tensor x) {
         // max(x,0) + log1p(exp(-|x|))
         INDArray v = Transforms.relu(x.value(), true).addi(
@@ -383,14 +504,24 @@ public final class Ops {
         return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sigmoid(x.value(), true))));
     }
 
-    /** {@code x / (1 + |x|)}. */
+    /**
+     * {@code x / (1 + |x|)}.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor softsign(Tensor x) {
         INDArray den = Transforms.abs(x.value(), true).addi(1.0);
         Tensor o = out(x.value().div(den), x);
         return Tape.push(o, g -> x.accumulate(g.div(den.mul(den))));
     }
 
-    /** {@code x * sigmoid(x)} (also called silu). */
+    /**
+     * {@code x * sigmoid(x)} (also called silu).
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor swish(Tensor x) {
         INDArray s = Transforms.sigmoid(x.value(), true);
         Tensor o = out(x.value().mul(s), x);
@@ -404,6 +535,10 @@ public final class Ops {
     /**
      * Gaussian error linear unit. Exact ({@code x * Phi(x)} with erf) unless
      * {@code approximate}, which uses Keras's tanh formula.
+     *
+     * @param x the input
+     * @param approximate true for the tanh approximation (Keras's default false)
+     * @return the result
      */
     public static Tensor gelu(Tensor x, boolean approximate) {
         INDArray xv = x.value();
@@ -430,7 +565,13 @@ public final class Ops {
         });
     }
 
-    /** {@code x} if {@code x > 0} else {@code negativeSlope * x}. */
+    /**
+     * {@code x} if {@code x > 0} else {@code negativeSlope * x}.
+     *
+     * @param x the input
+     * @param negativeSlope the slope for {@code x < 0}
+     * @return the result
+     */
     public static Tensor leakyRelu(Tensor x, double negativeSlope) {
         INDArray pos = x.value().gt(0).castTo(x.value().dataType());
         INDArray d = pos.mul(1 - negativeSlope).addi(negativeSlope);
@@ -440,39 +581,81 @@ public final class Ops {
 
     // ------------------------------------------------------------------ elementwise math
 
+    /**
+     * Elementwise {@code exp(x)}.
+     *
+     * @param x the input
+     * @return the result, of {@code x}'s shape
+     */
     public static Tensor exp(Tensor x) {
         Tensor o = out(Transforms.exp(x.value(), true), x);
         return Tape.push(o, g -> x.accumulate(g.mul(o.value())));
     }
 
+    /**
+     * Elementwise natural logarithm.
+     *
+     * @param x the input, positive
+     * @return the result, of {@code x}'s shape
+     */
     public static Tensor log(Tensor x) {
         Tensor o = out(Transforms.log(x.value(), true), x);
         return Tape.push(o, g -> x.accumulate(g.div(x.value())));
     }
 
+    /**
+     * Elementwise square root.
+     *
+     * @param x the input, non-negative
+     * @return the result, of {@code x}'s shape
+     */
     public static Tensor sqrt(Tensor x) {
         Tensor o = out(Transforms.sqrt(x.value(), true), x);
         return Tape.push(o, g -> x.accumulate(g.div(o.value()).muli(0.5)));
     }
 
+    /**
+     * Elementwise {@code x * x}.
+     *
+     * @param x the input
+     * @return the result, of {@code x}'s shape
+     */
     public static Tensor square(Tensor x) {
         Tensor o = out(x.value().mul(x.value()), x);
         return Tape.push(o, g -> x.accumulate(g.mul(x.value()).muli(2.0)));
     }
 
+    /**
+     * Elementwise {@code |x|}.
+     *
+     * @param x the input
+     * @return the result, of {@code x}'s shape
+     */
     public static Tensor abs(Tensor x) {
         Tensor o = out(Transforms.abs(x.value(), true), x);
         return Tape.push(o, g -> x.accumulate(g.mul(Transforms.sign(x.value(), true))));
     }
 
-    /** Elementwise {@code max(x, c)}; the gradient goes to {@code x} where {@code x > c}. */
+    /**
+     * Elementwise {@code max(x, c)}; the gradient goes to {@code x} where {@code x > c}.
+     *
+     * @param x the input
+     * @param c the scalar
+     * @return the result
+     */
     public static Tensor maximum(Tensor x, double c) {
         INDArray mask = x.value().gt(c).castTo(x.value().dataType());
         Tensor o = out(Transforms.max(x.value(), c, true), x);
         return Tape.push(o, g -> x.accumulate(g.mul(mask)));
     }
 
-    /** Elementwise {@code min(x, c)}; the gradient goes to {@code x} where {@code x < c}. */
+    /**
+     * Elementwise {@code min(x, c)}; the gradient goes to {@code x} where {@code x < c}.
+     *
+     * @param x the input
+     * @param c the scalar
+     * @return the result
+     */
     public static Tensor minimum(Tensor x, double c) {
         INDArray mask = x.value().lt(c).castTo(x.value().dataType());
         Tensor o = out(Transforms.min(x.value(), c, true), x);
@@ -482,6 +665,10 @@ public final class Ops {
     /**
      * Elementwise {@code min(a, b)} with numpy broadcasting; the gradient goes to {@code a} where
      * {@code a <= b}, else to {@code b}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
      */
     public static Tensor minimum(Tensor a, Tensor b) {
         return select(a, b, false);
@@ -490,6 +677,10 @@ public final class Ops {
     /**
      * Elementwise {@code max(a, b)} with numpy broadcasting; the gradient goes to {@code a} where
      * {@code a >= b}, else to {@code b}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the result
      */
     public static Tensor maximum(Tensor a, Tensor b) {
         return select(a, b, true);
@@ -517,7 +708,14 @@ public final class Ops {
         return x.reshape(xs).broadcast(shape).dup('c');
     }
 
-    /** Clips {@code x} to {@code [lo, hi]}; the gradient passes only inside the interval, as in Keras. */
+    /**
+     * Clips {@code x} to {@code [lo, hi]}; the gradient passes only inside the interval, as in Keras.
+     *
+     * @param x the input
+     * @param lo the lower bound
+     * @param hi the upper bound
+     * @return the result
+     */
     public static Tensor clip(Tensor x, double lo, double hi) {
         INDArray mask = x.value().gte(lo).castTo(x.value().dataType()).muli(x.value().lte(hi).castTo(x.value().dataType()));
         INDArray v = Transforms.min(Transforms.max(x.value(), lo, true), hi, false);
@@ -527,13 +725,25 @@ public final class Ops {
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum of all elements, a scalar. */
+    /**
+     * Sum of all elements, a scalar.
+     *
+     * @param x the input
+     * @return the sum
+     */
     public static Tensor sum(Tensor x) {
         Tensor o = out(x.value().sum(), x);
         return Tape.push(o, g -> x.accumulate(Nd4j.valueArrayOf(x.value().shape(), g.getDouble(0), x.value().dataType())));
     }
 
-    /** Sum over {@code axis} (negative counts from the end). */
+    /**
+     * Sum over {@code axis} (negative counts from the end).
+     *
+     * @param x the input
+     * @param axis the axis, negative from the end
+     * @param keepDims true to keep the reduced axis with size 1
+     * @return the sum
+     */
     public static Tensor sum(Tensor x, int axis, boolean keepDims) {
         int ax = axis < 0 ? x.rank() + axis : axis;
         Tensor o = out(x.value().sum(keepDims, ax), x);
@@ -544,12 +754,24 @@ public final class Ops {
         });
     }
 
-    /** Mean of all elements, a scalar. */
+    /**
+     * Mean of all elements, a scalar.
+     *
+     * @param x the input
+     * @return the mean
+     */
     public static Tensor mean(Tensor x) {
         return mulScalar(sum(x), 1.0 / x.value().length());
     }
 
-    /** Mean over {@code axis}. */
+    /**
+     * Mean over {@code axis}.
+     *
+     * @param x the input
+     * @param axis the axis, negative from the end
+     * @param keepDims true to keep the reduced axis with size 1
+     * @return the mean
+     */
     public static Tensor mean(Tensor x, int axis, boolean keepDims) {
         int ax = axis < 0 ? x.rank() + axis : axis;
         return mulScalar(sum(x, ax, keepDims), 1.0 / x.value().size(ax));
@@ -557,7 +779,13 @@ public final class Ops {
 
     // ------------------------------------------------------------------ shape
 
-    /** Reshape (C order); one dimension may be -1. */
+    /**
+     * Reshape (C order); one dimension may be -1.
+     *
+     * @param x the input
+     * @param shape the new shape; one size may be -1
+     * @return the result
+     */
     public static Tensor reshape(Tensor x, long... shape) {
         INDArray v = x.value().reshape('c', shape);
         Tensor o = out(v, x);
@@ -565,7 +793,13 @@ public final class Ops {
         return Tape.push(o, g -> x.accumulate(g.reshape('c', s)));
     }
 
-    /** Concatenation along {@code axis}. */
+    /**
+     * Concatenation along {@code axis}.
+     *
+     * @param axis the axis, negative from the end
+     * @param xs the tensors, equal in every other axis
+     * @return the result
+     */
     public static Tensor concat(int axis, Tensor... xs) {
         int ax = axis < 0 ? xs[0].rank() + axis : axis;
         INDArray[] vs = new INDArray[xs.length];
@@ -586,7 +820,13 @@ public final class Ops {
         });
     }
 
-    /** Permutes the axes of {@code x}: output axis {@code i} is input axis {@code perm[i]} (numpy's transpose). */
+    /**
+     * Permutes the axes of {@code x}: output axis {@code i} is input axis {@code perm[i]} (numpy's transpose).
+     *
+     * @param x the input
+     * @param perm the input axis for each output axis
+     * @return the result
+     */
     public static Tensor transpose(Tensor x, int... perm) {
         int r = x.rank();
         if (perm.length != r) {
@@ -611,6 +851,11 @@ public final class Ops {
     /**
      * The slice {@code x[begin[0]:end[0], begin[1]:end[1], ...]} (one interval per axis,
      * {@code end} exclusive); the gradient is zero outside the slice.
+     *
+     * @param x the input
+     * @param begin the first index on each axis
+     * @param end the index after the last on each axis
+     * @return the result
      */
     public static Tensor slice(Tensor x, long[] begin, long[] end) {
         long[] xs = x.value().shape();
@@ -632,6 +877,10 @@ public final class Ops {
 
     /**
      * Batched matrix product of {@code (batch, m, k)} and {@code (batch, k, n)}: {@code (batch, m, n)}.
+     *
+     * @param a the first operand
+     * @param b the second operand
+     * @return the product
      */
     public static Tensor batchMatmul(Tensor a, Tensor b) {
         long[] as = a.value().shape(), bs = b.value().shape();
@@ -646,7 +895,13 @@ public final class Ops {
         });
     }
 
-    /** Casts to a float type; the gradient is cast back. */
+    /**
+     * Casts to a float type; the gradient is cast back.
+     *
+     * @param x the input
+     * @param type the float type
+     * @return the result
+     */
     public static Tensor cast(Tensor x, DataType type) {
         if (x.value().dataType() == type) return x;
         Tensor o = out(x.value().castTo(type), x);
@@ -659,6 +914,11 @@ public final class Ops {
     /**
      * Inverted dropout: zeroes a fraction {@code rate} of the entries and scales the rest
      * by {@code 1 / (1 - rate)}. The caller applies it only in training.
+     *
+     * @param x the input
+     * @param rate the fraction of entries dropped, in [0, 1)
+     * @param rng the random generator
+     * @return the result
      */
     public static Tensor dropout(Tensor x, double rate, Random rng) {
         if (rate <= 0) return x;
@@ -674,6 +934,10 @@ public final class Ops {
     /**
      * Per-sample categorical crossentropy from logits over the last axis:
      * {@code -sum(y * log_softmax(z))}. Gradient {@code softmax(z) * sum(y) - y}.
+     *
+     * @param logits the logits
+     * @param yTrue the targets
+     * @return the per-sample losses
      */
     public static Tensor softmaxCrossEntropy(Tensor logits, INDArray yTrue) {
         int ax = logits.rank() - 1;
@@ -708,6 +972,10 @@ public final class Ops {
     /**
      * Elementwise binary crossentropy from logits:
      * {@code max(z, 0) - z * y + log(1 + exp(-|z|))}. Gradient {@code sigmoid(z) - y}.
+     *
+     * @param logits the logits
+     * @param yTrue the targets
+     * @return the per-sample losses
      */
     public static Tensor sigmoidCrossEntropy(Tensor logits, INDArray yTrue) {
         INDArray z = logits.value();
@@ -730,7 +998,12 @@ public final class Ops {
 
     // ------------------------------------------------------------------ additions for losses
 
-    /** {@code log(1 + x)}, accurate for small {@code x}. */
+    /**
+     * {@code log(1 + x)}, accurate for small {@code x}.
+     *
+     * @param x the input
+     * @return the result
+     */
     public static Tensor log1p(Tensor x) {
         Tensor o = out(Transforms.log1p(x.value(), true), x);
         return Tape.push(o, g -> x.accumulate(g.div(x.value().add(1.0))));
@@ -739,6 +1012,10 @@ public final class Ops {
     /**
      * Removes the size-1 axis {@code axis}. A sigmoid output keeps its logits (reshaped
      * alike), so binary crossentropy can still work from them.
+     *
+     * @param x the input
+     * @param axis the size-1 axis to remove
+     * @return the result
      */
     public static Tensor squeeze(Tensor x, int axis) {
         int ax = axis < 0 ? x.rank() + axis : axis;
@@ -752,7 +1029,13 @@ public final class Ops {
         return reshapeKeepingSigmoidLogits(x, ns);
     }
 
-    /** Inserts a size-1 axis at {@code axis}; a sigmoid output keeps its logits as {@link #squeeze} does. */
+    /**
+     * Inserts a size-1 axis at {@code axis}; a sigmoid output keeps its logits as {@link #squeeze} does.
+     *
+     * @param x the input
+     * @param axis where the new axis goes
+     * @return the result
+     */
     public static Tensor expandDims(Tensor x, int axis) {
         long[] s = x.value().shape();
         int ax = axis < 0 ? s.length + 1 + axis : axis;
@@ -772,6 +1055,10 @@ public final class Ops {
     /**
      * Elementwise Huber function: {@code 0.5 x^2} where {@code |x| <= delta}, else
      * {@code delta * |x| - 0.5 delta^2}. Its derivative is {@code clip(x, -delta, delta)}.
+     *
+     * @param x the input
+     * @param delta where the loss turns from quadratic to linear
+     * @return the elementwise loss
      */
     public static Tensor huber(Tensor x, double delta) {
         // with c = clip(x, -delta, delta): huber(x) = c * (x - c / 2)
@@ -784,6 +1071,11 @@ public final class Ops {
     /**
      * L2 normalization over {@code axis} as Keras's {@code normalize}:
      * {@code x * min(1 / ||x||, 1 / epsilon)}.
+     *
+     * @param x the input
+     * @param axis the axis, negative from the end
+     * @param epsilon the small constant that guards against division by zero or log of zero
+     * @return the result
      */
     public static Tensor l2Normalize(Tensor x, int axis, double epsilon) {
         int ax = axis < 0 ? x.rank() + axis : axis;
@@ -805,6 +1097,12 @@ public final class Ops {
      * logits: each row is divided by its sum over {@code axis}, clipped to
      * {@code [epsilon, 1 - epsilon]}, and {@code -sum(y * log(p))} taken over {@code axis}. The
      * gradient stops where the clip is active, as {@code clip_by_value}'s does.
+     *
+     * @param probs the probabilities
+     * @param yTrue the targets
+     * @param axis the axis, negative from the end
+     * @param epsilon the small constant that guards against division by zero or log of zero
+     * @return the per-sample losses
      */
     public static Tensor probCrossEntropy(Tensor probs, INDArray yTrue, int axis, double epsilon) {
         int ax = axis < 0 ? probs.rank() + axis : axis;
@@ -833,6 +1131,11 @@ public final class Ops {
      * Elementwise binary crossentropy of probabilities, as Keras computes it without logits:
      * {@code p} clipped to {@code [epsilon, 1 - epsilon]}, then
      * {@code -(y log p + (1 - y) log(1 - p))}. The gradient stops where the clip is active.
+     *
+     * @param probs the probabilities
+     * @param yTrue the targets
+     * @param epsilon the small constant that guards against division by zero or log of zero
+     * @return the per-element losses
      */
     public static Tensor binaryProbCrossEntropy(Tensor probs, INDArray yTrue, double epsilon) {
         INDArray p = probs.value();

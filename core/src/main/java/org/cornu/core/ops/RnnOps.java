@@ -34,13 +34,24 @@ public final class RnnOps {
     private RnnOps() {}
 
     /** The recurrent cells. */
-    public enum Cell { SIMPLE, LSTM, GRU }
+    public enum Cell {
+        /** Keras's {@code SimpleRNN} cell. */
+        SIMPLE,
+        /** Keras's {@code LSTM} cell, gates i, f, c, o. */
+        LSTM,
+        /** Keras's {@code GRU} cell, gates z, r, h. */
+        GRU
+    }
 
     /** Options of {@link #rnn}. */
     public static final class Options {
+        /** The cell (default LSTM). */
         public Cell cell = Cell.LSTM;
+        /** Keras's name of the activation (Keras's {@code activation}, default {@code "tanh"}). */
         public String activation = "tanh";
+        /** Keras's name of the gates' activation (Keras's {@code recurrent_activation}, default {@code "sigmoid"}). */
         public String recurrentActivation = "sigmoid";
+        /** Processes the sequence from the last step to the first (Keras's {@code go_backwards}, default false). */
         public boolean goBackwards;
         /** Sequence outputs in input time order even when going backwards (Bidirectional). */
         public boolean restoreOrder;
@@ -63,10 +74,20 @@ public final class RnnOps {
 
     /** Outputs of {@link #rnn}: the sequence {@code (B, T, units)}, the last output {@code (B, units)} and the final states. */
     public static final class Result {
+        /** The output at every step, {@code (B, T, units)}. */
         public final Tensor sequence;
+        /** The output of the last step, {@code (B, units)}. */
         public final Tensor last;
+        /** The final states: h, and c for LSTM, each {@code (B, units)}. */
         public final List<Tensor> states;
 
+        /**
+         * The outputs of a run.
+         *
+         * @param sequence the output at every step
+         * @param last the output of the last step
+         * @param states the final states
+         */
         public Result(Tensor sequence, Tensor last, List<Tensor> states) {
             this.sequence = sequence;
             this.last = last;
@@ -88,7 +109,13 @@ public final class RnnOps {
 
         private Pool() {}
 
-        /** An array of at least {@code n} values (zeros in {@code [0, n)} when {@code zero}). */
+        /**
+         * An array of at least {@code n} values (zeros in {@code [0, n)} when {@code zero}).
+         *
+         * @param n the number of values needed
+         * @param zero true to zero the first {@code n} values
+         * @return the array, from a per-thread pool
+         */
         public static double[] take(long n, boolean zero) {
             if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("recurrent buffer of " + n + " values is too large");
             if (n < MIN || !FastPaths.RNN_BUFFER_POOL.enabled()) return new double[(int) n];
@@ -113,7 +140,11 @@ public final class RnnOps {
             return bestA;
         }
 
-        /** Hands arrays back for reuse (nulls and small arrays are ignored). */
+        /**
+         * Hands arrays back for reuse (nulls and small arrays are ignored).
+         *
+         * @param arrays arrays obtained from {@link #take}
+         */
         public static void give(double[]... arrays) {
             ArrayList<java.lang.ref.SoftReference<double[]>> free = FREE.get();
             for (double[] a : arrays) {
@@ -177,6 +208,9 @@ public final class RnnOps {
     /**
      * Activations the fused recurrence supports (by Keras name): tanh, sigmoid, relu, linear,
      * hard_sigmoid, computed by {@link ActivationKernels}.
+     *
+     * @param name Keras's name of an activation
+     * @return true if {@link #rnn} can use it
      */
     public static boolean supportsActivation(String name) {
         return ActivationKernels.elementwise(ActivationKernels.kindOf(name));
@@ -189,11 +223,14 @@ public final class RnnOps {
     /**
      * Runs a recurrent layer over {@code x (B, T, in)}.
      *
+     * @param x the input sequence, {@code (B, T, in)}
      * @param kernel {@code (in, G*units)} with G = 1, 4 (i, f, c, o), 3 (z, r, h)
      * @param recurrentKernel {@code (units, G*units)}
      * @param bias {@code (G*units)}, or for GRU with reset_after {@code (2, 3*units)}: input and recurrent biases; may be null
      * @param initialStates h (and c for LSTM), each {@code (B, units)}; null entries mean zeros
      * @param mask {@code (B, T)} of 1/0, or null
+     * @param opt the cell, activations and flags
+     * @return the outputs and final states
      */
     public static Result rnn(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, List<Tensor> initialStates,
                              INDArray mask, Options opt) {
@@ -580,6 +617,17 @@ public final class RnnOps {
         return c;
     }
 
+    /**
+     * One of the outputs of a fused op (the sequence, last output or a state of {@link #rnn}): its
+     * gradient is collected in {@code slot[0]} for the fused backward pass, which runs from
+     * {@code core}, the op's single recorded tensor.
+     *
+     * @param v the output's value
+     * @param core the fused op's recorded tensor
+     * @param slot receives (adds up) this output's gradient
+     * @param zero a zero gradient for {@code core}, so that back-propagation reaches it
+     * @return the output tensor
+     */
     public static Tensor derived(INDArray v, Tensor core, INDArray[] slot, INDArray zero) {
         Tensor o = new Tensor(v, core.requiresGrad());
         return Tape.push(o, g -> {
@@ -594,6 +642,11 @@ public final class RnnOps {
      * Looks up rows of {@code table (inputDim, outputDim)} for integer-valued {@code indices}
      * (any shape, float or int type); output shape {@code indices.shape + (outputDim)}. The
      * gradient is a scatter-add into a table-shaped array.
+     *
+     * @param table the embedding matrix, {@code (inputDim, outputDim)}
+     * @param indices integer-valued indices into the table's rows
+     * @param layerName the layer's name, for messages
+     * @return the looked-up rows
      */
     public static Tensor embedding(Tensor table, INDArray indices, String layerName) {
         long n = indices.length();
@@ -658,7 +711,12 @@ public final class RnnOps {
 
     // ------------------------------------------------------------------ sequence helpers
 
-    /** Reverses axis 1 of a {@code (B, T, ...)} tensor. */
+    /**
+     * Reverses axis 1 of a {@code (B, T, ...)} tensor.
+     *
+     * @param x a sequence, {@code (B, T, ...)}
+     * @return the sequence in reverse time order
+     */
     public static Tensor reverseTime(Tensor x) {
         INDArray v = reverse1(x.value());
         Tensor o = new Tensor(v, Tape.needsGrad(x));
@@ -675,7 +733,13 @@ public final class RnnOps {
         return r;
     }
 
-    /** {@code (B, F) -> (B, n, F)} repeating each row; the gradient sums over the copies. */
+    /**
+     * {@code (B, F) -> (B, n, F)} repeating each row; the gradient sums over the copies.
+     *
+     * @param x the input, {@code (B, F)}
+     * @param n the number of copies
+     * @return the repeated input, {@code (B, n, F)}
+     */
     public static Tensor repeat(Tensor x, int n) {
         long bsz = x.value().size(0), f = x.value().size(1);
         INDArray v = Nd4j.createUninitialized(x.value().dataType(), bsz, n, f);

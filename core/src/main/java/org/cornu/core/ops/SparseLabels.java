@@ -10,6 +10,12 @@ public final class SparseLabels {
     /**
      * Returns {@code label} as a class index, or throws naming {@code fn}: a fraction says it is
      * not an integer class index, a whole number outside the range says so (Keras's wording).
+     *
+     * @param fn the function or metric, for the message
+     * @param label the label
+     * @param classes the number of classes
+     * @return the class index
+     * @throws IllegalArgumentException for a fraction or a label outside {@code [0, classes)}
      */
     public static int check(String fn, double label, long classes) {
         if (Double.isNaN(label) || label != Math.rint(label)) {

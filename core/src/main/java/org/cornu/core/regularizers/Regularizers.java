@@ -19,6 +19,12 @@ public final class Regularizers {
         private final double l2;
         private final String name;
 
+        /**
+         * The penalty {@code l1 * sum(|x|) + l2 * sum(x^2)} (Keras's {@code L1L2}).
+         *
+         * @param l1 the L1 factor (Keras's {@code l1}, default 0)
+         * @param l2 the L2 factor (Keras's {@code l2}, default 0)
+         */
         public L1L2(double l1, double l2) {
             this(l1, l2, "l1_l2");
         }
@@ -33,10 +39,20 @@ public final class Regularizers {
             this.name = name;
         }
 
+        /**
+         * The L1 factor (Keras's {@code l1}).
+         *
+         * @return the factor
+         */
         public double l1() {
             return l1;
         }
 
+        /**
+         * The L2 factor (Keras's {@code l2}).
+         *
+         * @return the factor
+         */
         public double l2() {
             return l2;
         }
@@ -71,21 +87,38 @@ public final class Regularizers {
         }
     }
 
-    /** {@code L1(factor)}. */
+    /**
+     * {@code L1(factor)}.
+     *
+     * @param factor the factor of {@code sum(|x|)} (Keras's {@code l1}, default 0.01)
+     * @return the regularizer
+     */
     public static Regularizer l1(double factor) {
         return new L1L2(factor, 0, "l1");
     }
 
-    /** {@code L2(factor)}. */
+    /**
+     * {@code L2(factor)}.
+     *
+     * @param factor the factor of {@code sum(x^2)} (Keras's {@code l2}, default 0.01)
+     * @return the regularizer
+     */
     public static Regularizer l2(double factor) {
         return new L1L2(0, factor, "l2");
     }
 
-    /** {@code L1L2(l1, l2)}. */
+    /**
+     * {@code L1L2(l1, l2)}.
+     *
+     * @param l1 the L1 factor (Keras's {@code l1})
+     * @param l2 the L2 factor (Keras's {@code l2})
+     * @return the regularizer
+     */
     public static Regularizer l1L2(double l1, double l2) {
         return new L1L2(l1, l2);
     }
 
+    /** Registers the regularizers' Keras names ({@code l1}, {@code l2}, {@code l1_l2}, ...) with the {@link org.cornu.core.Registry}. */
     public static void registerAll() {
         Registry.register(Registry.Kind.REGULARIZER, "l1", () -> l1(0.01));
         Registry.register(Registry.Kind.REGULARIZER, "l2", () -> l2(0.01));

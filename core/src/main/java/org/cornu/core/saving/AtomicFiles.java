@@ -56,6 +56,12 @@ public final class AtomicFiles {
 
     /** Writes a file's content to the given path. */
     public interface Writer {
+        /**
+         * Writes the content.
+         *
+         * @param tmp the temporary file to write
+         * @throws IOException if writing fails
+         */
         void write(Path tmp) throws IOException;
     }
 
@@ -64,6 +70,8 @@ public final class AtomicFiles {
      * then moves it over {@code target}. The temporary file exists (empty, with its final
      * permissions) when {@code w} is called; {@code w} may replace it.
      *
+     * @param target the file to replace
+     * @param w writes the content
      * @throws UncheckedIOException if anything fails; {@code target} is then unchanged
      */
     public static void write(Path target, Writer w) {

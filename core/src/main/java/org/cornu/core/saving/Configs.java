@@ -22,45 +22,110 @@ import org.cornu.core.regularizers.Regularizers;
 public final class Configs {
     private Configs() {}
 
+    /**
+     * Whether {@code key} is present with a non-null value.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @return true if set
+     */
     public static boolean has(Map<String, Object> c, String key) {
         return c.get(key) != null;
     }
 
+    /**
+     * An integer, or {@code def} when absent or null.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @param def the default
+     * @return the value
+     */
     public static int getInt(Map<String, Object> c, String key, int def) {
         Object v = c.get(key);
         return v == null ? def : ((Number) v).intValue();
     }
 
-    /** A required integer; a missing key is an error naming it. */
+    /**
+     * A required integer; a missing key is an error naming it.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @return the value
+     */
     public static int getInt(Map<String, Object> c, String key) {
         return ((Number) require(c, key)).intValue();
     }
 
+    /**
+     * A number, or {@code def} when absent or null.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @param def the default
+     * @return the value
+     */
     public static double getDouble(Map<String, Object> c, String key, double def) {
         Object v = c.get(key);
         return v == null ? def : ((Number) v).doubleValue();
     }
 
+    /**
+     * A required number; a missing key is an error naming it.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @return the value
+     */
     public static double getDouble(Map<String, Object> c, String key) {
         return ((Number) require(c, key)).doubleValue();
     }
 
+    /**
+     * A boolean, or {@code def} when absent or null.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @param def the default
+     * @return the value
+     */
     public static boolean getBoolean(Map<String, Object> c, String key, boolean def) {
         Object v = c.get(key);
         return v == null ? def : (Boolean) v;
     }
 
+    /**
+     * A string, or {@code def} when absent or null.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @param def the default
+     * @return the value
+     */
     public static String getString(Map<String, Object> c, String key, String def) {
         Object v = c.get(key);
         return v == null ? def : v.toString();
     }
 
+    /**
+     * An integer, or null when absent (Keras's None), e.g. a {@code seed}.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @return the value, or null
+     */
     public static Long getLongOrNull(Map<String, Object> c, String key) {
         Object v = c.get(key);
         return v == null ? null : ((Number) v).longValue();
     }
 
-    /** A list of integers ({@code target_shape}, {@code kernel_size}); a single number gives a 1-element array. */
+    /**
+     * A list of integers ({@code target_shape}, {@code kernel_size}); a single number gives a 1-element array.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @return the values
+     */
     public static long[] getLongs(Map<String, Object> c, String key) {
         Object v = require(c, key);
         if (v instanceof Number n) return new long[] {n.longValue()};
@@ -70,7 +135,14 @@ public final class Configs {
         return r;
     }
 
-    /** The value of {@code key}, or an error naming the key. */
+    /**
+     * The value of {@code key}, or an error naming the key.
+     *
+     * @param c a layer's config
+     * @param key the config key
+     * @return the value
+     * @throws IllegalArgumentException if the key is missing
+     */
     public static Object require(Map<String, Object> c, String key) {
         Object v = c.get(key);
         if (v == null) {
@@ -85,12 +157,22 @@ public final class Configs {
         return (Map<String, Object>) o;
     }
 
-    /** Keras's class name in snake case ({@code GlorotUniform -> glorot_uniform}, {@code Conv2D -> conv2d}). */
+    /**
+     * Keras's class name in snake case ({@code GlorotUniform -> glorot_uniform}, {@code Conv2D -> conv2d}).
+     *
+     * @param className a Keras class name
+     * @return its snake-case form
+     */
     public static String snake(String className) {
         return Cornu.toSnakeCase(className);
     }
 
-    /** An activation from a name or a serialized dict. */
+    /**
+     * An activation from a name or a serialized dict.
+     *
+     * @param spec a name, or Keras's {@code {"class_name": ..., "config": ...}} dict
+     * @return the activation
+     */
     public static ActivationFunction activation(Object spec) {
         if (spec instanceof Map<?, ?> m) {
             Object cfg = m.get("config");
@@ -102,7 +184,12 @@ public final class Configs {
         return Registry.activation(spec == null ? null : spec.toString());
     }
 
-    /** An initializer from a name or Keras's serialized dict (with its config: seed, mean, stddev...). */
+    /**
+     * An initializer from a name or Keras's serialized dict (with its config: seed, mean, stddev...).
+     *
+     * @param spec a name, or Keras's serialized dict
+     * @return the initializer
+     */
     public static Initializer initializer(Object spec) {
         if (spec == null) return null;
         if (!(spec instanceof Map)) return Registry.initializer(spec.toString());
@@ -140,7 +227,12 @@ public final class Configs {
         return d.equals("normal") ? "truncated_normal" : d;
     }
 
-    /** A regularizer from a name or Keras's serialized dict ({@code L2} with {@code {"l2": 0.01}}...). */
+    /**
+     * A regularizer from a name or Keras's serialized dict ({@code L2} with {@code {"l2": 0.01}}...).
+     *
+     * @param spec a name, Keras's serialized dict, or null
+     * @return the regularizer, or null
+     */
     public static Regularizer regularizer(Object spec) {
         if (spec == null) return null;
         if (!(spec instanceof Map)) return Registry.regularizer(spec.toString());
@@ -155,7 +247,12 @@ public final class Configs {
         }
     }
 
-    /** A constraint from a name or Keras's serialized dict. */
+    /**
+     * A constraint from a name or Keras's serialized dict.
+     *
+     * @param spec a name, Keras's serialized dict, or null
+     * @return the constraint, or null
+     */
     public static Constraint constraint(Object spec) {
         if (spec == null) return null;
         if (!(spec instanceof Map)) return Registry.constraint(spec.toString());
@@ -172,7 +269,12 @@ public final class Configs {
         }
     }
 
-    /** A shape list with nulls for unknown sizes, as Keras writes it. */
+    /**
+     * A shape list with nulls for unknown sizes, as Keras writes it.
+     *
+     * @param dims the sizes, negative for unknown
+     * @return the sizes, null for unknown
+     */
     public static List<Object> shapeList(long[] dims) {
         List<Object> l = new ArrayList<>();
         for (long d : dims) l.add(d < 0 ? null : d);

@@ -19,6 +19,10 @@ public interface KerasCallArguments {
      * Fills Keras's {@code args} and {@code kwargs} of one call from {@code inputs}, the node's
      * input tensors (already serialized as {@code __keras_tensor__} objects) in this layer's input
      * order; non-tensor call arguments the layer holds (flags) go to {@code kwargs} as Keras writes them.
+     *
+     * @param inputs the node's serialized input tensors
+     * @param args receives the positional arguments
+     * @param kwargs receives the keyword arguments
      */
     void toKerasCall(List<Object> inputs, List<Object> args, Map<String, Object> kwargs);
 
@@ -27,6 +31,12 @@ public interface KerasCallArguments {
      * flattened in order; {@code tensorKwargs}, the keyword arguments that are tensors;
      * {@code otherKwargs}, the rest ({@code use_causal_mask}...), which the layer applies to itself.
      * A keyword argument the layer cannot honour is an error naming it.
+     *
+     * @param <T> the type of a tensor reference
+     * @param args the positional tensors
+     * @param tensorKwargs the keyword tensors
+     * @param otherKwargs the other keyword arguments
+     * @return the layer's inputs, in its input order
      */
     <T> List<T> fromKerasCall(List<T> args, Map<String, T> tensorKwargs, Map<String, Object> otherKwargs);
 
@@ -34,6 +44,9 @@ public interface KerasCallArguments {
      * Keras's {@code build_config} for inputs of {@code inputShapes} (one shape list per input, in
      * this layer's input order); by default {@code {"input_shape": ...}}, a single shape when there
      * is one input. {@code MultiHeadAttention} writes {@code {"shapes_dict": {"query_shape": ...}}}.
+     *
+     * @param inputShapes one shape list per input
+     * @return the build config
      */
     default Map<String, Object> kerasBuildConfig(List<Object> inputShapes) {
         Map<String, Object> bc = new java.util.LinkedHashMap<>();

@@ -12,10 +12,19 @@ import org.cornu.core.Weight;
  * its attribute path.
  */
 public interface KerasVariableGroups {
-    /** Attribute path (relative to the layer, no leading slash) to the variables saved there, in Keras's order. */
+    /**
+     * Attribute path (relative to the layer, no leading slash) to the variables saved there, in Keras's order.
+     *
+     * @return path to weights
+     */
     Map<String, List<Weight>> kerasVariableGroups();
 
-    /** The groups of any layer: its own, or the layer's own variables at the empty path. */
+    /**
+     * The groups of any layer: its own, or the layer's own variables at the empty path.
+     *
+     * @param l a layer
+     * @return path to weights
+     */
     static Map<String, List<Weight>> of(org.cornu.core.Layer l) {
         if (l instanceof KerasVariableGroups g) return g.kerasVariableGroups();
         return Map.of("", l.weights());

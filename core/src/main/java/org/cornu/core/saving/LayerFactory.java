@@ -30,6 +30,10 @@ public final class LayerFactory {
     /**
      * Checks that {@code className} can be re-created, before anything is built: an unknown class,
      * or one without {@code fromConfig}, is an error naming the class and the layer.
+     *
+     * @param className the Keras class name
+     * @param layerName the layer's name, for the message
+     * @throws IllegalArgumentException if the class cannot be re-created
      */
     public static void check(String className, String layerName) {
         if (className == null) {
@@ -52,7 +56,11 @@ public final class LayerFactory {
         }
     }
 
-    /** The registered layer class names. */
+    /**
+     * The registered layer class names.
+     *
+     * @return the class names
+     */
     public static List<String> knownClasses() {
         List<String> r = new ArrayList<>(List.of("InputLayer", "Sequential", "Functional"));
         for (String n : Registry.names(Registry.Kind.LAYER)) {
@@ -62,7 +70,13 @@ public final class LayerFactory {
         return r;
     }
 
-    /** A new, unbuilt layer of Keras class {@code className} from its config. */
+    /**
+     * A new, unbuilt layer of Keras class {@code className} from its config.
+     *
+     * @param className the Keras class name, e.g. {@code "Dense"}
+     * @param config the layer's {@code get_config()}
+     * @return the layer
+     */
     @SuppressWarnings("unchecked")
     public static Layer create(String className, Map<String, Object> config) {
         String name = String.valueOf(config.get("name"));

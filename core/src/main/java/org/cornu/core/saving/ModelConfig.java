@@ -25,14 +25,25 @@ public final class ModelConfig {
 
     private ModelConfig() {}
 
-    /** Keras's class name of a layer or model: {@code Sequential}, {@code Functional}, {@code Dense}... */
+    /**
+     * Keras's class name of a layer or model: {@code Sequential}, {@code Functional}, {@code Dense}...
+     *
+     * @param l a layer or model
+     * @return the class name
+     */
     public static String kerasClassName(Layer l) {
         if (l instanceof Sequential) return "Sequential";
         if (l instanceof Model) return "Functional";
         return l.getClass().getSimpleName();
     }
 
-    /** One layer's serialized form: module, class_name, config, registered_name and, when known, build_config. */
+    /**
+     * One layer's serialized form: module, class_name, config, registered_name and, when known, build_config.
+     *
+     * @param l the layer
+     * @param buildInputShape the shape it was built for, or null
+     * @return the serialized layer
+     */
     public static Map<String, Object> serializeLayer(Layer l, Object buildInputShape) {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean functional = l instanceof Model && !(l instanceof Sequential);
@@ -56,7 +67,12 @@ public final class ModelConfig {
         return m;
     }
 
-    /** The whole {@code config.json} object of {@code model}, with its compile config if compiled. */
+    /**
+     * The whole {@code config.json} object of {@code model}, with its compile config if compiled.
+     *
+     * @param model the model
+     * @return the config
+     */
     public static Map<String, Object> serialize(Model model) {
         Map<String, Object> m = serializeLayer(model, null);
         Map<String, Object> bc = new LinkedHashMap<>();
@@ -77,6 +93,9 @@ public final class ModelConfig {
      * An optimizer as Keras serializes it: {@code {"module": "keras.optimizers", "class_name": "Adam",
      * "config": ..., "registered_name": null}}, a learning-rate schedule serialized inside its
      * {@code learning_rate}.
+     *
+     * @param o the optimizer
+     * @return the serialized form
      */
     public static Map<String, Object> serializeOptimizer(Optimizer o) {
         return CompileConfig.serializeOptimizer(o);
@@ -85,6 +104,9 @@ public final class ModelConfig {
     /**
      * An optimizer from a name or Keras's serialized form (null for null); config keys are set
      * through the optimizer's fluent setters, a schedule is restored (see {@link CompileConfig}).
+     *
+     * @param spec a name, Keras's serialized form, or null
+     * @return the optimizer, or null
      */
     public static Optimizer deserializeOptimizer(Object spec) {
         return CompileConfig.deserializeOptimizer(spec);
@@ -106,7 +128,12 @@ public final class ModelConfig {
 
     // ------------------------------------------------------------------ loading
 
-    /** Checks every layer class of a model config (nested models included) before anything is built. */
+    /**
+     * Checks every layer class of a model config (nested models included) before anything is built.
+     *
+     * @param top the model config
+     * @throws IllegalArgumentException naming the first class Cornu cannot re-create
+     */
     public static void checkClasses(Map<String, Object> top) {
         String cls = String.valueOf(top.get("class_name"));
         Map<String, Object> cfg = configOf(top);
@@ -125,6 +152,10 @@ public final class ModelConfig {
      * config is present. A compile config that Cornu cannot honour (an optimizer, loss or option
      * it lacks) never costs the model: a warning names what is missing and the model loads
      * uncompiled, as Keras loads a model whose {@code compile} it cannot call.
+     *
+     * @param top the model config
+     * @param compile whether to compile from the compile config
+     * @return the model
      */
     public static Model deserialize(Map<String, Object> top, boolean compile) {
         checkClasses(top);
@@ -351,6 +382,9 @@ public final class ModelConfig {
     /**
      * Compiles {@code model} from a Keras compile config, as Keras's {@code compile_from_config}
      * (an empty config leaves it uncompiled); see {@link CompileConfig}.
+     *
+     * @param model the model
+     * @param cc Keras's {@code compile_config}
      */
     public static void compile(Model model, Map<String, Object> cc) {
         CompileConfig.compile(model, cc);

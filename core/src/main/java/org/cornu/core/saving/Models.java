@@ -62,7 +62,12 @@ public final class Models {
 
     // ------------------------------------------------------------------ .keras
 
-    /** Saves {@code model} as a {@code .keras} file (Keras's {@code model.save}). */
+    /**
+     * Saves {@code model} as a {@code .keras} file (Keras's {@code model.save}).
+     *
+     * @param model the model
+     * @param path the file to write, ending in {@code .keras}
+     */
     public static void save(Model model, Path path) {
         String name = path.getFileName().toString();
         if (!name.endsWith(".keras")) {
@@ -87,16 +92,38 @@ public final class Models {
         });
     }
 
-    /** Loads a model saved by {@link #save} or by Keras 3 ({@code keras.saving.load_model}), compiled if it was. */
+    /**
+     * Loads a model saved by {@link #save} or by Keras 3 ({@code keras.saving.load_model}), compiled if it was.
+     *
+     * <pre>{@code
+     * Model model = Models.loadModel(Path.of("my_model.keras"));
+     * INDArray p = model.predict(x);
+     * }</pre>
+     *
+     * @param path a {@code .keras} file
+     * @return the model, with its weights, and its optimizer state when compiled
+     */
     public static Model loadModel(Path path) {
         return load(path, true, path.toString());
     }
 
-    /** Loads a model; {@code compile=false} ignores the compile config and the optimizer state. */
+    /**
+     * Loads a model; {@code compile=false} ignores the compile config and the optimizer state.
+     *
+     * @param path a {@code .keras} file
+     * @param compile false to load uncompiled (Keras's {@code compile}, default true)
+     * @return the model
+     */
     public static Model loadModel(Path path, boolean compile) {
         return load(path, compile, path.toString());
     }
 
+    /**
+     * {@link #loadModel(Path)} with a path string.
+     *
+     * @param path a {@code .keras} file
+     * @return the model
+     */
     public static Model loadModel(String path) {
         return loadModel(Path.of(path));
     }
@@ -130,7 +157,12 @@ public final class Models {
 
     // ------------------------------------------------------------------ .weights.h5
 
-    /** Saves the weights (and the optimizer's state if compiled) to a {@code .weights.h5} file. */
+    /**
+     * Saves the weights (and the optimizer's state if compiled) to a {@code .weights.h5} file.
+     *
+     * @param model the model
+     * @param path the file to write, ending in {@code .weights.h5}
+     */
     public static void saveWeights(Model model, Path path) {
         if (!path.getFileName().toString().endsWith(".weights.h5")) {
             throw new IllegalArgumentException("Invalid filepath argument: expected a `.weights.h5` extension. Received: filepath=" + path);
@@ -152,7 +184,12 @@ public final class Models {
         });
     }
 
-    /** Loads weights from a {@code .weights.h5} or {@code .keras} file into {@code model} (same architecture). */
+    /**
+     * Loads weights from a {@code .weights.h5} or {@code .keras} file into {@code model} (same architecture).
+     *
+     * @param model the model to load into
+     * @param path a {@code .weights.h5}, {@code .keras} or legacy {@code .h5} file
+     */
     public static void loadWeights(Model model, Path path) {
         String label = path.toString();
         Map<String, INDArray> vars;
@@ -176,6 +213,10 @@ public final class Models {
      * {@code model.load_weights(path, by_name=True, skip_mismatch=skipMismatch)}: layers of the
      * file without a layer of the same name in {@code model} are skipped; with
      * {@code skipMismatch}, so are layers whose weight count or shapes differ (with a warning).
+     *
+     * @param model the model to load into
+     * @param path a legacy {@code .h5} weight file
+     * @param skipMismatch true to skip, with a warning, layers whose weights do not fit (Keras's {@code skip_mismatch}, default false)
      */
     public static void loadWeightsByName(Model model, Path path, boolean skipMismatch) {
         String label = path.toString();
@@ -188,7 +229,12 @@ public final class Models {
 
     // ------------------------------------------------------------------ JSON
 
-    /** The serialized model (Keras's {@code serialize_keras_object(model)}), without the compile config. */
+    /**
+     * The serialized model (Keras's {@code serialize_keras_object(model)}), without the compile config.
+     *
+     * @param model the model
+     * @return the serialized form: module, class_name, config
+     */
     public static Map<String, Object> getConfig(Model model) {
         Map<String, Object> m = ModelConfig.serialize(model);
         m.remove("compile_config");
@@ -199,6 +245,9 @@ public final class Models {
      * A new, uncompiled model from a config: either the serialized form ({@code class_name} +
      * {@code config}) or a model's {@code getConfig()} map (functional if it has
      * {@code input_layers}, else Sequential).
+     *
+     * @param config the config
+     * @return the model, with fresh weights
      */
     public static Model fromConfig(Map<String, Object> config) {
         Map<String, Object> top = config;
@@ -210,12 +259,22 @@ public final class Models {
         return ModelConfig.deserialize(top, false);
     }
 
-    /** Keras's {@code model.to_json()}. */
+    /**
+     * Keras's {@code model.to_json()}.
+     *
+     * @param model the model
+     * @return the JSON text
+     */
     public static String toJson(Model model) {
         return new String(json(getConfig(model)), StandardCharsets.UTF_8);
     }
 
-    /** Keras's {@code keras.models.model_from_json}: a new, uncompiled model with fresh weights. */
+    /**
+     * Keras's {@code keras.models.model_from_json}: a new, uncompiled model with fresh weights.
+     *
+     * @param json the text of {@link #toJson}, or of Keras's {@code model.to_json()}
+     * @return the model
+     */
     public static Model modelFromJson(String json) {
         return fromConfig(parse(json.getBytes(StandardCharsets.UTF_8), "model JSON"));
     }

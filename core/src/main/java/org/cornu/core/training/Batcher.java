@@ -16,6 +16,14 @@ import org.cornu.core.kernels.SparseInput;
  * and recorded for Dense.
  */
 public final class Batcher {
+    /**
+     * One batch.
+     *
+     * @param x the inputs, one array per model input
+     * @param y the targets, one array per model output
+     * @param sw the sample weights, or null
+     * @param size the number of samples
+     */
     public record Batch(INDArray[] x, INDArray[] y, INDArray sw, int size) {}
 
     private final INDArray[] xs2d;
@@ -36,8 +44,14 @@ public final class Batcher {
      */
     private final java.util.Map<String, INDArray> reusable;
 
-    /** What a fit's Batcher leaves to the model's next fit: its batch buffers by shape and slot, its sparse row stores. */
+    /**
+     * What a fit's Batcher leaves to the model's next fit: its batch buffers by shape and slot, its sparse row stores.
+     *
+     * @param buffers batch buffers by shape and slot
+     * @param rows the sparse row stores, per input
+     */
     public record Leftovers(java.util.Map<String, INDArray> buffers, SparseInput.Rows[] rows) {
+        /** Nothing left: the first fit of a model. */
         public static final Leftovers NONE = new Leftovers(java.util.Map.of(), new SparseInput.Rows[0]);
     }
     /** The scan of this epoch's coming batches' sparse rows on the prefetch thread, running ahead of training; or null. */
@@ -59,11 +73,27 @@ public final class Batcher {
         return prefetcher;
     }
 
+    /**
+     * Batches of the given data, with fresh buffers.
+     *
+     * @param xs the inputs, samples along axis 0
+     * @param ys the targets
+     * @param sw the sample weights, or null
+     * @param batchSize the batch size
+     */
     public Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize) {
         this(xs, ys, sw, batchSize, Leftovers.NONE);
     }
 
-    /** {@code from}: what a previous Batcher of the same model left ({@link #leftovers()}), taken over where it fits. */
+    /**
+     * {@code from}: what a previous Batcher of the same model left ({@link #leftovers()}), taken over where it fits.
+     *
+     * @param xs the inputs, samples along axis 0
+     * @param ys the targets
+     * @param sw the sample weights, or null
+     * @param batchSize the batch size
+     * @param from the previous Batcher's leftovers
+     */
     public Batcher(INDArray[] xs, INDArray[] ys, INDArray sw, int batchSize, Leftovers from) {
         this.reusable = new java.util.HashMap<>(from.buffers());
         this.xsOrig = xs;
@@ -88,7 +118,12 @@ public final class Batcher {
         return r;
     }
 
-    /** A random permutation of {@code 0..n-1} from Cornu's seeded generator. */
+    /**
+     * A random permutation of {@code 0..n-1} from Cornu's seeded generator.
+     *
+     * @param n the number of samples
+     * @return the permutation
+     */
     public static int[] permutation(int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
@@ -102,6 +137,13 @@ public final class Batcher {
         return p;
     }
 
+    /**
+     * Batch number {@code step} of an epoch.
+     *
+     * @param order the epoch's sample order, or null for the data's order
+     * @param step the batch index, from 0
+     * @return the batch; its arrays may be reused by the next call
+     */
     public Batch batch(int[] order, int step) {
         long from = (long) step * batchSize;
         int size = (int) Math.min(batchSize, n - from);
@@ -209,7 +251,11 @@ public final class Batcher {
         return slot + ":" + t + ":" + rows + "x" + cols;
     }
 
-    /** The batch buffers and sparse row stores this Batcher used, for the model's next fit (after this one's last batch). */
+    /**
+     * The batch buffers and sparse row stores this Batcher used, for the model's next fit (after this one's last batch).
+     *
+     * @return the leftovers
+     */
     public Leftovers leftovers() {
         stopPrefetch();
         java.util.Map<String, INDArray> m = new java.util.HashMap<>();

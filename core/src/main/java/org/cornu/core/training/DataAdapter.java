@@ -101,7 +101,14 @@ public final class DataAdapter {
         return r;
     }
 
-    /** Rows {@code [from, to)} of {@code a}, as a view. */
+    /**
+     * Rows {@code [from, to)} of {@code a}, as a view.
+     *
+     * @param a the array
+     * @param from the first row
+     * @param to the row after the last
+     * @return the view
+     */
     public static INDArray rows(INDArray a, long from, long to) {
         INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
         idx[0] = NDArrayIndex.interval(from, to);
@@ -115,7 +122,13 @@ public final class DataAdapter {
         return a.castTo(b.dataType()).reshape(b.shape()).mul(b);
     }
 
-    /** Per-sample weights from class weights: class = integer label, or argmax of a one-hot row. */
+    /**
+     * Per-sample weights from class weights: class = integer label, or argmax of a one-hot row.
+     *
+     * @param y the targets: integer labels or one-hot rows
+     * @param cw class index to weight; classes absent from it weigh 1
+     * @return the weights, shape {@code (samples,)}
+     */
     public static INDArray classWeights(INDArray y, Map<Integer, Double> cw) {
         long n = y.size(0);
         INDArray cls;

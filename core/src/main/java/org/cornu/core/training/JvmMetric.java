@@ -6,7 +6,11 @@ package org.cornu.core.training;
  * A metric without it keeps a model on the tape, with the same results.
  */
 public interface JvmMetric {
-    /** Whether this instance has the fast form (a wrapper may or may not, by what it wraps). */
+    /**
+     * Whether this instance has the fast form (a wrapper may or may not, by what it wraps).
+     *
+     * @return true if {@link #updateStateJvm} may be used
+     */
     default boolean supportsJvm() {
         return true;
     }
@@ -14,6 +18,12 @@ public interface JvmMetric {
     /**
      * Accumulates a batch: {@code yTrue} has {@code trueDim} values per sample, {@code yPred}
      * has {@code predDim}. Same result as {@code Metric.updateState}.
+     *
+     * @param yTrue the targets, {@code batch * trueDim} values
+     * @param trueDim the target values per sample
+     * @param yPred the predictions, {@code batch * predDim} values
+     * @param predDim the predictions per sample
+     * @param batch the number of samples
      */
     void updateStateJvm(double[] yTrue, int trueDim, double[] yPred, int predDim, int batch);
 }

@@ -19,19 +19,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param sampleWeight the per-sample weights, or null
  */
 public record StepData(INDArray[] xs, INDArray[] ys, INDArray sampleWeight) {
-    /** The input of a single-input model. */
+    /**
+     * The input of a single-input model.
+     *
+     * @return the input batch
+     */
     public INDArray x() {
         if (xs.length != 1) throw new IllegalStateException("the batch has " + xs.length + " inputs; use xs()");
         return xs[0];
     }
 
-    /** The target of a single-output model. */
+    /**
+     * The target of a single-output model.
+     *
+     * @return the target batch
+     */
     public INDArray y() {
         if (ys.length != 1) throw new IllegalStateException("the batch has " + ys.length + " targets; use ys()");
         return ys[0];
     }
 
-    /** The number of samples in the batch. */
+    /**
+     * The number of samples in the batch.
+     *
+     * @return the batch size
+     */
     public int size() {
         return (int) xs[0].size(0);
     }

@@ -80,30 +80,59 @@ public abstract class Trainer extends Layer {
     private Batcher.Leftovers leftovers = Batcher.Leftovers.NONE;
     private boolean warnedNoGradient;
 
+    /** For {@link Model} only: a trainer is always a model. */
     protected Trainer() {
         if (!(this instanceof Model)) throw new IllegalStateException("Trainer is the base of Model only");
     }
 
     // ------------------------------------------------------------------ what the graph provides
 
-    /** The symbolic inputs, in order. */
+    /**
+     * The symbolic inputs of the model (Keras's {@code model.inputs}).
+     *
+     * @return the input tensors, in the order the model takes its input arrays
+     */
     public abstract List<KerasTensor> inputs();
 
-    /** The symbolic outputs, in order. */
+    /**
+     * The symbolic outputs of the model (Keras's {@code model.outputs}).
+     *
+     * @return the output tensors, in the order the model returns its predictions
+     */
     public abstract List<KerasTensor> outputs();
 
-    /** Runs the model on tensors ({@code training} selects training behaviour, e.g. of Dropout). */
+    /**
+     * Runs the model on tensors.
+     *
+     * @param xs one tensor per model input, in {@link #inputs()} order
+     * @param training true for training behaviour (e.g. Dropout drops, BatchNormalization uses
+     *     the batch statistics), false for inference
+     * @return one tensor per model output, in {@link #outputs()} order
+     */
     public abstract List<Tensor> forward(List<Tensor> xs, boolean training);
 
-    /** Whether the graph exists (a Sequential without an input shape gets it from the first data). */
+    /**
+     * Whether the graph exists (a Sequential without an input shape gets it from the first data).
+     *
+     * @return true once the model's inputs and outputs are known
+     */
     protected abstract boolean isGraphReady();
 
-    /** Builds the graph from the data's shapes if it is not built yet. */
+    /**
+     * Builds the graph from the data's shapes if it is not built yet.
+     *
+     * @param xs the input arrays whose shapes (less the batch axis) fix the input shapes
+     */
     protected abstract void ensureGraph(INDArray[] xs);
 
     /**
      * The model applied to {@code x} as a differentiable tensor (Keras's {@code model(x, training=...)}),
      * for custom training loops under a {@link GradientTape}. Single-input, single-output models.
+     *
+     * @param x the input batch, of shape {@code (batch, ...input shape)}
+     * @param training true for training behaviour (Dropout active, batch statistics), false for inference
+     * @return the output tensor, differentiable with respect to the model's weights
+     * @throws IllegalStateException if the model has more than one output
      */
     public Tensor call(INDArray x, boolean training) {
         List<Tensor> r = call(new INDArray[] {x}, training);
@@ -111,7 +140,13 @@ public abstract class Trainer extends Layer {
         return r.get(0);
     }
 
-    /** The model applied to several inputs; one tensor per output. */
+    /**
+     * The model applied to several inputs, as a differentiable computation.
+     *
+     * @param xs one array per model input, in {@link #inputs()} order
+     * @param training true for training behaviour, false for inference
+     * @return one tensor per model output, in {@link #outputs()} order
+     */
     public List<Tensor> call(INDArray[] xs, boolean training) {
         Cornu.chooseThreads();
         ensureGraph(xs);
@@ -129,6 +164,17 @@ public abstract class Trainer extends Layer {
      * names or {@link Metric}s ({@code "accuracy"} picks binary, categorical or sparse accuracy as
      * Keras does), applied to every output, or one {@code List} per output, or one {@code Map}
      * from output layer name to a metric or a {@code List}. May be called before the model is built.
+     *
+     * <pre>{@code
+     * model.compile(new Adam().learningRate(1e-3), new BinaryCrossentropy(), "accuracy");
+     * }</pre>
+     *
+     * @param optimizer an optimizer name ({@code "rmsprop"}, {@code "adam"}, ...) or an
+     *     {@link Optimizer}; null compiles a model that cannot be trained
+     * @param loss a loss name or {@link Loss}; for several outputs, a {@code List} in output order
+     *     or a {@code Map} by output layer name; null compiles without a loss
+     * @param metrics metric names or {@link Metric}s for every output, or one {@code List} per
+     *     output, or a {@code Map} by output layer name; none by default
      */
     public void compile(Object optimizer, Object loss, Object... metrics) {
         compile(optimizer, loss, (double[]) null, metrics);
@@ -158,7 +204,16 @@ public abstract class Trainer extends Layer {
         this.compiled = c;
     }
 
-    /** {@link #compile(Object, Object, Object...)} with per-output loss weights. */
+    /**
+     * {@link #compile(Object, Object, Object...)} with per-output loss weights (Keras's
+     * {@code loss_weights} as a list): the total loss is the sum of the outputs' losses, each
+     * multiplied by its weight.
+     *
+     * @param optimizer an optimizer name or an {@link Optimizer}
+     * @param loss a loss name or {@link Loss}, a {@code List} in output order or a {@code Map} by output name
+     * @param lossWeights one weight per output, in output order; null weighs every output 1
+     * @param metrics as in {@link #compile(Object, Object, Object...)}
+     */
     public void compile(Object optimizer, Object loss, double[] lossWeights, Object... metrics) {
         CompileState c = new CompileState(optimizer, loss, lossWeights, metrics);
         if (isGraphReady()) c.bind(outputs()); // a compile that fails leaves the previous state
@@ -168,6 +223,8 @@ public abstract class Trainer extends Layer {
     /**
      * Configures an optimizer only, for a model whose {@link #trainStep} computes its own loss
      * (Keras's {@code compile(optimizer="adam")} with a custom {@code train_step}).
+     *
+     * @param optimizer an optimizer name or an {@link Optimizer}
      */
     public void compile(Object optimizer) {
         CompileState c = new CompileState(optimizer, null, (double[]) null, new Object[0]);
@@ -201,18 +258,31 @@ public abstract class Trainer extends Layer {
         return compileState();
     }
 
-    /** The optimizer given to {@code compile}, or null before. */
+    /**
+     * The optimizer given to {@code compile} (Keras's {@code model.optimizer}).
+     *
+     * @return the optimizer, or null before compile
+     */
     public Optimizer optimizer() {
         return compiled == null ? null : compiled.optimizer;
     }
 
-    /** The compiled losses, one per output (null before compile, or when compiled without a loss). */
+    /**
+     * The compiled losses, one per output.
+     *
+     * @return the losses in output order; null before compile, or when compiled without a loss
+     */
     public List<Loss> losses() {
         if (compiled == null || !compiled.hasLoss()) return null;
         bindIfReady();
         return compiled.losses;
     }
 
+    /**
+     * Whether {@code compile} was called (Keras's {@code model.compiled}).
+     *
+     * @return true after compile
+     */
     public boolean isCompiled() {
         return compiled != null;
     }
@@ -220,17 +290,27 @@ public abstract class Trainer extends Layer {
     /**
      * The arguments given to {@code compile}, as given (what a saved model's {@code compile_config}
      * holds), or null before compile.
+     *
+     * @return the compile arguments, or null before compile
      */
     public CompileArguments compileArguments() {
         return compiled == null ? null : compiled.arguments();
     }
 
-    /** The loss weights given to {@code compile}, or null. */
+    /**
+     * The loss weights given to {@code compile}.
+     *
+     * @return a copy of the weights in output order, or null when none were given
+     */
     public double[] lossWeights() {
         return compiled == null || compiled.lossWeights == null ? null : compiled.lossWeights.clone();
     }
 
-    /** The metric identifiers given to {@code compile}, one list per output. */
+    /**
+     * The metric identifiers given to {@code compile}, one list per output.
+     *
+     * @return names or {@link Metric}s per output; empty before compile
+     */
     public List<List<Object>> compiledMetricIds() {
         if (compiled == null) return List.of();
         bindIfReady();
@@ -241,12 +321,18 @@ public abstract class Trainer extends Layer {
      * The metrics whose state {@code fit} and {@code evaluate} reset at each epoch and evaluation
      * (Keras's {@code model.metrics}): the loss trackers, then the compiled metrics. A model with
      * its own {@link #trainStep} returns its trackers here.
+     *
+     * @return the metrics to reset; empty before compile
      */
     public List<Metric> metrics() {
         return compiled == null ? List.of() : compiled.all();
     }
 
-    /** Names of the values {@link #evaluate} returns: loss, per-output losses, metrics. */
+    /**
+     * Names of the values {@link #evaluate} returns (Keras's {@code model.metrics_names}).
+     *
+     * @return {@code "loss"}, then per-output losses of a multi-output model, then the metrics
+     */
     public List<String> metricsNames() {
         if (compiled != null && !StepCompiler.overrides(this, "trainStep", StepData.class)) {
             bindIfReady();
@@ -257,11 +343,20 @@ public abstract class Trainer extends Layer {
         return n.isEmpty() ? List.of("loss") : n;
     }
 
-    /** Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training = True}). */
+    /**
+     * Asks {@code fit} to stop after the current batch (Keras's {@code model.stop_training = True}).
+     *
+     * @param stop true to stop; {@code fit} resets it to false when it starts
+     */
     public void stopTraining(boolean stop) {
         this.stopTraining = stop;
     }
 
+    /**
+     * Whether a callback asked {@code fit} to stop (Keras's {@code model.stop_training}).
+     *
+     * @return true once stopping was requested
+     */
     public boolean stopTraining() {
         return stopTraining;
     }
@@ -270,12 +365,18 @@ public abstract class Trainer extends Layer {
      * Makes the {@code fit} that is starting begin at {@code epoch} (0-based) instead of its
      * {@code initialEpoch}; for callbacks' {@code onTrainBegin} that resume an interrupted run
      * ({@link org.cornu.core.callbacks.BackupAndRestore}).
+     *
+     * @param epoch the 0-based epoch to resume at
      */
     public void resumeFromEpoch(int epoch) {
         this.resumeEpoch = epoch;
     }
 
-    /** The {@link History} of the last {@code fit}. */
+    /**
+     * The {@link History} of the last {@code fit} (Keras's {@code model.history}).
+     *
+     * @return the history, or null before the first fit
+     */
     public History history() {
         return history;
     }
@@ -298,6 +399,9 @@ public abstract class Trainer extends Layer {
      * {@link GradientTape}, {@link #computeLoss}, gradients, one optimizer update, metrics;
      * returns the logs ({@code loss}, per-output losses, metrics) after the step. Override it to
      * train your own way; {@code fit} then runs it for every batch.
+     *
+     * @param data the batch: inputs, targets and optional sample weights
+     * @return the logs after this step: metric name to value
      */
     public Map<String, Double> trainStep(StepData data) {
         CompileState c = compileState();
@@ -359,6 +463,12 @@ public abstract class Trainer extends Layer {
      * The loss of a batch (Keras's {@code compute_loss}): the compiled losses of every output,
      * weighted by the loss weights, plus the weights' regularization losses and the activity
      * regularization losses {@code extra} collected during the forward pass (may be empty).
+     *
+     * @param ys the targets, one array per output
+     * @param yPred the predictions, one tensor per output
+     * @param sampleWeight per-sample weights of shape {@code (batch,)}, or null for equal weights
+     * @param extra further loss terms to add, such as activity regularization (may be empty)
+     * @return the scalar total loss, differentiable with respect to the weights
      */
     public Tensor computeLoss(INDArray[] ys, List<Tensor> yPred, INDArray sampleWeight, List<Tensor> extra) {
         CompileState c = compileState();
@@ -398,7 +508,12 @@ public abstract class Trainer extends Layer {
         return r;
     }
 
-    /** One evaluation step (Keras's {@code test_step}): forward pass, loss, metrics; returns the logs after it. */
+    /**
+     * One evaluation step (Keras's {@code test_step}): forward pass in inference mode, loss, metrics.
+     *
+     * @param data the batch: inputs, targets and optional sample weights
+     * @return the logs after this step: metric name to value
+     */
     public Map<String, Double> testStep(StepData data) {
         CompileState c = compileState();
         requireLoss(c, "testStep");
@@ -421,24 +536,54 @@ public abstract class Trainer extends Layer {
         return StepCompiler.stepLogs(c, lossVals[0]);
     }
 
-    /** One prediction step (Keras's {@code predict_step}): the outputs of a forward pass in inference mode. */
+    /**
+     * One prediction step (Keras's {@code predict_step}): a forward pass in inference mode.
+     *
+     * @param data the batch (only its inputs are used)
+     * @return the predictions, one array per output
+     */
     public INDArray[] predictStep(StepData data) {
         return values(forward(constants(data.xs()), false));
     }
 
     // ------------------------------------------------------------------ fit
 
-    /** Trains a single-input, single-output model. Not thread-safe (see the class documentation). */
+    /**
+     * Trains a single-input, single-output model for a fixed number of epochs (Keras's
+     * {@code model.fit(x, y, ...)}). Not thread-safe (see the class documentation).
+     *
+     * <pre>{@code
+     * History h = model.fit(x, y, Fit.epochs(10).batchSize(64).validationSplit(0.2));
+     * }</pre>
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @param y the targets, with as many samples as {@code x}
+     * @param options epochs, batch size, validation, callbacks and the rest; see {@link FitOptions}
+     * @return the {@link History}: the loss and metrics of every epoch
+     */
     public History fit(INDArray x, INDArray y, FitOptions options) {
         return fit(new INDArray[] {x}, new INDArray[] {y}, options);
     }
 
-    /** Trains for one epoch at batch size 32. */
+    /**
+     * Trains for one epoch at batch size 32, shuffling, with the progress bar.
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @param y the targets, with as many samples as {@code x}
+     * @return the {@link History} of the epoch
+     */
     public History fit(INDArray x, INDArray y) {
         return fit(x, y, new FitOptions());
     }
 
-    /** Trains a model with several inputs or outputs; arrays in {@link #inputs()} and {@link #outputs()} order. */
+    /**
+     * Trains a model with several inputs or outputs.
+     *
+     * @param x one array per model input, in {@link #inputs()} order
+     * @param y one array per model output, in {@link #outputs()} order
+     * @param o epochs, batch size, validation, callbacks and the rest; see {@link FitOptions}
+     * @return the {@link History}: the loss and metrics of every epoch
+     */
     public History fit(INDArray[] x, INDArray[] y, FitOptions o) {
         Cornu.chooseThreads();
         CompileState c = compiledFor("fit()", x);
@@ -507,6 +652,11 @@ public abstract class Trainer extends Layer {
      * element is {@code {x, y}} or {@code {x, y, sampleWeight}} (with several inputs or outputs, the
      * inputs, then the targets, then optionally the weights). {@code stepsPerEpoch} is required;
      * a validation stream is given with {@link FitOptions#validationData(Iterator, int)}.
+     *
+     * @param batches the batches, read {@code stepsPerEpoch} at a time per epoch
+     * @param o the fit options, with {@code stepsPerEpoch} set
+     * @return the {@link History}: the loss and metrics of every epoch
+     * @throws IllegalArgumentException without {@code stepsPerEpoch}, or with a validation split
      */
     public History fit(Iterator<INDArray[]> batches, FitOptions o) {
         Cornu.chooseThreads();
@@ -563,20 +713,50 @@ public abstract class Trainer extends Layer {
 
     // ------------------------------------------------------------------ evaluate / predict
 
-    /** Returns the loss, then the metrics, in {@link #metricsNames()} order. */
+    /**
+     * The loss and metrics of the model on test data, in batches of 32 with the progress bar
+     * (Keras's {@code model.evaluate(x, y)}).
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @param y the targets, with as many samples as {@code x}
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] evaluate(INDArray x, INDArray y) {
         return evaluate(new INDArray[] {x}, new INDArray[] {y}, new RunOptions());
     }
 
+    /**
+     * The loss and metrics of a single-input, single-output model on test data.
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @param y the targets, with as many samples as {@code x}
+     * @param o batch size (32), verbosity (1), callbacks, sample weights
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] evaluate(INDArray x, INDArray y, RunOptions o) {
         return evaluate(new INDArray[] {x}, new INDArray[] {y}, o);
     }
 
+    /**
+     * The loss and metrics of a model with several inputs or outputs on test data.
+     *
+     * @param x one array per model input, in {@link #inputs()} order
+     * @param y one array per model output, in {@link #outputs()} order
+     * @param o batch size (32), verbosity (1), callbacks, sample weights
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] evaluate(INDArray[] x, INDArray[] y, RunOptions o) {
         return StepCompiler.values(evaluateAsMap(x, y, o));
     }
 
-    /** {@link #evaluate} as a map from metric name to value (Keras's {@code return_dict=True}). */
+    /**
+     * {@link #evaluate} as a map from metric name to value (Keras's {@code return_dict=True}).
+     *
+     * @param x one array per model input, in {@link #inputs()} order
+     * @param y one array per model output, in {@link #outputs()} order
+     * @param o batch size (32), verbosity (1), callbacks, sample weights
+     * @return metric name to value, in {@link #metricsNames()} order
+     */
     public Map<String, Double> evaluateAsMap(INDArray[] x, INDArray[] y, RunOptions o) {
         Cornu.chooseThreads();
         CompileState c = compiledFor("evaluate()", x);
@@ -693,21 +873,46 @@ public abstract class Trainer extends Layer {
         return r;
     }
 
-    /** Predicts a single-output model in batches of 32. Thread-safe (see the class documentation). */
+    /**
+     * Predicts a single-input, single-output model in batches of 32, silently (Keras's
+     * {@code model.predict(x)}). Thread-safe (see the class documentation).
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @return the predictions, one row per sample
+     */
     public INDArray predict(INDArray x) {
         return predict(x, 32);
     }
 
-    /** Predicts a single-output model in batches of {@code batchSize}. */
+    /**
+     * Predicts a single-input, single-output model in batches of {@code batchSize}, silently.
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @param batchSize the number of samples per forward pass
+     * @return the predictions, one row per sample
+     */
     public INDArray predict(INDArray x, int batchSize) {
         return predictAll(new INDArray[] {x}, new RunOptions().batchSize(batchSize).verbose(0))[0];
     }
 
+    /**
+     * Predicts a single-input, single-output model.
+     *
+     * @param x the inputs, of shape {@code (samples, ...input shape)}
+     * @param o batch size (32), verbosity, callbacks
+     * @return the predictions, one row per sample
+     */
     public INDArray predict(INDArray x, RunOptions o) {
         return predictAll(new INDArray[] {x}, o)[0];
     }
 
-    /** Predicts all outputs of a model with several inputs or outputs. */
+    /**
+     * Predicts all outputs of a model with several inputs or outputs.
+     *
+     * @param x one array per model input, in {@link #inputs()} order
+     * @param o batch size (32), verbosity, callbacks
+     * @return one array of predictions per output, in {@link #outputs()} order
+     */
     public INDArray[] predictAll(INDArray[] x, RunOptions o) {
         Cornu.chooseThreads();
         if (x.length > 0 && x[0] != null) ensureGraph(x);
@@ -717,11 +922,26 @@ public abstract class Trainer extends Layer {
         return StepCompiler.predict(this, xs, o.batchSize, o.callbacks);
     }
 
-    /** One gradient update on one batch; returns the loss then the metrics of that batch. */
+    /**
+     * One gradient update on a single batch (Keras's {@code train_on_batch}); the metrics are
+     * reset first, so they describe this batch only.
+     *
+     * @param x the batch inputs
+     * @param y the batch targets
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] trainOnBatch(INDArray x, INDArray y) {
         return trainOnBatch(new INDArray[] {x}, new INDArray[] {y}, null);
     }
 
+    /**
+     * One gradient update on a single batch of a model with several inputs or outputs.
+     *
+     * @param x one array per model input
+     * @param y one array per model output
+     * @param sampleWeight per-sample weights of shape {@code (batch,)}, or null
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] trainOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
         Cornu.chooseThreads();
         CompileState c = compiledFor("trainOnBatch()", x);
@@ -738,11 +958,26 @@ public abstract class Trainer extends Layer {
         }
     }
 
-    /** The loss and metrics of one batch, without updating the weights. */
+    /**
+     * The loss and metrics of a single batch, without updating the weights (Keras's
+     * {@code test_on_batch}).
+     *
+     * @param x the batch inputs
+     * @param y the batch targets
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] testOnBatch(INDArray x, INDArray y) {
         return testOnBatch(new INDArray[] {x}, new INDArray[] {y}, null);
     }
 
+    /**
+     * The loss and metrics of a single batch of a model with several inputs or outputs.
+     *
+     * @param x one array per model input
+     * @param y one array per model output
+     * @param sampleWeight per-sample weights of shape {@code (batch,)}, or null
+     * @return the loss, then the metrics, in {@link #metricsNames()} order
+     */
     public double[] testOnBatch(INDArray[] x, INDArray[] y, INDArray sampleWeight) {
         Cornu.chooseThreads();
         CompileState c = compiledFor("testOnBatch()", x);
@@ -754,7 +989,12 @@ public abstract class Trainer extends Layer {
         return StepCompiler.values(EpochLoop.ordered(this, StepCompiler.test(this, xs, y, sampleWeight, (int) xs[0].size(0)).step(null, 0)));
     }
 
-    /** Predicts one batch in a single forward pass. */
+    /**
+     * Predicts a single batch in one forward pass (Keras's {@code predict_on_batch}).
+     *
+     * @param x the batch inputs
+     * @return the predictions for the batch
+     */
     public INDArray predictOnBatch(INDArray x) {
         return predictAll(new INDArray[] {x}, new RunOptions().batchSize((int) Math.max(1, x.size(0))).verbose(0))[0];
     }

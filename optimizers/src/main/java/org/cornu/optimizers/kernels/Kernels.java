@@ -33,42 +33,88 @@ public final class Kernels {
         return Nd4j.getExecutioner();
     }
 
-    /** {@code y += a * x}. */
+    /**
+     * {@code y += a * x}.
+     *
+     * @param a the scalar
+     * @param x the added array
+     * @param y the array updated in place
+     */
     public static void axpy(double a, INDArray x, INDArray y) {
         ex().exec(new Axpy(x, y, y, a));
     }
 
-    /** {@code z = a * x + y}. */
+    /**
+     * {@code z = a * x + y}.
+     *
+     * @param a the scalar
+     * @param x the scaled array
+     * @param y the added array
+     * @param z the result, may be {@code x} or {@code y}
+     */
     public static void axpy(double a, INDArray x, INDArray y, INDArray z) {
         ex().exec(new Axpy(x, y, z, a));
     }
 
-    /** {@code z = x * x}. */
+    /**
+     * {@code z = x * x}.
+     *
+     * @param x the input
+     * @param z the result, may be {@code x}
+     */
     public static void square(INDArray x, INDArray z) {
         ex().exec(new Square(x, z));
     }
 
-    /** {@code z = sqrt(x)}. */
+    /**
+     * {@code z = sqrt(x)}.
+     *
+     * @param x the input
+     * @param z the result, may be {@code x}
+     */
     public static void sqrt(INDArray x, INDArray z) {
         ex().exec(new Sqrt(x, z));
     }
 
-    /** {@code z = |x|}. */
+    /**
+     * {@code z = |x|}.
+     *
+     * @param x the input
+     * @param z the result, may be {@code x}
+     */
     public static void abs(INDArray x, INDArray z) {
         ex().exec(new Abs(x, z));
     }
 
-    /** {@code z = max(x, y)} elementwise. */
+    /**
+     * {@code z = max(x, y)} elementwise.
+     *
+     * @param x the first input
+     * @param y the second input, of {@code x}'s shape
+     * @param z the result, may be {@code x} or {@code y}
+     */
     public static void max(INDArray x, INDArray y, INDArray z) {
         ex().exec(new Max(x, y, z));
     }
 
-    /** {@code z = x * y} elementwise. */
+    /**
+     * {@code z = x * y} elementwise.
+     *
+     * @param x the first input
+     * @param y the second input, of {@code x}'s shape
+     * @param z the result, may be {@code x} or {@code y}
+     */
     public static void mul(INDArray x, INDArray y, INDArray z) {
         ex().exec(new LegacyPairwise(LegacyPairwise.MULTIPLY, x, y, z));
     }
 
-    /** {@code z = x / y} elementwise. */
+    /**
+     * {@code z = x / y} elementwise.
+     *
+     * @param x the numerator
+     * @param y the denominator, of {@code x}'s shape
+     * @param z the result, may be {@code x} or {@code y}
+     */
     public static void div(INDArray x, INDArray y, INDArray z) {
         ex().exec(new LegacyPairwise(LegacyPairwise.DIVIDE, x, y, z));
     }
@@ -116,7 +162,14 @@ public final class Kernels {
     }
 
     /** The kind of a {@link ScalarOp}. */
-    public enum ScalarKind { ADD, MUL, DIV }
+    public enum ScalarKind {
+        /** {@code z = x + s}. */
+        ADD,
+        /** {@code z = x * s}. */
+        MUL,
+        /** {@code z = x / s}. */
+        DIV
+    }
 
     /**
      * A scalar op ({@code z = x + s}, {@code x * s} or {@code x / s}) kept for one call site of
@@ -127,6 +180,14 @@ public final class Kernels {
         private BaseScalarOp op;
         private ScalarKind kind;
 
+        /**
+         * Computes {@code z = x op s} with this op, rebuilt only when the arrays change.
+         *
+         * @param k the operation
+         * @param x the input
+         * @param s the scalar
+         * @param z the result, may be {@code x}
+         */
         public void exec(ScalarKind k, INDArray x, double s, INDArray z) {
             if (op == null || kind != k || op.x() != x || op.z() != z) {
                 kind = k;

@@ -20,12 +20,27 @@ public final class CosineDecay implements LearningRateSchedule {
     private final Double warmupTarget;
     private final long warmupSteps;
 
-    /** A cosine decay to 0 over {@code decaySteps}, no warmup. */
+    /**
+     * A cosine decay to 0 over {@code decaySteps}, no warmup.
+     *
+     * <pre>{@code
+     * Optimizer sgd = new SGD(new CosineDecay(0.1, 1000));
+     * }</pre>
+     *
+     * @param initialLearningRate the rate at step 0 (Keras's {@code initial_learning_rate})
+     * @param decaySteps the number of steps to decay over (Keras's {@code decay_steps}), positive
+     */
     public CosineDecay(double initialLearningRate, long decaySteps) {
         this(initialLearningRate, decaySteps, 0.0, null, 0);
     }
 
-    /** A cosine decay to {@code alpha * initialLearningRate} over {@code decaySteps}, no warmup. */
+    /**
+     * A cosine decay to {@code alpha * initialLearningRate} over {@code decaySteps}, no warmup.
+     *
+     * @param initialLearningRate the rate at step 0 (Keras's {@code initial_learning_rate})
+     * @param decaySteps the number of steps to decay over (Keras's {@code decay_steps}), positive
+     * @param alpha the final rate as a fraction of the initial one (Keras's {@code alpha}, default 0)
+     */
     public CosineDecay(double initialLearningRate, long decaySteps, double alpha) {
         this(initialLearningRate, decaySteps, alpha, null, 0);
     }
@@ -61,6 +76,10 @@ public final class CosineDecay implements LearningRateSchedule {
      * The schedule of a Keras config ({@code initial_learning_rate}, {@code decay_steps},
      * {@code alpha}, {@code warmup_target}, {@code warmup_steps}, {@code name}), as
      * {@code CosineDecay.from_config}.
+     *
+     * @param config the Keras config
+     * @return the schedule
+     * @throws IllegalArgumentException for a missing, unknown or invalid key
      */
     public static CosineDecay fromConfig(Map<String, Object> config) {
         ScheduleConfig c = new ScheduleConfig("CosineDecay", config);

@@ -15,7 +15,18 @@ public final class ExponentialDecay implements LearningRateSchedule {
     private final double decayRate;
     private final boolean staircase;
 
-    /** A continuous decay ({@code staircase = false}). */
+    /**
+     * A continuous decay ({@code staircase = false}).
+     *
+     * <pre>{@code
+     * // 0.01 * 0.9^(step / 10000)
+     * Optimizer sgd = new SGD(new ExponentialDecay(0.01, 10000, 0.9));
+     * }</pre>
+     *
+     * @param initialLearningRate the rate at step 0 (Keras's {@code initial_learning_rate})
+     * @param decaySteps the number of steps over which the rate is multiplied by {@code decayRate} (Keras's {@code decay_steps})
+     * @param decayRate the decay factor (Keras's {@code decay_rate})
+     */
     public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate) {
         this(initialLearningRate, decaySteps, decayRate, false);
     }
@@ -39,6 +50,10 @@ public final class ExponentialDecay implements LearningRateSchedule {
     /**
      * The schedule of a Keras config ({@code initial_learning_rate}, {@code decay_steps},
      * {@code decay_rate}, {@code staircase}, {@code name}), as {@code ExponentialDecay.from_config}.
+     *
+     * @param config the Keras config
+     * @return the schedule
+     * @throws IllegalArgumentException for a missing, unknown or invalid key
      */
     public static ExponentialDecay fromConfig(Map<String, Object> config) {
         ScheduleConfig c = new ScheduleConfig("ExponentialDecay", config);

@@ -19,7 +19,13 @@ public final class InverseTimeDecay implements LearningRateSchedule {
     private final double decayRate;
     private final boolean staircase;
 
-    /** A continuous decay ({@code staircase = false}). */
+    /**
+     * A continuous decay ({@code staircase = false}).
+     *
+     * @param initialLearningRate the rate at step 0 (Keras's {@code initial_learning_rate})
+     * @param decaySteps how often to apply the decay (Keras's {@code decay_steps})
+     * @param decayRate the decay rate (Keras's {@code decay_rate})
+     */
     public InverseTimeDecay(double initialLearningRate, long decaySteps, double decayRate) {
         this(initialLearningRate, decaySteps, decayRate, false);
     }
@@ -43,6 +49,10 @@ public final class InverseTimeDecay implements LearningRateSchedule {
     /**
      * The schedule of a Keras config ({@code initial_learning_rate}, {@code decay_steps},
      * {@code decay_rate}, {@code staircase}, {@code name}), as {@code InverseTimeDecay.from_config}.
+     *
+     * @param config the Keras config
+     * @return the schedule
+     * @throws IllegalArgumentException for a missing, unknown or invalid key
      */
     public static InverseTimeDecay fromConfig(Map<String, Object> config) {
         ScheduleConfig c = new ScheduleConfig("InverseTimeDecay", config);

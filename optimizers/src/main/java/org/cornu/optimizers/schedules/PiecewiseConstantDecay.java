@@ -40,6 +40,10 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
     /**
      * The schedule of a Keras config ({@code boundaries}, {@code values}, {@code name}), as
      * {@code PiecewiseConstantDecay.from_config}.
+     *
+     * @param config the Keras config
+     * @return the schedule
+     * @throws IllegalArgumentException for a missing, unknown or invalid key
      */
     public static PiecewiseConstantDecay fromConfig(Map<String, Object> config) {
         ScheduleConfig c = new ScheduleConfig("PiecewiseConstantDecay", config);

@@ -17,7 +17,12 @@ public final class PolynomialDecay implements LearningRateSchedule {
     private final double power;
     private final boolean cycle;
 
-    /** A linear decay to {@code 1e-4} (Keras's defaults: {@code end_learning_rate=0.0001}, {@code power=1}, no cycle). */
+    /**
+     * A linear decay to {@code 1e-4} (Keras's defaults: {@code end_learning_rate=0.0001}, {@code power=1}, no cycle).
+     *
+     * @param initialLearningRate the rate at step 0 (Keras's {@code initial_learning_rate})
+     * @param decaySteps the number of steps to decay over (Keras's {@code decay_steps})
+     */
     public PolynomialDecay(double initialLearningRate, long decaySteps) {
         this(initialLearningRate, decaySteps, 0.0001, 1.0, false);
     }
@@ -44,6 +49,10 @@ public final class PolynomialDecay implements LearningRateSchedule {
      * The schedule of a Keras config ({@code initial_learning_rate}, {@code decay_steps},
      * {@code end_learning_rate}, {@code power}, {@code cycle}, {@code name}), as
      * {@code PolynomialDecay.from_config}.
+     *
+     * @param config the Keras config
+     * @return the schedule
+     * @throws IllegalArgumentException for a missing, unknown or invalid key
      */
     public static PolynomialDecay fromConfig(Map<String, Object> config) {
         ScheduleConfig c = new ScheduleConfig("PolynomialDecay", config);
