@@ -38,9 +38,14 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
 
     /**
      * A convolution named {@code kind} in messages ({@code "Conv2D"}) over {@code rank} spatial
-     * axes: {@code filters} output channels, a window of {@code kernelSize} (one int for every
-     * axis or {@code rank} ints), an activation by name or object (null: linear); strides and
-     * dilation 1.
+     * axes, with strides and dilation 1 and "valid" padding.
+     *
+     * @param kind the layer's class name, used in error messages
+     * @param rank the number of spatial axes (1 or 2)
+     * @param filters number of output channels, a positive integer (Keras's {@code filters})
+     * @param kernelSize the window: one int for every axis or {@code rank} ints (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation}, default None)
+     * @throws IllegalArgumentException if {@code filters} is not positive or {@code kernelSize} has the wrong length
      */
     protected BaseConv(String kind, int rank, int filters, int[] kernelSize, Object activation) {
         if (filters <= 0) {
@@ -62,26 +67,50 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         return (L) this;
     }
 
+    /**
+     * Declares the per-sample input shape {@code (...spatial, channels)}.
+     *
+     * @param shape the input shape without the batch axis
+     * @return this layer
+     */
     @Override
     @SuppressWarnings("unchecked")
     public L inputShape(long... shape) {
         return super.inputShape(shape);
     }
 
+    /**
+     * Sets the layer's name (Keras's {@code name}).
+     *
+     * @param n the name
+     * @return this layer
+     */
     @Override
     @SuppressWarnings("unchecked")
     public L name(String n) {
         return super.name(n);
     }
 
-    /** Sets the strides: one int for every axis or {@code rank} ints (the subclass's {@code strides}). */
+    /**
+     * Sets the strides: one int for every axis or {@code rank} ints (the subclass's {@code strides}).
+     *
+     * @param s the strides
+     * @return this layer
+     * @throws IllegalArgumentException if a stride above 1 meets a dilation above 1
+     */
     protected L setStrides(int... s) {
         this.strides = ConvUtils.tuple(kind, "strides", rank, s);
         checkStridesDilation();
         return self();
     }
 
-    /** Sets the dilation: one int for every axis or {@code rank} ints (the subclass's {@code dilationRate}). */
+    /**
+     * Sets the dilation: one int for every axis or {@code rank} ints (the subclass's {@code dilationRate}).
+     *
+     * @param d the dilation rate
+     * @return this layer
+     * @throws IllegalArgumentException if a dilation above 1 meets a stride above 1
+     */
     protected L setDilationRate(int... d) {
         this.dilationRate = ConvUtils.tuple(kind, "dilation_rate", rank, d);
         checkStridesDilation();
@@ -101,71 +130,151 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         }
     }
 
-    /** Whether {@link #padding} accepts {@code "causal"} (Conv1D's); false here. */
+    /**
+     * Whether {@link #padding} accepts {@code "causal"} (Conv1D's); false here.
+     *
+     * @return true when causal padding is allowed
+     */
     protected boolean allowsCausalPadding() {
         return false;
     }
 
-    /** {@code "valid"} (no padding, default) or {@code "same"}; Conv1D also takes {@code "causal"}. */
+    /**
+     * Sets the padding (Keras's {@code padding}, default {@code "valid"}): {@code "valid"} adds none,
+     * {@code "same"} pads evenly (extra on the bottom/right) so that the output has the input's size
+     * when the stride is 1; Conv1D also takes {@code "causal"}.
+     *
+     * @param p the padding mode
+     * @return this layer
+     */
     public L padding(String p) {
         this.padding = ConvUtils.padding(kind, p, allowsCausalPadding());
         return self();
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     * @throws IllegalArgumentException for any other format
+     */
     public L dataFormat(String f) {
         ConvUtils.dataFormat(kind, f);
         return self();
     }
 
+    /**
+     * Sets the activation, by name or object; null means linear (Keras's {@code activation}, default None).
+     *
+     * @param a the activation
+     * @return this layer
+     */
     public L activation(Object a) {
         this.activation = Registry.activation(a);
         return self();
     }
 
+    /**
+     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
+     *
+     * @param b true to use a bias
+     * @return this layer
+     */
     public L useBias(boolean b) {
         this.useBias = b;
         return self();
     }
 
+    /**
+     * Sets the kernel's initializer, by name or object (Keras's {@code kernel_initializer}, default {@code "glorot_uniform"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public L kernelInitializer(Object i) {
         kernelOptions.initializer(i);
         return self();
     }
 
+    /**
+     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public L biasInitializer(Object i) {
         biasOptions.initializer(i);
         return self();
     }
 
+    /**
+     * Sets a regularizer on the kernel, by name or object (Keras's {@code kernel_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public L kernelRegularizer(Object r) {
         kernelOptions.regularizer(r);
         return self();
     }
 
+    /**
+     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public L biasRegularizer(Object r) {
         biasOptions.regularizer(r);
         return self();
     }
 
+    /**
+     * Sets a constraint applied to the kernel after each optimizer update (Keras's {@code kernel_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public L kernelConstraint(Object c) {
         kernelOptions.constraint(c);
         return self();
     }
 
+    /**
+     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public L biasConstraint(Object c) {
         biasOptions.constraint(c);
         return self();
     }
 
+    /**
+     * The number of output channels.
+     *
+     * @return Keras's {@code filters}
+     */
     public int filters() {
         return filters;
     }
 
+    /**
+     * The convolution kernel, shaped {@code (...kernel_size, in_channels, filters)}.
+     *
+     * @return the kernel weight, or null before the layer is built
+     */
     public Weight kernel() {
         return kernel;
     }
 
+    /**
+     * The bias vector, shaped {@code (filters)}.
+     *
+     * @return the bias weight, or null before the layer is built or when {@code use_bias} is false
+     */
     public Weight bias() {
         return bias;
     }
@@ -192,9 +301,15 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
     }
 
     /**
-     * The convolution of {@code x} with {@code kernel} plus {@code bias} (null without one),
-     * before the activation; {@code strides} and {@code dilationRate} have {@code rank} entries,
-     * {@code padding} is {@code "valid"}, {@code "same"} or (Conv1D) {@code "causal"}.
+     * The convolution of {@code x} with {@code kernel} plus {@code bias}, before the activation.
+     *
+     * @param x the input {@code (batch, ...spatial, channels)}
+     * @param kernel the kernel {@code (...kernel_size, in_channels, filters)}
+     * @param bias the bias {@code (filters)}, or null without one
+     * @param strides the strides, {@code rank} entries
+     * @param padding {@code "valid"}, {@code "same"} or (Conv1D) {@code "causal"}
+     * @param dilationRate the dilation, {@code rank} entries
+     * @return the output {@code (batch, ...new_spatial, filters)}
      */
     protected abstract Tensor convolve(Tensor x, Tensor kernel, Tensor bias, int[] strides, String padding,
                                        int[] dilationRate);

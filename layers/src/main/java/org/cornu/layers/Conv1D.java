@@ -14,27 +14,53 @@ import org.nd4j.linalg.factory.Nd4j;
  * inputs up to t). Runs as a {@link org.cornu.core.ops.ConvOps#conv2d} over a height of 1.
  */
 public class Conv1D extends BaseConv<Conv1D> {
-    /** {@code filters} output channels, a window of {@code kernelSize} steps, no activation. */
+    /**
+     * A convolution with {@code filters} output channels, a window of {@code kernelSize} steps and no activation.
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize length of the window (Keras's {@code kernel_size})
+     */
     public Conv1D(int filters, int kernelSize) {
         this(filters, kernelSize, null);
     }
 
-    /** As {@link #Conv1D(int, int)} with an activation by name ({@code "relu"}) or object. */
+    /**
+     * As {@link #Conv1D(int, int)} with an activation.
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize length of the window (Keras's {@code kernel_size})
+     * @param activation the activation by name ({@code "relu"}) or object; null means linear (Keras's {@code activation})
+     */
     public Conv1D(int filters, int kernelSize, Object activation) {
         super("Conv1D", 1, filters, new int[] {kernelSize}, activation);
     }
 
-    /** Step of the window. */
+    /**
+     * Sets the step of the window (Keras's {@code strides}, default 1).
+     *
+     * @param s the stride
+     * @return this layer
+     */
     public Conv1D strides(int s) {
         return setStrides(s);
     }
 
-    /** Dilation of the window; cannot be combined with strides > 1 (as Keras). */
+    /**
+     * Sets the dilation of the window (Keras's {@code dilation_rate}, default 1); cannot be combined
+     * with strides above 1, as in Keras.
+     *
+     * @param d the dilation rate
+     * @return this layer
+     */
     public Conv1D dilationRate(int d) {
         return setDilationRate(d);
     }
 
-    /** {@code "causal"} padding is Conv1D's. */
+    /**
+     * {@code "causal"} padding is Conv1D's.
+     *
+     * @return true
+     */
     @Override
     protected boolean allowsCausalPadding() {
         return true;
@@ -62,7 +88,12 @@ public class Conv1D extends BaseConv<Conv1D> {
         return Ops.reshape(z, zs[0], zs[2], zs[3]);
     }
 
-    /** Re-creates a Conv1D layer from Keras's config (absent keys take Keras's defaults). */
+    /**
+     * Re-creates a Conv1D layer from Keras's config (absent keys take Keras's defaults).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Conv1D fromConfig(Map<String, Object> c) {
         LayerConfigs.checkGroups("Conv1D", c);
         return new Conv1D(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 1)[0],
