@@ -25,6 +25,13 @@ public class Embedding extends Layer {
     private boolean maskZero;
     private Weight embeddings;
 
+    /**
+     * An embedding table for a vocabulary of {@code inputDim} indices, each mapped to {@code outputDim} numbers.
+     *
+     * @param inputDim size of the vocabulary, i.e. largest index + 1 (Keras's {@code input_dim})
+     * @param outputDim size of each dense vector (Keras's {@code output_dim})
+     * @throws IllegalArgumentException if either is not positive
+     */
     public Embedding(int inputDim, int outputDim) {
         if (inputDim <= 0 || outputDim <= 0) {
             throw new IllegalArgumentException("Both `input_dim` and `output_dim` should be positive, Received input_dim="
@@ -34,12 +41,42 @@ public class Embedding extends Layer {
         this.outputDim = outputDim;
     }
 
+    /**
+     * Sets the initializer of the table (Keras's {@code embeddings_initializer}, default {@code "uniform"}, i.e. uniform(-0.05, 0.05)).
+     *
+     * @param i the initializer, by name or object
+     * @return this layer
+     */
     public Embedding embeddingsInitializer(Object i) { embeddingsOptions.initializer(i); return this; }
+    /**
+     * Sets a regularizer on the table (Keras's {@code embeddings_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public Embedding embeddingsRegularizer(Object r) { embeddingsOptions.regularizer(r); return this; }
+    /**
+     * Sets a constraint applied to the table after each update (Keras's {@code embeddings_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public Embedding embeddingsConstraint(Object c) { embeddingsOptions.constraint(c); return this; }
-    /** Index 0 is padding: attach the mask {@code indices != 0} to the output. */
+    /**
+     * Sets whether index 0 is padding (Keras's {@code mask_zero}, default false): when true the output
+     * carries the mask {@code indices != 0}, which recurrent layers downstream honour; index 0 then
+     * cannot stand for a word, so {@code input_dim} should be the vocabulary size + 1.
+     *
+     * @param b true to mask index 0
+     * @return this layer
+     */
     public Embedding maskZero(boolean b) { this.maskZero = b; return this; }
 
+    /**
+     * The embedding table, shaped {@code (input_dim, output_dim)}.
+     *
+     * @return the table, or null before the layer is built
+     */
     public Weight embeddings() {
         return embeddings;
     }
@@ -88,7 +125,12 @@ public class Embedding extends Layer {
         return c;
     }
 
-    /** Re-creates an Embedding layer from Keras's config (uniform initializer, mask_zero false when absent). */
+    /**
+     * Re-creates an Embedding layer from Keras's config (uniform initializer, mask_zero false when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Embedding fromConfig(Map<String, Object> c) {
         Embedding e = new Embedding(Configs.getInt(c, "input_dim"), Configs.getInt(c, "output_dim"));
         WeightOptions.readConfig(c, e.embeddingsOptions);

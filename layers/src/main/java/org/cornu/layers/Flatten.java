@@ -8,8 +8,19 @@ import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 
-/** Flattens each sample to one axis, {@code keras.layers.Flatten}: {@code (batch, ...) -> (batch, prod(...))}. */
+/**
+ * Flattens each sample to one axis, {@code keras.layers.Flatten}: {@code (batch, ...) -> (batch, prod(...))}.
+ * Does not touch the batch axis; a 1-D input {@code (batch)} becomes {@code (batch, 1)}.
+ *
+ * <pre>{@code
+ * // (batch, 10, 64) -> (batch, 640)
+ * Layer f = new Flatten();
+ * }</pre>
+ */
 public class Flatten extends Layer implements org.cornu.core.training.FlattenLayer {
+    /**
+     * A flatten layer (Keras's {@code data_format} is fixed to "channels_last").
+     */
     public Flatten() {
         this.inputMinNdim = 1;
     }
@@ -40,7 +51,12 @@ public class Flatten extends Layer implements org.cornu.core.training.FlattenLay
         return c;
     }
 
-    /** Re-creates a Flatten layer from Keras's config. */
+    /**
+     * Re-creates a Flatten layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Flatten fromConfig(Map<String, Object> c) {
         return new Flatten();
     }

@@ -16,11 +16,24 @@ import org.cornu.core.saving.Configs;
 public class GRU extends RNNBase {
     private boolean resetAfter = true;
 
+    /**
+     * A GRU of {@code units} units with Keras's defaults (tanh, sigmoid gates, reset_after true).
+     *
+     * @param units dimensionality of the output space (Keras's {@code units})
+     */
     public GRU(int units) {
         super(units);
     }
 
-    /** Apply the reset gate after ({@code true}, default) or before ({@code false}) the recurrent product of the candidate; set before the layer is built. */
+    /**
+     * Sets whether the reset gate applies after ({@code true}) or before ({@code false}) the
+     * recurrent product of the candidate (Keras's {@code reset_after}, default true); set it before the
+     * layer is built.
+     *
+     * @param b the convention
+     * @return this layer
+     * @throws IllegalStateException if the layer is built and the value changes
+     */
     public GRU resetAfter(boolean b) {
         if (built && b != resetAfter) {
             throw new IllegalStateException("Layer \"" + name() + "\": reset_after cannot change once the layer is built (it sets the bias shape)");
@@ -29,7 +42,11 @@ public class GRU extends RNNBase {
         return this;
     }
 
-    /** Whether the reset gate is applied after the recurrent product (Keras's {@code reset_after}). */
+    /**
+     * Whether the reset gate is applied after the recurrent product.
+     *
+     * @return Keras's {@code reset_after}
+     */
     public boolean resetAfter() {
         return resetAfter;
     }
@@ -73,7 +90,12 @@ public class GRU extends RNNBase {
         return c;
     }
 
-    /** Re-creates a GRU layer from Keras's config (reset_after true when absent). */
+    /**
+     * Re-creates a GRU layer from Keras's config (reset_after true when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static GRU fromConfig(Map<String, Object> c) {
         GRU l = configure(new GRU(Configs.getInt(c, "units")), c);
         l.resetAfter(Configs.getBoolean(c, "reset_after", true));

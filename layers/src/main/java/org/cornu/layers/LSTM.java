@@ -4,15 +4,44 @@ import java.util.Map;
 import org.cornu.core.ops.RnnOps;
 import org.cornu.core.saving.Configs;
 
-/** Long short-term memory, {@code keras.layers.LSTM}, with Keras's weight layout: kernel {@code (input_dim, 4*units)}, recurrent kernel {@code (units, 4*units)}, bias {@code (4*units)}, gates in the order i, f, c, o: {@code i = rec_act(z_i), f = rec_act(z_f), c_t = f * c_{t-1} + i * act(z_c), o = rec_act(z_o), h_t = o * act(c_t)}. States {@code [h, c]}. */
+/**
+ * Long short-term memory layer, {@code keras.layers.LSTM} (Hochreiter and Schmidhuber, 1997), on
+ * inputs {@code (batch, timesteps, features)}. Keras's weight layout: kernel {@code (input_dim,
+ * 4*units)}, recurrent kernel {@code (units, 4*units)}, bias {@code (4*units)}, gates in the order
+ * i, f, c, o: {@code i = rec_act(z_i), f = rec_act(z_f), c_t = f * c_{t-1} + i * act(z_c),
+ * o = rec_act(z_o), h_t = o * act(c_t)}, where {@code z = x_t W + h_{t-1} U + b}. States
+ * {@code [h, c]}.
+ *
+ * <p>Output: {@code (batch, units)}, or {@code (batch, timesteps, units)} with
+ * {@code returnSequences(true)}; {@code returnState(true)} adds the final {@code h} and {@code c},
+ * each {@code (batch, units)}. Options and their defaults are {@link RNNBase}'s.
+ *
+ * <pre>{@code
+ * // (32, 10, 8) -> (32, 4)
+ * LSTM lstm = new LSTM(4);
+ * // (32, 10, 8) -> (32, 10, 4), (32, 4), (32, 4)
+ * LSTM full = new LSTM(4).returnSequences(true).returnState(true);
+ * }</pre>
+ */
 public class LSTM extends RNNBase {
     private boolean unitForgetBias = true;
 
+    /**
+     * An LSTM of {@code units} units with Keras's defaults (tanh, sigmoid gates, unit_forget_bias).
+     *
+     * @param units dimensionality of the output space (Keras's {@code units})
+     */
     public LSTM(int units) {
         super(units);
     }
 
-    /** Initialize the forget gate's bias to 1 (the other gates' from bias_initializer); default true. */
+    /**
+     * Sets whether the forget gate's bias starts at 1, the other gates' from the bias initializer
+     * (Keras's {@code unit_forget_bias}, default true).
+     *
+     * @param b true to add 1 to the forget gate's initial bias
+     * @return this layer
+     */
     public LSTM unitForgetBias(boolean b) {
         this.unitForgetBias = b;
         return this;
@@ -62,7 +91,12 @@ public class LSTM extends RNNBase {
         return c;
     }
 
-    /** Re-creates an LSTM layer from Keras's config (absent keys take Keras's defaults; unit_forget_bias true). */
+    /**
+     * Re-creates a LSTM layer from Keras's config (absent keys take Keras's defaults; unit_forget_bias true).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static LSTM fromConfig(Map<String, Object> c) {
         LSTM l = configure(new LSTM(Configs.getInt(c, "units")), c);
         l.unitForgetBias(Configs.getBoolean(c, "unit_forget_bias", true));

@@ -19,6 +19,12 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
     private int[] strides;
     private String padding = "valid";
 
+    /**
+     * A pooling layer named {@code kind} in messages, "valid" padding, strides equal to the pool size.
+     *
+     * @param kind the layer's class name, used in error messages
+     * @param poolSize the window: one int for both axes or {@code (ph, pw)} (Keras's {@code pool_size})
+     */
     protected Pooling2D(String kind, int... poolSize) {
         this.kind = kind;
         this.poolSize = ConvUtils.tuple(kind, "pool_size", 2, poolSize);
@@ -42,36 +48,78 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends Layer {
         return super.name(n);
     }
 
-    /** Step of the window (one int or {@code (sh, sw)}); by default the pool size. */
+    /**
+     * Sets the step of the window (Keras's {@code strides}, default None meaning the pool size):
+     * one int for both axes or {@code (sh, sw)}.
+     *
+     * @param s the strides
+     * @return this layer
+     */
     public T strides(int... s) {
         this.strides = ConvUtils.tuple(kind, "strides", 2, s);
         return self();
     }
 
-    /** {@code "valid"} (default) or {@code "same"}. */
+    /**
+     * Sets the padding (Keras's {@code padding}, default {@code "valid"}): {@code "valid"} drops
+     * windows that do not fit, {@code "same"} pads so that the output is {@code ceil(n / stride)} long
+     * (padded cells never win a max nor count in an average).
+     *
+     * @param p the padding mode
+     * @return this layer
+     */
     public T padding(String p) {
         this.padding = ConvUtils.padding(kind, p, false);
         return self();
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public T dataFormat(String f) {
         ConvUtils.dataFormat(kind, f);
         return self();
     }
 
+    /**
+     * The window size.
+     *
+     * @return a copy of {@code (ph, pw)}, Keras's {@code pool_size}
+     */
     public int[] poolSize() {
         return poolSize.clone();
     }
 
+    /**
+     * The strides in use: those set, or else the pool size.
+     *
+     * @return {@code (sh, sw)}
+     */
     protected int[] effectiveStrides() {
         return strides == null ? poolSize : strides;
     }
 
+    /**
+     * Whether the padding is {@code "same"}.
+     *
+     * @return true for "same", false for "valid"
+     */
     protected boolean same() {
         return padding.equals("same");
     }
 
+    /**
+     * Pools {@code x} over windows of {@code pool} moved by {@code strides}.
+     *
+     * @param x the input {@code (batch, height, width, channels)}
+     * @param pool the window {@code (ph, pw)}
+     * @param strides the step {@code (sh, sw)}
+     * @param same true for "same" padding, false for "valid"
+     * @return the output {@code (batch, new_height, new_width, channels)}
+     */
     protected abstract Tensor pool(Tensor x, int[] pool, int[] strides, boolean same);
 
     @Override

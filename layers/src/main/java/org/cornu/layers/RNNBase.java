@@ -25,22 +25,53 @@ import org.nd4j.linalg.factory.Nd4j;
  * the previous state and outputs the previous output (zeros with {@code zeroOutputForMask}).
  */
 public abstract class RNNBase extends Layer implements org.cornu.core.saving.KerasVariableGroups, org.cornu.core.training.RecurrentLayer {
+    /**
+     * The dimensionality of the output space and of each state (Keras's {@code units}).
+     */
     protected final int units;
+    /**
+     * The activation of the candidate/output, by name (Keras's {@code activation}, default {@code "tanh"}).
+     */
     protected String activation = "tanh";
+    /**
+     * The activation of the gates, by name (Keras's {@code recurrent_activation}, default {@code "sigmoid"}).
+     */
     protected String recurrentActivation = "sigmoid";
+    /**
+     * Whether the layer has a bias (Keras's {@code use_bias}, default true).
+     */
     protected boolean useBias = true;
     /** Keras's {@code kernel_*}, {@code recurrent_*} and {@code bias_*} arguments. */
     final WeightOptions kernelOptions = WeightOptions.kernel(), recurrentOptions = WeightOptions.recurrent(),
             biasOptions = WeightOptions.bias();
+    /**
+     * Keras's {@code return_sequences}, {@code return_state}, {@code go_backwards}, {@code stateful},
+     * {@code unroll} and {@code zero_output_for_mask}, all false by default.
+     */
     protected boolean returnSequences, returnState, goBackwards, stateful, unroll, zeroOutputForMask;
     /** Set by Bidirectional: sequence outputs in input time order when going backwards. */
     boolean restoreOrder;
+    /**
+     * The input kernel, recurrent kernel and bias (null until built; bias null without {@code use_bias}).
+     */
     protected Weight kernel, recurrentKernel, bias;
     private INDArray[] states;
+    /**
+     * Keras's {@code dropout} and {@code recurrent_dropout} rates, 0 by default.
+     */
     protected double dropout, recurrentDropout;
+    /**
+     * Seed of the dropout masks (Keras's {@code seed}); null draws one from {@link org.cornu.core.Cornu#setSeed}'s generator.
+     */
     protected Long seed;
     private java.util.Random rng;
 
+    /**
+     * A recurrent layer of {@code units} units with Keras's defaults.
+     *
+     * @param units dimensionality of the output space, a positive integer (Keras's {@code units})
+     * @throws IllegalArgumentException if {@code units} is not positive
+     */
     protected RNNBase(int units) {
         if (units <= 0) {
             throw new IllegalArgumentException("Received an invalid value for argument `units`, expected a positive integer, got " + units + ".");
@@ -53,7 +84,11 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
     @Override
     public abstract RnnOps.Cell cell();
 
-    /** A new layer of the same class and configuration, unbuilt (Bidirectional's backward copy). */
+    /**
+     * A new layer of the same class and configuration, unbuilt (Bidirectional's backward copy).
+     *
+     * @return the new layer
+     */
     protected abstract RNNBase newInstance();
 
     RNNBase copyConfig() {
@@ -82,11 +117,25 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         return (T) this;
     }
 
+    /**
+     * Sets the activation of the candidate/output: tanh, sigmoid, relu, linear or hard_sigmoid, by name or object; null means linear (Keras's {@code activation}, default {@code "tanh"}).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param a the activation
+     * @return this layer
+     */
     public <T extends RNNBase> T activation(Object a) {
         this.activation = checkAct(a, "activation");
         return self();
     }
 
+    /**
+     * Sets the activation of the gates, one of those {@link #activation} takes (Keras's {@code recurrent_activation}, default {@code "sigmoid"}).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param a the activation
+     * @return this layer
+     */
     public <T extends RNNBase> T recurrentActivation(Object a) {
         this.recurrentActivation = checkAct(a, "recurrent_activation");
         return self();
@@ -101,34 +150,158 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         return n;
     }
 
+    /**
+     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b true to use a bias
+     * @return this layer
+     */
     public <T extends RNNBase> T useBias(boolean b) { this.useBias = b; return self(); }
+    /**
+     * Sets the kernel's initializer, by name or object (Keras's {@code kernel_initializer}, default {@code "glorot_uniform"}).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param i the initializer
+     * @return this layer
+     */
     public <T extends RNNBase> T kernelInitializer(Object i) { kernelOptions.initializer(i); return self(); }
+    /**
+     * Sets the recurrent kernel's initializer (Keras's {@code recurrent_initializer}, default {@code "orthogonal"}).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param i the initializer
+     * @return this layer
+     */
     public <T extends RNNBase> T recurrentInitializer(Object i) { recurrentOptions.initializer(i); return self(); }
+    /**
+     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param i the initializer
+     * @return this layer
+     */
     public <T extends RNNBase> T biasInitializer(Object i) { biasOptions.initializer(i); return self(); }
+    /**
+     * Sets a regularizer on the kernel, by name or object (Keras's {@code kernel_regularizer}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public <T extends RNNBase> T kernelRegularizer(Object r) { kernelOptions.regularizer(r); return self(); }
+    /**
+     * Sets a regularizer on the recurrent kernel (Keras's {@code recurrent_regularizer}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public <T extends RNNBase> T recurrentRegularizer(Object r) { recurrentOptions.regularizer(r); return self(); }
+    /**
+     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public <T extends RNNBase> T biasRegularizer(Object r) { biasOptions.regularizer(r); return self(); }
+    /**
+     * Sets a constraint applied to the kernel after each optimizer update (Keras's {@code kernel_constraint}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public <T extends RNNBase> T kernelConstraint(Object c) { kernelOptions.constraint(c); return self(); }
+    /**
+     * Sets a constraint applied to the recurrent kernel after each update (Keras's {@code recurrent_constraint}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public <T extends RNNBase> T recurrentConstraint(Object c) { recurrentOptions.constraint(c); return self(); }
+    /**
+     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public <T extends RNNBase> T biasConstraint(Object c) { biasOptions.constraint(c); return self(); }
-    /** Return the whole output sequence {@code (batch, timesteps, units)} instead of the last output. */
+    /**
+     * Sets whether to return the whole output sequence {@code (batch, timesteps, units)} rather than the last output {@code (batch, units)} (Keras's {@code return_sequences}, default false).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b true for the whole sequence
+     * @return this layer
+     */
     public <T extends RNNBase> T returnSequences(boolean b) { this.returnSequences = b; return self(); }
-    /** Also return the final states as extra outputs. */
+    /**
+     * Sets whether to return the final states as extra outputs after the output: {@code [output, h]}, or {@code [output, h, c]} for LSTM (Keras's {@code return_state}, default false).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b true to return the states
+     * @return this layer
+     */
     public <T extends RNNBase> T returnState(boolean b) { this.returnState = b; return self(); }
-    /** Process the sequence backwards and return the reversed sequence (Keras semantics). */
+    /**
+     * Sets whether to process the sequence backwards; the returned sequence is then in reversed order (Keras's {@code go_backwards}, default false).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b true to go backwards
+     * @return this layer
+     */
     public <T extends RNNBase> T goBackwards(boolean b) { this.goBackwards = b; return self(); }
-    /** Keep the last states of each batch as the initial states of the next ({@link #resetStates()} clears them). */
+    /**
+     * Sets whether the last states of each batch become the initial states of the next batch, sample i following sample i ({@link #resetStates()} clears them) (Keras's {@code stateful}, default false).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b true for a stateful layer
+     * @return this layer
+     */
     public <T extends RNNBase> T stateful(boolean b) { this.stateful = b; return self(); }
-    /** Accepted for Keras compatibility; the fused loop is already unrolled on the JVM. */
+    /**
+     * Accepted for Keras compatibility (Keras's {@code unroll}, default false); the fused loop runs step by step either way.
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b ignored
+     * @return this layer
+     */
     public <T extends RNNBase> T unroll(boolean b) { this.unroll = b; return self(); }
-    /** Masked steps output zeros instead of the previous output. */
+    /**
+     * Sets whether masked steps output zeros instead of the previous output (Keras's {@code zero_output_for_mask}, default false).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param b true to output zeros
+     * @return this layer
+     */
     public <T extends RNNBase> T zeroOutputForMask(boolean b) { this.zeroOutputForMask = b; return self(); }
 
-    /** Fraction of the input features dropped in training (one mask per sequence, as Keras). */
+    /**
+     * Sets the fraction of input features dropped in training, one mask per sequence (Keras's {@code dropout}, default 0).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param rate a rate in {@code [0, 1)}
+     * @return this layer
+     */
     public <T extends RNNBase> T dropout(double rate) { this.dropout = checkRate(rate, "dropout"); return self(); }
-    /** Fraction of the state units dropped where the state enters the recurrent product, in training (one mask per sequence). */
+    /**
+     * Sets the fraction of state units dropped where the state enters the recurrent product, in training, one mask per sequence (Keras's {@code recurrent_dropout}, default 0).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param rate a rate in {@code [0, 1)}
+     * @return this layer
+     */
     public <T extends RNNBase> T recurrentDropout(double rate) { this.recurrentDropout = checkRate(rate, "recurrent_dropout"); return self(); }
-    /** Seed of the dropout masks. */
+    /**
+     * Sets the seed of the dropout masks (Keras's {@code seed}, default None).
+     *
+     * @param <T> the concrete layer class, inferred at the call site
+     * @param s the seed
+     * @return this layer
+     */
     public <T extends RNNBase> T seed(long s) { this.seed = s; this.rng = null; return self(); }
 
     private double checkRate(double r, String arg) {
@@ -146,12 +319,47 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         return m;
     }
 
+    /**
+     * The number of units.
+     *
+     * @return Keras's {@code units}
+     */
     public int units() { return units; }
+    /**
+     * Whether the whole output sequence is returned.
+     *
+     * @return Keras's {@code return_sequences}
+     */
     public boolean returnSequences() { return returnSequences; }
+    /**
+     * Whether the final states are returned too.
+     *
+     * @return Keras's {@code return_state}
+     */
     public boolean returnState() { return returnState; }
+    /**
+     * Whether the sequence is processed backwards.
+     *
+     * @return Keras's {@code go_backwards}
+     */
     public boolean goBackwards() { return goBackwards; }
+    /**
+     * The input kernel, {@code (input_dim, gates*units)}.
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight kernel() { return kernel; }
+    /**
+     * The recurrent kernel, {@code (units, gates*units)}.
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight recurrentKernel() { return recurrentKernel; }
+    /**
+     * The bias, {@code (gates*units)} (GRU with reset_after: {@code (2, 3*units)}).
+     *
+     * @return the weight, or null before the layer is built or without a bias
+     */
     public Weight bias() { return bias; }
 
     @Override
@@ -171,24 +379,45 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
                 && activityRegularizer() == null;
     }
 
-    /** Number of state tensors (2 for LSTM: h and c). */
+    /**
+     * The number of state tensors.
+     *
+     * @return 2 for LSTM (h and c), 1 otherwise
+     */
     protected int stateCount() {
         return cell() == RnnOps.Cell.LSTM ? 2 : 1;
     }
 
-    /** Shape of the bias weight. */
+    /**
+     * The shape of the bias weight.
+     *
+     * @return {@code (gates*units)} by default
+     */
     protected long[] biasShape() {
         return new long[] {gates() * (long) units};
     }
 
+    /**
+     * The number of gates per unit.
+     *
+     * @return 1 (SimpleRNN), 4 (LSTM) or 3 (GRU)
+     */
     protected int gates() {
         return switch (cell()) { case LSTM -> 4; case GRU -> 3; default -> 1; };
     }
 
-    /** Sets cell-specific options of the fused loop (GRU: reset_after); none by default. */
+    /**
+     * Sets cell-specific options of the fused loop (GRU: reset_after); none by default.
+     *
+     * @param o the options to fill in
+     */
     protected void configureOptions(RnnOps.Options o) {}
 
-    /** Creates the bias weight; LSTM overrides for unit_forget_bias. */
+    /**
+     * Creates the bias weight; LSTM overrides it for unit_forget_bias.
+     *
+     * @return the new bias weight
+     */
     protected Weight makeBias() {
         return biasOptions.add(this::addWeight, "bias", biasShape());
     }
@@ -217,7 +446,11 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         if (states != null) for (INDArray s : states) s.assign(0);
     }
 
-    /** The current states of a stateful layer (null before its first call). */
+    /**
+     * The current states of a stateful layer.
+     *
+     * @return {@code [h]} or {@code [h, c]}, or null before the first call
+     */
     public List<INDArray> states() {
         return states == null ? null : List.of(states);
     }
