@@ -10,11 +10,24 @@ import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.activations.ActivationFunction;
 
-/** Applies an activation function, {@code keras.layers.Activation}. */
+/**
+ * Applies an activation function to its input, {@code keras.layers.Activation}.
+ *
+ * <p>Input shape: any. Output shape: the same as the input.
+ *
+ * <pre>{@code
+ * // relu([-3, 0, 2]) = [0, 0, 2]
+ * Layer act = new Activation("relu");
+ * }</pre>
+ */
 public class Activation extends Layer {
     private final ActivationFunction activation;
 
-    /** By name ({@code "relu"}) or {@link ActivationFunction}. */
+    /**
+     * A layer applying {@code activation}.
+     *
+     * @param activation the activation by name ({@code "relu"}) or as an {@link ActivationFunction} (Keras's {@code activation})
+     */
     public Activation(Object activation) {
         this.activation = Registry.activation(activation);
     }
@@ -36,7 +49,12 @@ public class Activation extends Layer {
         return c;
     }
 
-    /** Re-creates an Activation layer from Keras's config. */
+    /**
+     * Re-creates an Activation layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Activation fromConfig(Map<String, Object> c) {
         return new Activation(Configs.activation(c.get("activation")));
     }

@@ -8,7 +8,15 @@ import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 
-/** Adds its inputs elementwise, {@code keras.layers.Add}. */
+/**
+ * Adds a list of inputs elementwise, {@code keras.layers.Add}: it takes two or more tensors of the
+ * same shape (or shapes that broadcast) and returns their sum, of that shape.
+ *
+ * <pre>{@code
+ * // (batch, 8) + (batch, 8) -> (batch, 8)
+ * KerasTensor sum = new Add().apply(a, b);
+ * }</pre>
+ */
 public class Add extends Layer {
     @Override
     protected List<Tensor> call(List<Tensor> inputs, boolean training) {
@@ -30,7 +38,12 @@ public class Add extends Layer {
         return List.of(in.get(0));
     }
 
-    /** Re-creates an Add layer from Keras's config. */
+    /**
+     * Re-creates an Add layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Add fromConfig(Map<String, Object> c) {
         return new Add();
     }

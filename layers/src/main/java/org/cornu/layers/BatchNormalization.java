@@ -37,6 +37,10 @@ public class BatchNormalization extends Layer {
     private Weight movingMean;
     private Weight movingVariance;
 
+    /**
+     * A batch normalization over the last axis with Keras's defaults: momentum 0.99, epsilon 0.001,
+     * center and scale on.
+     */
     public BatchNormalization() {
         this.inputMinNdim = 2;
     }
@@ -53,12 +57,23 @@ public class BatchNormalization extends Layer {
         return super.name(n);
     }
 
-    /** The axis that should be normalized (typically the features axis; default -1). */
+    /**
+     * Sets the axis that is normalized, typically the features axis (Keras's {@code axis}, default -1,
+     * the last; 1 for channels_first images).
+     *
+     * @param axis the axis, negative counting from the end
+     * @return this layer
+     */
     public BatchNormalization axis(int axis) {
         this.axis = axis;
         return this;
     }
 
+    /**
+     * The normalized axis as set (possibly negative).
+     *
+     * @return Keras's {@code axis}
+     */
     public int axis() {
         return axis;
     }
@@ -71,79 +86,171 @@ public class BatchNormalization extends Layer {
         return axis < 0 ? axis + rank : axis;
     }
 
+    /**
+     * Sets the momentum of the moving mean and variance (Keras's {@code momentum}, default 0.99).
+     *
+     * @param m the momentum
+     * @return this layer
+     */
     public BatchNormalization momentum(double m) {
         this.momentum = m;
         return this;
     }
 
+    /**
+     * Sets the small number added to the variance to avoid dividing by zero (Keras's {@code epsilon}, default 0.001).
+     *
+     * @param e a positive epsilon
+     * @return this layer
+     */
     public BatchNormalization epsilon(double e) {
         if (e <= 0) throw new IllegalArgumentException("BatchNormalization: epsilon must be > 0. Received: epsilon=" + e);
         this.epsilon = e;
         return this;
     }
 
+    /**
+     * Sets whether the offset {@code beta} is added (Keras's {@code center}, default true).
+     *
+     * @param c false to drop beta
+     * @return this layer
+     */
     public BatchNormalization center(boolean c) {
         this.center = c;
         return this;
     }
 
+    /**
+     * Sets whether the output is multiplied by {@code gamma} (Keras's {@code scale}, default true); may be off when the next layer is linear.
+     *
+     * @param s false to drop gamma
+     * @return this layer
+     */
     public BatchNormalization scale(boolean s) {
         this.scale = s;
         return this;
     }
 
+    /**
+     * Sets the initializer of beta (Keras's {@code beta_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public BatchNormalization betaInitializer(Object i) {
         betaOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the initializer of gamma (Keras's {@code gamma_initializer}, default {@code "ones"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public BatchNormalization gammaInitializer(Object i) {
         gammaOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the initializer of the moving mean (Keras's {@code moving_mean_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public BatchNormalization movingMeanInitializer(Object i) {
         this.movingMeanInitializer = Registry.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the initializer of the moving variance (Keras's {@code moving_variance_initializer}, default {@code "ones"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public BatchNormalization movingVarianceInitializer(Object i) {
         this.movingVarianceInitializer = Registry.initializer(i);
         return this;
     }
 
+    /**
+     * Sets a regularizer on beta (Keras's {@code beta_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public BatchNormalization betaRegularizer(Object r) {
         betaOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a regularizer on gamma (Keras's {@code gamma_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public BatchNormalization gammaRegularizer(Object r) {
         gammaOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to beta after each update (Keras's {@code beta_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public BatchNormalization betaConstraint(Object c) {
         betaOptions.constraint(c);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to gamma after each update (Keras's {@code gamma_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public BatchNormalization gammaConstraint(Object c) {
         gammaOptions.constraint(c);
         return this;
     }
 
+    /**
+     * The scale gamma, of the axis's size.
+     *
+     * @return the weight, or null before the layer is built or when it is turned off
+     */
     public Weight gamma() {
         return gamma;
     }
 
+    /**
+     * The offset beta, of the axis's size.
+     *
+     * @return the weight, or null before the layer is built or when it is turned off
+     */
     public Weight beta() {
         return beta;
     }
 
+    /**
+     * The moving mean (non-trainable).
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight movingMean() {
         return movingMean;
     }
 
+    /**
+     * The moving variance (non-trainable).
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight movingVariance() {
         return movingVariance;
     }
@@ -230,7 +337,12 @@ public class BatchNormalization extends Layer {
         return c;
     }
 
-    /** Re-creates a BatchNormalization layer from Keras's config (momentum 0.99, epsilon 0.001 when absent). */
+    /**
+     * Re-creates a BatchNormalization layer from Keras's config (momentum 0.99, epsilon 0.001 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static BatchNormalization fromConfig(Map<String, Object> c) {
         BatchNormalization l = new BatchNormalization();
         Object axis = c.get("axis");

@@ -24,10 +24,28 @@ public class Bidirectional extends Layer implements org.cornu.core.saving.KerasV
     private final RNNBase backward;
     private final String mergeMode;
 
+    /**
+     * Wraps {@code layer}, concatenating the two directions' outputs (merge_mode {@code "concat"}).
+     *
+     * @param layer the recurrent layer to run forwards; a copy runs backwards (Keras's {@code layer})
+     */
     public Bidirectional(RNNBase layer) {
         this(layer, "concat");
     }
 
+    /**
+     * Wraps {@code layer} with the given way of merging the two directions.
+     *
+     * <pre>{@code
+     * // (32, 10, 8) -> (32, 10, 2 * 16)
+     * Layer bi = new Bidirectional(new LSTM(16).returnSequences(true));
+     * }</pre>
+     *
+     * @param layer the recurrent layer to run forwards; a copy runs backwards (Keras's {@code layer})
+     * @param mergeMode {@code "concat"}, {@code "sum"}, {@code "mul"}, {@code "ave"}, or null to
+     *        return both outputs in a list (Keras's {@code merge_mode}, default {@code "concat"})
+     * @throws IllegalArgumentException for any other merge mode
+     */
     public Bidirectional(RNNBase layer, String mergeMode) {
         if (mergeMode != null && !List.of("concat", "sum", "mul", "ave").contains(mergeMode)) {
             throw new IllegalArgumentException("Invalid merge mode. Received: merge_mode=" + mergeMode
@@ -46,7 +64,17 @@ public class Bidirectional extends Layer implements org.cornu.core.saving.KerasV
         this.inputNdim = 3;
     }
 
+    /**
+     * The layer that runs forwards (the one given, renamed {@code forward_<name>}).
+     *
+     * @return the forward layer
+     */
     public RNNBase forwardLayer() { return forward; }
+    /**
+     * The copy that runs backwards, named {@code backward_<name>}.
+     *
+     * @return the backward layer
+     */
     public RNNBase backwardLayer() { return backward; }
 
     @Override
@@ -158,6 +186,9 @@ public class Bidirectional extends Layer implements org.cornu.core.saving.KerasV
      * {@code layer} (its {@code forward_} name prefix removed, as Keras does), merge_mode
      * "concat" when absent (null: outputs not merged). The backward layer is derived from the
      * forward one, as Cornu always does; a {@code backward_layer} entry gives its name.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
      */
     public static Bidirectional fromConfig(Map<String, Object> c) {
         Map<String, Object> lc = LayerConfigs.nested(c, "layer");

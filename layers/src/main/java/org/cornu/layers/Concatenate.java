@@ -9,14 +9,30 @@ import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 
-/** Concatenates its inputs along {@code axis} (default -1), {@code keras.layers.Concatenate}. */
+/**
+ * Concatenates a list of inputs along {@code axis}, {@code keras.layers.Concatenate}. All inputs
+ * must have the same shape except along that axis; the output's size there is the sum of theirs.
+ *
+ * <pre>{@code
+ * // (batch, 8) and (batch, 4) -> (batch, 12)
+ * KerasTensor c = new Concatenate().apply(a, b);
+ * }</pre>
+ */
 public class Concatenate extends Layer {
     private final int axis;
 
+    /**
+     * Concatenates along the last axis (Keras's default {@code axis=-1}).
+     */
     public Concatenate() {
         this(-1);
     }
 
+    /**
+     * Concatenates along {@code axis}.
+     *
+     * @param axis the axis, negative counting from the end (Keras's {@code axis}, default -1)
+     */
     public Concatenate(int axis) {
         this.axis = axis;
     }
@@ -56,7 +72,12 @@ public class Concatenate extends Layer {
         return c;
     }
 
-    /** Re-creates a Concatenate layer from Keras's config. */
+    /**
+     * Re-creates a Concatenate layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Concatenate fromConfig(Map<String, Object> c) {
         return new Concatenate(Configs.getInt(c, "axis", -1));
     }

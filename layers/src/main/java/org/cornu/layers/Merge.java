@@ -16,17 +16,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * agree, as Keras does. When every input carries a mask, the output carries their logical OR.
  */
 public abstract class Merge extends Layer {
+    /**
+     * A merge layer.
+     */
     protected Merge() {}
 
-    /** The merge of inputs of equal rank. */
+    /**
+     * The merge of inputs of equal rank.
+     *
+     * @param inputs the inputs, already expanded to one rank
+     * @return the merged tensor
+     */
     protected abstract Tensor merge(List<Tensor> inputs);
 
-    /** Keras's lower bound on the number of inputs (2 for Subtract and Dot, 1 for the others). */
+    /**
+     * Keras's lower bound on the number of inputs.
+     *
+     * @return 2 for Subtract and Dot, 1 for the others
+     */
     protected int minInputs() {
         return 1;
     }
 
-    /** Exactly this many inputs, or -1 for any number. */
+    /**
+     * The exact number of inputs required.
+     *
+     * @return that number, or -1 for any number
+     */
     protected int exactInputs() {
         return -1;
     }

@@ -10,10 +10,28 @@ import org.cornu.core.ops.Ops;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 
-/** Reshapes each sample to {@code targetShape} (one entry may be -1), {@code keras.layers.Reshape}. */
+/**
+ * Reshapes each sample to {@code targetShape}, {@code keras.layers.Reshape}; the batch axis is kept.
+ * One entry may be -1: its size is inferred from the input's size and the other entries.
+ *
+ * <p>Input shape: any with a known sample size. Output shape: {@code (batch, ...target_shape)}.
+ *
+ * <pre>{@code
+ * // (batch, 12) -> (batch, 3, 4)
+ * Layer r1 = new Reshape(3, 4);
+ * // (batch, 3, 4) -> (batch, 6, 2)
+ * Layer r2 = new Reshape(-1, 2);
+ * }</pre>
+ */
 public class Reshape extends Layer {
     private final long[] target;
 
+    /**
+     * A layer reshaping each sample to {@code targetShape}.
+     *
+     * @param targetShape the shape of each output sample, without the batch axis; at most one -1 (Keras's {@code target_shape})
+     * @throws IllegalArgumentException on a non-positive entry other than -1, or more than one -1
+     */
     public Reshape(long... targetShape) {
         int unknown = 0;
         for (long d : targetShape) {
@@ -71,7 +89,12 @@ public class Reshape extends Layer {
         return c;
     }
 
-    /** Re-creates a Reshape layer from Keras's config. */
+    /**
+     * Re-creates a Reshape layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Reshape fromConfig(Map<String, Object> c) {
         return new Reshape(Configs.getLongs(c, "target_shape"));
     }

@@ -19,11 +19,26 @@ import org.cornu.core.saving.ModelConfig;
 public class TimeDistributed extends Layer implements org.cornu.core.saving.KerasVariableGroups {
     private final Layer layer;
 
+    /**
+     * Wraps {@code layer}, which then sees one timestep at a time.
+     *
+     * <pre>{@code
+     * // (32, 10, 128, 128, 3) -> (32, 10, 126, 126, 64): one Conv2D shared by all 10 frames
+     * Layer td = new TimeDistributed(new Conv2D(64, 3));
+     * }</pre>
+     *
+     * @param layer the layer to apply to every timestep (Keras's {@code layer})
+     */
     public TimeDistributed(Layer layer) {
         this.layer = layer;
         this.inputMinNdim = 3;
     }
 
+    /**
+     * The wrapped layer.
+     *
+     * @return the layer applied to every timestep
+     */
     public Layer layer() {
         return layer;
     }
@@ -96,7 +111,12 @@ public class TimeDistributed extends Layer implements org.cornu.core.saving.Kera
         return c;
     }
 
-    /** Re-creates a TimeDistributed layer from Keras's config, with the wrapped layer from {@code layer}. */
+    /**
+     * Re-creates a TimeDistributed layer from Keras's config, with the wrapped layer from {@code layer}.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static TimeDistributed fromConfig(Map<String, Object> c) {
         Map<String, Object> lc = LayerConfigs.nested(c, "layer");
         return new TimeDistributed(LayerFactory.create(String.valueOf(lc.get("class_name")), LayerConfigs.innerConfig(lc)));
