@@ -27,7 +27,11 @@ public class AveragePooling1D extends Layer {
     private Integer strides;
     private String padding = "valid";
 
-    /** {@code poolSize}: size of the pooling window (required, as in Keras 3). */
+    /**
+     * Windows of {@code poolSize} steps, stride equal to the pool size, "valid" padding.
+     *
+     * @param poolSize size of the window (Keras's {@code pool_size}; required, as in Keras 3)
+     */
     public AveragePooling1D(int poolSize) {
         this.poolSize = ConvUtils.tuple("AveragePooling1D", "pool_size", 1, poolSize)[0];
         this.inputNdim = 3;
@@ -45,19 +49,35 @@ public class AveragePooling1D extends Layer {
         return super.name(n);
     }
 
-    /** Specifies how much the pooling window moves for each pooling step (default: the pool size). */
+    /**
+     * Sets how far the window moves at each step (Keras's {@code strides}, default None meaning the pool size).
+     *
+     * @param s the stride
+     * @return this layer
+     */
     public AveragePooling1D strides(int s) {
         this.strides = ConvUtils.tuple("AveragePooling1D", "strides", 1, s)[0];
         return this;
     }
 
-    /** {@code "valid"} (no padding, the default) or {@code "same"}. */
+    /**
+     * Sets the padding (Keras's {@code padding}, default {@code "valid"}): {@code "valid"} drops a
+     * window that does not fit, {@code "same"} pads so that the output has {@code ceil(steps / stride)} steps.
+     *
+     * @param p the padding mode
+     * @return this layer
+     */
     public AveragePooling1D padding(String p) {
         this.padding = ConvUtils.padding("AveragePooling1D", p, false);
         return this;
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public AveragePooling1D dataFormat(String f) {
         ConvUtils.dataFormat("AveragePooling1D", f);
         return this;
@@ -96,7 +116,12 @@ public class AveragePooling1D extends Layer {
         return c;
     }
 
-    /** Re-creates an AveragePooling1D layer from Keras's config (strides = pool_size, "valid" when absent). */
+    /**
+     * Re-creates an AveragePooling1D layer from Keras's config (strides = pool_size, "valid" when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static AveragePooling1D fromConfig(Map<String, Object> c) {
         AveragePooling1D l = new AveragePooling1D(LayerConfigs.ints(c, "pool_size", 1)[0]);
         if (c.get("strides") != null) l.strides(LayerConfigs.ints(c, "strides", 1)[0]);

@@ -13,7 +13,11 @@ public class AveragePooling2D extends Pooling2D<AveragePooling2D> {
         this(2);
     }
 
-    /** Windows {@code poolSize} (one int or {@code (ph, pw)}), strides equal to the pool size. */
+    /**
+     * Windows of {@code poolSize}, strides equal to the pool size, "valid" padding.
+     *
+     * @param poolSize one int for both axes or {@code (ph, pw)} (Keras's {@code pool_size}, default {@code (2, 2)})
+     */
     public AveragePooling2D(int... poolSize) {
         super("AveragePooling2D", poolSize);
     }
@@ -23,7 +27,12 @@ public class AveragePooling2D extends Pooling2D<AveragePooling2D> {
         return ConvOps.avgPool2d(x, pool, strides, same);
     }
 
-    /** Re-creates a AveragePooling2D layer from Keras's config (pool_size (2, 2), strides = pool_size, "valid" when absent). */
+    /**
+     * Re-creates a AveragePooling2D layer from Keras's config (pool_size (2, 2), strides = pool_size, "valid" when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static AveragePooling2D fromConfig(java.util.Map<String, Object> c) {
         return configure(new AveragePooling2D(LayerConfigs.ints(c, "pool_size", 2, 2)), c);
     }

@@ -15,6 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * steps divided by their number.
  */
 public class GlobalAveragePooling1D extends GlobalPooling1D<GlobalAveragePooling1D> {
+    /**
+     * A layer taking the average over the steps, keepdims false.
+     */
     public GlobalAveragePooling1D() {
         super("GlobalAveragePooling1D");
     }
@@ -30,7 +33,12 @@ public class GlobalAveragePooling1D extends GlobalPooling1D<GlobalAveragePooling
         return Ops.div(s, Tensor.constant(count));
     }
 
-    /** Re-creates a GlobalAveragePooling1D layer from Keras's config. */
+    /**
+     * Re-creates a GlobalAveragePooling1D layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static GlobalAveragePooling1D fromConfig(Map<String, Object> c) {
         return configure(new GlobalAveragePooling1D(), c);
     }

@@ -11,6 +11,9 @@ import org.cornu.core.ops.ConvOps;
  * not used (masked steps count).
  */
 public class GlobalMaxPooling1D extends GlobalPooling1D<GlobalMaxPooling1D> {
+    /**
+     * A layer taking the maximum over the steps, keepdims false.
+     */
     public GlobalMaxPooling1D() {
         super("GlobalMaxPooling1D");
     }
@@ -20,7 +23,12 @@ public class GlobalMaxPooling1D extends GlobalPooling1D<GlobalMaxPooling1D> {
         return ConvOps.globalMaxPool(x);
     }
 
-    /** Re-creates a GlobalMaxPooling1D layer from Keras's config. */
+    /**
+     * Re-creates a GlobalMaxPooling1D layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static GlobalMaxPooling1D fromConfig(Map<String, Object> c) {
         return configure(new GlobalMaxPooling1D(), c);
     }

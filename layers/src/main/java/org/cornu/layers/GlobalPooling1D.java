@@ -18,6 +18,11 @@ public abstract class GlobalPooling1D<T extends GlobalPooling1D<T>> extends Laye
     private final String kind;
     private boolean keepdims;
 
+    /**
+     * A global pooling layer named {@code kind} in messages, keepdims false.
+     *
+     * @param kind the layer's class name, used in error messages
+     */
     protected GlobalPooling1D(String kind) {
         this.kind = kind;
         this.inputNdim = 3;
@@ -40,23 +45,43 @@ public abstract class GlobalPooling1D<T extends GlobalPooling1D<T>> extends Laye
         return super.name(n);
     }
 
-    /** Whether to keep the temporal dimension (with length 1), as {@code keepdims} in numpy (default false). */
+    /**
+     * Sets whether the pooled axes are kept with length 1, as numpy's {@code keepdims} (Keras's {@code keepdims}, default false).
+     *
+     * @param k true to keep the pooled axes
+     * @return this layer
+     */
     public T keepdims(boolean k) {
         this.keepdims = k;
         return self();
     }
 
+    /**
+     * Whether the pooled axis is kept with length 1.
+     *
+     * @return Keras's {@code keepdims}
+     */
     public boolean keepdims() {
         return keepdims;
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public T dataFormat(String f) {
         ConvUtils.dataFormat(kind, f);
         return self();
     }
 
-    /** {@code (b, steps, c) -> (b, c)}. */
+    /**
+     * Pools the input over its time axes.
+     *
+     * @param x the input {@code (batch, steps, features)}
+     * @return the pooled tensor {@code (batch, features)}
+     */
     protected abstract Tensor pool(Tensor x);
 
     @Override

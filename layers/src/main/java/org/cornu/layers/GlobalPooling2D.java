@@ -17,6 +17,11 @@ public abstract class GlobalPooling2D<T extends GlobalPooling2D<T>> extends Laye
     private final String kind;
     private boolean keepdims;
 
+    /**
+     * A global pooling layer named {@code kind} in messages, keepdims false.
+     *
+     * @param kind the layer's class name, used in error messages
+     */
     protected GlobalPooling2D(String kind) {
         this.kind = kind;
         this.inputNdim = 4;
@@ -39,18 +44,34 @@ public abstract class GlobalPooling2D<T extends GlobalPooling2D<T>> extends Laye
         return super.name(n);
     }
 
-    /** Keeps the spatial axes with length 1. */
+    /**
+     * Sets whether the pooled axes are kept with length 1, as numpy's {@code keepdims} (Keras's {@code keepdims}, default false).
+     *
+     * @param k true to keep the pooled axes
+     * @return this layer
+     */
     public T keepdims(boolean k) {
         this.keepdims = k;
         return self();
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public T dataFormat(String f) {
         ConvUtils.dataFormat(kind, f);
         return self();
     }
 
+    /**
+     * Pools the input over its spatial axes.
+     *
+     * @param x the input {@code (batch, height, width, channels)}
+     * @return the pooled tensor {@code (batch, features)}
+     */
     protected abstract Tensor pool(Tensor x);
 
     @Override

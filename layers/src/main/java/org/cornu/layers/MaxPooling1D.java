@@ -25,6 +25,11 @@ public class MaxPooling1D extends Layer {
         this(2);
     }
 
+    /**
+     * Windows of {@code poolSize} steps, stride equal to the pool size, "valid" padding.
+     *
+     * @param poolSize size of the window (Keras's {@code pool_size}, default 2)
+     */
     public MaxPooling1D(int poolSize) {
         this.poolSize = ConvUtils.tuple("MaxPooling1D", "pool_size", 1, poolSize)[0];
         this.inputNdim = 3;
@@ -42,17 +47,35 @@ public class MaxPooling1D extends Layer {
         return super.name(n);
     }
 
+    /**
+     * Sets how far the window moves at each step (Keras's {@code strides}, default None meaning the pool size).
+     *
+     * @param s the stride
+     * @return this layer
+     */
     public MaxPooling1D strides(int s) {
         this.strides = ConvUtils.tuple("MaxPooling1D", "strides", 1, s)[0];
         return this;
     }
 
+    /**
+     * Sets the padding (Keras's {@code padding}, default {@code "valid"}): {@code "valid"} drops a
+     * window that does not fit, {@code "same"} pads so that the output has {@code ceil(steps / stride)} steps.
+     *
+     * @param p the padding mode
+     * @return this layer
+     */
     public MaxPooling1D padding(String p) {
         this.padding = ConvUtils.padding("MaxPooling1D", p, false);
         return this;
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public MaxPooling1D dataFormat(String f) {
         ConvUtils.dataFormat("MaxPooling1D", f);
         return this;
@@ -91,7 +114,12 @@ public class MaxPooling1D extends Layer {
         return c;
     }
 
-    /** Re-creates a MaxPooling1D layer from Keras's config (pool_size 2, strides = pool_size, "valid" when absent). */
+    /**
+     * Re-creates a MaxPooling1D layer from Keras's config (pool_size 2, strides = pool_size, "valid" when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static MaxPooling1D fromConfig(Map<String, Object> c) {
         MaxPooling1D l = new MaxPooling1D(LayerConfigs.ints(c, "pool_size", 1, 2)[0]);
         if (c.get("strides") != null) l.strides(LayerConfigs.ints(c, "strides", 1)[0]);
