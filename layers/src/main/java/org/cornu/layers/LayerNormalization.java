@@ -81,54 +81,113 @@ public class LayerNormalization extends Layer {
     /**
      * Keras's deprecated {@code rms_scaling}: scales the input by {@code rsqrt(variance + epsilon)}
      * (without centering it) and {@code gamma}, with no {@code beta}. Read from configs that set it.
+     *
+     * @param r true for RMS scaling (default false)
+     * @return this layer
      */
     public LayerNormalization rmsScaling(boolean r) {
         this.rmsScaling = r;
         return this;
     }
 
+    /**
+     * Sets the initializer of beta (Keras's {@code beta_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public LayerNormalization betaInitializer(Object i) {
         betaOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the initializer of gamma (Keras's {@code gamma_initializer}, default {@code "ones"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public LayerNormalization gammaInitializer(Object i) {
         gammaOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets a regularizer on beta (Keras's {@code beta_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public LayerNormalization betaRegularizer(Object r) {
         betaOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a regularizer on gamma (Keras's {@code gamma_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public LayerNormalization gammaRegularizer(Object r) {
         gammaOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to beta after each update (Keras's {@code beta_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public LayerNormalization betaConstraint(Object c) {
         betaOptions.constraint(c);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to gamma after each update (Keras's {@code gamma_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public LayerNormalization gammaConstraint(Object c) {
         gammaOptions.constraint(c);
         return this;
     }
 
+    /**
+     * The normalized axes as set.
+     *
+     * @return a copy of Keras's {@code axis}
+     */
     public int[] axis() {
         return axis.clone();
     }
 
+    /**
+     * The epsilon added to the variance.
+     *
+     * @return Keras's {@code epsilon}
+     */
     public double epsilon() {
         return epsilon;
     }
 
+    /**
+     * The scale gamma, shaped like the normalized axes.
+     *
+     * @return the weight, or null before the layer is built or without {@code scale}
+     */
     public Weight gamma() {
         return gamma;
     }
 
+    /**
+     * The offset beta, shaped like the normalized axes.
+     *
+     * @return the weight, or null before the layer is built or without {@code center}
+     */
     public Weight beta() {
         return beta;
     }
@@ -194,7 +253,12 @@ public class LayerNormalization extends Layer {
         return c;
     }
 
-    /** Re-creates a LayerNormalization layer from Keras's config (axis -1, epsilon 1e-3 when absent). */
+    /**
+     * Re-creates a LayerNormalization layer from Keras's config (axis -1, epsilon 1e-3 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static LayerNormalization fromConfig(Map<String, Object> c) {
         LayerNormalization l = new LayerNormalization();
         Object a = c.get("axis");
