@@ -92,7 +92,12 @@ public class ActivityRegularization extends Layer {
         return c;
     }
 
-    /** Re-creates an ActivityRegularization layer from Keras's config (0 when absent). */
+    /**
+     * Re-creates an ActivityRegularization layer from Keras's config (0 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static ActivityRegularization fromConfig(Map<String, Object> c) {
         return new ActivityRegularization(Configs.getDouble(c, "l1", 0.0), Configs.getDouble(c, "l2", 0.0));
     }

@@ -84,7 +84,12 @@ public class AdditiveAttention extends Attention {
         return c;
     }
 
-    /** Re-creates an AdditiveAttention layer from Keras's config. */
+    /**
+     * Re-creates an AdditiveAttention layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static AdditiveAttention fromConfig(Map<String, Object> c) {
         AdditiveAttention a = new AdditiveAttention().useScale(Configs.getBoolean(c, "use_scale", true))
                 .dropout(Configs.getDouble(c, "dropout", 0.0));

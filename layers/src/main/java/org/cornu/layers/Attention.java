@@ -282,7 +282,12 @@ public class Attention extends Layer implements KerasCallArguments {
         return c;
     }
 
-    /** Re-creates an Attention layer from Keras's config. */
+    /**
+     * Re-creates an Attention layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Attention fromConfig(Map<String, Object> c) {
         Attention a = new Attention().useScale(Configs.getBoolean(c, "use_scale", false))
                 .scoreMode(Configs.getString(c, "score_mode", "dot"))

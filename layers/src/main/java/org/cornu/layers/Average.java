@@ -17,7 +17,12 @@ public class Average extends Merge {
         return Ops.mulScalar(r, 1.0 / inputs.size());
     }
 
-    /** Re-creates an Average layer from Keras's config. */
+    /**
+     * Re-creates an Average layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Average fromConfig(Map<String, Object> c) {
         return new Average();
     }

@@ -117,7 +117,12 @@ public class CategoryEncoding extends Layer {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static CategoryEncoding fromConfig(Map<String, Object> c) {
         Object n = c.get("num_tokens");
         if (n == null) {

@@ -81,7 +81,12 @@ public class CenterCrop extends Layer {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static CenterCrop fromConfig(Map<String, Object> c) {
         LayerConfigs.dataFormat(c);
         return new CenterCrop(Configs.getInt(c, "height"), Configs.getInt(c, "width"));

@@ -61,7 +61,12 @@ public class Conv1DTranspose extends BaseConvTranspose<Conv1DTranspose> {
         return Ops.reshape(z, zs[0], zs[2], zs[3]);
     }
 
-    /** Re-creates a Conv1DTranspose layer from Keras's config (absent keys take Keras's defaults). */
+    /**
+     * Re-creates a Conv1DTranspose layer from Keras's config (absent keys take Keras's defaults).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Conv1DTranspose fromConfig(Map<String, Object> c) {
         return new Conv1DTranspose(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 1)[0],
                 LayerConfigs.activation(c.get("activation"))).configure(c);

@@ -65,7 +65,12 @@ public class Conv2DTranspose extends BaseConvTranspose<Conv2DTranspose> {
         return ConvOps.convTranspose2d(x, kernel, strides, same, outputPadding, dilationRate);
     }
 
-    /** Re-creates a Conv2DTranspose layer from Keras's config (absent keys take Keras's defaults). */
+    /**
+     * Re-creates a Conv2DTranspose layer from Keras's config (absent keys take Keras's defaults).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Conv2DTranspose fromConfig(Map<String, Object> c) {
         return new Conv2DTranspose(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 2),
                 LayerConfigs.activation(c.get("activation"))).configure(c);

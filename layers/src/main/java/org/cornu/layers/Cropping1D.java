@@ -88,7 +88,12 @@ public class Cropping1D extends Layer {
         return c;
     }
 
-    /** Re-creates a Cropping1D layer from Keras's config ((1, 1) when absent). */
+    /**
+     * Re-creates a Cropping1D layer from Keras's config ((1, 1) when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Cropping1D fromConfig(Map<String, Object> c) {
         int[] cr = c.get("cropping") == null ? new int[] {1, 1} : LayerConfigs.ints(c, "cropping", 2);
         return new Cropping1D(cr[0], cr[1]);

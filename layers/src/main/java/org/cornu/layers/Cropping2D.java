@@ -113,7 +113,12 @@ public class Cropping2D extends Layer {
         return c;
     }
 
-    /** Re-creates a Cropping2D layer from Keras's config (an int, two ints, or two pairs). */
+    /**
+     * Re-creates a Cropping2D layer from Keras's config (an int, two ints, or two pairs).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Cropping2D fromConfig(Map<String, Object> c) {
         Object v = c.get("cropping");
         Cropping2D l;

@@ -216,7 +216,12 @@ public class DepthwiseConv2D extends Layer {
         return c;
     }
 
-    /** Re-creates a DepthwiseConv2D layer from Keras's config (absent keys take Keras's defaults). */
+    /**
+     * Re-creates a DepthwiseConv2D layer from Keras's config (absent keys take Keras's defaults).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static DepthwiseConv2D fromConfig(Map<String, Object> c) {
         DepthwiseConv2D d = new DepthwiseConv2D(LayerConfigs.ints(c, "kernel_size", 2));
         d.strides(LayerConfigs.ints(c, "strides", 2, 1));

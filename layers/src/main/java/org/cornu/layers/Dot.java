@@ -148,7 +148,12 @@ public class Dot extends Layer {
         return c;
     }
 
-    /** Re-creates a Dot layer from Keras's config ({@code axes} an int or a pair). */
+    /**
+     * Re-creates a Dot layer from Keras's config ({@code axes} an int or a pair).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Dot fromConfig(Map<String, Object> c) {
         Object a = Configs.require(c, "axes");
         Dot d;

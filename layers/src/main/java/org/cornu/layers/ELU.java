@@ -72,7 +72,12 @@ public class ELU extends Layer {
         return c;
     }
 
-    /** Re-creates an ELU layer from Keras's config (alpha 1.0 when absent). */
+    /**
+     * Re-creates an ELU layer from Keras's config (alpha 1.0 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static ELU fromConfig(Map<String, Object> c) {
         return new ELU(Configs.getDouble(c, "alpha", 1.0));
     }

@@ -76,7 +76,12 @@ public class GaussianDropout extends Layer {
         return c;
     }
 
-    /** Re-creates a GaussianDropout layer from Keras's config. */
+    /**
+     * Re-creates a GaussianDropout layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static GaussianDropout fromConfig(Map<String, Object> c) {
         GaussianDropout g = new GaussianDropout(Configs.getDouble(c, "rate"));
         Long seed = Configs.getLongOrNull(c, "seed");

@@ -87,7 +87,12 @@ public class GaussianNoise extends Layer {
         return c;
     }
 
-    /** Re-creates a GaussianNoise layer from Keras's config. */
+    /**
+     * Re-creates a GaussianNoise layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static GaussianNoise fromConfig(Map<String, Object> c) {
         GaussianNoise g = new GaussianNoise(Configs.getDouble(c, "stddev"));
         Long seed = Configs.getLongOrNull(c, "seed");

@@ -205,7 +205,12 @@ public class GroupNormalization extends Layer {
         return c;
     }
 
-    /** Re-creates a GroupNormalization layer from Keras's config (groups 32, axis -1, epsilon 1e-3 when absent). */
+    /**
+     * Re-creates a GroupNormalization layer from Keras's config (groups 32, axis -1, epsilon 1e-3 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static GroupNormalization fromConfig(Map<String, Object> c) {
         GroupNormalization l = new GroupNormalization(Configs.getInt(c, "groups", 32));
         l.axis(Configs.getInt(c, "axis", -1));

@@ -173,7 +173,12 @@ public class Hashing extends Layer {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config ({@code salt} null, a number or a pair). */
+    /**
+     * Re-creates the layer from Keras's config ({@code salt} null, a number or a pair).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Hashing fromConfig(Map<String, Object> c) {
         Hashing h = new Hashing(Configs.getInt(c, "num_bins"));
         if (Boolean.TRUE.equals(c.get("sparse"))) {

@@ -36,7 +36,12 @@ public class Identity extends Layer {
         return List.of(s.get(0));
     }
 
-    /** Re-creates an Identity layer from Keras's config. */
+    /**
+     * Re-creates an Identity layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Identity fromConfig(Map<String, Object> c) {
         return new Identity();
     }

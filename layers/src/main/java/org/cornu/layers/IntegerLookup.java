@@ -155,7 +155,12 @@ public class IntegerLookup extends IndexLookup<Long> {
         return lookupConfig(new LinkedHashMap<>(super.getConfig()));
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static IntegerLookup fromConfig(Map<String, Object> c) {
         IntegerLookup l = new IntegerLookup();
         if (c.get("name") != null) l.name((String) c.get("name"));

@@ -129,6 +129,9 @@ public class Lambda extends Layer {
      * Re-creates a Lambda layer from Keras's config: the function by its registered name. A Python
      * lambda ({@code "__lambda__"}, marshalled bytecode) is used only if a Java function is
      * registered under the layer's name; otherwise loading fails, saying how to register one.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
      */
     @SuppressWarnings("unchecked")
     public static Lambda fromConfig(Map<String, Object> c) {

@@ -78,7 +78,12 @@ public class LeakyReLU extends Layer {
         return c;
     }
 
-    /** Re-creates a LeakyReLU layer from Keras's config (Keras 2's {@code alpha} is read as the slope). */
+    /**
+     * Re-creates a LeakyReLU layer from Keras's config (Keras 2's {@code alpha} is read as the slope).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static LeakyReLU fromConfig(Map<String, Object> c) {
         double def = Configs.getDouble(c, "alpha", 0.3);
         return new LeakyReLU(Configs.getDouble(c, "negative_slope", def));

@@ -58,7 +58,12 @@ public class Masking extends Layer {
         return c;
     }
 
-    /** Re-creates a Masking layer from Keras's config (mask_value 0 when absent). */
+    /**
+     * Re-creates a Masking layer from Keras's config (mask_value 0 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Masking fromConfig(Map<String, Object> c) {
         return new Masking(Configs.getDouble(c, "mask_value", 0.0));
     }

@@ -16,7 +16,12 @@ public class Maximum extends Merge {
         return mergeMasked(inputs, Ops::maximum);
     }
 
-    /** Re-creates a Maximum layer from Keras's config. */
+    /**
+     * Re-creates a Maximum layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Maximum fromConfig(Map<String, Object> c) {
         return new Maximum();
     }

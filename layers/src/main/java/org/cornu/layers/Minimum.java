@@ -16,7 +16,12 @@ public class Minimum extends Merge {
         return mergeMasked(inputs, Ops::minimum);
     }
 
-    /** Re-creates a Minimum layer from Keras's config. */
+    /**
+     * Re-creates a Minimum layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Minimum fromConfig(Map<String, Object> c) {
         return new Minimum();
     }

@@ -568,7 +568,12 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         return l;
     }
 
-    /** Re-creates a MultiHeadAttention layer from Keras's config ({@code use_gate=True} is not supported). */
+    /**
+     * Re-creates a MultiHeadAttention layer from Keras's config ({@code use_gate=True} is not supported).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static MultiHeadAttention fromConfig(Map<String, Object> c) {
         MultiHeadAttention m = new MultiHeadAttention(Configs.getInt(c, "num_heads"), Configs.getInt(c, "key_dim"));
         if (c.get("value_dim") != null) m.valueDim(Configs.getInt(c, "value_dim"));

@@ -33,7 +33,12 @@ public class Multiply extends Merge {
         return output;
     }
 
-    /** Re-creates a Multiply layer from Keras's config. */
+    /**
+     * Re-creates a Multiply layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Multiply fromConfig(Map<String, Object> c) {
         return new Multiply();
     }

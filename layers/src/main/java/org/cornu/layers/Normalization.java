@@ -304,7 +304,12 @@ public class Normalization extends Layer {
         return Arrays.stream(v).boxed().toList();
     }
 
-    /** Re-creates the layer from Keras's config ({@code axis} a number, a list or null; {@code mean} a number or a list). */
+    /**
+     * Re-creates the layer from Keras's config ({@code axis} a number, a list or null; {@code mean} a number or a list).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Normalization fromConfig(Map<String, Object> c) {
         Normalization n = new Normalization();
         Object a = c.get("axis");

@@ -130,7 +130,12 @@ public class PReLU extends Layer {
         return c;
     }
 
-    /** Re-creates a PReLU layer from Keras's config ({@code shared_axes} an int, a list, or null). */
+    /**
+     * Re-creates a PReLU layer from Keras's config ({@code shared_axes} an int, a list, or null).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static PReLU fromConfig(Map<String, Object> c) {
         PReLU p = new PReLU();
         WeightOptions.readConfig(c, p.alphaOptions);

@@ -78,7 +78,12 @@ public class Permute extends Layer {
         return c;
     }
 
-    /** Re-creates a Permute layer from Keras's config. */
+    /**
+     * Re-creates a Permute layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Permute fromConfig(Map<String, Object> c) {
         long[] d = Configs.getLongs(c, "dims");
         int[] dims = new int[d.length];

@@ -75,7 +75,12 @@ public class RandomBrightness extends ColorAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomBrightness fromConfig(Map<String, Object> c) {
         LayerConfigs.dataFormat(c);
         RandomBrightness r = new RandomBrightness(doubles(org.cornu.core.saving.Configs.require(c, "factor")));

@@ -95,7 +95,12 @@ public class RandomContrast extends ColorAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomContrast fromConfig(Map<String, Object> c) {
         LayerConfigs.dataFormat(c);
         RandomContrast r = new RandomContrast(doubles(org.cornu.core.saving.Configs.require(c, "factor")));

@@ -108,7 +108,12 @@ public class RandomCrop extends ImageAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomCrop fromConfig(Map<String, Object> c) {
         LayerConfigs.dataFormat(c);
         RandomCrop r = new RandomCrop(Configs.getInt(c, "height"), Configs.getInt(c, "width"));

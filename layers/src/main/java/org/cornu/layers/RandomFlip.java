@@ -81,7 +81,12 @@ public class RandomFlip extends ImageAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomFlip fromConfig(Map<String, Object> c) {
         RandomFlip f = new RandomFlip(c.get("mode") != null ? c.get("mode").toString() : HORIZONTAL_AND_VERTICAL);
         if (c.get("seed") instanceof Number n) f.seed(n.longValue());

@@ -110,7 +110,12 @@ public class RandomHeight extends ImageAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomHeight fromConfig(Map<String, Object> c) {
         RandomHeight r = new RandomHeight(doubles(org.cornu.core.saving.Configs.require(c, "factor")));
         if (c.get("interpolation") != null) r.interpolation(c.get("interpolation").toString());

@@ -77,7 +77,12 @@ public class RandomRotation extends ImageAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomRotation fromConfig(Map<String, Object> c) {
         RandomRotation r = new RandomRotation(doubles(c.get("factor")));
         r.readGeometry(c);

@@ -82,7 +82,12 @@ public class RandomTranslation extends ImageAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomTranslation fromConfig(Map<String, Object> c) {
         RandomTranslation t = new RandomTranslation(doubles(c.get("height_factor")), doubles(c.get("width_factor")));
         t.readGeometry(c);

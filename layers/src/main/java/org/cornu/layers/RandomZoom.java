@@ -86,7 +86,12 @@ public class RandomZoom extends ImageAugmentation {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RandomZoom fromConfig(Map<String, Object> c) {
         RandomZoom z = new RandomZoom(doubles(c.get("height_factor")));
         double[] w = doubles(c.get("width_factor"));

@@ -138,7 +138,12 @@ public class ReLU extends Layer {
         return c;
     }
 
-    /** Re-creates a ReLU layer from Keras's config (absent keys take Keras's defaults). */
+    /**
+     * Re-creates a ReLU layer from Keras's config (absent keys take Keras's defaults).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static ReLU fromConfig(Map<String, Object> c) {
         ReLU r = new ReLU();
         Object m = c.get("max_value");

@@ -43,7 +43,12 @@ public class RepeatVector extends Layer {
         return c;
     }
 
-    /** Re-creates a RepeatVector layer from Keras's config. */
+    /**
+     * Re-creates a RepeatVector layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static RepeatVector fromConfig(Map<String, Object> c) {
         return new RepeatVector(Configs.getInt(c, "n"));
     }

@@ -59,7 +59,12 @@ public class Rescaling extends Layer {
         return c;
     }
 
-    /** Re-creates a Rescaling layer from Keras's config (offset 0 when absent). */
+    /**
+     * Re-creates a Rescaling layer from Keras's config (offset 0 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Rescaling fromConfig(Map<String, Object> c) {
         return new Rescaling(LayerConfigs.scalar(c, "scale", null), LayerConfigs.scalar(c, "offset", 0.0));
     }

@@ -139,7 +139,12 @@ public class Resizing extends Layer {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Resizing fromConfig(Map<String, Object> c) {
         LayerConfigs.dataFormat(c);
         String fm = Configs.getString(c, "fill_mode", "constant");

@@ -258,7 +258,12 @@ public class SeparableConv2D extends Layer {
         return c;
     }
 
-    /** Re-creates a SeparableConv2D layer from Keras's config (absent keys take Keras's defaults). */
+    /**
+     * Re-creates a SeparableConv2D layer from Keras's config (absent keys take Keras's defaults).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static SeparableConv2D fromConfig(Map<String, Object> c) {
         SeparableConv2D l = new SeparableConv2D(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 2),
                 LayerConfigs.activation(c.get("activation")));

@@ -142,7 +142,12 @@ public class Softmax extends Layer {
         return c;
     }
 
-    /** Re-creates a Softmax layer from Keras's config ({@code axis} an int or a list; -1 when absent). */
+    /**
+     * Re-creates a Softmax layer from Keras's config ({@code axis} an int or a list; -1 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Softmax fromConfig(Map<String, Object> c) {
         Object a = c.get("axis");
         Softmax s = new Softmax();

@@ -33,7 +33,12 @@ public class SpatialDropout1D extends BaseSpatialDropout {
         return super.inputShape(shape);
     }
 
-    /** Re-creates a SpatialDropout1D layer from Keras's config. */
+    /**
+     * Re-creates a SpatialDropout1D layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static SpatialDropout1D fromConfig(Map<String, Object> c) {
         SpatialDropout1D d = new SpatialDropout1D(Configs.getDouble(c, "rate"));
         Long seed = Configs.getLongOrNull(c, "seed");

@@ -46,7 +46,12 @@ public class SpatialDropout2D extends BaseSpatialDropout {
         return c;
     }
 
-    /** Re-creates a SpatialDropout2D layer from Keras's config. */
+    /**
+     * Re-creates a SpatialDropout2D layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static SpatialDropout2D fromConfig(Map<String, Object> c) {
         SpatialDropout2D d = new SpatialDropout2D(Configs.getDouble(c, "rate"));
         d.dataFormat(LayerConfigs.dataFormat(c));

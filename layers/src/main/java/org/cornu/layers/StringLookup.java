@@ -180,7 +180,12 @@ public class StringLookup extends IndexLookup<String> {
         return c;
     }
 
-    /** Re-creates the layer from Keras's config. */
+    /**
+     * Re-creates the layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static StringLookup fromConfig(Map<String, Object> c) {
         StringLookup l = new StringLookup();
         if (c.get("name") != null) l.name((String) c.get("name"));

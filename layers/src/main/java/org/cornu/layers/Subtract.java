@@ -25,7 +25,12 @@ public class Subtract extends Merge {
         return Ops.sub(inputs.get(0), inputs.get(1));
     }
 
-    /** Re-creates a Subtract layer from Keras's config. */
+    /**
+     * Re-creates a Subtract layer from Keras's config.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static Subtract fromConfig(Map<String, Object> c) {
         return new Subtract();
     }

@@ -67,7 +67,12 @@ public class UnitNormalization extends Layer {
         return c;
     }
 
-    /** Re-creates a UnitNormalization layer from Keras's config (axis -1 when absent). */
+    /**
+     * Re-creates a UnitNormalization layer from Keras's config (axis -1 when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static UnitNormalization fromConfig(Map<String, Object> c) {
         UnitNormalization u = new UnitNormalization();
         Object a = c.get("axis");

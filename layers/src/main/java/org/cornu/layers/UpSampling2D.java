@@ -68,7 +68,12 @@ public class UpSampling2D extends Layer {
         return c;
     }
 
-    /** Re-creates an UpSampling2D layer from Keras's config (size (2, 2), nearest when absent). */
+    /**
+     * Re-creates an UpSampling2D layer from Keras's config (size (2, 2), nearest when absent).
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static UpSampling2D fromConfig(Map<String, Object> c) {
         UpSampling2D u = new UpSampling2D(LayerConfigs.ints(c, "size", 2, 2));
         u.interpolation(Configs.getString(c, "interpolation", "nearest"));

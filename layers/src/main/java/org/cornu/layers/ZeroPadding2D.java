@@ -75,7 +75,12 @@ public class ZeroPadding2D extends Layer {
         return c;
     }
 
-    /** Re-creates a ZeroPadding2D layer from Keras's config: an int, {@code (h, w)} or {@code ((top, bottom), (left, right))}; (1, 1) when absent. */
+    /**
+     * Re-creates a ZeroPadding2D layer from Keras's config: an int, {@code (h, w)} or {@code ((top, bottom), (left, right))}; (1, 1) when absent.
+     *
+     * @param c the layer's {@code config} map
+     * @return the new layer
+     */
     public static ZeroPadding2D fromConfig(Map<String, Object> c) {
         Object p = c.get("padding");
         int[] pad;
