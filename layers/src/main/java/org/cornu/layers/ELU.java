@@ -25,6 +25,11 @@ public class ELU extends Layer {
     /** {@code alpha} 1.0. */
     public ELU() {}
 
+    /**
+     * An ELU with the given scale for negative inputs.
+     *
+     * @param alpha the scale for the negative factor (Keras's {@code alpha}, default 1.0)
+     */
     public ELU(double alpha) {
         this.alpha = alpha;
     }
@@ -41,12 +46,22 @@ public class ELU extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Scale for the negative factor (default 1.0). */
+    /**
+     * Scale for the negative factor (default 1.0).
+     *
+     * @param a Keras's {@code alpha}
+     * @return this layer
+     */
     public ELU alpha(double a) {
         this.alpha = a;
         return this;
     }
 
+    /**
+     * The scale for the negative factor.
+     *
+     * @return Keras's {@code alpha}
+     */
     public double alpha() {
         return alpha;
     }

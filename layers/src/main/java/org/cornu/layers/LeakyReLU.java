@@ -30,7 +30,11 @@ public class LeakyReLU extends Layer {
     /** Negative slope coefficient 0.3 (Keras 3's default). */
     public LeakyReLU() {}
 
-    /** The given negative slope coefficient, a float &gt;= 0. */
+    /**
+     * The given negative slope coefficient, a float &gt;= 0.
+     *
+     * @param negativeSlope the slope for negative inputs (Keras's {@code negative_slope}, default 0.3)
+     */
     public LeakyReLU(double negativeSlope) {
         negativeSlope(negativeSlope);
     }
@@ -47,7 +51,12 @@ public class LeakyReLU extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Negative slope coefficient, a float &gt;= 0 (default 0.3). */
+    /**
+     * Negative slope coefficient, a float &gt;= 0 (default 0.3).
+     *
+     * @param s the slope for negative inputs
+     * @return this layer
+     */
     public LeakyReLU negativeSlope(double s) {
         if (!(s >= 0)) {
             throw new IllegalArgumentException("The negative_slope value of a Leaky ReLU layer cannot be None or negative"
@@ -57,6 +66,11 @@ public class LeakyReLU extends Layer {
         return this;
     }
 
+    /**
+     * The slope for negative inputs.
+     *
+     * @return Keras's {@code negative_slope}
+     */
     public double negativeSlope() {
         return negativeSlope;
     }

@@ -30,6 +30,9 @@ public class PReLU extends Layer {
     private int[] sharedAxes;
     private Weight alpha;
 
+    /**
+     * A PReLU with Keras's defaults: alpha initialized to zeros, no regularizer, constraint or shared axes.
+     */
     public PReLU() {}
 
     @Override
@@ -44,35 +47,64 @@ public class PReLU extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Initializer function for the weights (default zeros). */
+    /**
+     * Sets the initializer of {@code alpha} (Keras's {@code alpha_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer, by name or object
+     * @return this layer
+     */
     public PReLU alphaInitializer(Object i) {
         alphaOptions.initializer(i);
         return this;
     }
 
-    /** Regularizer for the weights. */
+    /**
+     * Sets a regularizer on {@code alpha} (Keras's {@code alpha_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public PReLU alphaRegularizer(Object r) {
         alphaOptions.regularizer(r);
         return this;
     }
 
-    /** Constraint for the weights. */
+    /**
+     * Sets a constraint applied to {@code alpha} after each update (Keras's {@code alpha_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public PReLU alphaConstraint(Object c) {
         alphaOptions.constraint(c);
         return this;
     }
 
-    /** The axes (1-based, the batch axis being 0) along which to share learnable parameters; none by default. */
+    /**
+     * Sets the axes along which {@code alpha} is shared, 1-based with the batch axis 0 (Keras's {@code shared_axes}, default None).
+     *
+     * @param axes the shared axes
+     * @return this layer
+     */
     public PReLU sharedAxes(int... axes) {
         this.sharedAxes = axes == null || axes.length == 0 ? null : axes.clone();
         return this;
     }
 
+    /**
+     * The axes along which {@code alpha} is shared.
+     *
+     * @return Keras's {@code shared_axes} (empty for none)
+     */
     public int[] sharedAxes() {
         return sharedAxes == null ? null : sharedAxes.clone();
     }
 
-    /** The learned slopes, or null before the layer is built. */
+    /**
+     * The learned slopes, or null before the layer is built.
+     *
+     * @return the {@code alpha} weight
+     */
     public Weight alpha() {
         return alpha;
     }

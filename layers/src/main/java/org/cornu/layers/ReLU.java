@@ -37,7 +37,11 @@ public class ReLU extends Layer {
     /** {@code max(x, 0)}: no maximum, negative slope 0, threshold 0. */
     public ReLU() {}
 
-    /** A ReLU capped at {@code maxValue} (Keras's {@code ReLU(max_value)}, e.g. {@code ReLU(6.0)}). */
+    /**
+     * A ReLU capped at {@code maxValue} (Keras's {@code ReLU(max_value)}, e.g. {@code ReLU(6.0)}).
+     *
+     * @param maxValue the largest output, a float &gt;= 0 (Keras's {@code max_value}, default None)
+     */
     public ReLU(double maxValue) {
         maxValue(maxValue);
     }
@@ -54,7 +58,12 @@ public class ReLU extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Maximum activation value, a float &gt;= 0; null means unlimited (the default). */
+    /**
+     * Maximum activation value, a float &gt;= 0; null means unlimited (the default).
+     *
+     * @param m the maximum (Keras's {@code max_value}), or null for none
+     * @return this layer
+     */
     public ReLU maxValue(Double m) {
         if (m != null && (m < 0 || m.isNaN())) {
             throw new IllegalArgumentException("max_value of a ReLU layer cannot be a negative value. Received: max_value=" + m);
@@ -63,7 +72,12 @@ public class ReLU extends Layer {
         return this;
     }
 
-    /** Negative slope coefficient, a float &gt;= 0 (default 0). */
+    /**
+     * Negative slope coefficient, a float &gt;= 0 (default 0).
+     *
+     * @param s the slope below the threshold (Keras's {@code negative_slope})
+     * @return this layer
+     */
     public ReLU negativeSlope(double s) {
         if (!(s >= 0)) {
             throw new IllegalArgumentException("negative_slope of a ReLU layer cannot be None or a negative value."
@@ -73,7 +87,12 @@ public class ReLU extends Layer {
         return this;
     }
 
-    /** Threshold value for thresholded activation, a float &gt;= 0 (default 0). */
+    /**
+     * Threshold value for thresholded activation, a float &gt;= 0 (default 0).
+     *
+     * @param t the threshold (Keras's {@code threshold})
+     * @return this layer
+     */
     public ReLU threshold(double t) {
         if (!(t >= 0)) {
             throw new IllegalArgumentException("threshold of a ReLU layer cannot be None or a negative value."
@@ -83,15 +102,29 @@ public class ReLU extends Layer {
         return this;
     }
 
-    /** The maximum, or null for none. */
+    /**
+     * The maximum, or null for none.
+     *
+     * @return Keras's {@code max_value}, or null
+     */
     public Double maxValue() {
         return maxValue;
     }
 
+    /**
+     * The slope below the threshold.
+     *
+     * @return Keras's {@code negative_slope}
+     */
     public double negativeSlope() {
         return negativeSlope;
     }
 
+    /**
+     * The value below which the input is cut off or damped.
+     *
+     * @return Keras's {@code threshold}
+     */
     public double threshold() {
         return threshold;
     }

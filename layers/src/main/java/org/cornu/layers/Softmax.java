@@ -34,7 +34,11 @@ public class Softmax extends Layer {
     /** Softmax over the last axis. */
     public Softmax() {}
 
-    /** Softmax over {@code axis}. */
+    /**
+     * Softmax over {@code axis}.
+     *
+     * @param axis the axis to normalize along, negative counting from the end (Keras's {@code axis}, default -1)
+     */
     public Softmax(int axis) {
         this.axes = new int[] {axis};
     }
@@ -51,7 +55,12 @@ public class Softmax extends Layer {
         return super.inputShape(shape);
     }
 
-    /** The axis, or axes, along which the softmax normalization is applied (default -1). */
+    /**
+     * The axis, or axes, along which the softmax normalization is applied (default -1).
+     *
+     * @param axis one or more axes, normalized together
+     * @return this layer
+     */
     public Softmax axis(int... axis) {
         if (axis.length == 0) throw new IllegalArgumentException("Softmax: axis must name at least one axis");
         this.axes = axis.clone();
@@ -59,6 +68,11 @@ public class Softmax extends Layer {
         return this;
     }
 
+    /**
+     * The axes the softmax normalizes along.
+     *
+     * @return a copy of Keras's {@code axis}
+     */
     public int[] axis() {
         return axes.clone();
     }
@@ -68,7 +82,13 @@ public class Softmax extends Layer {
         return softmax(x, x.mask());
     }
 
-    /** Eager call (inference) with an explicit mask broadcastable to {@code x}. */
+    /**
+     * Eager call (inference) with an explicit mask broadcastable to {@code x}.
+     *
+     * @param x the input
+     * @param mask 1 (or true) to keep, 0 to mask; broadcastable to {@code x}, or null for none
+     * @return the softmax of {@code x}, 0 where masked
+     */
     public INDArray apply(INDArray x, INDArray mask) {
         List<Shape> shapes = List.of(Shape.of(x.shape()));
         checkInputs(shapes, true);
