@@ -28,7 +28,12 @@ public class ActivityRegularization extends Layer {
         update();
     }
 
-    /** The L1 and L2 regularization factors. */
+    /**
+     * The L1 and L2 regularization factors.
+     *
+     * @param l1 the L1 factor (Keras's {@code l1}, default 0)
+     * @param l2 the L2 factor (Keras's {@code l2}, default 0)
+     */
     public ActivityRegularization(double l1, double l2) {
         this.l1 = l1;
         this.l2 = l2;
@@ -47,24 +52,44 @@ public class ActivityRegularization extends Layer {
         return super.inputShape(shape);
     }
 
-    /** L1 regularization factor (positive float; default 0). */
+    /**
+     * L1 regularization factor (positive float; default 0).
+     *
+     * @param f the L1 factor
+     * @return this layer
+     */
     public ActivityRegularization l1(double f) {
         this.l1 = f;
         update();
         return this;
     }
 
-    /** L2 regularization factor (positive float; default 0). */
+    /**
+     * L2 regularization factor (positive float; default 0).
+     *
+     * @param f the L2 factor
+     * @return this layer
+     */
     public ActivityRegularization l2(double f) {
         this.l2 = f;
         update();
         return this;
     }
 
+    /**
+     * The L1 factor.
+     *
+     * @return Keras's {@code l1}
+     */
     public double l1() {
         return l1;
     }
 
+    /**
+     * The L2 factor.
+     *
+     * @return Keras's {@code l2}
+     */
     public double l2() {
         return l2;
     }

@@ -29,12 +29,21 @@ public class Cropping1D extends Layer {
         this(1, 1);
     }
 
-    /** Crops {@code c} steps at each end. */
+    /**
+     * Crops {@code c} steps at each end.
+     *
+     * @param c steps to remove at each end (Keras's {@code cropping} as one int, default 1)
+     */
     public Cropping1D(int c) {
         this(c, c);
     }
 
-    /** Crops {@code begin} steps at the start and {@code end} at the end. */
+    /**
+     * Crops {@code begin} steps at the start and {@code end} at the end.
+     *
+     * @param begin steps to remove at the start
+     * @param end steps to remove at the end
+     */
     public Cropping1D(int begin, int end) {
         if (begin < 0 || end < 0) {
             throw new IllegalArgumentException("The `cropping` argument must be a tuple of 2 non-negative integers. Received:"
@@ -56,6 +65,11 @@ public class Cropping1D extends Layer {
         return super.inputShape(shape);
     }
 
+    /**
+     * The cropping of each end.
+     *
+     * @return {@code (begin, end)}, Keras's {@code cropping}
+     */
     public int[] cropping() {
         return cropping.clone();
     }

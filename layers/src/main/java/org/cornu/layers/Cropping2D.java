@@ -30,17 +30,30 @@ public class Cropping2D extends Layer {
         this(new int[][] {{0, 0}, {0, 0}});
     }
 
-    /** The same symmetric cropping {@code c} for height and width. */
+    /**
+     * The same symmetric cropping {@code c} for height and width.
+     *
+     * @param c rows and columns to remove at each edge (Keras's {@code cropping} as one int)
+     */
     public Cropping2D(int c) {
         this(new int[][] {{c, c}, {c, c}});
     }
 
-    /** Symmetric cropping {@code height} top and bottom, {@code width} left and right. */
+    /**
+     * Symmetric cropping {@code height} top and bottom, {@code width} left and right.
+     *
+     * @param height rows to remove at the top and at the bottom
+     * @param width columns to remove at the left and at the right
+     */
     public Cropping2D(int height, int width) {
         this(new int[][] {{height, height}, {width, width}});
     }
 
-    /** {@code ((top_crop, bottom_crop), (left_crop, right_crop))}. */
+    /**
+     * {@code ((top_crop, bottom_crop), (left_crop, right_crop))}.
+     *
+     * @param cropping Keras's {@code cropping} as two pairs, default {@code ((0, 0), (0, 0))}
+     */
     public Cropping2D(int[][] cropping) {
         if (cropping.length != 2 || cropping[0].length != 2 || cropping[1].length != 2) {
             throw new IllegalArgumentException("`cropping` should have two elements of two ints each. Received: cropping="
@@ -70,12 +83,22 @@ public class Cropping2D extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public Cropping2D dataFormat(String f) {
         ConvUtils.dataFormat("Cropping2D", f);
         return this;
     }
 
+    /**
+     * The cropping of each edge.
+     *
+     * @return {@code ((top, bottom), (left, right))}, Keras's {@code cropping}
+     */
     public int[][] cropping() {
         return new int[][] {cropping[0].clone(), cropping[1].clone()};
     }

@@ -12,6 +12,9 @@ import org.cornu.core.autodiff.Tensor;
  * output (with its mask).
  */
 public class Identity extends Layer {
+    /**
+     * A layer returning its input unchanged.
+     */
     public Identity() {}
 
     @Override

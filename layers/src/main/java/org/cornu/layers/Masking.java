@@ -19,10 +19,18 @@ import org.nd4j.linalg.factory.Nd4j;
 public class Masking extends Layer {
     private final double maskValue;
 
+    /**
+     * Masks the timesteps whose features are all 0 (Keras's default {@code mask_value=0.0}).
+     */
     public Masking() {
         this(0.0);
     }
 
+    /**
+     * Masks the timesteps whose features all equal {@code maskValue}.
+     *
+     * @param maskValue the value marking a padded step (Keras's {@code mask_value}, default 0.0)
+     */
     public Masking(double maskValue) {
         this.maskValue = maskValue;
         this.inputMinNdim = 3;

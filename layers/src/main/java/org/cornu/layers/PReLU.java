@@ -94,7 +94,7 @@ public class PReLU extends Layer {
     /**
      * The axes along which {@code alpha} is shared.
      *
-     * @return Keras's {@code shared_axes} (empty for none)
+     * @return a copy of Keras's {@code shared_axes}, or null for none
      */
     public int[] sharedAxes() {
         return sharedAxes == null ? null : sharedAxes.clone();

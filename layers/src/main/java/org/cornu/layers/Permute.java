@@ -24,6 +24,17 @@ import org.cornu.core.saving.Configs;
 public class Permute extends Layer {
     private final int[] dims;
 
+    /**
+     * Permutes the non-batch axes into the order {@code dims}.
+     *
+     * <pre>{@code
+     * // (batch, 10, 64) -> (batch, 64, 10)
+     * Layer p = new Permute(2, 1);
+     * }</pre>
+     *
+     * @param dims a permutation of {@code 1..rank-1}, indexing from 1 as the batch axis is not permuted (Keras's {@code dims})
+     * @throws IllegalArgumentException if {@code dims} is not such a permutation
+     */
     public Permute(int... dims) {
         int[] sorted = dims.clone();
         Arrays.sort(sorted);
@@ -49,6 +60,11 @@ public class Permute extends Layer {
         return super.inputShape(shape);
     }
 
+    /**
+     * The permutation of the non-batch axes.
+     *
+     * @return Keras's {@code dims}, 1-based
+     */
     public int[] dims() {
         return dims.clone();
     }

@@ -13,6 +13,11 @@ import org.cornu.core.saving.Configs;
 public class RepeatVector extends Layer {
     private final int n;
 
+    /**
+     * Repeats the input {@code n} times.
+     *
+     * @param n the number of repetitions (Keras's {@code n})
+     */
     public RepeatVector(int n) {
         if (n <= 0) throw new IllegalArgumentException("Expected an integer value for `n` > 0, received n=" + n);
         this.n = n;

@@ -13,11 +13,18 @@ import org.cornu.core.saving.Configs;
 public class UpSampling2D extends Layer {
     private final int[] size;
 
+    /**
+     * Repeats every row and column twice (Keras's default {@code size=(2, 2)}).
+     */
     public UpSampling2D() {
         this(2);
     }
 
-    /** One int for both axes or {@code (sh, sw)}. */
+    /**
+     * One int for both axes or {@code (sh, sw)}.
+     *
+     * @param size the upsampling factors for rows and columns (Keras's {@code size}, default {@code (2, 2)})
+     */
     public UpSampling2D(int... size) {
         this.size = ConvUtils.tuple("UpSampling2D", "size", 2, size);
         this.inputNdim = 4;
@@ -35,7 +42,12 @@ public class UpSampling2D extends Layer {
         return super.name(n);
     }
 
-    /** Only {@code "nearest"} is supported. */
+    /**
+     * Sets the interpolation (Keras's {@code interpolation}, default {@code "nearest"}); only {@code "nearest"} is supported.
+     *
+     * @param i the interpolation
+     * @return this layer
+     */
     public UpSampling2D interpolation(String i) {
         if (!"nearest".equals(i)) {
             throw new IllegalArgumentException("UpSampling2D: only interpolation=\"nearest\" is supported. Received: " + i);

@@ -21,6 +21,13 @@ public class ZeroPadding2D extends Layer {
         this(1);
     }
 
+    /**
+     * Pads with zeros: one int for all four sides, {@code (symmetric_height, symmetric_width)}, or
+     * {@code (top, bottom, left, right)}.
+     *
+     * @param padding the padding (Keras's {@code padding}, default 1)
+     * @throws IllegalArgumentException for another number of ints or a negative one
+     */
     public ZeroPadding2D(int... padding) {
         int[] p;
         if (padding.length == 1) p = new int[] {padding[0], padding[0], padding[0], padding[0]};
