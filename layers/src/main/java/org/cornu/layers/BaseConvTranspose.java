@@ -51,6 +51,13 @@ public abstract class BaseConvTranspose<L extends BaseConvTranspose<L>> extends 
      * {@code filters} output channels, a window of {@code kernelSize} (one int for every axis
      * or {@code rank} ints), an activation by name or object (null: linear); strides and
      * dilation 1, padding "valid", output_padding None.
+     *
+     * @param kind the layer's class name, used in error messages
+     * @param rank the number of spatial axes (1 or 2)
+     * @param filters number of output channels, a positive integer (Keras's {@code filters})
+     * @param kernelSize the window: one int for every axis or {@code rank} ints (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation}, default None)
+     * @throws IllegalArgumentException if {@code filters} is not positive or {@code kernelSize} has the wrong length
      */
     protected BaseConvTranspose(String kind, int rank, int filters, int[] kernelSize, Object activation) {
         if (filters <= 0) {
@@ -84,14 +91,26 @@ public abstract class BaseConvTranspose<L extends BaseConvTranspose<L>> extends 
         return super.name(n);
     }
 
-    /** Sets the strides: one int for every axis or {@code rank} ints (the subclass's {@code strides}). */
+    /**
+     * Sets the strides: one int for every axis or {@code rank} ints (the subclass's {@code strides}).
+     *
+     * @param s the strides
+     * @return this layer
+     * @throws IllegalArgumentException if a stride above 1 meets a dilation above 1
+     */
     protected L setStrides(int... s) {
         this.strides = ConvUtils.tuple(kind, "strides", rank, s);
         check();
         return self();
     }
 
-    /** Sets the dilation: one int for every axis or {@code rank} ints (the subclass's {@code dilationRate}). */
+    /**
+     * Sets the dilation: one int for every axis or {@code rank} ints (the subclass's {@code dilationRate}).
+     *
+     * @param d the dilation rate
+     * @return this layer
+     * @throws IllegalArgumentException if a dilation above 1 meets a stride above 1
+     */
     protected L setDilationRate(int... d) {
         this.dilationRate = ConvUtils.tuple(kind, "dilation_rate", rank, d);
         check();
@@ -101,6 +120,10 @@ public abstract class BaseConvTranspose<L extends BaseConvTranspose<L>> extends 
     /**
      * Sets the output padding: one int for every axis or {@code rank} ints, each at least 0 and
      * below the stride of its axis; null for Keras's None (the default).
+     *
+     * @param p the output padding, or null
+     * @return this layer
+     * @throws IllegalArgumentException for the wrong number of ints or a negative one
      */
     protected L setOutputPadding(int... p) {
         if (p == null) {
@@ -152,68 +175,140 @@ public abstract class BaseConvTranspose<L extends BaseConvTranspose<L>> extends 
         }
     }
 
-    /** {@code "valid"} (no padding, default) or {@code "same"}. */
+    /**
+     * Sets the padding (Keras's {@code padding}, default {@code "valid"}): {@code "valid"} or
+     * {@code "same"}; with "same" and stride s the output is s times the input's size.
+     *
+     * @param p the padding mode
+     * @return this layer
+     */
     public L padding(String p) {
         this.padding = ConvUtils.padding(kind, p, false);
         return self();
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
+     *
+     * @param f the data format
+     * @return this layer
+     */
     public L dataFormat(String f) {
         ConvUtils.dataFormat(kind, f);
         return self();
     }
 
-    /** An activation by name or object; null for none (linear, the default). */
+    /**
+     * Sets the activation, by name or object; null means linear (Keras's {@code activation}, default None).
+     *
+     * @param a the activation
+     * @return this layer
+     */
     public L activation(Object a) {
         this.activation = Registry.activation(a);
         return self();
     }
 
+    /**
+     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
+     *
+     * @param b true to use a bias
+     * @return this layer
+     */
     public L useBias(boolean b) {
         this.useBias = b;
         return self();
     }
 
+    /**
+     * Sets the kernel's initializer, by name or object (Keras's {@code kernel_initializer}, default {@code "glorot_uniform"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public L kernelInitializer(Object i) {
         kernelOptions.initializer(i);
         return self();
     }
 
+    /**
+     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public L biasInitializer(Object i) {
         biasOptions.initializer(i);
         return self();
     }
 
+    /**
+     * Sets a regularizer on the kernel, by name or object (Keras's {@code kernel_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public L kernelRegularizer(Object r) {
         kernelOptions.regularizer(r);
         return self();
     }
 
+    /**
+     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public L biasRegularizer(Object r) {
         biasOptions.regularizer(r);
         return self();
     }
 
+    /**
+     * Sets a constraint applied to the kernel after each optimizer update (Keras's {@code kernel_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public L kernelConstraint(Object c) {
         kernelOptions.constraint(c);
         return self();
     }
 
+    /**
+     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public L biasConstraint(Object c) {
         biasOptions.constraint(c);
         return self();
     }
 
+    /**
+     * The number of output channels.
+     *
+     * @return Keras's {@code filters}
+     */
     public int filters() {
         return filters;
     }
 
-    /** The kernel {@code (...kernel_size, filters, in_channels)}. */
+    /**
+     * The kernel, shaped {@code (...kernel_size, filters, in_channels)} as Keras keeps a transposed convolution's.
+     *
+     * @return the kernel weight, or null before the layer is built
+     */
     public Weight kernel() {
         return kernel;
     }
 
+    /**
+     * The bias vector, shaped {@code (filters)}.
+     *
+     * @return the bias weight, or null before the layer is built or when {@code use_bias} is false
+     */
     public Weight bias() {
         return bias;
     }
@@ -244,6 +339,14 @@ public abstract class BaseConvTranspose<L extends BaseConvTranspose<L>> extends 
      * The transposed convolution of {@code x} with {@code kernel}, before the bias;
      * {@code strides}, {@code dilationRate} and {@code outputPadding} (null for None) have
      * {@code rank} entries.
+     *
+     * @param x the input {@code (batch, ...spatial, channels)}
+     * @param kernel the kernel {@code (...kernel_size, filters, in_channels)}
+     * @param strides the strides
+     * @param same true for "same" padding, false for "valid"
+     * @param outputPadding the output padding, or null for None
+     * @param dilationRate the dilation
+     * @return the output {@code (batch, ...new_spatial, filters)}
      */
     protected abstract Tensor convolveTranspose(Tensor x, Tensor kernel, int[] strides, boolean same, int[] outputPadding,
                                                 int[] dilationRate);

@@ -38,6 +38,9 @@ public class LayerNormalization extends Layer {
     private Weight gamma;
     private Weight beta;
 
+    /**
+     * A layer normalization over the last axis with Keras's defaults: epsilon 0.001, center and scale on.
+     */
     public LayerNormalization() {}
 
     @Override
@@ -52,7 +55,13 @@ public class LayerNormalization extends Layer {
         return super.inputShape(shape);
     }
 
-    /** The axis or axes to normalize across; typically the features axis (default -1). */
+    /**
+     * Sets the axis or axes to normalize across, typically the features axis (Keras's {@code axis}, default -1).
+     *
+     * @param axis one or more axes, negative counting from the end
+     * @return this layer
+     * @throws IllegalArgumentException if no axis is given
+     */
     public LayerNormalization axis(int... axis) {
         if (axis.length == 0) throw new IllegalArgumentException("LayerNormalization: axis must name at least one axis");
         this.axis = axis.clone();
@@ -60,19 +69,34 @@ public class LayerNormalization extends Layer {
         return this;
     }
 
-    /** Small float added to variance to avoid dividing by zero (default 1e-3). */
+    /**
+     * Sets the small number added to the variance to avoid dividing by zero (Keras's {@code epsilon}, default 0.001).
+     *
+     * @param e the epsilon
+     * @return this layer
+     */
     public LayerNormalization epsilon(double e) {
         this.epsilon = e;
         return this;
     }
 
-    /** If true, add offset of {@code beta} to normalized tensor (default true). */
+    /**
+     * Sets whether the offset {@code beta} is added to the normalized tensor (Keras's {@code center}, default true).
+     *
+     * @param c false to drop beta
+     * @return this layer
+     */
     public LayerNormalization center(boolean c) {
         this.center = c;
         return this;
     }
 
-    /** If true, multiply by {@code gamma} (default true). */
+    /**
+     * Sets whether the normalized tensor is multiplied by {@code gamma} (Keras's {@code scale}, default true).
+     *
+     * @param s false to drop gamma
+     * @return this layer
+     */
     public LayerNormalization scale(boolean s) {
         this.scale = s;
         return this;
