@@ -23,27 +23,53 @@ import org.cornu.core.saving.Configs;
  * }</pre>
  */
 public class Conv1DTranspose extends BaseConvTranspose<Conv1DTranspose> {
-    /** {@code filters} output channels, a window of {@code kernelSize} steps, no activation. */
+    /**
+     * {@code filters} output channels, a window of {@code kernelSize} steps, no activation.
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize length of the window (Keras's {@code kernel_size})
+     */
     public Conv1DTranspose(int filters, int kernelSize) {
         this(filters, kernelSize, null);
     }
 
-    /** As {@link #Conv1DTranspose(int, int)} with an activation by name ({@code "relu"}) or object. */
+    /**
+     * As {@link #Conv1DTranspose(int, int)} with an activation by name ({@code "relu"}) or object.
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize length of the window (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation})
+     */
     public Conv1DTranspose(int filters, int kernelSize, Object activation) {
         super("Conv1DTranspose", 1, filters, new int[] {kernelSize}, activation);
     }
 
-    /** Step of the window. */
+    /**
+     * Step of the window.
+     *
+     * @param s the stride (Keras's {@code strides}, default 1)
+     * @return this layer
+     */
     public Conv1DTranspose strides(int s) {
         return setStrides(s);
     }
 
-    /** Dilation of the window; cannot be combined with strides &gt; 1 (as Keras). */
+    /**
+     * Dilation of the window; cannot be combined with strides &gt; 1 (as Keras).
+     *
+     * @param d the dilation rate (Keras's {@code dilation_rate}, default 1)
+     * @return this layer
+     */
     public Conv1DTranspose dilationRate(int d) {
         return setDilationRate(d);
     }
 
-    /** The padding added at the end of the output, below the stride; null (the default) infers it. */
+    /**
+     * The padding added at the end of the output, below the stride; null (the default) infers it.
+     *
+     * @param p the output padding (Keras's {@code output_padding}), or null
+     * @return this layer
+     */
     public Conv1DTranspose outputPadding(Integer p) {
         return p == null ? setOutputPadding((int[]) null) : setOutputPadding(p.intValue());
     }

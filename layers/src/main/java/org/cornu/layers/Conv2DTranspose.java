@@ -25,27 +25,54 @@ import org.cornu.core.saving.Configs;
  * }</pre>
  */
 public class Conv2DTranspose extends BaseConvTranspose<Conv2DTranspose> {
-    /** {@code filters} output channels, a square {@code kernelSize} window, no activation. */
+    /**
+     * {@code filters} output channels, a square {@code kernelSize} window, no activation.
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize height and width of the window (Keras's {@code kernel_size})
+     */
     public Conv2DTranspose(int filters, int kernelSize) {
         this(filters, new int[] {kernelSize, kernelSize}, null);
     }
 
-    /** As {@link #Conv2DTranspose(int, int)} with an activation by name ({@code "relu"}) or object. */
+    /**
+     * As {@link #Conv2DTranspose(int, int)} with an activation by name ({@code "relu"}) or object.
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize height and width of the window (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation})
+     */
     public Conv2DTranspose(int filters, int kernelSize, Object activation) {
         this(filters, new int[] {kernelSize, kernelSize}, activation);
     }
 
-    /** {@code filters} output channels, a {@code (kh, kw)} window, an activation (or null). */
+    /**
+     * {@code filters} output channels, a {@code (kh, kw)} window, an activation (or null).
+     *
+     * @param filters number of output channels (Keras's {@code filters})
+     * @param kernelSize {@code (kh, kw)}, or one int for both (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation})
+     */
     public Conv2DTranspose(int filters, int[] kernelSize, Object activation) {
         super("Conv2DTranspose", 2, filters, kernelSize, activation);
     }
 
-    /** Step of the window: one int for both axes, or {@code (sh, sw)}. */
+    /**
+     * Step of the window: one int for both axes, or {@code (sh, sw)}.
+     *
+     * @param s the strides (Keras's {@code strides}, default 1)
+     * @return this layer
+     */
     public Conv2DTranspose strides(int... s) {
         return setStrides(s);
     }
 
-    /** Dilation of the window: one int or {@code (dh, dw)}; cannot be combined with strides &gt; 1 (as Keras). */
+    /**
+     * Dilation of the window: one int or {@code (dh, dw)}; cannot be combined with strides &gt; 1 (as Keras).
+     *
+     * @param d the dilation rate (Keras's {@code dilation_rate}, default 1)
+     * @return this layer
+     */
     public Conv2DTranspose dilationRate(int... d) {
         return setDilationRate(d);
     }
@@ -54,6 +81,9 @@ public class Conv2DTranspose extends BaseConvTranspose<Conv2DTranspose> {
      * The amount of padding along the height and width of the output: one int or {@code (ph,
      * pw)}, each below the stride of its axis; null (the default) lets the output shape be
      * inferred.
+     *
+     * @param p the output padding (Keras's {@code output_padding}, default None), or null
+     * @return this layer
      */
     public Conv2DTranspose outputPadding(int... p) {
         return setOutputPadding(p);
