@@ -44,12 +44,20 @@ public class DepthwiseConv2D extends Layer {
     private Weight kernel;
     private Weight bias;
 
-    /** A square {@code kernelSize} window, strides 1, "valid", depth multiplier 1, no activation. */
+    /**
+     * A square {@code kernelSize} window, strides 1, "valid", depth multiplier 1, no activation.
+     *
+     * @param kernelSize height and width of the window (Keras's {@code kernel_size})
+     */
     public DepthwiseConv2D(int kernelSize) {
         this(new int[] {kernelSize, kernelSize});
     }
 
-    /** A {@code (kh, kw)} window (one int for both, or two). */
+    /**
+     * A {@code (kh, kw)} window (one int for both, or two).
+     *
+     * @param kernelSize {@code (kh, kw)}, or one int for both (Keras's {@code kernel_size})
+     */
     public DepthwiseConv2D(int[] kernelSize) {
         this.kernelSize = ConvUtils.tuple(KIND, "kernel_size", 2, kernelSize);
         this.activation = Registry.activation(null);
@@ -68,20 +76,35 @@ public class DepthwiseConv2D extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Step of the window: one int for both axes, or {@code (sh, sw)}; cannot be combined with dilation &gt; 1. */
+    /**
+     * Step of the window: one int for both axes, or {@code (sh, sw)}; cannot be combined with dilation &gt; 1.
+     *
+     * @param s the strides (Keras's {@code strides}, default 1)
+     * @return this layer
+     */
     public DepthwiseConv2D strides(int... s) {
         this.strides = ConvUtils.tuple(KIND, "strides", 2, s);
         checkStridesDilation();
         return this;
     }
 
-    /** {@code "valid"} (no padding, default) or {@code "same"}. */
+    /**
+     * {@code "valid"} (no padding, default) or {@code "same"}.
+     *
+     * @param p the padding mode (Keras's {@code padding}, default {@code "valid"})
+     * @return this layer
+     */
     public DepthwiseConv2D padding(String p) {
         this.padding = ConvUtils.padding(KIND, p, false);
         return this;
     }
 
-    /** The number of output channels for each input channel (default 1). */
+    /**
+     * The number of output channels for each input channel (default 1).
+     *
+     * @param m the multiplier (Keras's {@code depth_multiplier}, default 1)
+     * @return this layer
+     */
     public DepthwiseConv2D depthMultiplier(int m) {
         if (m <= 0) {
             throw new IllegalArgumentException("Invalid value for argument `depth_multiplier`. Expected a strictly positive"
@@ -91,13 +114,23 @@ public class DepthwiseConv2D extends Layer {
         return this;
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Only {@code "channels_last"} is supported.
+     *
+     * @param f the data format (Keras's {@code data_format}, default {@code "channels_last"})
+     * @return this layer
+     */
     public DepthwiseConv2D dataFormat(String f) {
         ConvUtils.dataFormat(KIND, f);
         return this;
     }
 
-    /** Dilation of the window: one int or {@code (dh, dw)}. */
+    /**
+     * Dilation of the window: one int or {@code (dh, dw)}.
+     *
+     * @param d the dilation rate (Keras's {@code dilation_rate}, default 1)
+     * @return this layer
+     */
     public DepthwiseConv2D dilationRate(int... d) {
         this.dilationRate = ConvUtils.tuple(KIND, "dilation_rate", 2, d);
         checkStridesDilation();
@@ -112,56 +145,117 @@ public class DepthwiseConv2D extends Layer {
         }
     }
 
-    /** An activation by name or object; null for none (linear, the default). */
+    /**
+     * An activation by name or object; null for none (linear, the default).
+     *
+     * @param a the activation (Keras's {@code activation}, default None)
+     * @return this layer
+     */
     public DepthwiseConv2D activation(Object a) {
         this.activation = Registry.activation(a);
         return this;
     }
 
+    /**
+     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
+     *
+     * @param b true to use a bias
+     * @return this layer
+     */
     public DepthwiseConv2D useBias(boolean b) {
         this.useBias = b;
         return this;
     }
 
+    /**
+     * Sets the initializer of the depthwise kernel (Keras's {@code depthwise_initializer}, default {@code "glorot_uniform"}).
+     *
+     * @param i the initializer, by name or object
+     * @return this layer
+     */
     public DepthwiseConv2D depthwiseInitializer(Object i) {
         depthwiseOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public DepthwiseConv2D biasInitializer(Object i) {
         biasOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets a regularizer on the depthwise kernel (Keras's {@code depthwise_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public DepthwiseConv2D depthwiseRegularizer(Object r) {
         depthwiseOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public DepthwiseConv2D biasRegularizer(Object r) {
         biasOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to the depthwise kernel after each update (Keras's {@code depthwise_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public DepthwiseConv2D depthwiseConstraint(Object c) {
         depthwiseOptions.constraint(c);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public DepthwiseConv2D biasConstraint(Object c) {
         biasOptions.constraint(c);
         return this;
     }
 
+    /**
+     * The number of depthwise output channels per input channel.
+     *
+     * @return Keras's {@code depth_multiplier}
+     */
     public int depthMultiplier() {
         return depthMultiplier;
     }
 
-    /** The depthwise kernel {@code (kh, kw, c, depth_multiplier)} (Keras 3's {@code layer.kernel}). */
+    /**
+     * The depthwise kernel {@code (kh, kw, c, depth_multiplier)} (Keras 3's {@code layer.kernel}).
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight kernel() {
         return kernel;
     }
 
+    /**
+     * The bias vector, one value per output channel.
+     *
+     * @return the bias weight, or null before the layer is built or when {@code use_bias} is false
+     */
     public Weight bias() {
         return bias;
     }

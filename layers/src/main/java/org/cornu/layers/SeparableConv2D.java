@@ -50,17 +50,34 @@ public class SeparableConv2D extends Layer {
     private Weight pointwiseKernel;
     private Weight bias;
 
-    /** {@code filters} output channels, a square {@code kernelSize} window, no activation. */
+    /**
+     * {@code filters} output channels, a square {@code kernelSize} window, no activation.
+     *
+     * @param filters number of output channels of the pointwise step (Keras's {@code filters})
+     * @param kernelSize height and width of the depthwise window (Keras's {@code kernel_size})
+     */
     public SeparableConv2D(int filters, int kernelSize) {
         this(filters, new int[] {kernelSize, kernelSize}, null);
     }
 
-    /** As {@link #SeparableConv2D(int, int)} with an activation by name ({@code "relu"}) or object. */
+    /**
+     * As {@link #SeparableConv2D(int, int)} with an activation by name ({@code "relu"}) or object.
+     *
+     * @param filters number of output channels of the pointwise step (Keras's {@code filters})
+     * @param kernelSize height and width of the depthwise window (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation})
+     */
     public SeparableConv2D(int filters, int kernelSize, Object activation) {
         this(filters, new int[] {kernelSize, kernelSize}, activation);
     }
 
-    /** {@code filters} output channels, a {@code (kh, kw)} window, an activation (or null). */
+    /**
+     * {@code filters} output channels, a {@code (kh, kw)} window, an activation (or null).
+     *
+     * @param filters number of output channels of the pointwise step (Keras's {@code filters})
+     * @param kernelSize {@code (kh, kw)}, or one int for both (Keras's {@code kernel_size})
+     * @param activation the activation by name or object; null means linear (Keras's {@code activation})
+     */
     public SeparableConv2D(int filters, int[] kernelSize, Object activation) {
         if (filters <= 0) {
             throw new IllegalArgumentException("Invalid value for argument `filters` of " + KIND + ". Expected a strictly"
@@ -84,20 +101,35 @@ public class SeparableConv2D extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Step of the depthwise window: one int for both axes, or {@code (sh, sw)}; cannot be combined with dilation &gt; 1. */
+    /**
+     * Step of the depthwise window: one int for both axes, or {@code (sh, sw)}; cannot be combined with dilation &gt; 1.
+     *
+     * @param s the strides (Keras's {@code strides}, default 1)
+     * @return this layer
+     */
     public SeparableConv2D strides(int... s) {
         this.strides = ConvUtils.tuple(KIND, "strides", 2, s);
         checkStridesDilation();
         return this;
     }
 
-    /** {@code "valid"} (no padding, default) or {@code "same"}. */
+    /**
+     * {@code "valid"} (no padding, default) or {@code "same"}.
+     *
+     * @param p the padding mode (Keras's {@code padding}, default {@code "valid"})
+     * @return this layer
+     */
     public SeparableConv2D padding(String p) {
         this.padding = ConvUtils.padding(KIND, p, false);
         return this;
     }
 
-    /** The number of depthwise output channels for each input channel (default 1). */
+    /**
+     * The number of depthwise output channels for each input channel (default 1).
+     *
+     * @param m the multiplier (Keras's {@code depth_multiplier}, default 1)
+     * @return this layer
+     */
     public SeparableConv2D depthMultiplier(int m) {
         if (m <= 0) {
             throw new IllegalArgumentException("Invalid value for argument `depth_multiplier` of " + KIND + ". Expected a"
@@ -107,13 +139,23 @@ public class SeparableConv2D extends Layer {
         return this;
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Only {@code "channels_last"} is supported.
+     *
+     * @param f the data format (Keras's {@code data_format}, default {@code "channels_last"})
+     * @return this layer
+     */
     public SeparableConv2D dataFormat(String f) {
         ConvUtils.dataFormat(KIND, f);
         return this;
     }
 
-    /** Dilation of the depthwise window: one int or {@code (dh, dw)}. */
+    /**
+     * Dilation of the depthwise window: one int or {@code (dh, dw)}.
+     *
+     * @param d the dilation rate (Keras's {@code dilation_rate}, default 1)
+     * @return this layer
+     */
     public SeparableConv2D dilationRate(int... d) {
         this.dilationRate = ConvUtils.tuple(KIND, "dilation_rate", 2, d);
         checkStridesDilation();
@@ -127,80 +169,168 @@ public class SeparableConv2D extends Layer {
         }
     }
 
-    /** An activation by name or object; null for none (linear, the default). */
+    /**
+     * An activation by name or object; null for none (linear, the default).
+     *
+     * @param a the activation (Keras's {@code activation}, default None)
+     * @return this layer
+     */
     public SeparableConv2D activation(Object a) {
         this.activation = Registry.activation(a);
         return this;
     }
 
+    /**
+     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
+     *
+     * @param b true to use a bias
+     * @return this layer
+     */
     public SeparableConv2D useBias(boolean b) {
         this.useBias = b;
         return this;
     }
 
+    /**
+     * Sets the initializer of the depthwise kernel (Keras's {@code depthwise_initializer}, default {@code "glorot_uniform"}).
+     *
+     * @param i the initializer, by name or object
+     * @return this layer
+     */
     public SeparableConv2D depthwiseInitializer(Object i) {
         depthwiseOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the initializer of the pointwise kernel (Keras's {@code pointwise_initializer}, default {@code "glorot_uniform"}).
+     *
+     * @param i the initializer, by name or object
+     * @return this layer
+     */
     public SeparableConv2D pointwiseInitializer(Object i) {
         pointwiseOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
+     *
+     * @param i the initializer
+     * @return this layer
+     */
     public SeparableConv2D biasInitializer(Object i) {
         biasOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets a regularizer on the depthwise kernel (Keras's {@code depthwise_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public SeparableConv2D depthwiseRegularizer(Object r) {
         depthwiseOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a regularizer on the pointwise kernel (Keras's {@code pointwise_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public SeparableConv2D pointwiseRegularizer(Object r) {
         pointwiseOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
+     *
+     * @param r the regularizer, or null for none
+     * @return this layer
+     */
     public SeparableConv2D biasRegularizer(Object r) {
         biasOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to the depthwise kernel after each update (Keras's {@code depthwise_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public SeparableConv2D depthwiseConstraint(Object c) {
         depthwiseOptions.constraint(c);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to the pointwise kernel after each update (Keras's {@code pointwise_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public SeparableConv2D pointwiseConstraint(Object c) {
         pointwiseOptions.constraint(c);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
+     *
+     * @param c the constraint, or null for none
+     * @return this layer
+     */
     public SeparableConv2D biasConstraint(Object c) {
         biasOptions.constraint(c);
         return this;
     }
 
+    /**
+     * The number of output channels.
+     *
+     * @return Keras's {@code filters}
+     */
     public int filters() {
         return filters;
     }
 
+    /**
+     * The number of depthwise output channels per input channel.
+     *
+     * @return Keras's {@code depth_multiplier}
+     */
     public int depthMultiplier() {
         return depthMultiplier;
     }
 
-    /** The depthwise kernel {@code (kh, kw, in_channels, depth_multiplier)}. */
+    /**
+     * The depthwise kernel {@code (kh, kw, in_channels, depth_multiplier)}.
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight depthwiseKernel() {
         return depthwiseKernel;
     }
 
-    /** The pointwise kernel {@code (1, 1, in_channels * depth_multiplier, filters)}. */
+    /**
+     * The pointwise kernel {@code (1, 1, in_channels * depth_multiplier, filters)}.
+     *
+     * @return the weight, or null before the layer is built
+     */
     public Weight pointwiseKernel() {
         return pointwiseKernel;
     }
 
+    /**
+     * The bias vector, one value per output channel.
+     *
+     * @return the bias weight, or null before the layer is built or when {@code use_bias} is false
+     */
     public Weight bias() {
         return bias;
     }
