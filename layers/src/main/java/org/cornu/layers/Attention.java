@@ -54,13 +54,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  */
 public class Attention extends Layer implements KerasCallArguments {
+    /**
+     * Keras's {@code use_scale}: whether a learned scalar multiplies the scores (default false).
+     */
     protected boolean useScale;
     private String scoreMode = "dot";
+    /**
+     * Keras's {@code dropout}: the fraction of attention weights dropped in training (default 0).
+     */
     protected double dropout;
     private Long seed;
     private Random rng;
     private boolean returnAttentionScores;
     private boolean useCausalMask;
+    /**
+     * The learned scalar scale, or null without {@code use_scale} or before the layer is built.
+     */
     protected Weight scale;
     private Weight concatScoreWeight;
 
@@ -73,7 +82,12 @@ public class Attention extends Layer implements KerasCallArguments {
         return super.name(n);
     }
 
-    /** If {@code true}, will create a scalar variable to scale the attention scores. */
+    /**
+     * If {@code true}, will create a scalar variable to scale the attention scores.
+     *
+     * @param s true for a learned scale (Keras's {@code use_scale}, default false)
+     * @return this layer
+     */
     public Attention useScale(boolean s) {
         this.useScale = s;
         return this;
@@ -83,6 +97,9 @@ public class Attention extends Layer implements KerasCallArguments {
      * Function to use to compute attention scores, one of {@code "dot"}, {@code "concat"}.
      * {@code "dot"} refers to the dot product between the query and key vectors. {@code "concat"}
      * refers to the hyperbolic tangent of the concatenation of the {@code query} and {@code key} vectors.
+     *
+     * @param mode {@code "dot"} or {@code "concat"} (Keras's {@code score_mode}, default {@code "dot"})
+     * @return this layer
      */
     public Attention scoreMode(String mode) {
         if (!"dot".equals(mode) && !"concat".equals(mode)) {
@@ -93,7 +110,12 @@ public class Attention extends Layer implements KerasCallArguments {
         return this;
     }
 
-    /** Float between 0 and 1. Fraction of the units to drop for the attention scores. Defaults to {@code 0.0}. */
+    /**
+     * Float between 0 and 1. Fraction of the units to drop for the attention scores. Defaults to {@code 0.0}.
+     *
+     * @param rate the dropout rate (Keras's {@code dropout})
+     * @return this layer
+     */
     public Attention dropout(double rate) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Layer \"" + name() + "\": dropout must be in [0, 1), received " + rate);
@@ -102,7 +124,12 @@ public class Attention extends Layer implements KerasCallArguments {
         return this;
     }
 
-    /** A seed for the dropout of the attention scores. */
+    /**
+     * A seed for the dropout of the attention scores.
+     *
+     * @param s the seed (Keras's {@code seed}, default None)
+     * @return this layer
+     */
     public Attention seed(long s) {
         this.seed = s;
         this.rng = null;
@@ -112,6 +139,9 @@ public class Attention extends Layer implements KerasCallArguments {
     /**
      * Keras's call argument {@code return_attention_scores}: if {@code true}, each call returns the
      * attention scores (after masking and softmax, shape {@code (batch_size, Tq, Tv)}) as a second output.
+     *
+     * @param r true to also return the scores
+     * @return this layer
      */
     public Attention returnAttentionScores(boolean r) {
         this.returnAttentionScores = r;
@@ -122,44 +152,86 @@ public class Attention extends Layer implements KerasCallArguments {
      * Keras's call argument {@code use_causal_mask}: set to {@code true} for decoder
      * self-attention. Adds a mask such that position {@code i} cannot attend to positions
      * {@code j > i}. This prevents the flow of information from the future towards the past.
+     *
+     * @param c true for a causal mask
+     * @return this layer
      */
     public Attention useCausalMask(boolean c) {
         this.useCausalMask = c;
         return this;
     }
 
+    /**
+     * Whether the scores are multiplied by a learned scalar.
+     *
+     * @return Keras's {@code use_scale}
+     */
     public boolean useScale() {
         return useScale;
     }
 
+    /**
+     * How query and key are scored.
+     *
+     * @return Keras's {@code score_mode}
+     */
     public String scoreMode() {
         return scoreMode;
     }
 
+    /**
+     * The fraction of attention weights dropped in training.
+     *
+     * @return Keras's {@code dropout}
+     */
     public double dropout() {
         return dropout;
     }
 
+    /**
+     * Whether the attention scores are returned as a second output.
+     *
+     * @return Keras's {@code return_attention_scores}
+     */
     public boolean returnAttentionScores() {
         return returnAttentionScores;
     }
 
+    /**
+     * Whether a causal mask hides later positions.
+     *
+     * @return Keras's {@code use_causal_mask}
+     */
     public boolean useCausalMask() {
         return useCausalMask;
     }
 
-    /** The {@code scale} weight, or null. */
+    /**
+     * The {@code scale} weight, or null.
+     *
+     * @return the weight
+     */
     public Weight scale() {
         return scale;
     }
 
-    /** The {@code concat_score_weight} weight ({@code score_mode="concat"}), or null. */
+    /**
+     * The {@code concat_score_weight} weight ({@code score_mode="concat"}), or null.
+     *
+     * @return the weight
+     */
     public Weight concatScoreWeight() {
         return concatScoreWeight;
     }
 
     // ------------------------------------------------------------------ life cycle
 
+    /**
+     * Checks the number of inputs: 2 ({@code [query, value]}) or 3 ({@code [query, value, key]}).
+     *
+     * @param n the number of inputs
+     * @throws IllegalArgumentException otherwise
+     */
     protected void validate(int n) {
         if (n < 2 || n > 3) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " layer accepts inputs list of length 2 or 3, "
@@ -190,7 +262,13 @@ public class Attention extends Layer implements KerasCallArguments {
         return Ops.reshape(w.tensor(), ones);
     }
 
-    /** Attention scores {@code (batch_size, Tq, Tv)} of {@code query} and {@code key}. */
+    /**
+     * Attention scores {@code (batch_size, Tq, Tv)} of {@code query} and {@code key}.
+     *
+     * @param q the query {@code (batch_size, Tq, dim)}
+     * @param k the key {@code (batch_size, Tv, dim)}
+     * @return the scores
+     */
     protected Tensor scores(Tensor q, Tensor k) {
         if ("dot".equals(scoreMode)) {
             Tensor s = Ops.batchMatmul(q, Ops.transpose(k, 0, 2, 1));
@@ -261,7 +339,12 @@ public class Attention extends Layer implements KerasCallArguments {
         return List.of(out, Shape.of(q.get(0), q.get(1), k.get(1)));
     }
 
-    /** Eager call (inference) on {@code [query, value]} or {@code [query, value, key]}; the outputs as arrays. */
+    /**
+     * Eager call (inference) on {@code [query, value]} or {@code [query, value, key]}; the outputs as arrays.
+     *
+     * @param inputs {@code [query, value]} or {@code [query, value, key]}
+     * @return {@code [output]}, or {@code [output, scores]} with {@code returnAttentionScores}
+     */
     public List<INDArray> applyAll(INDArray... inputs) {
         List<Tensor> ts = new ArrayList<>();
         for (INDArray x : inputs) ts.add(Tensor.constant(x));

@@ -91,6 +91,8 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
     private long[] resolvedOutputShape;
 
     /**
+     * A multi-head attention layer with {@code numHeads} heads of size {@code keyDim}.
+     *
      * @param numHeads number of attention heads
      * @param keyDim size of each attention head for query and key
      */
@@ -113,7 +115,12 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         return super.name(n);
     }
 
-    /** Size of each attention head for value (default {@code key_dim}). */
+    /**
+     * Size of each attention head for value (default {@code key_dim}).
+     *
+     * @param d Keras's {@code value_dim}
+     * @return this layer
+     */
     public MultiHeadAttention valueDim(int d) {
         if (d <= 0) {
             throw new IllegalArgumentException("Received an invalid value for argument `value_dim`, expected a positive integer "
@@ -123,7 +130,12 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         return this;
     }
 
-    /** Dropout probability (of the attention probabilities, in training). */
+    /**
+     * Dropout probability (of the attention probabilities, in training).
+     *
+     * @param rate the dropout rate (Keras's {@code dropout}, default 0)
+     * @return this layer
+     */
     public MultiHeadAttention dropout(double rate) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Layer \"" + name() + "\": dropout must be in [0, 1), received " + rate);
@@ -132,7 +144,12 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         return this;
     }
 
-    /** Whether the dense layers use bias vectors/matrices (default true). */
+    /**
+     * Whether the dense layers use bias vectors/matrices (default true).
+     *
+     * @param b Keras's {@code use_bias}
+     * @return this layer
+     */
     public MultiHeadAttention useBias(boolean b) {
         this.useBias = b;
         return this;
@@ -141,13 +158,21 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
     /**
      * The expected shape of an output tensor, besides the batch and sequence dims. If not
      * specified, projects back to the query feature dim (the query input's last dimension).
+     *
+     * @param shape Keras's {@code output_shape}
+     * @return this layer
      */
     public MultiHeadAttention outputShape(long... shape) {
         this.outputShape = shape == null || shape.length == 0 ? null : shape.clone();
         return this;
     }
 
-    /** Axes over which the attention is applied. Unset means attention over all axes, but batch, heads, and features. */
+    /**
+     * Axes over which the attention is applied. Unset means attention over all axes, but batch, heads, and features.
+     *
+     * @param axes Keras's {@code attention_axes}
+     * @return this layer
+     */
     public MultiHeadAttention attentionAxes(int... axes) {
         this.attentionAxes = axes == null || axes.length == 0 ? null : axes.clone();
         return this;
@@ -156,6 +181,9 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
     /**
      * Restricts each query position to attend only to key positions within
      * {@code sliding_window - 1} of itself (a symmetric band); composes with {@code use_causal_mask}.
+     *
+     * @param w the window
+     * @return this layer
      */
     public MultiHeadAttention slidingWindow(int w) {
         if (w <= 0) {
@@ -165,37 +193,67 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         return this;
     }
 
-    /** Initializer for dense layer kernels (default glorot_uniform). */
+    /**
+     * Initializer for dense layer kernels (default glorot_uniform).
+     *
+     * @param i the initializer (Keras's {@code kernel_initializer})
+     * @return this layer
+     */
     public MultiHeadAttention kernelInitializer(Object i) {
         kernelOptions.initializer(i);
         return this;
     }
 
-    /** Initializer for dense layer biases (default zeros). */
+    /**
+     * Initializer for dense layer biases (default zeros).
+     *
+     * @param i the initializer (Keras's {@code bias_initializer})
+     * @return this layer
+     */
     public MultiHeadAttention biasInitializer(Object i) {
         biasOptions.initializer(i);
         return this;
     }
 
-    /** Regularizer for dense layer kernels. */
+    /**
+     * Regularizer for dense layer kernels.
+     *
+     * @param r the regularizer, or null for none (Keras's {@code kernel_regularizer})
+     * @return this layer
+     */
     public MultiHeadAttention kernelRegularizer(Object r) {
         kernelOptions.regularizer(r);
         return this;
     }
 
-    /** Regularizer for dense layer biases. */
+    /**
+     * Regularizer for dense layer biases.
+     *
+     * @param r the regularizer, or null for none (Keras's {@code bias_regularizer})
+     * @return this layer
+     */
     public MultiHeadAttention biasRegularizer(Object r) {
         biasOptions.regularizer(r);
         return this;
     }
 
-    /** Constraint for dense layer kernels. */
+    /**
+     * Constraint for dense layer kernels.
+     *
+     * @param c the constraint, or null for none (Keras's {@code kernel_constraint})
+     * @return this layer
+     */
     public MultiHeadAttention kernelConstraint(Object c) {
         kernelOptions.constraint(c);
         return this;
     }
 
-    /** Constraint for dense layer biases. */
+    /**
+     * Constraint for dense layer biases.
+     *
+     * @param c the constraint, or null for none (Keras's {@code bias_constraint})
+     * @return this layer
+     */
     public MultiHeadAttention biasConstraint(Object c) {
         biasOptions.constraint(c);
         return this;
@@ -217,7 +275,12 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         return projectionActivityRegularizer;
     }
 
-    /** Integer to seed the dropout layer. */
+    /**
+     * Integer to seed the dropout layer.
+     *
+     * @param s Keras's {@code seed}
+     * @return this layer
+     */
     public MultiHeadAttention seed(long s) {
         this.seed = s;
         this.rng = null;
@@ -227,6 +290,9 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
     /**
      * Keras's call argument {@code return_attention_scores}: each call returns
      * {@code (attention_output, attention_scores)} when true.
+     *
+     * @param r true to also return the scores
+     * @return this layer
      */
     public MultiHeadAttention returnAttentionScores(boolean r) {
         this.returnAttentionScores = r;
@@ -236,46 +302,93 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
     /**
      * Keras's call argument {@code use_causal_mask}: applies a causal mask to prevent tokens from
      * attending to future tokens (e.g., used in a decoder Transformer).
+     *
+     * @param c true for a causal mask
+     * @return this layer
      */
     public MultiHeadAttention useCausalMask(boolean c) {
         this.useCausalMask = c;
         return this;
     }
 
+    /**
+     * The number of attention heads.
+     *
+     * @return Keras's {@code num_heads}
+     */
     public int numHeads() {
         return numHeads;
     }
 
+    /**
+     * The size of each head for query and key.
+     *
+     * @return Keras's {@code key_dim}
+     */
     public int keyDim() {
         return keyDim;
     }
 
+    /**
+     * The size of each head for value.
+     *
+     * @return Keras's {@code value_dim} ({@code key_dim} unless set)
+     */
     public int valueDim() {
         return valueDim != null ? valueDim : keyDim;
     }
 
+    /**
+     * The dropout rate of the attention probabilities.
+     *
+     * @return Keras's {@code dropout}
+     */
     public double dropout() {
         return dropout;
     }
 
+    /**
+     * Whether the projections have biases.
+     *
+     * @return Keras's {@code use_bias}
+     */
     public boolean useBias() {
         return useBias;
     }
 
-    /** The attention axes: as given, or, once built, resolved as Keras resolves them; null when unset and unbuilt. */
+    /**
+     * The attention axes: as given, or, once built, resolved as Keras resolves them; null when unset and unbuilt.
+     *
+     * @return the axes, or null
+     */
     public int[] attentionAxes() {
         return attentionAxes == null ? null : attentionAxes.clone();
     }
 
+    /**
+     * Whether the attention scores are returned as a second output.
+     *
+     * @return Keras's {@code return_attention_scores}
+     */
     public boolean returnAttentionScores() {
         return returnAttentionScores;
     }
 
+    /**
+     * Whether a causal mask hides later positions.
+     *
+     * @return Keras's {@code use_causal_mask}
+     */
     public boolean useCausalMask() {
         return useCausalMask;
     }
 
-    /** The weights of one of Keras's sub-layers, {@code "query"}, {@code "key"}, {@code "value"} or {@code "attention_output"}: kernel then bias (if any). */
+    /**
+     * The weights of one of Keras's sub-layers, {@code "query"}, {@code "key"}, {@code "value"} or {@code "attention_output"}: kernel then bias (if any).
+     *
+     * @param sublayer the sub-layer's name
+     * @return its kernel, then its bias when it has one
+     */
     public List<Weight> sublayerWeights(String sublayer) {
         Weight k, b;
         switch (sublayer) {
@@ -522,6 +635,12 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
     /**
      * Eager call (inference): {@code key} and {@code attentionMask} may be null. Returns the
      * attention output, and the attention scores when {@link #returnAttentionScores(boolean)} is set.
+     *
+     * @param query the query {@code (batch, Tq, dim)}
+     * @param value the value {@code (batch, Tv, dim)}
+     * @param key the key {@code (batch, Tv, dim)}, or null to use {@code value}
+     * @param attentionMask a 0/1 mask {@code (batch, Tq, Tv)} of the positions that may be attended to, or null
+     * @return {@code [output]}, or {@code [output, scores]}
      */
     public List<INDArray> applyAll(INDArray query, INDArray value, INDArray key, INDArray attentionMask) {
         List<Tensor> ts = new ArrayList<>(List.of(Tensor.constant(query), Tensor.constant(value)));
