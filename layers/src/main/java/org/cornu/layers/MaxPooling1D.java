@@ -1,25 +1,15 @@
 package org.cornu.layers;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.cornu.core.ops.ConvOps;
-import org.cornu.core.Layer;
-import org.cornu.core.ops.Ops;
-import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
-import org.cornu.core.saving.Configs;
+import org.cornu.core.ops.ConvOps;
 
 /**
  * Max pooling over time, {@code keras.layers.MaxPooling1D}, on {@code (batch, steps, channels)}:
  * windows of {@code pool_size} steps, {@code strides} defaulting to the pool size, padding
  * "valid" or "same". Runs as {@link ConvOps#maxPool2d} over a height of 1.
  */
-public class MaxPooling1D extends Layer {
-    private final int poolSize;
-    private Integer strides;
-    private String padding = "valid";
-
+public class MaxPooling1D extends Pooling1D<MaxPooling1D> {
     /** Windows of 2 steps, stride 2. */
     public MaxPooling1D() {
         this(2);
@@ -31,87 +21,12 @@ public class MaxPooling1D extends Layer {
      * @param poolSize size of the window (Keras's {@code pool_size}, default 2)
      */
     public MaxPooling1D(int poolSize) {
-        this.poolSize = ConvUtils.tuple("MaxPooling1D", "pool_size", 1, poolSize)[0];
-        this.inputNdim = 3;
+        super("MaxPooling1D", poolSize);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public MaxPooling1D inputShape(long... shape) {
-        return super.inputShape(shape);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public MaxPooling1D name(String n) {
-        return super.name(n);
-    }
-
-    /**
-     * Sets how far the window moves at each step (Keras's {@code strides}, default None meaning the pool size).
-     *
-     * @param s the stride
-     * @return this layer
-     */
-    public MaxPooling1D strides(int s) {
-        this.strides = ConvUtils.tuple("MaxPooling1D", "strides", 1, s)[0];
-        return this;
-    }
-
-    /**
-     * Sets the padding (Keras's {@code padding}, default {@code "valid"}): {@code "valid"} drops a
-     * window that does not fit, {@code "same"} pads so that the output has {@code ceil(steps / stride)} steps.
-     *
-     * @param p the padding mode
-     * @return this layer
-     */
-    public MaxPooling1D padding(String p) {
-        this.padding = ConvUtils.padding("MaxPooling1D", p, false);
-        return this;
-    }
-
-    /**
-     * Sets the data format (Keras's {@code data_format}); only {@code "channels_last"}, the default, is supported.
-     *
-     * @param f the data format
-     * @return this layer
-     */
-    public MaxPooling1D dataFormat(String f) {
-        ConvUtils.dataFormat("MaxPooling1D", f);
-        return this;
-    }
-
-    private int stride() {
-        return strides == null ? poolSize : strides;
-    }
-
-    @Override
-    protected Tensor call(Tensor x, boolean training) {
-        long[] xs = x.shape();
-        Tensor x4 = Ops.reshape(x, xs[0], 1, xs[1], xs[2]);
-        Tensor z = ConvOps.maxPool2d(x4, new int[] {1, poolSize}, new int[] {1, stride()}, padding.equals("same"));
-        long[] zs = z.shape();
-        return Ops.reshape(z, zs[0], zs[2], zs[3]);
-    }
-
-    @Override
-    public Shape computeOutputShape(Shape s) {
-        return ConvUtils.outputShape(name(), s, s.get(-1), new int[] {poolSize}, new int[] {stride()}, padding, new int[] {1});
-    }
-
-    @Override
-    public List<Shape> computeOutputShapes(List<Shape> s) {
-        return List.of(computeOutputShape(s.get(0)));
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        c.put("pool_size", ConvUtils.list(poolSize));
-        c.put("padding", padding);
-        c.put("strides", ConvUtils.list(stride()));
-        c.put("data_format", "channels_last");
-        return c;
+    protected Tensor pool(Tensor x, int[] pool, int[] strides, boolean same) {
+        return ConvOps.maxPool2d(x, pool, strides, same);
     }
 
     /**
@@ -121,10 +36,6 @@ public class MaxPooling1D extends Layer {
      * @return the new layer
      */
     public static MaxPooling1D fromConfig(Map<String, Object> c) {
-        MaxPooling1D l = new MaxPooling1D(LayerConfigs.ints(c, "pool_size", 1, 2)[0]);
-        if (c.get("strides") != null) l.strides(LayerConfigs.ints(c, "strides", 1)[0]);
-        l.padding(Configs.getString(c, "padding", "valid"));
-        l.dataFormat(LayerConfigs.dataFormat(c));
-        return l;
+        return configure(new MaxPooling1D(LayerConfigs.ints(c, "pool_size", 1, 2)[0]), c);
     }
 }
