@@ -1,10 +1,6 @@
 package org.cornu.layers;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.cornu.core.Shape;
-import org.cornu.core.autodiff.Tensor;
 
 /**
  * A preprocessing layer which randomly varies image width during training, {@code keras.layers.RandomWidth(factor,
@@ -25,89 +21,14 @@ import org.cornu.core.autodiff.Tensor;
  * <p>Input shape: {@code (..., height, width, channels)}. Output shape: {@code (..., random_height, width, channels)}
  * for RandomHeight, {@code (..., height, random_width, channels)} for RandomWidth: that axis is unknown (None).
  */
-public class RandomWidth extends ImageAugmentation {
-    private final Object factorConfig;
-    private final double lower;
-    private final double upper;
-
-    /** {@code factor}: one number {@code f} for {@code [-f, f]}, or a pair {@code (lower, upper)}. */
+public class RandomWidth extends RandomResize<RandomWidth> {
+    /**
+     * A layer varying the width by a random factor.
+     *
+     * @param factor one number {@code f} for {@code [-f, f]}, or a pair {@code (lower, upper)} (Keras's {@code factor})
+     */
     public RandomWidth(double... factor) {
-        if (factor.length != 1 && factor.length != 2) {
-            throw new IllegalArgumentException("RandomWidth: `factor` must be a number or a pair (lower, upper). Received: factor="
-                    + java.util.Arrays.toString(factor));
-        }
-        lower = factor.length == 1 ? -factor[0] : factor[0];
-        upper = factor.length == 1 ? factor[0] : factor[1];
-        if (upper < lower) {
-            throw new IllegalArgumentException("RandomWidth: `factor` argument cannot have an upper bound lesser than the lower bound. Received: factor="
-                    + java.util.Arrays.toString(factor));
-        }
-        if (lower < -1 || upper < -1) {
-            throw new IllegalArgumentException("RandomWidth: `factor` argument must have values larger than -1. Received: factor="
-                    + java.util.Arrays.toString(factor));
-        }
-        factorConfig = factor.length == 1 ? (Object) factor[0] : List.of(factor[0], factor[1]);
-    }
-
-    /** The interpolation method: "bilinear" (default) or "nearest". */
-    public RandomWidth interpolation(String m) {
-        checkInterpolation(m);
-        interpolation = m;
-        return this;
-    }
-
-    /** Seeds the layer's random factors. */
-    public RandomWidth seed(long s) {
-        seed = s;
-        return this;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public RandomWidth inputShape(long... shape) {
-        return super.inputShape(shape);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public RandomWidth name(String n) {
-        return super.name(n);
-    }
-
-    @Override
-    protected double[] transform(int h, int w) {
-        return new double[] {1, 0, 0, 0, 1, 0};
-    }
-
-    @Override
-    protected Tensor call(Tensor x, boolean training) {
-        long[] s = x.shape();
-        ImageResize.checkRank(name(), s);
-        if (!training) return x;
-        int h = (int) s[s.length - 3], w = (int) s[s.length - 2];
-        float f = (float) uniform(1 + lower, 1 + upper);
-        int size = Math.max(1, (int) (f * (float) w));
-        return ImageResize.resize(x, h, size, interpolation, false, false, 0);
-    }
-
-    @Override
-    public Shape computeOutputShape(Shape s) {
-        ImageResize.checkRank(name(), s.dims());
-        return s.with(-2, Shape.NONE);
-    }
-
-    @Override
-    public List<Shape> computeOutputShapes(List<Shape> s) {
-        return List.of(computeOutputShape(s.get(0)));
-    }
-
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
-        c.put("factor", factorConfig);
-        c.put("interpolation", interpolation);
-        c.put("seed", seed);
-        return c;
+        super("RandomWidth", false, factor);
     }
 
     /**
@@ -117,9 +38,6 @@ public class RandomWidth extends ImageAugmentation {
      * @return the new layer
      */
     public static RandomWidth fromConfig(Map<String, Object> c) {
-        RandomWidth r = new RandomWidth(doubles(org.cornu.core.saving.Configs.require(c, "factor")));
-        if (c.get("interpolation") != null) r.interpolation(c.get("interpolation").toString());
-        if (c.get("seed") instanceof Number n) r.seed(n.longValue());
-        return r;
+        return configure(new RandomWidth(doubles(org.cornu.core.saving.Configs.require(c, "factor"))), c);
     }
 }
