@@ -262,7 +262,8 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
     }
 
     /**
-     * The convolution kernel, shaped {@code (...kernel_size, in_channels, filters)}.
+     * The convolution kernel, shaped as {@link #kernelShape}: {@code (...kernel_size, in_channels,
+     * filters)}, or {@code (...kernel_size, filters, in_channels)} for a transposed convolution.
      *
      * @return the kernel weight, or null before the layer is built
      */
@@ -290,14 +291,69 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
             throw new IllegalArgumentException("Layer \"" + name() + "\": the channel dimension (last axis) of the"
                     + " inputs should be defined. Found None in shape " + inputShape);
         }
+        kernel = kernelOptions.add(this::addWeight, "kernel", kernelShape(in));
+        if (useBias) bias = biasOptions.add(this::addWeight, "bias", filters);
+        inputAxes.put(-1, in);
+        built = true;
+    }
+
+    /**
+     * The kernel's shape for {@code in} input channels: {@code (...kernel_size, in_channels,
+     * filters)}; a transposed convolution keeps {@code (...kernel_size, filters, in_channels)}.
+     *
+     * @param in the number of input channels
+     * @return the kernel shape
+     */
+    protected long[] kernelShape(long in) {
         long[] k = new long[rank + 2];
         for (int i = 0; i < rank; i++) k[i] = kernelSize[i];
         k[rank] = in;
         k[rank + 1] = filters;
-        kernel = kernelOptions.add(this::addWeight, "kernel", k);
-        if (useBias) bias = biasOptions.add(this::addWeight, "bias", filters);
-        inputAxes.put(-1, in);
-        built = true;
+        return k;
+    }
+
+    /** The layer's class name, used in messages. */
+    protected String kind() {
+        return kind;
+    }
+
+    /** The number of spatial axes. */
+    protected int rank() {
+        return rank;
+    }
+
+    /** The window, {@code rank} entries (Keras's {@code kernel_size}). */
+    protected int[] kernelSize() {
+        return kernelSize.clone();
+    }
+
+    /** The strides, {@code rank} entries. */
+    protected int[] strideSizes() {
+        return strides.clone();
+    }
+
+    /** The padding mode: {@code "valid"}, {@code "same"} or (Conv1D) {@code "causal"}. */
+    protected String paddingMode() {
+        return padding;
+    }
+
+    /** The dilation, {@code rank} entries. */
+    protected int[] dilationRates() {
+        return dilationRate.clone();
+    }
+
+    /**
+     * Puts the config keys a subclass adds after {@code padding} (a transposed convolution's
+     * {@code output_padding}); none here.
+     *
+     * @param c the config being written
+     */
+    protected void putConfigAfterPadding(Map<String, Object> c) {
+    }
+
+    /** Whether the config has Keras's {@code groups} key (convolutions do, transposed ones do not). */
+    protected boolean hasGroups() {
+        return true;
     }
 
     /**
@@ -337,9 +393,10 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         c.put("kernel_size", ConvUtils.list(kernelSize));
         c.put("strides", ConvUtils.list(strides));
         c.put("padding", padding);
+        putConfigAfterPadding(c);
         c.put("data_format", "channels_last");
         c.put("dilation_rate", ConvUtils.list(dilationRate));
-        c.put("groups", 1);
+        if (hasGroups()) c.put("groups", 1);
         c.put("activation", activation.name());
         c.put("use_bias", useBias);
         WeightOptions.putConfigWithActivity(c, activityRegularizer(), kernelOptions, biasOptions);
