@@ -51,7 +51,7 @@ final class WeightsStore {
         collectLayers(model, "", out);
         Optimizer opt = model.optimizer();
         if (withOptimizer && opt != null) {
-            List<INDArray> vars = optimizerVariables(opt, model.trainableWeights());
+            List<INDArray> vars = opt.variables(model.trainableWeights());
             for (int i = 0; i < vars.size(); i++) out.put("optimizer/vars/" + i, vars.get(i));
         }
         return out;
@@ -124,11 +124,6 @@ final class WeightsStore {
         }
         used.put(name, n + 1);
         return name + "_" + (n + 1);
-    }
-
-    /** Keras's {@code optimizer.variables} (see {@link Optimizer#variables}). */
-    static List<INDArray> optimizerVariables(Optimizer opt, List<Weight> trainable) {
-        return opt.variables(trainable);
     }
 
     // ------------------------------------------------------------------ writing

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Walks a {@code .keras} file the way Keras 3's loader does ({@code saving_lib.load_model}:
@@ -146,7 +145,7 @@ public final class KerasFileCheck {
                 }
                 String lc = (String) l.get("class_name");
                 if (cls.equals("Sequential") && lc.equals("InputLayer")) continue; // not in Sequential.layers
-                String name = snake(lc.equals("Sequential") || lc.equals("Functional") ? lc : lc);
+                String name = snake(lc);
                 Integer n = used.get(name);
                 used.put(name, n == null ? 0 : n + 1);
                 String path = prefix + "layers/" + (n == null ? name : name + "_" + (n + 1));
@@ -468,5 +467,4 @@ public final class KerasFileCheck {
         return s;
     }
 
-    static final Set<String> NESTED = Set.of("Sequential", "Functional");
 }
