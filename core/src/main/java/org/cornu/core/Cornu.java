@@ -111,6 +111,8 @@ public final class Cornu {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: n must be >= 1, got " + n);
         Nd4j.factory().blas().setMaxThreads(n);
         threadsChosen = true;
+        ompThreads = n;
+        limitOpenMpThreads();
     }
 
     /**
@@ -124,23 +126,53 @@ public final class Cornu {
      */
     public static void chooseThreads() {
         ShapeInfoCache.install();
-        if (threadsChosen) return;
-        synchronized (Cornu.class) {
-            if (threadsChosen) return;
-            threadsChosen = true;
-            String prop = System.getProperty("cornu.threads");
-            if (prop != null) {
-                Nd4j.factory().blas().setMaxThreads(Integer.parseInt(prop.trim()));
-                LOG.info("BLAS threads: {} (cornu.threads)", prop.trim());
-            } else if (System.getenv("OMP_NUM_THREADS") == null && Runtime.getRuntime().availableProcessors() <= 2) {
-                Nd4j.factory().blas().setMaxThreads(1);
-                // libnd4j's own op threads too: a 64x10 log_softmax took 3.6 ms with two threads on a busy
-                // 2-core machine, 80 us with one; a convnet step 141 ms -> 79 ms
-                Nd4j.getEnvironment().setMaxMasterThreads(1);
-                Nd4j.getEnvironment().setMaxThreads(1);
-                LOG.info("BLAS and op threads: 1 on this {}-core machine (faster here; set OMP_NUM_THREADS or -Dcornu.threads to change)",
-                        Runtime.getRuntime().availableProcessors());
+        if (!threadsChosen) {
+            synchronized (Cornu.class) {
+                if (!threadsChosen) {
+                    threadsChosen = true;
+                    String prop = System.getProperty("cornu.threads");
+                    if (prop != null) {
+                        int n = Integer.parseInt(prop.trim());
+                        Nd4j.factory().blas().setMaxThreads(n);
+                        ompThreads = n;
+                        LOG.info("BLAS threads: {} (cornu.threads)", prop.trim());
+                    } else if (System.getenv("OMP_NUM_THREADS") == null && Runtime.getRuntime().availableProcessors() <= 2) {
+                        Nd4j.factory().blas().setMaxThreads(1);
+                        // libnd4j's own op threads too: a 64x10 log_softmax took 3.6 ms with two threads on a busy
+                        // 2-core machine, 80 us with one; a convnet step 141 ms -> 79 ms
+                        Nd4j.getEnvironment().setMaxMasterThreads(1);
+                        Nd4j.getEnvironment().setMaxThreads(1);
+                        ompThreads = 1;
+                        LOG.info("BLAS and op threads: 1 on this {}-core machine (faster here; set OMP_NUM_THREADS or -Dcornu.threads to change)",
+                                Runtime.getRuntime().availableProcessors());
+                    }
+                }
             }
+        }
+        limitOpenMpThreads();
+    }
+
+    /** OpenMP threads chosen for every calling thread, or 0 to leave OpenMP's own choice. */
+    private static volatile int ompThreads;
+    private static final ThreadLocal<Integer> OMP_LIMITED = new ThreadLocal<>();
+
+    /**
+     * oneDNN (inside the default CPU build) parallelizes with OpenMP, whose thread count is a
+     * per-thread setting: {@code omp_set_num_threads} applies to the thread that calls it, and
+     * every other thread starts from {@code OMP_NUM_THREADS} or the core count. So each thread
+     * that trains or predicts sets it once. Measured on this 2-vCPU machine with other work
+     * running: a 64x576x64 product through oneDNN took 11.7 ms with OpenMP's default of two
+     * threads and 0.16 ms with one.
+     */
+    private static void limitOpenMpThreads() {
+        int n = ompThreads;
+        Integer done = OMP_LIMITED.get();
+        if (n <= 0 || done != null && done == n) return;
+        OMP_LIMITED.set(n);
+        try {
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Cannot set OpenMP threads: {}", e.toString());
         }
     }
 

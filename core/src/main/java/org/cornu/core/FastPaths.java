@@ -35,6 +35,13 @@ public enum FastPaths {
     DIRECT_GEMM("cornu.directGemm", true),
     /** Convolution and pooling through Cornu's JVM kernels (im2col, gemm) instead of ND4J's native ops. */
     JVM_CONV("cornu.jvmConv", !Boolean.getBoolean("cornu.nativeConv")),
+    /**
+     * Float32 convolution and pooling through ND4J's native ops where the CPU build has oneDNN
+     * (the default {@code linux-x86_64-onednn} build); chosen before {@link #JVM_CONV}.
+     */
+    ONEDNN("cornu.onednn", true),
+    /** Training-mode batch normalization of float32 arrays as one fused JVM kernel forward and one backward. */
+    FUSED_BATCH_NORM("cornu.fusedBatchNorm", true),
     /** The LSTM recurrence in float32 end to end for float32 models. */
     FLOAT32_LSTM("cornu.rnn.float32", true),
     /** Small recurrent layers' step products as JVM loops. */

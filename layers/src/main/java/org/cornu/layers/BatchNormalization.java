@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cornu.core.Layer;
+import org.cornu.core.ops.NormOps;
 import org.cornu.core.ops.Ops;
 import org.cornu.core.Registry;
 import org.cornu.core.Shape;
@@ -292,21 +293,20 @@ public class BatchNormalization extends Layer {
         Tensor x2 = xs.length == 2 ? x : Ops.reshape(x, n, c);
         Tensor y;
         if (training && trainable()) {
-            Tensor mean = Ops.mean(x2, 0, true);
-            Tensor xc = Ops.sub(x2, mean);
-            Tensor var = Ops.mean(Ops.square(xc), 0, true);
-            y = Ops.div(xc, Ops.sqrt(Ops.addScalar(var, epsilon)));
+            NormOps.BatchNorm bn = NormOps.batchNormTraining(x2, gamma == null ? null : gamma.tensor(),
+                    beta == null ? null : beta.tensor(), epsilon);
+            y = bn.y();
             // moving statistics: in place in the weights' own (step-outliving) buffers
             INDArray mm = movingMean.value(), mv = movingVariance.value();
-            mm.muli(momentum).addi(mean.value().reshape(c).mul(1 - momentum));
-            mv.muli(momentum).addi(var.value().reshape(c).mul(1 - momentum));
+            mm.muli(momentum).addi(bn.mean().castTo(mm.dataType()).mul(1 - momentum));
+            mv.muli(momentum).addi(bn.variance().castTo(mv.dataType()).mul(1 - momentum));
         } else {
             Tensor mm = Tensor.constant(movingMean.value().reshape(1, c));
             Tensor sd = Tensor.constant(movingVariance.value().add(epsilon).reshape(1, c));
             y = Ops.div(Ops.sub(x2, mm), Ops.sqrt(sd));
+            if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma.tensor(), 1, c));
+            if (beta != null) y = Ops.add(y, Ops.reshape(beta.tensor(), 1, c));
         }
-        if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma.tensor(), 1, c));
-        if (beta != null) y = Ops.add(y, Ops.reshape(beta.tensor(), 1, c));
         return xs.length == 2 ? y : Ops.reshape(y, xs);
     }
 

@@ -11,6 +11,7 @@ import org.cornu.core.kernels.ConvKernels;
 import org.cornu.core.kernels.DepthwiseKernels;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Gemm;
+import org.cornu.core.kernels.Onednn;
 import org.cornu.core.autodiff.Tape;
 import org.cornu.core.autodiff.Tensor;
 
@@ -75,10 +76,17 @@ public final class ConvOps {
      * @return the output, shape {@code (batch, outHeight, outWidth, out)}
      */
     public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
+        // ND4J M2.1's oneDNN conv2d refuses dilated kernels ("execution failed"): those stay on the JVM path
+        if (dilation[0] == 1 && dilation[1] == 1 && Onednn.applies(x.value(), kernel.value(), bias == null ? null : bias.value())) {
+            FastPaths.ONEDNN.countRun();
+            // an input that needs no gradient (a model's first layer): kernel and bias gradients only,
+            // from im2col and one gemm, where conv2d_bp would also compute the unneeded input gradient
+            return conv2dNative(x, kernel, bias, strides, same, dilation, !x.requiresGrad());
+        }
         if (jvm(x.value(), kernel.value()) && (bias == null || jvm(bias.value()))) {
             return conv2dJvm(x, kernel, bias, strides, same, dilation);
         }
-        return conv2dNative(x, kernel, bias, strides, same, dilation);
+        return conv2dNative(x, kernel, bias, strides, same, dilation, false);
     }
 
     /** Whether the JVM kernels apply (CPU, float/double, dense C order) and are not switched off. */
@@ -208,7 +216,33 @@ public final class ConvOps {
         });
     }
 
-    private static Tensor conv2dNative(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
+    /**
+     * The kernel and bias gradients of a convolution from im2col and one gemm, for an input that
+     * needs no gradient: {@code dK = col^T g} and {@code db} the column sums of {@code g}.
+     */
+    private static void weightGradsJvm(Tensor x, Tensor kernel, Tensor bias, INDArray g, int[] strides, boolean same,
+            int[] dilation) {
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        ConvKernels.Geo ge = ConvKernels.Geo.of(xs, (int) ks[0], (int) ks[1], strides, dilation, same);
+        long rows = (long) ge.n() * ge.oh() * ge.ow(), kk = ks[0] * ks[1] * ks[2], f = ks[3];
+        INDArray g2 = (g.isView() || g.ordering() != 'c' ? g.dup('c') : g).reshape('c', rows, f);
+        if (kernel.requiresGrad()) {
+            boolean pointwise = ks[0] == 1 && ks[1] == 1 && strides[0] == 1 && strides[1] == 1;
+            INDArray col;
+            if (pointwise) {
+                col = x.value().reshape('c', rows, kk);
+            } else {
+                boolean padded = same || dilation[0] > 1 || dilation[1] > 1;
+                col = padded ? Nd4j.create(x.value().dataType(), rows, kk) : Nd4j.createUninitialized(x.value().dataType(), rows, kk);
+                im2col(x.value(), col, ge);
+            }
+            kernel.accumulate(Gemm.gemm(col, g2, true, false).reshape('c', ks));
+        }
+        if (bias != null && bias.requiresGrad()) bias.accumulate(Gemm.columnSums(g2, f));
+    }
+
+    private static Tensor conv2dNative(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation,
+            boolean jvmWeightGrads) {
         long[] ks = kernel.value().shape();
         int kh = (int) ks[0], kw = (int) ks[1];
         long[] os = outShape(x.value().shape(), ks[3], kh, kw, strides, same, dilation);
@@ -220,6 +254,10 @@ public final class ConvOps {
         Nd4j.exec(b.addIntegerArguments(ia).addOutputs(z).build());
         Tensor o = bias == null ? out(z, x, kernel) : out(z, x, kernel, bias);
         return Tape.push(o, g -> {
+            if (jvmWeightGrads && !x.requiresGrad()) {
+                weightGradsJvm(x, kernel, bias, g, strides, same, dilation);
+                return;
+            }
             INDArray gx = Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
             INDArray gk = Nd4j.createUninitialized(kernel.value().dataType(), ks);
             DynamicCustomOp.DynamicCustomOpsBuilder bb = DynamicCustomOp.builder("conv2d_bp");
@@ -455,6 +493,10 @@ public final class ConvOps {
      * @return the pooled tensor
      */
     public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
+        if (Onednn.applies(x.value())) {
+            FastPaths.ONEDNN.countRun();
+            return pool2d("maxpool2d", x, pool, strides, same, 0);
+        }
         if (jvm(x.value())) return maxPoolJvm(x, pool, strides, same);
         return pool2d("maxpool2d", x, pool, strides, same, 0);
     }
@@ -469,6 +511,10 @@ public final class ConvOps {
      * @return the pooled tensor
      */
     public static Tensor avgPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
+        if (Onednn.applies(x.value())) {
+            FastPaths.ONEDNN.countRun();
+            return pool2d("avgpool2d", x, pool, strides, same, 0);
+        }
         if (jvm(x.value())) return avgPoolJvm(x, pool, strides, same);
         return pool2d("avgpool2d", x, pool, strides, same, 0);
     }

@@ -163,4 +163,26 @@ class GemmTest {
         assertTrue(picked.stream().noneMatch(s -> s.contains("OpContext")), picked.toString());
         assertTrue(picked.size() <= 2, picked.toString());
     }
+
+    @Test
+    void longReductionsIntoSmallOutputsGoToOnednnWithTheSameResult() {
+        // the first convolution's kernel gradient: col^T (9 x 43264) times g (43264 x 32), k >> m, n
+        assertTrue(Gemm.skinny(9, 32, 43264));
+        assertFalse(Gemm.skinny(128, 512, 784), "a dense layer's product stays on OpenBLAS");
+        assertFalse(Gemm.skinny(4, 4, 60000), "too small to be worth a native op");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
+        for (boolean ta : new boolean[] {true, false}) {
+            INDArray a = ta ? rand(DataType.FLOAT, 4096, 9) : rand(DataType.FLOAT, 9, 4096);
+            INDArray b = rand(DataType.FLOAT, 4096, 32);
+            INDArray c = rand(DataType.FLOAT, 9, 32);
+            double[][] want = reference(a, b, c, ta, false, 0.5, 2.0);
+            long before = FastPaths.ONEDNN.runs();
+            INDArray got = Gemm.gemm(a, b, c, ta, false, 0.5, 2.0);
+            assertTrue(FastPaths.ONEDNN.runs() > before, "took the oneDNN product");
+            // float32 sums of 4096 products of values in [-1, 1]
+            assertClose(want, got, 2e-4, "transA=" + ta);
+            INDArray fresh = Gemm.gemm(a, b, ta, false);
+            assertClose(reference(a, b, c, ta, false, 1.0, 0.0), fresh, 2e-4, "new output, transA=" + ta);
+        }
+    }
 }

@@ -1,0 +1,96 @@
+package org.cornu.core.ops;
+
+import org.cornu.core.FastPaths;
+import org.cornu.core.autodiff.Tape;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.kernels.Elementwise;
+import org.cornu.core.kernels.NormKernels;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batch normalization of a {@code (n, c)} matrix over its rows (a channels_last tensor viewed
+ * as rows of channels). Float32 arrays on the CPU run one fused kernel forward and one backward
+ * ({@link NormKernels}); other arrays (float64, other backends, or with
+ * {@link FastPaths#FUSED_BATCH_NORM} off) are composed from differentiable ops, the float64 form
+ * being the reference the tests hold the kernel to.
+ */
+public final class NormOps {
+    private NormOps() {}
+
+    /**
+     * Training-mode output and the batch statistics that produced it.
+     *
+     * @param y the normalized output, shape {@code (n, c)}
+     * @param mean the per-channel means, shape {@code (c,)} (no gradient)
+     * @param variance the per-channel biased variances, shape {@code (c,)} (no gradient)
+     */
+    public record BatchNorm(Tensor y, INDArray mean, INDArray variance) {}
+
+    /**
+     * Batch normalization with the batch's own statistics (Keras's training mode):
+     * {@code y = (x - mean) / sqrt(var + epsilon) * gamma + beta}, the variance biased (divided
+     * by {@code n}), gradients flowing through the statistics.
+     *
+     * @param x the input, shape {@code (n, c)}
+     * @param gamma the scale, shape {@code (c,)}, or null
+     * @param beta the offset, shape {@code (c,)}, or null
+     * @param epsilon added to the variance
+     * @return the output and the batch statistics
+     */
+    public static BatchNorm batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
+        INDArray xv = x.value();
+        long c = xv.size(1);
+        if (fused(xv, gamma, beta)) {
+            FastPaths.FUSED_BATCH_NORM.countRun();
+            return fusedTraining(x, gamma, beta, epsilon);
+        }
+        Tensor mean = Ops.mean(x, 0, true);
+        Tensor xc = Ops.sub(x, mean);
+        Tensor var = Ops.mean(Ops.square(xc), 0, true);
+        Tensor y = Ops.div(xc, Ops.sqrt(Ops.addScalar(var, epsilon)));
+        if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma, 1, c));
+        if (beta != null) y = Ops.add(y, Ops.reshape(beta, 1, c));
+        return new BatchNorm(y, mean.value().reshape(c), var.value().reshape(c));
+    }
+
+    private static boolean fused(INDArray x, Tensor gamma, Tensor beta) {
+        return FastPaths.FUSED_BATCH_NORM.enabled() && Elementwise.fusable(x) && x.dataType() == DataType.FLOAT && Elementwise.fusable(x)
+                && (gamma == null || Elementwise.fusable(gamma.value()) && gamma.value().dataType() == DataType.FLOAT)
+                && (beta == null || Elementwise.fusable(beta.value()) && beta.value().dataType() == DataType.FLOAT);
+    }
+
+    private static float[] read(INDArray a) {
+        float[] r = new float[(int) a.length()];
+        Elementwise.floats(a).get(0, r, 0, r.length);
+        return r;
+    }
+
+    private static BatchNorm fusedTraining(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
+        INDArray xv = x.value();
+        int n = (int) xv.size(0), c = (int) xv.size(1);
+        float[] xa = read(xv), ya = new float[xa.length];
+        float[] ga = gamma == null ? null : read(gamma.value()), ba = beta == null ? null : read(beta.value());
+        double[] mean = new double[c], var = new double[c];
+        NormKernels.forwardTraining(xa, n, c, ga, ba, epsilon, ya, mean, var);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+        Elementwise.floats(y).put(0, ya, 0, ya.length);
+        boolean rg = Tape.needsGrad(x, gamma, beta);
+        Tensor out = Tape.push(new Tensor(y, rg), g -> {
+            float[] gr = read(g.ordering() == 'c' && Elementwise.fusable(g) ? g : g.dup('c'));
+            float[] dx = x.requiresGrad() ? new float[xa.length] : null;
+            double[] dg = new double[c], db = new double[c];
+            NormKernels.backwardTraining(xa, gr, n, c, mean, var, ga, epsilon, dx, dg, db);
+            if (dx != null) {
+                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+                Elementwise.floats(gx).put(0, dx, 0, dx.length);
+                x.accumulate(gx);
+            }
+            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT));
+            if (beta != null && beta.requiresGrad()) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT));
+        });
+        return new BatchNorm(out, Nd4j.createFromArray(mean).castTo(DataType.FLOAT),
+                Nd4j.createFromArray(var).castTo(DataType.FLOAT));
+    }
+}
