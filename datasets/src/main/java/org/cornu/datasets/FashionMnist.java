@@ -44,6 +44,7 @@ public final class FashionMnist {
     /**
      * Loads Fashion-MNIST, finding or downloading its four files through {@link DatasetFiles}.
      *
+     * @return 60,000 training and 10,000 test images with their labels
      * @throws UncheckedIOException if a file cannot be had or read; the message says why
      */
     public static Split loadData() {
@@ -61,6 +62,9 @@ public final class FashionMnist {
     /**
      * Loads Fashion-MNIST from a folder holding the four files under Keras's names (no hash check).
      *
+     * @param dir the folder holding {@value #TRAIN_LABELS}, {@value #TRAIN_IMAGES}, {@value #TEST_LABELS} and
+     *     {@value #TEST_IMAGES}
+     * @return the training and test sets
      * @throws UncheckedIOException if a file cannot be read or is not valid
      */
     public static Split loadData(Path dir) {

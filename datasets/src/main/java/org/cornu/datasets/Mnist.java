@@ -35,6 +35,7 @@ public final class Mnist {
     /**
      * Loads MNIST, finding or downloading {@code mnist.npz} through {@link DatasetFiles}.
      *
+     * @return 60,000 training and 10,000 test images with their labels
      * @throws UncheckedIOException if the file cannot be had or read; the message says why
      */
     public static Split loadData() {
@@ -50,6 +51,9 @@ public final class Mnist {
     /**
      * Loads MNIST from a given {@code mnist.npz} (no hash check).
      *
+     * @param file a file in {@code mnist.npz}'s format (arrays {@code x_train}, {@code y_train}, {@code x_test},
+     *     {@code y_test})
+     * @return the training and test sets
      * @throws UncheckedIOException if the file cannot be read or is not a valid MNIST file
      */
     public static Split loadData(Path file) {
