@@ -31,7 +31,18 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Workloads {
     private Workloads() {}
 
-    /** A dense workload: layer sizes, activations, loss, samples per epoch, batch size. */
+    /**
+     * A dense workload: layer sizes, activations, loss, samples per epoch, batch size.
+     *
+     * @param name the workload's name
+     * @param sizes the layer sizes, input first
+     * @param activations one activation per Dense layer
+     * @param loss the loss's Keras name
+     * @param samples samples per epoch
+     * @param batch the batch size
+     * @param inputDensity the fraction of ones in the synthetic multi-hot inputs; -1 for standard normal inputs
+     * @param description one line for the summary table
+     */
     public record Spec(String name, int[] sizes, String[] activations, String loss, int samples, int batch,
                        double inputDensity, String description) {
         /**

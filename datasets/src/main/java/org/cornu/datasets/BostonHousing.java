@@ -34,6 +34,11 @@ public final class BostonHousing {
     /**
      * The training and test sets: x DOUBLE (float64, as the file and Keras) of shape (n, 13),
      * y DOUBLE of shape (n,).
+     *
+     * @param xTrain the training features {@code (404, 13)} by default, DOUBLE
+     * @param yTrain the training targets {@code (404,)}, median values in k$, DOUBLE
+     * @param xTest the test features {@code (102, 13)} by default, DOUBLE
+     * @param yTest the test targets {@code (102,)}, DOUBLE
      */
     public record Split(INDArray xTrain, INDArray yTrain, INDArray xTest, INDArray yTest) {
     }

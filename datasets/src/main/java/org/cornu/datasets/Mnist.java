@@ -28,6 +28,11 @@ public final class Mnist {
     /**
      * The training and test sets. Images are UBYTE (uint8, 0..255) arrays of shape
      * (n, 28, 28); labels are UBYTE arrays of shape (n,) holding the digits 0..9.
+     *
+     * @param xTrain the training images {@code (n, 28, 28)}, UBYTE
+     * @param yTrain the training labels {@code (n,)}, UBYTE, 0 to 9
+     * @param xTest the test images {@code (n, 28, 28)}, UBYTE
+     * @param yTest the test labels {@code (n,)}, UBYTE, 0 to 9
      */
     public record Split(INDArray xTrain, INDArray yTrain, INDArray xTest, INDArray yTest) {
     }

@@ -49,6 +49,10 @@ public final class ImagenetUtils {
     /**
      * One decoded prediction: the ImageNet class id ({@code class_name}, a WordNet id such as
      * {@code "n02123045"}), its description ({@code "tabby"}) and the score.
+     *
+     * @param className the WordNet id, such as {@code "n02123045"}
+     * @param classDescription the class's name, such as {@code "tabby"}
+     * @param score the predicted probability
      */
     public record Prediction(String className, String classDescription, double score) {
         @Override

@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class ImageDataset implements Iterable<ImageDataset.Batch> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDataset.class);
 
-    /** One batch: images {@code x} and labels {@code y} (null when {@code labelMode} is null). */
+    /**
+     * One batch: images {@code x} and labels {@code y} (null when {@code labelMode} is null).
+     *
+     * @param x the images {@code (batch, height, width, channels)}, float32 in {@code [0, 255]}
+     * @param y the labels as the label mode encodes them, or null without labels
+     */
     public record Batch(INDArray x, INDArray y) {}
 
     private final List<Path> files;
