@@ -86,7 +86,7 @@ public final class ImageDataGenerator {
      *
      * @param z zooms are drawn from {@code [1 - z, 1 + z]}, separately for width and height
      * @return this generator
-     * @throws IllegalArgumentException if {@code z} is 1 or more
+     * @throws IllegalArgumentException if {@code z} is negative, or 1 or more
      */
     public ImageDataGenerator zoomRange(double z) { return zoomRange(1 - z, 1 + z); }
 
