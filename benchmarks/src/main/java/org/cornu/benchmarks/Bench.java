@@ -33,6 +33,12 @@ public final class Bench {
     private static final Map<String, Double> RATIO_TARGETS = Map.of(
             "mlp", 0.5, "reuters", 0.3, "imdb_dense", 0.3, "boston_b1", 0.1, "lstm_ts", 0.5, "imdb_lstm", Double.NaN);
 
+    /**
+     * Runs the suite and prints the summary table.
+     *
+     * @param args {@code --quick} for short runs, {@code --only a,b,...} to pick workloads
+     * @throws RunnerException if JMH fails
+     */
     public static void main(String[] args) throws RunnerException {
         boolean quick = Arrays.asList(args).contains("--quick");
         List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm", "predict_latency", "save"));

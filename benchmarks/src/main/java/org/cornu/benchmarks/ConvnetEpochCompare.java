@@ -88,7 +88,13 @@ public final class ConvnetEpochCompare {
         return new ArrayList<>(new DataSet(xNchw, Utils.toCategorical(labels, 10)).batchBy(64));
     }
 
-    /** One epoch of {@code n} images in {@code lib} ("cornu" or "dl4j"), ready to run (the JMH workload). */
+    /**
+     * One epoch of {@code n} images in {@code lib} ("cornu" or "dl4j"), ready to run (the JMH workload).
+     *
+     * @param lib {@code "cornu"} or {@code "dl4j"}
+     * @param n the number of images
+     * @return the epoch; data and model are made before it returns
+     */
     public static Runnable epoch(String lib, int n) {
         INDArray[] d = data(n);
         if (lib.equals("cornu")) {
@@ -102,6 +108,11 @@ public final class ConvnetEpochCompare {
         };
     }
 
+    /**
+     * Runs the comparison and prints the timings.
+     *
+     * @param args {@code [rounds]} (default 3) and {@code [samples]} (default 6400)
+     */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 6400;

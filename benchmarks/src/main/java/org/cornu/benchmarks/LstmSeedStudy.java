@@ -56,6 +56,12 @@ public final class LstmSeedStudy {
 
     private LstmSeedStudy() {}
 
+    /**
+     * Runs the study and prints its CSV lines.
+     *
+     * @param argv {@code DATA_FILE} and the options listed above
+     * @throws Exception if the data cannot be read or written
+     */
     public static void main(String[] argv) throws Exception {
         Path dataFile = Path.of(argv[0]);
         int from = 0, to = 9, epochs = 10, limit = 3000;

@@ -21,6 +21,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class MemoryCheck {
     private MemoryCheck() {}
 
+    /**
+     * Runs the epochs and prints the memory after each.
+     *
+     * @param args {@code [epochs]} (default 20), then {@code dl4j} to run DL4J instead
+     * @throws IOException if {@code /proc/self} cannot be read
+     */
     public static void main(String[] args) throws IOException {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         boolean dl4j = args.length > 1 && args[1].equals("dl4j");

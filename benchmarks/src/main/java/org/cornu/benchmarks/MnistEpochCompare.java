@@ -32,6 +32,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class MnistEpochCompare {
     private MnistEpochCompare() {}
 
+    /**
+     * Runs the comparison and prints the timings.
+     *
+     * @param args {@code [rounds]} (default 3)
+     */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         Mnist.Split data = Mnist.loadData();

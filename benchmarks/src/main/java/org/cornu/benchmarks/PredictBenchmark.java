@@ -33,9 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
 // both libraries run with JavaCPP's physical-memory check off, as Cornu sets it by default (see Cornu)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public class PredictBenchmark {
+    /** The library: {@code "cornu"} or {@code "dl4j"}. */
     @Param({"cornu", "dl4j"})
     public String lib;
 
+    /** The input: {@code "digit"} (the first MNIST test image, or a drawn block without the file) or {@code "noise"}. */
     @Param({"digit", "noise"})
     public String input;
 
@@ -43,6 +45,7 @@ public class PredictBenchmark {
     private MultiLayerNetwork dl4j;
     private INDArray x;
 
+    /** Builds the MNIST network of {@link Workloads#MLP} in the chosen library and its one-sample input. */
     @Setup
     public void setUp() {
         // the same BLAS thread setting for both libraries (see Cornu.chooseThreads)
@@ -63,6 +66,11 @@ public class PredictBenchmark {
         }
     }
 
+    /**
+     * One prediction of one sample.
+     *
+     * @return the prediction {@code (1, 10)}, so that JMH keeps it
+     */
     @Benchmark
     public INDArray predict() {
         return cornu != null ? cornu.predict(x) : dl4j.output(x);

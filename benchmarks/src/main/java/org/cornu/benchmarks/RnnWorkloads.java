@@ -31,12 +31,23 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class RnnWorkloads {
     private RnnWorkloads() {}
 
-    /** Samples per benchmark epoch. */
+    /**
+     * Samples per benchmark epoch.
+     *
+     * @param w {@code "lstm_ts"} or {@code "imdb_lstm"}
+     * @return 11184 for {@code lstm_ts}, else 2560
+     */
     public static int samples(String w) {
         return w.equals("lstm_ts") ? 11184 : 2560;
     }
 
-    /** One epoch of {@code w} in {@code lib}, ready to run. */
+    /**
+     * One epoch of {@code w} in {@code lib}, ready to run.
+     *
+     * @param w {@code "lstm_ts"} or {@code "imdb_lstm"}
+     * @param lib {@code "cornu"} or {@code "dl4j"}
+     * @return the epoch; data and model are made before it returns
+     */
     public static Runnable epoch(String w, String lib) {
         Cornu.setSeed(1);
         int n = samples(w);

@@ -60,12 +60,15 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public class SaveBenchmark {
+    /** The library: {@code "cornu"} or {@code "dl4j"}. */
     @Param({"cornu", "dl4j"})
     public String lib;
 
+    /** {@code "plain"} (weights only) or {@code "compiled"} (with the optimizer's state after one step). */
     @Param({"plain", "compiled"})
     public String model;
 
+    /** Cornu's file: {@code "keras"} ({@code model.keras}) or {@code "weights_h5"} ({@code model.weights.h5}); DL4J writes its zip. */
     @Param({"keras", "weights_h5"})
     public String format;
 
@@ -74,6 +77,13 @@ public class SaveBenchmark {
     private Sequential cornu;
     private MultiLayerNetwork dl4j;
 
+    /**
+     * Builds the model (Dense 1568 relu over 784 inputs, Dense 10 softmax; Adam when compiled) in a temporary
+     * folder, and saves it once unless the benchmark is {@code firstSave}.
+     *
+     * @param params JMH's parameters, to tell the benchmark method
+     * @throws IOException if the temporary folder cannot be made
+     */
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws IOException {
         org.cornu.core.Cornu.chooseThreads();
@@ -109,6 +119,11 @@ public class SaveBenchmark {
         if (!params.getBenchmark().endsWith(".firstSave")) save(); // the file load() reads
     }
 
+    /**
+     * Deletes the temporary folder.
+     *
+     * @throws IOException if a file cannot be deleted
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
@@ -116,6 +131,7 @@ public class SaveBenchmark {
         }
     }
 
+    /** Saves the model: Cornu's {@code save} or {@code saveWeights}, DL4J's {@code ModelSerializer.writeModel}. */
     @Benchmark
     public void save() {
         if (cornu != null) {
@@ -140,6 +156,12 @@ public class SaveBenchmark {
         save();
     }
 
+    /**
+     * Loads the saved file: Cornu's {@code Models.loadModel} or {@code loadWeights}, DL4J's
+     * {@code ModelSerializer.restoreMultiLayerNetwork}.
+     *
+     * @return the loaded model, so that JMH keeps it
+     */
     @Benchmark
     public Object load() {
         if (cornu != null) {

@@ -28,9 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 // both libraries run with JavaCPP's physical-memory check off, as Cornu sets it by default (see Cornu)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public class TrainBenchmark {
+    /** The workload: one of {@link Workloads}' specs, {@code "convnet"}, or one of {@link RnnWorkloads}. */
     @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm"})
     public String workload;
 
+    /** The library: {@code "cornu"} or {@code "dl4j"}. */
     @Param({"cornu", "dl4j"})
     public String lib;
 
@@ -41,6 +43,7 @@ public class TrainBenchmark {
     private List<DataSet> batches;
     private Runnable other;
 
+    /** Builds the workload's model and data in the chosen library, with the same BLAS thread setting for both. */
     @Setup(Level.Trial)
     public void setUp() {
         // the same BLAS thread setting for both libraries (see Cornu.chooseThreads)
@@ -64,6 +67,7 @@ public class TrainBenchmark {
         }
     }
 
+    /** One training epoch of the workload. */
     @Benchmark
     public void epoch() {
         if (other != null) {

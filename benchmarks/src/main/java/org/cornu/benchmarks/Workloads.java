@@ -31,10 +31,25 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class Workloads {
     private Workloads() {}
 
-    /** A dense workload: layer sizes, activations, loss, samples per epoch, batch size. */
+    /**
+     * A dense workload: layer sizes, activations, loss, samples per epoch, batch size.
+     *
+     * @param name the workload's name
+     * @param sizes the layer sizes, input first
+     * @param activations one activation per Dense layer
+     * @param loss the loss's Keras name
+     * @param samples samples per epoch
+     * @param batch the batch size
+     * @param inputDensity the fraction of ones in the synthetic multi-hot inputs; -1 for standard normal inputs
+     * @param description one line for the summary table
+     */
     public record Spec(String name, int[] sizes, String[] activations, String loss, int samples, int batch,
                        double inputDensity, String description) {
-        /** Multiply-adds of one training epoch: 3 gemms per layer (forward, weight grad, input grad but the first). */
+        /**
+         * Multiply-adds of one training epoch: 3 gemms per layer (forward, weight grad, input grad but the first).
+         *
+         * @return floating-point operations (two per multiply-add) of one epoch
+         */
         public double flopsPerEpoch() {
             double f = 0;
             for (int l = 0; l + 1 < sizes.length; l++) {
@@ -45,15 +60,26 @@ public final class Workloads {
         }
     }
 
+    /** MNIST Dense 512 relu, 10 softmax, batch 128, one epoch of 60,000 samples (book 2.1). */
     public static final Spec MLP = new Spec("mlp", new int[] {784, 512, 10}, new String[] {"relu", "softmax"},
             "categorical_crossentropy", 60000, 128, -1, "MNIST Dense 512 relu -> 10 softmax, batch 128, one epoch of 60000");
+    /** Reuters multi-hot 10000, 64, 64, 46 softmax, batch 512, 7,982 samples (book 4.2). */
     public static final Spec REUTERS = new Spec("reuters", new int[] {10000, 64, 64, 46}, new String[] {"relu", "relu", "softmax"},
             "categorical_crossentropy", 7982, 512, 0.012, "multi-hot 10000 -> 64 -> 64 -> 46 softmax, batch 512, 7982 samples");
+    /** IMDB multi-hot 10000, 16, 16, 1 sigmoid, batch 512, 15,000 samples (book 4.1). */
     public static final Spec IMDB_DENSE = new Spec("imdb_dense", new int[] {10000, 16, 16, 1}, new String[] {"relu", "relu", "sigmoid"},
             "binary_crossentropy", 15000, 512, 0.012, "multi-hot 10000 -> 16 -> 16 -> 1 sigmoid, batch 512, 15000 samples");
+    /** Boston housing 13, 64, 64, 1 at batch 1, mse, 303 steps: one K-fold training epoch (book 4.3). */
     public static final Spec BOSTON_B1 = new Spec("boston_b1", new int[] {13, 64, 64, 1}, new String[] {"relu", "relu", "linear"},
             "mse", 303, 1, -1, "13 -> 64 -> 64 -> 1 at batch 1, mse, 303 steps (one K-fold training epoch)");
 
+    /**
+     * The workload of a name.
+     *
+     * @param name {@code "mlp"}, {@code "reuters"}, {@code "imdb_dense"} or {@code "boston_b1"}
+     * @return its spec
+     * @throws IllegalArgumentException for any other name
+     */
     public static Spec spec(String name) {
         return switch (name) {
             case "mlp" -> MLP;
@@ -64,7 +90,13 @@ public final class Workloads {
         };
     }
 
-    /** Inputs and targets for {@code s}. */
+    /**
+     * Inputs and targets for {@code s}.
+     *
+     * @param s the workload
+     * @return {@code {x, y}}, float32: real MNIST for {@link #MLP} when the file is at hand, else synthetic data of the
+     *     workload's shapes (seed 7)
+     */
     public static INDArray[] data(Spec s) {
         if (s == MLP) {
             try {
@@ -93,7 +125,12 @@ public final class Workloads {
         return new INDArray[] {Nd4j.create(x, new long[] {n, in}, 'c'), y};
     }
 
-    /** The Cornu model of {@code s}, compiled. */
+    /**
+     * The Cornu model of {@code s}, compiled.
+     *
+     * @param s the workload
+     * @return the model, compiled with {@code "rmsprop"} and the workload's loss, weights seeded with 1
+     */
     public static Sequential cornu(Spec s) {
         Cornu.setSeed(1);
         Sequential m = new Sequential();
@@ -105,12 +142,23 @@ public final class Workloads {
         return m;
     }
 
-    /** One Cornu training epoch. */
+    /**
+     * One Cornu training epoch.
+     *
+     * @param m the model of {@link #cornu(Spec)}
+     * @param data {@code {x, y}} of {@link #data(Spec)}
+     * @param s the workload, for its batch size
+     */
     public static void cornuEpoch(Sequential m, INDArray[] data, Spec s) {
         m.fit(data[0], data[1], Fit.epochs(1).batchSize(s.batch()).verbose(0));
     }
 
-    /** The DL4J MultiLayerNetwork of {@code s}, initialized. */
+    /**
+     * The DL4J MultiLayerNetwork of {@code s}, initialized.
+     *
+     * @param s the workload
+     * @return the network: RMSprop(0.001, 0.9, 1e-7), Xavier uniform (Glorot) weights, seed 1, float32
+     */
     public static MultiLayerNetwork dl4j(Spec s) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .seed(1)
@@ -143,12 +191,23 @@ public final class Workloads {
         return net;
     }
 
-    /** The data split into DL4J mini-batches (unshuffled, which favours DL4J). */
+    /**
+     * The data split into DL4J mini-batches (unshuffled, which favours DL4J).
+     *
+     * @param data {@code {x, y}} of {@link #data(Spec)}
+     * @param s the workload, for its batch size
+     * @return the batches
+     */
     public static List<DataSet> dl4jBatches(INDArray[] data, Spec s) {
         return new ArrayList<>(new DataSet(data[0], data[1]).batchBy(s.batch()));
     }
 
-    /** One DL4J training epoch. */
+    /**
+     * One DL4J training epoch.
+     *
+     * @param net the network of {@link #dl4j(Spec)}
+     * @param batches the batches of {@link #dl4jBatches(INDArray[], Spec)}
+     */
     public static void dl4jEpoch(MultiLayerNetwork net, List<DataSet> batches) {
         for (DataSet b : batches) net.fit(b);
     }

@@ -19,6 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #evaluate}, {@link #predict}, {@link #trainStep}) comes from {@link Trainer}. A model
  * is itself a layer and can be applied inside another model.
  *
+ * <p><b>Threads.</b> {@code predict} (and {@code predictAll}, {@code predictAsMap}, {@code predictOnBatch}) is
+ * thread-safe: several threads may predict with the same model at once. Training ({@code fit},
+ * {@code trainOnBatch}, {@code evaluate}, {@code testOnBatch}, {@code compile}) is not: one thread at a time per
+ * model, and no prediction while it trains on another thread (see {@link org.cornu.core.training.Trainer}).
+ *
  * <pre>{@code
  * KerasTensor in = Input.of(784);
  * KerasTensor h = new Dense(64, "relu").apply(in);

@@ -10,6 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * chaining. With an input shape on the first layer ({@code .inputShape(784)}) or an
  * {@link InputLayer} first, it is built at once; otherwise on the first {@code fit} or
  * {@code predict}, from the data.
+ *
+ * <p><b>Threads.</b> {@code predict} (and {@code predictAll}, {@code predictAsMap}, {@code predictOnBatch}) is
+ * thread-safe: several threads may predict with the same model at once. Training ({@code fit},
+ * {@code trainOnBatch}, {@code evaluate}, {@code testOnBatch}, {@code compile}) is not: one thread at a time per
+ * model, and no prediction while it trains on another thread (see {@link org.cornu.core.training.Trainer}).
  */
 public class Sequential extends Model {
     private final List<Layer> stack = new ArrayList<>();

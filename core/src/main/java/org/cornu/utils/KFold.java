@@ -21,7 +21,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class KFold {
     private KFold() {}
 
-    /** One fold: the row indices to train on and to validate on. */
+    /**
+     * One fold: the row indices to train on and to validate on.
+     *
+     * @param index the fold's number, from 0
+     * @param trainIdx the rows to train on: all but the fold's, in order
+     * @param valIdx the rows to validate on: the fold's own
+     */
     public record Fold(int index, int[] trainIdx, int[] valIdx) {
         /**
          * The training rows of {@code x} ({@link Utils#takeRows}).

@@ -45,6 +45,11 @@ public final class TimeseriesDataset {
      * {@code y} the targets ({@code (numWindows, targetShape...)}, null without targets),
      * {@code startPositions} each window's first index into {@code data}, and the batch size asked for
      * (null: unbatched, Keras's {@code batch_size=None}).
+     *
+     * @param x the windows {@code (numWindows, sequenceLength, features...)}
+     * @param y the targets {@code (numWindows, targetShape...)}, or null without targets
+     * @param startPositions each window's first index into the data
+     * @param batchSize the batch size asked for, or null (unbatched)
      */
     public record Windows(INDArray x, INDArray y, long[] startPositions, Integer batchSize) {
         /**

@@ -34,11 +34,21 @@ public final class BostonHousing {
     /**
      * The training and test sets: x DOUBLE (float64, as the file and Keras) of shape (n, 13),
      * y DOUBLE of shape (n,).
+     *
+     * @param xTrain the training features {@code (404, 13)} by default, DOUBLE
+     * @param yTrain the training targets {@code (404,)}, median values in k$, DOUBLE
+     * @param xTest the test features {@code (102, 13)} by default, DOUBLE
+     * @param yTest the test targets {@code (102,)}, DOUBLE
      */
     public record Split(INDArray xTrain, INDArray yTrain, INDArray xTest, INDArray yTest) {
     }
 
-    /** As {@code boston_housing.load_data()}: test_split 0.2, seed 113. */
+    /**
+     * As {@code boston_housing.load_data()}: test_split 0.2, seed 113.
+     *
+     * @return 404 training and 102 test rows
+     * @throws UncheckedIOException if the file cannot be had or read
+     */
     public static Split loadData() {
         return loadData(TEST_SPLIT, Imdb.SEED);
     }
@@ -47,6 +57,10 @@ public final class BostonHousing {
      * As {@code boston_housing.load_data(test_split=testSplit, seed=seed)}, finding or
      * downloading the file through {@link DatasetFiles}.
      *
+     * @param testSplit fraction of the data to reserve as test set (Keras's {@code test_split}, default 0.2)
+     * @param seed random seed for shuffling the data before computing the test split (Keras's {@code seed}, default
+     *     113)
+     * @return the training and test sets
      * @throws IllegalArgumentException unless {@code 0 <= testSplit < 1} (Keras's assertion)
      * @throws UncheckedIOException     if the file cannot be had or read
      */
@@ -61,7 +75,17 @@ public final class BostonHousing {
         return loadData(file, testSplit, seed);
     }
 
-    /** As {@link #loadData(double, long)} from a given file (no hash check). */
+    /**
+     * As {@link #loadData(double, long)} from a given file (no hash check).
+     *
+     * @param file a file in {@code boston_housing.npz}'s format: {@code x} of shape {@code (n, 13)}, {@code y} of
+     *     shape {@code (n,)}
+     * @param testSplit fraction of the data to reserve as test set, in {@code [0, 1)}
+     * @param seed random seed for shuffling the data before computing the test split
+     * @return the training and test sets
+     * @throws IllegalArgumentException unless {@code 0 <= testSplit < 1}
+     * @throws UncheckedIOException if the file cannot be read or holds arrays of other shapes
+     */
     public static Split loadData(Path file, double testSplit, long seed) {
         checkSplit(testSplit);
         INDArray x;

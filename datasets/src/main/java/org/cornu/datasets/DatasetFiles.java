@@ -53,6 +53,7 @@ public final class DatasetFiles {
      * @param originUrl where to download it from
      * @param fileHash  its SHA-256 (64 hex digits) or MD5 (32 hex digits), as Keras's
      *                  {@code file_hash}; null to skip the check
+     * @return the file's path, in the dataset folder or the cache
      * @throws IOException if the file cannot be found or downloaded, or its hash is wrong; the
      *                     message names the file, and for a failed download the URL and the
      *                     folder where the file can be put by hand
@@ -66,6 +67,11 @@ public final class DatasetFiles {
      * cache folders, as Keras's {@code cache_subdir="datasets/fashion-mnist"}.
      *
      * @param subdir the subfolder, such as {@code "fashion-mnist"}; null or empty for none
+     * @param fileName  the file's name, as in Keras's cache
+     * @param originUrl where to download it from
+     * @param fileHash  its SHA-256 or MD5; null to skip the check
+     * @return the file's path, in the dataset folder or the cache
+     * @throws IOException if the file cannot be found or downloaded, or its hash is wrong
      */
     public static Path get(String subdir, String fileName, String originUrl, String fileHash) throws IOException {
         String algorithm = GetFile.hashAlgorithm(fileHash);
@@ -96,7 +102,11 @@ public final class DatasetFiles {
         }
     }
 
-    /** The folder named by {@code cornu.datasets} or {@code CORNU_DATASETS}, if set and existing. */
+    /**
+     * The folder named by {@code cornu.datasets} or {@code CORNU_DATASETS}, if set and existing.
+     *
+     * @return the absolute folder, or null when neither is set or the folder does not exist (logged as a warning)
+     */
     public static Path datasetsDir() {
         String dir = System.getProperty(PROP_DATASETS);
         if (dir == null || dir.isBlank()) dir = System.getenv(ENV_DATASETS);
@@ -112,6 +122,8 @@ public final class DatasetFiles {
     /**
      * The cache folder where downloads go: {@code cornu.cache.dir}, else
      * {@code $KERAS_HOME/datasets}, else {@code ~/.keras/datasets}.
+     *
+     * @return the absolute folder; it may not exist yet
      */
     public static Path cacheDir() {
         String dir = System.getProperty(PROP_CACHE_DIR);
@@ -122,6 +134,10 @@ public final class DatasetFiles {
     /**
      * Checks a file's hash, throwing an IOException that names the file and both hashes if it is
      * wrong. Verified files are remembered per path, size and modification time.
+     *
+     * @param file the file
+     * @param fileHash its SHA-256 (64 hex digits) or MD5 (32 hex digits)
+     * @throws IOException if the file cannot be read or its hash is wrong
      */
     public static void verify(Path file, String fileHash) throws IOException {
         GetFile.verify(file, fileHash);

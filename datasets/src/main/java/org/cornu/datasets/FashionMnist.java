@@ -37,6 +37,11 @@ public final class FashionMnist {
     /**
      * The training and test sets. Images are UBYTE (uint8, 0..255) arrays of shape
      * (n, 28, 28); labels are UBYTE arrays of shape (n,) holding the classes 0..9.
+     *
+     * @param xTrain the training images {@code (n, 28, 28)}, UBYTE
+     * @param yTrain the training labels {@code (n,)}, UBYTE, 0 to 9
+     * @param xTest the test images {@code (n, 28, 28)}, UBYTE
+     * @param yTest the test labels {@code (n,)}, UBYTE, 0 to 9
      */
     public record Split(INDArray xTrain, INDArray yTrain, INDArray xTest, INDArray yTest) {
     }
@@ -44,6 +49,7 @@ public final class FashionMnist {
     /**
      * Loads Fashion-MNIST, finding or downloading its four files through {@link DatasetFiles}.
      *
+     * @return 60,000 training and 10,000 test images with their labels
      * @throws UncheckedIOException if a file cannot be had or read; the message says why
      */
     public static Split loadData() {
@@ -61,6 +67,9 @@ public final class FashionMnist {
     /**
      * Loads Fashion-MNIST from a folder holding the four files under Keras's names (no hash check).
      *
+     * @param dir the folder holding {@value #TRAIN_LABELS}, {@value #TRAIN_IMAGES}, {@value #TEST_LABELS} and
+     *     {@value #TEST_IMAGES}
+     * @return the training and test sets
      * @throws UncheckedIOException if a file cannot be read or is not valid
      */
     public static Split loadData(Path dir) {

@@ -20,7 +20,13 @@ public final class Idx {
     private Idx() {
     }
 
-    /** Reads one IDX file into an array of the shape its header gives. */
+    /**
+     * Reads one IDX file into an array of the shape its header gives.
+     *
+     * @param file the IDX file, plain or gzipped
+     * @return the array, of the file's element type
+     * @throws IOException if the file cannot be read, is not an IDX file, or is truncated
+     */
     public static INDArray read(Path file) throws IOException {
         String where = file.toString();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

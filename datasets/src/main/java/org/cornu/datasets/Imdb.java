@@ -52,17 +52,41 @@ public final class Imdb {
     private Imdb() {
     }
 
-    /** As {@code imdb.load_data()}: all words, seed 113, start 1, OOV 2, index_from 3. */
+    /**
+     * As {@code imdb.load_data()}: all words, seed 113, start 1, OOV 2, index_from 3.
+     *
+     * @return 25,000 training and 25,000 test reviews, labels 0 (negative) and 1 (positive)
+     * @throws UncheckedIOException if the file cannot be had or read
+     */
     public static SequenceSplit loadData() {
         return loadData(null, 0, null, SEED, START_CHAR, OOV_CHAR, INDEX_FROM);
     }
 
-    /** As {@code imdb.load_data(num_words=numWords)}: indices of {@code numWords} or more become 2 (OOV). */
+    /**
+     * As {@code imdb.load_data(num_words=numWords)}: indices of {@code numWords} or more become 2 (OOV).
+     *
+     * @param numWords only the {@code numWords} most frequent words are kept (word indices below {@code numWords},
+     *     after the {@code indexFrom} offset); any less frequent word appears as {@code oovChar} (Keras's
+     *     {@code num_words}, default None: all)
+     * @return 25,000 training and 25,000 test reviews
+     * @throws UncheckedIOException if the file cannot be had or read
+     */
     public static SequenceSplit loadData(int numWords) {
         return loadData(numWords, 0, null, SEED, START_CHAR, OOV_CHAR, INDEX_FROM);
     }
 
-    /** As {@code imdb.load_data(num_words=numWords, maxlen=maxlen)}. */
+    /**
+     * As {@code imdb.load_data(num_words=numWords, maxlen=maxlen)}.
+     *
+     * @param numWords only the {@code numWords} most frequent words are kept (word indices below {@code numWords},
+     *     after the {@code indexFrom} offset); any less frequent word appears as {@code oovChar} (Keras's
+     *     {@code num_words}, default None: all)
+     * @param maxlen sequences of {@code maxlen} or more indices (the start mark included) are filtered out
+     *     (Keras's {@code maxlen})
+     * @return the training and test reviews of fewer than {@code maxlen} words
+     * @throws UncheckedIOException if the file cannot be had or read
+     * @throws IllegalArgumentException if no training or no test review is that short
+     */
     public static SequenceSplit loadData(int numWords, int maxlen) {
         return loadData(numWords, 0, maxlen, SEED, START_CHAR, OOV_CHAR, INDEX_FROM);
     }
@@ -78,6 +102,7 @@ public final class Imdb {
      * @param startChar put in front of every sequence; null: none
      * @param oovChar   replaces words cut by numWords/skipTop; null: they are dropped
      * @param indexFrom added to every stored word index
+     * @return the training and test reviews and their labels
      * @throws UncheckedIOException     if the file cannot be had or read; the message says why
      * @throws IllegalArgumentException if maxlen leaves no training or no test sequence (Keras's
      *                                  ValueError)
@@ -97,6 +122,18 @@ public final class Imdb {
      * As {@link #loadData(Integer, int, Integer, long, Integer, Integer, int)} from a given file
      * in {@code imdb.npz}'s format (no hash check): object arrays {@code x_train}, {@code x_test}
      * of integer lists and integer arrays {@code y_train}, {@code y_test}.
+     *
+     * @param file the file
+     * @param numWords  keep words with index below this (after the index_from offset); null or 0: all
+     * @param skipTop   words with index below this become {@code oovChar}
+     * @param maxlen    drop sequences of this length or longer; null or 0: keep all
+     * @param seed      NumPy seed of the shuffles, 0 to 2<sup>32</sup> - 1
+     * @param startChar put in front of every sequence; null: none
+     * @param oovChar   replaces words cut by numWords/skipTop; null: they are dropped
+     * @param indexFrom added to every stored word index
+     * @return the training and test reviews and their labels
+     * @throws UncheckedIOException     if the file cannot be read or is not in that format
+     * @throws IllegalArgumentException if maxlen leaves no training or no test sequence
      */
     public static SequenceSplit loadData(Path file, Integer numWords, int skipTop, Integer maxlen, long seed,
                                          Integer startChar, Integer oovChar, int indexFrom) {
@@ -144,6 +181,7 @@ public final class Imdb {
      * to match the loaded sequences), from Keras's {@code imdb_word_index.json}. Unmodifiable,
      * in file order.
      *
+     * @return word to rank
      * @throws UncheckedIOException if the file cannot be had or read
      */
     public static Map<String, Integer> getWordIndex() {
@@ -158,6 +196,8 @@ public final class Imdb {
      * As {@link #getWordIndex()} from a given file in {@code imdb_word_index.json}'s format (no
      * hash check, no download), such as a copy kept beside one's own data file.
      *
+     * @param file the JSON word index
+     * @return word to rank
      * @throws UncheckedIOException if the file cannot be read or is not a word index
      */
     public static Map<String, Integer> getWordIndex(Path file) {

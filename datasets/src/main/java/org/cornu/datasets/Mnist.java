@@ -28,6 +28,11 @@ public final class Mnist {
     /**
      * The training and test sets. Images are UBYTE (uint8, 0..255) arrays of shape
      * (n, 28, 28); labels are UBYTE arrays of shape (n,) holding the digits 0..9.
+     *
+     * @param xTrain the training images {@code (n, 28, 28)}, UBYTE
+     * @param yTrain the training labels {@code (n,)}, UBYTE, 0 to 9
+     * @param xTest the test images {@code (n, 28, 28)}, UBYTE
+     * @param yTest the test labels {@code (n,)}, UBYTE, 0 to 9
      */
     public record Split(INDArray xTrain, INDArray yTrain, INDArray xTest, INDArray yTest) {
     }
@@ -35,6 +40,7 @@ public final class Mnist {
     /**
      * Loads MNIST, finding or downloading {@code mnist.npz} through {@link DatasetFiles}.
      *
+     * @return 60,000 training and 10,000 test images with their labels
      * @throws UncheckedIOException if the file cannot be had or read; the message says why
      */
     public static Split loadData() {
@@ -50,6 +56,9 @@ public final class Mnist {
     /**
      * Loads MNIST from a given {@code mnist.npz} (no hash check).
      *
+     * @param file a file in {@code mnist.npz}'s format (arrays {@code x_train}, {@code y_train}, {@code x_test},
+     *     {@code y_test})
+     * @return the training and test sets
      * @throws UncheckedIOException if the file cannot be read or is not a valid MNIST file
      */
     public static Split loadData(Path file) {

@@ -48,22 +48,45 @@ public final class Npy {
      */
     public record Header(int majorVersion, int minorVersion, String descr, boolean fortranOrder,
                          long[] shape, long headerBytes) {
+        /**
+         * A header; the shape is copied.
+         *
+         * @param majorVersion format major version (1, 2 or 3)
+         * @param minorVersion format minor version
+         * @param descr        the NumPy type string
+         * @param fortranOrder whether the data are stored in Fortran (column-major) order
+         * @param shape        the array's shape; empty for a scalar
+         * @param headerBytes  bytes before the data
+         */
         public Header {
             shape = shape.clone();
         }
 
+        /**
+         * The array's shape.
+         *
+         * @return a copy; empty for a scalar
+         */
         @Override
         public long[] shape() {
             return shape.clone();
         }
 
-        /** True for Python object arrays ({@code descr '|O'}), which hold pickled data. */
+        /**
+         * True for Python object arrays ({@code descr '|O'}), which hold pickled data.
+         *
+         * @return whether {@code descr} is {@code |O} (or {@code <O}, {@code >O})
+         */
         public boolean isObjectArray() {
             return descr.length() >= 1 && descr.charAt(descr.length() - 1) == 'O'
                     && descr.length() <= 2;
         }
 
-        /** Number of elements (product of the shape). */
+        /**
+         * Number of elements (product of the shape).
+         *
+         * @return 1 for a scalar
+         */
         public long length() {
             long n = 1;
             for (long d : shape) n *= d;
@@ -93,7 +116,14 @@ public final class Npy {
     record Dtype(DataType type, int itemSize, boolean bigEndian) {
     }
 
-    /** Reads a whole {@code .npy} file. */
+    /**
+     * Reads a whole {@code .npy} file.
+     *
+     * @param file the file
+     * @return the array, in C order, of the file's element type and shape
+     * @throws IOException if the file cannot be read, is not a {@code .npy} array, is truncated, or holds a type
+     *     listed above as refused
+     */
     public static INDArray read(Path file) throws IOException {
         long size = Files.size(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -105,7 +135,11 @@ public final class Npy {
     /**
      * Reads one {@code .npy} array from a stream, leaving the stream just after its data.
      *
+     * @param in the stream, at the array's first byte
      * @param where names the source in error messages
+     * @return the array, in C order
+     * @throws IOException if the stream cannot be read, does not hold a {@code .npy} array, ends early, or holds
+     *     a refused type
      */
     public static INDArray read(InputStream in, String where) throws IOException {
         Header h = readHeader(in, where);
@@ -115,6 +149,10 @@ public final class Npy {
     /**
      * Reads a {@code .npy} file holding an object array of integer sequences (pickled Python
      * lists of ints), as {@link Npz#getSequences(String)} reads an archive entry.
+     *
+     * @param file the file
+     * @return one {@code int[]} per element, in array order
+     * @throws IOException if the file cannot be read, or is not a 1-D object array of integer lists
      */
     public static int[][] readSequences(Path file) throws IOException {
         long size = Files.size(file);
@@ -147,7 +185,10 @@ public final class Npy {
     /**
      * Reads and checks the header, leaving {@code in} at the first data byte.
      *
+     * @param in the stream, at the array's first byte
      * @param where names the source in error messages
+     * @return the header
+     * @throws IOException if the stream does not start with a valid {@code .npy} header of a supported version
      */
     public static Header readHeader(InputStream in, String where) throws IOException {
         byte[] pre = in.readNBytes(8);

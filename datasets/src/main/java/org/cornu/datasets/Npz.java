@@ -47,7 +47,13 @@ public final class Npz implements Closeable {
         }
     }
 
-    /** Opens an archive; close it when done. */
+    /**
+     * Opens an archive; close it when done.
+     *
+     * @param file the {@code .npz} file
+     * @return the open archive
+     * @throws IOException if the file does not exist or is not a readable ZIP archive
+     */
     public static Npz open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such .npz file");
@@ -60,14 +66,27 @@ public final class Npz implements Closeable {
         }
     }
 
-    /** Reads one array of an archive. */
+    /**
+     * Reads one array of an archive.
+     *
+     * @param file the {@code .npz} file
+     * @param key the array's name, with or without {@code .npy}
+     * @return the array
+     * @throws IOException if the file cannot be read, has no such entry, or the entry is not a valid array
+     */
     public static INDArray read(Path file, String key) throws IOException {
         try (Npz npz = open(file)) {
             return npz.get(key);
         }
     }
 
-    /** Reads all arrays of an archive, in archive order. */
+    /**
+     * Reads all arrays of an archive, in archive order.
+     *
+     * @param file the {@code .npz} file
+     * @return the arrays by key
+     * @throws IOException if the file cannot be read or an entry is not a valid array
+     */
     public static Map<String, INDArray> readAll(Path file) throws IOException {
         try (Npz npz = open(file)) {
             Map<String, INDArray> all = new LinkedHashMap<>();
@@ -76,29 +95,54 @@ public final class Npz implements Closeable {
         }
     }
 
-    /** The archive's file. */
+    /**
+     * The archive's file.
+     *
+     * @return the path it was opened from
+     */
     public Path file() {
         return file;
     }
 
-    /** The keys (entry names without {@code .npy}), in archive order, as NumPy's {@code files}. */
+    /**
+     * The keys (entry names without {@code .npy}), in archive order, as NumPy's {@code files}.
+     *
+     * @return the keys
+     */
     public List<String> keys() {
         return Collections.unmodifiableList(new ArrayList<>(entries.keySet()));
     }
 
-    /** Whether the archive holds {@code key} (with or without {@code .npy}). */
+    /**
+     * Whether the archive holds {@code key} (with or without {@code .npy}).
+     *
+     * @param key the array's name
+     * @return true if the archive holds it
+     */
     public boolean contains(String key) {
         return entry(key) != null;
     }
 
-    /** The {@code .npy} header of an entry, without reading its data. */
+    /**
+     * The {@code .npy} header of an entry, without reading its data.
+     *
+     * @param key the array's name, with or without {@code .npy}
+     * @return the entry's header
+     * @throws IOException if there is no such entry or its header is not valid
+     */
     public Npy.Header header(String key) throws IOException {
         try (Entry e = openEntry(key)) {
             return e.header();
         }
     }
 
-    /** Reads the array stored under {@code key} (with or without {@code .npy}). */
+    /**
+     * Reads the array stored under {@code key} (with or without {@code .npy}).
+     *
+     * @param key the array's name, with or without {@code .npy}
+     * @return the array, in C order
+     * @throws IOException if there is no such entry, or it is not a valid array or fails its CRC check
+     */
     public INDArray get(String key) throws IOException {
         try (Entry e = openEntry(key)) {
             INDArray a = Npy.readData(e.header(), e.data(), e.dataBytes(), e.where());
@@ -115,6 +159,7 @@ public final class Npz implements Closeable {
      * lists of ints, pickled. The pickle is read by a restricted reader that rebuilds only NumPy
      * arrays and plain data and executes nothing; anything else is refused.
      *
+     * @param key the array's name, with or without {@code .npy}
      * @return one {@code int[]} per element, in array order
      * @throws IOException if the entry is missing, not an object array of integer lists, holds
      *                     a value outside the 32-bit range, or is truncated or corrupted; the

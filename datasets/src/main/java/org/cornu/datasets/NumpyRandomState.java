@@ -104,7 +104,11 @@ public final class NumpyRandomState {
         pos = 0;
     }
 
-    /** The next 32-bit output of MT19937, as an unsigned value (NumPy's {@code next_uint32}). */
+    /**
+     * The next 32-bit output of MT19937, as an unsigned value (NumPy's {@code next_uint32}).
+     *
+     * @return a value in {@code [0, 2^32)}
+     */
     public long nextUint32() {
         if (pos >= N) generate();
         int y = mt[pos++];
@@ -118,6 +122,8 @@ public final class NumpyRandomState {
     /**
      * A double in [0, 1) with 53 random bits, as {@code random_sample()}: two 32-bit draws
      * {@code a >> 5} and {@code b >> 6}, {@code (a * 67108864 + b) / 9007199254740992}.
+     *
+     * @return the double
      */
     public double randomSample() {
         long a = nextUint32() >>> 5;
@@ -128,6 +134,9 @@ public final class NumpyRandomState {
     /**
      * A uniform integer in [0, max], as NumPy's {@code random_interval}: draws masked to the
      * smallest {@code 2^k - 1 >= max}, rejected while above {@code max}.
+     *
+     * @param max the largest value, 0 or more
+     * @return the integer
      */
     public long randomInterval(long max) {
         if (max < 0) throw new IllegalArgumentException("max must be >= 0, got " + max);
@@ -152,7 +161,11 @@ public final class NumpyRandomState {
         return value;
     }
 
-    /** Shuffles {@code a} in place as {@code RandomState.shuffle} shuffles a 1-D array. */
+    /**
+     * Shuffles {@code a} in place as {@code RandomState.shuffle} shuffles a 1-D array.
+     *
+     * @param a the array
+     */
     public void shuffle(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = (int) randomInterval(i);
@@ -162,7 +175,12 @@ public final class NumpyRandomState {
         }
     }
 
-    /** Shuffles {@code a} in place as {@code RandomState.shuffle} shuffles a 1-D array or list. */
+    /**
+     * Shuffles {@code a} in place as {@code RandomState.shuffle} shuffles a 1-D array or list.
+     *
+     * @param <T> the element type
+     * @param a the array
+     */
     public <T> void shuffle(T[] a) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = (int) randomInterval(i);
@@ -172,7 +190,12 @@ public final class NumpyRandomState {
         }
     }
 
-    /** As {@code RandomState.permutation(n)}: {@code 0..n-1} shuffled with {@link #shuffle(int[])}. */
+    /**
+     * As {@code RandomState.permutation(n)}: {@code 0..n-1} shuffled with {@link #shuffle(int[])}.
+     *
+     * @param n the length
+     * @return a permutation of {@code 0..n-1}
+     */
     public int[] permutation(int n) {
         if (n < 0) throw new IllegalArgumentException("negative dimensions are not allowed: " + n);
         int[] p = new int[n];

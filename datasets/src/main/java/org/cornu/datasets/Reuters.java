@@ -46,17 +46,40 @@ public final class Reuters {
     private Reuters() {
     }
 
-    /** As {@code reuters.load_data()}: all words, test_split 0.2, seed 113, start 1, OOV 2, index_from 3. */
+    /**
+     * As {@code reuters.load_data()}: all words, test_split 0.2, seed 113, start 1, OOV 2, index_from 3.
+     *
+     * @return 8,982 training and 2,246 test newswires, labels 0 to 45 (see {@link #getLabelNames()})
+     * @throws UncheckedIOException if the file cannot be had or read
+     */
     public static SequenceSplit loadData() {
         return loadData(null, 0, null, TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
     }
 
-    /** As {@code reuters.load_data(num_words=numWords)}. */
+    /**
+     * As {@code reuters.load_data(num_words=numWords)}.
+     *
+     * @param numWords only the {@code numWords} most frequent words are kept (word indices below {@code numWords},
+     *     after the {@code indexFrom} offset); any less frequent word appears as {@code oovChar} (Keras's
+     *     {@code num_words}, default None: all)
+     * @return 8,982 training and 2,246 test newswires
+     * @throws UncheckedIOException if the file cannot be had or read
+     */
     public static SequenceSplit loadData(int numWords) {
         return loadData(numWords, 0, null, TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
     }
 
-    /** As {@code reuters.load_data(num_words=numWords, maxlen=maxlen)}. */
+    /**
+     * As {@code reuters.load_data(num_words=numWords, maxlen=maxlen)}.
+     *
+     * @param numWords only the {@code numWords} most frequent words are kept (word indices below {@code numWords},
+     *     after the {@code indexFrom} offset); any less frequent word appears as {@code oovChar} (Keras's
+     *     {@code num_words}, default None: all)
+     * @param maxlen sequences of {@code maxlen} or more indices (the start mark included) are filtered out
+     *     (Keras's {@code maxlen})
+     * @return the training and test newswires of fewer than {@code maxlen} words
+     * @throws UncheckedIOException if the file cannot be had or read
+     */
     public static SequenceSplit loadData(int numWords, int maxlen) {
         return loadData(numWords, 0, maxlen, TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
     }
@@ -68,6 +91,15 @@ public final class Reuters {
      * Integer, int)}, and {@code testSplit}, the fraction (0 to 1) of the shuffled data kept for
      * the test set.
      *
+     * @param numWords  keep words with index below this (after the index_from offset); null or 0: all
+     * @param skipTop   words with index below this become {@code oovChar}
+     * @param maxlen    drop sequences of this length or longer; null or 0: keep all
+     * @param testSplit fraction of the data to reserve as test set, in {@code [0, 1]} (Keras's default 0.2)
+     * @param seed      NumPy seed of the shuffle, 0 to 2<sup>32</sup> - 1
+     * @param startChar put in front of every sequence; null: none
+     * @param oovChar   replaces words cut by numWords/skipTop; null: they are dropped
+     * @param indexFrom added to every stored word index
+     * @return the training and test newswires and their labels
      * @throws UncheckedIOException     if the file cannot be had or read; the message says why
      * @throws IllegalArgumentException if testSplit is not within [0, 1]
      */
@@ -87,6 +119,19 @@ public final class Reuters {
      * As {@link #loadData(Integer, int, Integer, double, long, Integer, Integer, int)} from a given
      * file in {@code reuters.npz}'s format (no hash check): an object array {@code x} of integer
      * lists and an integer array {@code y}.
+     *
+     * @param file the file
+     * @param numWords  keep words with index below this (after the index_from offset); null or 0: all
+     * @param skipTop   words with index below this become {@code oovChar}
+     * @param maxlen    drop sequences of this length or longer; null or 0: keep all
+     * @param testSplit fraction of the data to reserve as test set, in {@code [0, 1]} (Keras's default 0.2)
+     * @param seed      NumPy seed of the shuffle, 0 to 2<sup>32</sup> - 1
+     * @param startChar put in front of every sequence; null: none
+     * @param oovChar   replaces words cut by numWords/skipTop; null: they are dropped
+     * @param indexFrom added to every stored word index
+     * @return the training and test newswires and their labels
+     * @throws UncheckedIOException     if the file cannot be read or is not in that format
+     * @throws IllegalArgumentException if testSplit is not within [0, 1]
      */
     public static SequenceSplit loadData(Path file, Integer numWords, int skipTop, Integer maxlen, double testSplit,
                                          long seed, Integer startChar, Integer oovChar, int indexFrom) {
@@ -117,6 +162,7 @@ public final class Reuters {
      * {@code indexFrom} to match the loaded sequences), from Keras's
      * {@code reuters_word_index.json}. Unmodifiable, in file order.
      *
+     * @return word to rank
      * @throws UncheckedIOException if the file cannot be had or read
      */
     public static Map<String, Integer> getWordIndex() {
@@ -131,6 +177,8 @@ public final class Reuters {
      * As {@link #getWordIndex()} from a given file in {@code reuters_word_index.json}'s format (no
      * hash check, no download), such as a copy kept beside one's own data file.
      *
+     * @param file the JSON word index
+     * @return word to rank
      * @throws UncheckedIOException if the file cannot be read or is not a word index
      */
     public static Map<String, Integer> getWordIndex(Path file) {
@@ -141,7 +189,11 @@ public final class Reuters {
         }
     }
 
-    /** As {@code reuters.get_label_names()}: the 46 topic names, indexed by label. */
+    /**
+     * As {@code reuters.get_label_names()}: the 46 topic names, indexed by label.
+     *
+     * @return the names, unmodifiable
+     */
     public static List<String> getLabelNames() {
         return LABEL_NAMES;
     }

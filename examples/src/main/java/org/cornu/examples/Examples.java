@@ -103,6 +103,13 @@ public final class Examples {
 
     private Examples() {}
 
+    /**
+     * Runs an example from the command line: {@code java -jar cornu-examples.jar mnist --epochs 2}, or
+     * {@code --help} for the list. A usage error prints its message to stderr and exits with status 2.
+     *
+     * @param argv the example's name, then its options
+     * @throws Exception whatever the example throws
+     */
     public static void main(String[] argv) throws Exception {
         try {
             launch(argv);

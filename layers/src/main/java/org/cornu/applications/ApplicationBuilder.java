@@ -47,7 +47,13 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
         return (B) this;
     }
 
-    /** Whether to include the fully-connected layers at the top of the network (default true). */
+    /**
+     * Sets whether to include the fully-connected layers at the top of the network (Keras's {@code include_top},
+     * default true).
+     *
+     * @param t whether to include the top
+     * @return this builder
+     */
     public B includeTop(boolean t) {
         this.includeTop = t;
         return self();
@@ -57,14 +63,22 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
      * One of null (random initialization), {@code "imagenet"} (pre-training on ImageNet, the
      * default: the file is read from Keras's cache {@code ~/.keras/models/} and downloaded from
      * Keras's URL the first time), or the path to a weights file to be loaded ({@code .h5},
-     * {@code .weights.h5} or {@code .keras}).
+     * {@code .weights.h5} or {@code .keras}). Keras's {@code weights}.
+     *
+     * @param w null, {@code "imagenet"} or a file path
+     * @return this builder
      */
     public B weights(String w) {
         this.weights = w;
         return self();
     }
 
-    /** The path of a weights file to be loaded (see {@link #weights(String)}). */
+    /**
+     * Sets the path of a weights file to be loaded (see {@link #weights(String)}).
+     *
+     * @param p the file, or null for random initialization
+     * @return this builder
+     */
     public B weights(Path p) {
         this.weights = p == null ? null : p.toString();
         return self();
@@ -72,7 +86,11 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
 
     /**
      * A symbolic tensor (the output of {@code Input.of(...)} or of layers applied to it) to use
-     * as the image input of the model; the model's inputs are then that tensor's source inputs.
+     * as the image input of the model; the model's inputs are then that tensor's source inputs. Keras's
+     * {@code input_tensor}, default None.
+     *
+     * @param t the tensor, or null for a new {@code Input}
+     * @return this builder
      */
     public B inputTensor(KerasTensor t) {
         this.inputTensor = t;
@@ -83,7 +101,10 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
      * The per-sample input shape {@code (h, w, 3)}, only to be given with
      * {@code includeTop(false)} (otherwise it has to be {@code (224, 224, 3)}); -1 for a size
      * left open. It should have exactly 3 channels with ImageNet weights, and height and width
-     * should be no smaller than 32.
+     * should be no smaller than 32. Keras's {@code input_shape}, default None.
+     *
+     * @param shape {@code (height, width, channels)}, or none for the model's default
+     * @return this builder
      */
     public B inputShape(long... shape) {
         this.inputShape = shape == null ? null : shape.clone();
@@ -93,7 +114,11 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
     /**
      * Pooling of the last convolutional block's output when {@code includeTop(false)}: null (the
      * default: the 4D output), {@code "avg"} (global average pooling: a 2D output) or
-     * {@code "max"} (global max pooling).
+     * {@code "max"} (global max pooling). Keras's {@code pooling}.
+     *
+     * @param p null, {@code "avg"} or {@code "max"}
+     * @return this builder
+     * @throws IllegalArgumentException for any other value
      */
     public B pooling(String p) {
         if (p != null && !p.equals("avg") && !p.equals("max")) {
@@ -103,7 +128,14 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
         return self();
     }
 
-    /** Number of classes to classify images into, with {@code includeTop} and without ImageNet weights (default 1000). */
+    /**
+     * Sets the number of classes to classify images into, only to be given with {@code includeTop} and without
+     * ImageNet weights (Keras's {@code classes}, default 1000).
+     *
+     * @param c the number of classes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code c} is not positive
+     */
     public B classes(int c) {
         if (c <= 0) throw new IllegalArgumentException("The `classes` argument should be positive. Received: classes=" + c);
         this.classes = c;
@@ -112,20 +144,37 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
 
     /**
      * The activation of the top layer, by name or object (default {@code "softmax"}); null for
-     * the logits. With pretrained weights only null and {@code "softmax"} are allowed.
+     * the logits. With pretrained weights only null and {@code "softmax"} are allowed. Keras's
+     * {@code classifier_activation}; used only with {@code includeTop}.
+     *
+     * @param a a registered name, an activation function, or null
+     * @return this builder
      */
     public B classifierActivation(Object a) {
         this.classifierActivation = a;
         return self();
     }
 
-    /** The model's name (defaults: {@code vgg16}, {@code vgg19}, {@code resnet50}, {@code mobilenetv2_1.00_224}). */
+    /**
+     * Sets the model's name (Keras's {@code name}; defaults: {@code vgg16}, {@code vgg19}, {@code resnet50},
+     * {@code mobilenetv2_1.00_224}).
+     *
+     * @param n the name
+     * @return this builder
+     */
     public B name(String n) {
         this.name = n;
         return self();
     }
 
-    /** Builds the model, loading the weights asked for. */
+    /**
+     * Builds the model, loading the weights asked for.
+     *
+     * @return the functional model
+     * @throws IllegalArgumentException for arguments Keras rejects (a missing weights file, {@code classes} other
+     *     than 1000 with ImageNet weights and the top, a bad input shape, an activation other than softmax with
+     *     pretrained weights)
+     */
     public abstract Model build();
 
     // ------------------------------------------------------------------ shared steps

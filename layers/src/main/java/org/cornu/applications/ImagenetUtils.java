@@ -49,6 +49,10 @@ public final class ImagenetUtils {
     /**
      * One decoded prediction: the ImageNet class id ({@code class_name}, a WordNet id such as
      * {@code "n02123045"}), its description ({@code "tabby"}) and the score.
+     *
+     * @param className the WordNet id, such as {@code "n02123045"}
+     * @param classDescription the class's name, such as {@code "tabby"}
+     * @param score the predicted probability
      */
     public record Prediction(String className, String classDescription, double score) {
         @Override
@@ -74,8 +78,12 @@ public final class ImagenetUtils {
      * Returns a new float array (float32, or the input's own float type); unlike Keras's NumPy
      * path, the input is never written over.
      *
+     * @param x the images, pixel values in {@code [0, 255]}
      * @param dataFormat {@code "channels_last"} (null means it) or {@code "channels_first"}
      *                   ({@code (n, 3, h, w)} or {@code (3, h, w)})
+     * @param mode {@code "caffe"}, {@code "tf"} or {@code "torch"}
+     * @return the preprocessed images, of the input's shape
+     * @throws IllegalArgumentException for an unknown mode or data format, or images without 3 channels
      */
     public static INDArray preprocessInput(INDArray x, String dataFormat, String mode) {
         if (!"caffe".equals(mode) && !"tf".equals(mode) && !"torch".equals(mode)) {
@@ -123,6 +131,10 @@ public final class ImagenetUtils {
      * {@value #CLASS_INDEX_FILE} is read from Keras's cache ({@code ~/.keras/models/}), downloaded
      * from {@link #CLASS_INDEX_PATH} the first time, as Keras does.
      *
+     * @param preds the model's predictions, {@code (samples, 1000)}
+     * @param top how many classes to return per sample (Keras's default is 5)
+     * @return per sample, its {@code top} predictions, best first
+     *
      * @throws IllegalArgumentException if {@code preds} is not {@code (samples, 1000)}
      * @throws UncheckedIOException     if the class index is not in the cache and cannot be
      *                                  downloaded; the message names the file, its URL and where
@@ -136,6 +148,13 @@ public final class ImagenetUtils {
     /**
      * {@link #decodePredictions(INDArray, int)} with a given class index (class number to
      * {@code {class_name, class_description}}, as {@link #loadClassIndex} reads it).
+     *
+     * @param preds the model's predictions, {@code (samples, 1000)}
+     * @param top how many classes to return per sample
+     * @param index the class index
+     * @return per sample, its {@code top} predictions, best first
+     * @throws IllegalArgumentException if {@code preds} is not {@code (samples, 1000)}, {@code top} is not
+     *     positive, or the index lacks a class
      */
     public static List<List<Prediction>> decodePredictions(INDArray preds, int top, Map<Integer, String[]> index) {
         checkPredictions(preds);
@@ -177,6 +196,9 @@ public final class ImagenetUtils {
      * The ImageNet class index from Keras's cache, downloaded on first use, as Keras's
      * {@code get_file("imagenet_class_index.json", CLASS_INDEX_PATH, cache_subdir="models",
      * file_hash=...)}; read once per JVM.
+     *
+     * @return class number to {@code {class_name, class_description}}
+     * @throws UncheckedIOException if the file is not in the cache and cannot be downloaded
      */
     public static Map<Integer, String[]> classIndex() {
         Map<Integer, String[]> ci = classIndex;
@@ -199,6 +221,10 @@ public final class ImagenetUtils {
     /**
      * Reads a class index in Keras's JSON format, {@code {"0": ["n01440764", "tench"], ...}}:
      * class number to {@code {class_name, class_description}}.
+     *
+     * @param file the JSON file
+     * @return class number to {@code {class_name, class_description}}
+     * @throws IllegalArgumentException if the file is not in that format
      */
     public static Map<Integer, String[]> loadClassIndex(Path file) {
         Map<String, List<String>> raw;

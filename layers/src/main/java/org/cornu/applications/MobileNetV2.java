@@ -49,6 +49,11 @@ public final class MobileNetV2 {
         /**
          * The width multiplier: below 1 proportionally fewer filters in each layer, above 1 more;
          * 1 (the default) is the paper's network.
+         *
+         * @param a the width multiplier (Keras's {@code alpha}); ImageNet weights exist for 0.35, 0.5, 0.75, 1.0, 1.3
+         *     and 1.4
+         * @return this builder
+         * @throws IllegalArgumentException if {@code a} is not positive
          */
         public Builder alpha(double a) {
             if (!(a > 0)) throw new IllegalArgumentException("MobileNetV2: `alpha` must be positive. Received: alpha=" + a);
@@ -123,7 +128,11 @@ public final class MobileNetV2 {
         }
     }
 
-    /** A builder with Keras's defaults: alpha 1.0, top included, ImageNet weights, 224x224x3 input, 1000 classes. */
+    /**
+     * A builder with Keras's defaults: alpha 1.0, top included, ImageNet weights, 224x224x3 input, 1000 classes.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -169,17 +178,33 @@ public final class MobileNetV2 {
         return x;
     }
 
-    /** Keras's {@code mobilenet_v2.preprocess_input}: {@code "tf"} mode, pixels scaled to [-1, 1] ({@code x / 127.5 - 1}). */
+    /**
+     * Keras's {@code mobilenet_v2.preprocess_input}: {@code "tf"} mode, pixels scaled to [-1, 1] ({@code x / 127.5 - 1}).
+     *
+     * @param x images {@code (n, h, w, 3)} or one image {@code (h, w, 3)}, RGB, pixel values in {@code [0, 255]}
+     * @return the preprocessed images, a new float array of the input's shape
+     */
     public static INDArray preprocessInput(INDArray x) {
         return ImagenetUtils.preprocessInput(x, null, "tf");
     }
 
-    /** Keras's {@code mobilenet_v2.decode_predictions} (see {@link ImagenetUtils#decodePredictions(INDArray, int)}). */
+    /**
+     * Keras's {@code mobilenet_v2.decode_predictions} (see {@link ImagenetUtils#decodePredictions(INDArray, int)}).
+     *
+     * @param preds the model's predictions, {@code (samples, 1000)}
+     * @param top how many classes to return per sample
+     * @return per sample, its {@code top} predictions, best first
+     */
     public static List<List<ImagenetUtils.Prediction>> decodePredictions(INDArray preds, int top) {
         return ImagenetUtils.decodePredictions(preds, top);
     }
 
-    /** {@link #decodePredictions(INDArray, int)} with Keras's default {@code top=5}. */
+    /**
+     * {@link #decodePredictions(INDArray, int)} with Keras's default {@code top=5}.
+     *
+     * @param preds the model's predictions, {@code (samples, 1000)}
+     * @return per sample, its 5 best predictions, best first
+     */
     public static List<List<ImagenetUtils.Prediction>> decodePredictions(INDArray preds) {
         return ImagenetUtils.decodePredictions(preds, 5);
     }

@@ -73,7 +73,11 @@ public final class ResNet50 {
         }
     }
 
-    /** A builder with Keras's defaults: top included, ImageNet weights, 224x224x3 input, 1000 classes, softmax. */
+    /**
+     * A builder with Keras's defaults: top included, ImageNet weights, 224x224x3 input, 1000 classes, softmax.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -108,17 +112,34 @@ public final class ResNet50 {
         return new Activation("relu").name(name + "_out").apply(y);
     }
 
-    /** Keras's {@code resnet50.preprocess_input}: {@code "caffe"} mode (RGB to BGR, ImageNet mean subtracted, no scaling). */
+    /**
+     * Keras's {@code resnet50.preprocess_input}: {@code "caffe"} mode (RGB to BGR, ImageNet mean subtracted, no scaling).
+     *
+     * @param x images {@code (n, h, w, 3)} or one image {@code (h, w, 3)}, RGB, pixel values in {@code [0, 255]}
+     * @return the preprocessed images, a new float array of the input's shape
+     * @throws IllegalArgumentException if the images do not have 3 channels
+     */
     public static INDArray preprocessInput(INDArray x) {
         return ImagenetUtils.preprocessInput(x, null, "caffe");
     }
 
-    /** Keras's {@code resnet50.decode_predictions} (see {@link ImagenetUtils#decodePredictions(INDArray, int)}). */
+    /**
+     * Keras's {@code resnet50.decode_predictions} (see {@link ImagenetUtils#decodePredictions(INDArray, int)}).
+     *
+     * @param preds the model's predictions, {@code (samples, 1000)}
+     * @param top how many classes to return per sample
+     * @return per sample, its {@code top} predictions, best first
+     */
     public static List<List<ImagenetUtils.Prediction>> decodePredictions(INDArray preds, int top) {
         return ImagenetUtils.decodePredictions(preds, top);
     }
 
-    /** {@link #decodePredictions(INDArray, int)} with Keras's default {@code top=5}. */
+    /**
+     * {@link #decodePredictions(INDArray, int)} with Keras's default {@code top=5}.
+     *
+     * @param preds the model's predictions, {@code (samples, 1000)}
+     * @return per sample, its 5 best predictions, best first
+     */
     public static List<List<ImagenetUtils.Prediction>> decodePredictions(INDArray preds) {
         return ImagenetUtils.decodePredictions(preds, 5);
     }

@@ -312,32 +312,56 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         return k;
     }
 
-    /** The layer's class name, used in messages. */
+    /**
+     * The layer's class name, used in messages.
+     *
+     * @return for example {@code "Conv2D"}
+     */
     protected String kind() {
         return kind;
     }
 
-    /** The number of spatial axes. */
+    /**
+     * The number of spatial axes.
+     *
+     * @return 1, 2 or 3
+     */
     protected int rank() {
         return rank;
     }
 
-    /** The window, {@code rank} entries (Keras's {@code kernel_size}). */
+    /**
+     * The convolution window (Keras's {@code kernel_size}).
+     *
+     * @return a copy, {@code rank} entries
+     */
     protected int[] kernelSize() {
         return kernelSize.clone();
     }
 
-    /** The strides, {@code rank} entries. */
+    /**
+     * The strides of the convolution (Keras's {@code strides}).
+     *
+     * @return a copy, {@code rank} entries
+     */
     protected int[] strideSizes() {
         return strides.clone();
     }
 
-    /** The padding mode: {@code "valid"}, {@code "same"} or (Conv1D) {@code "causal"}. */
+    /**
+     * The padding mode (Keras's {@code padding}).
+     *
+     * @return {@code "valid"}, {@code "same"} or (Conv1D) {@code "causal"}
+     */
     protected String paddingMode() {
         return padding;
     }
 
-    /** The dilation, {@code rank} entries. */
+    /**
+     * The dilation rate of the convolution (Keras's {@code dilation_rate}).
+     *
+     * @return a copy, {@code rank} entries
+     */
     protected int[] dilationRates() {
         return dilationRate.clone();
     }
@@ -351,7 +375,11 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
     protected void putConfigAfterPadding(Map<String, Object> c) {
     }
 
-    /** Whether the config has Keras's {@code groups} key (convolutions do, transposed ones do not). */
+    /**
+     * Whether the config has Keras's {@code groups} key.
+     *
+     * @return true for convolutions, false for transposed ones
+     */
     protected boolean hasGroups() {
         return true;
     }

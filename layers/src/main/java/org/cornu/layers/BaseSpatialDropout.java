@@ -25,6 +25,13 @@ public abstract class BaseSpatialDropout extends Layer {
     private Long seed;
     private Random rng;
 
+    /**
+     * A spatial dropout layer for inputs of rank {@code ndim}.
+     *
+     * @param rate fraction of the input units to drop, in {@code [0, 1)} (Keras's {@code rate})
+     * @param ndim the input rank: 3 for SpatialDropout1D, 4 for SpatialDropout2D
+     * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)}
+     */
     protected BaseSpatialDropout(double rate, int ndim) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Invalid value received for argument `rate`. Expected a float value between 0 and 1."
@@ -34,7 +41,14 @@ public abstract class BaseSpatialDropout extends Layer {
         this.inputNdim = ndim;
     }
 
-    /** Seeds the dropout masks. */
+    /**
+     * Sets the seed of the random masks (Keras's {@code seed}, default None: drawn from
+     * {@link Cornu#setSeed}'s generator).
+     *
+     * @param <T> the layer's own class
+     * @param s the seed
+     * @return this layer
+     */
     @SuppressWarnings("unchecked")
     public <T extends BaseSpatialDropout> T seed(long s) {
         this.seed = s;
@@ -42,11 +56,21 @@ public abstract class BaseSpatialDropout extends Layer {
         return (T) this;
     }
 
+    /**
+     * The fraction of channels dropped in training.
+     *
+     * @return Keras's {@code rate}
+     */
     public double rate() {
         return rate;
     }
 
-    /** {@code (batch, 1, channels)} or {@code (batch, 1, 1, channels)}: one draw per sample and channel. */
+    /**
+     * The shape of the dropout mask: one draw per sample and channel.
+     *
+     * @param xs the input shape
+     * @return {@code (batch, 1, channels)} or {@code (batch, 1, 1, channels)}
+     */
     protected long[] noiseShape(long[] xs) {
         long[] n = new long[xs.length];
         java.util.Arrays.fill(n, 1);

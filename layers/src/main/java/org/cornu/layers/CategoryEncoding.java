@@ -37,7 +37,13 @@ public class CategoryEncoding extends Layer {
     private final int numTokens;
     private String outputMode = "multi_hot";
 
-    /** Multi-hot encoding of integers in {@code [0, numTokens)}. */
+    /**
+     * A layer that encodes integers in {@code [0, numTokens)}, multi-hot unless {@link #outputMode(String)} says
+     * otherwise.
+     *
+     * @param numTokens the total number of tokens the layer should support (Keras's {@code num_tokens})
+     * @throws IllegalArgumentException if {@code numTokens} is less than 1
+     */
     public CategoryEncoding(int numTokens) {
         if (numTokens < 1) {
             throw new IllegalArgumentException("CategoryEncoding: `num_tokens` must be >= 1. Received: num_tokens=" + numTokens + ".");
@@ -45,7 +51,13 @@ public class CategoryEncoding extends Layer {
         this.numTokens = numTokens;
     }
 
-    /** {@code "multi_hot"} (default; {@code "binary"} is its old name), {@code "one_hot"} or {@code "count"}. */
+    /**
+     * Sets the encoding (Keras's {@code output_mode}, default {@code "multi_hot"}).
+     *
+     * @param mode {@code "multi_hot"} ({@code "binary"} is its old name), {@code "one_hot"} or {@code "count"}
+     * @return this layer
+     * @throws IllegalArgumentException for any other mode
+     */
     public CategoryEncoding outputMode(String mode) {
         if ("binary".equals(mode)) mode = "multi_hot";
         if (!List.of("count", "one_hot", "multi_hot").contains(mode)) {
@@ -56,10 +68,20 @@ public class CategoryEncoding extends Layer {
         return this;
     }
 
+    /**
+     * The size of the encoding.
+     *
+     * @return Keras's {@code num_tokens}
+     */
     public int numTokens() {
         return numTokens;
     }
 
+    /**
+     * The encoding.
+     *
+     * @return Keras's {@code output_mode}: {@code "multi_hot"}, {@code "one_hot"} or {@code "count"}
+     */
     public String outputMode() {
         return outputMode;
     }
@@ -77,8 +99,13 @@ public class CategoryEncoding extends Layer {
     }
 
     /**
-     * Count mode with {@code count_weights}: an array of the shape of {@code inputs} giving the weight of each value
-     * when summing up.
+     * Encodes {@code inputs} in count mode with {@code count_weights}, Keras's {@code layer(inputs, count_weights=...)}:
+     * each value adds its weight instead of 1 to its token's count.
+     *
+     * @param inputs integers in {@code [0, num_tokens)}, of shape {@code (..., sample_length)}
+     * @param countWeights the weight of each value when summing up, of the shape of {@code inputs}
+     * @return the weighted counts, of shape {@code (..., num_tokens)}
+     * @throws IllegalArgumentException if the output mode is not {@code "count"}, or the shapes differ
      */
     public INDArray apply(INDArray inputs, INDArray countWeights) {
         if (!outputMode.equals("count")) {

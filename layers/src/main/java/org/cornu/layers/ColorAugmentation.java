@@ -7,7 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Base of {@link RandomContrast} and {@link RandomBrightness}: one random number per image, identity at inference. */
 abstract class ColorAugmentation extends ImageAugmentation {
+    /** The range the random factor is drawn from (Keras's {@code factor}, as {@code (lower, upper)}). */
     protected double[] factor;
+    /** The range of the input values (Keras's {@code value_range}, default {@code (0, 255)}). */
     protected double[] valueRange = {0, 255};
 
     @Override
@@ -15,7 +17,14 @@ abstract class ColorAugmentation extends ImageAugmentation {
         return new double[] {1, 0, 0, 0, 1, 0};
     }
 
-    /** A per-image constant of shape (n, 1, 1, 1) (or (1, 1, 1) for one image) in the input's dtype. */
+    /**
+     * One number per image as a constant that broadcasts against the input.
+     *
+     * @param x the input, {@code (n, h, w, c)} or one image {@code (h, w, c)}
+     * @param values one number per image
+     * @return a constant of shape {@code (n, 1, 1, 1)} (or {@code (1, 1, 1)}), in the input's float type (or
+     *     Cornu's float type for integer inputs)
+     */
     protected Tensor perImage(Tensor x, double[] values) {
         long[] s = x.shape();
         long[] shape = s.length == 4 ? new long[] {s[0], 1, 1, 1} : new long[] {1, 1, 1};
@@ -23,6 +32,12 @@ abstract class ColorAugmentation extends ImageAugmentation {
                 ? x.value().dataType() : org.cornu.core.Cornu.floatType()));
     }
 
+    /**
+     * The number of images in an input.
+     *
+     * @param s the input's shape
+     * @return its first dimension for a batch of rank 4, else 1
+     */
     protected static int images(long[] s) {
         return s.length == 4 ? (int) s[0] : 1;
     }

@@ -33,13 +33,24 @@ public class Dot extends Layer {
     private final boolean axesIsPair;
     private boolean normalize;
 
-    /** The same {@code axes} of both inputs. */
+    /**
+     * A layer taking the dot product along the same axis of both inputs.
+     *
+     * @param axes the axis of both inputs along which to take the dot product (Keras's {@code axes} as an int);
+     *     negative values count from the last axis
+     */
     public Dot(int axes) {
         this.axes = new int[] {axes, axes};
         this.axesIsPair = false;
     }
 
-    /** Axis {@code axes[0]} of the first input against axis {@code axes[1]} of the second. */
+    /**
+     * A layer taking the dot product of axis {@code axes[0]} of the first input with axis {@code axes[1]} of the
+     * second.
+     *
+     * @param axes two axes (Keras's {@code axes} as a tuple); negative values count from the last axis
+     * @throws IllegalArgumentException if {@code axes} does not hold two elements
+     */
     public Dot(int[] axes) {
         if (axes.length != 2) {
             throw new IllegalArgumentException("Invalid format for argument `axes`: it should contain two elements. Received: axes="
@@ -55,12 +66,23 @@ public class Dot extends Layer {
         return super.name(n);
     }
 
-    /** Whether to L2-normalize samples along the dot product axis before taking the dot product (default false). */
+    /**
+     * Sets whether to L2-normalize samples along the dot product axis before taking the dot product (Keras's
+     * {@code normalize}, default false); if true, the output is the cosine proximity between the two samples.
+     *
+     * @param n whether to normalize
+     * @return this layer
+     */
     public Dot normalize(boolean n) {
         this.normalize = n;
         return this;
     }
 
+    /**
+     * Whether samples are L2-normalized before the dot product.
+     *
+     * @return Keras's {@code normalize}
+     */
     public boolean normalize() {
         return normalize;
     }

@@ -23,6 +23,13 @@ public class GaussianDropout extends Layer {
     private Long seed;
     private Random rng;
 
+    /**
+     * A layer multiplying its input by Gaussian noise of mean 1 and standard deviation {@code sqrt(rate / (1 - rate))}
+     * in training.
+     *
+     * @param rate the drop probability (as with Dropout), in {@code [0, 1)} (Keras's {@code rate})
+     * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)}
+     */
     public GaussianDropout(double rate) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Invalid value received for argument `rate`. Expected a float value between 0 and 1."
@@ -43,13 +50,24 @@ public class GaussianDropout extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Seeds the noise. */
+    /**
+     * Sets the seed of the random noise (Keras's {@code seed}, default None: drawn from {@link org.cornu.core.Cornu#setSeed}'s
+     * generator).
+     *
+     * @param s the seed
+     * @return this layer
+     */
     public GaussianDropout seed(long s) {
         this.seed = s;
         this.rng = null;
         return this;
     }
 
+    /**
+     * The drop probability.
+     *
+     * @return Keras's {@code rate}
+     */
     public double rate() {
         return rate;
     }

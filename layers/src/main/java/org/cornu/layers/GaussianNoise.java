@@ -26,7 +26,12 @@ public class GaussianNoise extends Layer {
     private Long seed;
     private Random rng;
 
-    /** {@code stddev}: standard deviation of the noise distribution, in [0, 1]. */
+    /**
+     * A layer adding zero-centered Gaussian noise of standard deviation {@code stddev} in training.
+     *
+     * @param stddev standard deviation of the noise distribution, in {@code [0, 1]} (Keras's {@code stddev})
+     * @throws IllegalArgumentException if {@code stddev} is outside {@code [0, 1]}
+     */
     public GaussianNoise(double stddev) {
         if (!(stddev >= 0 && stddev <= 1)) {
             throw new IllegalArgumentException("Invalid value received for argument `stddev`. Expected a float value between 0 and 1."
@@ -47,13 +52,24 @@ public class GaussianNoise extends Layer {
         return super.inputShape(shape);
     }
 
-    /** Seeds the noise. */
+    /**
+     * Sets the seed of the random noise (Keras's {@code seed}, default None: drawn from {@link org.cornu.core.Cornu#setSeed}'s
+     * generator).
+     *
+     * @param s the seed
+     * @return this layer
+     */
     public GaussianNoise seed(long s) {
         this.seed = s;
         this.rng = null;
         return this;
     }
 
+    /**
+     * The standard deviation of the noise.
+     *
+     * @return Keras's {@code stddev}
+     */
     public double stddev() {
         return stddev;
     }

@@ -3,7 +3,23 @@ package org.cornu.layers;
 import org.cornu.core.ops.ConvOps;
 import org.cornu.core.autodiff.Tensor;
 
-/** Mean over height and width, {@code keras.layers.GlobalAveragePooling2D}: {@code (b, h, w, c) -> (b, c)}. */
+/**
+ * Global average pooling operation for 2D data, {@code keras.layers.GlobalAveragePooling2D(data_format=None,
+ * keepdims=False)}: the mean of each channel over height and width.
+ *
+ * <p>{@code keepdims} ({@link #keepdims(boolean)}, default false): if false, the rank of the tensor is reduced for
+ * the spatial dimensions; if true, the spatial dimensions are retained with length 1, as {@code np.mean} with
+ * {@code keepdims=True}.
+ *
+ * <p>Input shape: 4D tensor {@code (batch_size, height, width, channels)} (channels_last, the only data format
+ * supported). Output shape: {@code (batch_size, channels)}, or {@code (batch_size, 1, 1, channels)} with
+ * {@code keepdims}.
+ *
+ * <pre>{@code
+ * INDArray x = Nd4j.rand(DataType.FLOAT, 2, 4, 5, 3);
+ * INDArray y = new GlobalAveragePooling2D().apply(x);   // shape (2, 3)
+ * }</pre>
+ */
 public class GlobalAveragePooling2D extends GlobalPooling2D<GlobalAveragePooling2D> {
     /**
      * A layer taking the average over height and width, keepdims false.

@@ -42,7 +42,13 @@ public class GroupNormalization extends Layer {
     /** 32 groups over the last axis. */
     public GroupNormalization() {}
 
-    /** {@code groups} groups (-1: one per channel, instance normalization) over the last axis. */
+    /**
+     * A group normalization layer over the last axis.
+     *
+     * @param groups the number of groups (Keras's {@code groups}); -1 for one group per channel (instance
+     *     normalization)
+     * @throws IllegalArgumentException if {@code groups} is neither positive nor -1
+     */
     public GroupNormalization(int groups) {
         groups(groups);
     }
@@ -59,7 +65,14 @@ public class GroupNormalization extends Layer {
         return super.inputShape(shape);
     }
 
-    /** The number of groups for Group Normalization; -1 for instance normalization (default 32). */
+    /**
+     * Sets the number of groups (Keras's {@code groups}, default 32); it must divide the size of the normalized
+     * axis.
+     *
+     * @param g the number of groups, or -1 for one per channel (instance normalization)
+     * @return this layer
+     * @throws IllegalArgumentException if {@code g} is neither positive nor -1
+     */
     public GroupNormalization groups(int g) {
         if (g <= 0 && g != -1) {
             throw new IllegalArgumentException("Received an invalid value for argument `groups`, expected a positive integer (or"
@@ -69,66 +82,139 @@ public class GroupNormalization extends Layer {
         return this;
     }
 
-    /** The axis that should be normalized, typically the features axis (default -1). */
+    /**
+     * Sets the axis that should be normalized, typically the features axis (Keras's {@code axis}, default -1).
+     *
+     * @param a the axis; negative values count from the last
+     * @return this layer
+     */
     public GroupNormalization axis(int a) {
         this.axis = a;
         return this;
     }
 
-    /** Small float added to variance to avoid dividing by zero (default 1e-3). */
+    /**
+     * Sets the small float added to the variance to avoid dividing by zero (Keras's {@code epsilon}, default 1e-3).
+     *
+     * @param e the epsilon
+     * @return this layer
+     */
     public GroupNormalization epsilon(double e) {
         this.epsilon = e;
         return this;
     }
 
+    /**
+     * Sets whether the offset {@code beta} is added (Keras's {@code center}, default true).
+     *
+     * @param c false to drop beta
+     * @return this layer
+     */
     public GroupNormalization center(boolean c) {
         this.center = c;
         return this;
     }
 
+    /**
+     * Sets whether the output is multiplied by {@code gamma} (Keras's {@code scale}, default true).
+     *
+     * @param s false to drop gamma
+     * @return this layer
+     */
     public GroupNormalization scale(boolean s) {
         this.scale = s;
         return this;
     }
 
+    /**
+     * Sets the initializer of beta (Keras's {@code beta_initializer}, default {@code "zeros"}).
+     *
+     * @param i a registered name or an {@link org.cornu.core.initializers.Initializer}
+     * @return this layer
+     */
     public GroupNormalization betaInitializer(Object i) {
         betaOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets the initializer of gamma (Keras's {@code gamma_initializer}, default {@code "ones"}).
+     *
+     * @param i a registered name or an {@link org.cornu.core.initializers.Initializer}
+     * @return this layer
+     */
     public GroupNormalization gammaInitializer(Object i) {
         gammaOptions.initializer(i);
         return this;
     }
 
+    /**
+     * Sets a regularizer on beta (Keras's {@code beta_regularizer}, default None).
+     *
+     * @param r a registered name, a {@link org.cornu.core.regularizers.Regularizer}, or null for none
+     * @return this layer
+     */
     public GroupNormalization betaRegularizer(Object r) {
         betaOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a regularizer on gamma (Keras's {@code gamma_regularizer}, default None).
+     *
+     * @param r a registered name, a {@link org.cornu.core.regularizers.Regularizer}, or null for none
+     * @return this layer
+     */
     public GroupNormalization gammaRegularizer(Object r) {
         gammaOptions.regularizer(r);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to beta after each update (Keras's {@code beta_constraint}, default None).
+     *
+     * @param c a registered name, a {@link org.cornu.core.constraints.Constraint}, or null for none
+     * @return this layer
+     */
     public GroupNormalization betaConstraint(Object c) {
         betaOptions.constraint(c);
         return this;
     }
 
+    /**
+     * Sets a constraint applied to gamma after each update (Keras's {@code gamma_constraint}, default None).
+     *
+     * @param c a registered name, a {@link org.cornu.core.constraints.Constraint}, or null for none
+     * @return this layer
+     */
     public GroupNormalization gammaConstraint(Object c) {
         gammaOptions.constraint(c);
         return this;
     }
 
+    /**
+     * The number of groups.
+     *
+     * @return Keras's {@code groups}; -1 for instance normalization
+     */
     public int groups() {
         return groups;
     }
 
+    /**
+     * The scale gamma, of the channel count.
+     *
+     * @return the weight, or null before the layer is built or without {@code scale}
+     */
     public Weight gamma() {
         return gamma;
     }
 
+    /**
+     * The offset beta, of the channel count.
+     *
+     * @return the weight, or null before the layer is built or without {@code center}
+     */
     public Weight beta() {
         return beta;
     }

@@ -40,6 +40,13 @@ public class Hashing extends Layer {
     private long[] salt;
     private String outputMode = "int";
 
+    /**
+     * A hashing layer with {@code numBins} bins, FarmHash64, no mask value and integer output.
+     *
+     * @param numBins number of hash bins, including the {@code mask_value} bin when one is set (Keras's
+     *     {@code num_bins})
+     * @throws IllegalArgumentException if {@code numBins} is not positive
+     */
     public Hashing(int numBins) {
         if (numBins <= 0) {
             throw new IllegalArgumentException("The `num_bins` for `Hashing` cannot be `None` or non-positive values. Received: num_bins="
@@ -48,7 +55,14 @@ public class Hashing extends Layer {
         this.numBins = numBins;
     }
 
-    /** The value (a String or an integer) mapped to bin 0. */
+    /**
+     * Sets the value that represents masked inputs, mapped to index 0 (Keras's {@code mask_value}, default None: no
+     * mask bin, hashing starts at index 0).
+     *
+     * @param v a String or an integer, or null for none
+     * @return this layer
+     * @throws IllegalArgumentException if {@code v} is neither a String nor a number
+     */
     public Hashing maskValue(Object v) {
         if (v != null && !(v instanceof String) && !(v instanceof Number)) {
             throw new IllegalArgumentException("Hashing: `mask_value` must be a string or an integer. Received: " + v);
@@ -57,18 +71,38 @@ public class Hashing extends Layer {
         return this;
     }
 
-    /** SipHash64 with the key {@code (salt, salt)}. */
+    /**
+     * Salts the hash (Keras's {@code salt} as one integer, default None): the layer then uses SipHash64 with the key
+     * {@code (s, s)}.
+     *
+     * @param s the salt
+     * @return this layer
+     */
     public Hashing salt(long s) {
         return saltValues(s, s);
     }
 
-    /** SipHash64 with the key {@code (s0, s1)} (Keras's {@code salt=[s0, s1]}). */
+    /**
+     * Salts the hash with a pair (Keras's {@code salt=[s0, s1]}): the layer then uses SipHash64 with the key
+     * {@code (s0, s1)}.
+     *
+     * @param s0 the first half of the key
+     * @param s1 the second half of the key
+     * @return this layer
+     */
     public Hashing saltValues(long s0, long s1) {
         salt = new long[] {s0, s1};
         return this;
     }
 
-    /** {@code "int"} (default), {@code "one_hot"}, {@code "multi_hot"} or {@code "count"}. */
+    /**
+     * Sets the output encoding (Keras's {@code output_mode}, default {@code "int"}).
+     *
+     * @param mode {@code "int"} (the bin indices), {@code "one_hot"}, {@code "multi_hot"} or {@code "count"} (as
+     *     {@link CategoryEncoding}, with {@code num_bins} as the depth)
+     * @return this layer
+     * @throws IllegalArgumentException for any other mode
+     */
     public Hashing outputMode(String mode) {
         if (!List.of("int", "one_hot", "multi_hot", "count").contains(mode)) {
             throw new IllegalArgumentException("Invalid value for argument `output_mode`. Expected one of (\"int\", \"one_hot\","
@@ -90,7 +124,12 @@ public class Hashing extends Layer {
         return super.name(n);
     }
 
-    /** The bin of one string (before any output encoding). */
+    /**
+     * The bin of one string, before any output encoding.
+     *
+     * @param value the string
+     * @return its bin in {@code [0, num_bins)}; 0 for the mask value when one is set
+     */
     public long bin(String value) {
         int bins = numBins;
         if (maskValue != null && bins > 1) {
@@ -101,14 +140,25 @@ public class Hashing extends Layer {
         return maskValue != null && numBins > 1 ? h + 1 : h;
     }
 
-    /** Hashes a list of strings: shape {@code (n,)}, encoded by the output mode. */
+    /**
+     * Hashes a list of strings.
+     *
+     * @param values {@code n} strings
+     * @return the bins, of shape {@code (n,)}, encoded by the output mode
+     */
     public INDArray apply(String[] values) {
         long[] idx = new long[values.length];
         for (int i = 0; i < idx.length; i++) idx[i] = bin(values[i]);
         return encode(idx, new long[] {values.length});
     }
 
-    /** Hashes a batch of strings: shape {@code (n, m)}, encoded by the output mode. */
+    /**
+     * Hashes a batch of strings.
+     *
+     * @param values {@code n} rows of {@code m} strings each
+     * @return the bins, of shape {@code (n, m)}, encoded by the output mode
+     * @throws IllegalArgumentException if the rows differ in length
+     */
     public INDArray apply(String[][] values) {
         int m = values.length == 0 ? 0 : values[0].length;
         long[] idx = new long[values.length * m];

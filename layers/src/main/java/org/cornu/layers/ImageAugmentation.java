@@ -31,17 +31,29 @@ import org.nd4j.linalg.factory.Nd4j;
  * "bilinear" (default) or "nearest" interpolation.
  */
 public abstract class ImageAugmentation extends Layer {
+    /** The seed of the random transforms (Keras's {@code seed}); null draws one from {@link Cornu#nextSeed()}. */
     protected Long seed;
     private Random rng;
+    /**
+     * How points outside the image are filled (Keras's {@code fill_mode}): {@code "reflect"} (default),
+     * {@code "wrap"}, {@code "nearest"} or {@code "constant"}.
+     */
     protected String fillMode = "reflect";
+    /** How the input is sampled (Keras's {@code interpolation}): {@code "bilinear"} (default) or {@code "nearest"}. */
     protected String interpolation = "bilinear";
+    /** The value of points outside the image with {@code fill_mode="constant"} (Keras's {@code fill_value}, default 0). */
     protected double fillValue = 0.0;
 
+    /** An augmentation layer taking images of rank 3 or more, with Keras's default fill mode and interpolation. */
     protected ImageAugmentation() {
         inputMinNdim = 3;
     }
 
-    /** The layer's random generator, seeded by {@code seed} or by {@link Cornu#nextSeed()}. */
+    /**
+     * The layer's random generator, created on first use.
+     *
+     * @return the generator, seeded by {@code seed} or by {@link Cornu#nextSeed()}
+     */
     protected Random rng() {
         if (rng == null) rng = new Random(mix(seed != null ? seed : Cornu.nextSeed()));
         return rng;
@@ -55,7 +67,13 @@ public abstract class ImageAugmentation extends Layer {
         return z ^ (z >>> 31);
     }
 
-    /** Uniform in {@code [lo, hi)}. */
+    /**
+     * Draws a number uniformly from {@code [lo, hi)} with the layer's generator.
+     *
+     * @param lo the lower bound, included
+     * @param hi the upper bound, excluded
+     * @return the number
+     */
     protected double uniform(double lo, double hi) {
         return lo + (hi - lo) * rng().nextDouble();
     }
@@ -72,10 +90,27 @@ public abstract class ImageAugmentation extends Layer {
         }
     }
 
-    /** The output-to-input transform {@code {a0, a1, a2, b0, b1, b2}} for one image of size h x w. */
+    /**
+     * Draws the transform of one image: it maps an output pixel {@code (x, y)} (x the column, y the row) to the
+     * input point {@code (a0 x + a1 y + a2, b0 x + b1 y + b2)}, as TF's {@code ImageProjectiveTransformV3}.
+     *
+     * @param h the image height
+     * @param w the image width
+     * @return {@code {a0, a1, a2, b0, b1, b2}}
+     */
     protected abstract double[] transform(int h, int w);
 
-    /** Augments one image {@code src (h, w, c)} into {@code dst}. Geometric layers sample via {@link #transform}. */
+    /**
+     * Augments one image into {@code dst}; geometric layers sample {@code src} at the coordinates of
+     * {@link #transform}.
+     *
+     * @param src one image, {@code (h, w, c)} row-major
+     * @param dst the output buffer
+     * @param off where the output image starts in {@code dst}
+     * @param h the image height
+     * @param w the image width
+     * @param c the number of channels
+     */
     protected void augment(float[] src, float[] dst, int off, int h, int w, int c) {
         ImageTransforms.sample(src, dst, off, h, w, c, transform(h, w), fillMode, interpolation, (float) fillValue);
     }
@@ -114,7 +149,12 @@ public abstract class ImageAugmentation extends Layer {
         return List.of(s.get(0));
     }
 
-    /** Config entries shared by the geometric layers. */
+    /**
+     * Puts the config entries shared by the geometric layers: {@code fill_mode}, {@code fill_value},
+     * {@code interpolation} and {@code seed}.
+     *
+     * @param c the config being written
+     */
     protected void putGeometry(Map<String, Object> c) {
         c.put("fill_mode", fillMode);
         c.put("fill_value", fillValue);
@@ -144,7 +184,13 @@ public abstract class ImageAugmentation extends Layer {
         return d == null ? null : java.util.Arrays.stream(d).boxed().toList();
     }
 
-    /** Reads fill_mode, fill_value, interpolation and seed from a Keras config. */
+    /**
+     * Reads {@code fill_mode}, {@code fill_value}, {@code interpolation} and {@code seed} from a Keras config;
+     * absent keys keep their defaults.
+     *
+     * @param c the layer's {@code config} map
+     * @throws IllegalArgumentException for an unknown fill mode or interpolation
+     */
     protected void readGeometry(Map<String, Object> c) {
         if (c.get("fill_mode") != null) { checkFillMode(c.get("fill_mode").toString()); fillMode = c.get("fill_mode").toString(); }
         if (c.get("interpolation") != null) { checkInterpolation(c.get("interpolation").toString()); interpolation = c.get("interpolation").toString(); }

@@ -96,17 +96,31 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
         return oovStartIndex() + numOovIndices;
     }
 
-    /** The size of the vocabulary, including the mask and OOV indices. */
+    /**
+     * The size of the vocabulary (Keras's {@code vocabulary_size()}).
+     *
+     * @return the number of terms, including the mask and OOV indices
+     */
     public int vocabularySize() {
         return tokenStartIndex() + tokens.size();
     }
 
-    /** The vocabulary, with the mask and OOV tokens first: a term's index in the list is its index in the output. */
+    /**
+     * The current vocabulary (Keras's {@code get_vocabulary()}).
+     *
+     * @return the terms with the mask and OOV tokens first: a term's index in the list is its index in the output
+     */
     public List<K> getVocabulary() {
         return getVocabulary(true);
     }
 
-    /** The vocabulary; without the mask and OOV tokens when {@code includeSpecialTokens} is false. */
+    /**
+     * The current vocabulary (Keras's {@code get_vocabulary(include_special_tokens)}).
+     *
+     * @param includeSpecialTokens whether to put the mask and OOV tokens first; without them, a term's index in
+     *     the list is no longer its index in the output
+     * @return the terms
+     */
     public List<K> getVocabulary(boolean includeSpecialTokens) {
         List<K> r = new ArrayList<>();
         if (includeSpecialTokens) {
@@ -117,14 +131,26 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
         return r;
     }
 
-    /** The idf weights of tf_idf mode (one per output index), or null. */
+    /**
+     * The inverse document frequency weights of {@code "tf_idf"} mode.
+     *
+     * @return a copy, one weight per output index, or null outside tf_idf mode or before {@code adapt}
+     */
     public double[] idfWeights() {
         return idf == null ? null : idf.clone();
     }
 
     /**
      * Sets the vocabulary (and, in tf_idf mode, the idf weights) directly, instead of {@code adapt}: Keras's
-     * {@code set_vocabulary}. The vocabulary may start with the special tokens in Keras's order (mask, then OOV).
+     * {@code set_vocabulary}. The vocabulary may start with the special tokens in Keras's order (mask, then OOV);
+     * it need not include them.
+     *
+     * @param vocabulary the unique terms
+     * @param idfWeights one inverse document frequency weight per vocabulary term; required in {@code "tf_idf"}
+     *     mode and null otherwise
+     * @throws IllegalArgumentException if the vocabulary is empty, repeats a term, holds a special token elsewhere
+     *     than at its start, exceeds {@code max_tokens}, or if the idf weights are missing, unexpected or of
+     *     another length
      */
     public void setVocabulary(List<K> vocabulary, double[] idfWeights) {
         if (outputMode.equals("tf_idf") && idfWeights == null) {

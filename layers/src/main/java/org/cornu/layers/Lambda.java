@@ -46,6 +46,10 @@ public class Lambda extends Layer {
     /**
      * Registers {@code fn} under {@code name} for {@code Lambda} layers (replacing an earlier
      * function of that name). The function must compose differentiable ops so that gradients flow.
+     *
+     * @param name the name a layer and a {@code .keras} file refer to the function by
+     * @param fn the function, from the layer's input to its output
+     * @throws IllegalArgumentException if {@code name} is null or empty, or {@code fn} is null
      */
     public static void register(String name, Function<Tensor, Tensor> fn) {
         if (name == null || name.isEmpty() || fn == null) {
@@ -54,13 +58,21 @@ public class Lambda extends Layer {
         FUNCTIONS.put(name, fn);
     }
 
-    /** Whether a function is registered under {@code name}. */
+    /**
+     * Whether a function is registered under {@code name}.
+     *
+     * @param name the name
+     * @return true if {@link #register} was called with it
+     */
     public static boolean isRegistered(String name) {
         return FUNCTIONS.containsKey(name);
     }
 
     /**
      * A Lambda layer applying the function registered under {@code function} (see {@link #register}).
+     *
+     * @param function the registered name of the function (Keras's {@code function})
+     * @throws IllegalArgumentException if no function is registered under that name
      */
     public Lambda(String function) {
         Function<Tensor, Tensor> f = function == null ? null : FUNCTIONS.get(function);
@@ -81,14 +93,21 @@ public class Lambda extends Layer {
 
     /**
      * Expected output shape from the function, without the batch dimension. If unset, it is
-     * inferred by running the function (as Keras infers it).
+     * inferred by running the function (as Keras infers it). Keras's {@code output_shape}, default None.
+     *
+     * @param shape the output shape without the batch dimension; none to infer it
+     * @return this layer
      */
     public Lambda outputShape(long... shape) {
         this.outputShape = shape == null || shape.length == 0 ? null : shape.clone();
         return this;
     }
 
-    /** The registered name of the function. */
+    /**
+     * The function this layer applies.
+     *
+     * @return its registered name
+     */
     public String function() {
         return function;
     }

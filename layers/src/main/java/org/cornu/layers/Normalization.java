@@ -65,14 +65,30 @@ public class Normalization extends Layer {
     /** Normalizes each index of the last axis (Keras's default {@code axis=-1}); mean and variance come from {@link #adapt}. */
     public Normalization() {}
 
-    /** The axis or axes to keep (a separate mean and variance per index); none for a single scalar mean and variance. */
+    /**
+     * Sets the axis or axes that should have a separate mean and variance for each index in the shape (Keras's
+     * {@code axis}, default -1). For example, if the input shape is {@code (None, 5)} and {@code axis=1}, the layer
+     * tracks 5 separate mean and variance values for the last axis. With none, all axes are normalized with a single
+     * scalar mean and variance.
+     *
+     * @param a the axes to keep; negative values count from the last
+     * @return this layer
+     * @throws IllegalStateException once the layer is built
+     */
     public Normalization axis(int... a) {
         checkUnbuilt("axis");
         axis = a.clone();
         return this;
     }
 
-    /** The mean to use: one number (broadcast), or one per index of the (last) kept axis. Requires {@link #variance}. */
+    /**
+     * Sets the mean value(s) to use during normalization (Keras's {@code mean}, default None: learned by
+     * {@link #adapt}); it must come with {@link #variance}.
+     *
+     * @param m one number (broadcast to the kept axes), or one per index of the (last) kept axis
+     * @return this layer
+     * @throws IllegalStateException once the layer is built
+     */
     public Normalization mean(double... m) {
         checkUnbuilt("mean");
         inputMean = m.clone();
@@ -80,14 +96,27 @@ public class Normalization extends Layer {
         return this;
     }
 
-    /** The variance to use, of the same shape as {@link #mean}. */
+    /**
+     * Sets the variance value(s) to use during normalization (Keras's {@code variance}, default None: learned by
+     * {@link #adapt}); it must come with {@link #mean}.
+     *
+     * @param v the variances, as many as the means
+     * @return this layer
+     * @throws IllegalStateException once the layer is built
+     */
     public Normalization variance(double... v) {
         checkUnbuilt("variance");
         inputVariance = v.clone();
         return this;
     }
 
-    /** If true, the layer turns normalized inputs back into their original form. */
+    /**
+     * Sets whether the layer applies the inverse transformation to its inputs, turning normalized inputs back into
+     * their original form (Keras's {@code invert}, default false).
+     *
+     * @param b whether to invert
+     * @return this layer
+     */
     public Normalization invert(boolean b) {
         invert = b;
         return this;
@@ -195,6 +224,10 @@ public class Normalization extends Layer {
     /**
      * Computes the mean and variance of values in a dataset (Keras's {@code adapt(data)} on an array): separately for
      * each index of the kept axes, over all the other axes (population variance). Builds the layer on first use.
+     *
+     * @param data the data, its first axis the batch
+     * @throws IllegalStateException if the layer was given {@code mean} and {@code variance}
+     * @throws IllegalArgumentException if the data's shape does not match the layer's input shape
      */
     public void adapt(INDArray data) {
         adapt(List.of(data), false);
@@ -203,6 +236,10 @@ public class Normalization extends Layer {
     /**
      * Computes the mean and variance over an iterable of batches (Keras's {@code adapt} on a dataset or a list of
      * batches), merging the batches' means and variances as Keras does. Each element must be a batch.
+     *
+     * @param batches the batches, each with the batch as its first axis
+     * @throws IllegalStateException if the layer was given {@code mean} and {@code variance}
+     * @throws IllegalArgumentException if there are no batches, or their shapes do not match the layer's
      */
     public void adapt(Iterable<INDArray> batches) {
         adapt(batches, true);

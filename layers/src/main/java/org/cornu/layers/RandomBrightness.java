@@ -26,18 +26,36 @@ import org.cornu.core.ops.Ops;
  * <p>Input and output: 3D (HWC) or 4D (NHWC) channels_last tensors.
  */
 public class RandomBrightness extends ColorAugmentation {
-    /** {@code factor}: one number {@code f} in [-1, 1] for {@code [-|f|, |f|]}, or a pair {@code (lower, upper)}. */
+    /**
+     * A layer adjusting brightness by a random factor per image in training.
+     *
+     * @param factor one number {@code f} in {@code [-1, 1]} for the range {@code [-|f|, |f|]}, or a pair
+     *     {@code (lower, upper)} (Keras's {@code factor})
+     * @throws IllegalArgumentException if {@code factor} is outside {@code [-1, 1]} or holds more than two numbers
+     */
     public RandomBrightness(double... factor) {
         this.factor = RandomContrast.bounded("RandomBrightness", -1, 1, factor);
     }
 
-    /** The range of the input values, {@code [low, high]} (default {@code [0, 255]}); Keras sorts the pair. */
+    /**
+     * Sets the lower and upper limit of the values of the input data (Keras's {@code value_range}, default
+     * {@code (0, 255)}); the adjustment is scaled to this range and the output clipped to it. Keras sorts the pair.
+     *
+     * @param low the lower limit
+     * @param high the upper limit
+     * @return this layer
+     */
     public RandomBrightness valueRange(double low, double high) {
         valueRange = range("RandomBrightness", new double[] {Math.min(low, high), Math.max(low, high)});
         return this;
     }
 
-    /** Seeds the layer's random factors. */
+    /**
+     * Sets the seed of the layer's random factors (Keras's {@code seed}, default None: drawn from {@link org.cornu.core.Cornu#setSeed}'s generator).
+     *
+     * @param s the seed
+     * @return this layer
+     */
     public RandomBrightness seed(long s) {
         seed = s;
         return this;

@@ -26,7 +26,14 @@ import org.cornu.core.ops.Ops;
  * <p>Input and output shape: 3D (unbatched) or 4D (batched) {@code (..., height, width, channels)}, channels_last.
  */
 public class RandomContrast extends ColorAugmentation {
-    /** {@code factor}: one number {@code f} in [0, 1], or a pair {@code (lower, upper)}. */
+    /**
+     * A layer adjusting contrast by a random factor per image in training, picked in
+     * {@code [1 - lower, 1 + upper]}.
+     *
+     * @param factor one number {@code f} in {@code [0, 1]} for {@code lower = 0, upper = f}, or a pair
+     *     {@code (lower, upper)} (Keras's {@code factor})
+     * @throws IllegalArgumentException if {@code factor} is outside {@code [0, 1]} or holds more than two numbers
+     */
     public RandomContrast(double... factor) {
         this.factor = bounded("RandomContrast", 0, 1, factor);
     }
@@ -48,13 +55,25 @@ public class RandomContrast extends ColorAugmentation {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** The range of the input values, {@code [low, high]} (default {@code [0, 255]}). */
+    /**
+     * Sets the range of values the incoming images will have (Keras's {@code value_range}, default
+     * {@code (0, 255)}); the output is clipped to it.
+     *
+     * @param low the lower limit
+     * @param high the upper limit
+     * @return this layer
+     */
     public RandomContrast valueRange(double low, double high) {
         valueRange = range("RandomContrast", new double[] {low, high});
         return this;
     }
 
-    /** Seeds the layer's random factors. */
+    /**
+     * Sets the seed of the layer's random factors (Keras's {@code seed}, default None: drawn from {@link org.cornu.core.Cornu#setSeed}'s generator).
+     *
+     * @param s the seed
+     * @return this layer
+     */
     public RandomContrast seed(long s) {
         seed = s;
         return this;

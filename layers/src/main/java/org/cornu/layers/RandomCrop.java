@@ -30,8 +30,11 @@ public class RandomCrop extends ImageAugmentation {
     private final int width;
 
     /**
+     * A layer cropping images to {@code height x width}, at a random location in training.
+     *
      * @param height the height of the output shape
      * @param width the width of the output shape
+     * @throws IllegalArgumentException if {@code height} or {@code width} is not positive
      */
     public RandomCrop(int height, int width) {
         if (height <= 0 || width <= 0) {
@@ -43,7 +46,12 @@ public class RandomCrop extends ImageAugmentation {
         this.seed = (Cornu.nextSeed() >>> 33) % 1_000_000_000L;
     }
 
-    /** Seeds the layer's random crops. */
+    /**
+     * Sets the seed of the layer's random crops (Keras's {@code seed}, default None: one drawn at construction and kept in the config).
+     *
+     * @param s the seed
+     * @return this layer
+     */
     public RandomCrop seed(long s) {
         seed = s;
         return this;

@@ -4,13 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code keras.layers.RandomFlip(mode="horizontal_and_vertical", seed=None)}: in training, flips each image
- * left-right ("horizontal") and/or top-bottom ("vertical") with probability 0.5 each; identity at inference.
- * A flip is an exact mirror (no interpolation).
+ * A preprocessing layer which randomly flips images during training, {@code
+ * keras.layers.RandomFlip(mode="horizontal_and_vertical", seed=None)}.
+ *
+ * <p>This layer will flip the images horizontally and/or vertically based on the {@code mode} attribute, each image
+ * with probability 0.5 per direction. During inference time, the output will be identical to the input. A flip is an
+ * exact mirror (no interpolation).
+ *
+ * <p>Input shape: 3D (unbatched) or 4D (batched) {@code (..., height, width, channels)}, channels_last. Output
+ * shape: the same.
  */
 public class RandomFlip extends ImageAugmentation {
+    /** The mode flipping left-right. */
     public static final String HORIZONTAL = "horizontal";
+    /** The mode flipping top-bottom. */
     public static final String VERTICAL = "vertical";
+    /** The mode flipping left-right and top-bottom, each with probability 0.5 (Keras's default). */
     public static final String HORIZONTAL_AND_VERTICAL = "horizontal_and_vertical";
 
     private final String mode;
@@ -22,6 +31,13 @@ public class RandomFlip extends ImageAugmentation {
         this(HORIZONTAL_AND_VERTICAL);
     }
 
+    /**
+     * A layer flipping images at random in training.
+     *
+     * @param mode which flip mode to use (Keras's {@code mode}): {@code "horizontal"} is a left-right flip,
+     *     {@code "vertical"} a top-bottom flip, {@code "horizontal_and_vertical"} both
+     * @throws IllegalArgumentException for any other mode
+     */
     public RandomFlip(String mode) {
         switch (mode) {
             case HORIZONTAL -> horizontal = true;
@@ -32,11 +48,23 @@ public class RandomFlip extends ImageAugmentation {
         this.mode = mode;
     }
 
+    /**
+     * Sets the seed of the random flips (Keras's {@code seed}, default None: drawn from
+     * {@link org.cornu.core.Cornu#setSeed}'s generator).
+     *
+     * @param s the seed
+     * @return this layer
+     */
     public RandomFlip seed(long s) {
         this.seed = s;
         return this;
     }
 
+    /**
+     * The flip mode.
+     *
+     * @return Keras's {@code mode}
+     */
     public String mode() {
         return mode;
     }

@@ -9,7 +9,17 @@ import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
-/** Repeats a {@code (batch, features)} input {@code n} times: {@code (batch, n, features)}, {@code keras.layers.RepeatVector}. */
+/**
+ * Repeats the input {@code n} times, {@code keras.layers.RepeatVector(n)}.
+ *
+ * <p>Input shape: 2D tensor {@code (batch_size, features)}. Output shape: 3D tensor
+ * {@code (batch_size, n, features)}.
+ *
+ * <pre>{@code
+ * KerasTensor x = Input.of(32);
+ * KerasTensor y = new RepeatVector(3).apply(x);   // y.shape() = (None, 3, 32)
+ * }</pre>
+ */
 public class RepeatVector extends Layer {
     private final int n;
 

@@ -37,8 +37,12 @@ public class Resizing extends Layer {
     private double fillValue;
 
     /**
+     * A layer resizing images to {@code height x width} with bilinear interpolation, without keeping the aspect
+     * ratio.
+     *
      * @param height the height of the output shape
      * @param width the width of the output shape
+     * @throws IllegalArgumentException if {@code height} or {@code width} is not positive
      */
     public Resizing(int height, int width) {
         if (height <= 0 || width <= 0) {
@@ -49,7 +53,14 @@ public class Resizing extends Layer {
         this.width = width;
     }
 
-    /** The interpolation method: "bilinear" (default) or "nearest". */
+    /**
+     * Sets the interpolation method (Keras's {@code interpolation}, default {@code "bilinear"}).
+     *
+     * @param m {@code "bilinear"} or {@code "nearest"} (Keras's {@code "bicubic"}, {@code "lanczos3"} and
+     *     {@code "lanczos5"} are not implemented)
+     * @return this layer
+     * @throws IllegalArgumentException for any other method
+     */
     public Resizing interpolation(String m) {
         if (!"bilinear".equals(m) && !"nearest".equals(m)) {
             throw new IllegalArgumentException("Resizing: invalid value for argument `interpolation`. Expected one of"
@@ -63,7 +74,11 @@ public class Resizing extends Layer {
      * If true, resize the images without aspect ratio distortion: when the original aspect ratio differs from the
      * target aspect ratio, the output image is cropped so as to return the largest possible window in the image
      * (of size {@code (height, width)}) that matches the target aspect ratio. By default (false), aspect ratio may
-     * not be preserved.
+     * not be preserved. Keras's {@code crop_to_aspect_ratio}.
+     *
+     * @param b whether to crop
+     * @return this layer
+     * @throws IllegalArgumentException if {@code pad_to_aspect_ratio} is also true
      */
     public Resizing cropToAspectRatio(boolean b) {
         if (b && padToAspectRatio) throw new IllegalArgumentException("Resizing: only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be true.");
@@ -73,7 +88,12 @@ public class Resizing extends Layer {
 
     /**
      * If true, pad the images without aspect ratio distortion: when the original aspect ratio differs from the
-     * target aspect ratio, the output image is evenly padded on the short side with {@code fill_value}.
+     * target aspect ratio, the output image is evenly padded on the short side with {@code fill_value}. Keras's
+     * {@code pad_to_aspect_ratio}, default false.
+     *
+     * @param b whether to pad
+     * @return this layer
+     * @throws IllegalArgumentException if {@code crop_to_aspect_ratio} is also true
      */
     public Resizing padToAspectRatio(boolean b) {
         if (b && cropToAspectRatio) throw new IllegalArgumentException("Resizing: only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be true.");
@@ -81,16 +101,31 @@ public class Resizing extends Layer {
         return this;
     }
 
-    /** Padding value to use when {@code pad_to_aspect_ratio=true} (default 0). */
+    /**
+     * Sets the padding value to use when {@code pad_to_aspect_ratio=true} (Keras's {@code fill_value}, default 0).
+     *
+     * @param v the value
+     * @return this layer
+     */
     public Resizing fillValue(double v) {
         fillValue = v;
         return this;
     }
 
+    /**
+     * The height of the output.
+     *
+     * @return Keras's {@code height}
+     */
     public int height() {
         return height;
     }
 
+    /**
+     * The width of the output.
+     *
+     * @return Keras's {@code width}
+     */
     public int width() {
         return width;
     }

@@ -16,7 +16,12 @@ import org.cornu.core.saving.Configs;
  * Active only in training.
  */
 public class SpatialDropout1D extends BaseSpatialDropout {
-    /** {@code rate}: fraction of the input units to drop, in [0, 1). */
+    /**
+     * A spatial dropout layer that drops a fraction {@code rate} of the channels in training.
+     *
+     * @param rate fraction of the input units to drop, in {@code [0, 1)} (Keras's {@code rate})
+     * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)}
+     */
     public SpatialDropout1D(double rate) {
         super(rate, 3);
     }

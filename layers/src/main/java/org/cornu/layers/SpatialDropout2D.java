@@ -16,7 +16,12 @@ import org.cornu.core.saving.Configs;
  * format supported); output: same shape. Active only in training.
  */
 public class SpatialDropout2D extends BaseSpatialDropout {
-    /** {@code rate}: fraction of the input units to drop, in [0, 1). */
+    /**
+     * A spatial dropout layer that drops a fraction {@code rate} of the channels in training.
+     *
+     * @param rate fraction of the input units to drop, in {@code [0, 1)} (Keras's {@code rate})
+     * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)}
+     */
     public SpatialDropout2D(double rate) {
         super(rate, 4);
     }
@@ -33,7 +38,14 @@ public class SpatialDropout2D extends BaseSpatialDropout {
         return super.inputShape(shape);
     }
 
-    /** Only {@code "channels_last"} is supported. */
+    /**
+     * Sets the data format (Keras's {@code data_format}, default {@code "channels_last"}); only
+     * {@code "channels_last"} is supported.
+     *
+     * @param f {@code "channels_last"}
+     * @return this layer
+     * @throws IllegalArgumentException for any other format
+     */
     public SpatialDropout2D dataFormat(String f) {
         ConvUtils.dataFormat("SpatialDropout2D", f);
         return this;

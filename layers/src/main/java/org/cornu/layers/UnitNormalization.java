@@ -21,6 +21,7 @@ public class UnitNormalization extends Layer {
     private int[] axis = {-1};
     private boolean axisIsList;
 
+    /** A layer normalizing across the last axis. */
     public UnitNormalization() {}
 
     @Override
@@ -35,7 +36,14 @@ public class UnitNormalization extends Layer {
         return super.inputShape(shape);
     }
 
-    /** The axis or axes to normalize across (default -1). */
+    /**
+     * Sets the axis or axes to normalize across (Keras's {@code axis}, default -1); typically the features axis
+     * or axes. The normalization is computed across all the given axes together.
+     *
+     * @param axis one axis or several; negative values count from the last
+     * @return this layer
+     * @throws IllegalArgumentException if no axis is given
+     */
     public UnitNormalization axis(int... axis) {
         if (axis.length == 0) throw new IllegalArgumentException("UnitNormalization: axis must name at least one axis");
         this.axis = axis.clone();
@@ -43,6 +51,11 @@ public class UnitNormalization extends Layer {
         return this;
     }
 
+    /**
+     * The axes normalized across.
+     *
+     * @return a copy of Keras's {@code axis}
+     */
     public int[] axis() {
         return axis.clone();
     }

@@ -9,7 +9,19 @@ import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
-/** Nearest-neighbour upsampling of {@code (batch, h, w, c)}, {@code keras.layers.UpSampling2D}: size 2 by default. */
+/**
+ * Upsampling layer for 2D inputs, {@code keras.layers.UpSampling2D(size=(2, 2), data_format=None,
+ * interpolation="nearest")}: repeats the rows and columns of the data by {@code size[0]} and {@code size[1]}
+ * respectively (nearest-neighbour interpolation, the only one supported).
+ *
+ * <p>Input shape: 4D tensor {@code (batch_size, rows, cols, channels)}, channels_last. Output shape:
+ * {@code (batch_size, rows * size[0], cols * size[1], channels)}.
+ *
+ * <pre>{@code
+ * INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 1, 3);
+ * INDArray y = new UpSampling2D(1, 2).apply(x);   // shape (2, 2, 2, 3)
+ * }</pre>
+ */
 public class UpSampling2D extends Layer {
     private final int[] size;
 

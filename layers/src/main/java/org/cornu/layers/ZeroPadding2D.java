@@ -10,8 +10,22 @@ import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
 /**
- * Zero rows and columns around {@code (batch, h, w, c)}, {@code keras.layers.ZeroPadding2D}:
- * one int (all sides), {@code (symmetric_h, symmetric_w)} or {@code (top, bottom, left, right)}.
+ * Zero-padding layer for 2D input (e.g. picture), {@code keras.layers.ZeroPadding2D(padding=(1, 1),
+ * data_format=None)}. This layer can add rows and columns of zeros at the top, bottom, left and right side of an
+ * image tensor.
+ *
+ * <p>{@code padding}: one int, the same symmetric padding applied to height and width; two ints, different
+ * symmetric padding values for height and width, {@code (symmetric_height_pad, symmetric_width_pad)}; or four
+ * ints, {@code (top_pad, bottom_pad, left_pad, right_pad)} (Keras's {@code ((top_pad, bottom_pad), (left_pad,
+ * right_pad))}).
+ *
+ * <p>Input shape: 4D tensor {@code (batch_size, height, width, channels)}, channels_last. Output shape:
+ * {@code (batch_size, padded_height, padded_width, channels)}.
+ *
+ * <pre>{@code
+ * INDArray x = Nd4j.rand(DataType.FLOAT, 1, 1, 2, 2);
+ * INDArray y = new ZeroPadding2D(1).apply(x);   // shape (1, 3, 4, 2), the input in the middle
+ * }</pre>
  */
 public class ZeroPadding2D extends Layer {
     private final int top, bottom, left, right;

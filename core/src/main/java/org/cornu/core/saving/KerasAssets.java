@@ -11,17 +11,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sub-objects ({@code _lookup_layer/vocabulary.txt}). On load, variables are given before assets, as Keras does.
  */
 public interface KerasAssets {
-    /** The files to write, by path relative to the layer's asset folder. */
+    /**
+     * The files to write (Keras's {@code save_assets}).
+     *
+     * @return the file contents by path relative to the layer's asset folder
+     */
     Map<String, byte[]> saveAssets();
 
-    /** Restores from the files found under the layer's asset folder (by relative path). */
+    /**
+     * Restores the layer's state from its asset files (Keras's {@code load_assets}).
+     *
+     * @param files the file contents found under the layer's asset folder, by relative path
+     */
     void loadAssets(Map<String, byte[]> files);
 
-    /** Variables written by name into the layer's {@code vars} group; none by default. */
+    /**
+     * Variables written by name into the layer's {@code vars} group (Keras's {@code save_own_variables}).
+     *
+     * @return the variables by name; none by default
+     */
     default Map<String, INDArray> saveOwnVariables() {
         return Map.of();
     }
 
-    /** The named variables found in the layer's {@code vars} group. */
+    /**
+     * Restores the named variables found in the layer's {@code vars} group (Keras's {@code load_own_variables});
+     * called before {@link #loadAssets}. Does nothing by default.
+     *
+     * @param vars the variables by name
+     */
     default void loadOwnVariables(Map<String, INDArray> vars) {}
 }

@@ -39,25 +39,65 @@ public final class ImageDataGenerator {
     private String fillMode = "nearest";
     private double cval;
 
-    /** Multiplies the (transformed) data by {@code r}; 0 (Keras's None) leaves it as is. */
+    /**
+     * Sets the rescaling factor (Keras's {@code rescale}, default None): the data are multiplied by it after all
+     * other transformations.
+     *
+     * @param r the factor; 0 (Keras's None or 0) applies no rescaling
+     * @return this generator
+     */
     public ImageDataGenerator rescale(double r) { this.rescale = r; return this; }
 
-    /** Rotation range in degrees. */
+    /**
+     * Sets the degree range for random rotations (Keras's {@code rotation_range}, default 0).
+     *
+     * @param deg rotations are drawn from {@code [-deg, deg]}
+     * @return this generator
+     */
     public ImageDataGenerator rotationRange(double deg) { this.rotationRange = deg; return this; }
 
-    /** Horizontal shift: a fraction of the width if below 1, else pixels. */
+    /**
+     * Sets the range of random horizontal shifts (Keras's {@code width_shift_range}, default 0).
+     *
+     * @param s shifts are drawn from {@code [-s, s]}: a fraction of the width if below 1, else pixels
+     * @return this generator
+     */
     public ImageDataGenerator widthShiftRange(double s) { this.widthShift = s; return this; }
 
-    /** Vertical shift: a fraction of the height if below 1, else pixels. */
+    /**
+     * Sets the range of random vertical shifts (Keras's {@code height_shift_range}, default 0).
+     *
+     * @param s shifts are drawn from {@code [-s, s]}: a fraction of the height if below 1, else pixels
+     * @return this generator
+     */
     public ImageDataGenerator heightShiftRange(double s) { this.heightShift = s; return this; }
 
-    /** Shear intensity, degrees counter-clockwise. */
+    /**
+     * Sets the shear intensity (Keras's {@code shear_range}, default 0): the shear angle in counter-clockwise
+     * direction in degrees.
+     *
+     * @param deg shear angles are drawn from {@code [-deg, deg]}
+     * @return this generator
+     */
     public ImageDataGenerator shearRange(double deg) { this.shearRange = deg; return this; }
 
-    /** Zoom range {@code [1 - z, 1 + z]}. */
+    /**
+     * Sets the range for random zoom (Keras's {@code zoom_range} as a float, default 0).
+     *
+     * @param z zooms are drawn from {@code [1 - z, 1 + z]}, separately for width and height
+     * @return this generator
+     * @throws IllegalArgumentException if {@code z} is negative, or 1 or more
+     */
     public ImageDataGenerator zoomRange(double z) { return zoomRange(1 - z, 1 + z); }
 
-    /** Zoom range {@code [lo, hi]}. */
+    /**
+     * Sets the range for random zoom (Keras's {@code zoom_range=[lower, upper]}).
+     *
+     * @param lo the lower bound, positive
+     * @param hi the upper bound, not below {@code lo}
+     * @return this generator
+     * @throws IllegalArgumentException if {@code lo} is not positive or exceeds {@code hi}
+     */
     public ImageDataGenerator zoomRange(double lo, double hi) {
         if (lo > hi || lo <= 0) throw new IllegalArgumentException("`zoom_range` should be a float or a tuple of two positive floats, received: [" + lo + ", " + hi + "]");
         this.zoomLo = lo;
@@ -65,11 +105,34 @@ public final class ImageDataGenerator {
         return this;
     }
 
+    /**
+     * Sets whether inputs are randomly flipped horizontally, with probability 0.5 (Keras's
+     * {@code horizontal_flip}, default false).
+     *
+     * @param f whether to flip
+     * @return this generator
+     */
     public ImageDataGenerator horizontalFlip(boolean f) { this.horizontalFlip = f; return this; }
 
+    /**
+     * Sets whether inputs are randomly flipped vertically, with probability 0.5 (Keras's {@code vertical_flip},
+     * default false).
+     *
+     * @param f whether to flip
+     * @return this generator
+     */
     public ImageDataGenerator verticalFlip(boolean f) { this.verticalFlip = f; return this; }
 
-    /** "nearest" (default), "constant", "reflect" or "wrap". */
+    /**
+     * Sets how points outside the boundaries of the input are filled (Keras's {@code fill_mode}, default
+     * {@code "nearest"}): {@code "constant"} {@code kkkkkkkk|abcd|kkkkkkkk} ({@code cval=k}), {@code "nearest"}
+     * {@code aaaaaaaa|abcd|dddddddd}, {@code "reflect"} {@code abcddcba|abcd|dcbaabcd}, {@code "wrap"}
+     * {@code abcdabcd|abcd|abcdabcd}.
+     *
+     * @param m one of the modes above
+     * @return this generator
+     * @throws IllegalArgumentException for any other mode
+     */
     public ImageDataGenerator fillMode(String m) {
         if (!List.of("nearest", "constant", "reflect", "wrap").contains(m)) {
             throw new IllegalArgumentException("`fill_mode` should be \"constant\", \"nearest\", \"reflect\" or \"wrap\". Received: " + m);
@@ -78,10 +141,22 @@ public final class ImageDataGenerator {
         return this;
     }
 
-    /** Fill value for "constant". */
+    /**
+     * Sets the value used for points outside the boundaries when {@code fill_mode="constant"} (Keras's
+     * {@code cval}, default 0).
+     *
+     * @param v the value
+     * @return this generator
+     */
     public ImageDataGenerator cval(double v) { this.cval = v; return this; }
 
-    /** Randomly transforms then rescales one image {@code (h, w, c)} (a new array). */
+    /**
+     * Randomly transforms then rescales one image (Keras's {@code random_transform}, plus {@code rescale}).
+     *
+     * @param img the image {@code (h, w, c)}
+     * @param rng the generator the transform is drawn with
+     * @return a new float array {@code (h, w, c)}
+     */
     public INDArray randomTransform(INDArray img, Random rng) {
         int h = (int) img.size(0), w = (int) img.size(1), c = (int) img.size(2);
         float[] src = img.dup('c').castTo(DataType.FLOAT).data().asFloat();
@@ -135,7 +210,17 @@ public final class ImageDataGenerator {
         return o;
     }
 
-    /** {@code flow(x, y, batch_size, shuffle=True, seed)}: endless augmented batches of in-memory images {@code (n, h, w, c)}. */
+    /**
+     * Keras's {@code flow(x, y, batch_size, shuffle, seed)}: endless augmented batches of in-memory images.
+     *
+     * @param x the images {@code (n, h, w, c)}
+     * @param y their labels, the first axis of size {@code n}; null for batches without labels
+     * @param batchSize the size of the batches (Keras's default 32)
+     * @param shuffle whether to shuffle the data each epoch (Keras's default true)
+     * @param seed the seed of the shuffling and the transformations
+     * @return the stream; close it when done
+     * @throws IllegalArgumentException if there are no images or {@code batchSize} is less than 1
+     */
     public Stream flow(INDArray x, INDArray y, int batchSize, boolean shuffle, long seed) {
         int n = (int) x.size(0);
         int h = (int) x.size(1), w = (int) x.size(2), c = (int) x.size(3);
@@ -164,12 +249,31 @@ public final class ImageDataGenerator {
      * {@code flow_from_directory(directory, target_size, batch_size, class_mode)}: classes from sub-folders
      * (sorted), {@code classMode} "categorical" (Keras's default), "binary", "sparse" or null; images resized with
      * "nearest" as Keras; shuffled each epoch.
+     *
+     * @param directory the folder with one sub-folder per class
+     * @param height the height images are resized to (Keras's {@code target_size}, default (256, 256))
+     * @param width the width images are resized to
+     * @param batchSize the size of the batches (Keras's default 32)
+     * @param classMode {@code "categorical"}, {@code "binary"}, {@code "sparse"} or null (no labels)
+     * @return the stream, seeded at random; close it when done
+     * @throws IllegalArgumentException for an unknown class mode, or a folder without images
      */
     public Stream flowFromDirectory(Path directory, int height, int width, int batchSize, String classMode) {
         return flowFromDirectory(directory, height, width, batchSize, classMode, new Random().nextLong());
     }
 
-    /** {@link #flowFromDirectory(Path, int, int, int, String)} with a seed for shuffling and augmentation. */
+    /**
+     * {@link #flowFromDirectory(Path, int, int, int, String)} with a seed for shuffling and augmentation.
+     *
+     * @param directory the folder with one sub-folder per class
+     * @param height the height images are resized to
+     * @param width the width images are resized to
+     * @param batchSize the size of the batches
+     * @param classMode {@code "categorical"}, {@code "binary"}, {@code "sparse"} or null (no labels)
+     * @param seed the seed of the shuffling and the transformations
+     * @return the stream; close it when done
+     * @throws IllegalArgumentException for an unknown class mode, or a folder without images
+     */
     public Stream flowFromDirectory(Path directory, int height, int width, int batchSize, String classMode, long seed) {
         String labelMode = classMode == null ? null : switch (classMode) {
             case "categorical" -> "categorical";
@@ -206,6 +310,8 @@ public final class ImageDataGenerator {
         /**
          * This stream as {@code {x, y}} arrays, for {@code model.fit(stream.arrays(),
          * Fit.epochs(30).stepsPerEpoch(100).validationData(val.arrays(), 50))}.
+         *
+         * @return an endless iterator over {@code {x, y}} batches, drawing from this stream
          */
         public Iterator<INDArray[]> arrays() {
             Stream self = this;
@@ -268,17 +374,29 @@ public final class ImageDataGenerator {
             return this;
         }
 
-        /** Class names (for {@code flowFromDirectory}), Keras's {@code class_indices} order. */
+        /**
+         * The class names (for {@code flowFromDirectory}), in Keras's {@code class_indices} order.
+         *
+         * @return the names; empty for {@code flow}
+         */
         public List<String> classNames() {
             return classNames;
         }
 
-        /** Number of samples per epoch. */
+        /**
+         * The number of samples per epoch.
+         *
+         * @return the number of images
+         */
         public int samples() {
             return n;
         }
 
-        /** Batches per epoch: {@code ceil(samples / batchSize)}. */
+        /**
+         * The number of batches per epoch, for {@code stepsPerEpoch}.
+         *
+         * @return {@code ceil(samples / batchSize)}
+         */
         public int batchesPerEpoch() {
             return (n + batchSize - 1) / batchSize;
         }

@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class ImageDataset implements Iterable<ImageDataset.Batch> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDataset.class);
 
-    /** One batch: images {@code x} and labels {@code y} (null when {@code labelMode} is null). */
+    /**
+     * One batch: images {@code x} and labels {@code y} (null when {@code labelMode} is null).
+     *
+     * @param x the images {@code (batch, height, width, channels)}, float32 in {@code [0, 255]}
+     * @param y the labels as the label mode encodes them, or null without labels
+     */
     public record Batch(INDArray x, INDArray y) {}
 
     private final List<Path> files;
@@ -65,46 +70,85 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
         this.cropToAspectRatio = cropToAspectRatio;
     }
 
-    /** Class names in label order (sub-folder names sorted alphabetically), Keras's {@code class_names}. */
+    /**
+     * Class names in label order (sub-folder names sorted alphabetically), Keras's {@code class_names}.
+     *
+     * @return the names; a label is an index into this list
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The files, in dataset order (after Keras's seeded shuffle and split), Keras's {@code file_paths}. */
+    /**
+     * The files, in dataset order (after Keras's seeded shuffle and split), Keras's {@code file_paths}.
+     *
+     * @return the paths, unmodifiable
+     */
     public List<Path> filePaths() {
         return files;
     }
 
-    /** The integer label of each file of {@link #filePaths()}. */
+    /**
+     * The integer label of each file of {@link #filePaths()}.
+     *
+     * @return a copy, one label per file
+     */
     public int[] labels() {
         return labels.clone();
     }
 
-    /** Number of files. */
+    /**
+     * Number of files.
+     *
+     * @return the number of image files in this dataset (or subset)
+     */
     public int size() {
         return files.size();
     }
 
+    /**
+     * The number of images per batch (Keras's {@code batch_size}).
+     *
+     * @return the batch size; the last batch of a pass may be smaller
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Batches per pass: {@code ceil(size / batchSize)} (fewer if bad files are skipped). */
+    /**
+     * Batches per pass: {@code ceil(size / batchSize)} (fewer if bad files are skipped).
+     *
+     * @return the number of batches
+     */
     public int numBatches() {
         return (files.size() + batchSize - 1) / batchSize;
     }
 
-    /** Image shape {@code (h, w, c)}. */
+    /**
+     * Image shape {@code (h, w, c)}.
+     *
+     * @return a new array {@code {height, width, channels}}
+     */
     public long[] imageShape() {
         return new long[] {height, width, channels};
     }
 
-    /** How many batches the background decoder may hold ready (default 2). */
+    /**
+     * How many batches the background decoder may hold ready (default 2).
+     *
+     * @return the number of batches
+     */
     public int prefetch() {
         return prefetch;
     }
 
-    /** Sets the bounded queue's capacity in batches (at least 1). */
+    /**
+     * Sets the bounded queue's capacity in batches (at least 1).
+     *
+     * @param batches the capacity, 1 or more
+     * @return this dataset
+     * @throws IllegalArgumentException if {@code batches} is less than 1
+     */
     public ImageDataset prefetch(int batches) {
         if (batches < 1) throw new IllegalArgumentException("prefetch must be >= 1, got " + batches);
         this.prefetch = batches;
@@ -114,6 +158,8 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
     /**
      * All images and labels as {@code {x, y}} in {@link #filePaths()} order ({@code y} is null without labels).
      * For small folders. Bad files throw (naming the file) or, with {@code skipBadFiles}, are logged and left out.
+     *
+     * @return {@code {x, y}}: x of shape {@code (n, height, width, channels)}, float32 in {@code [0, 255]}
      */
     public INDArray[] toArrays() {
         List<Integer> all = new ArrayList<>(files.size());

@@ -28,7 +28,14 @@ public final class ImageDatasets {
 
     private ImageDatasets() {}
 
-    /** Starts a configuration with Keras's defaults for the folder {@code directory}. */
+    /**
+     * Starts a configuration with Keras's defaults for the folder {@code directory}, as
+     * {@code keras.utils.image_dataset_from_directory(directory)}; {@link Options#build()} makes the dataset.
+     *
+     * @param directory the folder with one sub-folder per class, each holding images ({@code .bmp}, {@code .gif},
+     *     {@code .jpeg}, {@code .jpg}, {@code .png})
+     * @return the options
+     */
     public static Options imageDatasetFromDirectory(Path directory) {
         return new Options(directory);
     }
@@ -54,7 +61,17 @@ public final class ImageDatasets {
             this.directory = directory;
         }
 
-        /** "int" (default), "categorical", "binary" or null (no labels). */
+        /**
+         * Sets how labels are encoded (Keras's {@code label_mode}, default {@code "int"}): {@code "int"} means
+         * that the labels are encoded as integers (e.g. for {@code sparse_categorical_crossentropy} loss),
+         * {@code "categorical"} as a categorical vector (e.g. for {@code categorical_crossentropy} loss),
+         * {@code "binary"} as 0 or 1 in float32 for two classes (e.g. for {@code binary_crossentropy}); null
+         * for no labels.
+         *
+         * @param m one of the modes above
+         * @return these options
+         * @throws IllegalArgumentException for any other mode
+         */
         public Options labelMode(String m) {
             if (m != null && !List.of("int", "categorical", "binary").contains(m)) {
                 throw new IllegalArgumentException("`label_mode` argument must be one of \"int\", \"categorical\", \"binary\", or None. Received: label_mode=" + m);
@@ -63,27 +80,54 @@ public final class ImageDatasets {
             return this;
         }
 
-        /** Explicit class list (sub-folder names) fixing the label order; default: all sub-folders sorted. */
+        /**
+         * Sets an explicit list of class names (Keras's {@code class_names}, default None: all sub-folders in
+         * alphanumeric order); they must match the names of sub-folders and fix the label order.
+         *
+         * @param names the sub-folder names
+         * @return these options
+         */
         public Options classNames(List<String> names) {
             this.classNames = List.copyOf(names);
             return this;
         }
 
-        /** "rgb" (default), "rgba" or "grayscale". */
+        /**
+         * Sets whether the images will be converted to have 1, 3, or 4 channels (Keras's {@code color_mode},
+         * default {@code "rgb"}).
+         *
+         * @param m {@code "grayscale"}, {@code "rgb"} or {@code "rgba"}
+         * @return these options
+         * @throws IllegalArgumentException for any other mode
+         */
         public Options colorMode(String m) {
             Images.channels(m);
             this.colorMode = m;
             return this;
         }
 
-        /** Batch size for iteration (default 32). */
+        /**
+         * Sets the size of the batches of data (Keras's {@code batch_size}, default 32).
+         *
+         * @param b the batch size
+         * @return these options
+         * @throws IllegalArgumentException if {@code b} is less than 1
+         */
         public Options batchSize(int b) {
             if (b < 1) throw new IllegalArgumentException("batch_size must be >= 1, received: " + b);
             this.batchSize = b;
             return this;
         }
 
-        /** Size {@code (height, width)} images are resized to (default 256 x 256). */
+        /**
+         * Sets the size to resize images to after they are read from disk (Keras's {@code image_size}, default
+         * {@code (256, 256)}).
+         *
+         * @param h the height
+         * @param w the width
+         * @return these options
+         * @throws IllegalArgumentException if a size is not positive
+         */
         public Options imageSize(int h, int w) {
             if (h < 1 || w < 1) throw new IllegalArgumentException("image_size must be positive, received: (" + h + ", " + w + ")");
             this.height = h;
@@ -91,19 +135,38 @@ public final class ImageDatasets {
             return this;
         }
 
-        /** Whether to shuffle (default true). */
+        /**
+         * Sets whether to shuffle the data (Keras's {@code shuffle}, default true); if false, sorts the data in
+         * alphanumeric order.
+         *
+         * @param s whether to shuffle
+         * @return these options
+         */
         public Options shuffle(boolean s) {
             this.shuffle = s;
             return this;
         }
 
-        /** Seed for shuffling (required with {@code shuffle} and {@code validationSplit}). */
+        /**
+         * Sets the random seed for shuffling and transformations (Keras's {@code seed}, default None: a random
+         * one); required with shuffling and a validation split, so that the subsets do not overlap.
+         *
+         * @param s the seed
+         * @return these options
+         */
         public Options seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** Fraction in (0, 1) reserved for validation. */
+        /**
+         * Sets the fraction of data to reserve for validation (Keras's {@code validation_split}, default None):
+         * the last {@code int(validation_split * n)} files after the shuffle.
+         *
+         * @param v a fraction strictly between 0 and 1
+         * @return these options
+         * @throws IllegalArgumentException if {@code v} is not in {@code (0, 1)}
+         */
         public Options validationSplit(double v) {
             if (!(v > 0 && v < 1)) {
                 throw new IllegalArgumentException("`validation_split` must be between 0 and 1, received: " + v);
@@ -112,7 +175,14 @@ public final class ImageDatasets {
             return this;
         }
 
-        /** "training", "validation" or "both" (with {@link #buildBoth()}). */
+        /**
+         * Sets the subset of the data to return (Keras's {@code subset}, default None); only used if
+         * {@code validation_split} is set.
+         *
+         * @param s {@code "training"}, {@code "validation"}, or {@code "both"} (with {@link #buildBoth()})
+         * @return these options
+         * @throws IllegalArgumentException for any other value
+         */
         public Options subset(String s) {
             if (s != null && !List.of("training", "validation", "both").contains(s)) {
                 throw new IllegalArgumentException("`subset` must be either \"training\", \"validation\" or \"both\", received: " + s);
@@ -121,7 +191,14 @@ public final class ImageDatasets {
             return this;
         }
 
-        /** Resize interpolation, "bilinear" (default) or "nearest". */
+        /**
+         * Sets the interpolation method used when resizing images (Keras's {@code interpolation}, default
+         * {@code "bilinear"}).
+         *
+         * @param i {@code "bilinear"} or {@code "nearest"}
+         * @return these options
+         * @throws IllegalArgumentException for any other method
+         */
         public Options interpolation(String i) {
             if (!i.equals("bilinear") && !i.equals("nearest")) {
                 throw new IllegalArgumentException("Unsupported interpolation: " + i + " (supported: \"bilinear\", \"nearest\")");
@@ -130,25 +207,51 @@ public final class ImageDatasets {
             return this;
         }
 
-        /** If true, images are centre-cropped to the target aspect ratio before resizing (default false: stretched). */
+        /**
+         * Sets whether to resize the images without aspect ratio distortion (Keras's
+         * {@code crop_to_aspect_ratio}, default false: the aspect ratio may not be preserved); if true, images
+         * are centre-cropped to the target aspect ratio before resizing.
+         *
+         * @param c whether to crop
+         * @return these options
+         */
         public Options cropToAspectRatio(boolean c) {
             this.cropToAspectRatio = c;
             return this;
         }
 
-        /** If true, files that cannot be decoded are logged (SLF4J warning) and skipped; default: they throw. */
+        /**
+         * Sets whether files that cannot be decoded are logged (SLF4J warning) and skipped; by default they throw
+         * an exception naming the file. Cornu's addition.
+         *
+         * @param s whether to skip bad files
+         * @return these options
+         */
         public Options skipBadFiles(boolean s) {
             this.skipBadFiles = s;
             return this;
         }
 
-        /** The dataset (the subset chosen by {@link #subset}, or all files without a split). */
+        /**
+         * Makes the dataset: the subset chosen by {@link #subset}, or all files without a split. Logs
+         * {@code Found N files belonging to K classes.} as Keras prints it.
+         *
+         * @return the dataset
+         * @throws IllegalArgumentException for {@code subset("both")}, for a split without a subset (or the
+         *     reverse), a shuffled split without a seed, a missing folder, no images, or {@code "binary"} labels
+         *     without exactly 2 classes
+         */
         public ImageDataset build() {
             if ("both".equals(subset)) throw new IllegalArgumentException("subset=\"both\" returns two datasets: use buildBoth()");
             return make(subset);
         }
 
-        /** {@code {training, validation}} for {@code subset("both")}. */
+        /**
+         * Makes both subsets, for {@code subset("both")}.
+         *
+         * @return {@code {training, validation}}
+         * @throws IllegalArgumentException without {@code subset("both")}, or as {@link #build()}
+         */
         public ImageDataset[] buildBoth() {
             if (!"both".equals(subset)) throw new IllegalArgumentException("buildBoth() requires subset(\"both\"), got subset=" + subset);
             return new ImageDataset[] {make("training"), make("validation")};

@@ -25,12 +25,27 @@ public final class Images {
     /** Decoded pixels, row-major {@code (h, w, c)}, values 0-255. */
     record Pixels(float[] data, int h, int w, int c) {}
 
-    /** {@code keras.utils.load_img(path)}: the image as it is, in RGB. */
+    /**
+     * {@code keras.utils.load_img(path)}: the image as it is, in RGB.
+     *
+     * @param path the image file
+     * @return the decoded image
+     * @throws UncheckedIOException naming the file when it cannot be read or decoded
+     */
     public static BufferedImage loadImg(Path path) {
         return loadImg(path, null, "rgb", "nearest");
     }
 
-    /** {@code load_img(path, target_size=(h, w), color_mode=...)} with Keras's default {@code interpolation="nearest"}. */
+    /**
+     * {@code load_img(path, target_size=(h, w), color_mode=...)} with Keras's default {@code interpolation="nearest"}.
+     *
+     * @param path the image file
+     * @param targetSize {@code {height, width}}, or null to keep the image's size
+     * @param colorMode {@code "rgb"}, {@code "rgba"} or {@code "grayscale"} (Keras's default {@code "rgb"})
+     * @return the decoded image
+     * @throws IllegalArgumentException for an unknown color mode
+     * @throws UncheckedIOException naming the file when it cannot be read or decoded
+     */
     public static BufferedImage loadImg(Path path, int[] targetSize, String colorMode) {
         return loadImg(path, targetSize, colorMode, "nearest");
     }
@@ -40,6 +55,12 @@ public final class Images {
      * "grayscale") and, if {@code targetSize = {height, width}} is given, resizes with {@code interpolation}
      * ("nearest" or "bilinear").
      *
+     * @param path the image file
+     * @param targetSize {@code {height, width}}, or null to keep the image's size
+     * @param colorMode {@code "rgb"}, {@code "rgba"} or {@code "grayscale"}
+     * @param interpolation {@code "nearest"} (Keras's default) or {@code "bilinear"}
+     * @return the decoded image
+     * @throws IllegalArgumentException for an unknown color mode or interpolation
      * @throws UncheckedIOException naming the file when it cannot be read or decoded
      */
     public static BufferedImage loadImg(Path path, int[] targetSize, String colorMode, String interpolation) {
@@ -48,7 +69,12 @@ public final class Images {
         return toImage(p, true);
     }
 
-    /** {@code keras.utils.img_to_array}: float32 {@code (h, w, c)} with values 0-255 (c = 1, 3 or 4). */
+    /**
+     * {@code keras.utils.img_to_array}: float32 {@code (h, w, c)} with values 0-255 (c = 1, 3 or 4).
+     *
+     * @param img the image
+     * @return a new float32 array
+     */
     public static INDArray imgToArray(BufferedImage img) {
         Pixels p = pixels(img, -1);
         return Nd4j.create(p.data, new long[] {p.h, p.w, p.c}, 'c').castTo(DataType.FLOAT);
@@ -57,12 +83,23 @@ public final class Images {
     /**
      * {@code keras.utils.array_to_img(x, scale=True)}: an {@code (h, w, c)} array (c = 1, 3 or 4) to an image;
      * values are shifted and scaled to 0-255 (as Keras's {@code scale=True}).
+     *
+     * @param x the array {@code (h, w, c)}
+     * @return the image
+     * @throws IllegalArgumentException if {@code x} is not of rank 3 with 1, 3 or 4 channels
      */
     public static BufferedImage arrayToImg(INDArray x) {
         return arrayToImg(x, true);
     }
 
-    /** {@code array_to_img(x, scale=scale)}; with {@code scale=false} the values are rounded and clipped to 0-255. */
+    /**
+     * {@code array_to_img(x, scale=scale)}; with {@code scale=false} the values are rounded and clipped to 0-255.
+     *
+     * @param x the array {@code (h, w, c)}, c = 1, 3 or 4
+     * @param scale whether to rescale the values so that their minimum and maximum become 0 and 255
+     * @return the image
+     * @throws IllegalArgumentException if {@code x} is not of rank 3 with 1, 3 or 4 channels
+     */
     public static BufferedImage arrayToImg(INDArray x, boolean scale) {
         if (x.rank() != 3 || !(x.size(2) == 1 || x.size(2) == 3 || x.size(2) == 4)) {
             throw new IllegalArgumentException("Expected image array to have rank 3 (single image) with 1, 3 or 4 channels. Got array with shape: "
@@ -226,7 +263,13 @@ public final class Images {
         return (int) Math.max(0, Math.min(255, Math.round(v)));
     }
 
-    /** Writes an image (format from the file extension, e.g. "png"); {@code keras.utils.save_img}. */
+    /**
+     * Writes an image (format from the file extension, e.g. "png"); {@code keras.utils.save_img}.
+     *
+     * @param path the file to write; without an extension, PNG
+     * @param img the image
+     * @throws UncheckedIOException naming the file if it cannot be written or ImageIO has no writer for the format
+     */
     public static void saveImg(Path path, BufferedImage img) {
         String name = path.getFileName().toString();
         String fmt = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase() : "png";
