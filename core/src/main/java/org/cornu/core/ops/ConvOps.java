@@ -380,6 +380,14 @@ public final class ConvOps {
      * gives {@code (n-1)*s + k' + p} where {@code p} is {@code outputPadding}, or
      * {@code max(k', s) - k'} when it is negative (Keras's None); "same" gives {@code n*s}
      * without output padding and {@code (n-1)*s + k' % 2 + p} with it.
+     *
+     * @param in the input length, or negative when unknown
+     * @param kernel the kernel length
+     * @param stride the stride
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @param outputPadding the output padding, or negative for Keras's None
+     * @param dilation the dilation rate
+     * @return the output length, or -1 when the input length is unknown
      */
     public static long transposeOutputLength(long in, int kernel, int stride, boolean same, int outputPadding,
                                              int dilation) {
@@ -419,6 +427,14 @@ public final class ConvOps {
      * cin)}, transposed) and a col2im scatter; the backward pass is an im2col of the output
      * gradient and two gemms, the forward and backward of {@link #conv2d} swapped. Runs on any
      * backend in float or double (the scatter loops run on heap copies).
+     *
+     * @param x the input, shape {@code (batch, height, width, channels)}
+     * @param kernel the kernel, shape {@code (kh, kw, filters, channels)}
+     * @param strides the strides {@code {sh, sw}}
+     * @param same true for {@code "same"} padding, false for {@code "valid"}
+     * @param outputPadding the output padding {@code {ph, pw}}, or null for Keras's None
+     * @param dilation the dilation rates {@code {dh, dw}}
+     * @return the output, shape {@code (batch, outHeight, outWidth, filters)}
      */
     public static Tensor convTranspose2d(Tensor x, Tensor kernel, int[] strides, boolean same, int[] outputPadding,
                                          int[] dilation) {
