@@ -301,11 +301,8 @@ public class BatchNormalization extends Layer {
             mm.muli(momentum).addi(bn.mean().castTo(mm.dataType()).mul(1 - momentum));
             mv.muli(momentum).addi(bn.variance().castTo(mv.dataType()).mul(1 - momentum));
         } else {
-            Tensor mm = Tensor.constant(movingMean.value().reshape(1, c));
-            Tensor sd = Tensor.constant(movingVariance.value().add(epsilon).reshape(1, c));
-            y = Ops.div(Ops.sub(x2, mm), Ops.sqrt(sd));
-            if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma.tensor(), 1, c));
-            if (beta != null) y = Ops.add(y, Ops.reshape(beta.tensor(), 1, c));
+            y = NormOps.batchNormInference(x2, movingMean.value(), movingVariance.value(),
+                    gamma == null ? null : gamma.tensor(), beta == null ? null : beta.tensor(), epsilon);
         }
         return xs.length == 2 ? y : Ops.reshape(y, xs);
     }

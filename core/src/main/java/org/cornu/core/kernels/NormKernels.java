@@ -117,4 +117,41 @@ public final class NormKernels {
             for (int j = 0; j < c; j++) dx[o + j] = a[j] * g[o + j] + b[j] * (x[o + j] - m[j]) + k[j];
         }
     }
+
+    /**
+     * Gradients of batch normalization with fixed statistics: {@code dx = g * gamma * invstd},
+     * {@code dgamma = sum_i g * xhat}, {@code dbeta = sum_i g}.
+     *
+     * @param x the forward input, {@code n * c} values
+     * @param g the output gradient, {@code n * c} values
+     * @param n rows
+     * @param c channels
+     * @param mean the statistics' means
+     * @param variance the statistics' variances
+     * @param gamma the scale, or null for 1
+     * @param eps added to the variance
+     * @param dx receives the input gradient, or null if not needed
+     * @param dgamma receives the scale's gradient (length c)
+     * @param dbeta receives the offset's gradient (length c)
+     */
+    public static void backwardInference(float[] x, float[] g, int n, int c, double[] mean, double[] variance,
+            float[] gamma, double eps, float[] dx, double[] dgamma, double[] dbeta) {
+        double[] invstd = new double[c], gx = new double[c];
+        for (int j = 0; j < c; j++) invstd[j] = 1.0 / Math.sqrt(variance[j] + eps);
+        java.util.Arrays.fill(dbeta, 0, c, 0.0);
+        float[] m = new float[c], a = new float[c];
+        for (int j = 0; j < c; j++) {
+            m[j] = (float) mean[j];
+            a[j] = (float) ((gamma == null ? 1.0 : gamma[j]) * invstd[j]);
+        }
+        for (int i = 0, o = 0; i < n; i++, o += c) {
+            for (int j = 0; j < c; j++) {
+                float gv = g[o + j];
+                dbeta[j] += gv;
+                gx[j] += (double) gv * (x[o + j] - m[j]);
+                if (dx != null) dx[o + j] = a[j] * gv;
+            }
+        }
+        for (int j = 0; j < c; j++) dgamma[j] = gx[j] * invstd[j];
+    }
 }

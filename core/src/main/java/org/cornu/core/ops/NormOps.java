@@ -93,4 +93,58 @@ public final class NormOps {
         return new BatchNorm(out, Nd4j.createFromArray(mean).castTo(DataType.FLOAT),
                 Nd4j.createFromArray(var).castTo(DataType.FLOAT));
     }
+
+    /**
+     * Batch normalization with given statistics (Keras's inference mode, and training mode of a
+     * frozen layer): {@code y = (x - mean) / sqrt(variance + epsilon) * gamma + beta}; gradients
+     * flow to {@code x}, {@code gamma} and {@code beta}, not to the statistics.
+     *
+     * @param x the input, shape {@code (n, c)}
+     * @param mean the per-channel means, {@code c} values
+     * @param variance the per-channel variances, {@code c} values
+     * @param gamma the scale, shape {@code (c,)}, or null
+     * @param beta the offset, shape {@code (c,)}, or null
+     * @param epsilon added to the variance
+     * @return the normalized output, shape {@code (n, c)}
+     */
+    public static Tensor batchNormInference(Tensor x, INDArray mean, INDArray variance, Tensor gamma, Tensor beta,
+            double epsilon) {
+        INDArray xv = x.value();
+        long c = xv.size(1);
+        if (fused(xv, gamma, beta)) {
+            FastPaths.FUSED_BATCH_NORM.countRun();
+            return fusedInference(x, mean, variance, gamma, beta, epsilon);
+        }
+        Tensor mm = Tensor.constant(mean.castTo(xv.dataType()).reshape(1, c));
+        Tensor sd = Tensor.constant(variance.castTo(xv.dataType()).add(epsilon).reshape(1, c));
+        Tensor y = Ops.div(Ops.sub(x, mm), Ops.sqrt(sd));
+        if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma, 1, c));
+        if (beta != null) y = Ops.add(y, Ops.reshape(beta, 1, c));
+        return y;
+    }
+
+    private static Tensor fusedInference(Tensor x, INDArray mean, INDArray variance, Tensor gamma, Tensor beta,
+            double epsilon) {
+        INDArray xv = x.value();
+        int n = (int) xv.size(0), c = (int) xv.size(1);
+        float[] xa = read(xv), ya = new float[xa.length];
+        float[] ga = gamma == null ? null : read(gamma.value()), ba = beta == null ? null : read(beta.value());
+        double[] m = mean.reshape(c).toDoubleVector(), v = variance.reshape(c).toDoubleVector();
+        NormKernels.normalize(xa, n, c, m, v, ga, ba, epsilon, ya);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+        Elementwise.floats(y).put(0, ya, 0, ya.length);
+        return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
+            float[] gr = read(g.ordering() == 'c' && Elementwise.fusable(g) ? g : g.dup('c'));
+            double[] dg = new double[c], db = new double[c];
+            float[] dx = x.requiresGrad() ? new float[xa.length] : null;
+            NormKernels.backwardInference(xa, gr, n, c, m, v, ga, epsilon, dx, dg, db);
+            if (dx != null) {
+                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+                Elementwise.floats(gx).put(0, dx, 0, dx.length);
+                x.accumulate(gx);
+            }
+            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT));
+            if (beta != null && beta.requiresGrad()) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT));
+        });
+    }
 }

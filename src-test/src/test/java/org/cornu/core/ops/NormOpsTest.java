@@ -83,4 +83,48 @@ class NormOpsTest {
         return new Object[] {bn.y().value(), bn.mean(), bn.variance(), xt.grad(), gt == null ? null : gt.grad(),
                 bt == null ? null : bt.grad()};
     }
+
+    @Test
+    void inferenceFormByHandAndAgainstCentralDifferences() {
+        INDArray x = Nd4j.create(new double[] {1, 2, 3, 6}, new long[] {2, 2}, 'c');
+        INDArray mean = Nd4j.create(new double[] {1, 4}), var = Nd4j.create(new double[] {3.5, 15.5});
+        for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            Tensor y = NormOps.batchNormInference(Tensor.constant(x.castTo(t)), mean.castTo(t), var.castTo(t),
+                    Tensor.constant(Nd4j.create(new double[] {2, 1}).castTo(t)), Tensor.constant(Nd4j.create(new double[] {0, 1}).castTo(t)), 0.5);
+            // (3 - 1) / 2 * 2 + 0 = 2; (6 - 4) / 4 * 1 + 1 = 1.5
+            assertEquals(2.0, y.value().getDouble(1, 0), 1e-6, t.toString());
+            assertEquals(1.5, y.value().getDouble(1, 1), 1e-6, t.toString());
+        }
+        INDArray xr = rand(1, -1, 2, 5, 3), g = rand(2, 0.5, 1.5, 3), b = rand(3, -1, 1, 3), w = rand(4, -1, 1, 5, 3);
+        INDArray m = rand(5, -1, 1, 3), v = rand(6, 0.5, 2, 3);
+        check(t -> Ops.mul(NormOps.batchNormInference(t.get(0), m, v, t.get(1), t.get(2), 1e-3), Tensor.constant(w)), 1e-6, xr, g, b);
+    }
+
+    @ParameterizedTest(name = "affine={0} xGrad={1}")
+    @CsvSource({"true,true", "false,true", "true,false"})
+    void fusedInferenceEqualsTheFloat64Form(boolean affine, boolean xGrad) {
+        INDArray x = rand(11, -1, 1, 300, 6).castTo(DataType.FLOAT), w = rand(12, -1, 1, 300, 6).castTo(DataType.FLOAT);
+        INDArray gm = rand(13, 0.5, 1.5, 6).castTo(DataType.FLOAT), bt = rand(14, -1, 1, 6).castTo(DataType.FLOAT);
+        INDArray m = rand(15, -1, 1, 6).castTo(DataType.FLOAT), v = rand(16, 0.5, 2, 6).castTo(DataType.FLOAT);
+        INDArray[][] r = new INDArray[2][];
+        for (int k = 0; k < 2; k++) {
+            DataType t = k == 0 ? DataType.DOUBLE : DataType.FLOAT;
+            Tensor xt = xGrad ? Tensor.variable(x.castTo(t)) : Tensor.constant(x.castTo(t));
+            Tensor gt = affine ? Tensor.variable(gm.castTo(t)) : null, btt = affine ? Tensor.variable(bt.castTo(t)) : null;
+            Tensor y;
+            try (Tape tape = Tape.record()) {
+                y = NormOps.batchNormInference(xt, m.castTo(t), v.castTo(t), gt, btt, 1e-3);
+                tape.backward(y, w.castTo(t));
+            }
+            r[k] = new INDArray[] {y.value(), xt.grad(), gt == null ? null : gt.grad(), btt == null ? null : btt.grad()};
+        }
+        for (int i = 0; i < 4; i++) {
+            if (r[0][i] == null) {
+                assertNull(r[1][i]);
+                continue;
+            }
+            assertEquals(0, r[0][i].sub(r[1][i].castTo(DataType.DOUBLE)).amaxNumber().doubleValue()
+                    / Math.max(1, r[0][i].amaxNumber().doubleValue()), 2e-5, "result " + i);
+        }
+    }
 }
