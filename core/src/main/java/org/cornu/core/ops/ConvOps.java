@@ -76,14 +76,18 @@ public final class ConvOps {
      * @return the output, shape {@code (batch, outHeight, outWidth, out)}
      */
     public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
-        // ND4J M2.1's oneDNN conv2d refuses dilated kernels ("execution failed"): those stay on the JVM path
-        if (dilation[0] == 1 && dilation[1] == 1 && Onednn.applies(x.value(), kernel.value(), bias == null ? null : bias.value())) {
+        // ND4J M2.1's oneDNN conv2d refuses dilated float32 kernels ("execution failed"), even when reached
+        // through the native path: those run on the JVM path
+        boolean dilated = dilation[0] != 1 || dilation[1] != 1;
+        if (!dilated && Onednn.applies(x.value(), kernel.value(), bias == null ? null : bias.value())) {
             FastPaths.ONEDNN.countRun();
             // an input that needs no gradient (a model's first layer): kernel and bias gradients only,
             // from im2col and one gemm, where conv2d_bp would also compute the unneeded input gradient
             return conv2dNative(x, kernel, bias, strides, same, dilation, !x.requiresGrad());
         }
-        if (jvm(x.value(), kernel.value()) && (bias == null || jvm(bias.value()))) {
+        boolean onednnRefuses = dilated && Onednn.present() && x.value().dataType() == DataType.FLOAT
+                && Elementwise.fusable(x.value()) && Elementwise.fusable(kernel.value());
+        if (onednnRefuses || jvm(x.value(), kernel.value()) && (bias == null || jvm(bias.value()))) {
             return conv2dJvm(x, kernel, bias, strides, same, dilation);
         }
         return conv2dNative(x, kernel, bias, strides, same, dilation, false);

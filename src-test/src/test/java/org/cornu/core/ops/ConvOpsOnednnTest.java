@@ -145,5 +145,13 @@ class ConvOpsOnednnTest {
         assertEquals(before, FastPaths.ONEDNN.runs());
         INDArray want = ConvOpsTest.refConv(x.castTo(DataType.DOUBLE), k.castTo(DataType.DOUBLE), null, 1, 1, true, 2, 2);
         assertEquals(0, want.sub(got.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), TOL);
+        // also with the JVM kernels switched off: ND4J's native conv2d would reach oneDNN and fail
+        FastPaths.JVM_CONV.setEnabled(false);
+        try {
+            INDArray nat = ConvOps.conv2d(Tensor.constant(x), Tensor.constant(k), null, new int[] {1, 1}, true, new int[] {2, 2}).value();
+            assertEquals(0, want.sub(nat.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), TOL);
+        } finally {
+            FastPaths.JVM_CONV.setEnabled(true);
+        }
     }
 }
