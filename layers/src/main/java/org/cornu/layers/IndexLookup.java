@@ -392,16 +392,17 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
         Integer frozen = frozenVocabSize;
         frozenVocabSize = null;
         try {
-            setVocabulary(vocab, outputMode.equals("tf_idf") ? idfWithoutPadding() : null);
+            setVocabulary(vocab, outputMode.equals("tf_idf") ? idfWithoutPadding(vocab.size()) : null);
         } catch (RuntimeException e) {
             frozenVocabSize = frozen;
             throw e;
         }
     }
 
-    private double[] idfWithoutPadding() {
+    private double[] idfWithoutPadding(int vocabularyLength) {
         if (idf == null) throw new IllegalStateException(err() + "tf_idf weights must be loaded before the vocabulary");
-        return idf;
+        // with pad_to_max_tokens the saved weights run to max_tokens: the vocabulary's share is at the front
+        return idf.length > vocabularyLength ? Arrays.copyOf(idf, vocabularyLength) : idf;
     }
 
     /** Keras's {@code save_own_variables} in tf_idf mode: {@code idf_weights}. */
