@@ -222,11 +222,19 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
         }
         if (maskToken != null) counts.remove(maskToken);
         if (oovToken != null) counts.remove(oovToken);
-        List<K> sorted = new ArrayList<>(counts.keySet());
-        sorted.sort((a, b) -> {
-            int c = Long.compare(counts.get(b)[0], counts.get(a)[0]);
-            return c != 0 ? c : compareTerms(b, a);
+        // count descending, then the tie key descending; keys and counts computed once per term, not per comparison
+        List<Object[]> entries = new ArrayList<>(counts.size());
+        for (Map.Entry<K, long[]> e : counts.entrySet()) entries.add(new Object[] {e.getKey(), e.getValue()[0], tieKey(e.getKey())});
+        entries.sort((a, b) -> {
+            int c = Long.compare((Long) b[1], (Long) a[1]);
+            return c != 0 ? c : compareTieKeys(b[2], a[2]);
         });
+        List<K> sorted = new ArrayList<>(entries.size());
+        for (Object[] e : entries) {
+            @SuppressWarnings("unchecked")
+            K k = (K) e[0];
+            sorted.add(k);
+        }
         if (maxTokens != null) sorted = new ArrayList<>(sorted.subList(0, Math.min(sorted.size(), maxTokens - tokenStartIndex())));
         frozenVocabSize = null;
         setTokens(sorted);
@@ -241,6 +249,17 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
             idf = padIdf(w, tokenStartIndex(), mean);
         }
         recordVocabularySize();
+    }
+
+    /** The key a term's ties sort by (the term itself; StringLookup: its UTF-8 bytes, computed once). */
+    Object tieKey(K term) {
+        return term;
+    }
+
+    /** Compares two {@link #tieKey}s as {@link #compareTerms} compares their terms. */
+    @SuppressWarnings("unchecked")
+    int compareTieKeys(Object a, Object b) {
+        return compareTerms((K) a, (K) b);
     }
 
     static int compareUtf8(String a, String b) {

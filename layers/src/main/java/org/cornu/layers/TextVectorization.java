@@ -456,7 +456,10 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         if (outputMode.equals("tf_idf") && idf == null) {
             throw new IllegalStateException(err() + "When `output_mode` is `'tf_idf'`, `idf_weights` must be provided.");
         }
-        double[] out = new double[n * depth];
+        // Keras computes in the float type: counts times the float idf weights, rounded once
+        boolean f32 = Cornu.floatType() == DataType.FLOAT;
+        float[] outF = f32 ? new float[Math.multiplyExact(n, depth)] : null;
+        double[] outD = f32 ? null : new double[Math.multiplyExact(n, depth)];
         for (int i = 0; i < n; i++) {
             for (String t : rows.get(i)) {
                 long k = lookup.indexOf(t);
@@ -465,13 +468,24 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
                     throw new IllegalArgumentException(err() + "token index " + k + " is outside the output depth " + depth);
                 }
                 int p = (int) (i * (long) depth + k);
-                out[p] = outputMode.equals("multi_hot") ? 1 : out[p] + 1;
+                if (f32) outF[p] = outputMode.equals("multi_hot") ? 1 : outF[p] + 1;
+                else outD[p] = outputMode.equals("multi_hot") ? 1 : outD[p] + 1;
             }
         }
         if (idf != null) {
-            for (int i = 0; i < n; i++) for (int k = 0; k < depth; k++) out[i * depth + k] *= (float) idf[k];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < depth; k++) {
+                    int p = i * depth + k;
+                    if (f32) {
+                        if (outF[p] != 0) outF[p] *= (float) idf[k];
+                    } else if (outD[p] != 0) {
+                        outD[p] *= idf[k];
+                    }
+                }
+            }
         }
-        return Nd4j.create(out, new long[] {n, depth}, DataType.DOUBLE).castTo(Cornu.floatType());
+        long[] shape = {n, depth};
+        return f32 ? Nd4j.create(outF, shape, 'c') : Nd4j.create(outD, shape, 'c');
     }
 
     @Override
