@@ -105,7 +105,9 @@ final class TextFromDirectory {
             lastVectorizer = vectorizer;
         }
         // the book's inference model: raw strings in, the vectorizer, the trained model
-        InputLayer text = new InputLayer(1).dtype("string");
+        // a batch of strings, shape (None,): Keras's TextVectorization gives (None, depth) for it, where a (None, 1)
+        // input would give Keras's symbolic (None, 1, depth), which the nested model's input refuses on load
+        InputLayer text = new InputLayer().dtype("string");
         text.name("text");
         KerasTensor in = text.tensor();
         Model inference = new Model(List.of(in), List.of(last.apply(lastVectorizer.apply(in))), "inference");
