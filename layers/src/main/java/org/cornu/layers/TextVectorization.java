@@ -85,9 +85,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link #apply(String...)}), as Keras's recommended {@code dataset.map(text_vectorization)} pattern does, and its
  * INDArray output (int64 indices in {@code "int"} mode, float otherwise) is the model's input, beside the model's
  * other INDArray inputs. A {@code .keras} file whose model takes strings into a {@code TextVectorization} (Keras's
- * {@code keras.Input(shape=(1,), dtype="string")}) loads, with its vocabulary, and saves back as Keras reads it;
- * to run it, apply {@code model.getLayer(...)}'s TextVectorization to the strings and the following layers to its
- * output. Calling the layer inside a graph on numeric tensors is an error.
+ * {@code keras.Input(shape=(), dtype="string")} or {@code shape=(1,)}; in Cornu {@code new InputLayer().dtype("string")})
+ * loads, with its vocabulary, and saves back as Keras reads it; to run it, apply {@code model.getLayer(...)}'s
+ * TextVectorization to the strings and the following layers to its output. For a model Keras should load, give the
+ * string input the shape {@code ()}: from {@code (None, 1)} Keras infers {@code (None, 1, depth)} for the encoded
+ * modes, which a nested model's input refuses. Calling the layer inside a graph on numeric tensors is an error.
  *
  * <p>The vocabulary learned by {@code adapt} (or set with {@link #setVocabulary}) is saved in the {@code .keras}
  * archive's assets, {@code assets/<layer path>/vocabulary.txt}, and again under the inner lookup layer's path
