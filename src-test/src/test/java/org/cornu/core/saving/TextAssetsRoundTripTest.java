@@ -140,6 +140,23 @@ class TextAssetsRoundTripTest {
     }
 
     @Test
+    void stringLookupBehindAStringInput() throws Exception {
+        org.cornu.layers.StringLookup lookup = new org.cornu.layers.StringLookup().outputMode("multi_hot");
+        lookup.adapt(List.of("red", "blue", "red", "green", "blue", "red"));
+        KerasTensor in = new InputLayer(1).dtype("string").tensor();
+        Model m = new Model(List.of(in), List.of(new Dense(1).apply(lookup.apply(in))), "colors");
+        Path p = dir.resolve("colors.keras");
+        m.save(p);
+        Map<String, byte[]> z = SavingTestSupport.zipEntries(p);
+        // counts red 3, blue 2, green 1; no mask token: [UNK] first
+        assertEquals("[UNK]\nred\nblue\ngreen", new String(z.get("assets/layers/string_lookup/vocabulary.txt"), StandardCharsets.UTF_8));
+        KerasFileCheck.check(p);
+        org.cornu.layers.StringLookup back = layer(Models.loadModel(p), org.cornu.layers.StringLookup.class);
+        assertEquals(List.of("[UNK]", "red", "blue", "green"), back.getVocabulary());
+        assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0, 1, 0}, d(back.apply(new String[][] {{"zz"}, {"blue"}})), 0);
+    }
+
+    @Test
     void aMissingVocabularyNamesTheFileAndTheLayer() throws Exception {
         Path p = dir.resolve("text.keras");
         textModel().save(p);
