@@ -12,6 +12,7 @@ Keras is not installable from the build machines' registries; this was run in a 
 from wheels (python3 -m venv V && V/bin/pip install --no-index --find-links WHEELS keras jax
 jaxlib h5py), with KERAS_BACKEND=jax:
     KERAS_BACKEND=jax V/bin/python make_keras315_files.py [out_dir]
+The text model (text_files) also needs tensorflow_cpu in V (2.21.0 here), as Keras's TextVectorization does.
 """
 import json
 import os
@@ -245,6 +246,40 @@ def seq_models():
     return out
 
 
+def text_models():
+    """issue 18's TextVectorization in a model that takes strings, as the book's chapter 11 exports it. Keras's text
+    layers need TensorFlow installed, whatever the backend (here: the same virtualenv plus tensorflow_cpu); without it
+    the text file is skipped. The model is not trained (JAX's predict cannot take strings): the file holds the adapted
+    vocabularies in its assets, the tf_idf weights as variables, and the heads' weights. The expected entry holds the
+    layers' outputs on x and the tf_idf head's predictions on them."""
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        print("text_tfidf skipped: TextVectorization needs TensorFlow")
+        return {}
+    keras.utils.set_random_seed(2)
+    docs = ["The cat sat on the mat.", "The dog sat!", "A cat; a DOG, a bird.", "Birds fly; cats don't.", "b a"]
+    tfidf = layers.TextVectorization(max_tokens=24, ngrams=2, output_mode="tf_idf", name="tfidf")
+    tfidf.adapt(docs)
+    seq = layers.TextVectorization(max_tokens=10, output_sequence_length=6, name="seq")
+    seq.adapt(docs)
+    a = keras.Input(shape=(1,), dtype="string", name="text_a")
+    b = keras.Input(shape=(1,), dtype="string", name="text_b")
+    head = layers.Dense(2, activation="softmax", name="head")
+    o1 = head(tfidf(a))
+    o2 = layers.Dense(1, name="value")(layers.GlobalAveragePooling1D(name="gap")(layers.Embedding(10, 3, name="emb")(seq(b))))
+    m = keras.Model([a, b], [o1, o2], name="text")
+    x = np.array([["the cat sat"], ["zzz a dog"], ["Birds, birds!"], [""]])
+    va = np.asarray(tfidf(x))
+    return {"text_tfidf": (m, {
+        "x": [s[0] for s in x.tolist()],
+        "tfidf": va.tolist(), "seq": np.asarray(seq(x)).tolist(),
+        "head_predict": np.asarray(head(va)).tolist(),
+        "vocabulary_tfidf": [str(t) for t in tfidf.get_vocabulary()], "vocabulary_seq": [str(t) for t in seq.get_vocabulary()],
+        "idf_weights": np.asarray(tfidf._lookup_layer.idf_weights_const).tolist(),
+    })}
+
+
 def tolist(v):
     if isinstance(v, list):
         return [np.asarray(a).tolist() for a in v]
@@ -266,6 +301,12 @@ for name, (m, x, y) in seq_models().items():
         "step_comparable": name != "dropout_rmsprop",
     }
     print(name, "saved;", len(m.optimizer.variables), "optimizer variables")
+
+expected["text_files"] = {}
+for name, (m, ex) in text_models().items():
+    m.save(os.path.join(OUT, f"keras315_{name}.keras"))
+    expected["text_files"][name] = ex
+    print(name, "saved")
 
 with open(os.path.join(OUT, "keras315_expected.json"), "w") as f:
     json.dump(expected, f)

@@ -464,7 +464,7 @@ public class Model extends Trainer {
     private static Map<String, Object> kerasTensorConfig(KerasTensor t, Set<Node> own) {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("shape", Layer.toList(t.shape().dims()));
-        cfg.put("dtype", Cornu.floatx());
+        cfg.put("dtype", t.node.layer instanceof InputLayer il ? il.dtype() : Cornu.floatx());
         cfg.put("keras_history", history(t, own));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("class_name", "__keras_tensor__");

@@ -84,6 +84,18 @@ public final class Examples {
                 vggSpec().opt("epochs", "N", 3, "epochs with the base frozen (the book: 50)")
                         .opt("fine-tune-epochs", "N", 2, "epochs with block5 unfrozen, RMSprop(1e-5) (the book: 30)")
                         .batchSize(32).seed(1337).save()));
+        EXAMPLES.put("text-from-directory", new Entry("Bag-of-bigrams text classifiers (book 11.3.1): textDatasetFromDirectory on"
+                + " --data DIR of class folders of .txt files, TextVectorization(max_tokens=20000, ngrams=2) multi_hot then tf_idf,"
+                + " Dense 16 relu, Dropout 0.5, sigmoid or softmax head, rmsprop, 10 epochs at batch 32", TextFromDirectory::run,
+                spec().opt("data", "DIR", null, "required: DIR/train/<class>/*.txt (with DIR/val or DIR/validation and DIR/test"
+                                + " when present, as the book's aclImdb), or DIR/<class>/*.txt with 20% held out")
+                        .opt("mode", "MODE", "both", "multi_hot, tf_idf or both (one model each)")
+                        .opt("max-tokens", "N", 20000, "TextVectorization's max_tokens")
+                        .opt("ngrams", "N", 2, "ngrams from 1 to N")
+                        .opt("hidden", "N", 16, "units of the hidden Dense layer")
+                        .epochs(10).batchSize(32).seed(1337).save()
+                        .note("--save PATH saves the last model as the book's inference model: a string input, the adapted"
+                                + " TextVectorization (its vocabulary in the .keras assets) and the trained model.")));
     }
 
     private static Args.Spec convnetSpec() {

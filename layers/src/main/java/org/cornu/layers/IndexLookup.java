@@ -248,11 +248,19 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
         }
         if (maskToken != null) counts.remove(maskToken);
         if (oovToken != null) counts.remove(oovToken);
-        List<K> sorted = new ArrayList<>(counts.keySet());
-        sorted.sort((a, b) -> {
-            int c = Long.compare(counts.get(b)[0], counts.get(a)[0]);
-            return c != 0 ? c : compareTerms(b, a);
+        // count descending, then the tie key descending; keys and counts computed once per term, not per comparison
+        List<Object[]> entries = new ArrayList<>(counts.size());
+        for (Map.Entry<K, long[]> e : counts.entrySet()) entries.add(new Object[] {e.getKey(), e.getValue()[0], tieKey(e.getKey())});
+        entries.sort((a, b) -> {
+            int c = Long.compare((Long) b[1], (Long) a[1]);
+            return c != 0 ? c : compareTieKeys(b[2], a[2]);
         });
+        List<K> sorted = new ArrayList<>(entries.size());
+        for (Object[] e : entries) {
+            @SuppressWarnings("unchecked")
+            K k = (K) e[0];
+            sorted.add(k);
+        }
         if (maxTokens != null) sorted = new ArrayList<>(sorted.subList(0, Math.min(sorted.size(), maxTokens - tokenStartIndex())));
         frozenVocabSize = null;
         setTokens(sorted);
@@ -267,6 +275,17 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
             idf = padIdf(w, tokenStartIndex(), mean);
         }
         recordVocabularySize();
+    }
+
+    /** The key a term's ties sort by (the term itself; StringLookup: its UTF-8 bytes, computed once). */
+    Object tieKey(K term) {
+        return term;
+    }
+
+    /** Compares two {@link #tieKey}s as {@link #compareTerms} compares their terms. */
+    @SuppressWarnings("unchecked")
+    int compareTieKeys(Object a, Object b) {
+        return compareTerms((K) a, (K) b);
     }
 
     static int compareUtf8(String a, String b) {
@@ -418,16 +437,17 @@ public abstract class IndexLookup<K> extends Layer implements org.cornu.core.sav
         Integer frozen = frozenVocabSize;
         frozenVocabSize = null;
         try {
-            setVocabulary(vocab, outputMode.equals("tf_idf") ? idfWithoutPadding() : null);
+            setVocabulary(vocab, outputMode.equals("tf_idf") ? idfWithoutPadding(vocab.size()) : null);
         } catch (RuntimeException e) {
             frozenVocabSize = frozen;
             throw e;
         }
     }
 
-    private double[] idfWithoutPadding() {
+    private double[] idfWithoutPadding(int vocabularyLength) {
         if (idf == null) throw new IllegalStateException(err() + "tf_idf weights must be loaded before the vocabulary");
-        return idf;
+        // with pad_to_max_tokens the saved weights run to max_tokens: the vocabulary's share is at the front
+        return idf.length > vocabularyLength ? Arrays.copyOf(idf, vocabularyLength) : idf;
     }
 
     /** Keras's {@code save_own_variables} in tf_idf mode: {@code idf_weights}. */

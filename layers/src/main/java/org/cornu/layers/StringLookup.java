@@ -265,6 +265,16 @@ public class StringLookup extends IndexLookup<String> {
     }
 
     @Override
+    Object tieKey(String term) {
+        return term.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    int compareTieKeys(Object a, Object b) {
+        return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
+    }
+
+    @Override
     String parseTerm(String line) {
         return line;
     }

@@ -329,4 +329,50 @@ class ExamplesLauncherTest {
         text = run(args("cats-vs-dogs", "--data", data, "--image-size", "64", "--load", dir.resolve("cd.keras")));
         assertTrue(text.contains("skipping training") && !text.contains("Epoch 1/"), text);
     }
+
+    private static void texts(Path dir, String cls, String... texts) throws Exception {
+        Files.createDirectories(dir.resolve(cls));
+        for (int i = 0; i < texts.length; i++) Files.writeString(dir.resolve(cls).resolve("t" + i + ".txt"), texts[i]);
+    }
+
+    @Test
+    void textFromDirectoryOnGeneratedFolders() throws Exception {
+        Path data = dir.resolve("reviews");
+        texts(data.resolve("train"), "neg", "A bad, boring film.", "Awful plot; bad acting.", "Boring and bad.", "Not good at all.");
+        texts(data.resolve("train"), "pos", "A great, moving film!", "Great acting, great plot.", "Loved it: great.", "So good.");
+        texts(data.resolve("test"), "neg", "Bad and boring.", "An awful film.");
+        texts(data.resolve("test"), "pos", "Great film.", "Good acting.");
+        Path saved = dir.resolve("text.keras");
+        String text = run(args("text-from-directory", "--data", data, "--epochs", "2", "--batch-size", "4", "--save", saved));
+        // no val/ folder: int(0.2 * 8) = 1 training file held out
+        assertTrue(text.contains("classes [neg, pos], 7 training, 1 validation and 4 test texts"), text);
+        assertEquals(List.of("1/2", "2/2", "1/2", "2/2"), epochLines(text), "two epochs per mode: " + text);
+        assertTrue(text.contains("multi_hot_2gram test_accuracy: ") && text.contains("tf_idf_2gram test_accuracy: "), text);
+        assertTrue(text.contains("percent pos: \"That was an excellent movie, I loved it.\""), text);
+        // the book's inference model: a string input, the adapted TextVectorization (vocabulary in the assets), the model
+        org.cornu.core.saving.KerasFileCheck.check(saved);
+        org.cornu.core.Model m = org.cornu.core.saving.Models.loadModel(saved);
+        org.cornu.layers.TextVectorization tv = (org.cornu.layers.TextVectorization) m.layers().stream()
+                .filter(l -> l instanceof org.cornu.layers.TextVectorization).findFirst().orElseThrow();
+        assertEquals("tf_idf", tv.getConfig().get("output_mode"));
+        assertTrue(tv.getVocabulary().contains("great") && tv.getVocabulary().contains("bad acting"), tv.getVocabulary().toString());
+
+        // three classes, no train/ folder: 20% held out, int labels and a softmax head
+        Path three = dir.resolve("three");
+        texts(three, "a", "alpha one", "alpha two", "alpha three", "alpha four", "alpha five");
+        texts(three, "b", "beta one", "beta two", "beta three", "beta four", "beta five");
+        texts(three, "c", "gamma one", "gamma two", "gamma three", "gamma four", "gamma five");
+        text = run(args("text-from-directory", "--data", three, "--epochs", "1", "--batch-size", "5", "--mode", "tf_idf"));
+        assertTrue(text.contains("classes [a, b, c], 12 training, 3 validation and 3 test texts"), text);
+        assertTrue(text.contains("tf_idf_2gram test_accuracy: ") && !text.contains("multi_hot_2gram"), text);
+        assertThrows(Args.UsageException.class, () -> run(args("text-from-directory", "--data", three, "--mode", "binary")));
+    }
+
+    /** The {@code e/E} of the example's own epoch lines ({@code Epoch 1/2 - 0.1s - loss: ...}). */
+    private static List<String> epochLines(String out) {
+        List<String> r = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^Epoch (\\d+/\\d+) - ").matcher(out);
+        while (m.find()) r.add(m.group(1));
+        return r;
+    }
 }

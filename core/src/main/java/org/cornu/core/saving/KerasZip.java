@@ -28,20 +28,29 @@ final class KerasZip {
 
     private KerasZip() {}
 
-    /** Writes {@code entries} (name to bytes) and then {@code h5} as the entry {@code h5Name}. */
-    static void write(Path file, Map<String, byte[]> entries, String h5Name, Hdf5Writer h5) throws IOException {
+    /**
+     * Writes {@code entries} (name to bytes), then {@code h5} as the entry {@code h5Name}, then {@code trailing}
+     * (the {@code assets/} files, which Keras adds after the weights).
+     */
+    static void write(Path file, Map<String, byte[]> entries, String h5Name, Hdf5Writer h5, Map<String, byte[]> trailing)
+            throws IOException {
         long crc = h5.crc32();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
              ZipOutputStream zip = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                CRC32 c = new CRC32();
-                c.update(e.getValue());
-                zip.putNextEntry(stored(e.getKey(), e.getValue().length, c.getValue()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
+            putAll(zip, entries);
             zip.putNextEntry(stored(h5Name, h5.size(), crc));
             h5.writeTo(chunked(zip));
+            zip.closeEntry();
+            putAll(zip, trailing);
+        }
+    }
+
+    private static void putAll(ZipOutputStream zip, Map<String, byte[]> entries) throws IOException {
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            CRC32 c = new CRC32();
+            c.update(e.getValue());
+            zip.putNextEntry(stored(e.getKey(), e.getValue().length, c.getValue()));
+            zip.write(e.getValue());
             zip.closeEntry();
         }
     }

@@ -124,6 +124,7 @@ public final class LayerFactory {
         long[] b = Configs.getLongs(Map.of("s", bs), "s");
         InputLayer l = new InputLayer(java.util.Arrays.copyOfRange(b, 1, b.length));
         if (config.get("name") != null) l.name(config.get("name").toString());
+        if ("string".equals(config.get("dtype"))) l.dtype("string"); // a text model's input (see InputLayer.dtype)
         return l;
     }
 

@@ -28,8 +28,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <ul>
  *   <li>{@code .keras}: a zip holding {@code metadata.json} (keras_version, date_saved),
- *       {@code config.json} (the model's serialized config and compile config) and
- *       {@code model.weights.h5} (see {@link WeightsStore} for the layout);</li>
+ *       {@code config.json} (the model's serialized config and compile config),
+ *       {@code model.weights.h5} (see {@link WeightsStore} for the layout) and, for layers with
+ *       {@link KerasAssets} (a lookup layer's vocabulary), their files under
+ *       {@code assets/<the layer's path>/}, the path of its variables in the weights file
+ *       ({@code assets/layers/text_vectorization/vocabulary.txt}), as Keras's {@code save_assets};</li>
  *   <li>{@code .weights.h5}: the same HDF5 file alone;</li>
  *   <li>JSON configs: {@link #toJson}, {@link #modelFromJson}, {@link #fromConfig}.</li>
  * </ul>
@@ -77,15 +80,23 @@ public final class Models {
         byte[] config = json(ModelConfig.serialize(model));
         Map<String, INDArray> vars = WeightsStore.collect(model, true);
         Hdf5Writer h5 = WeightsStore.writer(vars, WeightsStore.kerasGroups(model, true));
+        Map<String, byte[]> assets = assets(model);
         AtomicFiles.write(path, tmp -> {
             Map<String, byte[]> small = new LinkedHashMap<>();
             small.put(METADATA, metadata);
             small.put(CONFIG, config);
-            KerasZip.write(tmp, small, WEIGHTS, h5);
+            KerasZip.write(tmp, small, WEIGHTS, h5, assets);
             // read back before replacing the old file: every entry's CRC-32, the config, the HDF5 file's datasets
             Map<String, ByteBuffer> back = readZip(tmp, tmp.toString());
-            if (!back.keySet().equals(java.util.Set.of(METADATA, CONFIG, WEIGHTS))) {
+            java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of(METADATA, CONFIG, WEIGHTS));
+            names.addAll(assets.keySet());
+            if (!back.keySet().equals(names)) {
                 throw new IOException("the archive written for " + path + " does not read back: entries " + back.keySet());
+            }
+            for (Map.Entry<String, byte[]> e : assets.entrySet()) {
+                if (!back.get(e.getKey()).equals(ByteBuffer.wrap(e.getValue()))) {
+                    throw new IOException("the archive written for " + path + " does not read back: " + e.getKey() + " differs");
+                }
             }
             parse(back.get(CONFIG), tmp + " (" + CONFIG + ")");
             verify(h5, back.get(WEIGHTS), path);
@@ -152,7 +163,45 @@ public final class Models {
             throw new IllegalArgumentException("File " + label + ": the model config cannot be read: " + e, e);
         }
         WeightsStore.assign(model, vars, "File " + label, compile);
+        loadAssets(model, entries, label);
         return model;
+    }
+
+    static final String ASSETS = "assets/";
+
+    /** The asset files of every {@link KerasAssets} layer, by zip entry name ({@code assets/<layer path>/<file>}). */
+    static Map<String, byte[]> assets(Model model) {
+        Map<String, byte[]> r = new LinkedHashMap<>();
+        for (Map.Entry<String, org.cornu.core.Layer> e : WeightsStore.layerPaths(model).entrySet()) {
+            if (!(e.getValue() instanceof KerasAssets a)) continue;
+            for (Map.Entry<String, byte[]> f : a.saveAssets().entrySet()) r.put(ASSETS + e.getKey() + "/" + f.getKey(), f.getValue());
+        }
+        return r;
+    }
+
+    /** Keras's {@code load_assets}: each {@link KerasAssets} layer gets the files under its path (after its variables). */
+    private static void loadAssets(Model model, Map<String, ByteBuffer> entries, String label) {
+        for (Map.Entry<String, org.cornu.core.Layer> e : WeightsStore.layerPaths(model).entrySet()) {
+            if (!(e.getValue() instanceof KerasAssets a)) continue;
+            String prefix = ASSETS + e.getKey() + "/";
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            for (Map.Entry<String, ByteBuffer> z : entries.entrySet()) {
+                String n = z.getKey();
+                if (!n.startsWith(prefix) || n.endsWith("/")) continue;
+                String rel = n.substring(prefix.length());
+                if (rel.startsWith("layers/") || rel.contains("/layers/")) continue; // a nested model's layer
+                ByteBuffer b = z.getValue().duplicate();
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                files.put(rel, bytes);
+            }
+            try {
+                a.loadAssets(files);
+            } catch (RuntimeException ex) {
+                throw new IllegalArgumentException("File " + label + ": the assets of layer \"" + e.getValue().name() + "\" (under "
+                        + prefix + ") cannot be loaded: " + ex.getMessage(), ex);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ .weights.h5

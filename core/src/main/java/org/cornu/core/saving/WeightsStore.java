@@ -67,6 +67,9 @@ final class WeightsStore {
                     List<Weight> ws = g.getValue();
                     for (int i = 0; i < ws.size(); i++) out.put(base + "/vars/" + i, ws.get(i).value());
                 }
+                if (l instanceof KerasAssets a) {
+                    for (Map.Entry<String, INDArray> e : a.saveOwnVariables().entrySet()) out.put(namedPath(path, e.getKey()), e.getValue());
+                }
             }
             if (l instanceof Model m) collectLayers(m, path + "/", out);
         }
@@ -105,6 +108,53 @@ final class WeightsStore {
                     if (!out.contains(sub + "/vars")) out.add(sub + "/vars");
                 }
             }
+        }
+    }
+
+    /**
+     * The HDF5 path of a {@link KerasAssets} variable: {@code idf_weights} of the layer at {@code layers/tv} is
+     * {@code layers/tv/vars/idf_weights}, {@code _lookup_layer/idf_weights} is {@code layers/tv/_lookup_layer/vars/idf_weights}.
+     */
+    static String namedPath(String layerPath, String key) {
+        int slash = key.lastIndexOf('/');
+        return slash < 0 ? layerPath + "/vars/" + key : layerPath + "/" + key.substring(0, slash) + "/vars/" + key.substring(slash + 1);
+    }
+
+    /** The named (non-numbered) variables stored under a layer's path, by {@link KerasAssets} key. */
+    static Map<String, INDArray> namedVariables(String layerPath, Map<String, INDArray> stored) {
+        Map<String, INDArray> r = new LinkedHashMap<>();
+        String prefix = layerPath + "/";
+        for (Map.Entry<String, INDArray> e : stored.entrySet()) {
+            String k = e.getKey();
+            if (!k.startsWith(prefix)) continue;
+            String rel = k.substring(prefix.length());
+            int v = rel.startsWith("vars/") ? 0 : rel.indexOf("/vars/");
+            if (v < 0) continue;
+            String sub = v == 0 ? "" : rel.substring(0, v);
+            String name = rel.substring(v == 0 ? 5 : v + 6);
+            if (name.isEmpty() || name.contains("/") || name.chars().allMatch(Character::isDigit)) continue;
+            if (sub.startsWith("layers/") || sub.contains("/layers/")) continue; // a nested model's layers
+            r.put(sub.isEmpty() ? name : sub + "/" + name, e.getValue());
+        }
+        return r;
+    }
+
+    /**
+     * Every non-model layer with its path in the weights file ({@code layers/dense}, {@code layers/base/layers/conv2d}),
+     * in the order Keras's saver visits them.
+     */
+    static Map<String, Layer> layerPaths(Model model) {
+        Map<String, Layer> r = new LinkedHashMap<>();
+        layerPaths(model, "", r);
+        return r;
+    }
+
+    private static void layerPaths(Model model, String prefix, Map<String, Layer> out) {
+        Map<String, Integer> used = new HashMap<>();
+        for (Layer l : containerLayers(model)) {
+            String path = prefix + "layers/" + containerName(l, used);
+            if (l instanceof Model m) layerPaths(m, path + "/", out);
+            else out.put(path, l);
         }
     }
 
@@ -203,6 +253,9 @@ final class WeightsStore {
         List<INDArray> optVars = new ArrayList<>();
         for (int i = 0; stored.containsKey("optimizer/vars/" + i); i++) optVars.add(stored.get("optimizer/vars/" + i));
         for (Map.Entry<Weight, INDArray> e : plan.entrySet()) e.getKey().assign(castFloat(e.getValue()));
+        for (Map.Entry<String, Layer> e : layerPaths(model).entrySet()) {
+            if (e.getValue() instanceof KerasAssets a) a.loadOwnVariables(namedVariables(e.getKey(), stored));
+        }
         if (withOptimizer && model.optimizer() != null && !optVars.isEmpty()) {
             restoreOptimizer(model.optimizer(), model.trainableWeights(), optVars, source);
         }

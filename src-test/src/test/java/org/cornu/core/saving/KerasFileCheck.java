@@ -28,7 +28,12 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the zip holds {@code metadata.json} ({@code keras_version}, {@code date_saved}),
- *       {@code config.json} and {@code model.weights.h5};</li>
+ *       {@code config.json} and {@code model.weights.h5}, and, for the lookup layers
+ *       (StringLookup, IntegerLookup, TextVectorization) without a vocabulary in their config, the
+ *       {@code assets/<layer path>/vocabulary.txt} that their {@code load_assets} opens
+ *       (TextVectorization's also under {@code _lookup_layer/}), holding a vocabulary that
+ *       {@code set_vocabulary} accepts, and in tf_idf mode the {@code idf_weights} their
+ *       {@code load_own_variables} reads;</li>
  *   <li>{@code config.json} is {@code serialize_keras_object(model)}: {@code module},
  *       {@code class_name}, {@code config}, {@code registered_name} for the model and each
  *       layer, {@code build_config} and {@code compile_config} at the top;</li>
@@ -68,7 +73,7 @@ public final class KerasFileCheck {
                 assertTrue(top.containsKey(k), "config.json has no '" + k + "': " + top.keySet());
             }
             try (HdfFile h5 = HdfFile.fromBytes(zip.get("model.weights.h5"))) {
-                Checker c = new Checker(h5);
+                Checker c = new Checker(h5, zip);
                 c.group("vars"); // Keras 3.0 to 3.5 read it unconditionally
                 assertEquals(0, c.count("vars"), "the model's own vars");
                 List<long[]> trainable = new ArrayList<>();
@@ -86,10 +91,12 @@ public final class KerasFileCheck {
 
     private static final class Checker {
         final HdfFile h5;
+        final Map<String, byte[]> zip;
         int checked;
 
-        Checker(HdfFile h5) {
+        Checker(HdfFile h5, Map<String, byte[]> zip) {
             this.h5 = h5;
+            this.zip = zip;
         }
 
         Group group(String path) {
@@ -343,6 +350,11 @@ public final class KerasFileCheck {
                     return;
                 }
                 case "Lambda" -> { }
+                // text preprocessing (issue 18): the vocabulary in the assets, tf_idf weights as named variables
+                case "StringLookup", "IntegerLookup", "TextVectorization" -> {
+                    lookup(cls, c, path, what);
+                    return;
+                }
                 // image preprocessing (issue 18): only Normalization has variables, and only without a given mean
                 case "Normalization" -> {
                     if (c.get("mean") == null) {
@@ -377,6 +389,59 @@ public final class KerasFileCheck {
             all.addAll(nt);
             vars(path, all, what);
             if (isTrainable) trainable.addAll(t);
+        }
+
+        /**
+         * IndexLookup's {@code load_own_variables} and {@code load_assets} (TextVectorization's delegate to its
+         * {@code _lookup_layer}, which the loader then visits itself): {@code vocabulary.txt} read with Python's
+         * {@code splitlines}, trailing empty lines dropped, then {@code set_vocabulary}'s checks.
+         */
+        @SuppressWarnings("unchecked")
+        void lookup(String cls, Map<String, Object> c, String path, String what) {
+            boolean tv = cls.equals("TextVectorization");
+            String mode = String.valueOf(c.getOrDefault("output_mode", "int"));
+            boolean tfidf = mode.equals("tf_idf") || mode.equals("tf-idf");
+            List<String> objects = tv ? List.of(path, path + "/_lookup_layer") : List.of(path);
+            for (String o : objects) {
+                group(o + "/vars");
+                assertEquals(tfidf ? 1 : 0, count(o + "/vars"), what + ": variables under '" + o + "/vars'");
+            }
+            if (c.get("vocabulary") != null) return; // in the config: save_assets writes nothing, load_assets reads nothing
+            Object mask = tv ? "" : c.get("mask_token");
+            Object oov = tv ? "[UNK]" : c.containsKey("oov_token") ? c.get("oov_token") : cls.equals("StringLookup") ? "[UNK]" : -1;
+            int nOov = c.get("num_oov_indices") == null ? 1 : ((Number) c.get("num_oov_indices")).intValue();
+            boolean intMode = mode.equals("int");
+            for (String o : objects) {
+                String file = "assets/" + o + "/vocabulary.txt";
+                byte[] bytes = zip.get(file);
+                assertNotNull(bytes, what + ": no " + file + " in the archive, which load_assets opens (entries: " + zip.keySet() + ")");
+                List<String> lines = new ArrayList<>(Arrays.asList(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                        .split("\r\n|[\n\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028\u2029]", -1)));
+                while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) lines.remove(lines.size() - 1);
+                List<String> special = new ArrayList<>();
+                if (mask != null && intMode) special.add(String.valueOf(mask));
+                for (int i = 0; i < nOov; i++) special.add(String.valueOf(oov));
+                boolean found = lines.size() >= special.size() && lines.subList(0, special.size()).equals(special);
+                List<String> tokens = found ? lines.subList(special.size(), lines.size()) : lines;
+                assertTrue(!tokens.isEmpty() || found, what + ": " + file + " is empty (Cannot set an empty vocabulary)");
+                assertEquals(tokens.size(), new java.util.HashSet<>(tokens).size(), what + ": " + file + " repeats a term");
+                if (mask != null) assertTrue(!tokens.contains(String.valueOf(mask)), what + ": " + file + " holds the mask token past the start");
+                int size = (found ? 0 : special.size()) + lines.size();
+                if (c.get("max_tokens") instanceof Number mt) {
+                    assertTrue(size <= mt.intValue(), what + ": " + file + " holds " + size + " terms, more than max_tokens " + mt);
+                }
+                boolean pad = Boolean.TRUE.equals(c.get("pad_to_max_tokens"));
+                if (!intMode && !pad && c.get("vocabulary_size") instanceof Number vs) {
+                    assertEquals(vs.intValue(), size, what + ": " + file + " vs the config's vocabulary_size (Keras refuses a changed size)");
+                }
+                if (tfidf) {
+                    long[] s = shape(o + "/vars/idf_weights");
+                    long want = pad && c.get("max_tokens") instanceof Number mt ? mt.longValue() : size;
+                    assertTrue(Arrays.equals(new long[] {want}, s), what + ": " + o + "/vars/idf_weights has shape " + Arrays.toString(s)
+                            + ", the vocabulary needs [" + want + "]");
+                    checked++;
+                }
+            }
         }
 
         /** Axis {@code axis} (negative counts from the end) of the build input shape. */

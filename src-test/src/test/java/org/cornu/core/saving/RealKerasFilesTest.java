@@ -33,6 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * one after another; Nadam's u_product; no learning-rate variable under a schedule) and is
  * updated as Keras updates it (all but the Dropout model, whose training draws differ).
  * Tolerance 2e-5: float32 in both, summed in different orders.
+ *
+ * <p>{@code keras315_text_tfidf.keras} (the {@code text_files} entry) takes strings: two TextVectorization layers
+ * (tf_idf bigrams, and int with {@code output_sequence_length}), adapted, their vocabularies in the archive's assets.
+ * Loaded, each vectorizes the strings as Keras did, and the tf_idf head predicts what Keras's head predicted on them.
  */
 class RealKerasFilesTest {
     private static Map<String, Object> expected;
@@ -58,6 +62,37 @@ class RealKerasFilesTest {
         return Stream.of("convnet_adam", "dropout_rmsprop", "dense_amsgrad", "recurrent_rmsprop", "conv1d_nadam", "upsampling_sgd",
                 "schedule_adamw", "dense_adamax", "dense_adagrad", "dense_adadelta", "functional_adam", "nested_adam", "catalogue_adam",
                 "preprocessing_adam", "attention_adam", "transpose_adam");
+    }
+
+    @org.junit.jupiter.api.Test
+    @SuppressWarnings("unchecked")
+    void textVectorizationFileLoadsAsKeras() throws Exception {
+        Map<String, Object> ex = (Map<String, Object>) ((Map<String, Object>) expected.get("text_files")).get("text_tfidf");
+        Path p = dir.resolve("keras315_text_tfidf.keras");
+        try (InputStream in = getClass().getResourceAsStream("/saving/keras315/keras315_text_tfidf.keras")) {
+            Files.copy(in, p);
+        }
+        assertTrue(KerasFileCheck.check(p) > 0, "the checker reads Keras's own text file");
+        Model m = Models.loadModel(p);
+        org.cornu.layers.TextVectorization tfidf = (org.cornu.layers.TextVectorization) m.getLayer("tfidf");
+        org.cornu.layers.TextVectorization seq = (org.cornu.layers.TextVectorization) m.getLayer("seq");
+        assertEquals(ex.get("vocabulary_tfidf"), tfidf.getVocabulary());
+        assertEquals(ex.get("vocabulary_seq"), seq.getVocabulary());
+        List<Double> idf = new ArrayList<>();
+        flatten(ex.get("idf_weights"), idf);
+        assertArrayEquals(idf.stream().mapToDouble(Double::doubleValue).toArray(), tfidf.idfWeights(), 1e-6);
+        List<String> x = (List<String>) ex.get("x");
+        INDArray v = tfidf.apply(x);
+        assertArrayEquals(doubles(array(ex.get("tfidf"), DataType.DOUBLE)), doubles(v), 1e-6, "tf_idf output");
+        INDArray ids = seq.apply(x);
+        assertArrayEquals(doubles(array(ex.get("seq"), DataType.DOUBLE)), doubles(ids), 0, "int output");
+        // the head, from its loaded weights: softmax(v W + b)
+        List<Weight> head = m.getLayer("head").weights();
+        INDArray z = v.castTo(DataType.DOUBLE).mmul(head.get(0).value().castTo(DataType.DOUBLE))
+                .addRowVector(head.get(1).value().castTo(DataType.DOUBLE));
+        INDArray e = org.nd4j.linalg.ops.transforms.Transforms.exp(z, true);
+        INDArray soft = e.divColumnVector(e.sum(1).reshape(-1, 1));
+        assertArrayEquals(doubles(array(ex.get("head_predict"), DataType.DOUBLE)), doubles(soft), 2e-5, "head predictions");
     }
 
     @SuppressWarnings("unchecked")
