@@ -290,7 +290,7 @@ public final class SparkTrainer {
     /** One exact synchronous step: the slices' sums, added up; the mean gradient applied once on the driver. */
     private static Map<String, Double> syncStep(Model model, Data train, Worker.Job job, int[][] rows) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.blocks().context());
-        Broadcast<float[]> weights = sc.broadcast(flatWeights(model));
+        Broadcast<byte[]> weights = sc.broadcast(Codec.bytes(flatWeights(model)));
         long version = weights.id();
         StepSums sums;
         try {
@@ -352,7 +352,7 @@ public final class SparkTrainer {
     /** {@link SparkFit#localStepsPerSync}: local optimizer steps on every worker, then the sample-weighted mean of their weights. */
     private static Map<String, Double> localRound(Model model, Data train, Worker.Job job, int[][][] rows) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.blocks().context());
-        Broadcast<float[]> weights = sc.broadcast(flatWeights(model));
+        Broadcast<byte[]> weights = sc.broadcast(Codec.bytes(flatWeights(model)));
         long version = weights.id();
         StepSums sums;
         try {
@@ -455,7 +455,7 @@ public final class SparkTrainer {
 
     private static Map<String, Double> evaluateData(Model model, Data d, Worker.Job job, int batchSize) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(d.blocks().context());
-        Broadcast<float[]> weights = sc.broadcast(flatWeights(model));
+        Broadcast<byte[]> weights = sc.broadcast(Codec.bytes(flatWeights(model)));
         long version = weights.id();
         StepSums sums;
         try {
@@ -493,7 +493,7 @@ public final class SparkTrainer {
         Broadcast<String> config = sc.broadcast(Worker.configJson(model));
         int t = sc.getConf().getInt("spark.task.cpus", 1);
         Worker.Job job = new Worker.Job(UUID.randomUUID().toString(), config, t, sampleDims(model.inputs()), sampleDims(model.outputs()));
-        Broadcast<float[]> weights = sc.broadcast(flatWeights(model));
+        Broadcast<byte[]> weights = sc.broadcast(Codec.bytes(flatWeights(model)));
         long version = weights.id();
         return data.mapPartitions(it -> {
             Block b = Block.packUnindexed(it);

@@ -14,7 +14,8 @@ final class StepSums implements Serializable {
     private static final long serialVersionUID = 1L;
     long count;
     double[] loss;
-    double[] grad;
+    /** Written as raw bytes (see {@link #writeObject}): Java serialization of a double[] goes element by element. */
+    transient double[] grad;
     boolean[] hasGrad;
     double[] metricTotals;
     double[] metricCounts;
@@ -38,6 +39,17 @@ final class StepSums implements Serializable {
         addInto(a.metricTotals, b.metricTotals);
         addInto(a.metricCounts, b.metricCounts);
         return a;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        out.writeObject(grad == null ? null : Codec.bytes(grad));
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        byte[] b = (byte[]) in.readObject();
+        grad = b == null ? null : Codec.doubles(b);
     }
 
     private static void addInto(double[] a, double[] b) {

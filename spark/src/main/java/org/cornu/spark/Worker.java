@@ -117,9 +117,9 @@ final class Worker {
     }
 
     /** Sets all weights of the replica from the flat array of version {@code version} (a no-op if it holds them already). */
-    static void setWeights(Replica r, Broadcast<float[]> weights, long version) {
+    static void setWeights(Replica r, Broadcast<byte[]> weights, long version) {
         if (r.version == version) return;
-        float[] flat = weights.value();
+        float[] flat = Codec.floats(weights.value());
         int off = 0;
         for (Weight w : r.model.weights()) {
             int len = (int) w.value().length();
