@@ -98,6 +98,13 @@ public final class SparkTrainer {
         JavaRDD<Block> blocks = samples.zipWithIndex()
                 .mapPartitions(it -> Collections.singletonList(Block.pack(it)).iterator(), true)
                 .persist(StorageLevel.MEMORY_ONLY());
+        if (fromDriver(samples.rdd())) {
+            // A parallelized collection's partitions hold the samples themselves, and every task of every step
+            // would carry its partition's share of them (megabytes per task). Truncate the lineage at the cached
+            // blocks instead: tasks stay small, a failed task is retried from the cached block, but a lost
+            // executor's blocks cannot be rebuilt (as Spark's localCheckpoint documents).
+            blocks = JavaRDD.fromRDD(blocks.rdd().localCheckpoint(), blocks.classTag());
+        }
         List<long[]> meta = blocks.map(b -> new long[] {b.start, b.count}).collect();
         long[] starts = new long[meta.size()];
         int[] counts = new int[meta.size()];
@@ -112,6 +119,15 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("SparkTrainer: the " + what + " data is empty");
         }
         return new Data(blocks, starts, counts, n);
+    }
+
+    /** Whether the lineage of {@code rdd} reaches a parallelized driver collection (Spark's {@code ParallelCollectionRDD}). */
+    private static boolean fromDriver(org.apache.spark.rdd.RDD<?> rdd) {
+        if (rdd.getClass().getName().equals("org.apache.spark.rdd.ParallelCollectionRDD")) return true;
+        for (org.apache.spark.Dependency<?> d : scala.jdk.javaapi.CollectionConverters.asJava(rdd.dependencies())) {
+            if (fromDriver(d.rdd())) return true;
+        }
+        return false;
     }
 
     private Worker.Job job(Model model, Broadcast<String> config, Integer threads) {
@@ -131,11 +147,15 @@ public final class SparkTrainer {
         if (!model.isCompiled()) {
             throw new IllegalStateException("You must call compile() before training model \"" + model.name() + "\" on Spark");
         }
+        boolean built;
         try {
-            model.inputs();
+            built = !model.inputs().isEmpty();
         } catch (RuntimeException e) {
+            built = false;
+        }
+        if (!built) {
             throw new IllegalStateException("SparkTrainer: model \"" + model.name() + "\" is not built; give its first layer an"
-                    + " input shape (the executors rebuild it from its config)", e);
+                    + " input shape (the executors rebuild it from its config)");
         }
         for (Weight w : model.weights()) {
             if (w.value().length() > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("SparkTrainer: weight " + w.path() + " is too large");

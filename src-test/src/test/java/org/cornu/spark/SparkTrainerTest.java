@@ -189,5 +189,10 @@ class SparkTrainerTest {
         IllegalStateException u = assertThrows(IllegalStateException.class,
                 () -> new SparkTrainer(sc).fit(uncompiled, Sample.parallelize(sc, d[0], d[1], 1), new SparkFit()));
         assertTrue(u.getMessage().contains("compile()"), u.getMessage());
+        org.cornu.core.Sequential unbuilt = new org.cornu.core.Sequential(new org.cornu.layers.Dense(3));
+        unbuilt.compile("sgd", "mse");
+        IllegalStateException b = assertThrows(IllegalStateException.class,
+                () -> new SparkTrainer(sc).fit(unbuilt, Sample.parallelize(sc, d[0], d[1], 1), new SparkFit()));
+        assertTrue(b.getMessage().contains("is not built"), b.getMessage());
     }
 }

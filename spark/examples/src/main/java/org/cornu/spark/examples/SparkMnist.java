@@ -65,7 +65,8 @@ final class SparkMnist {
             Model local = model(kind, seed);
             t0 = System.nanoTime();
             Cornu.setSeed(seed);
-            local.fit(x, y, Fit.epochs(epochs).batchSize(batchSize).verbose(0));
+            INDArray xLocal = kind.equals("dense") ? x : x.reshape(n, 28, 28, 1);
+            local.fit(xLocal, y, Fit.epochs(epochs).batchSize(batchSize).verbose(0));
             double localSeconds = (System.nanoTime() - t0) / 1e9;
             double diff = 0;
             for (int i = 0; i < local.getWeights().size(); i++) {
