@@ -83,9 +83,9 @@ public final class SparkFit {
     }
 
     /**
-     * The seed of the epochs' shuffles. Epoch {@code e} is shuffled as {@code model.fit} shuffles
-     * it after {@code Cornu.setSeed(seed)}, so a Spark fit and a one-machine fit see the same
-     * batches. Without a seed, one is drawn from Cornu's generator when {@code fit} starts.
+     * The seed of the epochs' shuffles. Each epoch is shuffled as {@code model.fit} shuffles the
+     * same epoch after {@code Cornu.setSeed(seed)} (the k-th epoch run takes the k-th draw), so a
+     * Spark fit and a one-machine fit see the same batches. Without a seed, one is drawn from Cornu's generator when {@code fit} starts.
      *
      * @param s the seed
      * @return these options

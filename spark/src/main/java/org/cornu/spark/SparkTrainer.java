@@ -255,7 +255,7 @@ public final class SparkTrainer {
             c.setModel(model);
             c.setParams(params);
         }
-        // epoch e shuffles with the e-th draw of the seed's generator, as fit after Cornu.setSeed(seed)
+        // the k-th epoch run shuffles with the k-th draw of the seed's generator, as fit after Cornu.setSeed(seed)
         SplittableRandom seeds = new SplittableRandom(o.seed != null ? o.seed : Cornu.nextSeed());
         int[] partOf = new int[n];
         for (int p = 0; p < train.starts().length; p++) {
@@ -264,7 +264,6 @@ public final class SparkTrainer {
         model.stopTraining(false);
         Map<String, Double> epochLogs = new LinkedHashMap<>();
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
-        for (int epoch = 0; epoch < o.initialEpoch; epoch++) if (o.shuffle) seeds.nextLong();
         for (int epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining(); epoch++) {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
             for (Metric m : model.metrics()) m.resetState();
