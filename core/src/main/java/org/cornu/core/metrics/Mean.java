@@ -39,6 +39,37 @@ public class Mean extends Metric {
         count += weight;
     }
 
+    /**
+     * The weighted sum accumulated so far (Keras's {@code total} variable).
+     *
+     * @return the total
+     */
+    public double total() {
+        return total;
+    }
+
+    /**
+     * The sum of the weights accumulated so far (Keras's {@code count} variable).
+     *
+     * @return the count
+     */
+    public double count() {
+        return count;
+    }
+
+    /**
+     * Adds the state of another mean of the same quantity (its {@link #total()} and
+     * {@link #count()}), as data-parallel training merges its workers' metric states: the result
+     * is then the mean over both.
+     *
+     * @param otherTotal the other state's total
+     * @param otherCount the other state's count
+     */
+    public void mergeState(double otherTotal, double otherCount) {
+        total += otherTotal;
+        count += otherCount;
+    }
+
     /** Adds every element of {@code values} (weight 1, or {@code sampleWeight} per sample). */
     @Override
     public void updateState(INDArray values, INDArray unused, INDArray sampleWeight) {

@@ -125,9 +125,22 @@ public final class Batcher {
      * @return the permutation
      */
     public static int[] permutation(int n) {
+        return permutation(n, Cornu.nextSeed());
+    }
+
+    /**
+     * The permutation {@link #permutation(int)} draws when Cornu's generator gives {@code seed}:
+     * after {@code Cornu.setSeed(s)}, epoch {@code e} of {@code fit} shuffles with the {@code e}-th
+     * {@code nextLong()} of {@code new SplittableRandom(s)} (data-parallel trainers reproduce it).
+     *
+     * @param n the number of samples
+     * @param seed the seed of the shuffle
+     * @return the permutation
+     */
+    public static int[] permutation(int n, long seed) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
-        java.util.SplittableRandom r = new java.util.SplittableRandom(Cornu.nextSeed());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
             int t = p[i];

@@ -414,7 +414,7 @@ public abstract class Trainer extends Layer {
             try (GradientTape tape = new GradientTape(tws)) {
                 LossCollector.start();
                 outs = forward(constants(data.xs()), true);
-                Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals);
+                Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals, true);
                 lossVals[0] = total.value().getDouble(0);
                 grads = tape.gradient(total, tws);
             } finally {
@@ -473,10 +473,12 @@ public abstract class Trainer extends Layer {
     public Tensor computeLoss(INDArray[] ys, List<Tensor> yPred, INDArray sampleWeight, List<Tensor> extra) {
         CompileState c = compileState();
         requireLoss(c, "computeLoss");
-        return totalLoss(c, yPred, ys, sampleWeight, extra, new double[c.outputCount() + 1]);
+        return totalLoss(c, yPred, ys, sampleWeight, extra, new double[c.outputCount() + 1], true);
     }
 
-    private Tensor totalLoss(CompileState c, List<Tensor> outs, INDArray[] yb, INDArray swb, List<Tensor> extra, double[] lossVals) {
+    /** The compiled losses, weighted, plus {@code extra}, plus the weights' regularization losses when {@code regularize}. */
+    private Tensor totalLoss(CompileState c, List<Tensor> outs, INDArray[] yb, INDArray swb, List<Tensor> extra, double[] lossVals,
+                             boolean regularize) {
         Tensor total = null;
         for (int i = 0; i < outs.size(); i++) {
             Tensor li = c.losses.get(i).compute(yb[i], outs.get(i), swb);
@@ -484,7 +486,7 @@ public abstract class Trainer extends Layer {
             if (c.lossWeights != null) li = Ops.mulScalar(li, c.lossWeights[i]);
             total = total == null ? li : Ops.add(total, li);
         }
-        for (Weight w : weights()) {
+        for (Weight w : regularize ? weights() : List.<Weight>of()) {
             if (w.regularizer() != null) total = Ops.add(total, reshapeScalar(w.regularizer().apply(w.tensor()), total));
         }
         for (Tensor e : extra) total = Ops.add(total, reshapeScalar(e, total));
@@ -528,7 +530,7 @@ public abstract class Trainer extends Layer {
             } finally {
                 extra = LossCollector.finish();
             }
-            Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), extra, lossVals);
+            Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), extra, lossVals, true);
             lossVals[0] = total.value().getDouble(0);
             c.updateMetrics(data.ys(), values(outs));
         }
@@ -544,6 +546,92 @@ public abstract class Trainer extends Layer {
      */
     public INDArray[] predictStep(StepData data) {
         return values(forward(constants(data.xs()), false));
+    }
+
+    // ------------------------------------------------------------------ data-parallel seam
+
+    /**
+     * The training step of one slice of a global batch, without its update: at the current
+     * weights, the loss summed over the slice's samples and its gradients with respect to
+     * {@link #trainableWeights()}, summed likewise; the compiled metrics are updated with the
+     * slice's predictions (their state, not reset here, is the caller's to read). Data-parallel
+     * training (Keras's {@code MultiWorkerMirroredStrategy}; Cornu's Spark trainer) runs it on
+     * each worker's slice, adds the sums, divides by the global batch size, adds
+     * {@link #regularizationGradients()} once and applies the optimizer once, which is what
+     * {@link #trainStep} computes on one machine, because the compiled losses are means over the
+     * batch ({@code sum_over_batch_size}) and activity regularization is divided by the batch size.
+     * The weights' own regularization losses are left out (they do not grow with the data).
+     * BatchNormalization's batch statistics are the slice's; Dropout draws its own masks.
+     *
+     * @param data the slice: inputs, targets and optional sample weights
+     * @return the summed losses and float64 gradient sums of the slice
+     * @throws IllegalStateException if the model is not compiled or was compiled without a loss
+     */
+    public GradientSums gradientSums(StepData data) {
+        Cornu.chooseThreads();
+        CompileState c = compiledFor("gradientSums()", data.xs());
+        requireLoss(c, "gradientSums");
+        c.resolveMetrics(data.ys(), outputs());
+        List<Weight> tws = trainableWeights();
+        int n = data.size();
+        double[] lossVals = new double[c.outputCount() + 1];
+        List<INDArray> sums = new ArrayList<>(tws.size());
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
+            List<Tensor> outs;
+            List<INDArray> grads;
+            try (GradientTape tape = new GradientTape(tws)) {
+                LossCollector.start();
+                outs = forward(constants(data.xs()), true);
+                Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals, false);
+                lossVals[0] = total.value().getDouble(0);
+                grads = tape.gradient(total, tws);
+            } finally {
+                LossCollector.finish();
+            }
+            try (MemoryWorkspace out = Workspaces.outside()) {
+                for (INDArray g : grads) sums.add(g == null ? null : g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).muli(n));
+            }
+            c.updateMetrics(data.ys(), values(outs));
+        }
+        for (int i = 0; i < lossVals.length; i++) lossVals[i] *= n;
+        return new GradientSums(n, lossVals, sums);
+    }
+
+    /**
+     * The part of a training step's loss that {@link #gradientSums} leaves out: the weights'
+     * regularization losses and their float64 gradients at the current weights (count 0; null
+     * gradients for weights without a regularizer). A data-parallel step adds it once to the
+     * batch's mean loss and mean gradient.
+     *
+     * @return the regularization loss (index 0 of {@code lossSums}) and its gradients
+     */
+    public GradientSums regularizationGradients() {
+        List<Weight> tws = trainableWeights();
+        int outputsPlusOne = compiled != null && compiled.bound() ? compiled.outputCount() + 1 : 1;
+        double[] loss = new double[outputsPlusOne];
+        List<INDArray> sums = new ArrayList<>(Collections.nCopies(tws.size(), (INDArray) null));
+        boolean any = false;
+        for (Weight w : weights()) any |= w.regularizer() != null;
+        if (!any) return new GradientSums(0, loss, sums);
+        try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
+            List<INDArray> grads;
+            try (GradientTape tape = new GradientTape(tws)) {
+                Tensor total = null;
+                for (Weight w : weights()) {
+                    if (w.regularizer() == null) continue;
+                    Tensor r = w.regularizer().apply(w.tensor());
+                    total = total == null ? r : Ops.add(total, reshapeScalar(r, total));
+                }
+                loss[0] = total.value().getDouble(0);
+                grads = tape.gradient(total, tws);
+            }
+            try (MemoryWorkspace out = Workspaces.outside()) {
+                for (int i = 0; i < grads.size(); i++) {
+                    if (grads.get(i) != null) sums.set(i, grads.get(i).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+                }
+            }
+        }
+        return new GradientSums(0, loss, sums);
     }
 
     // ------------------------------------------------------------------ fit
