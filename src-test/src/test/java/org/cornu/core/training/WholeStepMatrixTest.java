@@ -210,6 +210,15 @@ class WholeStepMatrixTest {
         Run sparse = train(model, "rmsprop", "binary_crossentropy", "accuracy", x, y, 8);
         assertTrue(FastPaths.SPARSE_INPUT.runs() > 0, "the sparse path ran");
         assertSame(sparse, dense, dt);
+        // batches gathered from the dense rows, and scanned without the prefetch thread: the same training
+        FastPaths.SPARSE_GATHER.setEnabled(false);
+        FastPaths.SPARSE_PREFETCH.setEnabled(false);
+        try {
+            assertSame(train(model, "rmsprop", "binary_crossentropy", "accuracy", x, y, 8), dense, dt);
+        } finally {
+            FastPaths.SPARSE_GATHER.setEnabled(true);
+            FastPaths.SPARSE_PREFETCH.setEnabled(true);
+        }
     }
 
     /** predict of small Dense chains on the JVM against ND4J, both dtypes, batch sizes 1 and 5. */
