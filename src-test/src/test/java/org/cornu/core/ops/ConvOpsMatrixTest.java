@@ -50,6 +50,10 @@ class ConvOpsMatrixTest {
                             new int[] {2, 1}, 41),
                     conv("valid stride (2, 1) dilation (1, 2)", new long[] {1, 7, 7, 2}, new long[] {3, 2, 2, 3}, true, new int[] {2, 1}, false,
                             new int[] {1, 2}, 51),
+                    conv("same dilation (1, 2): width taps skip columns next to padding", new long[] {2, 5, 6, 2}, new long[] {3, 2, 2, 2}, true,
+                            new int[] {1, 1}, true, new int[] {1, 2}, 45),
+                    conv("16 channels: 32-value runs (the buffer im2col), same", new long[] {1, 4, 4, 16}, new long[] {2, 2, 16, 2}, true,
+                            new int[] {1, 1}, true, new int[] {1, 1}, 47),
                     conv("batch 1, 1x1 pointwise", new long[] {1, 3, 4, 3}, new long[] {1, 1, 3, 2}, true, new int[] {1, 1}, false,
                             new int[] {1, 1}, 61),
                     Sample.of("all-zero input", Nd4j.zeros(DataType.DOUBLE, 2, 4, 4, 2), rand(71, -1, 1, 3, 3, 2, 2), rand(72, -1, 1, 2))

@@ -190,7 +190,9 @@ class DenseOpsMatrixTest {
                     Sample.of("all samples of one class", rand(62, -3, 3, 3, 4), oneHot(new int[] {1, 1, 1}, 4)).constant(1),
                     Sample.of("soft targets (label smoothing)", rand(63, -2, 2, 2, 3), arr(new double[] {0.8, 0.1, 0.1, 0.2, 0.2, 0.6}, 2, 3))
                             .constant(1),
-                    Sample.of("batch 1, large logits", rand(64, 50, 60, 1, 3), oneHot(new int[] {2}, 3)).constant(1));
+                    Sample.of("batch 1, large logits", rand(64, 50, 60, 1, 3), oneHot(new int[] {2}, 3)).constant(1),
+                    Sample.of("targets not summing to one (gradient softmax * sum(y) - y)", rand(65, -2, 2, 2, 3),
+                            arr(new double[] {1, 1, 0, 0.25, 0, 0.25}, 2, 3)).constant(1));
 
     static final OpInfo SIGMOID_CE = op("sigmoid_cross_entropy (fused)", (in, s) -> Ops.sigmoidCrossEntropy(in.get(0), in.get(1).value()))
             .reference((in, s) -> NaiveOps.sigmoidCrossEntropy(in[0], in[1]))

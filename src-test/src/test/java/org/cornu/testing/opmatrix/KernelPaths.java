@@ -45,7 +45,8 @@ public final class KernelPaths {
     public static final KernelPath RNN_ND4J = KernelPath.named("rnn-nd4j-gemm").with(FastPaths.RNN_JVM_PRODUCTS, false)
             .with(FastPaths.RNN_STEP_GEMM, true).with(FastPaths.FLOAT32_LSTM, false);
     /** The recurrence with reused buffers off. */
-    public static final KernelPath RNN_NO_POOL = RNN_JVM.with(FastPaths.RNN_BUFFER_POOL, false);
+    public static final KernelPath RNN_NO_POOL = KernelPath.named("rnn-jvm-no-buffer-pool").with(FastPaths.RNN_JVM_PRODUCTS, true)
+            .with(FastPaths.RNN_STEP_GEMM, true).with(FastPaths.FLOAT32_LSTM, false).with(FastPaths.RNN_BUFFER_POOL, false);
     /** The float32 LSTM kernel (float32, no mask, forwards, layers with batch * 4 * units^2 >= 65536). */
     public static final KernelPath FLOAT32_LSTM = KernelPath.named("float32-lstm").with(FastPaths.FLOAT32_LSTM, true)
             .with(FastPaths.RNN_JVM_PRODUCTS, true).with(FastPaths.RNN_STEP_GEMM, true).only(DataType.FLOAT)
