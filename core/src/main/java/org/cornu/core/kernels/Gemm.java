@@ -126,7 +126,8 @@ public final class Gemm {
 
     /** True if BLAS can take these operands as they are: CPU, float32 or float64 alike, 2-D, nonempty, each readable in place. */
     private static boolean direct(INDArray a, INDArray b, INDArray c) {
-        if (SGEMM == null) return false;
+        // the switch is read per product too, so that tests can compare both routes in one JVM
+        if (SGEMM == null || !FastPaths.DIRECT_GEMM.enabled()) return false;
         DataType t = a.dataType();
         if (t != DataType.FLOAT && t != DataType.DOUBLE || b.dataType() != t || c != null && c.dataType() != t) return false;
         if (!readable(a) || !readable(b)) return false;

@@ -1,0 +1,58 @@
+package org.cornu.testing.opmatrix;
+
+import java.util.List;
+import org.cornu.core.FastPaths;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The kernel paths of Cornu's ops, declared once. A kernel that an op can take joins the
+ * matrix by a constant here, listed in {@link #ALL}, and on the ops it serves; the
+ * {@code FastPathsCoverageTest} fails while any {@link FastPaths} switch is neither forced by a
+ * path here nor named as covered by a whole-step test.
+ */
+public final class KernelPaths {
+    private KernelPaths() {}
+
+    /** Whatever the op picks with every switch at its start-up value. */
+    public static final KernelPath DEFAULT = KernelPath.named("default");
+
+    /** Products straight to OpenBLAS ({@code cblas_sgemm}/{@code cblas_dgemm}). */
+    public static final KernelPath DIRECT_BLAS = KernelPath.named("direct-blas").with(FastPaths.DIRECT_GEMM, true)
+            .counts(FastPaths.DIRECT_GEMM);
+    /** Products through ND4J's gemm. */
+    public static final KernelPath ND4J_GEMM = KernelPath.named("nd4j-gemm").with(FastPaths.DIRECT_GEMM, false);
+
+    /** Multi-hot rows through the sparse product (x takes no gradient). */
+    public static final KernelPath SPARSE_INPUT = KernelPath.named("sparse-input").with(FastPaths.SPARSE_INPUT, true)
+            .counts(FastPaths.SPARSE_INPUT);
+    /** The same rows through the dense product. */
+    public static final KernelPath DENSE_INPUT = KernelPath.named("dense-input").with(FastPaths.SPARSE_INPUT, false);
+
+    /** Elementwise ops, softmax and the fused losses as JVM loops (dense C-order inputs). */
+    public static final KernelPath JVM_ELEMENTWISE = KernelPath.named("jvm-loops");
+    /** The same ops through ND4J's native transforms (Fortran-order inputs). */
+    public static final KernelPath ND4J_ELEMENTWISE = KernelPath.named("nd4j-native").fortranOrder();
+
+    /** Convolution and pooling as JVM im2col + gemm and JVM pooling loops. */
+    public static final KernelPath JVM_CONV = KernelPath.named("jvm-conv").with(FastPaths.JVM_CONV, true);
+    /** Convolution and pooling as ND4J's native {@code conv2d}, {@code maxpool2d}, ... and their {@code _bp}. */
+    public static final KernelPath NATIVE_CONV = KernelPath.named("nd4j-native-conv").with(FastPaths.JVM_CONV, false);
+
+    /** The recurrence with its step products as JVM loops (the float32 LSTM kernel off). */
+    public static final KernelPath RNN_JVM = KernelPath.named("rnn-jvm-products").with(FastPaths.RNN_JVM_PRODUCTS, true)
+            .with(FastPaths.RNN_STEP_GEMM, true).with(FastPaths.FLOAT32_LSTM, false);
+    /** The recurrence with every step product through ND4J's gemm. */
+    public static final KernelPath RNN_ND4J = KernelPath.named("rnn-nd4j-gemm").with(FastPaths.RNN_JVM_PRODUCTS, false)
+            .with(FastPaths.RNN_STEP_GEMM, true).with(FastPaths.FLOAT32_LSTM, false);
+    /** The recurrence with reused buffers off. */
+    public static final KernelPath RNN_NO_POOL = KernelPath.named("rnn-jvm-no-buffer-pool").with(FastPaths.RNN_JVM_PRODUCTS, true)
+            .with(FastPaths.RNN_STEP_GEMM, true).with(FastPaths.FLOAT32_LSTM, false).with(FastPaths.RNN_BUFFER_POOL, false);
+    /** The float32 LSTM kernel (float32, no mask, forwards, layers with batch * 4 * units^2 >= 65536). */
+    public static final KernelPath FLOAT32_LSTM = KernelPath.named("float32-lstm").with(FastPaths.FLOAT32_LSTM, true)
+            .with(FastPaths.RNN_JVM_PRODUCTS, true).with(FastPaths.RNN_STEP_GEMM, true).only(DataType.FLOAT)
+            .counts(FastPaths.FLOAT32_LSTM);
+
+    /** Every path above. */
+    public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT,
+            JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, RNN_JVM, RNN_ND4J, RNN_NO_POOL, FLOAT32_LSTM);
+}
