@@ -3,6 +3,7 @@ package org.cornu.core.ops;
 import static org.cornu.testing.GradCheck.rand;
 import static org.cornu.testing.opmatrix.KernelPaths.JVM_CONV;
 import static org.cornu.testing.opmatrix.KernelPaths.NATIVE_CONV;
+import static org.cornu.testing.opmatrix.KernelPaths.ONEDNN;
 import static org.cornu.testing.opmatrix.KernelPaths.DEFAULT;
 import static org.cornu.testing.opmatrix.OpInfo.op;
 import static org.cornu.testing.opmatrix.Sample.arr;
@@ -37,7 +38,7 @@ class ConvOpsMatrixTest {
     static final OpInfo CONV2D = op("conv2d", (in, s) -> ConvOps.conv2d(in.get(0), in.get(1), in.size() > 2 ? in.get(2) : null,
                     s.get("s"), s.get("same"), s.get("dil")))
             .reference((in, s) -> NaiveOps.conv2d(in[0], in[1], in.length > 2 ? in[2] : null, s.get("s"), s.get("same"), s.get("dil")))
-            .paths(JVM_CONV, NATIVE_CONV)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
             .samples(
                     conv("valid 3x3 stride 1, bias", new long[] {2, 5, 5, 2}, new long[] {3, 3, 2, 3}, true, new int[] {1, 1}, false, new int[] {1, 1}, 1),
                     conv("same 3x2 kernel (1 row on top, no column on the left)", new long[] {1, 4, 5, 2}, new long[] {3, 2, 2, 2}, true,
@@ -86,7 +87,7 @@ class ConvOpsMatrixTest {
 
     static final OpInfo CONV1D = op("conv1d", ConvOpsMatrixTest::conv1d)
             .reference(ConvOpsMatrixTest::conv1dRef)
-            .paths(JVM_CONV, NATIVE_CONV)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
             .samples(
                     conv1("same k=3 (one step padded on the left)", new long[] {2, 6, 2}, new long[] {3, 2, 3}, true, 1, true, 1, 101),
                     conv1("same k=4 stride 2: odd total padding (1 left, 2 right)", new long[] {2, 7, 2}, new long[] {4, 2, 2}, true, 2, true, 1, 111),
@@ -116,7 +117,7 @@ class ConvOpsMatrixTest {
 
     static final OpInfo MAX_POOL_2D = op("max_pool2d", (in, s) -> ConvOps.maxPool2d(in.get(0), s.get("p"), s.get("s"), s.get("same")))
             .reference((in, s) -> NaiveOps.pool2d(in[0], s.get("p"), s.get("s"), s.get("same"), true))
-            .paths(JVM_CONV, NATIVE_CONV)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
             .samples(
                     pool("distinct values, 2x2 valid", rand(201, -1, 1, 2, 4, 4, 3), new int[] {2, 2}, new int[] {2, 2}, false),
                     pool("distinct values, 3x2 same stride 2 (odd total padding)", rand(202, -1, 1, 1, 5, 6, 2), new int[] {3, 2},
@@ -131,7 +132,7 @@ class ConvOpsMatrixTest {
 
     static final OpInfo AVG_POOL_2D = op("avg_pool2d", (in, s) -> ConvOps.avgPool2d(in.get(0), s.get("p"), s.get("s"), s.get("same")))
             .reference((in, s) -> NaiveOps.pool2d(in[0], s.get("p"), s.get("s"), s.get("same"), false))
-            .paths(JVM_CONV, NATIVE_CONV)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
             .samples(
                     pool("2x2 valid", rand(301, -1, 1, 2, 4, 4, 3), new int[] {2, 2}, new int[] {2, 2}, false),
                     pool("3x2 same stride 2 (windows over padding count real cells only)", rand(302, -1, 1, 1, 5, 6, 2), new int[] {3, 2},
@@ -155,7 +156,7 @@ class ConvOpsMatrixTest {
             INDArray z = NaiveOps.pool2d(in[0].reshape(xs[0], 1, xs[1], xs[2]), new int[] {1, p}, new int[] {1, st}, s.get("same"), max);
             return z.reshape(xs[0], z.size(2), xs[2]);
         };
-        return op(name, call).reference(ref).paths(JVM_CONV, NATIVE_CONV);
+        return op(name, call).reference(ref).paths(JVM_CONV, NATIVE_CONV, ONEDNN);
     }
 
     private static Sample pool1(String name, INDArray x, int p, int s, boolean same, boolean tied) {
