@@ -85,5 +85,6 @@ public final class LayersModule implements Registry.Module {
         Registry.register(Registry.Kind.LAYER, "Hashing", () -> Hashing.class);
         Registry.register(Registry.Kind.LAYER, "StringLookup", () -> StringLookup.class);
         Registry.register(Registry.Kind.LAYER, "IntegerLookup", () -> IntegerLookup.class);
+        Registry.register(Registry.Kind.LAYER, "TextVectorization", () -> TextVectorization.class);
     }
 }
