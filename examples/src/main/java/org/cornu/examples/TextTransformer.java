@@ -28,6 +28,7 @@ import org.cornu.layers.Embedding;
 import org.cornu.layers.GlobalMaxPooling1D;
 import org.cornu.layers.LayerNormalization;
 import org.cornu.layers.MultiHeadAttention;
+import org.cornu.layers.TextVectorization;
 import org.cornu.utils.Utils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,12 +41,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * decoded back to words with Keras's {@code reuters_word_index.json} (46 topics, softmax,
  * sparse categorical crossentropy; the book's IMDB file is not on this network).
  *
- * <p>Tokens: the newswires' own word ids, with the {@code --max-tokens} most frequent words kept
- * (Keras's {@code num_words}; the others become the out-of-vocabulary id 2), padded or cut at the
- * end to {@code --sequence-length}, which is what {@code TextVectorization(max_tokens,
- * output_sequence_length)} gives on the decoded text up to its vocabulary order. TODO(lead):
- * switch to {@code TextVectorization.adapt} on {@link #decodedTexts} once TextVectorization lands
- * (branch {@code text-vectorization}).
+ * <p>Tokens: as the book, {@code TextVectorization(max_tokens=20000, output_mode="int",
+ * output_sequence_length=200)} adapted on the decoded training newswires, then applied to the
+ * training and test texts (it runs before the model, on strings; with {@code --load} it is adapted
+ * again on the same texts, which gives the same vocabulary).
  */
 public final class TextTransformer {
     private TextTransformer() {}
@@ -337,19 +336,20 @@ public final class TextTransformer {
         int maxTokens = args.getInt("max-tokens");
         int length = args.getInt("sequence-length");
         Path file = ExampleSupport.dataFile(args);
-        SequenceSplit data = file == null ? Reuters.loadData(maxTokens)
-                : Reuters.loadData(file, maxTokens, 0, null, Reuters.TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
+        SequenceSplit data = file == null ? Reuters.loadData()
+                : Reuters.loadData(file, null, 0, null, Reuters.TEST_SPLIT, Imdb.SEED, Imdb.START_CHAR, Imdb.OOV_CHAR, Imdb.INDEX_FROM);
         Path index = ExampleSupport.localFile(args, Reuters.WORD_INDEX_FILE_NAME);
         Map<String, Integer> wordIndex = index != null ? Reuters.getWordIndex(index) : Reuters.getWordIndex();
         List<String> texts = decodedTexts(data.xTrain(), wordIndex);
         System.out.println("Training newswires: " + data.xTrain().length + ", test: " + data.xTest().length);
         System.out.println("First newswire, decoded: " + texts.get(0));
-        // TODO(lead): TextVectorization(max_tokens, output_sequence_length=length).adapt(texts) once it lands;
-        // until then the newswires' own ids, with the same vocabulary size, length, padding and cut at the end.
-        System.out.println("Tokens: the newswires' word ids (the " + maxTokens + " most frequent words), padded or cut to "
-                + length + " at the end");
-        INDArray xTrain = Utils.padSequences(data.xTrain(), length, "float32", "post", "post", 0);
-        INDArray xTest = Utils.padSequences(data.xTest(), length, "float32", "post", "post", 0);
+        TextVectorization vectorize = new TextVectorization().maxTokens(maxTokens).outputMode("int").outputSequenceLength(length);
+        vectorize.adapt(texts);
+        System.out.println("TextVectorization: " + vectorize.vocabularySize() + " tokens (max_tokens " + maxTokens
+                + "), sequences padded or cut to " + length + "; most frequent: "
+                + String.join(" ", vectorize.getVocabulary().subList(2, Math.min(12, vectorize.vocabularySize()))));
+        INDArray xTrain = vectorize.apply(texts).castTo(Cornu.floatType());
+        INDArray xTest = vectorize.apply(decodedTexts(data.xTest(), wordIndex)).castTo(Cornu.floatType());
         INDArray yTrain = ExampleSupport.vector(data.yTrain());
         INDArray yTest = ExampleSupport.vector(data.yTest());
 
