@@ -284,6 +284,7 @@ class TextTransformerTest {
         assertTrue(first.find(), text);
         assertTrue(first.group(1).split(" ").length > 5 && first.group(1).matches("[a-z0-9 ?'\\-.]+"), first.group(1));
         assertTrue(Files.isRegularFile(saved), text);
+        assertTrue(text.contains("bag_of_words_test_accuracy: "), text);
         List<String> l = new ArrayList<>(List.of("text-transformer", "--load", saved.toString()));
         l.addAll(List.of(common));
         String loaded = Vgg16TransferTest.run(l.toArray(String[]::new));
@@ -292,7 +293,7 @@ class TextTransformerTest {
     }
 
     private static String metric(String out, String name) {
-        Matcher m = Pattern.compile(name + ": ([0-9.]+)").matcher(out);
+        Matcher m = Pattern.compile("(?m)^" + name + ": ([0-9.]+)").matcher(out);
         assertTrue(m.find(), out);
         return m.group(1);
     }
