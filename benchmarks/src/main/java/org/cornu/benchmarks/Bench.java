@@ -21,10 +21,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs the JMH suite (Cornu and DL4J on each workload, one run) and prints the summary table:
- * workload, Cornu, DL4J, ratio, the fraction of this machine's sgemm peak (measured in the
- * same run), and the target. Usage:
- * {@code java -jar benchmarks/target/cornu-benchmarks.jar [--quick] [--only mlp,boston_b1,...]}.
+ * Runs the JMH suite (Cornu and DL4J on each workload, one run), then PyTorch on the same
+ * workloads ({@link TorchPeer}, when a python with torch is found; {@code --no-torch} skips it),
+ * and prints the summary table: workload, Cornu, DL4J, PyTorch, Cornu's time over each, the
+ * fraction of this machine's sgemm peak (measured in the same run), and the target. Usage:
+ * {@code java -jar benchmarks/target/cornu-benchmarks.jar [--quick] [--only mlp,boston_b1,...]
+ * [--no-torch] [--torch-threads N] [--python PATH]}.
  */
 public final class Bench {
     private Bench() {}
@@ -41,11 +43,21 @@ public final class Bench {
      */
     public static void main(String[] args) throws RunnerException {
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm", "predict_latency", "save"));
+        boolean torch = !Arrays.asList(args).contains("--no-torch");
+        Integer torchThreads = null;
+        String python = null;
+        List<String> only = new ArrayList<>(List.of("mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm",
+                "transformer", "predict_latency", "save"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--only") && i + 1 < args.length) only = List.of(args[++i].split(","));
+            else if (args[i].equals("--torch-threads") && i + 1 < args.length) torchThreads = Integer.parseInt(args[++i]);
+            else if (args[i].equals("--python") && i + 1 < args.length) python = args[++i];
             else if (args[i].equals("--help")) {
-                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,convnet,lstm_ts,imdb_lstm,predict_latency,save]");
+                System.out.println("Usage: java -jar cornu-benchmarks.jar [--quick] [--only mlp,reuters,imdb_dense,boston_b1,convnet,lstm_ts,"
+                        + "imdb_lstm,transformer,predict_latency,save] [--no-torch] [--torch-threads N] [--python PATH]");
+                System.out.println("  --no-torch         skip the PyTorch peer (benchmarks/peers/torch_book.py)");
+                System.out.println("  --torch-threads N  torch.set_num_threads for the peer (default: Cornu's BLAS thread count)");
+                System.out.println("  --python PATH      the python with torch (default: $CORNU_PYTHON, else python3 or /usr/bin/python3)");
                 return;
             }
         }
@@ -59,7 +71,9 @@ public final class Bench {
         }
         int blasThreads = Nd4j.factory().blas().getMaxThreads();
         double peak = sgemmPeak();
-        System.out.printf(Locale.ROOT, "sgemm peak on this machine: %.1f GFLOP/s (1024^3, %d BLAS thread(s))%n", peak / 1e9, blasThreads);
+        double directPeak = sgemmPeakDirect();
+        System.out.printf(Locale.ROOT, "sgemm peak on this machine (1024^3, %d BLAS thread(s)): Nd4j.gemm %.1f GFLOP/s,"
+                + " Cornu's direct Gemm (cblas_sgemm) %.1f GFLOP/s%n", blasThreads, peak / 1e9, directPeak / 1e9);
 
         Map<String, double[]> results = new LinkedHashMap<>();
         List<String> train = new ArrayList<>(only);
@@ -72,6 +86,7 @@ public final class Bench {
                     .param("workload", w)
                     .verbosity(VerboseMode.SILENT);
             if (quick) o.warmupIterations(1).measurementIterations(2);
+            if (w.equals("transformer")) o.param("lib", "cornu"); // no DL4J model
             // epochs of a few milliseconds (303 steps at batch 1) or a tenth of a second: one warm-up
             // epoch leaves the JIT cold for both libraries, so these get more (still seconds in all)
             if (w.equals("boston_b1")) o.warmupIterations(30).measurementIterations(20);
@@ -109,35 +124,56 @@ public final class Bench {
             }
         }
 
+        TorchPeer.Results pt = torch ? TorchPeer.run(only, quick, torchThreads != null ? torchThreads : blasThreads, python) : null;
+        if (!torch) System.out.println("PyTorch peer skipped (--no-torch)");
+
         System.out.println();
-        System.out.println("| workload | Cornu | DL4J | Cornu/DL4J | Cornu % of sgemm peak | target | met |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        if (pt != null) {
+            System.out.printf(Locale.ROOT, "PyTorch: %s; sgemm 1024^3 through torch.mm: %.1f GFLOP/s%n", pt.info(), pt.sgemmGflops());
+        }
+        System.out.println("| workload | Cornu | DL4J | PyTorch | Cornu/DL4J | Cornu/PyTorch | Cornu % of sgemm peak | target | met |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, double[]> e : results.entrySet()) {
             String w = e.getKey();
             double c = e.getValue()[0], d = e.getValue()[1];
+            // PyTorch's time in the same unit as Cornu's (s/epoch or us), and Cornu's time over it
+            double t = pt == null ? Double.NaN : pt.get(switch (w) {
+                case "predict_latency" -> "predict_latency:digit";
+                case "predict_latency_noise" -> "predict_latency:noise";
+                default -> w;
+            });
+            String ct = ratio(c, t);
             if (w.equals("predict_latency")) {
-                System.out.printf(Locale.ROOT, "| predict_latency (MNIST digit) | %.1f us | %.1f us | %.2f | - | < 50 us | %s |%n", c, d, c / d, c < 50 ? "yes" : "no");
+                System.out.printf(Locale.ROOT, "| predict_latency (MNIST digit) | %.1f us | %.1f us | %s | %.2f | %s | - | < 50 us | %s |%n",
+                        c, d, peer(t, "%.1f us", 1), c / d, ct, c < 50 ? "yes" : "no");
                 continue;
             }
             if (w.equals("predict_latency_noise")) {
-                System.out.printf(Locale.ROOT, "| predict_latency (noise input) | %.1f us | %.1f us | %.2f | - | - | - |%n", c, d, c / d);
+                System.out.printf(Locale.ROOT, "| predict_latency (noise input) | %.1f us | %.1f us | %s | %.2f | %s | - | - | - |%n",
+                        c, d, peer(t, "%.1f us", 1), c / d, ct);
                 continue;
             }
             if (w.equals("convnet")) {
                 double scale = 60000.0 / ConvnetEpochCompare.BENCH_SAMPLES;
-                System.out.printf(Locale.ROOT, "| convnet | %.1f s/epoch | %.1f s/epoch | %.2f | - | <= 0.7 | %s |%n",
-                        c * scale, d * scale, c / d, c / d <= 0.7 ? "yes" : "no");
+                System.out.printf(Locale.ROOT, "| convnet | %.1f s/epoch | %.1f s/epoch | %s | %.2f | %s | - | <= 0.7 | %s |%n",
+                        c * scale, d * scale, peer(t, "%.1f s/epoch", scale), c / d, ct, c / d <= 0.7 ? "yes" : "no");
                 continue;
             }
             if (w.equals("lstm_ts")) {
-                System.out.printf(Locale.ROOT, "| lstm_ts | %.2f s/epoch | %.2f s/epoch | %.2f | - | <= 0.5 | %s |%n",
-                        c, d, c / d, c / d <= 0.5 ? "yes" : "no");
+                System.out.printf(Locale.ROOT, "| lstm_ts | %.2f s/epoch | %.2f s/epoch | %s | %.2f | %s | - | <= 0.5 | %s |%n",
+                        c, d, peer(t, "%.2f s/epoch", 1), c / d, ct, c / d <= 0.5 ? "yes" : "no");
                 continue;
             }
             if (w.equals("imdb_lstm")) {
                 int n = RnnWorkloads.samples(w);
-                System.out.printf(Locale.ROOT, "| imdb_lstm | %.0f samples/s | %.0f samples/s | %.2f | - | >= 1000 samples/s | %s |%n",
-                        n / c, n / d, c / d, n / c >= 1000 ? "yes" : "no");
+                System.out.printf(Locale.ROOT, "| imdb_lstm | %.0f samples/s | %.0f samples/s | %s | %.2f | %s | - | >= 1000 samples/s | %s |%n",
+                        n / c, n / d, peerRate(t, n, "samples/s"), c / d, ct, n / c >= 1000 ? "yes" : "no");
+                continue;
+            }
+            if (w.equals("transformer")) {
+                int n = TransformerWorkload.SAMPLES;
+                System.out.printf(Locale.ROOT, "| transformer (length %d) | %.1f samples/s | - | %s | - | %s | - | - | - |%n",
+                        TransformerWorkload.LENGTH, n / c, peerRate(t, n, "samples/s"), ct);
                 continue;
             }
             Workloads.Spec s = Workloads.spec(w);
@@ -145,13 +181,13 @@ public final class Bench {
             double target = RATIO_TARGETS.getOrDefault(w, Double.NaN);
             String met = c / d <= target ? "yes" : "no";
             if (w.equals("boston_b1")) {
-                System.out.printf(Locale.ROOT, "| boston_b1 | %.0f steps/s | %.0f steps/s | %.1fx the steps/s | %.1f%% | >= 10x | %s |%n",
-                        s.samples() / c, s.samples() / d, d / c, peakShare, met);
+                System.out.printf(Locale.ROOT, "| boston_b1 | %.0f steps/s | %.0f steps/s | %s | %.1fx the steps/s | %s | %.1f%% | >= 10x | %s |%n",
+                        s.samples() / c, s.samples() / d, peerRate(t, s.samples(), "steps/s"), d / c, ct, peakShare, met);
             } else {
                 String extra = w.equals("mlp") ? " and >= 50% of peak" : "";
                 if (w.equals("mlp") && peakShare < 50) met = "no";
-                System.out.printf(Locale.ROOT, "| %s | %.2f s/epoch | %.2f s/epoch | %.2f | %.1f%% | <= %.1f%s | %s |%n",
-                        w, c, d, c / d, peakShare, target, extra, met);
+                System.out.printf(Locale.ROOT, "| %s | %.2f s/epoch | %.2f s/epoch | %s | %.2f | %s | %.1f%% | <= %.1f%s | %s |%n",
+                        w, c, d, peer(t, "%.2f s/epoch", 1), c / d, ct, peakShare, target, extra, met);
             }
         }
         for (String op : List.of("firstSave", "save", "load")) {
@@ -165,7 +201,7 @@ public final class Bench {
                             model.equals("plain") ? "5 MB of weights" : "15 MB (weights and Adam slots)");
                     String target = op.equals("save") && format.equals("keras") ? "< 200 ms" : "-";
                     String met = target.equals("-") ? "-" : c < 200 ? "yes" : "no";
-                    System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms (ModelSerializer) | %.2f | - | %s | %s |%n", what, c, d, c / d, target, met);
+                    System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms (ModelSerializer) | - | %.2f | - | - | %s | %s |%n", what, c, d, c / d, target, met);
                 }
             }
         }
@@ -208,15 +244,41 @@ public final class Bench {
         return r;
     }
 
-    /** Single-precision gemm throughput (FLOP/s) on 1024x1024 matrices, best of several runs. */
+    /** PyTorch's value in {@code format} (times {@code scale}), or "-" when there is none. */
+    private static String peer(double t, String format, double scale) {
+        return Double.isNaN(t) ? "-" : String.format(Locale.ROOT, format, t * scale);
+    }
+
+    /** {@code n / t} in {@code unit}, or "-". */
+    private static String peerRate(double t, int n, String unit) {
+        return Double.isNaN(t) ? "-" : String.format(Locale.ROOT, "%.0f %s", n / t, unit);
+    }
+
+    /** Cornu's time over the peer's, or "-". */
+    private static String ratio(double c, double t) {
+        return Double.isNaN(t) || Double.isNaN(c) ? "-" : String.format(Locale.ROOT, "%.2f", c / t);
+    }
+
+    /** Single-precision gemm throughput (FLOP/s) on 1024x1024 matrices through {@code Nd4j.gemm}, best of several runs. */
     static double sgemmPeak() {
+        return sgemmPeak(false);
+    }
+
+    /** As {@link #sgemmPeak()}, through Cornu's direct BLAS call ({@link org.cornu.core.kernels.Gemm}). */
+    static double sgemmPeakDirect() {
+        return sgemmPeak(true);
+    }
+
+    private static double sgemmPeak(boolean direct) {
         INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024), b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
         INDArray c = Nd4j.create(DataType.FLOAT, 1024, 1024);
-        for (int i = 0; i < 3; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        java.lang.Runnable mm = direct ? () -> org.cornu.core.kernels.Gemm.gemm(a, b, c, false, false, 1.0, 0.0)
+                : () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        for (int i = 0; i < 3; i++) mm.run();
         double best = 0;
         for (int r = 0; r < 5; r++) {
             long t = System.nanoTime();
-            for (int i = 0; i < 5; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            for (int i = 0; i < 5; i++) mm.run();
             double s = (System.nanoTime() - t) / 1e9;
             best = Math.max(best, 5 * 2.0 * 1024 * 1024 * 1024 / s);
         }

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 // both libraries run with JavaCPP's physical-memory check off, as Cornu sets it by default (see Cornu)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"})
 public class TrainBenchmark {
-    /** The workload: one of {@link Workloads}' specs, {@code "convnet"}, or one of {@link RnnWorkloads}. */
-    @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm"})
+    /** The workload: one of {@link Workloads}' specs, {@code "convnet"}, {@code "transformer"}, or one of {@link RnnWorkloads}. */
+    @Param({"mlp", "reuters", "imdb_dense", "boston_b1", "convnet", "lstm_ts", "imdb_lstm", "transformer"})
     public String workload;
 
     /** The library: {@code "cornu"} or {@code "dl4j"}. */
@@ -51,6 +51,11 @@ public class TrainBenchmark {
         if (workload.equals("convnet")) {
             // the book's MNIST convnet on the first 3200 real MNIST images (Bench scales to 60000)
             other = ConvnetEpochCompare.epoch(lib, ConvnetEpochCompare.BENCH_SAMPLES);
+            return;
+        }
+        if (workload.equals("transformer")) {
+            if (!lib.equals("cornu")) throw new IllegalArgumentException("transformer: Cornu only (DL4J has no such model here)");
+            other = TransformerWorkload.epoch();
             return;
         }
         if (workload.equals("lstm_ts") || workload.equals("imdb_lstm")) {

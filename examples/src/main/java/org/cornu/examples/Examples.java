@@ -40,6 +40,16 @@ public final class Examples {
                         .note("Validation: the first " + ReutersExample.BOOK_VALIDATION + " training newswires when there are Keras's "
                                 + ReutersExample.KERAS_TRAIN + " (the book), else the first "
                                 + Math.round(100 * ReutersExample.VALIDATION_FRACTION) + "%.")));
+        EXAMPLES.put("text-transformer", new Entry("Reuters newswires decoded to text, TextVectorization, the book's Transformer encoder"
+                + " (11.4): PositionalEmbedding and TransformerEncoder as custom layers, 46 topics, rmsprop, batch 32", TextTransformer::run,
+                spec().epochs(6).batchSize(32).seed(42).verbose(1).data("reuters.npz")
+                        .opt("max-tokens", "N", 20000, "TextVectorization's max_tokens (the vocabulary, padding and OOV included)")
+                        .opt("sequence-length", "N", 200, "tokens per newswire, padded or cut at the end")
+                        .opt("embed-dim", "N", 256, "embedding size").opt("dense-dim", "N", 32, "the encoder's feed-forward size")
+                        .opt("num-heads", "N", 2, "attention heads").save().load()
+                        .note("Validation: the first 1000 training newswires when there are Keras's 8982, else the first 10%.")
+                        .note("Words from reuters_word_index.json beside --data FILE, in $CORNU_DATASETS or ~/.keras/datasets,"
+                                + " else downloaded.")));
         EXAMPLES.put("boston", new Entry("Boston housing regression, 4-fold validation at batch 1, smoothed MAE chart, final model (book 4.3)",
                 BostonExample::run, spec().opt("epochs", "N", 100, "epochs of each k-fold model")
                         .opt("long-epochs", "N", 500, "epochs of each fold's run for the validation-MAE curve")
