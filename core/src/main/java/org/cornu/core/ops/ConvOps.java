@@ -183,16 +183,8 @@ public final class ConvOps {
         DataType dt = x.value().dataType();
         ConvKernels.Geo ge = ConvKernels.Geo.of(xs, (int) ks[0], (int) ks[1], strides, dilation, same);
         long rows = (long) ge.n() * ge.oh() * ge.ow(), kk = ks[0] * ks[1] * ks[2], f = ks[3];
-        boolean pointwise = ks[0] == 1 && ks[1] == 1 && strides[0] == 1 && strides[1] == 1;
-        INDArray col;
-        if (pointwise) {
-            col = x.value().reshape('c', rows, kk);
-        } else {
-            boolean padded = same || dilation[0] > 1 || dilation[1] > 1;
-            col = padded ? Nd4j.create(dt, rows, kk) : Nd4j.createUninitialized(dt, rows, kk);
-            // valid padding without dilation writes every cell of col; otherwise skipped cells stay 0
-            im2col(x.value(), col, ge);
-        }
+        boolean pointwise = pointwise(ks, strides);
+        INDArray col = columns(x.value(), ge, ks, strides, same, dilation);
         INDArray k2 = kernel.value().reshape('c', kk, f);
         INDArray z = Nd4j.createUninitialized(dt, rows, f);
         if (bias == null) {
@@ -220,6 +212,22 @@ public final class ConvOps {
         });
     }
 
+    private static boolean pointwise(long[] ks, int[] strides) {
+        return ks[0] == 1 && ks[1] == 1 && strides[0] == 1 && strides[1] == 1;
+    }
+
+    /** im2col's matrix {@code (n*oh*ow, kh*kw*cin)} of {@code x}: a reshape of it for a pointwise kernel. */
+    private static INDArray columns(INDArray x, ConvKernels.Geo ge, long[] ks, int[] strides, boolean same, int[] dilation) {
+        long rows = (long) ge.n() * ge.oh() * ge.ow(), kk = ks[0] * ks[1] * ks[2];
+        if (pointwise(ks, strides)) return x.reshape('c', rows, kk);
+        boolean padded = same || dilation[0] > 1 || dilation[1] > 1;
+        DataType dt = x.dataType();
+        INDArray col = padded ? Nd4j.create(dt, rows, kk) : Nd4j.createUninitialized(dt, rows, kk);
+        // valid padding without dilation writes every cell of col; otherwise skipped cells stay 0
+        im2col(x, col, ge);
+        return col;
+    }
+
     /**
      * The kernel and bias gradients of a convolution from im2col and one gemm, for an input that
      * needs no gradient: {@code dK = col^T g} and {@code db} the column sums of {@code g}.
@@ -228,18 +236,10 @@ public final class ConvOps {
             int[] dilation) {
         long[] xs = x.value().shape(), ks = kernel.value().shape();
         ConvKernels.Geo ge = ConvKernels.Geo.of(xs, (int) ks[0], (int) ks[1], strides, dilation, same);
-        long rows = (long) ge.n() * ge.oh() * ge.ow(), kk = ks[0] * ks[1] * ks[2], f = ks[3];
+        long rows = (long) ge.n() * ge.oh() * ge.ow(), f = ks[3];
         INDArray g2 = (g.isView() || g.ordering() != 'c' ? g.dup('c') : g).reshape('c', rows, f);
         if (kernel.requiresGrad()) {
-            boolean pointwise = ks[0] == 1 && ks[1] == 1 && strides[0] == 1 && strides[1] == 1;
-            INDArray col;
-            if (pointwise) {
-                col = x.value().reshape('c', rows, kk);
-            } else {
-                boolean padded = same || dilation[0] > 1 || dilation[1] > 1;
-                col = padded ? Nd4j.create(x.value().dataType(), rows, kk) : Nd4j.createUninitialized(x.value().dataType(), rows, kk);
-                im2col(x.value(), col, ge);
-            }
+            INDArray col = columns(x.value(), ge, ks, strides, same, dilation);
             kernel.accumulate(Gemm.gemm(col, g2, true, false).reshape('c', ks));
         }
         if (bias != null && bias.requiresGrad()) bias.accumulate(Gemm.columnSums(g2, f));

@@ -67,6 +67,22 @@ public final class NormOps {
         return r;
     }
 
+    /** Hands the kernel's gradients to the tensors that take them. */
+    private static void accumulate(Tensor x, Tensor gamma, Tensor beta, float[] dx, double[] dg, double[] db, int n, int c) {
+        if (dx != null) {
+            INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+            Elementwise.floats(gx).put(0, dx, 0, dx.length);
+            x.accumulate(gx);
+        }
+        if (gamma != null && gamma.requiresGrad()) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT));
+        if (beta != null && beta.requiresGrad()) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT));
+    }
+
+    /** The output gradient's values (a dense C-order copy where it is not one). */
+    private static float[] gradient(INDArray g) {
+        return read(g.ordering() == 'c' && Elementwise.fusable(g) ? g : g.dup('c'));
+    }
+
     private static BatchNorm fusedTraining(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
         INDArray xv = x.value();
         int n = (int) xv.size(0), c = (int) xv.size(1);
@@ -78,17 +94,11 @@ public final class NormOps {
         Elementwise.floats(y).put(0, ya, 0, ya.length);
         boolean rg = Tape.needsGrad(x, gamma, beta);
         Tensor out = Tape.push(new Tensor(y, rg), g -> {
-            float[] gr = read(g.ordering() == 'c' && Elementwise.fusable(g) ? g : g.dup('c'));
+            float[] gr = gradient(g);
             float[] dx = x.requiresGrad() ? new float[xa.length] : null;
             double[] dg = new double[c], db = new double[c];
             NormKernels.backwardTraining(xa, gr, n, c, mean, var, ga, epsilon, dx, dg, db);
-            if (dx != null) {
-                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
-                Elementwise.floats(gx).put(0, dx, 0, dx.length);
-                x.accumulate(gx);
-            }
-            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT));
-            if (beta != null && beta.requiresGrad()) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT));
+            accumulate(x, gamma, beta, dx, dg, db, n, c);
         });
         return new BatchNorm(out, Nd4j.createFromArray(mean).castTo(DataType.FLOAT),
                 Nd4j.createFromArray(var).castTo(DataType.FLOAT));
@@ -134,17 +144,11 @@ public final class NormOps {
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
         Elementwise.floats(y).put(0, ya, 0, ya.length);
         return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
-            float[] gr = read(g.ordering() == 'c' && Elementwise.fusable(g) ? g : g.dup('c'));
+            float[] gr = gradient(g);
             double[] dg = new double[c], db = new double[c];
             float[] dx = x.requiresGrad() ? new float[xa.length] : null;
             NormKernels.backwardInference(xa, gr, n, c, m, v, ga, epsilon, dx, dg, db);
-            if (dx != null) {
-                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
-                Elementwise.floats(gx).put(0, dx, 0, dx.length);
-                x.accumulate(gx);
-            }
-            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT));
-            if (beta != null && beta.requiresGrad()) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT));
+            accumulate(x, gamma, beta, dx, dg, db, n, c);
         });
     }
 }

@@ -409,22 +409,32 @@ public abstract class Trainer extends Layer {
         List<Weight> tws = trainableWeights();
         double[] lossVals = new double[c.outputCount() + 1];
         try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
-            List<Tensor> outs;
-            List<INDArray> grads;
-            try (GradientTape tape = new GradientTape(tws)) {
-                LossCollector.start();
-                outs = forward(constants(data.xs()), true);
-                Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals, true);
-                lossVals[0] = total.value().getDouble(0);
-                grads = tape.gradient(total, tws);
-            } finally {
-                LossCollector.finish();
-            }
+            List<INDArray> grads = new ArrayList<>();
+            List<Tensor> outs = lossGradients(c, data, tws, lossVals, true, grads);
             applyGradients(c.trainingOptimizer(), grads, tws);
             c.updateMetrics(data.ys(), values(outs));
         }
         c.trackLoss(lossVals, data.size());
         return StepCompiler.stepLogs(c, lossVals[0]);
+    }
+
+    /**
+     * The forward pass under a tape, the batch's loss (into {@code lossVals}, total first) and its
+     * gradients with respect to {@code tws} (into {@code grads}); the weights' regularization
+     * losses are included when {@code regularize}. Returns the outputs.
+     */
+    private List<Tensor> lossGradients(CompileState c, StepData data, List<Weight> tws, double[] lossVals, boolean regularize,
+                                       List<INDArray> grads) {
+        try (GradientTape tape = new GradientTape(tws)) {
+            LossCollector.start();
+            List<Tensor> outs = forward(constants(data.xs()), true);
+            Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals, regularize);
+            lossVals[0] = total.value().getDouble(0);
+            grads.addAll(tape.gradient(total, tws));
+            return outs;
+        } finally {
+            LossCollector.finish();
+        }
     }
 
     /** Applies the gradients that exist; a trainable weight without one is skipped with a warning, as Keras's fit does. */
@@ -577,17 +587,8 @@ public abstract class Trainer extends Layer {
         double[] lossVals = new double[c.outputCount() + 1];
         List<INDArray> sums = new ArrayList<>(tws.size());
         try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
-            List<Tensor> outs;
-            List<INDArray> grads;
-            try (GradientTape tape = new GradientTape(tws)) {
-                LossCollector.start();
-                outs = forward(constants(data.xs()), true);
-                Tensor total = totalLoss(c, outs, data.ys(), data.sampleWeight(), LossCollector.finish(), lossVals, false);
-                lossVals[0] = total.value().getDouble(0);
-                grads = tape.gradient(total, tws);
-            } finally {
-                LossCollector.finish();
-            }
+            List<INDArray> grads = new ArrayList<>();
+            List<Tensor> outs = lossGradients(c, data, tws, lossVals, false, grads);
             try (MemoryWorkspace out = Workspaces.outside()) {
                 for (INDArray g : grads) sums.add(g == null ? null : g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).muli(n));
             }
