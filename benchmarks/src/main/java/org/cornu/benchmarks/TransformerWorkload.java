@@ -23,7 +23,12 @@ public final class TransformerWorkload {
     /** Tokens per sequence. */
     public static final int LENGTH = 200;
 
-    /** One Cornu epoch, ready to run. */
+    /**
+     * One Cornu epoch, ready to run: builds the data (seed 1) and the model now, and fits one epoch of
+     * {@link #SAMPLES} samples each time the returned task runs.
+     *
+     * @return the task running one training epoch
+     */
     public static Runnable epoch() {
         Cornu.setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, SAMPLES, LENGTH).muli(19999).addi(1).castTo(DataType.INT).castTo(DataType.FLOAT);

@@ -129,6 +129,10 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
      * Registers a standardization function under {@code name}, usable as {@code standardize(name)} and saved by
      * that name (as Keras saves a registered function: {@code {"class_name": "function", "config": name}}); a file
      * naming it loads where the same name is registered (in Python, as a Keras serializable of that name).
+     *
+     * @param name the name the function is registered, selected and saved under
+     * @param fn the function applied to each input string before splitting
+     * @throws IllegalArgumentException if {@code name} is null or empty, or {@code fn} is null
      */
     public static void registerStandardize(String name, UnaryOperator<String> fn) {
         if (name == null || name.isEmpty() || fn == null) {
@@ -137,7 +141,13 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         STANDARDIZERS.put(name, fn);
     }
 
-    /** Registers a split function (one string to its tokens) under {@code name}, as {@link #registerStandardize}. */
+    /**
+     * Registers a split function (one string to its tokens) under {@code name}, as {@link #registerStandardize}.
+     *
+     * @param name the name the function is registered, selected and saved under
+     * @param fn the function mapping one standardized string to its substrings
+     * @throws IllegalArgumentException if {@code name} is null or empty, or {@code fn} is null
+     */
     public static void registerSplit(String name, Function<String, List<String>> fn) {
         if (name == null || name.isEmpty() || fn == null) {
             throw new IllegalArgumentException("TextVectorization.registerSplit needs a non-empty name and a function");
@@ -149,7 +159,15 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return "TextVectorization \"" + name() + "\": ";
     }
 
-    /** Maximum size of the vocabulary, special tokens included; null for no limit. */
+    /**
+     * Maximum size of the vocabulary for this layer ({@code max_tokens}). This should only be specified when adapting
+     * a vocabulary or when setting {@code pad_to_max_tokens=True}. The limit includes the OOV token and, in
+     * {@code "int"} mode, the padding token, so the number of real terms is {@code max_tokens - 1 - (1 if
+     * output_mode == "int" else 0)}. Defaults to {@code null} (no cap on the vocabulary size).
+     *
+     * @param n the maximum vocabulary size, or null for no limit
+     * @return this layer
+     */
     public TextVectorization maxTokens(Integer n) {
         maxTokens = n;
         lookup.maxTokens(n);
@@ -157,8 +175,15 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
     }
 
     /**
-     * {@code null}, {@code "lower_and_strip_punctuation"}, {@code "lower"}, {@code "strip_punctuation"} or a name
-     * registered with {@link #registerStandardize}.
+     * Standardization to apply to the input text ({@code standardize}). Values can be: {@code null} (no
+     * standardization); {@code "lower_and_strip_punctuation"} (lowercase the text and remove punctuation, the
+     * default); {@code "lower"} (lowercase the text); {@code "strip_punctuation"} (remove punctuation); or the name
+     * of a function registered with {@link #registerStandardize}. Lowercasing and punctuation cover ASCII only (see
+     * the class documentation).
+     *
+     * @param s one of the values above
+     * @return this layer
+     * @throws IllegalArgumentException if {@code s} is neither a built-in value nor a registered name
      */
     public TextVectorization standardize(String s) {
         if (s != null && !List.of("lower_and_strip_punctuation", "lower", "strip_punctuation").contains(s)
@@ -172,7 +197,15 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** {@code null}, {@code "whitespace"}, {@code "character"} or a name registered with {@link #registerSplit}. */
+    /**
+     * Splitting to apply to the standardized text ({@code split}). Values can be: {@code null} (no splitting: each
+     * string is one token); {@code "whitespace"} (split on ASCII whitespace, the default); {@code "character"}
+     * (split on each Unicode code point); or the name of a function registered with {@link #registerSplit}.
+     *
+     * @param s one of the values above
+     * @return this layer
+     * @throws IllegalArgumentException if {@code s} is neither a built-in value nor a registered name
+     */
     public TextVectorization split(String s) {
         if (s != null && !List.of("whitespace", "character").contains(s) && !SPLITTERS.containsKey(s)) {
             throw new IllegalArgumentException("TextVectorization: invalid value for argument `split`. Expected one of"
@@ -183,7 +216,15 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** Ngrams from 1 to {@code n} (Keras's integer {@code ngrams}); null for none. */
+    /**
+     * Ngrams to create from the split text ({@code ngrams} as an integer): all ngrams from 1 up to {@code n}, joined
+     * with a space, unigrams first. {@code null} (the default) creates no ngrams; {@code 1} is the same as the
+     * plain tokens.
+     *
+     * @param n the largest ngram width, or null for none
+     * @return this layer
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
     public TextVectorization ngrams(Integer n) {
         if (n != null && n < 1) throw new IllegalArgumentException("TextVectorization: `ngrams` must be positive. Received: ngrams=" + n);
         ngramsArg = n;
@@ -196,7 +237,14 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** Ngrams of exactly these widths, in this order (Keras's tuple {@code ngrams}, e.g. {@code (1, 3)}). */
+    /**
+     * Ngrams of exactly these widths, listed width by width in the order given ({@code ngrams} as a tuple, e.g.
+     * {@code (1, 3)} for unigrams and trigrams but no bigrams).
+     *
+     * @param widths the ngram widths, each at least 1
+     * @return this layer
+     * @throws IllegalArgumentException if a width is less than 1
+     */
     public TextVectorization ngrams(int... widths) {
         for (int w : widths) {
             if (w < 1) throw new IllegalArgumentException("TextVectorization: ngram widths must be positive. Received: ngrams="
@@ -209,7 +257,20 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** {@code "int"} (default), {@code "multi_hot"}, {@code "count"} or {@code "tf_idf"}. */
+    /**
+     * Output of the layer ({@code output_mode}). Values can be: {@code "int"} (the default: one integer index per
+     * split token, 0 for padding and 1 for out-of-vocabulary tokens); {@code "multi_hot"} (a single array per
+     * example, with a 1 at each index of a token present in the example); {@code "count"} (like
+     * {@code "multi_hot"}, but the entry is the number of times the token appears in the example);
+     * {@code "tf_idf"} (like {@code "multi_hot"}, but the TF-IDF algorithm is applied to find the value at each
+     * token slot). The non-int modes need a vocabulary size known when the layer is called ({@link #adapt} or a
+     * fixed vocabulary).
+     *
+     * @param m one of the values above
+     * @return this layer
+     * @throws IllegalArgumentException if {@code m} is not a valid mode, or is not {@code "int"} while
+     *     {@code output_sequence_length} is set
+     */
     public TextVectorization outputMode(String m) {
         m = IndexLookup.checkMode(m, "TextVectorization");
         if (!m.equals("int") && outputSequenceLength != null) {
@@ -221,7 +282,16 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** In {@code "int"} mode, pads or truncates each row to this length; null pads a batch to its longest row. */
+    /**
+     * Only valid in {@code "int"} mode ({@code output_sequence_length}). If set, the output has its time dimension
+     * padded (with 0) or truncated to exactly this many values, giving shape {@code (batch, output_sequence_length)}
+     * whatever the number of tokens of each example. Defaults to {@code null}: each batch is padded to its longest
+     * example.
+     *
+     * @param n the output length, or null to pad each batch to its longest row
+     * @return this layer
+     * @throws IllegalArgumentException if {@code n} is set outside {@code "int"} mode, or is negative
+     */
     public TextVectorization outputSequenceLength(Integer n) {
         if (n != null && !outputMode.equals("int")) {
             throw new IllegalArgumentException("`output_sequence_length` must not be set if `output_mode` is not 'int'."
@@ -232,7 +302,15 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** Pads the feature axis to {@code max_tokens} in the multi_hot, count and tf_idf modes. */
+    /**
+     * Only valid in the {@code "multi_hot"}, {@code "count"} and {@code "tf_idf"} modes ({@code pad_to_max_tokens}).
+     * If true, the output has its feature axis padded to {@code max_tokens} even if the number of unique tokens in
+     * the vocabulary is less than {@code max_tokens}, giving shape {@code (batch, max_tokens)} regardless of the
+     * vocabulary size. Defaults to false.
+     *
+     * @param b whether to pad the feature axis to {@code max_tokens}
+     * @return this layer
+     */
     public TextVectorization padToMaxTokens(boolean b) {
         padToMaxTokens = b;
         lookup.padToMaxTokens(b);
@@ -241,7 +319,13 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
 
     /**
      * A fixed vocabulary, saved in the config; it may start with the special tokens ({@code ""} then {@code
-     * "[UNK]"} in int mode, {@code "[UNK]"} otherwise). In tf_idf mode {@code idfWeights} gives one weight per term.
+     * "[UNK]"} in int mode, {@code "[UNK]"} otherwise). In tf_idf mode {@code idfWeights} gives one weight per term
+     * ({@code vocabulary} and {@code idf_weights}); outside it no weights may be given.
+     *
+     * @param v the vocabulary terms, each unique
+     * @param idfWeights in tf_idf mode, the inverse document frequency weight of each term, in vocabulary order;
+     *     otherwise none
+     * @return this layer
      */
     public TextVectorization vocabulary(List<String> v, double... idfWeights) {
         vocabularyPath = null;
@@ -253,6 +337,11 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
      * A fixed vocabulary read from a UTF-8 text file, one term a line (without the special tokens: the first line
      * gets the first index after them, as Keras's {@code TextFileInitializer}); the config holds the path. Not in
      * tf_idf mode (Keras: "output_mode 'tf_idf' does not support loading a vocabulary from file").
+     *
+     * @param file the vocabulary file
+     * @return this layer
+     * @throws IllegalArgumentException in tf_idf mode, or if {@code file} is not a regular file
+     * @throws UncheckedIOException if the file cannot be read
      */
     public TextVectorization vocabulary(Path file) {
         if (outputMode.equals("tf_idf")) {
@@ -275,7 +364,15 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return this;
     }
 
-    /** Only {@code "utf-8"}: Java strings are Unicode, encoded as UTF-8 where bytes matter (term order, assets). */
+    /**
+     * The text encoding used to interpret the input strings ({@code encoding}, default {@code "utf-8"}). Only
+     * {@code "utf-8"} is accepted: Java strings are Unicode, encoded as UTF-8 where bytes matter (term order,
+     * assets).
+     *
+     * @param e the encoding name, {@code "utf-8"} in any case
+     * @return this layer
+     * @throws IllegalArgumentException for any other encoding
+     */
     public TextVectorization encoding(String e) {
         if (e == null || !e.equalsIgnoreCase("utf-8")) {
             throw new IllegalArgumentException("TextVectorization: only encoding='utf-8' is supported. Received: encoding=" + e);
@@ -291,22 +388,42 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
 
     // ------------------------------------------------------------------ vocabulary
 
-    /** The vocabulary, padding and OOV tokens first: a term's index in the list is its index in the output. */
+    /**
+     * Returns the current vocabulary of the layer, Keras's {@code get_vocabulary()}: the padding token {@code ""}
+     * (int mode only) and the OOV token {@code "[UNK]"} first, then the terms, so that a term's position in the list
+     * is its index in the output.
+     *
+     * @return the vocabulary, special tokens included
+     */
     public List<String> getVocabulary() {
         return lookup.getVocabulary(true);
     }
 
-    /** The vocabulary; without the padding and OOV tokens when {@code includeSpecialTokens} is false. */
+    /**
+     * Returns the current vocabulary of the layer, Keras's {@code get_vocabulary(include_special_tokens)}.
+     *
+     * @param includeSpecialTokens if true, the padding and OOV tokens come first and a term's position in the list
+     *     is its index in the output; if false, only the terms are returned
+     * @return the vocabulary
+     */
     public List<String> getVocabulary(boolean includeSpecialTokens) {
         return lookup.getVocabulary(includeSpecialTokens);
     }
 
-    /** The size of the vocabulary, including the padding and OOV indices. */
+    /**
+     * Gets the current size of the layer's vocabulary, Keras's {@code vocabulary_size()}.
+     *
+     * @return the number of vocabulary entries, the padding and OOV tokens included
+     */
     public int vocabularySize() {
         return lookup.vocabularySize();
     }
 
-    /** The idf weights of tf_idf mode (one per output index, OOV first), or null. */
+    /**
+     * The inverse document frequency weights of tf_idf mode, one per output index (the OOV index first).
+     *
+     * @return the idf weights, or null outside tf_idf mode or before a vocabulary is set
+     */
     public double[] idfWeights() {
         return lookup.idfWeights();
     }
@@ -314,12 +431,20 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
     /**
      * Sets the vocabulary (and in tf_idf mode the idf weights, one per term) directly instead of {@code adapt}:
      * Keras's {@code set_vocabulary}. Unlike the {@code vocabulary} argument, it is saved in the assets, not the config.
+     *
+     * @param vocabulary the vocabulary terms, each unique; it may start with the special tokens
+     * @param idfWeights in tf_idf mode, one inverse document frequency weight per term; otherwise none
      */
     public void setVocabulary(List<String> vocabulary, double... idfWeights) {
         lookup.setVocabulary(vocabulary, idfWeights.length == 0 ? null : idfWeights);
     }
 
-    /** Sets the vocabulary from a file, one term a line (see {@link #vocabulary(Path)}). */
+    /**
+     * Sets the vocabulary from a file, one term a line (see {@link #vocabulary(Path)}); Keras's
+     * {@code set_vocabulary} with a file path. The path is not saved in the config.
+     *
+     * @param file the vocabulary file, UTF-8, one term a line
+     */
     public void setVocabulary(Path file) {
         String keep = vocabularyPath;
         List<String> input = lookup.inputVocabulary;
@@ -331,7 +456,10 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
     /**
      * Learns the vocabulary (and in tf_idf mode the document frequencies) from documents, one string each, read once
      * in order; Keras's {@code adapt} on a list of strings. Any {@code Iterable} works, so a large corpus can be
-     * streamed from disk.
+     * streamed from disk. The learned vocabulary replaces any earlier adapted one.
+     *
+     * @param documents the documents, one string each
+     * @throws IllegalStateException if the layer was given a fixed vocabulary ({@code vocabulary} argument)
      */
     public void adapt(Iterable<String> documents) {
         lookup.adaptTerms(() -> new Iterator<List<String>>() {
@@ -349,12 +477,20 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         });
     }
 
-    /** {@link #adapt(Iterable)} on an array. */
+    /**
+     * {@link #adapt(Iterable)} on an array.
+     *
+     * @param documents the documents, one string each
+     */
     public void adapt(String... documents) {
         adapt(Arrays.asList(documents));
     }
 
-    /** {@link #adapt(Iterable)} on a stream, consumed once. */
+    /**
+     * {@link #adapt(Iterable)} on a stream, consumed once.
+     *
+     * @param documents the documents, one string each
+     */
     public void adapt(Stream<String> documents) {
         Iterator<String> it = documents.iterator();
         adapt(() -> it);
@@ -362,7 +498,14 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
 
     // ------------------------------------------------------------------ processing
 
-    /** Steps 1 to 3: the tokens of one document (after standardization, splitting and ngrams). */
+    /**
+     * Steps 1 to 3 of the processing: the tokens of one document, after standardization, splitting and ngrams, before
+     * they are indexed.
+     *
+     * @param text the document
+     * @return its tokens, in order (the whole standardized string when {@code split} is null)
+     * @throws IllegalArgumentException if {@code text} is null
+     */
     public List<String> tokens(String text) {
         if (text == null) throw new IllegalArgumentException(err() + "received a null string");
         String s = standardizeText(text);
@@ -424,7 +567,12 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
         return r;
     }
 
-    /** Vectorizes a batch of strings; {@link #apply(java.util.Collection)}. */
+    /**
+     * Vectorizes a batch of strings, one example each; see {@link #apply(java.util.Collection)}.
+     *
+     * @param texts the examples
+     * @return the encoded batch
+     */
     public INDArray apply(String... texts) {
         return apply((java.util.Collection<String>) Arrays.asList(texts));
     }
@@ -432,6 +580,10 @@ public class TextVectorization extends Layer implements KerasAssets, KerasVariab
     /**
      * Vectorizes a batch of strings, one example each: in {@code "int"} mode an int64 array {@code (batch, length)}
      * (or {@code (batch,)} with {@code split=None}), otherwise a float array {@code (batch, depth)}.
+     *
+     * @param texts the examples
+     * @return the encoded batch: int64 token indices in {@code "int"} mode, otherwise floats of Cornu's float type
+     * @throws IllegalStateException in tf_idf mode without idf weights
      */
     public INDArray apply(java.util.Collection<String> texts) {
         int n = texts.size();

@@ -19,8 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * JavaRDD<Sample> rows = lines.map(l -> Sample.of(features(l), label(l)));  // or from anything
  * }</pre>
  *
+ * <p>Samples are Java-serialized only to move them between Spark's driver and executors running
+ * the same Cornu version: as a record, a sample's serial form is its two components, which is not
+ * a published format, so it is left out of the serialized-form documentation.
+ *
  * @param x the inputs, one flat array per model input
  * @param y the targets, one flat array per model output (may be empty for {@link SparkTrainer#predict})
+ * @serial exclude
  */
 public record Sample(float[][] x, float[][] y) implements Serializable {
     /**

@@ -57,42 +57,78 @@ public final class TextDataset implements Iterable<TextDataset.Batch> {
         this.seed = seed;
     }
 
-    /** The class names in label order, Keras's {@code class_names} (null without labels). */
+    /**
+     * The class names in label order, Keras's {@code class_names} attribute: the sub-folder names with inferred
+     * labels, the distinct explicit labels (sorted, as strings) otherwise.
+     *
+     * @return the class names, or null without labels
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The files, in dataset order (after Keras's seeded shuffle and split). */
+    /**
+     * The files, in dataset order (after Keras's seeded shuffle and split), Keras's {@code file_paths}.
+     *
+     * @return the file paths
+     */
     public List<Path> filePaths() {
         return files;
     }
 
-    /** The integer label of each file of {@link #filePaths()}, or null without labels. */
+    /**
+     * The integer label of each file of {@link #filePaths()}.
+     *
+     * @return a copy of the labels, or null without labels
+     */
     public int[] labels() {
         return labels == null ? null : labels.clone();
     }
 
-    /** Keras's {@code label_mode}: "int", "categorical", "binary" or null. */
+    /**
+     * Keras's {@code label_mode}.
+     *
+     * @return {@code "int"}, {@code "categorical"}, {@code "binary"} or null (no labels)
+     */
     public String labelMode() {
         return labelMode;
     }
 
-    /** The number of files. */
+    /**
+     * The number of files.
+     *
+     * @return the number of texts in the dataset
+     */
     public int size() {
         return files.size();
     }
 
-    /** The batch size. */
+    /**
+     * The batch size.
+     *
+     * @return the number of texts per batch (the last batch may hold fewer)
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Batches per pass: {@code ceil(size / batchSize)}. */
+    /**
+     * Batches per pass.
+     *
+     * @return {@code ceil(size / batchSize)}
+     */
     public int numBatches() {
         return (files.size() + batchSize - 1) / batchSize;
     }
 
-    /** The text of file {@code i} of {@link #filePaths()}. */
+    /**
+     * The text of file {@code i} of {@link #filePaths()}, read now: decoded as UTF-8 and cut to {@code max_length}
+     * bytes when set.
+     *
+     * @param i the file's position in {@link #filePaths()}
+     * @return the text
+     * @throws UncheckedIOException if the file cannot be read
+     */
     public String text(int i) {
         Path f = files.get(i);
         byte[] b;
@@ -110,14 +146,23 @@ public final class TextDataset implements Iterable<TextDataset.Batch> {
         }
     }
 
-    /** Every text, in {@link #filePaths()} order (read now). */
+    /**
+     * Every text, in {@link #filePaths()} order (read now).
+     *
+     * @return the texts
+     */
     public List<String> texts() {
         List<String> r = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) r.add(text(i));
         return r;
     }
 
-    /** Every label encoded by the label mode, in {@link #filePaths()} order; null without labels. */
+    /**
+     * Every label encoded by the label mode, in {@link #filePaths()} order.
+     *
+     * @return int32 {@code (n,)} for {@code "int"}, float32 {@code (n, numClasses)} for {@code "categorical"},
+     *     float32 {@code (n, 1)} for {@code "binary"}; null without labels
+     */
     public INDArray labelArray() {
         int[] all = new int[files.size()];
         for (int i = 0; i < all.length; i++) all[i] = i;

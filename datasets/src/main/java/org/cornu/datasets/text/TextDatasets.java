@@ -36,7 +36,14 @@ public final class TextDatasets {
 
     private TextDatasets() {}
 
-    /** Starts a configuration with Keras's defaults for the folder {@code directory}. */
+    /**
+     * Generates a dataset of text files from a directory: starts a configuration with Keras's defaults, to be set
+     * with the {@link Options} methods and finished with {@link Options#build()} or {@link Options#buildBoth()}.
+     *
+     * @param directory the directory where the data is located; with inferred labels it should contain one
+     *     sub-folder per class, otherwise its structure is ignored
+     * @return the options, with Keras's defaults
+     */
     public static Options textDatasetFromDirectory(Path directory) {
         return new Options(directory);
     }
@@ -60,7 +67,14 @@ public final class TextDatasets {
             this.directory = directory;
         }
 
-        /** {@code "inferred"} (default: from the sub-folders) or null (no labels). */
+        /**
+         * Keras's {@code labels} as a string: {@code "inferred"} (the default: labels are generated from the
+         * directory structure, one class per sub-folder) or null (no labels).
+         *
+         * @param labels {@code "inferred"} or null
+         * @return these options
+         * @throws IllegalArgumentException for any other string
+         */
         public Options labels(String labels) {
             if (labels != null && !labels.equals("inferred")) {
                 throw new IllegalArgumentException("`labels` argument should be a list/tuple of integer labels, of the same size as the"
@@ -73,14 +87,31 @@ public final class TextDatasets {
             return this;
         }
 
-        /** One integer label per text file, in the order the directory is walked (see the class documentation). */
+        /**
+         * Keras's {@code labels} as a list: one integer label per text file found in the directory, in the order the
+         * directory is walked (sorted by path; see the class documentation). The number of labels must match the
+         * number of files when the dataset is built.
+         *
+         * @param labels the labels, one per file
+         * @return these options
+         */
         public Options labels(List<Integer> labels) {
             inferred = false;
             explicitLabels = List.copyOf(labels);
             return this;
         }
 
-        /** {@code "int"} (default), {@code "categorical"}, {@code "binary"} or null (no labels). */
+        /**
+         * String describing the encoding of the labels ({@code label_mode}): {@code "int"} (the default: labels are
+         * encoded as integers, e.g. for {@code sparse_categorical_crossentropy}); {@code "categorical"} (labels are a
+         * one-hot vector, e.g. for {@code categorical_crossentropy}); {@code "binary"} (there must be exactly 2
+         * classes, and labels are {@code 0} or {@code 1} floats, e.g. for {@code binary_crossentropy}); or null (no
+         * labels).
+         *
+         * @param m one of the values above
+         * @return these options
+         * @throws IllegalArgumentException for any other value
+         */
         public Options labelMode(String m) {
             if (m != null && !List.of("int", "categorical", "binary").contains(m)) {
                 throw new IllegalArgumentException("`label_mode` argument must be one of \"int\", \"categorical\", \"binary\", or None."
@@ -90,46 +121,94 @@ public final class TextDatasets {
             return this;
         }
 
-        /** The class sub-folders, in label order (only with inferred labels); default: all, sorted. */
+        /**
+         * Explicit list of class names ({@code class_names}), which must match names of sub-folders; used to
+         * control the order of the classes (otherwise alphanumerical order is used) and, when only some sub-folders
+         * are named, which classes are read. Only valid if {@code labels} is {@code "inferred"}.
+         *
+         * @param names the class sub-folder names, in label order
+         * @return these options
+         */
         public Options classNames(List<String> names) {
             classNames = List.copyOf(names);
             return this;
         }
 
-        /** Batch size (default 32). */
+        /**
+         * Size of the batches of data ({@code batch_size}). Defaults to 32.
+         *
+         * @param b the batch size, at least 1
+         * @return these options
+         * @throws IllegalArgumentException if {@code b} is less than 1
+         */
         public Options batchSize(int b) {
             if (b < 1) throw new IllegalArgumentException("batch_size must be >= 1, received: " + b);
             batchSize = b;
             return this;
         }
 
-        /** Texts longer than this many UTF-8 bytes are cut to it (default: none). */
+        /**
+         * Maximum size of a text string ({@code max_length}): texts longer than this many UTF-8 bytes are truncated
+         * to it. Defaults to null (no truncation).
+         *
+         * @param n the maximum length in bytes, or null for none
+         * @return these options
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Options maxLength(Integer n) {
             if (n != null && n < 0) throw new IllegalArgumentException("max_length must be >= 0, received: " + n);
             maxLength = n;
             return this;
         }
 
-        /** Whether to shuffle (default true); false keeps the sorted order. */
+        /**
+         * Whether to shuffle the data ({@code shuffle}). Defaults to true. If false, the data stays sorted in
+         * alphanumeric order (by class, then path).
+         *
+         * @param s whether to shuffle
+         * @return these options
+         */
         public Options shuffle(boolean s) {
             shuffle = s;
             return this;
         }
 
-        /** Seed of the shuffle (required with {@code shuffle} and {@code validationSplit}). */
+        /**
+         * Optional random seed for shuffling ({@code seed}), which also seeds the reshuffle of later passes;
+         * required when shuffling with a {@code validation_split}, so that the training and validation subsets do
+         * not overlap. Without it a random seed is drawn.
+         *
+         * @param s the seed of NumPy's {@code RandomState}
+         * @return these options
+         */
         public Options seed(long s) {
             seed = s;
             return this;
         }
 
-        /** Fraction in (0, 1) reserved for validation. */
+        /**
+         * Optional float between 0 and 1, fraction of data to reserve for validation ({@code validation_split}):
+         * the last {@code int(validation_split * n)} files (after shuffling) form the validation subset. Requires
+         * {@link #subset}.
+         *
+         * @param v the validation fraction, strictly between 0 and 1
+         * @return these options
+         * @throws IllegalArgumentException if {@code v} is not strictly between 0 and 1
+         */
         public Options validationSplit(double v) {
             if (!(v > 0 && v < 1)) throw new IllegalArgumentException("`validation_split` must be between 0 and 1, received: " + v);
             validationSplit = v;
             return this;
         }
 
-        /** {@code "training"}, {@code "validation"} or {@code "both"} (with {@link #buildBoth()}). */
+        /**
+         * Subset of the data to return ({@code subset}): {@code "training"}, {@code "validation"} or {@code "both"}
+         * (build both with {@link #buildBoth()}). Only used if {@code validation_split} is set.
+         *
+         * @param s one of the values above, or null
+         * @return these options
+         * @throws IllegalArgumentException for any other value
+         */
         public Options subset(String s) {
             if (s != null && !List.of("training", "validation", "both").contains(s)) {
                 throw new IllegalArgumentException("`subset` must be either \"training\", \"validation\" or \"both\", received: " + s);
@@ -138,20 +217,37 @@ public final class TextDatasets {
             return this;
         }
 
-        /** Whether to enter sub-folders that are symbolic links (default false). */
+        /**
+         * Whether to visit sub-folders pointed to by symbolic links ({@code follow_links}). Defaults to false.
+         *
+         * @param f whether to follow links
+         * @return these options
+         */
         public Options followLinks(boolean f) {
             followLinks = f;
             return this;
         }
 
-        /** The dataset: the subset chosen by {@link #subset}, or all files without a split. */
+        /**
+         * Lists the files and builds the dataset: the subset chosen by {@link #subset}, or all files without a
+         * split.
+         *
+         * @return the dataset
+         * @throws IllegalArgumentException if the options are inconsistent (as Keras checks them), the directory
+         *     does not exist, or the chosen subset has no {@code .txt} file
+         */
         public TextDataset build() {
             if ("both".equals(subset)) throw new IllegalArgumentException("subset=\"both\" returns two datasets: use buildBoth()");
             Index ix = index();
             return make(ix, subset);
         }
 
-        /** {@code {training, validation}} for {@code subset("both")}. */
+        /**
+         * Lists the files once and builds both subsets, for {@code subset("both")}.
+         *
+         * @return {@code {training, validation}}
+         * @throws IllegalArgumentException if {@code subset} is not {@code "both"}, or as {@link #build()}
+         */
         public TextDataset[] buildBoth() {
             if (!"both".equals(subset)) throw new IllegalArgumentException("buildBoth() requires subset(\"both\"), got subset=" + subset);
             Index ix = index();
