@@ -101,23 +101,31 @@ public final class Cornu {
     }
 
     /**
-     * Sets the number of threads of ND4J's BLAS (the matrix products). Overrides the default
-     * that Cornu chooses before the first step (see {@link #chooseThreads()}).
+     * Sets the number of threads of ND4J's BLAS (the matrix products), of libnd4j's own ops and
+     * of oneDNN (OpenMP, for every thread that trains or predicts). Overrides the default that
+     * Cornu chooses before the first step (see {@link #chooseThreads()}).
      *
      * @param n the number of threads, at least 1
      * @throws IllegalArgumentException if {@code n} is less than 1
      */
     public static synchronized void setNumThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: n must be >= 1, got " + n);
-        Nd4j.factory().blas().setMaxThreads(n);
         threadsChosen = true;
-        ompThreads = n;
+        useThreads(n);
         limitOpenMpThreads();
     }
 
+    /** BLAS, libnd4j's op threads and OpenMP's (see {@link #limitOpenMpThreads}) all at {@code n}. */
+    private static void useThreads(int n) {
+        Nd4j.factory().blas().setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxMasterThreads(n);
+        Nd4j.getEnvironment().setMaxThreads(n);
+        ompThreads = n;
+    }
+
     /**
-     * Chooses BLAS threads once, before the first training or inference step: the system
-     * property {@code cornu.threads} if set; else ND4J's own choice if {@code OMP_NUM_THREADS}
+     * Chooses threads once, before the first training or inference step (BLAS, libnd4j's ops
+     * and oneDNN alike, see {@link #setNumThreads}): the system property {@code cornu.threads} if set; else ND4J's own choice if {@code OMP_NUM_THREADS}
      * is set; else one thread (BLAS and libnd4j ops) on machines with at most two cores, where
      * two measured slower (MNIST dense epoch 2.9 s with one, 4 to 8 s with two, on 2 vCPUs).
      * The first call also makes ND4J's CPU backend reuse shape buffers for new arrays, as it
@@ -132,17 +140,19 @@ public final class Cornu {
                     threadsChosen = true;
                     String prop = System.getProperty("cornu.threads");
                     if (prop != null) {
-                        int n = Integer.parseInt(prop.trim());
-                        Nd4j.factory().blas().setMaxThreads(n);
-                        ompThreads = n;
-                        LOG.info("BLAS threads: {} (cornu.threads)", prop.trim());
+                        int n;
+                        try {
+                            n = Integer.parseInt(prop.trim());
+                        } catch (NumberFormatException e) {
+                            n = 0;
+                        }
+                        if (n < 1) throw new IllegalArgumentException("cornu.threads: expected a thread count >= 1, got '" + prop + "'");
+                        useThreads(n);
+                        LOG.info("BLAS, op and oneDNN threads: {} (cornu.threads)", n);
                     } else if (System.getenv("OMP_NUM_THREADS") == null && Runtime.getRuntime().availableProcessors() <= 2) {
-                        Nd4j.factory().blas().setMaxThreads(1);
                         // libnd4j's own op threads too: a 64x10 log_softmax took 3.6 ms with two threads on a busy
                         // 2-core machine, 80 us with one; a convnet step 141 ms -> 79 ms
-                        Nd4j.getEnvironment().setMaxMasterThreads(1);
-                        Nd4j.getEnvironment().setMaxThreads(1);
-                        ompThreads = 1;
+                        useThreads(1);
                         LOG.info("BLAS and op threads: 1 on this {}-core machine (faster here; set OMP_NUM_THREADS or -Dcornu.threads to change)",
                                 Runtime.getRuntime().availableProcessors());
                     }
