@@ -25,6 +25,11 @@ public final class ConvKernels {
             int pl = same ? Math.max((ow - 1) * s[1] + (kw - 1) * d[1] + 1 - w, 0) / 2 : 0;
             return new Geo((int) xs[0], h, w, (int) xs[3], kh, kw, s[0], s[1], d[0], d[1], pt, pl, oh, ow);
         }
+
+        /** Whether every window lies wholly inside the input, so that im2col writes every cell of its columns. */
+        public boolean inside() {
+            return pt == 0 && pl == 0 && (oh - 1) * sh + (kh - 1) * dh < h && (ow - 1) * sw + (kw - 1) * dw < w;
+        }
     }
 
     /** A loop body over samples {@code [b0, b1)}. */

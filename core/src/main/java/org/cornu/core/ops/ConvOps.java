@@ -107,7 +107,7 @@ public final class ConvOps {
         if (x.dataType() == DataType.DOUBLE) {
             if (shortRuns) {
                 double[] xb = heapD(x, 0), cb = scratchD(1, work);
-                java.util.Arrays.fill(cb, 0, (int) work, 0.0);
+                if (!ge.inside()) java.util.Arrays.fill(cb, 0, (int) work, 0.0);
                 ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
                 Elementwise.doubles(col).put(0, cb, 0, (int) work);
                 return;
@@ -117,7 +117,8 @@ public final class ConvOps {
         } else {
             if (shortRuns) {
                 float[] xb = heap(x, 0), cb = scratch(1, work);
-                java.util.Arrays.fill(cb, 0, (int) work, 0f);
+                // padding leaves cells unwritten, which must read 0 (the scratch holds the last call's values)
+                if (!ge.inside()) java.util.Arrays.fill(cb, 0, (int) work, 0f);
                 ConvKernels.overBatch(ge.n(), work, (b0, b1) -> ConvKernels.im2col(xb, cb, ge, b0, b1));
                 Elementwise.floats(col).put(0, cb, 0, (int) work);
                 return;
