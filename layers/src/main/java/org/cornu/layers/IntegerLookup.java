@@ -22,115 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * vocabulary. Output modes as {@link StringLookup}; {@code invert=True} maps indices back to values (OOV to
  * {@code oov_token}). The layer works on integer INDArrays, inside a model or before it.
  */
-public class IntegerLookup extends IndexLookup<Long> {
+public class IntegerLookup extends IndexLookup<Long, IntegerLookup> {
     /** A lookup layer with Keras's defaults: no vocabulary yet, one OOV index, no mask token, integer output. */
     public IntegerLookup() {
         super(-1L);
-    }
-
-    /**
-     * Sets the maximum size of the vocabulary (Keras's {@code max_tokens}, default None: no cap). This should only
-     * be specified when adapting the vocabulary or when setting {@code pad_to_max_tokens=True}. Note that this size
-     * includes the OOV and mask tokens.
-     *
-     * @param n the maximum size, greater than 1, or null for no cap
-     * @return this layer
-     * @throws IllegalArgumentException if {@code n} is 1 or less
-     */
-    public IntegerLookup maxTokens(Integer n) {
-        maxTokens = n;
-        validate();
-        return this;
-    }
-
-    /**
-     * Sets the number of out-of-vocabulary tokens to use (Keras's {@code num_oov_indices}, default 1). If this value
-     * is more than 1, OOV inputs are spread over the OOV indices; if it is 0, OOV inputs cause an error when
-     * calling the layer.
-     *
-     * @param n the number of OOV indices, 0 or more
-     * @return this layer
-     * @throws IllegalArgumentException if {@code n} is negative
-     */
-    public IntegerLookup numOovIndices(int n) {
-        numOovIndices = n;
-        validate();
-        return this;
-    }
-
-    /**
-     * Sets the integer that represents masked inputs (Keras's {@code mask_token}, default None: no mask term).
-     * When {@code output_mode} is {@code "int"}, the token is included in the vocabulary and mapped to index 0. In
-     * other output modes, the token will not appear in the vocabulary and instances of the mask token in the input
-     * will be dropped.
-     *
-     * @param t the mask token, or null for none
-     * @return this layer
-     */
-    public IntegerLookup maskToken(Long t) {
-        maskToken = t;
-        return this;
-    }
-
-    /**
-     * Sets the token to return for OOV indices (Keras's {@code oov_token}, default -1); only used when
-     * {@code invert} is true.
-     *
-     * @param t the OOV token
-     * @return this layer
-     */
-    public IntegerLookup oovToken(Long t) {
-        oovToken = t;
-        return this;
-    }
-
-    /**
-     * Sets the output of the layer (Keras's {@code output_mode}, default {@code "int"}): {@code "int"} returns
-     * the raw integer indices of the input tokens; {@code "one_hot"} encodes each individual element in the input
-     * into an array the same size as the vocabulary, containing a 1 at the element index; {@code "multi_hot"}
-     * encodes each sample in the input into a single array the same size as the vocabulary, containing a 1 for each
-     * vocabulary term present in the sample; {@code "count"} is like {@code "multi_hot"} but the array contains a
-     * count of the number of times the token appeared in the sample; {@code "tf_idf"} is like {@code "multi_hot"}
-     * but the TF-IDF algorithm is applied to find the value in each token slot.
-     *
-     * @param m one of the modes above ({@code "binary"} and {@code "tf-idf"} are accepted as old names)
-     * @return this layer
-     * @throws IllegalArgumentException for any other mode, or a mode other than {@code "int"} with
-     *     {@code invert}
-     */
-    public IntegerLookup outputMode(String m) {
-        outputMode = checkMode(m, "IntegerLookup");
-        validate();
-        return this;
-    }
-
-    /**
-     * Sets whether the feature axis is padded to {@code max_tokens} (Keras's {@code pad_to_max_tokens}, default
-     * false); only applicable when {@code output_mode} is {@code "multi_hot"}, {@code "count"} or
-     * {@code "tf_idf"}. If true, the output has shape {@code (batch_size, max_tokens)} regardless of the
-     * vocabulary size.
-     *
-     * @param b whether to pad
-     * @return this layer
-     */
-    public IntegerLookup padToMaxTokens(boolean b) {
-        padToMaxTokens = b;
-        validate();
-        return this;
-    }
-
-    /**
-     * Sets whether this layer maps indices to vocabulary items instead of vocabulary items to indices (Keras's
-     * {@code invert}, default false); only valid when {@code output_mode} is {@code "int"}.
-     *
-     * @param b whether to invert
-     * @return this layer
-     * @throws IllegalArgumentException if the output mode is not {@code "int"}
-     */
-    public IntegerLookup invert(boolean b) {
-        invert = b;
-        validate();
-        return this;
     }
 
     /**
@@ -148,30 +43,6 @@ public class IntegerLookup extends IndexLookup<Long> {
         }
         oovMethod = m;
         return this;
-    }
-
-    /**
-     * Sets a fixed vocabulary (Keras's {@code vocabulary} and {@code idf_weights}, default None: learned by
-     * {@code adapt}); it is saved in the layer's config. The vocabulary should not contain duplicate terms; it may
-     * start with the mask and OOV tokens, in that order, or leave them out.
-     *
-     * @param v the vocabulary terms
-     * @param idfWeights in {@code "tf_idf"} mode, the inverse document frequency weight of each term; none
-     *     otherwise
-     * @return this layer
-     * @throws IllegalArgumentException as {@link #setVocabulary} for a bad vocabulary or bad weights
-     */
-    public IntegerLookup vocabulary(List<Long> v, double... idfWeights) {
-        inputVocabulary = new ArrayList<>(v);
-        inputIdfWeights = idfWeights.length == 0 ? null : idfWeights.clone();
-        setVocabulary(inputVocabulary, inputIdfWeights);
-        return this;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public IntegerLookup name(String n) {
-        return super.name(n);
     }
 
     /**
