@@ -1,14 +1,10 @@
 package org.cornu.layers;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cornu.core.Layer;
-import org.cornu.core.Registry;
 import org.cornu.core.Shape;
 import org.cornu.core.Weight;
-import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.ops.ConvOps;
 import org.cornu.core.saving.Configs;
@@ -33,19 +29,10 @@ import org.cornu.core.saving.Configs;
  * new SeparableConv2D(64, 3).padding("same").depthMultiplier(2).activation("relu")
  * }</pre>
  */
-public class SeparableConv2D extends Layer {
+public class SeparableConv2D extends BaseDepthwiseConv<SeparableConv2D> {
     private static final String KIND = "SeparableConv2D";
     private final int filters;
-    private final int[] kernelSize;
-    private int[] strides = {1, 1};
-    private String padding = "valid";
-    private int depthMultiplier = 1;
-    private int[] dilationRate = {1, 1};
-    private ActivationFunction activation;
-    private boolean useBias = true;
-    private final WeightOptions depthwiseOptions = new WeightOptions("depthwise", "glorot_uniform");
     private final WeightOptions pointwiseOptions = new WeightOptions("pointwise", "glorot_uniform");
-    private final WeightOptions biasOptions = WeightOptions.bias();
     private Weight depthwiseKernel;
     private Weight pointwiseKernel;
     private Weight bias;
@@ -79,127 +66,13 @@ public class SeparableConv2D extends Layer {
      * @param activation the activation by name or object; null means linear (Keras's {@code activation})
      */
     public SeparableConv2D(int filters, int[] kernelSize, Object activation) {
+        super(KIND, kernelSize, activation);
         if (filters <= 0) {
             throw new IllegalArgumentException("Invalid value for argument `filters` of " + KIND + ". Expected a strictly"
                     + " positive value. Received filters=" + filters + ".");
         }
         this.filters = filters;
-        this.kernelSize = ConvUtils.tuple(KIND, "kernel_size", 2, kernelSize);
-        this.activation = Registry.activation(activation);
         this.inputNdim = 4;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public SeparableConv2D name(String n) {
-        return super.name(n);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public SeparableConv2D inputShape(long... shape) {
-        return super.inputShape(shape);
-    }
-
-    /**
-     * Step of the depthwise window: one int for both axes, or {@code (sh, sw)}; cannot be combined with dilation &gt; 1.
-     *
-     * @param s the strides (Keras's {@code strides}, default 1)
-     * @return this layer
-     */
-    public SeparableConv2D strides(int... s) {
-        this.strides = ConvUtils.tuple(KIND, "strides", 2, s);
-        checkStridesDilation();
-        return this;
-    }
-
-    /**
-     * {@code "valid"} (no padding, default) or {@code "same"}.
-     *
-     * @param p the padding mode (Keras's {@code padding}, default {@code "valid"})
-     * @return this layer
-     */
-    public SeparableConv2D padding(String p) {
-        this.padding = ConvUtils.padding(KIND, p, false);
-        return this;
-    }
-
-    /**
-     * The number of depthwise output channels for each input channel (default 1).
-     *
-     * @param m the multiplier (Keras's {@code depth_multiplier}, default 1)
-     * @return this layer
-     */
-    public SeparableConv2D depthMultiplier(int m) {
-        if (m <= 0) {
-            throw new IllegalArgumentException("Invalid value for argument `depth_multiplier` of " + KIND + ". Expected a"
-                    + " strictly positive value. Received depth_multiplier=" + m + ".");
-        }
-        this.depthMultiplier = m;
-        return this;
-    }
-
-    /**
-     * Only {@code "channels_last"} is supported.
-     *
-     * @param f the data format (Keras's {@code data_format}, default {@code "channels_last"})
-     * @return this layer
-     */
-    public SeparableConv2D dataFormat(String f) {
-        ConvUtils.dataFormat(KIND, f);
-        return this;
-    }
-
-    /**
-     * Dilation of the depthwise window: one int or {@code (dh, dw)}.
-     *
-     * @param d the dilation rate (Keras's {@code dilation_rate}, default 1)
-     * @return this layer
-     */
-    public SeparableConv2D dilationRate(int... d) {
-        this.dilationRate = ConvUtils.tuple(KIND, "dilation_rate", 2, d);
-        checkStridesDilation();
-        return this;
-    }
-
-    private void checkStridesDilation() {
-        if (Math.max(strides[0], strides[1]) > 1 && Math.max(dilationRate[0], dilationRate[1]) > 1) {
-            throw new IllegalArgumentException(KIND + ": `strides > 1` not supported in conjunction with `dilation_rate > 1`."
-                    + " Received: strides=" + Arrays.toString(strides) + " and dilation_rate=" + Arrays.toString(dilationRate));
-        }
-    }
-
-    /**
-     * An activation by name or object; null for none (linear, the default).
-     *
-     * @param a the activation (Keras's {@code activation}, default None)
-     * @return this layer
-     */
-    public SeparableConv2D activation(Object a) {
-        this.activation = Registry.activation(a);
-        return this;
-    }
-
-    /**
-     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
-     *
-     * @param b true to use a bias
-     * @return this layer
-     */
-    public SeparableConv2D useBias(boolean b) {
-        this.useBias = b;
-        return this;
-    }
-
-    /**
-     * Sets the initializer of the depthwise kernel (Keras's {@code depthwise_initializer}, default {@code "glorot_uniform"}).
-     *
-     * @param i the initializer, by name or object
-     * @return this layer
-     */
-    public SeparableConv2D depthwiseInitializer(Object i) {
-        depthwiseOptions.initializer(i);
-        return this;
     }
 
     /**
@@ -210,28 +83,6 @@ public class SeparableConv2D extends Layer {
      */
     public SeparableConv2D pointwiseInitializer(Object i) {
         pointwiseOptions.initializer(i);
-        return this;
-    }
-
-    /**
-     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
-     *
-     * @param i the initializer
-     * @return this layer
-     */
-    public SeparableConv2D biasInitializer(Object i) {
-        biasOptions.initializer(i);
-        return this;
-    }
-
-    /**
-     * Sets a regularizer on the depthwise kernel (Keras's {@code depthwise_regularizer}, default None).
-     *
-     * @param r the regularizer, or null for none
-     * @return this layer
-     */
-    public SeparableConv2D depthwiseRegularizer(Object r) {
-        depthwiseOptions.regularizer(r);
         return this;
     }
 
@@ -247,28 +98,6 @@ public class SeparableConv2D extends Layer {
     }
 
     /**
-     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
-     *
-     * @param r the regularizer, or null for none
-     * @return this layer
-     */
-    public SeparableConv2D biasRegularizer(Object r) {
-        biasOptions.regularizer(r);
-        return this;
-    }
-
-    /**
-     * Sets a constraint applied to the depthwise kernel after each update (Keras's {@code depthwise_constraint}, default None).
-     *
-     * @param c the constraint, or null for none
-     * @return this layer
-     */
-    public SeparableConv2D depthwiseConstraint(Object c) {
-        depthwiseOptions.constraint(c);
-        return this;
-    }
-
-    /**
      * Sets a constraint applied to the pointwise kernel after each update (Keras's {@code pointwise_constraint}, default None).
      *
      * @param c the constraint, or null for none
@@ -276,17 +105,6 @@ public class SeparableConv2D extends Layer {
      */
     public SeparableConv2D pointwiseConstraint(Object c) {
         pointwiseOptions.constraint(c);
-        return this;
-    }
-
-    /**
-     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
-     *
-     * @param c the constraint, or null for none
-     * @return this layer
-     */
-    public SeparableConv2D biasConstraint(Object c) {
-        biasOptions.constraint(c);
         return this;
     }
 
@@ -337,15 +155,7 @@ public class SeparableConv2D extends Layer {
 
     @Override
     public void build(Shape inputShape) {
-        if (inputShape.rank() != 4) {
-            throw new IllegalArgumentException("Input 0 of layer \"" + name() + "\" is incompatible with the layer:"
-                    + " expected ndim=4, found ndim=" + inputShape.rank() + ". Full shape received: " + inputShape);
-        }
-        long in = inputShape.get(-1);
-        if (in < 0) {
-            throw new IllegalArgumentException("Layer \"" + name() + "\": the channel dimension (last axis) of the"
-                    + " inputs should be defined. Found None in shape " + inputShape);
-        }
+        long in = inputChannels(inputShape);
         depthwiseKernel = depthwiseOptions.add(this::addWeight, "depthwise_kernel", kernelSize[0], kernelSize[1], in,
                 depthMultiplier);
         pointwiseKernel = pointwiseOptions.add(this::addWeight, "pointwise_kernel", 1, 1, in * depthMultiplier, filters);
@@ -377,13 +187,7 @@ public class SeparableConv2D extends Layer {
         Map<String, Object> c = new LinkedHashMap<>(super.getConfig());
         c.put("depth_multiplier", depthMultiplier);
         c.put("filters", filters);
-        c.put("kernel_size", ConvUtils.list(kernelSize));
-        c.put("strides", ConvUtils.list(strides));
-        c.put("padding", padding);
-        c.put("data_format", "channels_last");
-        c.put("dilation_rate", ConvUtils.list(dilationRate));
-        c.put("activation", activation.name());
-        c.put("use_bias", useBias);
+        putDepthwiseConfig(c);
         WeightOptions.putConfigWithActivity(c, activityRegularizer(), depthwiseOptions, pointwiseOptions, biasOptions);
         return c;
     }
@@ -397,12 +201,7 @@ public class SeparableConv2D extends Layer {
     public static SeparableConv2D fromConfig(Map<String, Object> c) {
         SeparableConv2D l = new SeparableConv2D(Configs.getInt(c, "filters"), LayerConfigs.ints(c, "kernel_size", 2),
                 LayerConfigs.activation(c.get("activation")));
-        l.strides(LayerConfigs.ints(c, "strides", 2, 1));
-        l.padding(Configs.getString(c, "padding", "valid"));
-        l.depthMultiplier(Configs.getInt(c, "depth_multiplier", 1));
-        l.dataFormat(LayerConfigs.dataFormat(c));
-        l.dilationRate(LayerConfigs.ints(c, "dilation_rate", 2, 1));
-        l.useBias(Configs.getBoolean(c, "use_bias", true));
+        l.readDepthwiseConfig(c);
         WeightOptions.readConfig(c, l.depthwiseOptions, l.pointwiseOptions, l.biasOptions);
         if (c.get("activity_regularizer") != null) l.activityRegularizer(Configs.regularizer(c.get("activity_regularizer")));
         return l;
