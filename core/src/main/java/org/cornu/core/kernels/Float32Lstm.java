@@ -161,10 +161,10 @@ public final class Float32Lstm {
         // x transposed into the top rows of xh: (I, T * B), column t * B + b
         final float[] xb = Elementwise.toFloats(x.value(), wk.xb);
         final float[] xt = wk.xt;
-        for (int b = 0; b < B; b++) {
-            for (int t = 0; t < T; t++) {
-                int src = (b * T + t) * I, col = t * B + b;
-                for (int i = 0; i < I; i++) xt[i * TB + col] = xb[src + i];
+        for (int t = 0; t < T; t++) { // one step's (I, B) block at a time: stays in cache
+            for (int i = 0; i < I; i++) {
+                int dst = i * TB + t * B, src = t * I + i;
+                for (int b = 0; b < B; b++) xt[dst + b] = xb[b * T * I + src];
             }
         }
         wk.xhBuf.put(0, xt, 0, I * TB);
@@ -247,9 +247,9 @@ public final class Float32Lstm {
                 stepBuf.get(0, pl, 0, m * B);
                 System.arraycopy(pl, hRow * B, dhT, 0, BU);
                 if (dxNeeded) {
-                    for (int i = 0; i < I; i++) {
-                        int src = i * B, dst = t * I + i;
-                        for (int b = 0; b < B; b++) dx[b * T * I + dst] = pl[src + b];
+                    for (int b = 0; b < B; b++) {
+                        int dst = (b * T + t) * I;
+                        for (int i = 0; i < I; i++) dx[dst + i] = pl[i * B + b];
                     }
                 }
             }
