@@ -497,6 +497,7 @@ public abstract class RNNBase extends Layer implements org.cornu.core.saving.Ker
         o.goBackwards = goBackwards;
         o.restoreOrder = restoreOrder;
         o.zeroOutputForMask = zeroOutputForMask;
+        o.sequenceUsed = returnSequences;
         o.layerName = name();
         configureOptions(o);
         RnnOps.Result r = RnnOps.rnn(x, kernel.tensor(), recurrentKernel.tensor(), bias == null ? null : bias.tensor(),

@@ -91,6 +91,21 @@ public final class Gemm {
         return c;
     }
 
+    /** Whether float32 products can go straight to {@code cblas_sgemm} ({@link #sgemm(boolean, boolean, int, int, int, float, FloatBuffer, int, FloatBuffer, int, float, FloatBuffer, int)}). */
+    static boolean directFloat() {
+        return SGEMM != null;
+    }
+
+    /**
+     * Row-major {@code c = alpha op(a) @ op(b) + beta c} on raw buffers through {@code cblas_sgemm}
+     * (only where {@link #directFloat()}): for kernels that multiply blocks of larger buffers in place.
+     */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, int lda,
+                      FloatBuffer b, int ldb, float beta, FloatBuffer c, int ldc) {
+        FastPaths.DIRECT_GEMM.countRun();
+        sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
     /** {@code z[r, :] = bias} for every row of the 2-D {@code z} ({@code bias} holds {@code z.size(1)} values). */
     public static void broadcastRows(INDArray z, INDArray bias) {
         long rows = z.size(0), units = z.size(1);

@@ -6,7 +6,7 @@ import org.cornu.core.kernels.ActivationKernels.Form;
  * Internal: the recurrent cells' equations (Keras's LSTM, GRU and SimpleRNN), one timestep's
  * forward and backward on gate blocks, written once. The general recurrence
  * ({@code RnnOps.rnn}) and SmallPath's leading LSTM/SimpleRNN call the double forms; Float32Lstm
- * calls the float32 block forms at the end, the same equations over float arrays for a whole
+ * calls the float32 plane forms at the end, the same equations over float arrays for a whole
  * batch at once (tanh/sigmoid only), which it is tested against ({@code Float32LstmTest}).
  *
  * <p>The callers assemble the pre-activations ({@code x W + h U + b}: input projections,
@@ -205,66 +205,70 @@ public final class RnnCells {
     }
 
     /**
-     * One float32 LSTM step (tanh/sigmoid) for a block of {@code b} samples: {@code r[0, b * 4U)}
-     * holds the recurrent products {@code h U}, rows of 4U; adds {@code p[po..]} ({@code x W}) and
-     * {@code bias}, and makes them the gates (one rational-tanh pass, {@link #lstmScaleShiftF});
-     * {@code c[0, b * U)} goes to {@code c_t}, {@code tc[to, to + b * U)} gets {@code tanh(c_t)},
-     * {@code h[0, b * U)} gets {@code o tanh(c_t)}.
+     * One float32 LSTM step (tanh/sigmoid) for {@code b} samples in the transposed (plane) layout:
+     * {@code z[0, 4U * b)} holds the products {@code x W + h U} as a {@code (4U, b)} plane (row
+     * {@code n} is gate column {@code n}); adds {@code bias} and makes them the gates (one
+     * rational-tanh pass, {@link #lstmScaleShiftF}), written to {@code gates[go, go + 4U * b)}.
+     * {@code cs[so, so + U * b)} holds {@code c_{t-1}} as a {@code (U, b)} plane; {@code c_t} goes to
+     * {@code cs[so + U * b, so + 2U * b)}, {@code tanh(c_t)} to {@code tc[so, so + U * b)} and
+     * {@code h_t = o tanh(c_t)} to {@code h[0, U * b)}. Every pass is a contiguous loop (vectorizes).
      */
-    public static void lstmBlockStepF(float[] r, float[] p, int po, float[] bias, float[] scale, float[] shift,
-                                      float[] c, float[] tc, int to, float[] h, int b, int u) {
-        int gu = LSTM_GATES * u, bg = b * gu, bu = b * u;
-        int gi = LSTM_I * u, gf = LSTM_F * u, gc = LSTM_C * u, gO = LSTM_O * u;
-        for (int s = 0; s < b; s++) {
-            int o = s * gu;
-            for (int n = 0; n < gu; n++) r[o + n] = (r[o + n] + p[po + o + n] + bias[n]) * scale[n];
+    public static void lstmPlaneStepF(float[] z, float[] bias, float[] scale, float[] shift, float[] gates, int go,
+                                      float[] cs, int so, float[] tc, float[] h, int b, int u) {
+        int gu = LSTM_GATES * u, ub = u * b;
+        for (int n = 0; n < gu; n++) {
+            float bn = bias[n], sn = scale[n];
+            int r = n * b;
+            for (int j = 0; j < b; j++) z[r + j] = (z[r + j] + bn) * sn;
         }
-        ActivationKernels.tanhRational(r, 0, bg);
-        for (int s = 0; s < b; s++) {
-            int o = s * gu;
-            for (int n = 0; n < gu; n++) r[o + n] = r[o + n] * scale[n] + shift[n];
+        ActivationKernels.tanhRational(z, 0, gu * b);
+        for (int n = 0; n < gu; n++) {
+            float sn = scale[n], tn = shift[n];
+            int r = n * b, q = go + r;
+            for (int j = 0; j < b; j++) gates[q + j] = z[r + j] * sn + tn;
         }
-        for (int s = 0; s < b; s++) {
-            int o = s * gu, q = s * u;
-            for (int j = 0; j < u; j++) {
-                float cn = r[o + gf + j] * c[q + j] + r[o + gi + j] * r[o + gc + j];
-                c[q + j] = cn;
-                tc[to + q + j] = cn;
-            }
+        int gi = go + LSTM_I * ub, gf = go + LSTM_F * ub, gc = go + LSTM_C * ub, gO = go + LSTM_O * ub, cn = so + ub;
+        for (int e = 0; e < ub; e++) {
+            float c = gates[gf + e] * cs[so + e] + gates[gi + e] * gates[gc + e];
+            cs[cn + e] = c;
+            tc[so + e] = c;
         }
-        ActivationKernels.tanhRational(tc, to, bu);
-        for (int s = 0; s < b; s++) {
-            int o = s * gu, q = s * u;
-            for (int j = 0; j < u; j++) h[q + j] = r[o + gO + j] * tc[to + q + j];
-        }
+        ActivationKernels.tanhRational(tc, so, ub);
+        for (int e = 0; e < ub; e++) h[e] = gates[gO + e] * tc[so + e];
     }
 
     /**
-     * One float32 LSTM step backward (tanh/sigmoid) for a block of {@code b} samples: from the
-     * saved gates {@code g[go, go + b * 4U)}, {@code tanh(c_t)} and {@code c_{t-1}} (at
-     * {@code so}), the gradients {@code dh} reaching {@code h_t} and {@code dc} reaching {@code c_t}
-     * ({@code (b, U)}, dc replaced by the one reaching {@code c_{t-1}}), writes the pre-activation
-     * gradients to {@code dz[go, go + b * 4U)}; {@code dcj} is scratch of {@code U}.
+     * One float32 LSTM step backward (tanh/sigmoid) for {@code b} samples in the plane layout of
+     * {@link #lstmPlaneStepF}: from the saved gates {@code g[go, go + 4U * b)}, {@code tanh(c_t)} at
+     * {@code tc[so..]} and {@code c_{t-1}} at {@code cs[so..]}, and the {@code (U, b)} gradients
+     * {@code dh} reaching {@code h_t} and {@code dc} reaching {@code c_t} (dc replaced by the one
+     * reaching {@code c_{t-1}}), writes the pre-activation gradients as a {@code (4U, b)} plane to
+     * {@code dz[0, 4U * b)} and adds them to {@code dzSum} (the bias gradient, summed over b later).
      */
-    public static void lstmBlockBackwardF(float[] g, int go, float[] tc, float[] cPrev, int so, float[] dh, float[] dc,
-                                          float[] dz, float[] dcj, int b, int u) {
-        int gu = LSTM_GATES * u;
-        int gi = LSTM_I * u, gf = LSTM_F * u, gc = LSTM_C * u, gO = LSTM_O * u;
-        for (int s = 0; s < b; s++) {
-            int o = go + s * gu, q = s * u;
-            for (int j = 0; j < u; j++) {
-                float og = g[o + gO + j], t = tc[so + q + j];
-                dcj[j] = dc[q + j] + dh[q + j] * og * (1 - t * t);
-                dz[o + gO + j] = dh[q + j] * t * og * (1 - og);
-            }
-            for (int j = 0; j < u; j++) {
-                float ig = g[o + gi + j], fg = g[o + gf + j], cg = g[o + gc + j];
-                float d = dcj[j];
-                dz[o + gi + j] = d * cg * ig * (1 - ig);
-                dz[o + gf + j] = d * cPrev[so + q + j] * fg * (1 - fg);
-                dz[o + gc + j] = d * ig * (1 - cg * cg);
-                dc[q + j] = d * fg;
-            }
+    public static void lstmPlaneBackwardF(float[] g, int go, float[] tc, float[] cs, int so, float[] dh, float[] dc,
+                                          float[] dz, float[] dzSum, int b, int u) {
+        int ub = u * b;
+        int gi = go + LSTM_I * ub, gf = go + LSTM_F * ub, gc = go + LSTM_C * ub, gO = go + LSTM_O * ub;
+        int di = LSTM_I * ub, df = LSTM_F * ub, dg = LSTM_C * ub, dO = LSTM_O * ub;
+        // short passes: each vectorizes (one long loop body does not)
+        for (int e = 0; e < ub; e++) {
+            float og = g[gO + e], t = tc[so + e], d = dh[e];
+            dc[e] += d * og * (1 - t * t);
+            dz[dO + e] = d * t * og * (1 - og);
         }
+        for (int e = 0; e < ub; e++) {
+            float ig = g[gi + e];
+            dz[di + e] = dc[e] * g[gc + e] * ig * (1 - ig);
+        }
+        for (int e = 0; e < ub; e++) {
+            float fg = g[gf + e];
+            dz[df + e] = dc[e] * cs[so + e] * fg * (1 - fg);
+        }
+        for (int e = 0; e < ub; e++) {
+            float cg = g[gc + e];
+            dz[dg + e] = dc[e] * g[gi + e] * (1 - cg * cg);
+            dc[e] *= g[gf + e];
+        }
+        for (int e = 0; e < LSTM_GATES * ub; e++) dzSum[e] += dz[e];
     }
 }

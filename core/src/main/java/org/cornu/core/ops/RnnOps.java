@@ -63,6 +63,12 @@ public final class RnnOps {
          */
         public double[] recurrentMask;
         /**
+         * Whether the caller reads {@link Result#sequence} (default true). False lets a kernel skip
+         * building the whole output sequence, and {@link Result#sequence} may then be null (a layer
+         * that returns only its last output).
+         */
+        public boolean sequenceUsed = true;
+        /**
          * GRU only: {@code true} (Keras's default) applies the reset gate after the recurrent
          * product, {@code hh = act(x W_h + b_h + r * (h U_h + br_h))}, with bias {@code (2, 3*units)};
          * {@code false} applies it before, {@code hh = act(x W_h + b_h + (r * h) U_h)}, with bias {@code (3*units)}.
@@ -74,7 +80,7 @@ public final class RnnOps {
 
     /** Outputs of {@link #rnn}: the sequence {@code (B, T, units)}, the last output {@code (B, units)} and the final states. */
     public static final class Result {
-        /** The output at every step, {@code (B, T, units)}. */
+        /** The output at every step, {@code (B, T, units)}; may be null where {@link Options#sequenceUsed} is false. */
         public final Tensor sequence;
         /** The output of the last step, {@code (B, units)}. */
         public final Tensor last;
@@ -252,7 +258,7 @@ public final class RnnOps {
                     + ") to match the input " + Shape.format(xs) + ", but it has shape " + Shape.format(mask.shape()));
         }
         if (Float32Lstm.applies(x, kernel, recurrentKernel, bias, mask, opt)) {
-            return Float32Lstm.run(x, kernel, recurrentKernel, bias, initialStates);
+            return Float32Lstm.run(x, kernel, recurrentKernel, bias, initialStates, opt.sequenceUsed);
         }
         // input projection of all timesteps: one gemm
         INDArray x2 = x.value().reshape('c', (long) B * T, I);

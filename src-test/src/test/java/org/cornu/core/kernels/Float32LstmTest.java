@@ -139,4 +139,86 @@ class Float32LstmTest {
             assertEquals(1 / (1 + Math.exp(-xs[i])), s[i], 4e-7, "sigmoid at " + xs[i]);
         }
     }
+
+    /** Outputs then gradients of kernel, recurrent kernel and bias for a run without initial states. */
+    private static List<INDArray> runPlain(boolean float32, boolean sequenceUsed, boolean xNeedsGrad, long seed) {
+        FastPaths.FLOAT32_LSTM.setEnabled(float32);
+        Tensor x = xNeedsGrad ? Tensor.variable(f(seed, -1, 1, B, T, I)) : Tensor.constant(f(seed, -1, 1, B, T, I));
+        Tensor k = Tensor.variable(f(seed + 1, -0.4, 0.4, I, 4 * U));
+        Tensor rk = Tensor.variable(f(seed + 2, -0.3, 0.3, U, 4 * U));
+        Tensor b = Tensor.variable(f(seed + 3, -0.5, 0.5, 4 * U));
+        RnnOps.Options o = new RnnOps.Options();
+        o.sequenceUsed = sequenceUsed;
+        List<INDArray> res = new ArrayList<>();
+        try (Tape tape = Tape.record()) {
+            RnnOps.Result r = RnnOps.rnn(x, k, rk, b, null, null, o);
+            if (float32 && !sequenceUsed) assertEquals(null, r.sequence, "no sequence when the caller does not use it");
+            res.add(r.last.value().dup());
+            res.add(r.states.get(1).value().dup());
+            tape.backward(Ops.add(Ops.sum(Ops.mul(r.last, Tensor.constant(f(seed + 4, -1, 1, B, U)))),
+                    Ops.sum(Ops.mul(r.states.get(1), Tensor.constant(f(seed + 5, -1, 1, B, U))))));
+        }
+        for (Tensor t : new Tensor[] {k, rk, b}) res.add(t.grad().dup());
+        if (xNeedsGrad) res.add(x.grad().dup());
+        return res;
+    }
+
+    private static void assertClose(List<INDArray> expected, List<INDArray> actual, double tol, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            INDArray a = expected.get(i), c = actual.get(i);
+            double scale = Math.max(1, a.amaxNumber().doubleValue());
+            double diff = a.castTo(DataType.DOUBLE).sub(c.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            assertTrue(diff <= tol * scale, what + ", result " + i + ": max difference " + diff + " (scale " + scale + ")");
+        }
+    }
+
+    /**
+     * Only the last output and states (Keras's return_sequences=False), with and without a
+     * gradient for the input (the backward products then skip the input's rows): the general
+     * recurrence's values and weight gradients.
+     */
+    @Test
+    void lastOutputOnlyWithAndWithoutAnInputGradient() {
+        for (boolean xGrad : new boolean[] {true, false}) {
+            List<INDArray> general = runPlain(false, true, xGrad, 21);
+            long before = FastPaths.FLOAT32_LSTM.runs();
+            List<INDArray> fast = runPlain(true, false, xGrad, 21);
+            assertEquals(before + 1, FastPaths.FLOAT32_LSTM.runs(), "the float32 path ran");
+            assertClose(general, fast, 2e-4, "input gradient " + xGrad);
+        }
+    }
+
+    /**
+     * The per-shape buffers are reused: repeated calls of one shape give the same results as the
+     * first, and two calls recorded before one backward pass (two layers of one shape) keep apart.
+     */
+    @Test
+    void reusedBuffersKeepCallsApart() {
+        List<INDArray> first = runPlain(true, true, true, 31);
+        List<INDArray> other = runPlain(true, true, true, 41);
+        assertClose(first, runPlain(true, true, true, 31), 0, "a repeated call");
+        FastPaths.FLOAT32_LSTM.setEnabled(true);
+        Tensor[] ks = new Tensor[2];
+        Tensor x1 = Tensor.constant(f(31, -1, 1, B, T, I)), x2 = Tensor.constant(f(41, -1, 1, B, T, I));
+        List<INDArray> outs = new ArrayList<>();
+        try (Tape tape = Tape.record()) {
+            Tensor loss = null;
+            for (int c = 0; c < 2; c++) {
+                long seed = c == 0 ? 31 : 41;
+                ks[c] = Tensor.variable(f(seed + 1, -0.4, 0.4, I, 4 * U));
+                RnnOps.Result r = RnnOps.rnn(c == 0 ? x1 : x2, ks[c], Tensor.constant(f(seed + 2, -0.3, 0.3, U, 4 * U)),
+                        Tensor.constant(f(seed + 3, -0.5, 0.5, 4 * U)), null, null, new RnnOps.Options());
+                outs.add(r.last.value().dup());
+                Tensor l = Ops.add(Ops.sum(Ops.mul(r.last, Tensor.constant(f(seed + 4, -1, 1, B, U)))),
+                        Ops.sum(Ops.mul(r.states.get(1), Tensor.constant(f(seed + 5, -1, 1, B, U)))));
+                loss = loss == null ? l : Ops.add(loss, l);
+            }
+            tape.backward(loss);
+        }
+        // (a product over other buffers may round differently: a float ulp, where mixed-up buffers differ by far more)
+        assertClose(List.of(first.get(0), first.get(2)), List.of(outs.get(0), ks[0].grad()), 1e-6, "the first of two calls");
+        assertClose(List.of(other.get(0), other.get(2)), List.of(outs.get(1), ks[1].grad()), 1e-6, "the second of two calls");
+        assertTrue(first.get(0).sub(other.get(0)).amaxNumber().doubleValue() > 0.01, "the two calls differ");
+    }
 }

@@ -213,36 +213,51 @@ class RnnCellsTest {
     // ------------------------------------------------------------------ float32 LSTM blocks
 
     @Test
-    void floatBlockFormsAreTheDoubleEquations() {
+    void floatPlaneFormsAreTheDoubleEquations() {
         SplittableRandom r = new SplittableRandom(7);
-        int b = 3, u = 4, gu = 4 * u;
-        double[] rec = rand(r, b * gu, -2, 2), p = rand(r, 2 * b * gu, -2, 2), bias = rand(r, gu, -0.5, 0.5);
+        int b = 3, u = 4, gu = 4 * u, ub = u * b;
+        double[] z0 = rand(r, b * gu, -2, 2), bias = rand(r, gu, -0.5, 0.5);
         double[] c0 = rand(r, b * u, -1, 1), dh = rand(r, b * u, -1, 1), dcIn = rand(r, b * u, -1, 1);
-        // float: one block, the input projection at offset b * gu
-        float[] rf = f(rec), pf = f(p), bf = f(bias), cf = f(c0), tcf = new float[2 * b * u], hf = new float[b * u];
-        float[][] ss = RnnCells.lstmScaleShiftF(u);
-        RnnCells.lstmBlockStepF(rf, pf, b * gu, bf, ss[0], ss[1], cf, tcf, b * u, hf, b, u);
+        // float: planes (rows of b samples), the step's gates at offset b * gu, its states at offset ub
+        float[] zf = new float[gu * b], bf = f(bias), csf = new float[3 * ub], tcf = new float[2 * ub], hf = new float[ub];
         float[] gatesF = new float[2 * b * gu];
-        System.arraycopy(rf, 0, gatesF, b * gu, b * gu);
-        float[] cPrevF = new float[2 * b * u];
-        System.arraycopy(f(c0), 0, cPrevF, b * u, b * u);
-        float[] dhF = f(dh), dcF = f(dcIn), dzF = new float[2 * b * gu];
-        RnnCells.lstmBlockBackwardF(gatesF, b * gu, tcf, cPrevF, b * u, dhF, dcF, dzF, new float[u], b, u);
+        for (int s = 0; s < b; s++) {
+            for (int n = 0; n < gu; n++) zf[n * b + s] = (float) z0[s * gu + n];
+            for (int j = 0; j < u; j++) csf[ub + j * b + s] = (float) c0[s * u + j];
+        }
+        float[][] ss = RnnCells.lstmScaleShiftF(u);
+        RnnCells.lstmPlaneStepF(zf, bf, ss[0], ss[1], gatesF, b * gu, csf, ub, tcf, hf, b, u);
+        float[] dhF = new float[ub], dcF = new float[ub], dzF = new float[gu * b], dzSum = new float[gu * b];
+        for (int s = 0; s < b; s++) {
+            for (int j = 0; j < u; j++) {
+                dhF[j * b + s] = (float) dh[s * u + j];
+                dcF[j * b + s] = (float) dcIn[s * u + j];
+            }
+        }
+        java.util.Arrays.fill(dzSum, 1f);
+        RnnCells.lstmPlaneBackwardF(gatesF, b * gu, tcf, csf, ub, dhF, dcF, dzF, dzSum, b, u);
         // double, per sample, in the rational form Float32Lstm's float pass computes
         for (int s = 0; s < b; s++) {
             double[] z = new double[gu];
-            for (int n = 0; n < gu; n++) z[n] = rec[s * gu + n] + p[b * gu + s * gu + n] + bias[n];
+            for (int n = 0; n < gu; n++) z[n] = z0[s * gu + n] + bias[n];
             double[] c = java.util.Arrays.copyOfRange(c0, s * u, (s + 1) * u), tc = new double[u], h = new double[u];
             RnnCells.lstmStep(TANH, SIGMOID, Form.RATIONAL, z, 0, c, 0, tc, 0, h, 0, u);
-            close(z, d(rf), s * gu, 2e-6, "gates of sample " + s);
-            close(c, d(cf), s * u, 2e-6, "c of sample " + s);
-            close(tc, d(tcf), b * u + s * u, 2e-6, "tanh(c) of sample " + s);
-            close(h, d(hf), s * u, 2e-6, "h of sample " + s);
             double[] dc = java.util.Arrays.copyOfRange(dcIn, s * u, (s + 1) * u), dz = new double[gu];
             RnnCells.lstmBackward(TANH, SIGMOID, z, 0, tc, 0, java.util.Arrays.copyOfRange(c0, s * u, (s + 1) * u), 0,
                     dh, s * u, dc, 0, dz, 0, u);
-            close(dz, d(dzF), b * gu + s * gu, 2e-6, "dz of sample " + s);
-            close(dc, d(dcF), s * u, 2e-6, "dc of sample " + s);
+            for (int n = 0; n < gu; n++) {
+                assertEquals(z[n], gatesF[b * gu + n * b + s], 2e-6, "gate " + n + " of sample " + s);
+                assertEquals(dz[n], dzF[n * b + s], 2e-6, "dz " + n + " of sample " + s);
+                assertEquals(1 + dz[n], dzSum[n * b + s], 2e-6, "dz added to the sum, " + n + " of sample " + s);
+            }
+            for (int j = 0; j < u; j++) {
+                int e = j * b + s;
+                assertEquals((float) c0[s * u + j], csf[ub + e], 0, "c_{t-1} of sample " + s + " stays");
+                assertEquals(c[j], csf[2 * ub + e], 2e-6, "c of sample " + s);
+                assertEquals(tc[j], tcf[ub + e], 2e-6, "tanh(c) of sample " + s);
+                assertEquals(h[j], hf[e], 2e-6, "h of sample " + s);
+                assertEquals(dc[j], dcF[e], 2e-6, "dc of sample " + s);
+            }
         }
     }
 
