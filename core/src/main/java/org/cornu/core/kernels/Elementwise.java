@@ -50,7 +50,7 @@ public final class Elementwise {
         return b.position((int) a.offset()).slice();
     }
 
-    private static final int VIEWS = 64;
+    private static final int VIEW_BITS = 8, VIEWS = 1 << VIEW_BITS;
 
     /** A buffer found for an array: the array (weakly, so that the cache keeps nothing alive) and its data buffer when found. */
     private record View(java.lang.ref.WeakReference<INDArray> array, org.nd4j.linalg.api.buffer.DataBuffer data, java.nio.Buffer buffer) {}
@@ -74,11 +74,15 @@ public final class Elementwise {
 
     private static java.nio.Buffer cachedView(INDArray a, boolean isDouble) {
         View[] cache = VIEW_CACHE.get();
-        int slot = (System.identityHashCode(a) * 0x9E3779B9 >>> 26) & (VIEWS - 1);
-        View v = cache[slot];
+        // two-way: slots s and s ^ 1; a new view goes to s, the one it displaces to s ^ 1
+        int slot = (System.identityHashCode(a) * 0x9E3779B9) >>> (32 - VIEW_BITS);
         org.nd4j.linalg.api.buffer.DataBuffer data = a.data();
+        View v = cache[slot];
         if (v != null && v.array.get() == a && v.data == data && (v.buffer instanceof DoubleBuffer) == isDouble) return v.buffer;
+        View w = cache[slot ^ 1];
+        if (w != null && w.array.get() == a && w.data == data && (w.buffer instanceof DoubleBuffer) == isDouble) return w.buffer;
         java.nio.Buffer b = isDouble ? doubles(a) : floats(a);
+        cache[slot ^ 1] = v;
         cache[slot] = new View(new java.lang.ref.WeakReference<>(a), data, b);
         return b;
     }
