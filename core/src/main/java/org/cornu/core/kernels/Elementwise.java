@@ -52,8 +52,16 @@ public final class Elementwise {
 
     private static final int VIEW_BITS = 8, VIEWS = 1 << VIEW_BITS;
 
-    /** A buffer found for an array: the array (weakly, so that the cache keeps nothing alive) and its data buffer when found. */
-    private record View(java.lang.ref.WeakReference<INDArray> array, org.nd4j.linalg.api.buffer.DataBuffer data, java.nio.Buffer buffer) {}
+    /**
+     * A buffer found for an array: the array and its data buffer when found, both weakly, so that
+     * the cache keeps no array or native memory alive (the buffer itself only wraps the address).
+     */
+    private record View(java.lang.ref.WeakReference<INDArray> array, java.lang.ref.WeakReference<org.nd4j.linalg.api.buffer.DataBuffer> data,
+                        java.nio.Buffer buffer) {
+        boolean of(INDArray a, org.nd4j.linalg.api.buffer.DataBuffer d, boolean isDouble) {
+            return array.get() == a && data.get() == d && (buffer instanceof DoubleBuffer) == isDouble;
+        }
+    }
 
     private static final ThreadLocal<View[]> VIEW_CACHE = ThreadLocal.withInitial(() -> new View[VIEWS]);
 
@@ -78,12 +86,12 @@ public final class Elementwise {
         int slot = (System.identityHashCode(a) * 0x9E3779B9) >>> (32 - VIEW_BITS);
         org.nd4j.linalg.api.buffer.DataBuffer data = a.data();
         View v = cache[slot];
-        if (v != null && v.array.get() == a && v.data == data && (v.buffer instanceof DoubleBuffer) == isDouble) return v.buffer;
+        if (v != null && v.of(a, data, isDouble)) return v.buffer;
         View w = cache[slot ^ 1];
-        if (w != null && w.array.get() == a && w.data == data && (w.buffer instanceof DoubleBuffer) == isDouble) return w.buffer;
+        if (w != null && w.of(a, data, isDouble)) return w.buffer;
         java.nio.Buffer b = isDouble ? doubles(a) : floats(a);
         cache[slot ^ 1] = v;
-        cache[slot] = new View(new java.lang.ref.WeakReference<>(a), data, b);
+        cache[slot] = new View(new java.lang.ref.WeakReference<>(a), new java.lang.ref.WeakReference<>(data), b);
         return b;
     }
 

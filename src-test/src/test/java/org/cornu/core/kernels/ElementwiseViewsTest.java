@@ -1,6 +1,7 @@
 package org.cornu.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.DoubleBuffer;
@@ -55,5 +56,23 @@ class ElementwiseViewsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theCacheKeepsNoArrayOrDataBufferAlive() throws InterruptedException {
+        java.lang.ref.WeakReference<INDArray> array;
+        java.lang.ref.WeakReference<org.nd4j.linalg.api.buffer.DataBuffer> data;
+        {
+            INDArray a = Nd4j.create(new float[] {1, 2, 3}, new long[] {3}, 'c');
+            assertEquals(3f, Elementwise.floatsCached(a).get(2));
+            array = new java.lang.ref.WeakReference<>(a);
+            data = new java.lang.ref.WeakReference<>(a.data());
+        }
+        for (int i = 0; i < 20 && (array.get() != null || data.get() != null); i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(array.get(), "the array was collected");
+        assertNull(data.get(), "its data buffer was collected");
     }
 }
