@@ -63,7 +63,8 @@ final class SmallPath {
      */
     private boolean f32;
     private float[][] wf, dwf, af;
-    private float[] accF, rowF, gzF;
+    private float[] accF, rowF, gzF, nzVal;
+    private int[] nzIdx;
     private final double[][] w;
     private final double[][] b;
     private final double[][] dw;
@@ -121,6 +122,8 @@ final class SmallPath {
             for (int d : dims) widest = Math.max(widest, d);
             accF = new float[widest];
             rowF = new float[widest];
+            nzVal = new float[widest];
+            nzIdx = new int[widest];
         }
     }
 
@@ -606,27 +609,57 @@ final class SmallPath {
             }
             if (l > 0) {
                 double[] gx = g[l];
+                int[] idx = nzIdx;
+                float[] val = nzVal;
                 for (int r = 0; r < nb; r++) {
-                    int go = r * out, xo = r * in;
-                    for (int k = 0; k < in; k++) gx[xo + k] = dotF(gf, go, wl, k * out, out);
+                    int go = r * out, m = 0;
+                    // the nonzero output gradients only (a relu layer's inactive units give zeros)
+                    for (int j = 0; j < out; j++) {
+                        // without a branch: which units are active is a coin toss per step
+                        float v = gf[go + j];
+                        idx[m] = j;
+                        val[m] = v;
+                        m += v != 0f ? 1 : 0;
+                    }
+                    inputGradientsF(wl, in, out, idx, val, m, gx, r * in);
                 }
                 ActivationKernels.backward(act[l - 1], a[l], gx, nb * in, in);
             }
         }
     }
 
-    /** As {@link #dot}, in float (the float path's sums, as a float gemm's). */
-    static float dotF(float[] a, int ao, float[] b, int bo, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += a[ao + j] * b[bo + j];
-            s1 += a[ao + j + 1] * b[bo + j + 1];
-            s2 += a[ao + j + 2] * b[bo + j + 2];
-            s3 += a[ao + j + 3] * b[bo + j + 3];
+    /**
+     * {@code gx[xo + k] = sum_q val[q] * w[k * out + idx[q]]} for each input {@code k}: the input
+     * gradients from the {@code m} nonzero output gradients {@code val} (at outputs {@code idx}),
+     * two kernel rows at a time so that each gradient loaded serves both, in four running sums.
+     */
+    static void inputGradientsF(float[] w, int in, int out, int[] idx, float[] val, int m, double[] gx, int xo) {
+        int k = 0;
+        for (; k + 1 < in; k += 2) {
+            int o0 = k * out, o1 = o0 + out;
+            float a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+            int q = 0;
+            for (; q + 1 < m; q += 2) {
+                int j0 = idx[q], j1 = idx[q + 1];
+                float g0 = val[q], g1 = val[q + 1];
+                a0 += g0 * w[o0 + j0];
+                a1 += g1 * w[o0 + j1];
+                b0 += g0 * w[o1 + j0];
+                b1 += g1 * w[o1 + j1];
+            }
+            if (q < m) {
+                a0 += val[q] * w[o0 + idx[q]];
+                b0 += val[q] * w[o1 + idx[q]];
+            }
+            gx[xo + k] = a0 + a1;
+            gx[xo + k + 1] = b0 + b1;
         }
-        for (; j < n; j++) s0 += a[ao + j] * b[bo + j];
-        return (s0 + s1) + (s2 + s3);
+        if (k < in) {
+            int o0 = k * out;
+            float a0 = 0;
+            for (int q = 0; q < m; q++) a0 += val[q] * w[o0 + idx[q]];
+            gx[xo + k] = a0;
+        }
     }
 
     /**

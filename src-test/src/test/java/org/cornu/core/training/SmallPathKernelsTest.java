@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * {@link SmallPredict#kernelRows} and {@link SmallPredict#wholeKernel} add the nonzero inputs' kernel
  * rows in input order, so they must equal the sequential float sum bit for bit, whatever the number
  * of nonzero inputs left over after the blocks of four; {@link SmallPath#dot} and
- * {@link SmallPath#dotF} on small integers (exact in any order) give the exact sum.
+ * {@link SmallPath#inputGradientsF} on small integers (exact in any order) give the exact sums.
  */
 class SmallPathKernelsTest {
     private static FloatBuffer kernel(int in, int out, long seed) {
@@ -67,27 +67,49 @@ class SmallPathKernelsTest {
     void dotsSumEveryTermAtAnyOffset() {
         for (int n = 0; n <= 9; n++) {
             double[] a = new double[n + 3], b = new double[n + 5];
-            float[] af = new float[n + 3], bf = new float[n + 5];
             long want = 0;
             for (int j = 0; j < n; j++) {
                 int x = j - 4, y = 2 * j + 1;
                 a[3 + j] = x;
                 b[5 + j] = y;
-                af[3 + j] = x;
-                bf[5 + j] = y;
                 want += (long) x * y;
             }
             assertEquals((double) want, SmallPath.dot(a, 3, b, 5, n), 0.0, "dot n=" + n);
-            assertEquals((float) want, SmallPath.dotF(af, 3, bf, 5, n), 0f, "dotF n=" + n);
         }
         // 64 terms: sum of j * (64 - j), j = 0..63, is 43680
         double[] a = new double[64], b = new double[64];
-        float[] af = new float[64], bf = new float[64];
         for (int j = 0; j < 64; j++) {
-            a[j] = af[j] = j;
-            b[j] = bf[j] = 64 - j;
+            a[j] = j;
+            b[j] = 64 - j;
         }
         assertEquals(43680.0, SmallPath.dot(a, 0, b, 0, 64), 0.0);
-        assertEquals(43680f, SmallPath.dotF(af, 0, bf, 0, 64), 0f);
+    }
+
+    @Test
+    void inputGradientsSumTheNonzeroOutputGradientsTimesTheKernelRows() {
+        // every parity of inputs (rows taken in pairs) and of nonzero gradients, none at all too
+        for (int in = 1; in <= 5; in++) {
+            for (int m = 0; m <= 5; m++) {
+                int out = 7;
+                float[] w = new float[in * out];
+                for (int i = 0; i < w.length; i++) w[i] = (i * 5) % 11 - 5;
+                int[] idx = new int[out];
+                float[] val = new float[out];
+                for (int q = 0; q < m; q++) {
+                    idx[q] = (q * 3 + 1) % out; // 1, 4, 0, 3, 6: distinct, out of order
+                    val[q] = q - 2.5f;
+                }
+                double[] gx = new double[in + 2];
+                gx[0] = gx[in + 1] = 99; // outside [xo, xo + in): untouched
+                SmallPath.inputGradientsF(w, in, out, idx, val, m, gx, 1);
+                for (int k = 0; k < in; k++) {
+                    double want = 0;
+                    for (int q = 0; q < m; q++) want += (double) val[q] * w[k * out + idx[q]];
+                    assertEquals(want, gx[1 + k], 0.0, "in=" + in + " m=" + m + " k=" + k);
+                }
+                assertEquals(99.0, gx[0], 0.0);
+                assertEquals(99.0, gx[in + 1], 0.0);
+            }
+        }
     }
 }
