@@ -202,8 +202,8 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
 
     private void fusedUpdate(INDArray grad, INDArray var, INDArray v, INDArray m, double lr) {
         if (var.dataType() == DataType.DOUBLE) {
-            DoubleBuffer g = Elementwise.doubles(grad), x = Elementwise.doubles(var), vel = Elementwise.doubles(v);
-            DoubleBuffer mom = m == null ? null : Elementwise.doubles(m);
+            DoubleBuffer g = Elementwise.doublesCached(grad), x = Elementwise.doublesCached(var), vel = Elementwise.doublesCached(v);
+            DoubleBuffer mom = m == null ? null : Elementwise.doublesCached(m);
             double r = rho, c = 1 - rho, e = epsilon, mu = momentum;
             Elementwise.forRange(var.length(), (from, to) -> {
                 for (int i = from; i < to; i++) {
@@ -221,15 +221,16 @@ public class RMSprop extends BaseOptimizer<RMSprop> {
                 }
             });
         } else {
-            FloatBuffer g = Elementwise.floats(grad), x = Elementwise.floats(var), vel = Elementwise.floats(v);
-            FloatBuffer mom = m == null ? null : Elementwise.floats(m);
+            FloatBuffer g = Elementwise.floatsCached(grad), x = Elementwise.floatsCached(var), vel = Elementwise.floatsCached(v);
+            FloatBuffer mom = m == null ? null : Elementwise.floatsCached(m);
             float r = (float) rho, c = (float) (1 - rho), e = (float) epsilon, mu = (float) momentum, l = (float) lr;
             // bulk copies of chunks into Java arrays: the loops over them vectorize (sqrt included),
             // where per-element direct-buffer access does not
             Elementwise.forRange(var.length(), (from, to) -> {
                 // per-thread arrays: no allocation per update (batch-1 steps update often)
-                float[] gc = Elementwise.scratch(0, CHUNK), vc = Elementwise.scratch(1, CHUNK), xc = Elementwise.scratch(2, CHUNK);
-                float[] mc = mom == null ? null : Elementwise.scratch(3, CHUNK);
+                float[][] sc = Elementwise.scratchAll(CHUNK);
+                float[] gc = sc[0], vc = sc[1], xc = sc[2];
+                float[] mc = mom == null ? null : sc[3];
                 for (int o = from; o < to; o += CHUNK) {
                     int len = Math.min(CHUNK, to - o);
                     g.get(o, gc, 0, len);

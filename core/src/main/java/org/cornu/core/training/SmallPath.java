@@ -56,6 +56,15 @@ final class SmallPath {
     private final List<Weight> trainable;
     private final List<INDArray> grads = new ArrayList<>();
     private final boolean isDouble;
+    /**
+     * Float32 weights and no recurrent head: products run over float copies of the weights (one
+     * bulk copy each way per step, as the tape's float gemm reads them), activations and the loss
+     * in double as on the double path.
+     */
+    private boolean f32;
+    private float[][] wf, dwf, af;
+    private float[] accF, rowF, gzF, nzVal;
+    private int[] nzIdx;
     private final double[][] w;
     private final double[][] b;
     private final double[][] dw;
@@ -100,6 +109,21 @@ final class SmallPath {
             b[l] = new double[dims[l + 1]];
             dw[l] = new double[w[l].length];
             db[l] = new double[dims[l + 1]];
+        }
+        this.f32 = !isDouble;
+        if (f32) {
+            wf = new float[layersN][];
+            dwf = new float[layersN][];
+            int widest = 0;
+            for (int l = 0; l < layersN; l++) {
+                wf[l] = new float[w[l].length];
+                dwf[l] = new float[w[l].length];
+            }
+            for (int d : dims) widest = Math.max(widest, d);
+            accF = new float[widest];
+            rowF = new float[widest];
+            nzVal = new float[widest];
+            nzIdx = new int[widest];
         }
     }
 
@@ -271,6 +295,7 @@ final class SmallPath {
 
     private void attach(Recurrence r) {
         rec = r;
+        f32 = false;
         int g = r.gates() * r.u;
         recKernelSlot = indexOf(trainable, r.layer.kernel());
         recRecurrentSlot = indexOf(trainable, r.layer.recurrentKernel());
@@ -312,6 +337,13 @@ final class SmallPath {
             a[l] = new double[batch * dims[l]];
             g[l] = new double[batch * dims[l]];
         }
+        if (f32) {
+            af = new float[layersN][];
+            for (int l = 0; l < layersN; l++) af[l] = new float[batch * dims[l]];
+            int widest = 0;
+            for (int l = 1; l <= layersN; l++) widest = Math.max(widest, dims[l]);
+            gzF = new float[batch * widest];
+        }
         if (rec != null) {
             int steps = batch * rec.t;
             a[0] = new double[steps * rec.i];
@@ -339,22 +371,37 @@ final class SmallPath {
         }
     }
 
+    /** Float32 staging for bulk copies between native memory and the double working arrays. */
+    private float[] stage = new float[0];
+    private java.nio.Buffer view(INDArray a) {
+        return isDouble ? Elementwise.doublesCached(a) : Elementwise.floatsCached(a);
+    }
+
+    private float[] stage(int n) {
+        if (stage.length < n) stage = new float[n];
+        return stage;
+    }
+
     private void read(INDArray src, double[] dst) {
+        int n = dst.length;
         if (isDouble) {
-            Elementwise.doubles(src).get(dst);
+            ((DoubleBuffer) view(src)).get(0, dst, 0, n);
         } else {
-            FloatBuffer f = Elementwise.floats(src);
-            for (int i = 0; i < dst.length; i++) dst[i] = f.get(i);
+            // one bulk copy, then a loop over Java arrays (vectorized), instead of n buffer reads
+            float[] t = stage(n);
+            ((FloatBuffer) view(src)).get(0, t, 0, n);
+            for (int i = 0; i < n; i++) dst[i] = t[i];
         }
     }
 
     private void write(double[] src, INDArray dst) {
+        int n = src.length;
         if (isDouble) {
-            DoubleBuffer d = Elementwise.doubles(dst);
-            d.put(0, src);
+            ((DoubleBuffer) view(dst)).put(0, src, 0, n);
         } else {
-            FloatBuffer f = Elementwise.floats(dst);
-            for (int i = 0; i < src.length; i++) f.put(i, (float) src[i]);
+            float[] t = stage(n);
+            for (int i = 0; i < n; i++) t[i] = (float) src[i];
+            ((FloatBuffer) view(dst)).put(0, t, 0, n);
         }
     }
 
@@ -363,7 +410,12 @@ final class SmallPath {
         ensureCapacity(nb, d.yDim);
         for (int r = 0; r < nb; r++) {
             int s = idx == null ? from + r : idx[from + r];
-            System.arraycopy(d.x, s * d.xDim, a[0], r * d.xDim, d.xDim);
+            if (f32) {
+                float[] x0 = af[0];
+                for (int k = 0, xo = r * d.xDim, so = s * d.xDim; k < d.xDim; k++) x0[xo + k] = (float) d.x[so + k];
+            } else {
+                System.arraycopy(d.x, s * d.xDim, a[0], r * d.xDim, d.xDim);
+            }
             System.arraycopy(d.y, s * d.yDim, yBatch, r * d.yDim, d.yDim);
             if (d.sw != null) swBatch[r] = d.sw[s];
         }
@@ -458,9 +510,15 @@ final class SmallPath {
         for (int l = layersN - 1; l >= 0; l--) {
             int in = dims[l], out = dims[l + 1];
             double[] gz = g[l + 1], x = l == 0 && rec != null ? recOut : a[l], wl = w[l], dwl = dw[l], dbl = db[l];
-            java.util.Arrays.fill(dwl, 0);
-            java.util.Arrays.fill(dbl, 0);
-            for (int r = 0; r < nb; r++) {
+            // the first row sets the sums (no clearing pass), later rows add to them
+            System.arraycopy(gz, 0, dbl, 0, out);
+            for (int k = 0; k < in; k++) {
+                double xv = x[k];
+                int wo = k * out;
+                if (xv == 0.0) java.util.Arrays.fill(dwl, wo, wo + out, 0.0);
+                else for (int j = 0; j < out; j++) dwl[wo + j] = xv * gz[j];
+            }
+            for (int r = 1; r < nb; r++) {
                 int go = r * out, xo = r * in;
                 for (int j = 0; j < out; j++) dbl[j] += gz[go + j];
                 for (int k = 0; k < in; k++) {
@@ -474,17 +532,151 @@ final class SmallPath {
                 double[] gx = l > 0 ? g[l] : recGrad;
                 for (int r = 0; r < nb; r++) {
                     int go = r * out, xo = r * in;
-                    for (int k = 0; k < in; k++) {
-                        int wo = k * out;
-                        double s = 0;
-                        for (int j = 0; j < out; j++) s += gz[go + j] * wl[wo + j];
-                        gx[xo + k] = s;
-                    }
+                    for (int k = 0; k < in; k++) gx[xo + k] = dot(gz, go, wl, k * out, out);
                 }
                 if (l > 0) ActivationKernels.backward(act[l - 1], a[l], gx, nb * in, in);
             }
         }
         if (rec != null) recBackward(nb);
+    }
+
+    /** The float path's weights: one bulk copy of each kernel; biases to double (they start each sum). */
+    private void loadWeightsF() {
+        for (int l = 0; l < layersN; l++) {
+            ((FloatBuffer) view(kernels[l].value())).get(0, wf[l], 0, wf[l].length);
+            if (biases[l] != null) read(biases[l].value(), b[l]);
+        }
+    }
+
+    /**
+     * The forward pass of the float path: each product accumulates in float over the nonzero
+     * inputs' kernel rows (copied to a row buffer, so that the loop indexes both arrays alike and
+     * vectorizes); activations in double into {@code a[l + 1]}, and their float copy feeds the next layer.
+     */
+    private void forwardF(int nb) {
+        float[] acc = accF, row = rowF;
+        for (int l = 0; l < layersN; l++) {
+            int in = dims[l], out = dims[l + 1];
+            float[] x = af[l], wl = wf[l];
+            double[] z = a[l + 1], bl = b[l];
+            boolean hasBias = biases[l] != null;
+            for (int r = 0; r < nb; r++) {
+                int zo = r * out, xo = r * in;
+                for (int j = 0; j < out; j++) acc[j] = hasBias ? (float) bl[j] : 0f;
+                for (int k = 0; k < in; k++) {
+                    float xv = x[xo + k];
+                    if (xv == 0f) continue;
+                    System.arraycopy(wl, k * out, row, 0, out);
+                    for (int j = 0; j < out; j++) acc[j] += xv * row[j];
+                }
+                for (int j = 0; j < out; j++) z[zo + j] = acc[j];
+                if (l == layersN - 1) System.arraycopy(z, zo, logits, zo, out);
+                ActivationKernels.forward(act[l], Form.LIBRARY, z, zo, out);
+                if (l + 1 < layersN) {
+                    float[] next = af[l + 1];
+                    for (int j = 0; j < out; j++) next[zo + j] = (float) z[zo + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * The backward pass of the float path from {@code g[layersN]}: kernel gradients in float into
+     * {@code dwf} (written out in one bulk copy), bias gradients in double, input gradients as float
+     * dot products, activation gradients in double.
+     */
+    private void backwardF(int nb) {
+        float[] row = rowF;
+        for (int l = layersN - 1; l >= 0; l--) {
+            int in = dims[l], out = dims[l + 1];
+            double[] gz = g[l + 1], dbl = db[l];
+            float[] x = af[l], wl = wf[l], dwl = dwf[l], gf = gzF;
+            for (int i = 0; i < nb * out; i++) gf[i] = (float) gz[i];
+            System.arraycopy(gz, 0, dbl, 0, out);
+            for (int r = 1; r < nb; r++) for (int j = 0, go = r * out; j < out; j++) dbl[j] += gz[go + j];
+            for (int k = 0; k < in; k++) {
+                int wo = k * out;
+                // row r = 0 sets the sums, later rows add to them (in a row buffer: see forwardF)
+                float xv = x[k];
+                for (int j = 0; j < out; j++) row[j] = xv * gf[j];
+                for (int r = 1; r < nb; r++) {
+                    float xr = x[r * in + k];
+                    if (xr == 0f) continue;
+                    int go = r * out;
+                    for (int j = 0; j < out; j++) row[j] += xr * gf[go + j];
+                }
+                System.arraycopy(row, 0, dwl, wo, out);
+            }
+            if (l > 0) {
+                double[] gx = g[l];
+                int[] idx = nzIdx;
+                float[] val = nzVal;
+                for (int r = 0; r < nb; r++) {
+                    int go = r * out, m = 0;
+                    // the nonzero output gradients only (a relu layer's inactive units give zeros)
+                    for (int j = 0; j < out; j++) {
+                        // without a branch: which units are active is a coin toss per step
+                        float v = gf[go + j];
+                        idx[m] = j;
+                        val[m] = v;
+                        m += v != 0f ? 1 : 0;
+                    }
+                    inputGradientsF(wl, in, out, idx, val, m, gx, r * in);
+                }
+                ActivationKernels.backward(act[l - 1], a[l], gx, nb * in, in);
+            }
+        }
+    }
+
+    /**
+     * {@code gx[xo + k] = sum_q val[q] * w[k * out + idx[q]]} for each input {@code k}: the input
+     * gradients from the {@code m} nonzero output gradients {@code val} (at outputs {@code idx}),
+     * two kernel rows at a time so that each gradient loaded serves both, in four running sums.
+     */
+    static void inputGradientsF(float[] w, int in, int out, int[] idx, float[] val, int m, double[] gx, int xo) {
+        int k = 0;
+        for (; k + 1 < in; k += 2) {
+            int o0 = k * out, o1 = o0 + out;
+            float a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+            int q = 0;
+            for (; q + 1 < m; q += 2) {
+                int j0 = idx[q], j1 = idx[q + 1];
+                float g0 = val[q], g1 = val[q + 1];
+                a0 += g0 * w[o0 + j0];
+                a1 += g1 * w[o0 + j1];
+                b0 += g0 * w[o1 + j0];
+                b1 += g1 * w[o1 + j1];
+            }
+            if (q < m) {
+                a0 += val[q] * w[o0 + idx[q]];
+                b0 += val[q] * w[o1 + idx[q]];
+            }
+            gx[xo + k] = a0 + a1;
+            gx[xo + k + 1] = b0 + b1;
+        }
+        if (k < in) {
+            int o0 = k * out;
+            float a0 = 0;
+            for (int q = 0; q < m; q++) a0 += val[q] * w[o0 + idx[q]];
+            gx[xo + k] = a0;
+        }
+    }
+
+    /**
+     * {@code sum_j a[ao + j] * b[bo + j]} in four interleaved partial sums: one running sum waits
+     * on each add's latency (the JIT does not reorder floating-point sums), four keep the adder busy.
+     */
+    static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[ao + j] * b[bo + j];
+            s1 += a[ao + j + 1] * b[bo + j + 1];
+            s2 += a[ao + j + 2] * b[bo + j + 2];
+            s3 += a[ao + j + 3] * b[bo + j + 3];
+        }
+        for (; j < n; j++) s0 += a[ao + j] * b[bo + j];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** The LSTM or SimpleRNN over rows of {@code a[0]} ({@code (t, i)} each), last h into {@code recOut}; gates saved for backward. */
@@ -580,17 +772,24 @@ final class SmallPath {
     public double trainStep(Data d, int[] idx, int from, int nb, Optimizer optimizer) {
         FastPaths.SMALL_MODEL.countRun();
         boolean weighted = gather(d, idx, from, nb);
-        loadWeights();
-        forward(nb);
+        if (f32) {
+            loadWeightsF();
+            forwardF(nb);
+        } else {
+            loadWeights();
+            forward(nb);
+        }
         double lossValue = lossAndGrad(nb, weighted, true);
-        backward(nb);
+        if (f32) backwardF(nb);
+        else backward(nb);
         if (rec != null) {
             if (recKernelSlot >= 0) write(rdW, grads.get(recKernelSlot));
             if (recRecurrentSlot >= 0) write(rdU, grads.get(recRecurrentSlot));
             if (recBiasSlot >= 0) write(rdB, grads.get(recBiasSlot));
         }
         for (int l = 0; l < layersN; l++) {
-            if (kernelSlot[l] >= 0) write(dw[l], grads.get(kernelSlot[l]));
+            if (kernelSlot[l] >= 0 && f32) ((FloatBuffer) view(grads.get(kernelSlot[l]))).put(0, dwf[l], 0, dwf[l].length);
+            else if (kernelSlot[l] >= 0) write(dw[l], grads.get(kernelSlot[l]));
             if (biasSlot[l] >= 0) write(db[l], grads.get(biasSlot[l]));
         }
         try (MemoryWorkspace ws = Workspaces.step(Workspaces.TRAIN)) {
@@ -603,8 +802,13 @@ final class SmallPath {
     /** The loss of rows {@code from..from+nb)}, updating the metrics. */
     public double testStep(Data d, int from, int nb) {
         boolean weighted = gather(d, null, from, nb);
-        loadWeights();
-        forward(nb);
+        if (f32) {
+            loadWeightsF();
+            forwardF(nb);
+        } else {
+            loadWeights();
+            forward(nb);
+        }
         double lossValue = lossAndGrad(nb, weighted, false);
         updateMetrics(nb, d.yDim);
         return lossValue;

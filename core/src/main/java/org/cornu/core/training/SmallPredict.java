@@ -60,17 +60,13 @@ final class SmallPredict {
                 if (fc.bias() != null) readInto(fc.bias().value(), 0, outDim, z, rowF, rowD);
                 else java.util.Arrays.fill(z, 0, outDim, 0.0);
                 INDArray k = fc.kernel().value();
-                FloatBuffer kf = rowF != null ? Elementwise.floats(k) : null;
-                DoubleBuffer kd = rowF != null ? null : Elementwise.doubles(k);
+                FloatBuffer kf = rowF != null ? Elementwise.floatsCached(k) : null;
+                DoubleBuffer kd = rowF != null ? null : Elementwise.doublesCached(k);
                 if (kf != null) {
                     // float kernels accumulate in float, as a float gemm does (and vectorize)
                     for (int j = 0; j < outDim; j++) accF[j] = (float) z[j];
-                    for (int i = 0; i < inDim; i++) {
-                        float xi = (float) a[i];
-                        if (xi == 0f) continue;
-                        kf.get(i * outDim, rowF, 0, outDim);
-                        for (int j = 0; j < outDim; j++) accF[j] += xi * rowF[j];
-                    }
+                    if (outDim < NARROW && (long) inDim * outDim <= WHOLE_KERNEL) wholeKernel(kf, a, inDim, outDim, accF, b);
+                    else kernelRows(kf, a, inDim, outDim, accF, b);
                     for (int j = 0; j < outDim; j++) z[j] = accF[j];
                 }
                 for (int i = 0; kf == null && i < inDim; i++) {
@@ -94,6 +90,79 @@ final class SmallPredict {
         }
     }
 
+    /** Layers narrower than this read a small kernel in one copy: per-row copies of a few values cost more than their products. */
+    static final int NARROW = 64;
+    /** Largest kernel (elements) read in one copy. */
+    static final int WHOLE_KERNEL = 1 << 16;
+
+    /**
+     * {@code acc += x @ kernel} over the nonzero inputs, reading the kernel's rows four at a time
+     * into row buffers (a loop over Java arrays indexed alike vectorizes; over the native buffer it
+     * does not). Each sum still adds the rows in input order, as one row at a time would.
+     */
+    static void kernelRows(FloatBuffer kf, double[] x, int inDim, int outDim, float[] acc, Buffers b) {
+        float[] r0 = b.rows[0], r1 = b.rows[1], r2 = b.rows[2], r3 = b.rows[3];
+        int i = 0;
+        while (true) {
+            int i0 = -1, i1 = -1, i2 = -1, i3 = -1;
+            for (; i < inDim; i++) if (x[i] != 0) { i0 = i++; break; }
+            for (; i0 >= 0 && i < inDim; i++) if (x[i] != 0) { i1 = i++; break; }
+            for (; i1 >= 0 && i < inDim; i++) if (x[i] != 0) { i2 = i++; break; }
+            for (; i2 >= 0 && i < inDim; i++) if (x[i] != 0) { i3 = i++; break; }
+            if (i3 < 0) {
+                // fewer than four left
+                if (i0 >= 0) addRow(kf, i0, (float) x[i0], outDim, acc, r0);
+                if (i1 >= 0) addRow(kf, i1, (float) x[i1], outDim, acc, r0);
+                if (i2 >= 0) addRow(kf, i2, (float) x[i2], outDim, acc, r0);
+                return;
+            }
+            float x0 = (float) x[i0], x1 = (float) x[i1], x2 = (float) x[i2], x3 = (float) x[i3];
+            kf.get(i0 * outDim, r0, 0, outDim);
+            kf.get(i1 * outDim, r1, 0, outDim);
+            kf.get(i2 * outDim, r2, 0, outDim);
+            kf.get(i3 * outDim, r3, 0, outDim);
+            for (int j = 0; j < outDim; j++) {
+                float t = acc[j] + x0 * r0[j];
+                t = t + x1 * r1[j];
+                t = t + x2 * r2[j];
+                acc[j] = t + x3 * r3[j];
+            }
+        }
+    }
+
+    private static void addRow(FloatBuffer kf, int i, float xi, int outDim, float[] acc, float[] row) {
+        kf.get(i * outDim, row, 0, outDim);
+        for (int j = 0; j < outDim; j++) acc[j] += xi * row[j];
+    }
+
+    /** As {@link #kernelRows}, for a narrow layer: the whole kernel in one copy, then its rows for the nonzero inputs. */
+    static void wholeKernel(FloatBuffer kf, double[] x, int inDim, int outDim, float[] acc, Buffers b) {
+        int n = inDim * outDim;
+        if (b.kernel.length < n) b.kernel = new float[n];
+        float[] k = b.kernel;
+        kf.get(0, k, 0, n);
+        // four nonzero rows per pass over the (short) output loop, each sum still in input order
+        int[] nz = b.nonzero(inDim);
+        int m = 0;
+        for (int i = 0; i < inDim; i++) if (x[i] != 0) nz[m++] = i;
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            int o0 = nz[q] * outDim, o1 = nz[q + 1] * outDim, o2 = nz[q + 2] * outDim, o3 = nz[q + 3] * outDim;
+            float x0 = (float) x[nz[q]], x1 = (float) x[nz[q + 1]], x2 = (float) x[nz[q + 2]], x3 = (float) x[nz[q + 3]];
+            for (int j = 0; j < outDim; j++) {
+                float t = acc[j] + x0 * k[o0 + j];
+                t = t + x1 * k[o1 + j];
+                t = t + x2 * k[o2 + j];
+                acc[j] = t + x3 * k[o3 + j];
+            }
+        }
+        for (; q < m; q++) {
+            int o = nz[q] * outDim;
+            float xi = (float) x[nz[q]];
+            for (int j = 0; j < outDim; j++) acc[j] += xi * k[o + j];
+        }
+    }
+
     /** Largest per-thread working arrays kept between calls (elements); larger calls allocate their own. */
     private static final int MAX_KEPT = 1 << 16;
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -104,9 +173,16 @@ final class SmallPredict {
      * retiring ND4J's references to the result arrays) made 1-second averages range 21-107 µs
      * (21-32 µs with the arrays kept; predict_latency's JMH average 40-51 -> 23-33 µs).
      */
-    private static final class Buffers {
+    static final class Buffers {
         double[] in = new double[0], a = new double[0], z = new double[0], rowD;
-        float[] rowF, accF;
+        float[] rowF, accF, kernel = new float[0];
+        float[][] rows = new float[4][0];
+        int[] nonzero = new int[0];
+
+        int[] nonzero(int n) {
+            if (nonzero.length < n) nonzero = new int[n];
+            return nonzero;
+        }
     }
 
     private static Buffers buffers(int inLen, int widest, boolean isFloat) {
@@ -120,6 +196,7 @@ final class SmallPredict {
             if (b.rowF == null || b.rowF.length < widest) {
                 b.rowF = new float[widest];
                 b.accF = new float[widest];
+                for (int i = 0; i < b.rows.length; i++) b.rows[i] = new float[widest];
             }
         } else if (b.rowD == null || b.rowD.length < widest) {
             b.rowD = new double[widest];
@@ -129,10 +206,10 @@ final class SmallPredict {
 
     private static void readInto(INDArray v, int from, int len, double[] dst, float[] rowF, double[] rowD) {
         if (rowF != null) {
-            Elementwise.floats(v).get(from, rowF, 0, len);
+            Elementwise.floatsCached(v).get(from, rowF, 0, len);
             for (int j = 0; j < len; j++) dst[j] = rowF[j];
         } else {
-            Elementwise.doubles(v).get(from, dst, 0, len);
+            Elementwise.doublesCached(v).get(from, dst, 0, len);
         }
     }
 }

@@ -167,13 +167,24 @@ final class StepCompiler {
         return p;
     }
 
+    /** Per class, the answers of {@link #overrides} so far (a reflective look-up costs about a microsecond; predict of one row, 10). */
+    private static final ClassValue<java.util.Map<String, Boolean>> OVERRIDES = new ClassValue<>() {
+        @Override
+        protected java.util.Map<String, Boolean> computeValue(Class<?> type) {
+            return new java.util.concurrent.ConcurrentHashMap<>();
+        }
+    };
+
     /** Whether {@code t}'s class overrides the step {@code name} that {@link Trainer} defines. */
     static boolean overrides(Trainer t, String name, Class<?>... params) {
-        try {
-            return t.getClass().getMethod(name, params).getDeclaringClass() != Trainer.class;
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
+        String key = params.length == 1 && params[0] == StepData.class ? name : name + java.util.Arrays.toString(params);
+        return OVERRIDES.get(t.getClass()).computeIfAbsent(key, k -> {
+            try {
+                return t.getClass().getMethod(name, params).getDeclaringClass() != Trainer.class;
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** The values of a logs map in order (the batch methods' and {@code evaluate}'s arrays). */

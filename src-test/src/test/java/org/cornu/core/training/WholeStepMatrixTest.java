@@ -96,6 +96,8 @@ class WholeStepMatrixTest {
             cs.add(Arguments.of(new Case("dense 6-5-3 softmax, no bias, batch 4 (partial last batch)", dt,
                     () -> new Sequential(new Dense(5, "sigmoid").useBias(false).inputShape(6), new Dense(3, "softmax").useBias(false)),
                     new long[] {10, 6}, 3, "categorical_crossentropy", "accuracy", 4)));
+            cs.add(Arguments.of(new Case("dense 7-6-2 relu, inputs with zeros, batch 3 (partial last batch)", dt,
+                    () -> new Sequential(new Dense(6, "relu").inputShape(7), new Dense(2)), new long[] {8, 7}, 2, "mse", "mae", 3)));
             for (int t : new int[] {1, 3, 6}) {
                 cs.add(Arguments.of(new Case("lstm(4) head, T=" + t + ", bias", dt,
                         () -> new Sequential(new LSTM(4).biasInitializer("random_normal").inputShape(t, 3), new Dense(2)),
@@ -119,6 +121,11 @@ class WholeStepMatrixTest {
         Cornu.setFloatx(c.dtype());
         DataType dt = c.dtype().equals("float64") ? DataType.DOUBLE : DataType.FLOAT;
         INDArray x = GradCheck.rand(c.name().hashCode(), -1, 1, c.xShape()).castTo(dt);
+        // about half the inputs zero (the paths skip zero inputs), one sample all zeros
+        if (c.name().contains("with zeros")) {
+            x.muli(GradCheck.rand(5, 0, 1, c.xShape()).gt(0.5).castTo(dt));
+            x.getRow(1).assign(0);
+        }
         INDArray y;
         if (c.loss().equals("categorical_crossentropy")) {
             y = Nd4j.zeros(dt, c.xShape()[0], c.outputs());
@@ -236,6 +243,34 @@ class WholeStepMatrixTest {
             INDArray ref = m.predict(x, Predict.batchSize(batch).verbose(0));
             assertEquals(0, FastPaths.SMALL_PREDICT.runs());
             FastPaths.SMALL_PREDICT.setEnabled(true);
+            INDArray fast = m.predict(x, Predict.batchSize(batch).verbose(0));
+            assertTrue(FastPaths.SMALL_PREDICT.runs() > 0, "the small predict path ran");
+            assertClose("batch " + batch, fast.castTo(DataType.DOUBLE).data().asDouble(), ref.castTo(DataType.DOUBLE).data().asDouble(),
+                    Tolerance.forward(dt));
+        }
+    }
+
+    /**
+     * predict through a layer wide enough to read its kernel row by row ({@code SmallPredict.kernelRows},
+     * rows in blocks of four) and a narrow one read whole, on rows with 0 to 9 nonzero inputs,
+     * against ND4J, both dtypes, batch sizes 1 and 4.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"float32", "float64"})
+    void smallPredictOfSparseRowsThroughAWideLayerEqualsTheTape(String dtype) {
+        Cornu.setFloatx(dtype);
+        DataType dt = dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT;
+        Cornu.setSeed(9);
+        Sequential m = new Sequential(new Dense(70, "relu").inputShape(40), new Dense(3, "softmax"));
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, 10, 40);
+        INDArray v = GradCheck.rand(72, -2, 2, 10, 40);
+        for (int r = 0; r < 10; r++) for (int k = 0; k < r; k++) x.putScalar(r, (k * 7 + r) % 40, v.getDouble(r, k));
+        x = x.castTo(dt);
+        for (int batch : new int[] {1, 4}) {
+            FastPaths.SMALL_PREDICT.setEnabled(false);
+            INDArray ref = m.predict(x, Predict.batchSize(batch).verbose(0));
+            FastPaths.SMALL_PREDICT.setEnabled(true);
+            FastPaths.SMALL_PREDICT.resetRuns();
             INDArray fast = m.predict(x, Predict.batchSize(batch).verbose(0));
             assertTrue(FastPaths.SMALL_PREDICT.runs() > 0, "the small predict path ran");
             assertClose("batch " + batch, fast.castTo(DataType.DOUBLE).data().asDouble(), ref.castTo(DataType.DOUBLE).data().asDouble(),
