@@ -79,6 +79,41 @@ public final class Gemm {
         return c;
     }
 
+    /**
+     * Whether {@code cblas_sgemm} can be called directly ({@link #sgemmRaw}): CPU backend, OpenBLAS
+     * reachable, {@link FastPaths#DIRECT_GEMM} on.
+     *
+     * @return true when it can
+     */
+    public static boolean directAvailable() {
+        return SGEMM != null && FastPaths.DIRECT_GEMM.enabled();
+    }
+
+    /**
+     * Row-major {@code c = alpha op(a) @ op(b) + beta c} on raw float buffers (each indexed from
+     * its own position 0), for kernels that walk sub-matrices through their leading dimensions;
+     * only when {@link #directAvailable()}.
+     *
+     * @param transA read {@code a} transposed
+     * @param transB read {@code b} transposed
+     * @param m rows of {@code op(a)} and {@code c}
+     * @param n columns of {@code op(b)} and {@code c}
+     * @param k columns of {@code op(a)}, rows of {@code op(b)}
+     * @param alpha factor on the product
+     * @param a the first operand
+     * @param lda its row stride
+     * @param b the second operand
+     * @param ldb its row stride
+     * @param beta factor on {@code c}'s old values
+     * @param c the output
+     * @param ldc its row stride
+     */
+    public static void sgemmRaw(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, int lda,
+            FloatBuffer b, int ldb, float beta, FloatBuffer c, int ldc) {
+        FastPaths.DIRECT_GEMM.countRun();
+        sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
     /** {@code z[r, :] = bias} for every row of the 2-D {@code z} ({@code bias} holds {@code z.size(1)} values). */
     public static void broadcastRows(INDArray z, INDArray bias) {
         long rows = z.size(0), units = z.size(1);
