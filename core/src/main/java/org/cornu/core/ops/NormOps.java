@@ -151,4 +151,70 @@ public final class NormOps {
             accumulate(x, gamma, beta, dx, dg, db, n, c);
         });
     }
+    /**
+     * Layer normalization of each row of a {@code (n, c)} matrix (a tensor with the normalized
+     * axes moved last and flattened): {@code y = (x - mean) / sqrt(var + epsilon) * gamma + beta},
+     * the mean and biased variance over each row, gamma and beta per column, gradients flowing
+     * through the statistics. Float32 arrays on the CPU run one fused kernel forward and one
+     * backward ({@link FastPaths#FUSED_LAYER_NORM}); others are composed from differentiable ops.
+     *
+     * @param x the input, shape {@code (n, c)}
+     * @param gamma the scale, {@code c} values, or null
+     * @param beta the offset, {@code c} values, or null
+     * @param epsilon added to the variance
+     * @return the normalized output, shape {@code (n, c)}
+     */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
+        INDArray xv = x.value();
+        if (xv.rank() != 2) {
+            throw new IllegalArgumentException("layerNorm expects a (rows, columns) input; got shape " + org.cornu.core.Shape.format(xv.shape()));
+        }
+        long c = xv.size(1);
+        if (gamma != null && gamma.value().length() != c || beta != null && beta.value().length() != c) {
+            throw new IllegalArgumentException("layerNorm: gamma and beta need " + c + " values for input of shape "
+                    + org.cornu.core.Shape.format(xv.shape()));
+        }
+        if (FastPaths.FUSED_LAYER_NORM.enabled() && fusable32(xv, gamma, beta)) {
+            FastPaths.FUSED_LAYER_NORM.countRun();
+            return fusedLayerNorm(x, gamma, beta, epsilon);
+        }
+        Tensor mean = Ops.mean(x, 1, true);
+        Tensor xc = Ops.sub(x, mean);
+        Tensor var = Ops.mean(Ops.square(xc), 1, true);
+        Tensor y = Ops.div(xc, Ops.sqrt(Ops.addScalar(var, epsilon)));
+        if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma, 1, c));
+        if (beta != null) y = Ops.add(y, Ops.reshape(beta, 1, c));
+        return y;
+    }
+
+    private static boolean fusable32(INDArray x, Tensor gamma, Tensor beta) {
+        return Elementwise.fusable(x) && x.dataType() == DataType.FLOAT && x.length() > 0
+                && (gamma == null || Elementwise.fusable(gamma.value()) && gamma.value().dataType() == DataType.FLOAT)
+                && (beta == null || Elementwise.fusable(beta.value()) && beta.value().dataType() == DataType.FLOAT);
+    }
+
+    private static Tensor fusedLayerNorm(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
+        INDArray xv = x.value();
+        int n = (int) xv.size(0), c = (int) xv.size(1);
+        float[] xa = read(xv), ya = new float[xa.length];
+        float[] ga = gamma == null ? null : read(gamma.value()), ba = beta == null ? null : read(beta.value());
+        double[] mean = new double[n], invstd = new double[n];
+        NormKernels.layerForward(xa, n, c, ga, ba, epsilon, ya, mean, invstd);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+        Elementwise.floats(y).put(0, ya, 0, ya.length);
+        return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
+            float[] gr = gradient(g);
+            float[] dx = x.requiresGrad() ? new float[xa.length] : null;
+            double[] dg = gamma != null && gamma.requiresGrad() ? new double[c] : null;
+            double[] db = beta != null && beta.requiresGrad() ? new double[c] : null;
+            NormKernels.layerBackward(xa, gr, n, c, mean, invstd, ga, dx, dg, db);
+            if (dx != null) {
+                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+                Elementwise.floats(gx).put(0, dx, 0, dx.length);
+                x.accumulate(gx);
+            }
+            if (dg != null) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT).reshape(gamma.value().shape()));
+            if (db != null) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT).reshape(beta.value().shape()));
+        });
+    }
 }
