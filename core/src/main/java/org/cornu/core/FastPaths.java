@@ -42,6 +42,10 @@ public enum FastPaths {
     ONEDNN("cornu.onednn", true),
     /** Training-mode batch normalization of float32 arrays as one fused JVM kernel forward and one backward. */
     FUSED_BATCH_NORM("cornu.fusedBatchNorm", true),
+    /** Float32 scaled dot-product attention (scores, masked softmax, weighted values) as one JVM kernel forward and one backward. */
+    FUSED_ATTENTION("cornu.fusedAttention", true),
+    /** Float32 layer normalization over rows as one fused JVM kernel forward and one backward. */
+    FUSED_LAYER_NORM("cornu.fusedLayerNorm", true),
     /** The LSTM recurrence in float32 end to end for float32 models. */
     FLOAT32_LSTM("cornu.rnn.float32", true),
     /** Small recurrent layers' step products as JVM loops. */

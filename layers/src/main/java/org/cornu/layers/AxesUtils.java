@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.ops.NormOps;
 import org.cornu.core.ops.Ops;
 
 /** Computations over a set of axes, done as one 2-D {@code (rest, axes)} computation over the last axis. */
@@ -53,10 +54,7 @@ final class AxesUtils {
 
     /** Keras's {@code moments} over axis 1 of a 2-D tensor, then {@code (x - mean) / sqrt(var + epsilon)}. */
     static Tensor standardize(Tensor x2, double epsilon) {
-        Tensor mean = Ops.mean(x2, 1, true);
-        Tensor xc = Ops.sub(x2, mean);
-        Tensor var = Ops.mean(Ops.square(xc), 1, true);
-        return Ops.div(xc, Ops.sqrt(Ops.addScalar(var, epsilon)));
+        return NormOps.layerNorm(x2, null, null, epsilon);
     }
 
     static List<Object> list(int... v) {

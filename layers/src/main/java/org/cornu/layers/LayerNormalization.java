@@ -7,6 +7,7 @@ import org.cornu.core.Layer;
 import org.cornu.core.Shape;
 import org.cornu.core.Weight;
 import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.ops.NormOps;
 import org.cornu.core.ops.Ops;
 import org.cornu.core.saving.Configs;
 
@@ -244,14 +245,10 @@ public class LayerNormalization extends Layer {
         int[] ax = AxesUtils.resolve("LayerNormalization \"" + name() + "\"", axis, x.rank());
         Tensor y = AxesUtils.over(x, ax, x2 -> {
             long q = x2.shape()[1];
-            Tensor z;
-            if (rmsScaling) {
-                Tensor mean = Ops.mean(x2, 1, true);
-                Tensor var = Ops.mean(Ops.square(Ops.sub(x2, mean)), 1, true);
-                z = Ops.div(x2, Ops.sqrt(Ops.addScalar(var, epsilon)));
-            } else {
-                z = AxesUtils.standardize(x2, epsilon);
-            }
+            if (!rmsScaling) return NormOps.layerNorm(x2, gamma == null ? null : gamma.tensor(), beta == null ? null : beta.tensor(), epsilon);
+            Tensor mean = Ops.mean(x2, 1, true);
+            Tensor var = Ops.mean(Ops.square(Ops.sub(x2, mean)), 1, true);
+            Tensor z = Ops.div(x2, Ops.sqrt(Ops.addScalar(var, epsilon)));
             if (gamma != null) z = Ops.mul(z, Ops.reshape(gamma.tensor(), 1, q));
             if (beta != null) z = Ops.add(z, Ops.reshape(beta.tensor(), 1, q));
             return z;

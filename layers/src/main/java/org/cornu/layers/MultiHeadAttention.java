@@ -12,6 +12,7 @@ import org.cornu.core.Shape;
 import org.cornu.core.Weight;
 import org.cornu.core.autodiff.LossCollector;
 import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.ops.AttentionOps;
 import org.cornu.core.ops.Ops;
 import org.cornu.core.regularizers.Regularizer;
 import org.cornu.core.saving.Configs;
@@ -530,12 +531,6 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
         for (int a : attentionAxes) { sflat *= ks[a]; scoreShape.add(ks[a]); }
         long[] fullScores = scoreShape.stream().mapToLong(Long::longValue).toArray();
 
-        Tensor qt = Ops.reshape(Ops.transpose(q, perm), bflat, tflat, keyDim);
-        qt = Ops.mulScalar(qt, 1.0 / Math.sqrt(keyDim));
-        Tensor kt = Ops.reshape(Ops.transpose(k, perm), bflat, sflat, keyDim);
-        Tensor vt = Ops.reshape(Ops.transpose(v, perm), bflat, sflat, valueDim());
-        Tensor scores = Ops.batchMatmul(qt, Ops.transpose(kt, 0, 2, 1)); // (B', T', S')
-
         INDArray m = null;
         if (mask != null) {
             // Keras's _masked_softmax: expand from the heads axis until the ranks agree, then broadcast
@@ -548,28 +543,37 @@ public class MultiHeadAttention extends Layer implements KerasCallArguments, Ker
                 for (int i = 0, j = 0; i < ns.length; i++) ns[i] = i == at ? 1 : es[j++];
                 e = e.reshape(ns);
             }
-            m = e.castTo(dt).gt(0.5).castTo(dt).broadcast(fullScores).dup('c').reshape(bflat, tflat, sflat);
-            scores = Ops.add(Ops.mul(scores, Tensor.constant(m)), Tensor.constant(m.rsub(1.0).muli(-1e9)));
+            m = e.castTo(dt).gt(0.5).castTo(dt);
         }
-        Tensor probs = Ops.softmax(scores, -1);
-        if (m != null) probs = Ops.mul(probs, Tensor.constant(m));
-        Tensor dropped = probs;
+        Random dropRng = null;
         if (training && dropout > 0) {
             if (rng == null) rng = Nd4j.getRandomFactory().getNewRandomInstance(seed != null ? seed : Cornu.nextSeed());
-            dropped = Ops.dropout(probs, dropout, rng);
+            dropRng = rng;
         }
-        Tensor ctx = Ops.batchMatmul(dropped, vt); // (B', T', Hv)
-        long[] ctxShape = new long[R];
-        int c = 0;
-        for (int d : batchDims) ctxShape[c++] = qs[d];
-        for (int a : attentionAxes) ctxShape[c++] = qs[a];
-        ctxShape[c] = valueDim();
-        int[] inv = new int[R];
-        for (int i = 0; i < R; i++) inv[perm[i]] = i;
-        Tensor context = Ops.transpose(Ops.reshape(ctx, ctxShape), inv); // (B, T..., N, Hv)
+        double scale = 1.0 / Math.sqrt(keyDim);
+        // one attention axis of a (B, T, N, H) projection is the op's own layout; other axes are
+        // moved to (batch dims..., attention axes..., H) and flattened to one head of (B', T', 1, H)
+        boolean direct = R == 4 && attentionAxes.length == 1 && attentionAxes[0] == 1;
+        Tensor q4 = direct ? q : Ops.reshape(Ops.transpose(q, perm), bflat, tflat, 1, keyDim);
+        Tensor k4 = direct ? k : Ops.reshape(Ops.transpose(k, perm), bflat, sflat, 1, keyDim);
+        Tensor v4 = direct ? v : Ops.reshape(Ops.transpose(v, perm), bflat, sflat, 1, valueDim());
+        INDArray m4 = m == null || direct ? m : m.broadcast(fullScores).dup('c').reshape(bflat, 1, tflat, sflat);
+        AttentionOps.Result attended = AttentionOps.attention(q4, k4, v4, m4, scale, training ? dropout : 0, dropRng,
+                returnAttentionScores);
+        Tensor context = attended.output(); // (B, T..., N, Hv)
+        if (!direct) {
+            long[] ctxShape = new long[R];
+            int c = 0;
+            for (int d : batchDims) ctxShape[c++] = qs[d];
+            for (int a : attentionAxes) ctxShape[c++] = qs[a];
+            ctxShape[c] = valueDim();
+            int[] inv = new int[R];
+            for (int i = 0; i < R; i++) inv[perm[i]] = i;
+            context = Ops.transpose(Ops.reshape(context, ctxShape), inv);
+        }
         Tensor out = project(context, outputKernel, outputBias, 2);
         if (query.mask() != null) out.withMask(query.mask());
-        if (returnAttentionScores) return List.of(out, Ops.reshape(probs, fullScores));
+        if (returnAttentionScores) return List.of(out, Ops.reshape(attended.probabilities(), fullScores));
         return List.of(out);
     }
 

@@ -39,7 +39,7 @@ public final class Float32Lstm {
 
     /** Whether the call can run here. */
     public static boolean applies(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor bias, INDArray mask, RnnOps.Options opt) {
-        if (!FastPaths.FLOAT32_LSTM.enabled() || FastPaths.rnnProductsForcedToNd4j() || !Gemm.directFloat()) {
+        if (!FastPaths.FLOAT32_LSTM.enabled() || FastPaths.rnnProductsForcedToNd4j() || !Gemm.directAvailable()) {
             return false;
         }
         if (opt.cell != RnnOps.Cell.LSTM || mask != null || opt.recurrentMask != null || opt.goBackwards) return false;
@@ -194,7 +194,7 @@ public final class Float32Lstm {
         for (int t = 0; t < T; t++) {
             // h_{t-1} into rows I.. of column block t, then z^T (4U, B) = W^T [x_t; h_{t-1}]^T
             for (int u = 0; u < U; u++) xhBuf.put((I + u) * TB + t * B, hT, u * B, B);
-            Gemm.sgemm(true, false, G, B, K, 1f, wBuf, G, xhBuf.slice(t * B, K * TB - t * B), TB, 0f, stepBuf, B);
+            Gemm.sgemmRaw(true, false, G, B, K, 1f, wBuf, G, xhBuf.slice(t * B, K * TB - t * B), TB, 0f, stepBuf, B);
             stepBuf.get(0, pl, 0, BG);
             RnnCells.lstmPlaneStepF(pl, bv, scaleShift[0], scaleShift[1], gates, t * BG, cs, t * BU, tc, hT, B, U);
             if (out != null) {
@@ -243,7 +243,7 @@ public final class Float32Lstm {
                 RnnCells.lstmPlaneBackwardF(gates, t * BG, tc, cs, t * BU, dhT, dcT, pl, dbAcc, B, U);
                 for (int n = 0; n < G; n++) dzBuf.put(n * TB + t * B, pl, n * B, B);
                 // (m, B) = W[rows] (m, 4U) @ dz_t^T (4U, B)
-                Gemm.sgemm(false, false, m, B, G, 1f, wRows, G, dzBuf.slice(t * B, G * TB - t * B), TB, 0f, stepBuf, B);
+                Gemm.sgemmRaw(false, false, m, B, G, 1f, wRows, G, dzBuf.slice(t * B, G * TB - t * B), TB, 0f, stepBuf, B);
                 stepBuf.get(0, pl, 0, m * B);
                 System.arraycopy(pl, hRow * B, dhT, 0, BU);
                 if (dxNeeded) {

@@ -91,17 +91,37 @@ public final class Gemm {
         return c;
     }
 
-    /** Whether float32 products can go straight to {@code cblas_sgemm} ({@link #sgemm(boolean, boolean, int, int, int, float, FloatBuffer, int, FloatBuffer, int, float, FloatBuffer, int)}). */
-    static boolean directFloat() {
-        return SGEMM != null;
+    /**
+     * Whether {@code cblas_sgemm} can be called directly ({@link #sgemmRaw}): CPU backend, OpenBLAS
+     * reachable, {@link FastPaths#DIRECT_GEMM} on.
+     *
+     * @return true when it can
+     */
+    public static boolean directAvailable() {
+        return SGEMM != null && FastPaths.DIRECT_GEMM.enabled();
     }
 
     /**
-     * Row-major {@code c = alpha op(a) @ op(b) + beta c} on raw buffers through {@code cblas_sgemm}
-     * (only where {@link #directFloat()}): for kernels that multiply blocks of larger buffers in place.
+     * Row-major {@code c = alpha op(a) @ op(b) + beta c} on raw float buffers (each indexed from
+     * its own position 0), for kernels that walk sub-matrices through their leading dimensions;
+     * only when {@link #directAvailable()}.
+     *
+     * @param transA read {@code a} transposed
+     * @param transB read {@code b} transposed
+     * @param m rows of {@code op(a)} and {@code c}
+     * @param n columns of {@code op(b)} and {@code c}
+     * @param k columns of {@code op(a)}, rows of {@code op(b)}
+     * @param alpha factor on the product
+     * @param a the first operand
+     * @param lda its row stride
+     * @param b the second operand
+     * @param ldb its row stride
+     * @param beta factor on {@code c}'s old values
+     * @param c the output
+     * @param ldc its row stride
      */
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, int lda,
-                      FloatBuffer b, int ldb, float beta, FloatBuffer c, int ldc) {
+    public static void sgemmRaw(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, int lda,
+            FloatBuffer b, int ldb, float beta, FloatBuffer c, int ldc) {
         FastPaths.DIRECT_GEMM.countRun();
         sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
@@ -217,7 +237,7 @@ public final class Gemm {
             throw new IllegalArgumentException("gemm: shapes do not match: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n
                     + ", c " + Shape.format(c.shape()));
         }
-        if (a.dataType() == DataType.FLOAT && skinny(m, n, k) && c.ordering() == 'c' && c.elementWiseStride() == 1
+        if (a.dataType() == DataType.FLOAT && (skinny(m, n, k) || large(m, n, k)) && c.ordering() == 'c' && c.elementWiseStride() == 1
                 && Onednn.present() && FastPaths.ONEDNN.enabled()) {
             // oneDNN's matmul (ND4J's mmul in the -onednn build): 44 GFLOP/s against OpenBLAS's 15 for the
             // first convolution's kernel gradient (9 x 43264 by 43264 x 32), even with other work running
@@ -244,6 +264,15 @@ public final class Gemm {
      */
     static boolean skinny(long m, long n, long k) {
         return k >= 16 * Math.max(m, n) && m * n * k >= 1L << 20;
+    }
+
+    /**
+     * A large product (128M multiply-adds or more, every side at least 64): the transformer's
+     * projections (6400 x 256 by 256 x 512, and their gradients) ran at 92-103 GFLOP/s of CPU time
+     * through oneDNN against 75-86 through OpenBLAS's sgemm on one thread here.
+     */
+    static boolean large(long m, long n, long k) {
+        return m * n * k >= 1L << 27 && Math.min(m, Math.min(n, k)) >= 64;
     }
 
     private static void sgemm(int ta, int tb, int m, int n, int k, float alpha, FloatBuffer a, int lda,

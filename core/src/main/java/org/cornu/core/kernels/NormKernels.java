@@ -154,4 +154,88 @@ public final class NormKernels {
         }
         for (int j = 0; j < c; j++) dgamma[j] = gx[j] * invstd[j];
     }
+    /**
+     * Layer normalization of each row of a {@code (n, c)} matrix: {@code mean_i = sum_j x_ij / c},
+     * {@code var_i = sum_j (x_ij - mean_i)^2 / c} (biased, as Keras's {@code ops.moments}),
+     * {@code y = (x - mean) / sqrt(var + eps) * gamma + beta}, gamma and beta per column.
+     *
+     * @param x the input, {@code n * c} values, row-major
+     * @param n rows
+     * @param c columns (the normalized axis)
+     * @param gamma the scale, or null for 1
+     * @param beta the offset, or null for 0
+     * @param eps added to the variance
+     * @param y the output (may be {@code x})
+     * @param mean receives the per-row means
+     * @param invstd receives the per-row {@code 1 / sqrt(var + eps)}
+     */
+    public static void layerForward(float[] x, int n, int c, float[] gamma, float[] beta, double eps, float[] y,
+            double[] mean, double[] invstd) {
+        for (int i = 0, o = 0; i < n; i++, o += c) {
+            double sum = 0;
+            for (int j = 0; j < c; j++) sum += x[o + j];
+            double m = sum / c;
+            double ss = 0;
+            for (int j = 0; j < c; j++) {
+                double d = x[o + j] - m;
+                ss += d * d;
+            }
+            double is = 1.0 / Math.sqrt(ss / c + eps);
+            mean[i] = m;
+            invstd[i] = is;
+            float fm = (float) m, fs = (float) is;
+            if (gamma == null && beta == null) {
+                for (int j = 0; j < c; j++) y[o + j] = (x[o + j] - fm) * fs;
+            } else if (beta == null) {
+                for (int j = 0; j < c; j++) y[o + j] = (x[o + j] - fm) * fs * gamma[j];
+            } else if (gamma == null) {
+                for (int j = 0; j < c; j++) y[o + j] = (x[o + j] - fm) * fs + beta[j];
+            } else {
+                for (int j = 0; j < c; j++) y[o + j] = (x[o + j] - fm) * fs * gamma[j] + beta[j];
+            }
+        }
+    }
+
+    /**
+     * Gradients of {@link #layerForward}: with {@code xhat = (x - mean) * invstd} and
+     * {@code h = g * gamma}, {@code dx = invstd * (h - mean_j(h) - xhat * mean_j(h * xhat))} per row,
+     * {@code dgamma = sum_i g * xhat}, {@code dbeta = sum_i g}.
+     *
+     * @param x the forward input, {@code n * c} values
+     * @param g the output gradient, {@code n * c} values
+     * @param n rows
+     * @param c columns
+     * @param mean the forward's row means
+     * @param invstd the forward's row {@code 1 / sqrt(var + eps)}
+     * @param gamma the scale, or null for 1
+     * @param dx receives the input gradient, or null if not needed
+     * @param dgamma receives the scale's gradient (length c), or null
+     * @param dbeta receives the offset's gradient (length c), or null
+     */
+    public static void layerBackward(float[] x, float[] g, int n, int c, double[] mean, double[] invstd, float[] gamma,
+            float[] dx, double[] dgamma, double[] dbeta) {
+        if (dgamma != null) java.util.Arrays.fill(dgamma, 0, c, 0.0);
+        if (dbeta != null) java.util.Arrays.fill(dbeta, 0, c, 0.0);
+        float[] xh = new float[c];
+        for (int i = 0, o = 0; i < n; i++, o += c) {
+            float fm = (float) mean[i], fs = (float) invstd[i];
+            double sh = 0, shx = 0;
+            for (int j = 0; j < c; j++) {
+                float xhat = (x[o + j] - fm) * fs;
+                xh[j] = xhat;
+                float gv = g[o + j];
+                float h = gamma == null ? gv : gv * gamma[j];
+                sh += h;
+                shx += (double) h * xhat;
+                if (dgamma != null) dgamma[j] += (double) gv * xhat;
+                if (dbeta != null) dbeta[j] += gv;
+            }
+            if (dx == null) continue;
+            float a = (float) (sh / c), b = (float) (shx / c);
+            for (int j = 0; j < c; j++) {
+                float h = gamma == null ? g[o + j] : g[o + j] * gamma[j];
+                dx[o + j] = fs * (h - a - xh[j] * b);
+            }
+        }
+    }
 }

@@ -2,7 +2,8 @@
  * <b>Internal</b>: CPU kernels behind the ops. {@code Gemm} (layer products straight to OpenBLAS),
  * {@code Elementwise} (fused JVM loops over native memory), {@code RowKernels}, {@code ConvKernels}
  * (im2col/col2im, pooling), {@code Float32Lstm}, {@code SparseInput} (products over the nonzeros of
- * multi-hot rows), {@code ShapeInfoCache} and {@code Workspaces} (ND4J memory), and the model math
+ * multi-hot rows), {@code NormKernels} (batch and layer normalization), {@code AttentionKernels}
+ * (scaled dot-product attention per batch entry and head), {@code ShapeInfoCache} and {@code Workspaces} (ND4J memory), and the model math
  * written once for every JVM path: {@code ActivationKernels} (activations, their derivatives and
  * their fast forms) and {@code RnnCells} (the gate equations of LSTM, GRU and SimpleRNN steps).
  *

@@ -151,4 +151,79 @@ public final class NormOps {
             accumulate(x, gamma, beta, dx, dg, db, n, c);
         });
     }
+    /**
+     * Layer normalization of each row of a {@code (n, c)} matrix (a tensor with the normalized
+     * axes moved last and flattened): {@code y = (x - mean) / sqrt(var + epsilon) * gamma + beta},
+     * the mean and biased variance over each row, gamma and beta per column, gradients flowing
+     * through the statistics. Float32 arrays on the CPU run one fused kernel forward and one
+     * backward ({@link FastPaths#FUSED_LAYER_NORM}); others are composed from differentiable ops.
+     *
+     * @param x the input, shape {@code (n, c)}
+     * @param gamma the scale, {@code c} values, or null
+     * @param beta the offset, {@code c} values, or null
+     * @param epsilon added to the variance
+     * @return the normalized output, shape {@code (n, c)}
+     */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
+        INDArray xv = x.value();
+        if (xv.rank() != 2) {
+            throw new IllegalArgumentException("layerNorm expects a (rows, columns) input; got shape " + org.cornu.core.Shape.format(xv.shape()));
+        }
+        long c = xv.size(1);
+        if (gamma != null && gamma.value().length() != c || beta != null && beta.value().length() != c) {
+            throw new IllegalArgumentException("layerNorm: gamma and beta need " + c + " values for input of shape "
+                    + org.cornu.core.Shape.format(xv.shape()));
+        }
+        if (FastPaths.FUSED_LAYER_NORM.enabled() && fusable32(xv, gamma, beta)) {
+            FastPaths.FUSED_LAYER_NORM.countRun();
+            return fusedLayerNorm(x, gamma, beta, epsilon);
+        }
+        Tensor mean = Ops.mean(x, 1, true);
+        Tensor xc = Ops.sub(x, mean);
+        Tensor var = Ops.mean(Ops.square(xc), 1, true);
+        Tensor y = Ops.div(xc, Ops.sqrt(Ops.addScalar(var, epsilon)));
+        if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma, 1, c));
+        if (beta != null) y = Ops.add(y, Ops.reshape(beta, 1, c));
+        return y;
+    }
+
+    private static boolean fusable32(INDArray x, Tensor gamma, Tensor beta) {
+        return Elementwise.fusable(x) && x.dataType() == DataType.FLOAT && x.length() > 0
+                && (gamma == null || Elementwise.fusable(gamma.value()) && gamma.value().dataType() == DataType.FLOAT)
+                && (beta == null || Elementwise.fusable(beta.value()) && beta.value().dataType() == DataType.FLOAT);
+    }
+
+    /**
+     * The kernel works on per-thread scratch copies (a transformer's (6400, 256) activations are
+     * 6.5 MB: fresh arrays per call were humongous objects for G1, which collected them in
+     * concurrent cycles every few steps); the backward reads the input again from {@code x}.
+     */
+    private static Tensor fusedLayerNorm(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
+        INDArray xv = x.value();
+        int n = (int) xv.size(0), c = (int) xv.size(1), len = n * c;
+        float[] ga = gamma == null ? null : read(gamma.value()), ba = beta == null ? null : read(beta.value());
+        double[] mean = new double[n], invstd = new double[n];
+        float[] xa = Elementwise.scratch(0, len), ya = Elementwise.scratch(1, len);
+        Elementwise.floats(xv).get(0, xa, 0, len);
+        NormKernels.layerForward(xa, n, c, ga, ba, epsilon, ya, mean, invstd);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+        Elementwise.floats(y).put(0, ya, 0, len);
+        return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
+            float[] xb = Elementwise.scratch(0, len), gr = Elementwise.scratch(1, len);
+            Elementwise.floats(xv).get(0, xb, 0, len);
+            INDArray gc = g.ordering() == 'c' && Elementwise.fusable(g) ? g : g.dup('c');
+            Elementwise.floats(gc).get(0, gr, 0, len);
+            float[] dx = x.requiresGrad() ? Elementwise.scratch(2, len) : null;
+            double[] dg = gamma != null && gamma.requiresGrad() ? new double[c] : null;
+            double[] db = beta != null && beta.requiresGrad() ? new double[c] : null;
+            NormKernels.layerBackward(xb, gr, n, c, mean, invstd, ga, dx, dg, db);
+            if (dx != null) {
+                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+                Elementwise.floats(gx).put(0, dx, 0, len);
+                x.accumulate(gx);
+            }
+            if (dg != null) gamma.accumulate(Nd4j.createFromArray(dg).castTo(DataType.FLOAT).reshape(gamma.value().shape()));
+            if (db != null) beta.accumulate(Nd4j.createFromArray(db).castTo(DataType.FLOAT).reshape(beta.value().shape()));
+        });
+    }
 }

@@ -3,8 +3,9 @@
  * (linear/gemm, activations, softmax and the fused crossentropies, reductions, reshapes, ...),
  * {@link org.cornu.core.ops.ConvOps} (convolution and pooling), {@link org.cornu.core.ops.RnnOps}
  * (the recurrence of SimpleRNN, LSTM and GRU as one fused tape node),
- * {@link org.cornu.core.ops.ImageTransforms} (affine resampling for augmentation) and
- * {@link org.cornu.core.ops.SparseLabels}. Layers compose these; nobody writes a layer's backward.
+ * {@link org.cornu.core.ops.NormOps} (batch and layer normalization), {@link org.cornu.core.ops.AttentionOps}
+ * (multi-head scaled dot-product attention), {@link org.cornu.core.ops.ImageTransforms} (affine
+ * resampling for augmentation) and {@link org.cornu.core.ops.SparseLabels}. Layers compose these; nobody writes a layer's backward.
  *
  * <p><b>Where kernels are chosen.</b> Each op picks the first kernel that supports its arguments
  * (a JVM loop, direct BLAS, ND4J's native op, or CUDA through ND4J), e.g. {@code Ops.linear} takes

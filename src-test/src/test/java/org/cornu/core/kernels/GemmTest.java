@@ -185,4 +185,30 @@ class GemmTest {
             assertClose(reference(a, b, c, ta, false, 1.0, 0.0), fresh, 2e-4, "new output, transA=" + ta);
         }
     }
+    @Test
+    void largeProductsGoToOnednnWithTheSameResult() {
+        assertTrue(Gemm.large(6400, 512, 256), "the transformer's projections");
+        assertFalse(Gemm.large(128, 512, 784), "an MNIST dense layer's product stays on OpenBLAS");
+        assertFalse(Gemm.large(32, 1 << 14, 1 << 14), "a side under 64 stays on OpenBLAS");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
+        for (boolean ta : new boolean[] {true, false}) {
+            for (boolean tb : new boolean[] {true, false}) {
+                INDArray a = rand(DataType.FLOAT, 512, 512), b = rand(DataType.FLOAT, 512, 512), c = rand(DataType.FLOAT, 512, 512);
+                double[][] av = a.castTo(DataType.DOUBLE).toDoubleMatrix(), bv = b.castTo(DataType.DOUBLE).toDoubleMatrix();
+                double[][] want = c.castTo(DataType.DOUBLE).toDoubleMatrix();
+                for (int i = 0; i < 512; i++) {
+                    for (int j = 0; j < 512; j++) {
+                        double acc = 0;
+                        for (int l = 0; l < 512; l++) acc += (ta ? av[l][i] : av[i][l]) * (tb ? bv[j][l] : bv[l][j]);
+                        want[i][j] = 0.5 * acc + 2.0 * want[i][j];
+                    }
+                }
+                long before = FastPaths.ONEDNN.runs();
+                INDArray got = Gemm.gemm(a, b, c.dup(), ta, tb, 0.5, 2.0);
+                assertTrue(FastPaths.ONEDNN.runs() > before, "took the oneDNN product");
+                // float32 sums of 512 products of values in [-1, 1]
+                assertClose(want, got, 1e-4, "transA=" + ta + " transB=" + tb);
+            }
+        }
+    }
 }

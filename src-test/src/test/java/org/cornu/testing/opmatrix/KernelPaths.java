@@ -56,6 +56,20 @@ public final class KernelPaths {
     public static final KernelPath COMPOSED_BATCH_NORM = KernelPath.named("composed-batch-norm")
             .with(FastPaths.FUSED_BATCH_NORM, false);
 
+    /** Scaled dot-product attention as the fused float32 kernel. */
+    public static final KernelPath FUSED_ATTENTION = KernelPath.named("fused-attention").with(FastPaths.FUSED_ATTENTION, true)
+            .only(DataType.FLOAT).counts(FastPaths.FUSED_ATTENTION);
+    /** Attention composed from differentiable ops (float64, or with the fused kernel off). */
+    public static final KernelPath COMPOSED_ATTENTION = KernelPath.named("composed-attention")
+            .with(FastPaths.FUSED_ATTENTION, false);
+
+    /** Layer normalization as the fused float32 kernel. */
+    public static final KernelPath FUSED_LAYER_NORM = KernelPath.named("fused-layer-norm").with(FastPaths.FUSED_LAYER_NORM, true)
+            .only(DataType.FLOAT).counts(FastPaths.FUSED_LAYER_NORM);
+    /** Layer normalization composed from differentiable ops (float64, or with the fused kernel off). */
+    public static final KernelPath COMPOSED_LAYER_NORM = KernelPath.named("composed-layer-norm")
+            .with(FastPaths.FUSED_LAYER_NORM, false);
+
     /** The recurrence with its step products as JVM loops (the float32 LSTM kernel off). */
     public static final KernelPath RNN_JVM = KernelPath.named("rnn-jvm-products").with(FastPaths.RNN_JVM_PRODUCTS, true)
             .with(FastPaths.RNN_STEP_GEMM, true).with(FastPaths.FLOAT32_LSTM, false);
@@ -72,5 +86,6 @@ public final class KernelPaths {
 
     /** Every path above. */
     public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT,
-            JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, ONEDNN, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM, RNN_JVM, RNN_ND4J, RNN_NO_POOL, FLOAT32_LSTM);
+            JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, ONEDNN, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM,
+            FUSED_ATTENTION, COMPOSED_ATTENTION, FUSED_LAYER_NORM, COMPOSED_LAYER_NORM, RNN_JVM, RNN_ND4J, RNN_NO_POOL, FLOAT32_LSTM);
 }
