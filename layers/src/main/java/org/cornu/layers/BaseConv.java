@@ -3,11 +3,8 @@ package org.cornu.layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cornu.core.Layer;
-import org.cornu.core.Registry;
 import org.cornu.core.Shape;
 import org.cornu.core.Weight;
-import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.autodiff.Tensor;
 import org.cornu.core.saving.Configs;
 
@@ -21,7 +18,7 @@ import org.cornu.core.saving.Configs;
  *
  * @param <L> the concrete layer, returned by the fluent setters
  */
-public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
+public abstract class BaseConv<L extends BaseConv<L>> extends ConvActivationBias<L> {
     private final String kind;
     private final int rank;
     private final int filters;
@@ -29,10 +26,7 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
     private int[] strides;
     private String padding = "valid";
     private int[] dilationRate;
-    private ActivationFunction activation;
-    private boolean useBias = true;
     private final WeightOptions kernelOptions = WeightOptions.kernel();
-    private final WeightOptions biasOptions = WeightOptions.bias();
     private Weight kernel;
     private Weight bias;
 
@@ -48,6 +42,7 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
      * @throws IllegalArgumentException if {@code filters} is not positive or {@code kernelSize} has the wrong length
      */
     protected BaseConv(String kind, int rank, int filters, int[] kernelSize, Object activation) {
+        super(activation);
         if (filters <= 0) {
             throw new IllegalArgumentException("Invalid value for argument `filters` of " + kind + ". Expected a strictly"
                     + " positive value. Received filters=" + filters + ".");
@@ -58,13 +53,7 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         this.kernelSize = ConvUtils.tuple(kind, "kernel_size", rank, kernelSize);
         this.strides = ConvUtils.tuple(kind, "strides", rank, 1);
         this.dilationRate = ConvUtils.tuple(kind, "dilation_rate", rank, 1);
-        this.activation = Registry.activation(activation);
         this.inputNdim = rank + 2;
-    }
-
-    @SuppressWarnings("unchecked")
-    private L self() {
-        return (L) this;
     }
 
     /**
@@ -164,27 +153,6 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
         return self();
     }
 
-    /**
-     * Sets the activation, by name or object; null means linear (Keras's {@code activation}, default None).
-     *
-     * @param a the activation
-     * @return this layer
-     */
-    public L activation(Object a) {
-        this.activation = Registry.activation(a);
-        return self();
-    }
-
-    /**
-     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
-     *
-     * @param b true to use a bias
-     * @return this layer
-     */
-    public L useBias(boolean b) {
-        this.useBias = b;
-        return self();
-    }
 
     /**
      * Sets the kernel's initializer, by name or object (Keras's {@code kernel_initializer}, default {@code "glorot_uniform"}).
@@ -194,17 +162,6 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
      */
     public L kernelInitializer(Object i) {
         kernelOptions.initializer(i);
-        return self();
-    }
-
-    /**
-     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
-     *
-     * @param i the initializer
-     * @return this layer
-     */
-    public L biasInitializer(Object i) {
-        biasOptions.initializer(i);
         return self();
     }
 
@@ -220,17 +177,6 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
     }
 
     /**
-     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
-     *
-     * @param r the regularizer, or null for none
-     * @return this layer
-     */
-    public L biasRegularizer(Object r) {
-        biasOptions.regularizer(r);
-        return self();
-    }
-
-    /**
      * Sets a constraint applied to the kernel after each optimizer update (Keras's {@code kernel_constraint}, default None).
      *
      * @param c the constraint, or null for none
@@ -238,17 +184,6 @@ public abstract class BaseConv<L extends BaseConv<L>> extends Layer {
      */
     public L kernelConstraint(Object c) {
         kernelOptions.constraint(c);
-        return self();
-    }
-
-    /**
-     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
-     *
-     * @param c the constraint, or null for none
-     * @return this layer
-     */
-    public L biasConstraint(Object c) {
-        biasOptions.constraint(c);
         return self();
     }
 

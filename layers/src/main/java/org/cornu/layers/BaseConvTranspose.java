@@ -42,11 +42,6 @@ public abstract class BaseConvTranspose<L extends BaseConvTranspose<L>> extends 
         super(kind, rank, filters, kernelSize, activation);
     }
 
-    @SuppressWarnings("unchecked")
-    private L self() {
-        return (L) this;
-    }
-
     /**
      * Sets the output padding: one int for every axis or {@code rank} ints, each at least 0 and
      * below the stride of its axis; null for Keras's None (the default).

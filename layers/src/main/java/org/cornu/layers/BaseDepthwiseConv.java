@@ -2,10 +2,7 @@ package org.cornu.layers;
 
 import java.util.Arrays;
 import java.util.Map;
-import org.cornu.core.Layer;
-import org.cornu.core.Registry;
 import org.cornu.core.Shape;
-import org.cornu.core.activations.ActivationFunction;
 import org.cornu.core.saving.Configs;
 
 /**
@@ -19,7 +16,7 @@ import org.cornu.core.saving.Configs;
  *
  * @param <L> the concrete layer, returned by the fluent setters
  */
-public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends Layer {
+public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends ConvActivationBias<L> {
     /** The layer's class name, used in error messages. */
     final String kind;
     /** The depthwise window {@code (kh, kw)}. */
@@ -28,10 +25,7 @@ public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends 
     String padding = "valid";
     int depthMultiplier = 1;
     int[] dilationRate = {1, 1};
-    ActivationFunction activation;
-    boolean useBias = true;
     final WeightOptions depthwiseOptions = new WeightOptions("depthwise", "glorot_uniform");
-    final WeightOptions biasOptions = WeightOptions.bias();
 
     /**
      * A depthwise convolution named {@code kind} in messages, with strides, dilation and depth
@@ -42,14 +36,9 @@ public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends 
      * @param activation the activation by name or object; null means linear (Keras's {@code activation}, default None)
      */
     BaseDepthwiseConv(String kind, int[] kernelSize, Object activation) {
+        super(activation);
         this.kind = kind;
         this.kernelSize = ConvUtils.tuple(kind, "kernel_size", 2, kernelSize);
-        this.activation = Registry.activation(activation);
-    }
-
-    @SuppressWarnings("unchecked")
-    private L self() {
-        return (L) this;
     }
 
     @Override
@@ -134,28 +123,6 @@ public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends 
     }
 
     /**
-     * An activation by name or object; null for none (linear, the default).
-     *
-     * @param a the activation (Keras's {@code activation}, default None)
-     * @return this layer
-     */
-    public L activation(Object a) {
-        this.activation = Registry.activation(a);
-        return self();
-    }
-
-    /**
-     * Sets whether the layer adds a bias vector (Keras's {@code use_bias}, default true).
-     *
-     * @param b true to use a bias
-     * @return this layer
-     */
-    public L useBias(boolean b) {
-        this.useBias = b;
-        return self();
-    }
-
-    /**
      * Sets the initializer of the depthwise kernel (Keras's {@code depthwise_initializer}, default {@code "glorot_uniform"}).
      *
      * @param i the initializer, by name or object
@@ -163,17 +130,6 @@ public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends 
      */
     public L depthwiseInitializer(Object i) {
         depthwiseOptions.initializer(i);
-        return self();
-    }
-
-    /**
-     * Sets the bias's initializer, by name or object (Keras's {@code bias_initializer}, default {@code "zeros"}).
-     *
-     * @param i the initializer
-     * @return this layer
-     */
-    public L biasInitializer(Object i) {
-        biasOptions.initializer(i);
         return self();
     }
 
@@ -189,17 +145,6 @@ public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends 
     }
 
     /**
-     * Sets a regularizer on the bias, by name or object (Keras's {@code bias_regularizer}, default None).
-     *
-     * @param r the regularizer, or null for none
-     * @return this layer
-     */
-    public L biasRegularizer(Object r) {
-        biasOptions.regularizer(r);
-        return self();
-    }
-
-    /**
      * Sets a constraint applied to the depthwise kernel after each update (Keras's {@code depthwise_constraint}, default None).
      *
      * @param c the constraint, or null for none
@@ -207,17 +152,6 @@ public abstract class BaseDepthwiseConv<L extends BaseDepthwiseConv<L>> extends 
      */
     public L depthwiseConstraint(Object c) {
         depthwiseOptions.constraint(c);
-        return self();
-    }
-
-    /**
-     * Sets a constraint applied to the bias after each optimizer update (Keras's {@code bias_constraint}, default None).
-     *
-     * @param c the constraint, or null for none
-     * @return this layer
-     */
-    public L biasConstraint(Object c) {
-        biasOptions.constraint(c);
         return self();
     }
 
