@@ -98,7 +98,7 @@ public final class Gemm {
      * @return true when it can
      */
     public static boolean directAvailable() {
-        return SGEMM != null && FastPaths.DIRECT_GEMM.enabled();
+        return SGEMM != null && SGEMV != null && FastPaths.DIRECT_GEMM.enabled();
     }
 
     /**
@@ -124,6 +124,29 @@ public final class Gemm {
             FloatBuffer b, int ldb, float beta, FloatBuffer c, int ldc) {
         FastPaths.DIRECT_GEMM.countRun();
         sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /**
+     * Row-major {@code y = op(a) x + beta y} on raw float buffers through {@code cblas_sgemv}
+     * (each indexed from its own position 0), for kernels with a single input row; only when
+     * {@link #directAvailable()}.
+     *
+     * @param transA read {@code a} transposed
+     * @param m rows of {@code a}
+     * @param n columns of {@code a}
+     * @param a the matrix
+     * @param lda its row stride
+     * @param x the vector, {@code n} values ({@code m} when transposed)
+     * @param beta factor on {@code y}'s old values
+     * @param y the output, {@code m} values ({@code n} when transposed)
+     */
+    public static void sgemvRaw(boolean transA, int m, int n, FloatBuffer a, int lda, FloatBuffer x, float beta, FloatBuffer y) {
+        FastPaths.DIRECT_GEMM.countRun();
+        try {
+            SGEMV.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, m, n, 1f, a, lda, x, 1, beta, y, 1);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cblas_sgemv failed", e);
+        }
     }
 
     /** {@code z[r, :] = bias} for every row of the 2-D {@code z} ({@code bias} holds {@code z.size(1)} values). */

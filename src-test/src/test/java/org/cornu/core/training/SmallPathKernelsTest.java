@@ -112,4 +112,30 @@ class SmallPathKernelsTest {
             }
         }
     }
+
+    @Test
+    void denseRowIsTheFloat64ProductWithinFloat32RoundingAndTakesOnlyDenseInputs() {
+        int in = 300, out = 70;
+        FloatBuffer k = kernel(in, out, 7);
+        SplittableRandom r = new SplittableRandom(8);
+        double[] x = new double[in];
+        for (int i = 0; i < in; i++) x[i] = r.nextDouble() * 2 - 1;
+        float[] bias = new float[out];
+        for (int j = 0; j < out; j++) bias[j] = (float) r.nextDouble();
+        float[] acc = bias.clone();
+        SmallPredict.denseRow(k, x, in, out, acc, new SmallPredict.Buffers());
+        for (int j = 0; j < out; j++) {
+            double want = bias[j];
+            for (int i = 0; i < in; i++) want += (double) (float) x[i] * k.get(i * out + j);
+            // 300 float32 products and sums of magnitude <= 1: well within 1e-4
+            assertEquals(want, acc[j], 1e-4, "column " + j);
+        }
+        // 300 x 70 = 21000 >= DENSE_KERNEL: dense from 40% nonzero inputs, not below; small layers never
+        double[] sparse = new double[in];
+        for (int i = 0; i < 119; i++) sparse[i] = 1;
+        org.junit.jupiter.api.Assertions.assertFalse(SmallPredict.dense(sparse, in, out));
+        sparse[119] = 1;
+        org.junit.jupiter.api.Assertions.assertTrue(SmallPredict.dense(sparse, in, out));
+        org.junit.jupiter.api.Assertions.assertFalse(SmallPredict.dense(x, 40, 70));
+    }
 }
