@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.cornu.datasets.FileBatches;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -175,17 +175,8 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
      */
     @Override
     public BatchIterator iterator() {
-        int[] order = new int[files.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
         int pass = epoch++;
-        if (shuffle && pass > 0) {
-            Random r = new Random(ImageDataGenerator.mix(seed * 31 + pass));
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i]; order[i] = order[j]; order[j] = t;
-            }
-        }
-        return new BatchIterator(order);
+        return new BatchIterator(FileBatches.passOrder(files.size(), shuffle, pass, ImageDataGenerator.mix(seed * 31 + pass)));
     }
 
     Batch decodeBatch(List<Integer> idx) {
@@ -208,26 +199,9 @@ public final class ImageDataset implements Iterable<ImageDataset.Batch> {
         float[] x = new float[n * per];
         for (int k = 0; k < n; k++) System.arraycopy(px.get(k).data(), 0, x, k * per, per);
         INDArray xa = Nd4j.create(x, new long[] {n, height, width, channels}, 'c');
-        INDArray ya = null;
-        if (labelMode != null) {
-            switch (labelMode) {
-                case "int" -> {
-                    int[] y = new int[n];
-                    for (int k = 0; k < n; k++) y[k] = labels[kept.get(k)];
-                    ya = Nd4j.createFromArray(y);
-                }
-                case "binary" -> {
-                    float[] y = new float[n];
-                    for (int k = 0; k < n; k++) y[k] = labels[kept.get(k)];
-                    ya = Nd4j.create(y, new long[] {n, 1}, 'c');
-                }
-                default -> {
-                    float[] y = new float[n * classNames.size()];
-                    for (int k = 0; k < n; k++) y[k * classNames.size() + labels[kept.get(k)]] = 1f;
-                    ya = Nd4j.create(y, new long[] {n, classNames.size()}, 'c');
-                }
-            }
-        }
+        int[] keptIdx = new int[n];
+        for (int k = 0; k < n; k++) keptIdx[k] = kept.get(k);
+        INDArray ya = labelMode == null ? null : FileBatches.encodeLabels(labels, keptIdx, labelMode, classNames.size());
         if (xa.dataType() != DataType.FLOAT) xa = xa.castTo(DataType.FLOAT);
         return new Batch(xa, ya);
     }

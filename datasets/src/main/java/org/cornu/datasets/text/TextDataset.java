@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Random;
+import org.cornu.datasets.FileBatches;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -171,28 +171,7 @@ public final class TextDataset implements Iterable<TextDataset.Batch> {
 
     private INDArray encode(int[] idx) {
         if (labelMode == null || labels == null) return null;
-        int n = idx.length;
-        switch (labelMode) {
-            case "int" -> {
-                int[] y = new int[n];
-                for (int k = 0; k < n; k++) y[k] = labels[idx[k]];
-                return Nd4j.createFromArray(y);
-            }
-            case "binary" -> {
-                float[] y = new float[n];
-                for (int k = 0; k < n; k++) y[k] = labels[idx[k]];
-                return Nd4j.create(y, new long[] {n, 1}, 'c');
-            }
-            default -> {
-                int c = classNames.size();
-                float[] y = new float[n * c];
-                for (int k = 0; k < n; k++) {
-                    int l = labels[idx[k]];
-                    if (l >= 0 && l < c) y[k * c + l] = 1f; // tf.one_hot: out-of-range labels give a zero row
-                }
-                return Nd4j.create(y, new long[] {n, c}, 'c');
-            }
-        }
+        return FileBatches.encodeLabels(labels, idx, labelMode, classNames.size());
     }
 
     /**
@@ -203,18 +182,8 @@ public final class TextDataset implements Iterable<TextDataset.Batch> {
      */
     @Override
     public Iterator<Batch> iterator() {
-        int[] order = new int[files.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
         int pass = epoch++;
-        if (shuffle && pass > 0) {
-            Random r = new Random(seed * 31 + pass);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
+        int[] order = FileBatches.passOrder(files.size(), shuffle, pass, seed * 31 + pass);
         return new Iterator<>() {
             int at;
 
