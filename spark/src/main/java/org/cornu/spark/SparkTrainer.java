@@ -19,8 +19,8 @@ import org.cornu.core.Model;
 import org.cornu.core.Optimizer;
 import org.cornu.core.Weight;
 import org.cornu.core.callbacks.Callback;
+import org.cornu.core.callbacks.CallbackList;
 import org.cornu.core.callbacks.History;
-import org.cornu.core.callbacks.ProgbarLogger;
 import org.cornu.core.metrics.Mean;
 import org.cornu.core.training.Batcher;
 import org.cornu.core.training.GradientSums;
@@ -244,17 +244,7 @@ public final class SparkTrainer {
         int k = o.localSteps;
         int rounds = (steps + k - 1) / k;
         History h = new History();
-        List<Callback> cbs = new ArrayList<>(o.callbacks);
-        cbs.add(h);
-        if (o.verbose > 0) cbs.add(new ProgbarLogger());
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("epochs", o.epochs);
-        params.put("steps", rounds);
-        params.put("verbose", o.verbose);
-        for (Callback c : cbs) {
-            c.setModel(model);
-            c.setParams(params);
-        }
+        List<Callback> cbs = CallbackList.forFit(o.callbacks, h, model, o.verbose, o.epochs, rounds);
         // the k-th epoch run shuffles with the k-th draw of the seed's generator, as fit after Cornu.setSeed(seed)
         SplittableRandom seeds = new SplittableRandom(o.seed != null ? o.seed : Cornu.nextSeed());
         int[] partOf = new int[n];

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.cornu.core.Metric;
 import org.cornu.core.Model;
 import org.cornu.core.callbacks.Callback;
+import org.cornu.core.callbacks.CallbackList;
 import org.cornu.core.callbacks.History;
 import org.cornu.core.callbacks.ProgbarLogger;
 
@@ -23,17 +24,7 @@ final class EpochLoop {
     static History fit(Trainer t, FitOptions o, int steps, StepCompiler.Steps source, Supplier<Map<String, Double>> validation) {
         Model model = (Model) t;
         History h = new History();
-        List<Callback> cbs = new ArrayList<>(o.callbacks);
-        cbs.add(h);
-        if (o.verbose > 0) cbs.add(new ProgbarLogger());
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("epochs", o.epochs);
-        params.put("steps", steps);
-        params.put("verbose", o.verbose);
-        for (Callback c : cbs) {
-            c.setModel(model);
-            c.setParams(params);
-        }
+        List<Callback> cbs = CallbackList.forFit(o.callbacks, h, model, o.verbose, o.epochs, steps);
         t.stopTraining(false);
         t.history = h;
         Map<String, Double> epochLogs = new LinkedHashMap<>();
