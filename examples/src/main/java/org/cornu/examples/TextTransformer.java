@@ -58,11 +58,44 @@ public final class TextTransformer {
     }
 
     /**
+     * A layer made of other layers (what Keras tracks by itself when a layer assigns layers to its
+     * attributes): its weights are its sub-layers' weights, in {@link #sublayers()} order.
+     */
+    abstract static class Composite extends Layer {
+        /** The sub-layers whose weights this layer owns, in the order Keras lists them. */
+        abstract List<Layer> sublayers();
+
+        @Override
+        public List<Weight> weights() {
+            List<Weight> w = new ArrayList<>();
+            for (Layer l : sublayers()) w.addAll(l.weights());
+            return w;
+        }
+
+        @Override
+        public List<Weight> trainableWeights() {
+            return trainable() ? weights() : List.of();
+        }
+
+        @Override
+        public List<Weight> nonTrainableWeights() {
+            return trainable() ? List.of() : weights();
+        }
+
+        @Override
+        public long countParams() {
+            long n = 0;
+            for (Layer l : sublayers()) n += l.countParams();
+            return n;
+        }
+    }
+
+    /**
      * Token embeddings plus learned position embeddings, as the book's {@code PositionalEmbedding}:
      * input {@code (batch, sequence_length)} of token ids, output {@code (batch, sequence_length,
      * output_dim)}, with the mask {@code ids != 0} (the book's {@code compute_mask}).
      */
-    public static final class PositionalEmbedding extends Layer implements KerasVariableGroups {
+    public static final class PositionalEmbedding extends Composite implements KerasVariableGroups {
         private final int sequenceLength;
         private final int inputDim;
         private final int outputDim;
@@ -116,25 +149,8 @@ public final class TextTransformer {
         }
 
         @Override
-        public List<Weight> weights() {
-            List<Weight> w = new ArrayList<>(tokenEmbeddings.weights());
-            w.addAll(positionEmbeddings.weights());
-            return w;
-        }
-
-        @Override
-        public List<Weight> trainableWeights() {
-            return trainable() ? weights() : List.of();
-        }
-
-        @Override
-        public List<Weight> nonTrainableWeights() {
-            return trainable() ? List.of() : weights();
-        }
-
-        @Override
-        public long countParams() {
-            return tokenEmbeddings.countParams() + positionEmbeddings.countParams();
+        List<Layer> sublayers() {
+            return List.of(tokenEmbeddings, positionEmbeddings);
         }
 
         @Override
@@ -173,7 +189,7 @@ public final class TextTransformer {
      * LayerNormalization, then {@code Dense(dense_dim, relu) -> Dense(embed_dim)}, residual and
      * LayerNormalization. Input and output {@code (batch, timesteps, embed_dim)}.
      */
-    public static final class TransformerEncoder extends Layer implements KerasVariableGroups {
+    public static final class TransformerEncoder extends Composite implements KerasVariableGroups {
         private final int embedDim;
         private final int denseDim;
         private final int numHeads;
@@ -199,7 +215,8 @@ public final class TextTransformer {
             this.inputAxes.put(-1, (long) embedDim);
         }
 
-        private List<Layer> sublayers() {
+        @Override
+        List<Layer> sublayers() {
             return List.of(attention, dense1, dense2, layernorm1, layernorm2);
         }
 
@@ -233,29 +250,6 @@ public final class TextTransformer {
             return List.of(s.get(0));
         }
 
-        @Override
-        public List<Weight> weights() {
-            List<Weight> w = new ArrayList<>();
-            for (Layer l : sublayers()) w.addAll(l.weights());
-            return w;
-        }
-
-        @Override
-        public List<Weight> trainableWeights() {
-            return trainable() ? weights() : List.of();
-        }
-
-        @Override
-        public List<Weight> nonTrainableWeights() {
-            return trainable() ? List.of() : weights();
-        }
-
-        @Override
-        public long countParams() {
-            long n = 0;
-            for (Layer l : sublayers()) n += l.countParams();
-            return n;
-        }
 
         @Override
         public Map<String, Object> getConfig() {
