@@ -40,6 +40,11 @@ public enum FastPaths {
      * (the default {@code linux-x86_64-onednn} build); chosen before {@link #JVM_CONV}.
      */
     ONEDNN("cornu.onednn", true),
+    /**
+     * Float32 convolution and pooling through oneDNN called directly (primitives cached per shape,
+     * Winograd where it wins, no recomputed pooling forward); chosen before {@link #ONEDNN}.
+     */
+    DNNL("cornu.dnnl", true),
     /** Training-mode batch normalization of float32 arrays as one fused JVM kernel forward and one backward. */
     FUSED_BATCH_NORM("cornu.fusedBatchNorm", true),
     /** Float32 scaled dot-product attention (scores, masked softmax, weighted values) as one JVM kernel forward and one backward. */

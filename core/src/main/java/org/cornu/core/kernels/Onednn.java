@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * the 13x13x32 and 5x5x64 layers; max-pool forward plus backward 3-4x. The first layer (one
  * input channel, input needing no gradient) is left to the JVM path's backward, which skips the
  * input gradient that ND4J's {@code conv2d_bp} always computes. Off with
- * {@code -Dcornu.onednn=false} (or {@link FastPaths#ONEDNN}).
+ * {@code -Dcornu.onednn=false} (or {@link FastPaths#ONEDNN}). Since oneDNN is also called
+ * directly ({@link Dnnl}, chosen first), these ND4J ops serve float32 only where that is off.
  */
 public final class Onednn {
     private static final Logger LOG = LoggerFactory.getLogger(Onednn.class);

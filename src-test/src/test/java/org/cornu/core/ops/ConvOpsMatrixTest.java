@@ -4,6 +4,7 @@ import static org.cornu.testing.GradCheck.rand;
 import static org.cornu.testing.opmatrix.KernelPaths.JVM_CONV;
 import static org.cornu.testing.opmatrix.KernelPaths.NATIVE_CONV;
 import static org.cornu.testing.opmatrix.KernelPaths.ONEDNN;
+import static org.cornu.testing.opmatrix.KernelPaths.DNNL;
 import static org.cornu.testing.opmatrix.KernelPaths.DEFAULT;
 import static org.cornu.testing.opmatrix.OpInfo.op;
 import static org.cornu.testing.opmatrix.Sample.arr;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The op matrix for convolution and pooling: conv1d/conv2d (both paddings, strides, dilations,
  * non-square kernels, odd total padding), max and average pooling 1-D and 2-D (ties, all-zero
- * windows, padding), global pooling; on the JVM kernels and ND4J's native ops, in float32 and
+ * windows, padding), global pooling; on the JVM kernels, ND4J's native ops and oneDNN called directly, in float32 and
  * float64, against plain-Java references.
  */
 class ConvOpsMatrixTest {
@@ -38,7 +39,7 @@ class ConvOpsMatrixTest {
     static final OpInfo CONV2D = op("conv2d", (in, s) -> ConvOps.conv2d(in.get(0), in.get(1), in.size() > 2 ? in.get(2) : null,
                     s.get("s"), s.get("same"), s.get("dil")))
             .reference((in, s) -> NaiveOps.conv2d(in[0], in[1], in.length > 2 ? in[2] : null, s.get("s"), s.get("same"), s.get("dil")))
-            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN, DNNL)
             .samples(
                     conv("valid 3x3 stride 1, bias", new long[] {2, 5, 5, 2}, new long[] {3, 3, 2, 3}, true, new int[] {1, 1}, false, new int[] {1, 1}, 1),
                     conv("same 3x2 kernel (1 row on top, no column on the left)", new long[] {1, 4, 5, 2}, new long[] {3, 2, 2, 2}, true,
@@ -55,6 +56,8 @@ class ConvOpsMatrixTest {
                             new int[] {1, 1}, true, new int[] {1, 2}, 45),
                     conv("16 channels: 32-value runs (the buffer im2col), same", new long[] {1, 4, 4, 16}, new long[] {2, 2, 16, 2}, true,
                             new int[] {1, 1}, true, new int[] {1, 1}, 47),
+                    conv("8x8x4 -> 16, 3x3 same: Winograd on the direct oneDNN path", new long[] {1, 8, 8, 4},
+                            new long[] {3, 3, 4, 16}, true, new int[] {1, 1}, true, new int[] {1, 1}, 49),
                     conv("batch 1, 1x1 pointwise", new long[] {1, 3, 4, 3}, new long[] {1, 1, 3, 2}, true, new int[] {1, 1}, false,
                             new int[] {1, 1}, 61),
                     Sample.of("all-zero input", Nd4j.zeros(DataType.DOUBLE, 2, 4, 4, 2), rand(71, -1, 1, 3, 3, 2, 2), rand(72, -1, 1, 2))
@@ -87,7 +90,7 @@ class ConvOpsMatrixTest {
 
     static final OpInfo CONV1D = op("conv1d", ConvOpsMatrixTest::conv1d)
             .reference(ConvOpsMatrixTest::conv1dRef)
-            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN, DNNL)
             .samples(
                     conv1("same k=3 (one step padded on the left)", new long[] {2, 6, 2}, new long[] {3, 2, 3}, true, 1, true, 1, 101),
                     conv1("same k=4 stride 2: odd total padding (1 left, 2 right)", new long[] {2, 7, 2}, new long[] {4, 2, 2}, true, 2, true, 1, 111),
@@ -117,7 +120,7 @@ class ConvOpsMatrixTest {
 
     static final OpInfo MAX_POOL_2D = op("max_pool2d", (in, s) -> ConvOps.maxPool2d(in.get(0), s.get("p"), s.get("s"), s.get("same")))
             .reference((in, s) -> NaiveOps.pool2d(in[0], s.get("p"), s.get("s"), s.get("same"), true))
-            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN, DNNL)
             .samples(
                     pool("distinct values, 2x2 valid", rand(201, -1, 1, 2, 4, 4, 3), new int[] {2, 2}, new int[] {2, 2}, false),
                     pool("distinct values, 3x2 same stride 2 (odd total padding)", rand(202, -1, 1, 1, 5, 6, 2), new int[] {3, 2},
@@ -132,7 +135,7 @@ class ConvOpsMatrixTest {
 
     static final OpInfo AVG_POOL_2D = op("avg_pool2d", (in, s) -> ConvOps.avgPool2d(in.get(0), s.get("p"), s.get("s"), s.get("same")))
             .reference((in, s) -> NaiveOps.pool2d(in[0], s.get("p"), s.get("s"), s.get("same"), false))
-            .paths(JVM_CONV, NATIVE_CONV, ONEDNN)
+            .paths(JVM_CONV, NATIVE_CONV, ONEDNN, DNNL)
             .samples(
                     pool("2x2 valid", rand(301, -1, 1, 2, 4, 4, 3), new int[] {2, 2}, new int[] {2, 2}, false),
                     pool("3x2 same stride 2 (windows over padding count real cells only)", rand(302, -1, 1, 1, 5, 6, 2), new int[] {3, 2},
@@ -156,7 +159,7 @@ class ConvOpsMatrixTest {
             INDArray z = NaiveOps.pool2d(in[0].reshape(xs[0], 1, xs[1], xs[2]), new int[] {1, p}, new int[] {1, st}, s.get("same"), max);
             return z.reshape(xs[0], z.size(2), xs[2]);
         };
-        return op(name, call).reference(ref).paths(JVM_CONV, NATIVE_CONV, ONEDNN);
+        return op(name, call).reference(ref).paths(JVM_CONV, NATIVE_CONV, ONEDNN, DNNL);
     }
 
     private static Sample pool1(String name, INDArray x, int p, int s, boolean same, boolean tied) {

@@ -34,20 +34,27 @@ public final class KernelPaths {
     public static final KernelPath ND4J_ELEMENTWISE = KernelPath.named("nd4j-native").fortranOrder();
 
     /** Convolution and pooling as JVM im2col + gemm and JVM pooling loops. */
-    public static final KernelPath JVM_CONV = KernelPath.named("jvm-conv").with(FastPaths.ONEDNN, false)
-            .with(FastPaths.JVM_CONV, true);
+    public static final KernelPath JVM_CONV = KernelPath.named("jvm-conv").with(FastPaths.DNNL, false)
+            .with(FastPaths.ONEDNN, false).with(FastPaths.JVM_CONV, true);
     /**
      * Convolution and pooling as ND4J's native {@code conv2d}, {@code maxpool2d}, ... and their {@code _bp}
      * (in the default -onednn build, float32 reaches oneDNN inside them; float64 ND4J's generic loops).
      */
-    public static final KernelPath NATIVE_CONV = KernelPath.named("nd4j-native-conv").with(FastPaths.ONEDNN, false)
-            .with(FastPaths.JVM_CONV, false);
+    public static final KernelPath NATIVE_CONV = KernelPath.named("nd4j-native-conv").with(FastPaths.DNNL, false)
+            .with(FastPaths.ONEDNN, false).with(FastPaths.JVM_CONV, false);
     /**
      * Float32 convolution and pooling as Cornu picks them in the default -onednn build: oneDNN through ND4J's
      * native ops, the first layer's kernel gradient from im2col + gemm, dilated kernels on the JVM path
      * (ConvOpsOnednnTest checks the oneDNN counter on each).
      */
-    public static final KernelPath ONEDNN = KernelPath.named("onednn").with(FastPaths.ONEDNN, true).only(DataType.FLOAT);
+    public static final KernelPath ONEDNN = KernelPath.named("onednn").with(FastPaths.DNNL, false).with(FastPaths.ONEDNN, true)
+            .only(DataType.FLOAT);
+    /**
+     * Float32 convolution and pooling through oneDNN called directly (cached primitives, Winograd where
+     * it wins, max pooling's argmax kept; ConvOpsDnnlTest checks the counter and the Winograd cases).
+     */
+    public static final KernelPath DNNL = KernelPath.named("dnnl").with(FastPaths.DNNL, true).only(DataType.FLOAT)
+            .counts(FastPaths.DNNL);
 
     /** Training- and inference-mode batch normalization as the fused float32 kernel. */
     public static final KernelPath FUSED_BATCH_NORM = KernelPath.named("fused-batch-norm").with(FastPaths.FUSED_BATCH_NORM, true)
@@ -86,6 +93,6 @@ public final class KernelPaths {
 
     /** Every path above. */
     public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT,
-            JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, ONEDNN, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM,
+            JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, ONEDNN, DNNL, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM,
             FUSED_ATTENTION, COMPOSED_ATTENTION, FUSED_LAYER_NORM, COMPOSED_LAYER_NORM, RNN_JVM, RNN_ND4J, RNN_NO_POOL, FLOAT32_LSTM);
 }

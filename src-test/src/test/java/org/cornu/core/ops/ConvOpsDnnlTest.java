@@ -1,0 +1,120 @@
+package org.cornu.core.ops;
+
+import static org.cornu.testing.GradCheck.rand;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.cornu.core.FastPaths;
+import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.kernels.Dnnl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The direct oneDNN kernels ({@link Dnnl}: cached primitives, Winograd where it wins, max pooling's
+ * argmax workspace) against the float64 JVM path, on every case of {@link ConvOpsOnednnTest}
+ * (inherited: TF's "same" padding, strides, non-square kernels, batch 1, first-layer gradients,
+ * ties in max pooling), plus the dilated kernels ND4J's oneDNN refused, and the book's second
+ * layer, where the Winograd passes run.
+ */
+class ConvOpsDnnlTest extends ConvOpsOnednnTest {
+    @Override
+    @BeforeEach
+    void needsOnednn() {
+        assumeTrue(Dnnl.present(), "oneDNN (org.bytedeco:dnnl) did not load here");
+        assertTrue(FastPaths.DNNL.enabled(), "the direct oneDNN path is on by default");
+    }
+
+    @Override
+    @AfterEach
+    void restore() {
+        FastPaths.DNNL.setEnabled(true);
+    }
+
+    @Override
+    FastPaths counted() {
+        return FastPaths.DNNL;
+    }
+
+    @ParameterizedTest(name = "n={0} h={1} w={2} k={3}x{4} s={5}x{6} same={7} d={8}x{9} xGrad={10}")
+    @CsvSource({
+        "2,8,7,3,3,1,1,true,2,2,true",
+        "2,9,9,3,2,1,1,false,2,3,true",
+        "1,9,8,2,3,2,1,true,3,2,false",
+    })
+    void dilatedConv2dEqualsTheFloat64Path(int n, int h, int w, int kh, int kw, int sh, int sw, boolean same, int dh, int dw,
+            boolean xGrad) {
+        conv2dEqualsTheFloat64Path(n, h, w, kh, kw, sh, sw, same, dh, dw, xGrad);
+    }
+
+    @Override
+    void dilatedConvolutionStaysOnTheJvmPath() {
+        // not this path: oneDNN called directly serves dilated kernels (above)
+    }
+
+    @Test
+    void theBookSecondLayerRunsWinogradAndEqualsTheFloat64Path() {
+        // 13x13x32 -> 64, 3x3: Winograd in all three passes. Its transforms round differently from the
+        // direct sum; 288 products of values in [-1, 1] per output, so float32 noise stays below 2e-4.
+        INDArray x = rand(1, -1, 1, 4, 13, 13, 32);
+        INDArray k = rand(2, -1, 1, 3, 3, 32, 64);
+        INDArray b = rand(3, -1, 1, 64);
+        int[] one = {1, 1};
+        compare(t -> ConvOps.conv2d(t[0], t[1], t[2], one, false, one), true, 2e-4, x, k, b);
+        String impl = Dnnl.conv(new long[] {4, 13, 13, 32}, new long[] {3, 3, 32, 64}, one, new int[4], one, true).implementation();
+        assertTrue(impl.contains("wino"), impl);
+    }
+
+    @Test
+    void twoLayersOfOneShapeKeepTheirOwnInputsForTheKernelGradient() {
+        // both calls share one cached plan (8x8x16 -> 16, "same", Winograd), whose blocked copy of the input
+        // serves the backward-weights pass only for the latest forward: the first layer's must be redone
+        INDArray x = rand(4, -1, 1, 2, 8, 8, 16);
+        INDArray k1 = rand(5, -0.3, 0.3, 3, 3, 16, 16);
+        INDArray k2 = rand(6, -0.3, 0.3, 3, 3, 16, 16);
+        int[] one = {1, 1};
+        compare(t -> ConvOps.conv2d(ConvOps.conv2d(t[0], t[1], null, one, true, one), t[2], null, one, true, one), true, 2e-4,
+                x, k1, k2);
+        String impl = Dnnl.conv(new long[] {2, 8, 8, 16}, new long[] {3, 3, 16, 16}, one, new int[] {1, 1, 1, 1}, one, false)
+                .implementation();
+        assertTrue(impl.contains("wino"), impl);
+    }
+
+    @Test
+    void readsArraysThatStartInsideTheirBuffer() {
+        // batches 1..2 of a larger array: dense C order, but element 0 lies 6*6*3 floats into the buffer
+        INDArray whole = rand(7, -1, 1, 4, 6, 6, 3).castTo(DataType.FLOAT);
+        INDArray view = whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3));
+        assertTrue(view.offset() > 0);
+        INDArray k = rand(8, -1, 1, 3, 3, 3, 4).castTo(DataType.FLOAT);
+        int[] one = {1, 1};
+        long before = FastPaths.DNNL.runs();
+        INDArray got = ConvOps.conv2d(Tensor.constant(view), Tensor.constant(k), null, one, false, one).value();
+        INDArray pooled = ConvOps.maxPool2d(Tensor.constant(view), new int[] {2, 2}, new int[] {2, 2}, false).value();
+        assertEquals(before + 2, FastPaths.DNNL.runs());
+        INDArray want = ConvOpsTest.refConv(view.dup().castTo(DataType.DOUBLE), k.castTo(DataType.DOUBLE), null, 1, 1, false, 1, 1);
+        assertEquals(0, want.sub(got.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), TOL);
+        FastPaths.DNNL.setEnabled(false);
+        INDArray pooledNd4j = ConvOps.maxPool2d(Tensor.constant(view.dup()), new int[] {2, 2}, new int[] {2, 2}, false).value();
+        assertEquals(pooledNd4j, pooled);
+    }
+
+    @Test
+    void theSwitchSendsConvolutionBackToNd4j() {
+        INDArray x = rand(1, -1, 1, 2, 6, 6, 3).castTo(DataType.FLOAT);
+        INDArray k = rand(2, -1, 1, 3, 3, 3, 4).castTo(DataType.FLOAT);
+        int[] one = {1, 1};
+        INDArray direct = ConvOps.conv2d(Tensor.constant(x), Tensor.constant(k), null, one, true, one).value();
+        long before = FastPaths.DNNL.runs();
+        FastPaths.DNNL.setEnabled(false);
+        INDArray nd4j = ConvOps.conv2d(Tensor.constant(x), Tensor.constant(k), null, one, true, one).value();
+        assertEquals(before, FastPaths.DNNL.runs(), "switched off, the direct kernels do not run");
+        assertEquals(0, direct.sub(nd4j).amaxNumber().doubleValue(), TOL);
+    }
+}
