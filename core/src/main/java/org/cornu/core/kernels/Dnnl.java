@@ -18,6 +18,8 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.eltwise_backward;
+import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
@@ -432,6 +434,84 @@ public final class Dnnl {
          */
         public String implementation() {
             return impl;
+        }
+    }
+
+    /**
+     * The cached relu of {@code n} contiguous floats, for the calling thread.
+     *
+     * @param n the element count
+     * @return the plan
+     */
+    public static Relu relu(long n) {
+        String key = "relu" + n;
+        Local l = LOCAL.get();
+        Object p = l.plans.get(key);
+        if (p == null) {
+            p = new Relu(n);
+            l.plans.put(key, p);
+        }
+        return (Relu) p;
+    }
+
+    /**
+     * {@code max(x, 0)} and its gradient as oneDNN's vectorized eltwise kernels, in one pass over
+     * native memory each (the JVM loops copy to the heap and back).
+     */
+    public static final class Relu {
+        private final eltwise_forward fwd;
+        private final eltwise_backward bwd;
+        private final memory x, y, dst, g, gx;
+        private final IntMemoryMap fArgs = new IntMemoryMap(), bArgs = new IntMemoryMap();
+
+        Relu(long n) {
+            memory.desc d = desc(new long[] {n}, memory.format_tag.a);
+            eltwise_forward.primitive_desc fpd = new eltwise_forward.primitive_desc(
+                    new eltwise_forward.desc(prop_kind.forward_training, algorithm.eltwise_relu_use_dst_for_bwd, d, 0f, 0f), ENGINE);
+            eltwise_backward.primitive_desc bpd = new eltwise_backward.primitive_desc(
+                    new eltwise_backward.desc(algorithm.eltwise_relu_use_dst_for_bwd, d, d, 0f, 0f), ENGINE, fpd);
+            fwd = new eltwise_forward(fpd);
+            bwd = new eltwise_backward(bpd);
+            x = new memory(d, ENGINE, (Pointer) null);
+            y = new memory(d, ENGINE, (Pointer) null);
+            dst = new memory(d, ENGINE, (Pointer) null);
+            g = new memory(d, ENGINE, (Pointer) null);
+            gx = new memory(d, ENGINE, (Pointer) null);
+            fArgs.put(DNNL_ARG_SRC, x);
+            fArgs.put(DNNL_ARG_DST, y);
+            bArgs.put(DNNL_ARG_DST, dst);
+            bArgs.put(DNNL_ARG_DIFF_DST, g);
+            bArgs.put(DNNL_ARG_DIFF_SRC, gx);
+        }
+
+        /**
+         * {@code out = max(in, 0)}; {@code out} may be {@code in}.
+         *
+         * @param in the input
+         * @param out the output, written
+         */
+        public void forward(INDArray in, INDArray out) {
+            stream s = LOCAL.get().strm;
+            x.set_data_handle(address(in));
+            y.set_data_handle(address(out));
+            fwd.execute(s, fArgs);
+            s._wait();
+        }
+
+        /**
+         * {@code gIn = out > 0 ? gOut : 0}.
+         *
+         * @param out the forward's output
+         * @param gOut the output gradient
+         * @param gIn the input gradient, written (may be {@code gOut})
+         */
+        public void backward(INDArray out, INDArray gOut, INDArray gIn) {
+            stream s = LOCAL.get().strm;
+            dst.set_data_handle(address(out));
+            g.set_data_handle(address(gOut));
+            gx.set_data_handle(address(gIn));
+            bwd.execute(s, bArgs);
+            s._wait();
         }
     }
 

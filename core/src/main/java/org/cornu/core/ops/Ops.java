@@ -17,6 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.cornu.core.FastPaths;
+import org.cornu.core.kernels.Dnnl;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Gemm;
 import org.cornu.core.kernels.SparseInput;
@@ -313,7 +315,14 @@ public final class Ops {
         return reluImpl(x, true);
     }
 
+    /**
+     * Float32 relus of at least this many elements run as oneDNN's eltwise kernels (one native pass
+     * each way); smaller ones stay on the JVM loops, where the call costs more than the copies.
+     */
+    static final long NATIVE_RELU_MIN = 1 << 14;
+
     private static Tensor reluImpl(Tensor x, boolean inPlace) {
+        if (x.value().length() >= NATIVE_RELU_MIN && Dnnl.applies(x.value())) return reluDnnl(x, inPlace);
         INDArray v;
         if (Elementwise.fusable(x.value())) {
             v = inPlace ? x.value() : Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
@@ -329,6 +338,20 @@ public final class Ops {
             } else {
                 Nd4j.exec(new ThresholdReluBp(o.value(), g, gx, 0.0));
             }
+            x.accumulate(gx);
+        });
+    }
+
+    private static Tensor reluDnnl(Tensor x, boolean inPlace) {
+        FastPaths.DNNL.countRun();
+        long n = x.value().length();
+        INDArray v = inPlace ? x.value() : Nd4j.createUninitialized(DataType.FLOAT, x.value().shape());
+        Dnnl.relu(n).forward(x.value(), v);
+        Tensor o = out(v, x);
+        return Tape.push(o, g -> {
+            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
+            Dnnl.relu(n).backward(o.value(), gc, gx);
             x.accumulate(gx);
         });
     }

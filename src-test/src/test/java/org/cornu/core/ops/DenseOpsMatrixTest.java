@@ -4,6 +4,7 @@ import static org.cornu.testing.GradCheck.rand;
 import static org.cornu.testing.opmatrix.KernelPaths.DEFAULT;
 import static org.cornu.testing.opmatrix.KernelPaths.DENSE_INPUT;
 import static org.cornu.testing.opmatrix.KernelPaths.DIRECT_BLAS;
+import static org.cornu.testing.opmatrix.KernelPaths.DNNL;
 import static org.cornu.testing.opmatrix.KernelPaths.JVM_ELEMENTWISE;
 import static org.cornu.testing.opmatrix.KernelPaths.ND4J_ELEMENTWISE;
 import static org.cornu.testing.opmatrix.KernelPaths.ND4J_GEMM;
@@ -278,9 +279,24 @@ class DenseOpsMatrixTest {
                     Sample.of("one index, batch 1", rand(122, -1, 1, 3, 2)).arg("idx", indices(2)),
                     Sample.of("row 0 only (the padding row Keras masks)", rand(123, -1, 1, 4, 2)).arg("idx", arr(new double[] {0, 0, 0, 0}, 1, 4)));
 
+    /** Relu of 16,384 elements or more: oneDNN's eltwise kernels on float32, against the JVM loops (and float64). */
+    static final OpInfo RELU_LARGE = op("relu (16,384 elements or more)", (in, s) -> Activations.get("relu").apply(in.get(0)))
+            .reference((in, s) -> NaiveOps.map(in[0], v -> Math.max(v, 0)))
+            .paths(DNNL, JVM_ELEMENTWISE)
+            .samples(Sample.of("4 x 4,100 values in [-3, 3), every 7th exactly 0", largeWithZeros())
+                    // relu'(0) = 0 as in Keras; by rule rather than by finite differences over 16,400 inputs
+                    .gradsByRule((in, w) -> new INDArray[] {NaiveOps.map(in[0], v -> v > 0 ? 1 : 0).mul(w)}));
+
+    private static INDArray largeWithZeros() {
+        INDArray x = rand(131, -3, 3, 4, 4100);
+        for (long i = 0; i < x.length(); i += 7) x.putScalar(i, 0.0);
+        return x;
+    }
+
     static List<OpInfo> all() {
         List<OpInfo> ops = new ArrayList<>(List.of(LINEAR, SPARSE_LINEAR));
         ops.addAll(ACTIVATIONS);
+        ops.add(RELU_LARGE);
         ops.addAll(List.of(GELU_APPROX, SOFTMAX, LOG_SOFTMAX, SOFTMAX_CE, SIGMOID_CE, ADD_BROADCAST, CONCAT, RESHAPE, DROPOUT, EMBEDDING));
         return ops;
     }

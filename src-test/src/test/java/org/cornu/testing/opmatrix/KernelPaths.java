@@ -29,7 +29,7 @@ public final class KernelPaths {
     public static final KernelPath DENSE_INPUT = KernelPath.named("dense-input").with(FastPaths.SPARSE_INPUT, false);
 
     /** Elementwise ops, softmax and the fused losses as JVM loops (dense C-order inputs). */
-    public static final KernelPath JVM_ELEMENTWISE = KernelPath.named("jvm-loops");
+    public static final KernelPath JVM_ELEMENTWISE = KernelPath.named("jvm-loops").with(FastPaths.DNNL, false);
     /** The same ops through ND4J's native transforms (Fortran-order inputs). */
     public static final KernelPath ND4J_ELEMENTWISE = KernelPath.named("nd4j-native").fortranOrder();
 
@@ -51,7 +51,8 @@ public final class KernelPaths {
             .only(DataType.FLOAT);
     /**
      * Float32 convolution and pooling through oneDNN called directly (cached primitives, Winograd where
-     * it wins, max pooling's argmax kept; ConvOpsDnnlTest checks the counter and the Winograd cases).
+     * it wins, max pooling's argmax kept; ConvOpsDnnlTest checks the counter and the Winograd cases),
+     * and relus of 16,384 elements or more as oneDNN's eltwise kernels.
      */
     public static final KernelPath DNNL = KernelPath.named("dnnl").with(FastPaths.DNNL, true).only(DataType.FLOAT)
             .counts(FastPaths.DNNL);
