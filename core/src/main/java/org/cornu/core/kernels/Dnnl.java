@@ -191,6 +191,28 @@ public final class Dnnl {
         }
     }
 
+    /** Marks a problem oneDNN refused, so that it is not asked again. */
+    private static final Object REFUSED = new Object();
+
+    /**
+     * The calling thread's plan under {@code key}, made on first use; null when oneDNN refuses the
+     * problem (the caller then takes another kernel), which is logged once per thread and shape.
+     */
+    private static Object plan(String key, java.util.function.Supplier<Object> make) {
+        Local l = LOCAL.get();
+        Object p = l.plans.get(key);
+        if (p == null) {
+            try {
+                p = make.get();
+            } catch (RuntimeException e) {
+                LOG.debug("oneDNN refused {}, another kernel takes it: {}", key, e.toString());
+                p = REFUSED;
+            }
+            l.plans.put(key, p);
+        }
+        return p == REFUSED ? null : p;
+    }
+
     private static memory.desc desc(long[] dims, memory.format_tag tag) {
         return new memory.desc(dims, memory.data_type.f32, tag);
     }
@@ -205,18 +227,12 @@ public final class Dnnl {
      * @param pads {@code {top, bottom, left, right}}
      * @param dilation {@code {dh, dw}} (Keras's rates; 1 is none)
      * @param bias whether a bias is added
-     * @return the plan
+     * @return the plan, or null when oneDNN refuses the problem
      */
     public static Conv conv(long[] xs, long[] ks, int[] strides, int[] pads, int[] dilation, boolean bias) {
         String key = "conv" + Arrays.toString(xs) + Arrays.toString(ks) + Arrays.toString(strides) + Arrays.toString(pads)
                 + Arrays.toString(dilation) + bias;
-        Local l = LOCAL.get();
-        Object p = l.plans.get(key);
-        if (p == null) {
-            p = new Conv(xs, ks, strides, pads, dilation, bias);
-            l.plans.put(key, p);
-        }
-        return (Conv) p;
+        return (Conv) plan(key, () -> new Conv(xs, ks, strides, pads, dilation, bias));
     }
 
     /**
@@ -441,17 +457,11 @@ public final class Dnnl {
      * The cached relu of {@code n} contiguous floats, for the calling thread.
      *
      * @param n the element count
-     * @return the plan
+     * @return the plan, or null when oneDNN refuses the problem
      */
     public static Relu relu(long n) {
         String key = "relu" + n;
-        Local l = LOCAL.get();
-        Object p = l.plans.get(key);
-        if (p == null) {
-            p = new Relu(n);
-            l.plans.put(key, p);
-        }
-        return (Relu) p;
+        return (Relu) plan(key, () -> new Relu(n));
     }
 
     /**
@@ -523,17 +533,11 @@ public final class Dnnl {
      * @param strides {@code {sh, sw}}
      * @param pads {@code {top, bottom, left, right}}
      * @param max true for max pooling, false for average over the real (unpadded) cells
-     * @return the plan
+     * @return the plan, or null when oneDNN refuses the problem
      */
     public static Pool pool(long[] xs, int[] pool, int[] strides, int[] pads, boolean max) {
         String key = "pool" + Arrays.toString(xs) + Arrays.toString(pool) + Arrays.toString(strides) + Arrays.toString(pads) + max;
-        Local l = LOCAL.get();
-        Object p = l.plans.get(key);
-        if (p == null) {
-            p = new Pool(xs, pool, strides, pads, max);
-            l.plans.put(key, p);
-        }
-        return (Pool) p;
+        return (Pool) plan(key, () -> new Pool(xs, pool, strides, pads, max));
     }
 
     /** A pooling's forward (keeping max pooling's argmax workspace) and backward, made once. */

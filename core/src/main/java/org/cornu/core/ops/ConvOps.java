@@ -84,11 +84,9 @@ public final class ConvOps {
     public static Tensor conv2d(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
         // ND4J M2.1's oneDNN conv2d refuses dilated float32 kernels ("execution failed"), even when reached
         // through the native path: those run on the JVM path
-        if (Dnnl.applies(x.value(), kernel.value(), bias == null ? null : bias.value())
-                && nonEmpty(outShape(x.value().shape(), kernel.value().size(3), (int) kernel.value().size(0),
-                        (int) kernel.value().size(1), strides, same, dilation))) {
-            FastPaths.DNNL.countRun();
-            return conv2dDnnl(x, kernel, bias, strides, same, dilation);
+        if (Dnnl.applies(x.value(), kernel.value(), bias == null ? null : bias.value())) {
+            Tensor z = conv2dDnnl(x, kernel, bias, strides, same, dilation);
+            if (z != null) return z;
         }
         boolean dilated = dilation[0] != 1 || dilation[1] != 1;
         if (!dilated && Onednn.applies(x.value(), kernel.value(), bias == null ? null : bias.value())) {
@@ -124,19 +122,22 @@ public final class ConvOps {
     /**
      * Float32 convolution through oneDNN called directly ({@link Dnnl}): one cached plan per shape,
      * the kernel and bias gradients from one backward-weights primitive, the input gradient only
-     * when the input takes one.
+     * when the input takes one; null when oneDNN refuses the problem.
      */
     private static Tensor conv2dDnnl(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
         long[] xs = x.value().shape(), ks = kernel.value().shape();
         long[] os = outShape(xs, ks[3], (int) ks[0], (int) ks[1], strides, same, dilation);
         int[] pads = pads(xs, os, (int) ks[0], (int) ks[1], strides, dilation, same);
+        Dnnl.Conv forward = nonEmpty(os) ? Dnnl.conv(xs, ks, strides, pads, dilation, bias != null) : null;
+        if (forward == null) return null;
+        FastPaths.DNNL.countRun();
         INDArray z = Nd4j.createUninitialized(DataType.FLOAT, os);
-        long stamp = Dnnl.conv(xs, ks, strides, pads, dilation, bias != null).forward(x.value(), kernel.value(),
-                bias == null ? null : bias.value(), z);
+        long stamp = forward.forward(x.value(), kernel.value(), bias == null ? null : bias.value(), z);
         Tensor o = bias == null ? out(z, x, kernel) : out(z, x, kernel, bias);
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
-            Dnnl.Conv plan = Dnnl.conv(xs, ks, strides, pads, dilation, bias != null);
+            // this thread's plan (the forward's when the backward runs on the same thread)
+            Dnnl.Conv plan = java.util.Objects.requireNonNullElse(Dnnl.conv(xs, ks, strides, pads, dilation, bias != null), forward);
             if (kernel.requiresGrad() || bias != null && bias.requiresGrad()) {
                 INDArray gk = Nd4j.createUninitialized(DataType.FLOAT, ks);
                 INDArray gb = bias == null ? null : Nd4j.createUninitialized(DataType.FLOAT, ks[3]);
@@ -152,13 +153,18 @@ public final class ConvOps {
         });
     }
 
-    /** Float32 max or average pooling through oneDNN called directly, max pooling's argmax kept for the backward. */
+    /**
+     * Float32 max or average pooling through oneDNN called directly, max pooling's argmax kept for the
+     * backward; null when oneDNN refuses the problem.
+     */
     private static Tensor pool2dDnnl(Tensor x, int[] pool, int[] strides, boolean same, boolean max) {
         long[] xs = x.value().shape();
         int[] one = {1, 1};
         long[] os = outShape(xs, xs[3], pool[0], pool[1], strides, same, one);
         int[] pads = pads(xs, os, pool[0], pool[1], strides, one, same);
-        Dnnl.Pool plan = Dnnl.pool(xs, pool, strides, pads, max);
+        Dnnl.Pool plan = nonEmpty(os) ? Dnnl.pool(xs, pool, strides, pads, max) : null;
+        if (plan == null) return null;
+        FastPaths.DNNL.countRun();
         INDArray z = Nd4j.createUninitialized(DataType.FLOAT, os);
         INDArray ws = plan.workspaceBytes() == 0 ? null : Nd4j.createUninitialized(DataType.BYTE, plan.workspaceBytes());
         plan.forward(x.value(), z, ws);
@@ -166,7 +172,7 @@ public final class ConvOps {
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xs);
-            Dnnl.pool(xs, pool, strides, pads, max).backward(gc, ws, gx);
+            java.util.Objects.requireNonNullElse(Dnnl.pool(xs, pool, strides, pads, max), plan).backward(gc, ws, gx);
             x.accumulate(gx);
         });
     }
@@ -592,10 +598,9 @@ public final class ConvOps {
      * @return the pooled tensor
      */
     public static Tensor maxPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
-        if (Dnnl.applies(x.value()) && nonEmpty(outShape(x.value().shape(), x.value().size(3), pool[0], pool[1], strides, same,
-                new int[] {1, 1}))) {
-            FastPaths.DNNL.countRun();
-            return pool2dDnnl(x, pool, strides, same, true);
+        if (Dnnl.applies(x.value())) {
+            Tensor z = pool2dDnnl(x, pool, strides, same, true);
+            if (z != null) return z;
         }
         if (Onednn.applies(x.value())) {
             FastPaths.ONEDNN.countRun();
@@ -615,10 +620,9 @@ public final class ConvOps {
      * @return the pooled tensor
      */
     public static Tensor avgPool2d(Tensor x, int[] pool, int[] strides, boolean same) {
-        if (Dnnl.applies(x.value()) && nonEmpty(outShape(x.value().shape(), x.value().size(3), pool[0], pool[1], strides, same,
-                new int[] {1, 1}))) {
-            FastPaths.DNNL.countRun();
-            return pool2dDnnl(x, pool, strides, same, false);
+        if (Dnnl.applies(x.value())) {
+            Tensor z = pool2dDnnl(x, pool, strides, same, false);
+            if (z != null) return z;
         }
         if (Onednn.applies(x.value())) {
             FastPaths.ONEDNN.countRun();

@@ -322,7 +322,8 @@ public final class Ops {
     static final long NATIVE_RELU_MIN = 1 << 14;
 
     private static Tensor reluImpl(Tensor x, boolean inPlace) {
-        if (x.value().length() >= NATIVE_RELU_MIN && Dnnl.applies(x.value())) return reluDnnl(x, inPlace);
+        Dnnl.Relu relu = x.value().length() >= NATIVE_RELU_MIN && Dnnl.applies(x.value()) ? Dnnl.relu(x.value().length()) : null;
+        if (relu != null) return reluDnnl(x, relu, inPlace);
         INDArray v;
         if (Elementwise.fusable(x.value())) {
             v = inPlace ? x.value() : Nd4j.createUninitialized(x.value().dataType(), x.value().shape());
@@ -342,16 +343,16 @@ public final class Ops {
         });
     }
 
-    private static Tensor reluDnnl(Tensor x, boolean inPlace) {
+    private static Tensor reluDnnl(Tensor x, Dnnl.Relu relu, boolean inPlace) {
         FastPaths.DNNL.countRun();
         long n = x.value().length();
         INDArray v = inPlace ? x.value() : Nd4j.createUninitialized(DataType.FLOAT, x.value().shape());
-        Dnnl.relu(n).forward(x.value(), v);
+        relu.forward(x.value(), v);
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
-            Dnnl.relu(n).backward(o.value(), gc, gx);
+            java.util.Objects.requireNonNullElse(Dnnl.relu(n), relu).backward(o.value(), gc, gx);
             x.accumulate(gx);
         });
     }

@@ -106,6 +106,17 @@ class ConvOpsDnnlTest extends ConvOpsOnednnTest {
     }
 
     @Test
+    void paddingWiderThanTheInputGivesKerasValues() {
+        // a 5x5 kernel dilated 3 ("same") over a 2x3 map: 12 cells of padding on each axis, more than the input;
+        // whichever kernel takes it (oneDNN, or another when oneDNN refuses), the values are Keras's
+        INDArray x = rand(9, -1, 1, 2, 2, 3, 2).castTo(DataType.FLOAT);
+        INDArray k = rand(10, -1, 1, 5, 5, 2, 3).castTo(DataType.FLOAT);
+        INDArray got = ConvOps.conv2d(Tensor.constant(x), Tensor.constant(k), null, new int[] {1, 1}, true, new int[] {3, 3}).value();
+        INDArray want = ConvOpsTest.refConv(x.castTo(DataType.DOUBLE), k.castTo(DataType.DOUBLE), null, 1, 1, true, 3, 3);
+        assertEquals(0, want.sub(got.castTo(DataType.DOUBLE)).amaxNumber().doubleValue(), TOL);
+    }
+
+    @Test
     void theSwitchSendsConvolutionBackToNd4j() {
         INDArray x = rand(1, -1, 1, 2, 6, 6, 3).castTo(DataType.FLOAT);
         INDArray k = rand(2, -1, 1, 3, 3, 3, 4).castTo(DataType.FLOAT);
