@@ -8,6 +8,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
 import java.util.Arrays;
@@ -15,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.batch_normalization_backward;
+import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
@@ -22,6 +30,7 @@ import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
+import org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
@@ -520,6 +529,139 @@ public final class Dnnl {
             dst.set_data_handle(address(out));
             g.set_data_handle(address(gOut));
             gx.set_data_handle(address(gIn));
+            bwd.execute(s, bArgs);
+            s._wait();
+        }
+    }
+
+    /**
+     * The cached batch normalization of an {@code (n, c)} matrix over its rows, for the calling thread.
+     *
+     * @param n the rows
+     * @param c the channels
+     * @param epsilon added to the variance
+     * @param scale whether a scale (gamma) multiplies the result
+     * @param shift whether an offset (beta) is added
+     * @param givenStats true to normalize with given statistics (Keras's inference mode), false
+     *        with the batch's own (training mode)
+     * @return the plan, or null when oneDNN refuses the problem
+     */
+    public static BatchNorm batchNorm(long n, long c, float epsilon, boolean scale, boolean shift, boolean givenStats) {
+        String key = "bnorm" + n + "x" + c + "e" + epsilon + scale + shift + givenStats;
+        return (BatchNorm) plan(key, () -> new BatchNorm(n, c, epsilon, scale, shift, givenStats));
+    }
+
+    /**
+     * Batch normalization forward and backward as oneDNN's JIT kernels, on the rows of a dense
+     * {@code (n, c)} matrix (described to oneDNN as NHWC with 1x1 maps, the layout its vectorized
+     * kernels take). The book convnet's first feature map (43,264 x 32) took 1.7 ms forward and
+     * backward against 17.7 ms for the fused JVM kernel here. Statistics are float32 sums; the
+     * variance is biased, as Keras's.
+     */
+    public static final class BatchNorm {
+        private final batch_normalization_forward fwd;
+        private final batch_normalization_backward bwd;
+        private final memory x, y, mean, var, gamma, beta, gx, gy, dGamma, dBeta;
+        private final IntMemoryMap fArgs = new IntMemoryMap(), bArgs = new IntMemoryMap();
+        private final boolean scale, shift;
+
+        BatchNorm(long n, long c, float epsilon, boolean scale, boolean shift, boolean givenStats) {
+            this.scale = scale;
+            this.shift = shift;
+            memory.desc d = desc(new long[] {n, c, 1, 1}, memory.format_tag.nhwc);
+            int flags = (scale ? normalization_flags.use_scale.value : 0) | (shift ? normalization_flags.use_shift.value : 0)
+                    | (givenStats ? normalization_flags.use_global_stats.value : 0);
+            batch_normalization_forward.primitive_desc fpd = new batch_normalization_forward.primitive_desc(
+                    new batch_normalization_forward.desc(prop_kind.forward_training.value, d, epsilon, flags), ENGINE);
+            boolean params = scale || shift;
+            batch_normalization_backward.primitive_desc bpd = new batch_normalization_backward.primitive_desc(
+                    new batch_normalization_backward.desc((params ? prop_kind.backward : prop_kind.backward_data).value, d, d, epsilon, flags),
+                    ENGINE, fpd);
+            fwd = new batch_normalization_forward(fpd);
+            bwd = new batch_normalization_backward(bpd);
+            memory.desc cd = desc(new long[] {c}, memory.format_tag.a);
+            x = new memory(d, ENGINE, (Pointer) null);
+            y = new memory(d, ENGINE, (Pointer) null);
+            gx = new memory(d, ENGINE, (Pointer) null);
+            gy = new memory(d, ENGINE, (Pointer) null);
+            mean = new memory(fpd.mean_desc(), ENGINE, (Pointer) null);
+            var = new memory(fpd.variance_desc(), ENGINE, (Pointer) null);
+            gamma = new memory(cd, ENGINE, (Pointer) null);
+            beta = new memory(cd, ENGINE, (Pointer) null);
+            dGamma = new memory(cd, ENGINE, (Pointer) null);
+            dBeta = new memory(cd, ENGINE, (Pointer) null);
+            fArgs.put(DNNL_ARG_SRC, x);
+            fArgs.put(DNNL_ARG_DST, y);
+            fArgs.put(DNNL_ARG_MEAN, mean);
+            fArgs.put(DNNL_ARG_VARIANCE, var);
+            bArgs.put(DNNL_ARG_SRC, x);
+            bArgs.put(DNNL_ARG_DIFF_DST, gy);
+            bArgs.put(DNNL_ARG_MEAN, mean);
+            bArgs.put(DNNL_ARG_VARIANCE, var);
+            bArgs.put(DNNL_ARG_DIFF_SRC, gx);
+            if (scale) {
+                fArgs.put(DNNL_ARG_SCALE, gamma);
+                bArgs.put(DNNL_ARG_SCALE, gamma);
+                bArgs.put(DNNL_ARG_DIFF_SCALE, dGamma);
+            }
+            if (shift) {
+                fArgs.put(DNNL_ARG_SHIFT, beta);
+                bArgs.put(DNNL_ARG_SHIFT, beta);
+                bArgs.put(DNNL_ARG_DIFF_SHIFT, dBeta);
+            }
+        }
+
+        private void params(INDArray g, INDArray b) {
+            if (scale) gamma.set_data_handle(address(g));
+            if (shift) beta.set_data_handle(address(b));
+        }
+
+        /**
+         * The normalized output; with the batch's statistics, {@code m} and {@code v} receive them,
+         * else they are read.
+         *
+         * @param xa the input {@code (n, c)}
+         * @param g the scale {@code (c)}, or null for a plan without
+         * @param b the offset {@code (c)}, or null for a plan without
+         * @param ya the output, written
+         * @param m the means {@code (c)}
+         * @param v the (biased) variances {@code (c)}
+         */
+        public void forward(INDArray xa, INDArray g, INDArray b, INDArray ya, INDArray m, INDArray v) {
+            stream s = LOCAL.get().strm;
+            x.set_data_handle(address(xa));
+            y.set_data_handle(address(ya));
+            mean.set_data_handle(address(m));
+            var.set_data_handle(address(v));
+            params(g, b);
+            fwd.execute(s, fArgs);
+            s._wait();
+        }
+
+        /**
+         * The input, scale and offset gradients, written (not added).
+         *
+         * @param xa the forward's input
+         * @param gya the output gradient
+         * @param m the forward's means
+         * @param v the forward's variances
+         * @param g the scale, or null for a plan without
+         * @param b the offset, or null for a plan without
+         * @param gxa the input gradient, written
+         * @param dg the scale gradient, written (null for a plan without)
+         * @param db the offset gradient, written (null for a plan without)
+         */
+        public void backward(INDArray xa, INDArray gya, INDArray m, INDArray v, INDArray g, INDArray b, INDArray gxa, INDArray dg,
+                INDArray db) {
+            stream s = LOCAL.get().strm;
+            x.set_data_handle(address(xa));
+            gy.set_data_handle(address(gya));
+            mean.set_data_handle(address(m));
+            var.set_data_handle(address(v));
+            gx.set_data_handle(address(gxa));
+            params(g, b);
+            if (scale) dGamma.set_data_handle(address(dg));
+            if (shift) dBeta.set_data_handle(address(db));
             bwd.execute(s, bArgs);
             s._wait();
         }

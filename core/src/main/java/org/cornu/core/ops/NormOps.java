@@ -3,6 +3,7 @@ package org.cornu.core.ops;
 import org.cornu.core.FastPaths;
 import org.cornu.core.autodiff.Tape;
 import org.cornu.core.autodiff.Tensor;
+import org.cornu.core.kernels.Dnnl;
 import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.NormKernels;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,8 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch normalization of a {@code (n, c)} matrix over its rows (a channels_last tensor viewed
- * as rows of channels). Float32 arrays on the CPU run one fused kernel forward and one backward
- * ({@link NormKernels}); other arrays (float64, other backends, or with
+ * as rows of channels). Float32 arrays on the CPU run oneDNN's batch normalization ({@link Dnnl},
+ * where it loads) or else one fused JVM kernel forward and one backward ({@link NormKernels});
+ * other arrays (float64, other backends, or with
  * {@link FastPaths#FUSED_BATCH_NORM} off) are composed from differentiable ops, the float64 form
  * being the reference the tests hold the kernel to.
  */
@@ -42,6 +44,8 @@ public final class NormOps {
     public static BatchNorm batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
         INDArray xv = x.value();
         long c = xv.size(1);
+        Dnnl.BatchNorm plan = dnnl(xv, gamma, beta, epsilon, false);
+        if (plan != null) return dnnlTraining(plan, x, gamma, beta);
         if (fused(xv, gamma, beta)) {
             FastPaths.FUSED_BATCH_NORM.countRun();
             return fusedTraining(x, gamma, beta, epsilon);
@@ -53,6 +57,59 @@ public final class NormOps {
         if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma, 1, c));
         if (beta != null) y = Ops.add(y, Ops.reshape(beta, 1, c));
         return new BatchNorm(y, mean.value().reshape(c), var.value().reshape(c));
+    }
+
+    /** oneDNN's plan for float32 dense operands on the CPU (and the fused kernel's switch on), else null. */
+    private static Dnnl.BatchNorm dnnl(INDArray x, Tensor gamma, Tensor beta, double epsilon, boolean givenStats) {
+        if (!FastPaths.FUSED_BATCH_NORM.enabled() || x.size(0) == 0 || x.size(1) == 0
+                || !Dnnl.applies(x, gamma == null ? null : gamma.value(), beta == null ? null : beta.value())) {
+            return null;
+        }
+        return Dnnl.batchNorm(x.size(0), x.size(1), (float) epsilon, gamma != null, beta != null, givenStats);
+    }
+
+    private static BatchNorm dnnlTraining(Dnnl.BatchNorm plan, Tensor x, Tensor gamma, Tensor beta) {
+        FastPaths.DNNL.countRun();
+        INDArray xv = x.value();
+        long c = xv.size(1);
+        INDArray g = gamma == null ? null : gamma.value(), b = beta == null ? null : beta.value();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, xv.shape());
+        // the statistics outlive the step (the layer's moving averages read them): not in a workspace
+        INDArray mean = Nd4j.createUninitializedDetached(DataType.FLOAT, c), var = Nd4j.createUninitializedDetached(DataType.FLOAT, c);
+        plan.forward(xv, g, b, y, mean, var);
+        return new BatchNorm(dnnlBackward(plan, x, gamma, beta, y, mean, var), mean, var);
+    }
+
+    private static Tensor dnnlInference(Dnnl.BatchNorm plan, Tensor x, INDArray mean, INDArray variance, Tensor gamma, Tensor beta) {
+        FastPaths.DNNL.countRun();
+        INDArray xv = x.value();
+        long c = xv.size(1);
+        INDArray m = dense(mean, c), v = dense(variance, c);
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, xv.shape());
+        plan.forward(xv, gamma == null ? null : gamma.value(), beta == null ? null : beta.value(), y, m, v);
+        return dnnlBackward(plan, x, gamma, beta, y, m, v);
+    }
+
+    /** The statistics as dense float32 vectors of {@code c} values (a copy only where they are not). */
+    private static INDArray dense(INDArray a, long c) {
+        INDArray r = a.reshape(c);
+        return r.dataType() == DataType.FLOAT && Elementwise.fusable(r) ? r : r.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** The output tensor with oneDNN's backward: gradients to x, gamma and beta, none to the statistics. */
+    private static Tensor dnnlBackward(Dnnl.BatchNorm plan, Tensor x, Tensor gamma, Tensor beta, INDArray y, INDArray m, INDArray v) {
+        INDArray xv = x.value();
+        long c = xv.size(1);
+        return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
+            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xv.shape());
+            INDArray dg = gamma == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
+            INDArray db = beta == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
+            plan.backward(xv, gc, m, v, gamma == null ? null : gamma.value(), beta == null ? null : beta.value(), gx, dg, db);
+            if (x.requiresGrad()) x.accumulate(gx);
+            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(dg);
+            if (beta != null && beta.requiresGrad()) beta.accumulate(db);
+        });
     }
 
     private static boolean fused(INDArray x, Tensor gamma, Tensor beta) {
@@ -121,6 +178,8 @@ public final class NormOps {
             double epsilon) {
         INDArray xv = x.value();
         long c = xv.size(1);
+        Dnnl.BatchNorm plan = dnnl(xv, gamma, beta, epsilon, true);
+        if (plan != null) return dnnlInference(plan, x, mean, variance, gamma, beta);
         if (fused(xv, gamma, beta)) {
             FastPaths.FUSED_BATCH_NORM.countRun();
             return fusedInference(x, mean, variance, gamma, beta, epsilon);

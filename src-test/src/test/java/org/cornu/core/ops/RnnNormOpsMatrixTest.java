@@ -2,6 +2,7 @@ package org.cornu.core.ops;
 
 import static org.cornu.testing.GradCheck.rand;
 import static org.cornu.testing.opmatrix.KernelPaths.COMPOSED_BATCH_NORM;
+import static org.cornu.testing.opmatrix.KernelPaths.DNNL;
 import static org.cornu.testing.opmatrix.KernelPaths.DEFAULT;
 import static org.cornu.testing.opmatrix.KernelPaths.FUSED_BATCH_NORM;
 import static org.cornu.testing.opmatrix.KernelPaths.FLOAT32_LSTM;
@@ -155,7 +156,7 @@ class RnnNormOpsMatrixTest {
 
     static final OpInfo BATCH_NORM = op("batch_norm", RnnNormOpsMatrixTest::batchNorm)
             .reference(RnnNormOpsMatrixTest::batchNormRef)
-            .paths(FUSED_BATCH_NORM, COMPOSED_BATCH_NORM)
+            .paths(DNNL, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM)
             .samples(bn("training, (6, 3)", true, 101, 6, 3),
                     bn("training, NHWC (2, 3, 3, 2)", true, 111, 2, 3, 3, 2),
                     bn("training, batch 2 (variance from two rows)", true, 121, 2, 4),

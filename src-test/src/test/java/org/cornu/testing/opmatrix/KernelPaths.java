@@ -52,14 +52,14 @@ public final class KernelPaths {
     /**
      * Float32 convolution and pooling through oneDNN called directly (cached primitives, Winograd where
      * it wins, max pooling's argmax kept; ConvOpsDnnlTest checks the counter and the Winograd cases),
-     * and relus of 16,384 elements or more as oneDNN's eltwise kernels.
+     * relus of 16,384 elements or more as oneDNN's eltwise kernels, and batch normalization as oneDNN's.
      */
     public static final KernelPath DNNL = KernelPath.named("dnnl").with(FastPaths.DNNL, true).only(DataType.FLOAT)
             .counts(FastPaths.DNNL);
 
     /** Training- and inference-mode batch normalization as the fused float32 kernel. */
-    public static final KernelPath FUSED_BATCH_NORM = KernelPath.named("fused-batch-norm").with(FastPaths.FUSED_BATCH_NORM, true)
-            .only(DataType.FLOAT).counts(FastPaths.FUSED_BATCH_NORM);
+    public static final KernelPath FUSED_BATCH_NORM = KernelPath.named("fused-batch-norm").with(FastPaths.DNNL, false)
+            .with(FastPaths.FUSED_BATCH_NORM, true).only(DataType.FLOAT).counts(FastPaths.FUSED_BATCH_NORM);
     /** Batch normalization composed from differentiable ops (float64, or with the fused kernel off). */
     public static final KernelPath COMPOSED_BATCH_NORM = KernelPath.named("composed-batch-norm")
             .with(FastPaths.FUSED_BATCH_NORM, false);
