@@ -49,9 +49,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Float32 convolution and pooling on channels_last arrays through oneDNN called directly
- * (JavaCPP's {@code org.bytedeco:dnnl} presets, oneDNN 2.5), instead of through ND4J's
- * {@code conv2d}/{@code maxpool2d} ops and their {@code _bp} twins.
+ * Float32 convolution, pooling, batch normalization and large relus on channels_last arrays
+ * through oneDNN called directly (JavaCPP's {@code org.bytedeco:dnnl} presets, oneDNN 2.5.2, the
+ * same JavaCPP 1.5.7 as ND4J M2.1 and sharing its OpenMP runtime, so {@code Cornu.setNumThreads}
+ * sets its threads too), instead of through ND4J's {@code conv2d}/{@code maxpool2d} ops and their
+ * {@code _bp} twins or Cornu's JVM loops. Each op asks for a plan (primitives made once per shape
+ * and thread, kept for the 64 most recent shapes) and falls back to its other kernels where
+ * oneDNN is missing (another platform or backend) or refuses a problem.
  *
  * <p>What that buys, measured on this 2-vCPU AMD EPYC (AVX-512) machine, one thread, batch 64,
  * the book's MNIST convnet:
@@ -59,8 +63,9 @@ import org.slf4j.LoggerFactory;
  *   <li>each shape's primitives are created once per thread and cached, where ND4J creates them
  *       on every call;</li>
  *   <li>each pass picks its own algorithm and layout: for the 13x13x32 -> 64 layer the Winograd
- *       forward, backward-data and backward-weights take 1.3, 2.5 and 1.4 ms in oneDNN's blocked
- *       layout against 2.8, 2.9 and 3.0 ms for the direct kernels on NHWC;</li>
+ *       forward and backward-weights take 1.3 and 1.4 ms in oneDNN's blocked layout against 2.8
+ *       and 3.0 ms for the direct kernels on NHWC; its backward-data runs the direct kernel on
+ *       NHWC (2.9 ms, Winograd's 2.5 plus two reorders of 0.2 each);</li>
  *   <li>max pooling keeps its argmax workspace from the forward, where ND4J's
  *       {@code maxpool2d_bp} runs the forward again;</li>
  *   <li>the first layer's backward computes no input gradient.</li>
