@@ -246,7 +246,25 @@ public final class Dnnl {
     public static Conv conv(long[] xs, long[] ks, int[] strides, int[] pads, int[] dilation, boolean bias) {
         String key = "conv" + Arrays.toString(xs) + Arrays.toString(ks) + Arrays.toString(strides) + Arrays.toString(pads)
                 + Arrays.toString(dilation) + bias;
-        return (Conv) plan(key, () -> new Conv(xs, ks, strides, pads, dilation, bias));
+        return (Conv) plan(key, () -> new Conv(xs, ks, strides, pads, dilation, bias, false));
+    }
+
+    /**
+     * The cached plan of a 2-D depthwise convolution (oneDNN's grouped convolution, one group per
+     * input channel) on {@code (n, h, w, c)} inputs and Keras's {@code (kh, kw, c, multiplier)}
+     * kernels, output channel {@code ci * multiplier + q}, without bias, for the calling thread.
+     *
+     * @param xs the input shape {@code (n, h, w, c)}
+     * @param ks the kernel shape {@code (kh, kw, c, multiplier)}
+     * @param strides {@code {sh, sw}}
+     * @param pads {@code {top, bottom, left, right}}
+     * @param dilation {@code {dh, dw}} (Keras's rates; 1 is none)
+     * @return the plan, or null when oneDNN refuses the problem
+     */
+    public static Conv depthwise(long[] xs, long[] ks, int[] strides, int[] pads, int[] dilation) {
+        String key = "depthwise" + Arrays.toString(xs) + Arrays.toString(ks) + Arrays.toString(strides) + Arrays.toString(pads)
+                + Arrays.toString(dilation);
+        return (Conv) plan(key, () -> new Conv(xs, ks, strides, pads, dilation, false, true));
     }
 
     /**
@@ -275,15 +293,24 @@ public final class Dnnl {
         /** The forward whose input the buffer shared with bwdW holds (stamps are unique across plans and threads). */
         private long xStamp = -1;
 
-        Conv(long[] xs, long[] ks, int[] strides, int[] pads, int[] dilation, boolean bias) {
-            long n = xs[0], h = xs[1], w = xs[2], c = xs[3], kh = ks[0], kw = ks[1], o = ks[3];
+        Conv(long[] xs, long[] ks, int[] strides, int[] pads, int[] dilation, boolean bias, boolean depthwise) {
+            long n = xs[0], h = xs[1], w = xs[2], c = xs[3], kh = ks[0], kw = ks[1];
+            long o = depthwise ? ks[2] * ks[3] : ks[3];
             long oh = (h + pads[0] + pads[1] - ((kh - 1) * dilation[0] + 1)) / strides[0] + 1;
             long ow = (w + pads[2] + pads[3] - ((kw - 1) * dilation[1] + 1)) / strides[1] + 1;
             xDims = new long[] {n, c, h, w};
-            kDims = new long[] {o, c, kh, kw};
             yDims = new long[] {n, o, oh, ow};
             xU = desc(xDims, memory.format_tag.nhwc);
-            kU = desc(kDims, memory.format_tag.hwio);
+            if (depthwise) {
+                // groups (c), outputs per group (multiplier m), inputs per group (1), kh, kw over Keras's
+                // (kh, kw, c, m) in C order: group stride m, output stride 1, row kw*c*m, column c*m
+                long m = ks[3];
+                kDims = new long[] {c, m, 1, kh, kw};
+                kU = new memory.desc(kDims, memory.data_type.f32, new long[] {m, 1, m, kw * c * m, c * m});
+            } else {
+                kDims = new long[] {o, c, kh, kw};
+                kU = desc(kDims, memory.format_tag.hwio);
+            }
             bU = desc(new long[] {o}, memory.format_tag.x);
             yU = desc(yDims, memory.format_tag.nhwc);
             str = new long[] {strides[0], strides[1]};
@@ -292,7 +319,7 @@ public final class Dnnl {
             padR = new long[] {pads[1], pads[3]};
             hasBias = bias;
             boolean small = c * kh * kw < 32 || o < 16;
-            wino = kh == 3 && kw == 3 && strides[0] == 1 && strides[1] == 1 && dilation[0] == 1 && dilation[1] == 1
+            wino = !depthwise && kh == 3 && kw == 3 && strides[0] == 1 && strides[1] == 1 && dilation[0] == 1 && dilation[1] == 1
                     && !small && oh * ow >= 64;
             // measured per pass (see the class comment): Winograd where it applies to a large enough map, else
             // the direct kernel on NHWC (no reorders), blocked for the backward passes

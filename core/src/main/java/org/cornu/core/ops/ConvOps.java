@@ -85,7 +85,7 @@ public final class ConvOps {
         // ND4J M2.1's oneDNN conv2d refuses dilated float32 kernels ("execution failed"), even when reached
         // through the native path: those run on the JVM path
         if (Dnnl.applies(x.value(), kernel.value(), bias == null ? null : bias.value())) {
-            Tensor z = conv2dDnnl(x, kernel, bias, strides, same, dilation);
+            Tensor z = conv2dDnnl(x, kernel, bias, strides, same, dilation, false);
             if (z != null) return z;
         }
         boolean dilated = dilation[0] != 1 || dilation[1] != 1;
@@ -120,15 +120,19 @@ public final class ConvOps {
     }
 
     /**
-     * Float32 convolution through oneDNN called directly ({@link Dnnl}): one cached plan per shape,
+     * Float32 convolution (or depthwise convolution, oneDNN's grouped one) through oneDNN called
+     * directly ({@link Dnnl}): one cached plan per shape,
      * the kernel and bias gradients from one backward-weights primitive, the input gradient only
      * when the input takes one; null when oneDNN refuses the problem.
      */
-    private static Tensor conv2dDnnl(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation) {
+    private static Tensor conv2dDnnl(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same, int[] dilation,
+            boolean depthwise) {
         long[] xs = x.value().shape(), ks = kernel.value().shape();
-        long[] os = outShape(xs, ks[3], (int) ks[0], (int) ks[1], strides, same, dilation);
+        long[] os = outShape(xs, depthwise ? ks[2] * ks[3] : ks[3], (int) ks[0], (int) ks[1], strides, same, dilation);
         int[] pads = pads(xs, os, (int) ks[0], (int) ks[1], strides, dilation, same);
-        Dnnl.Conv forward = nonEmpty(os) ? Dnnl.conv(xs, ks, strides, pads, dilation, bias != null) : null;
+        java.util.function.Supplier<Dnnl.Conv> plan = () -> depthwise ? Dnnl.depthwise(xs, ks, strides, pads, dilation)
+                : Dnnl.conv(xs, ks, strides, pads, dilation, bias != null);
+        Dnnl.Conv forward = nonEmpty(os) ? plan.get() : null;
         if (forward == null) return null;
         FastPaths.DNNL.countRun();
         INDArray z = Nd4j.createUninitialized(DataType.FLOAT, os);
@@ -137,17 +141,17 @@ public final class ConvOps {
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
             // this thread's plan (the forward's when the backward runs on the same thread)
-            Dnnl.Conv plan = java.util.Objects.requireNonNullElse(Dnnl.conv(xs, ks, strides, pads, dilation, bias != null), forward);
+            Dnnl.Conv here = java.util.Objects.requireNonNullElse(plan.get(), forward);
             if (kernel.requiresGrad() || bias != null && bias.requiresGrad()) {
                 INDArray gk = Nd4j.createUninitialized(DataType.FLOAT, ks);
                 INDArray gb = bias == null ? null : Nd4j.createUninitialized(DataType.FLOAT, ks[3]);
-                plan.backwardWeights(x.value(), gc, gk, gb, stamp);
+                here.backwardWeights(x.value(), gc, gk, gb, stamp);
                 kernel.accumulate(gk);
                 if (bias != null) bias.accumulate(gb);
             }
             if (x.requiresGrad()) {
                 INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xs);
-                plan.backwardData(gc, kernel.value(), gx);
+                here.backwardData(gc, kernel.value(), gx);
                 x.accumulate(gx);
             }
         });
@@ -371,7 +375,8 @@ public final class ConvOps {
      * Depthwise 2-D convolution (Keras's {@code ops.depthwise_conv}): {@code x (n, h, w, c)},
      * {@code kernel (kh, kw, c, m)}; output {@code (n, oh, ow, c*m)}, channel {@code ci*m + q}
      * being input channel {@code ci} cross-correlated with {@code kernel[:, :, ci, q]}. No bias
-     * (the layer adds it). On CPU (float/double, dense C order) a JVM loop
+     * (the layer adds it). Float32 on the CPU runs oneDNN's grouped convolution ({@link Dnnl}); else
+     * on CPU (float/double, dense C order) a JVM loop
      * ({@link org.cornu.core.kernels.DepthwiseKernels}); elsewhere ND4J's native
      * {@code depthwise_conv2d} and {@code depthwise_conv2d_bp}.
      *
@@ -388,6 +393,10 @@ public final class ConvOps {
             throw new IllegalArgumentException("depthwise_conv2d: expected inputs (batch, h, w, c) and a kernel (kh, kw, c,"
                     + " depth_multiplier); got inputs " + org.cornu.core.Shape.format(xs) + " and kernel "
                     + org.cornu.core.Shape.format(ks));
+        }
+        if (Dnnl.applies(x.value(), kernel.value())) {
+            Tensor z = conv2dDnnl(x, kernel, null, strides, same, dilation, true);
+            if (z != null) return z;
         }
         if (jvm(x.value(), kernel.value())) return depthwiseJvm(x, kernel, strides, same, dilation);
         return depthwiseNative(x, kernel, strides, same, dilation);

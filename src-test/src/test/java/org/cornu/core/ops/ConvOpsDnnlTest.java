@@ -53,6 +53,18 @@ class ConvOpsDnnlTest extends ConvOpsOnednnTest {
         conv2dEqualsTheFloat64Path(n, h, w, kh, kw, sh, sw, same, dh, dw, xGrad);
     }
 
+    @ParameterizedTest(name = "h={0} w={1} k={2}x{3} s={4} same={5} d={6} m={7} xGrad={8}")
+    @CsvSource({
+        "6,6,3,3,1,true,1,1,true",
+        "7,6,3,3,2,true,1,2,true",   // MobileNet's strided depthwise layers, multiplier 2
+        "8,7,3,2,1,false,2,3,false",
+    })
+    void depthwiseConv2dEqualsTheFloat64Path(int h, int w, int kh, int kw, int s, boolean same, int d, int m, boolean xGrad) {
+        INDArray x = rand(11, -1, 1, 2, h, w, 4);
+        INDArray k = rand(12, -1, 1, kh, kw, 4, m);
+        compare(t -> ConvOps.depthwiseConv2d(t[0], t[1], new int[] {s, s}, same, new int[] {d, d}), xGrad, x, k);
+    }
+
     @Override
     void dilatedConvolutionStaysOnTheJvmPath() {
         // not this path: oneDNN called directly serves dilated kernels (above)

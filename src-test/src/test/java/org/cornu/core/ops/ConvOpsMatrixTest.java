@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The op matrix for convolution and pooling: conv1d/conv2d (both paddings, strides, dilations,
+ * The op matrix for convolution and pooling: conv1d/conv2d and depthwise conv2d (both paddings, strides, dilations,
  * non-square kernels, odd total padding), max and average pooling 1-D and 2-D (ties, all-zero
  * windows, padding), global pooling; on the JVM kernels, ND4J's native ops and oneDNN called directly, in float32 and
  * float64, against plain-Java references.
@@ -207,7 +207,39 @@ class ConvOpsMatrixTest {
         return max ? x3.max(1) : x3.mean(1);
     }
 
-    static final OpInfo[] ALL = {CONV2D, CONV1D, MAX_POOL_2D, AVG_POOL_2D, MAX_POOL_1D, AVG_POOL_1D, GLOBAL_MAX, GLOBAL_AVG};
+    /** Keras's depthwise kernel (kh, kw, c, m) as the block-diagonal ordinary kernel (kh, kw, c, c*m) it equals. */
+    private static INDArray blockDiagonal(INDArray k) {
+        long kh = k.size(0), kw = k.size(1), c = k.size(2), m = k.size(3);
+        INDArray full = Nd4j.zeros(k.dataType(), kh, kw, c, c * m);
+        for (long i = 0; i < kh; i++) {
+            for (long j = 0; j < kw; j++) {
+                for (long ci = 0; ci < c; ci++) {
+                    for (long q = 0; q < m; q++) full.putScalar(new long[] {i, j, ci, ci * m + q}, k.getDouble(i, j, ci, q));
+                }
+            }
+        }
+        return full;
+    }
+
+    private static Sample depthwise(String name, long[] xs, long[] ks, int[] s, boolean same, int[] dil, long seed) {
+        return Sample.of(name, rand(seed, -1, 1, xs), rand(seed + 1, -1, 1, ks)).arg("s", s).arg("same", same).arg("dil", dil);
+    }
+
+    static final OpInfo DEPTHWISE_CONV2D = op("depthwise_conv2d", (in, s) -> ConvOps.depthwiseConv2d(in.get(0), in.get(1), s.get("s"),
+                    s.get("same"), s.get("dil")))
+            .reference((in, s) -> NaiveOps.conv2d(in[0], blockDiagonal(in[1]), null, s.get("s"), s.get("same"), s.get("dil")))
+            .paths(JVM_CONV, NATIVE_CONV, DNNL)
+            .samples(
+                    depthwise("valid 3x3, multiplier 1", new long[] {2, 5, 5, 3}, new long[] {3, 3, 3, 1}, new int[] {1, 1}, false,
+                            new int[] {1, 1}, 401),
+                    depthwise("same 3x3 stride 2 (odd total padding), multiplier 2", new long[] {1, 6, 5, 2}, new long[] {3, 3, 2, 2},
+                            new int[] {2, 2}, true, new int[] {1, 1}, 411),
+                    depthwise("same 3x2 dilation (2, 1), multiplier 3", new long[] {2, 6, 5, 2}, new long[] {3, 2, 2, 3},
+                            new int[] {1, 1}, true, new int[] {2, 1}, 421),
+                    depthwise("batch 1, 16 channels (MobileNet-like), same 3x3", new long[] {1, 4, 4, 16}, new long[] {3, 3, 16, 1},
+                            new int[] {1, 1}, true, new int[] {1, 1}, 431));
+
+    static final OpInfo[] ALL = {CONV2D, DEPTHWISE_CONV2D, CONV1D, MAX_POOL_2D, AVG_POOL_2D, MAX_POOL_1D, AVG_POOL_1D, GLOBAL_MAX, GLOBAL_AVG};
 
     @TestFactory
     Stream<DynamicNode> matrix() {
