@@ -83,7 +83,10 @@ class DenseOpsMatrixTest {
                     Sample.of("4 rows (one empty), 1024 -> 3, bias", multiHot(21, 4, 1024), rand(22, -1, 1, 1024, 3), rand(23, -1, 1, 3))
                             .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads),
                     Sample.of("2 rows, 1024 -> 2, no bias", multiHot(24, 2, 1024), rand(25, -1, 1, 1024, 2)).constant(0)
-                            .gradsByRule(DenseOpsMatrixTest::linearGrads));
+                            .gradsByRule(DenseOpsMatrixTest::linearGrads),
+                    // 64 units and more: kernel rows copied out and added whole (SparseInput.sumRows)
+                    Sample.of("5 rows, 1024 -> 67, bias", multiHot(26, 5, 1024), rand(27, -1, 1, 1024, 67), rand(28, -1, 1, 67))
+                            .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads));
 
     /** The gradients of {@code sum(W * (x k + b))} by hand: {@code x^T W} for k, the column sums of W for b (too many kernel entries to difference). */
     static INDArray[] linearGrads(INDArray[] in, INDArray w) {
