@@ -699,15 +699,51 @@ public final class SparseInput {
         }
     }
 
+    /** Fewest units for which {@link #sumRows} adds whole copied rows (see there). */
+    static final int COPIED_ROWS_MIN_UNITS = 64;
+    /** Per-thread sum and row buffers for {@link #sumRows}. */
+    private static final ThreadLocal<float[][]> ROW_BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** This thread's two row buffers of at least {@code units} floats, or null below {@link #COPIED_ROWS_MIN_UNITS}. */
+    static float[][] rowBuffers(int units) {
+        if (units < COPIED_ROWS_MIN_UNITS) return null;
+        float[][] b = ROW_BUFFERS.get();
+        if (b[0].length < units) {
+            b[0] = new float[units];
+            b[1] = new float[units];
+        }
+        return b;
+    }
+
     /**
      * {@code out[o + j] = start[j] + sum over k in [from, to) of v[k] * table[index[k] * units + j]}
-     * for {@code j < units} ({@code start} null: zeros), added in order of {@code k}. Units go in
-     * blocks of eight held in locals across the {@code k} (twice the speed of adding each table row
-     * into the output in memory). The forward sums a row's kernel rows, the kernel gradient a
-     * column's rows of the output gradient.
+     * for {@code j < units} ({@code start} null: zeros), added in order of {@code k}. The forward
+     * sums a row's kernel rows, the kernel gradient a column's rows of the output gradient.
+     *
+     * <p>With {@code rows} (two buffers of {@code units} floats, from {@link #rowBuffers}), each
+     * table row is first copied into {@code rows[1]} and then added into the sum {@code rows[0]}
+     * at the same index: C2 (JDK 17) vectorizes that loop, where it leaves an add from
+     * {@code table[g + j]} into another offset scalar (the two arrays might overlap). Reuters'
+     * 64 units: 0.25 against 0.31-0.37 ns per multiply-add, the reuters epoch 0.13-0.15 against
+     * 0.15-0.18 s of CPU time. Without, units go in blocks of eight held in locals across the
+     * {@code k} (twice the speed of adding each table row into the output in memory), the better
+     * way below 64 units (IMDB's 16: 0.36 against 0.94 ns). The same float operations in the same
+     * order either way, so the same results.
      */
-    private static void sumRows(int[] index, float[] v, int from, int to, float[] table, int units, float[] start,
-                                float[] out, int o) {
+    static void sumRows(int[] index, float[] v, int from, int to, float[] table, int units, float[] start,
+                        float[] out, int o, float[][] rows) {
+        if (rows != null) {
+            float[] acc = rows[0], row = rows[1];
+            if (start != null) System.arraycopy(start, 0, acc, 0, units);
+            else Arrays.fill(acc, 0, units, 0f);
+            for (int k = from; k < to; k++) {
+                float x = v[k];
+                System.arraycopy(table, index[k] * units, row, 0, units);
+                for (int j = 0; j < units; j++) acc[j] += x * row[j];
+            }
+            System.arraycopy(acc, 0, out, o, units);
+            return;
+        }
         int body = units & ~7, j = 0;
         for (; j < body; j += 8) {
             float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
@@ -757,7 +793,8 @@ public final class SparseInput {
         float[] za = Elementwise.scratch(2, s.rows * units);
         float[] ba = new float[units];
         if (b != null) Elementwise.floats(b).get(0, ba, 0, units);
-        for (int r = 0; r < s.rows; r++) sumRows(s.col, s.fv, s.rowPtr[r], s.rowPtr[r + 1], wa, units, ba, za, r * units);
+        float[][] bufs = rowBuffers(units);
+        for (int r = 0; r < s.rows; r++) sumRows(s.col, s.fv, s.rowPtr[r], s.rowPtr[r + 1], wa, units, ba, za, r * units, bufs);
         Elementwise.floats(z).put(0, za, 0, s.rows * units);
     }
 
@@ -789,7 +826,8 @@ public final class SparseInput {
         if (gw != null) {
             int n = s.cols * units;
             float[] wa = Elementwise.scratch(1, n);
-            for (int c = 0; c < s.cols; c++) sumRows(s.row, s.fv, s.colPtr[c], s.colPtr[c + 1], ga, units, null, wa, c * units);
+            float[][] bufs = rowBuffers(units);
+            for (int c = 0; c < s.cols; c++) sumRows(s.row, s.fv, s.colPtr[c], s.colPtr[c + 1], ga, units, null, wa, c * units, bufs);
             Elementwise.floats(gw).put(0, wa, 0, n);
         }
         if (gb != null) {

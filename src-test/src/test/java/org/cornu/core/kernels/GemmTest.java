@@ -168,7 +168,7 @@ class GemmTest {
     void longReductionsIntoSmallOutputsGoToOnednnWithTheSameResult() {
         // the first convolution's kernel gradient: col^T (9 x 43264) times g (43264 x 32), k >> m, n
         assertTrue(Gemm.skinny(9, 32, 43264));
-        assertFalse(Gemm.skinny(128, 512, 784), "a dense layer's product stays on OpenBLAS");
+        assertFalse(Gemm.skinny(128, 512, 784), "a dense layer's product is not skinny");
         assertFalse(Gemm.skinny(4, 4, 60000), "too small to be worth a native op");
         org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
         for (boolean ta : new boolean[] {true, false}) {
@@ -188,8 +188,12 @@ class GemmTest {
     @Test
     void largeProductsGoToOnednnWithTheSameResult() {
         assertTrue(Gemm.large(6400, 512, 256), "the transformer's projections");
-        assertFalse(Gemm.large(128, 512, 784), "an MNIST dense layer's product stays on OpenBLAS");
-        assertFalse(Gemm.large(32, 1 << 14, 1 << 14), "a side under 64 stays on OpenBLAS");
+        assertTrue(Gemm.large(128, 512, 784), "an MNIST dense layer's product");
+        assertTrue(Gemm.large(784, 512, 128), "an MNIST dense layer's kernel gradient");
+        assertTrue(Gemm.large(64000, 128, 32), "the IMDB LSTM's input projection");
+        assertFalse(Gemm.large(128, 64, 576), "a narrow output (the convnet's Dense(64)) stays on OpenBLAS");
+        assertFalse(Gemm.large(512, 64, 64), "Reuters' hidden layer (2M multiply-adds) stays on OpenBLAS");
+        assertFalse(Gemm.large(16, 1 << 14, 1 << 14), "a side under 32 stays on OpenBLAS");
         org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
         for (boolean ta : new boolean[] {true, false}) {
             for (boolean tb : new boolean[] {true, false}) {

@@ -332,4 +332,34 @@ class SparseInputTest extends Float64Test {
             }
         }
     }
+
+    /** The copied-rows form of the float sums (64 units and more) adds the same floats in the same order as the blocked form: equal to the bit. */
+    @Test
+    void copiedRowSumsEqualTheBlockedSumsToTheBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        int units = 70, tableRows = 50, nnz = 23;
+        float[] table = new float[tableRows * units], start = new float[units], v = new float[nnz];
+        int[] index = new int[nnz];
+        for (int i = 0; i < table.length; i++) table[i] = (float) r.nextDouble(-3, 3);
+        for (int j = 0; j < units; j++) start[j] = (float) r.nextDouble(-1, 1);
+        for (int k = 0; k < nnz; k++) {
+            index[k] = r.nextInt(tableRows);
+            v[k] = (float) r.nextDouble(-2, 2);
+        }
+        assertNull(SparseInput.rowBuffers(SparseInput.COPIED_ROWS_MIN_UNITS - 1), "below the threshold: blocked sums");
+        float[][] bufs = SparseInput.rowBuffers(units);
+        assertNotNull(bufs);
+        for (float[] st : new float[][] {start, null}) {
+            float[] blocked = new float[units + 5], copied = new float[units + 5];
+            SparseInput.sumRows(index, v, 2, nnz, table, units, st, blocked, 5, null);
+            SparseInput.sumRows(index, v, 2, nnz, table, units, st, copied, 5, bufs);
+            for (int j = 0; j < units + 5; j++) {
+                assertEquals(Float.floatToIntBits(blocked[j]), Float.floatToIntBits(copied[j]), "unit " + j + (st == null ? ", zero start" : ""));
+            }
+            // and the sums are the sums: unit 3 in double
+            double want = st == null ? 0 : st[3];
+            for (int k = 2; k < nnz; k++) want += (double) v[k] * table[index[k] * units + 3];
+            assertEquals(want, copied[5 + 3], 1e-4);
+        }
+    }
 }

@@ -84,7 +84,10 @@ class DenseOpsMatrixTest {
                     Sample.of("4 rows (one empty), 1024 -> 3, bias", multiHot(21, 4, 1024), rand(22, -1, 1, 1024, 3), rand(23, -1, 1, 3))
                             .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads),
                     Sample.of("2 rows, 1024 -> 2, no bias", multiHot(24, 2, 1024), rand(25, -1, 1, 1024, 2)).constant(0)
-                            .gradsByRule(DenseOpsMatrixTest::linearGrads));
+                            .gradsByRule(DenseOpsMatrixTest::linearGrads),
+                    // 64 units and more: kernel rows copied out and added whole (SparseInput.sumRows)
+                    Sample.of("5 rows, 1024 -> 67, bias", multiHot(26, 5, 1024), rand(27, -1, 1, 1024, 67), rand(28, -1, 1, 67))
+                            .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads));
 
     /** The gradients of {@code sum(W * (x k + b))} by hand: {@code x^T W} for k, the column sums of W for b (too many kernel entries to difference). */
     static INDArray[] linearGrads(INDArray[] in, INDArray w) {
@@ -204,6 +207,32 @@ class DenseOpsMatrixTest {
                     Sample.of("large |logits|", rand(72, 30, 40, 1, 3).mul(arr(new double[] {1, -1, 1}, 1, 3)),
                             arr(new double[] {0, 1, 0.5}, 1, 3)).constant(1));
 
+    // ------------------------------------------------------------------ reductions (a loss's mean)
+
+    private static double total(INDArray x) {
+        double t = 0;
+        for (double v : x.dup('c').data().asDouble()) t += v;
+        return t;
+    }
+
+    static final OpInfo SUM_ALL = op("sum (all elements)", (in, s) -> Ops.sum(in.get(0)))
+            .reference((in, s) -> Nd4j.scalar(total(in[0])))
+            .paths(JVM_ELEMENTWISE, ND4J_ELEMENTWISE)
+            .samples(Sample.of("128 per-sample losses", rand(131, 0, 3, 128)),
+                    Sample.of("(3, 5)", rand(132, -2, 2, 3, 5)),
+                    Sample.of("one element", rand(133, -1, 1, 1, 1)));
+
+    static final OpInfo MEAN_ALL = op("mean (all elements)", (in, s) -> Ops.mean(in.get(0)))
+            .reference((in, s) -> Nd4j.scalar(total(in[0]) / in[0].length()))
+            .paths(JVM_ELEMENTWISE, ND4J_ELEMENTWISE)
+            .samples(Sample.of("128 per-sample losses", rand(134, 0, 3, 128)), Sample.of("(2, 3, 4)", rand(135, -2, 2, 2, 3, 4)));
+
+    static final OpInfo MUL_SCALAR = op("mul_scalar", (in, s) -> Ops.mulScalar(in.get(0), s.<Double>get("c")))
+            .reference((in, s) -> in[0].mul(s.<Double>get("c")))
+            .paths(JVM_ELEMENTWISE, ND4J_ELEMENTWISE)
+            .samples(Sample.of("(3, 4) times -0.75", rand(136, -2, 2, 3, 4)).arg("c", -0.75),
+                    Sample.of("a scalar times 1/128", rand(137, -2, 2, 1)).arg("c", 1.0 / 128));
+
     // ------------------------------------------------------------------ shape ops
 
     static final OpInfo ADD_BROADCAST = op("add (broadcast)", (in, s) -> Ops.add(in.get(0), in.get(1)))
@@ -297,7 +326,7 @@ class DenseOpsMatrixTest {
         List<OpInfo> ops = new ArrayList<>(List.of(LINEAR, SPARSE_LINEAR));
         ops.addAll(ACTIVATIONS);
         ops.add(RELU_LARGE);
-        ops.addAll(List.of(GELU_APPROX, SOFTMAX, LOG_SOFTMAX, SOFTMAX_CE, SIGMOID_CE, ADD_BROADCAST, CONCAT, RESHAPE, DROPOUT, EMBEDDING));
+        ops.addAll(List.of(GELU_APPROX, SOFTMAX, LOG_SOFTMAX, SOFTMAX_CE, SIGMOID_CE, SUM_ALL, MEAN_ALL, MUL_SCALAR, ADD_BROADCAST, CONCAT, RESHAPE, DROPOUT, EMBEDDING));
         return ops;
     }
 
