@@ -115,6 +115,17 @@ public final class Cornu {
         limitOpenMpThreads();
     }
 
+    /**
+     * The thread count Cornu set for BLAS, libnd4j and oneDNN ({@link #setNumThreads}, the
+     * {@code cornu.threads} property or the default on small machines), or 0 while ND4J's own
+     * choice stands (all cores, or {@code OMP_NUM_THREADS}).
+     *
+     * @return the threads, or 0
+     */
+    public static int numThreads() {
+        return ompThreads;
+    }
+
     /** BLAS, libnd4j's op threads and OpenMP's (see {@link #limitOpenMpThreads}) all at {@code n}. */
     private static void useThreads(int n) {
         Nd4j.factory().blas().setMaxThreads(n);

@@ -16,10 +16,12 @@ class CornuThreadsTest {
         int master = Nd4j.getEnvironment().maxMasterThreads();
         try {
             Cornu.setNumThreads(2);
+            assertEquals(2, Cornu.numThreads());
             assertEquals(2, Nd4j.factory().blas().getMaxThreads());
             // capped at the size of libnd4j's pool
             assertEquals(Math.min(2, Nd4j.getEnvironment().maxThreads()), Nd4j.getEnvironment().maxMasterThreads());
             Cornu.setNumThreads(1);
+            assertEquals(1, Cornu.numThreads());
             assertEquals(1, Nd4j.factory().blas().getMaxThreads());
             assertEquals(1, Nd4j.getEnvironment().maxMasterThreads());
         } finally {

@@ -302,9 +302,19 @@ public final class Gemm {
      * by 64 x 64: 66 against 59 µs); 128 x 256 by 256 x 256 ran the same on both.
      */
     static boolean large(long m, long n, long k) {
+        return large(m, n, k, org.cornu.core.Cornu.numThreads() == 1);
+    }
+
+    /**
+     * {@link #large} for a given threading: the mid-size products go to oneDNN only with one thread.
+     * With two, OpenBLAS's worker threads (pthreads, spinning after each product) and oneDNN's
+     * OpenMP threads took each other's cores: the MNIST dense epoch took 4.5-5.1 s with the
+     * mid-size products on oneDNN against 2.0-2.4 s with all of them on OpenBLAS (2 vCPUs).
+     */
+    static boolean large(long m, long n, long k, boolean oneThread) {
         long mnk = m * n * k, side = Math.min(m, Math.min(n, k));
         if (mnk >= 1L << 27 && side >= 64) return true;
-        return mnk >= 1L << 22 && side >= 32 && (n >= 128 || m >= 4096);
+        return oneThread && mnk >= 1L << 22 && side >= 32 && (n >= 128 || m >= 4096);
     }
 
     private static void sgemm(int ta, int tb, int m, int n, int k, float alpha, FloatBuffer a, int lda,

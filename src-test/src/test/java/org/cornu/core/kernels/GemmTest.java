@@ -187,13 +187,15 @@ class GemmTest {
     }
     @Test
     void largeProductsGoToOnednnWithTheSameResult() {
-        assertTrue(Gemm.large(6400, 512, 256), "the transformer's projections");
-        assertTrue(Gemm.large(128, 512, 784), "an MNIST dense layer's product");
-        assertTrue(Gemm.large(784, 512, 128), "an MNIST dense layer's kernel gradient");
-        assertTrue(Gemm.large(64000, 128, 32), "the IMDB LSTM's input projection");
-        assertFalse(Gemm.large(128, 64, 576), "a narrow output (the convnet's Dense(64)) stays on OpenBLAS");
-        assertFalse(Gemm.large(512, 64, 64), "Reuters' hidden layer (2M multiply-adds) stays on OpenBLAS");
-        assertFalse(Gemm.large(16, 1 << 14, 1 << 14), "a side under 32 stays on OpenBLAS");
+        assertTrue(Gemm.large(6400, 512, 256, false), "the transformer's projections, with any threads");
+        assertFalse(Gemm.large(128, 512, 784, false), "a mid-size product stays on OpenBLAS with several threads");
+        assertTrue(Gemm.large(6400, 512, 256, true), "the transformer's projections");
+        assertTrue(Gemm.large(128, 512, 784, true), "an MNIST dense layer's product");
+        assertTrue(Gemm.large(784, 512, 128, true), "an MNIST dense layer's kernel gradient");
+        assertTrue(Gemm.large(64000, 128, 32, true), "the IMDB LSTM's input projection");
+        assertFalse(Gemm.large(128, 64, 576, true), "a narrow output (the convnet's Dense(64)) stays on OpenBLAS");
+        assertFalse(Gemm.large(512, 64, 64, true), "Reuters' hidden layer (2M multiply-adds) stays on OpenBLAS");
+        assertFalse(Gemm.large(16, 1 << 14, 1 << 14, true), "a side under 32 stays on OpenBLAS");
         org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
         for (boolean ta : new boolean[] {true, false}) {
             for (boolean tb : new boolean[] {true, false}) {

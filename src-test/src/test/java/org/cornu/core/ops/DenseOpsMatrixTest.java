@@ -308,16 +308,16 @@ class DenseOpsMatrixTest {
                     Sample.of("one index, batch 1", rand(122, -1, 1, 3, 2)).arg("idx", indices(2)),
                     Sample.of("row 0 only (the padding row Keras masks)", rand(123, -1, 1, 4, 2)).arg("idx", arr(new double[] {0, 0, 0, 0}, 1, 4)));
 
-    /** Relu of 16,384 elements or more: oneDNN's eltwise kernels on float32, against the JVM loops (and float64). */
-    static final OpInfo RELU_LARGE = op("relu (16,384 elements or more)", (in, s) -> Activations.get("relu").apply(in.get(0)))
+    /** Relu of 262,144 elements or more: oneDNN's eltwise kernels on float32, against the JVM loops (and float64). */
+    static final OpInfo RELU_LARGE = op("relu (262,144 elements or more)", (in, s) -> Activations.get("relu").apply(in.get(0)))
             .reference((in, s) -> NaiveOps.map(in[0], v -> Math.max(v, 0)))
             .paths(DNNL, JVM_ELEMENTWISE)
-            .samples(Sample.of("4 x 4,100 values in [-3, 3), every 7th exactly 0", largeWithZeros())
-                    // relu'(0) = 0 as in Keras; by rule rather than by finite differences over 16,400 inputs
+            .samples(Sample.of("4 x 65,600 values in [-3, 3), every 7th exactly 0", largeWithZeros())
+                    // relu'(0) = 0 as in Keras; by rule rather than by finite differences over 262,400 inputs
                     .gradsByRule((in, w) -> new INDArray[] {NaiveOps.map(in[0], v -> v > 0 ? 1 : 0).mul(w)}));
 
     private static INDArray largeWithZeros() {
-        INDArray x = rand(131, -3, 3, 4, 4100);
+        INDArray x = rand(131, -3, 3, 4, 65600);
         for (long i = 0; i < x.length(); i += 7) x.putScalar(i, 0.0);
         return x;
     }

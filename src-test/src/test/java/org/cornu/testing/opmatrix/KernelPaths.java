@@ -52,7 +52,7 @@ public final class KernelPaths {
     /**
      * Float32 convolution and pooling through oneDNN called directly (cached primitives, Winograd where
      * it wins, max pooling's argmax kept; ConvOpsDnnlTest checks the counter and the Winograd cases),
-     * relus of 16,384 elements or more as oneDNN's eltwise kernels, and batch normalization as oneDNN's.
+     * relus of 262,144 elements or more as oneDNN's eltwise kernels, and batch normalization as oneDNN's.
      */
     public static final KernelPath DNNL = KernelPath.named("dnnl").with(FastPaths.DNNL, true).only(DataType.FLOAT)
             .counts(FastPaths.DNNL);
