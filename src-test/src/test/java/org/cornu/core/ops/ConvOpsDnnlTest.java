@@ -129,6 +129,38 @@ class ConvOpsDnnlTest extends ConvOpsOnednnTest {
     }
 
     @Test
+    void threadsTrainingAtOnceEachGetTheirOwnPlansAndTheSameValues() throws Exception {
+        // Spark's executors and user threads run steps side by side: each thread has its own primitives and
+        // buffers, so two threads on one shape (Winograd, reordered buffers) give exactly the one-thread values
+        INDArray x = rand(13, -1, 1, 4, 13, 13, 32).castTo(DataType.FLOAT);
+        INDArray k = rand(14, -0.2, 0.2, 3, 3, 32, 64).castTo(DataType.FLOAT);
+        INDArray w = rand(15, -1, 1, 4, 11, 11, 64).castTo(DataType.FLOAT);
+        int[] one = {1, 1};
+        java.util.function.Supplier<INDArray[]> step = () -> {
+            org.cornu.core.Cornu.chooseThreads();
+            Tensor xt = Tensor.variable(x), kt = Tensor.variable(k);
+            Tensor o;
+            try (org.cornu.core.autodiff.Tape tape = org.cornu.core.autodiff.Tape.record()) {
+                o = ConvOps.conv2d(xt, kt, null, one, false, one);
+                tape.backward(o, w);
+            }
+            return new INDArray[] {o.value().dup(), xt.grad().dup(), kt.grad().dup()};
+        };
+        INDArray[] want = step.get();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<INDArray[]>> got = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) got.add(pool.submit(step::get));
+            for (java.util.concurrent.Future<INDArray[]> f : got) {
+                INDArray[] r = f.get();
+                for (int j = 0; j < 3; j++) assertEquals(want[j], r[j], "output and gradients, part " + j);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theSwitchSendsConvolutionBackToNd4j() {
         INDArray x = rand(1, -1, 1, 2, 6, 6, 3).castTo(DataType.FLOAT);
         INDArray k = rand(2, -1, 1, 3, 3, 3, 4).castTo(DataType.FLOAT);
