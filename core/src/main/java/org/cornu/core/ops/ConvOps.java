@@ -524,7 +524,8 @@ public final class ConvOps {
      * <p>One gemm ({@code x (n*h*w, cin)} times the kernel viewed as {@code (kh*kw*filters,
      * cin)}, transposed) and a col2im scatter; the backward pass is an im2col of the output
      * gradient and two gemms, the forward and backward of {@link #conv2d} swapped. Runs on any
-     * backend in float or double (the scatter loops run on heap copies).
+     * backend in float or double (the scatter loops run on heap copies); float32 on the CPU runs
+     * oneDNN's convolution passes instead ({@link Dnnl}), swapped the same way.
      *
      * @param x the input, shape {@code (batch, height, width, channels)}
      * @param kernel the kernel, shape {@code (kh, kw, filters, channels)}
@@ -554,6 +555,10 @@ public final class ConvOps {
         int ph = transposeCropBefore(kh, strides[0], same, oph, dilation[0]);
         int pw = transposeCropBefore(kw, strides[1], same, opw, dilation[1]);
         int f = (int) ks[2];
+        if (Dnnl.applies(x.value(), kernel.value())) {
+            Tensor z = convTransposeDnnl(x, kernel, strides, dilation, new long[] {xs[0], oh, ow, f}, ph, pw);
+            if (z != null) return z;
+        }
         // the convolution whose input gradient this is: input (n, oh, ow, f), output (n, h, w)
         ConvKernels.Geo ge = new ConvKernels.Geo((int) xs[0], oh, ow, f, kh, kw, strides[0], strides[1], dilation[0],
                 dilation[1], ph, pw, (int) xs[1], (int) xs[2]);
@@ -567,6 +572,43 @@ public final class ConvOps {
             INDArray col = gather(g, rows, kk, ge);
             if (x.requiresGrad()) x.accumulate(Gemm.gemm(col, k2, false, false).reshape('c', xs));
             if (kernel.requiresGrad()) kernel.accumulate(Gemm.gemm(col, x2, true, false).reshape('c', ks));
+        });
+    }
+
+    /**
+     * Float32 transposed convolution through oneDNN called directly: the backward-data pass of the
+     * convolution from {@code zs} (the output here) to {@code x}'s shape, with Keras's kernel
+     * (kh, kw, filters, cin) read as that convolution's (kh, kw, in, out); its backward is that
+     * convolution's forward (the input gradient) and backward-weights pass. Cells after the last
+     * window (an output padding) get no product, as in the JVM path. Null when oneDNN refuses.
+     */
+    private static Tensor convTransposeDnnl(Tensor x, Tensor kernel, int[] strides, int[] dilation, long[] zs, int ph, int pw) {
+        long[] xs = x.value().shape(), ks = kernel.value().shape();
+        long effH = (long) dilation[0] * (ks[0] - 1) + 1, effW = (long) dilation[1] * (ks[1] - 1) + 1;
+        // the convolution's padding after: whatever makes its output xs; below 0 (an output padding's
+        // unreached cells) the floor in the output length gives the same size with 0
+        int[] pads = {ph, (int) Math.max(0, (xs[1] - 1) * strides[0] + effH - zs[1] - ph), pw,
+                (int) Math.max(0, (xs[2] - 1) * strides[1] + effW - zs[2] - pw)};
+        Dnnl.Conv plan = nonEmpty(zs) && nonEmpty(xs) ? Dnnl.conv(zs, ks, strides, pads, dilation, false) : null;
+        if (plan == null) return null;
+        FastPaths.DNNL.countRun();
+        INDArray z = Nd4j.createUninitialized(DataType.FLOAT, zs);
+        plan.backwardData(x.value(), kernel.value(), z);
+        Tensor o = out(z, x, kernel);
+        return Tape.push(o, g -> {
+            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            Dnnl.Conv here = java.util.Objects.requireNonNullElse(Dnnl.conv(zs, ks, strides, pads, dilation, false), plan);
+            long stamp = -1;
+            if (x.requiresGrad()) {
+                INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xs);
+                stamp = here.forward(gc, kernel.value(), null, gx);
+                x.accumulate(gx);
+            }
+            if (kernel.requiresGrad()) {
+                INDArray gk = Nd4j.createUninitialized(DataType.FLOAT, ks);
+                here.backwardWeights(gc, x.value(), gk, null, stamp);
+                kernel.accumulate(gk);
+            }
         });
     }
 

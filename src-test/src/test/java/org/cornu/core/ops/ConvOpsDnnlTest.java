@@ -65,6 +65,23 @@ class ConvOpsDnnlTest extends ConvOpsOnednnTest {
         compare(t -> ConvOps.depthwiseConv2d(t[0], t[1], new int[] {s, s}, same, new int[] {d, d}), xGrad, x, k);
     }
 
+    @ParameterizedTest(name = "n={0} h={1} w={2} k={3}x{4} s={5} same={6} outputPadding={7} d={8} xGrad={9}")
+    @CsvSource({
+        "2,4,5,3,3,2,false,-1,1,true",
+        "2,4,5,3,3,2,true,-1,1,true",   // the book's decoder layers: "same", stride 2
+        "1,3,4,3,2,2,false,1,1,true",   // an output padding: the last row and column get no product
+        "2,5,4,4,4,2,true,0,1,false",
+        "2,6,5,3,3,1,true,-1,2,true",   // dilated, stride 1: Winograd does not apply
+        "2,9,9,3,3,1,false,-1,1,true",  // stride 1, "valid": an 11x11 output from a 9x9 input
+    })
+    void transposedConv2dEqualsTheFloat64Path(int n, int h, int w, int kh, int kw, int s, boolean same, int op, int d,
+            boolean xGrad) {
+        INDArray x = rand(16, -1, 1, n, h, w, 3);
+        INDArray k = rand(17, -1, 1, kh, kw, 4, 3);
+        int[] outputPadding = op < 0 ? null : new int[] {op, op};
+        compare(t -> ConvOps.convTranspose2d(t[0], t[1], new int[] {s, s}, same, outputPadding, new int[] {d, d}), xGrad, x, k);
+    }
+
     @Override
     void dilatedConvolutionStaysOnTheJvmPath() {
         // not this path: oneDNN called directly serves dilated kernels (above)
