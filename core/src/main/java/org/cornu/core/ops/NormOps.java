@@ -234,6 +234,8 @@ public final class NormOps {
                     + org.cornu.core.Shape.format(xv.shape()));
         }
         if (FastPaths.FUSED_LAYER_NORM.enabled() && fusable32(xv, gamma, beta)) {
+            Dnnl.LayerNorm plan = Dnnl.applies(xv) ? Dnnl.layerNorm(xv.size(0), c, (float) epsilon, gamma != null, beta != null) : null;
+            if (plan != null) return dnnlLayerNorm(plan, x, gamma, beta);
             FastPaths.FUSED_LAYER_NORM.countRun();
             return fusedLayerNorm(x, gamma, beta, epsilon);
         }
@@ -244,6 +246,27 @@ public final class NormOps {
         if (gamma != null) y = Ops.mul(y, Ops.reshape(gamma, 1, c));
         if (beta != null) y = Ops.add(y, Ops.reshape(beta, 1, c));
         return y;
+    }
+
+    /** Layer normalization through oneDNN's kernels: gradients to x, gamma and beta. */
+    private static Tensor dnnlLayerNorm(Dnnl.LayerNorm plan, Tensor x, Tensor gamma, Tensor beta) {
+        FastPaths.DNNL.countRun();
+        INDArray xv = x.value();
+        long n = xv.size(0), c = xv.size(1);
+        INDArray g = gamma == null ? null : gamma.value(), b = beta == null ? null : beta.value();
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+        INDArray mean = Nd4j.createUninitialized(DataType.FLOAT, n), var = Nd4j.createUninitialized(DataType.FLOAT, n);
+        plan.forward(xv, g, b, y, mean, var);
+        return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), gr -> {
+            INDArray gc = Dnnl.applies(gr) ? gr : gr.castTo(DataType.FLOAT).dup('c');
+            INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
+            INDArray dg = gamma == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
+            INDArray db = beta == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
+            plan.backward(xv, gc, mean, var, g, b, gx, dg, db);
+            if (x.requiresGrad()) x.accumulate(gx);
+            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(dg);
+            if (beta != null && beta.requiresGrad()) beta.accumulate(db);
+        });
     }
 
     private static boolean fusable32(INDArray x, Tensor gamma, Tensor beta) {

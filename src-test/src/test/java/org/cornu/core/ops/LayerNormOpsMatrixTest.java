@@ -2,6 +2,7 @@ package org.cornu.core.ops;
 
 import static org.cornu.testing.GradCheck.rand;
 import static org.cornu.testing.opmatrix.KernelPaths.COMPOSED_LAYER_NORM;
+import static org.cornu.testing.opmatrix.KernelPaths.DNNL;
 import static org.cornu.testing.opmatrix.KernelPaths.FUSED_LAYER_NORM;
 import static org.cornu.testing.opmatrix.OpInfo.op;
 import static org.cornu.testing.opmatrix.Sample.arr;
@@ -60,7 +61,7 @@ class LayerNormOpsMatrixTest {
 
     static final OpInfo LAYER_NORM = op("layer_norm", LayerNormOpsMatrixTest::layerNorm)
             .reference(LayerNormOpsMatrixTest::layerNormRef)
-            .paths(COMPOSED_LAYER_NORM, FUSED_LAYER_NORM)
+            .paths(COMPOSED_LAYER_NORM, FUSED_LAYER_NORM, DNNL)
             .samples(ln("(6, 5), gamma and beta", 401, 6, 5),
                     ln("one row (1, 7), epsilon 1e-5", 411, 1, 7).arg("eps", 1e-5),
                     ln("a constant row (variance 0: epsilon alone)", 421, 3, 4),

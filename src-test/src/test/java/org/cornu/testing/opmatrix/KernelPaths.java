@@ -52,7 +52,7 @@ public final class KernelPaths {
     /**
      * Float32 convolution and pooling through oneDNN called directly (cached primitives, Winograd where
      * it wins, max pooling's argmax kept; ConvOpsDnnlTest checks the counter and the Winograd cases),
-     * relus of 262,144 elements or more as oneDNN's eltwise kernels, and batch normalization as oneDNN's.
+     * relus of 262,144 elements or more as oneDNN's eltwise kernels, and batch and layer normalization as oneDNN's.
      */
     public static final KernelPath DNNL = KernelPath.named("dnnl").with(FastPaths.DNNL, true).only(DataType.FLOAT)
             .counts(FastPaths.DNNL);
@@ -72,8 +72,8 @@ public final class KernelPaths {
             .with(FastPaths.FUSED_ATTENTION, false);
 
     /** Layer normalization as the fused float32 kernel. */
-    public static final KernelPath FUSED_LAYER_NORM = KernelPath.named("fused-layer-norm").with(FastPaths.FUSED_LAYER_NORM, true)
-            .only(DataType.FLOAT).counts(FastPaths.FUSED_LAYER_NORM);
+    public static final KernelPath FUSED_LAYER_NORM = KernelPath.named("fused-layer-norm").with(FastPaths.DNNL, false)
+            .with(FastPaths.FUSED_LAYER_NORM, true).only(DataType.FLOAT).counts(FastPaths.FUSED_LAYER_NORM);
     /** Layer normalization composed from differentiable ops (float64, or with the fused kernel off). */
     public static final KernelPath COMPOSED_LAYER_NORM = KernelPath.named("composed-layer-norm")
             .with(FastPaths.FUSED_LAYER_NORM, false);
