@@ -580,46 +580,70 @@ public final class Dnnl {
      *        with the batch's own (training mode)
      * @return the plan, or null when oneDNN refuses the problem
      */
-    public static BatchNorm batchNorm(long n, long c, float epsilon, boolean scale, boolean shift, boolean givenStats) {
+    public static Norm batchNorm(long n, long c, float epsilon, boolean scale, boolean shift, boolean givenStats) {
         String key = "bnorm" + n + "x" + c + "e" + epsilon + scale + shift + givenStats;
-        return (BatchNorm) plan(key, () -> new BatchNorm(n, c, epsilon, scale, shift, givenStats));
+        return (Norm) plan(key, () -> new Norm(false, n, c, epsilon, scale, shift, givenStats));
     }
 
     /**
-     * Batch normalization forward and backward as oneDNN's JIT kernels, on the rows of a dense
-     * {@code (n, c)} matrix (described to oneDNN as NHWC with 1x1 maps, the layout its vectorized
-     * kernels take). The book convnet's first feature map (43,264 x 32) took 1.7 ms forward and
-     * backward against 17.7 ms for the fused JVM kernel here. Statistics are float32 sums; the
-     * variance is biased, as Keras's.
+     * The cached layer normalization of each row of an {@code (n, c)} matrix, for the calling thread.
+     *
+     * @param n the rows
+     * @param c the columns normalized together
+     * @param epsilon added to the variance
+     * @param scale whether a scale (gamma) multiplies the result
+     * @param shift whether an offset (beta) is added
+     * @return the plan, or null when oneDNN refuses the problem
      */
-    public static final class BatchNorm {
-        private final batch_normalization_forward fwd;
-        private final batch_normalization_backward bwd;
+    public static Norm layerNorm(long n, long c, float epsilon, boolean scale, boolean shift) {
+        String key = "lnorm" + n + "x" + c + "e" + epsilon + scale + shift;
+        return (Norm) plan(key, () -> new Norm(true, n, c, epsilon, scale, shift, false));
+    }
+
+    /**
+     * Batch or layer normalization forward and backward as oneDNN's kernels, on a dense
+     * {@code (n, c)} matrix: batch normalization over its rows (described to oneDNN as NHWC with
+     * 1x1 maps, the layout its JIT kernels take), layer normalization over each row. Measured here
+     * against Cornu's fused JVM kernels, forward and backward: the book convnet's first feature map
+     * (43,264 x 32) 1.7 against 17.7 ms; a Transformer's (6400, 256) 1.2 against 17.4 ms.
+     * Statistics are float32 sums, the variance biased, as Keras's.
+     */
+    public static final class Norm {
+        private final primitive fwd, bwd;
         private final memory x, y, mean, var, gamma, beta, gx, gy, dGamma, dBeta;
         private final IntMemoryMap fArgs = new IntMemoryMap(), bArgs = new IntMemoryMap();
         private final boolean scale, shift;
 
-        BatchNorm(long n, long c, float epsilon, boolean scale, boolean shift, boolean givenStats) {
+        Norm(boolean layer, long n, long c, float epsilon, boolean scale, boolean shift, boolean givenStats) {
             this.scale = scale;
             this.shift = shift;
-            memory.desc d = desc(new long[] {n, c, 1, 1}, memory.format_tag.nhwc);
+            memory.desc d = layer ? desc(new long[] {n, c}, memory.format_tag.ab) : desc(new long[] {n, c, 1, 1}, memory.format_tag.nhwc);
             int flags = (scale ? normalization_flags.use_scale.value : 0) | (shift ? normalization_flags.use_shift.value : 0)
                     | (givenStats ? normalization_flags.use_global_stats.value : 0);
-            batch_normalization_forward.primitive_desc fpd = new batch_normalization_forward.primitive_desc(
-                    new batch_normalization_forward.desc(prop_kind.forward_training.value, d, epsilon, flags), ENGINE);
-            boolean params = scale || shift;
-            batch_normalization_backward.primitive_desc bpd = new batch_normalization_backward.primitive_desc(
-                    new batch_normalization_backward.desc((params ? prop_kind.backward : prop_kind.backward_data).value, d, d, epsilon, flags),
-                    ENGINE, fpd);
-            fwd = new batch_normalization_forward(fpd);
-            bwd = new batch_normalization_backward(bpd);
+            int training = prop_kind.forward_training.value;
+            int backward = (scale || shift ? prop_kind.backward : prop_kind.backward_data).value;
+            if (layer) {
+                layer_normalization_forward.primitive_desc fpd = new layer_normalization_forward.primitive_desc(
+                        new layer_normalization_forward.desc(training, d, epsilon, flags), ENGINE);
+                fwd = new layer_normalization_forward(fpd);
+                bwd = new layer_normalization_backward(new layer_normalization_backward.primitive_desc(
+                        new layer_normalization_backward.desc(backward, d, d, epsilon, flags), ENGINE, fpd));
+            } else {
+                batch_normalization_forward.primitive_desc fpd = new batch_normalization_forward.primitive_desc(
+                        new batch_normalization_forward.desc(training, d, epsilon, flags), ENGINE);
+                fwd = new batch_normalization_forward(fpd);
+                bwd = new batch_normalization_backward(new batch_normalization_backward.primitive_desc(
+                        new batch_normalization_backward.desc(backward, d, d, epsilon, flags), ENGINE, fpd));
+            }
+            // one mean and variance per row (layer) or per channel (batch)
+            memory.desc stats = desc(new long[] {layer ? n : c}, memory.format_tag.a);
             memory.desc cd = desc(new long[] {c}, memory.format_tag.a);
             x = new memory(d, ENGINE, (Pointer) null);
             y = new memory(d, ENGINE, (Pointer) null);
             gx = new memory(d, ENGINE, (Pointer) null);
             gy = new memory(d, ENGINE, (Pointer) null);
-            mean = new memory(fpd.mean_desc(), ENGINE, (Pointer) null);
-            var = new memory(fpd.variance_desc(), ENGINE, (Pointer) null);
+            mean = new memory(stats, ENGINE, (Pointer) null);
+            var = new memory(stats, ENGINE, (Pointer) null);
             gamma = new memory(cd, ENGINE, (Pointer) null);
             beta = new memory(cd, ENGINE, (Pointer) null);
             dGamma = new memory(cd, ENGINE, (Pointer) null);
@@ -651,15 +675,15 @@ public final class Dnnl {
         }
 
         /**
-         * The normalized output; with the batch's statistics, {@code m} and {@code v} receive them,
-         * else they are read.
+         * The normalized output; with computed statistics {@code m} and {@code v} receive them, with
+         * given ones (batch normalization's inference mode) they are read.
          *
          * @param xa the input {@code (n, c)}
          * @param g the scale {@code (c)}, or null for a plan without
          * @param b the offset {@code (c)}, or null for a plan without
          * @param ya the output, written
-         * @param m the means {@code (c)}
-         * @param v the (biased) variances {@code (c)}
+         * @param m the means (per channel for batch, per row for layer normalization)
+         * @param v the (biased) variances, shaped as {@code m}
          */
         public void forward(INDArray xa, INDArray g, INDArray b, INDArray ya, INDArray m, INDArray v) {
             stream s = LOCAL.get().strm;
@@ -679,133 +703,6 @@ public final class Dnnl {
          * @param gya the output gradient
          * @param m the forward's means
          * @param v the forward's variances
-         * @param g the scale, or null for a plan without
-         * @param b the offset, or null for a plan without
-         * @param gxa the input gradient, written
-         * @param dg the scale gradient, written (null for a plan without)
-         * @param db the offset gradient, written (null for a plan without)
-         */
-        public void backward(INDArray xa, INDArray gya, INDArray m, INDArray v, INDArray g, INDArray b, INDArray gxa, INDArray dg,
-                INDArray db) {
-            stream s = LOCAL.get().strm;
-            x.set_data_handle(address(xa));
-            gy.set_data_handle(address(gya));
-            mean.set_data_handle(address(m));
-            var.set_data_handle(address(v));
-            gx.set_data_handle(address(gxa));
-            params(g, b);
-            if (scale) dGamma.set_data_handle(address(dg));
-            if (shift) dBeta.set_data_handle(address(db));
-            bwd.execute(s, bArgs);
-            s._wait();
-        }
-    }
-
-    /**
-     * The cached layer normalization of each row of an {@code (n, c)} matrix, for the calling thread.
-     *
-     * @param n the rows
-     * @param c the columns normalized together
-     * @param epsilon added to the variance
-     * @param scale whether a scale (gamma) multiplies the result
-     * @param shift whether an offset (beta) is added
-     * @return the plan, or null when oneDNN refuses the problem
-     */
-    public static LayerNorm layerNorm(long n, long c, float epsilon, boolean scale, boolean shift) {
-        String key = "lnorm" + n + "x" + c + "e" + epsilon + scale + shift;
-        return (LayerNorm) plan(key, () -> new LayerNorm(n, c, epsilon, scale, shift));
-    }
-
-    /**
-     * Layer normalization forward and backward as oneDNN's kernels over the rows of a dense
-     * {@code (n, c)} matrix. A Transformer's (6400, 256) activations took 1.2 ms forward and
-     * backward against 17.4 ms through Cornu's fused JVM kernel here (including its copies).
-     */
-    public static final class LayerNorm {
-        private final layer_normalization_forward fwd;
-        private final layer_normalization_backward bwd;
-        private final memory x, y, mean, var, gamma, beta, gx, gy, dGamma, dBeta;
-        private final IntMemoryMap fArgs = new IntMemoryMap(), bArgs = new IntMemoryMap();
-        private final boolean scale, shift;
-
-        LayerNorm(long n, long c, float epsilon, boolean scale, boolean shift) {
-            this.scale = scale;
-            this.shift = shift;
-            memory.desc d = desc(new long[] {n, c}, memory.format_tag.ab);
-            int flags = (scale ? normalization_flags.use_scale.value : 0) | (shift ? normalization_flags.use_shift.value : 0);
-            layer_normalization_forward.primitive_desc fpd = new layer_normalization_forward.primitive_desc(
-                    new layer_normalization_forward.desc(prop_kind.forward_training.value, d, epsilon, flags), ENGINE);
-            boolean params = scale || shift;
-            layer_normalization_backward.primitive_desc bpd = new layer_normalization_backward.primitive_desc(
-                    new layer_normalization_backward.desc((params ? prop_kind.backward : prop_kind.backward_data).value, d, d, epsilon,
-                            flags), ENGINE, fpd);
-            fwd = new layer_normalization_forward(fpd);
-            bwd = new layer_normalization_backward(bpd);
-            memory.desc cd = desc(new long[] {c}, memory.format_tag.a);
-            x = new memory(d, ENGINE, (Pointer) null);
-            y = new memory(d, ENGINE, (Pointer) null);
-            gx = new memory(d, ENGINE, (Pointer) null);
-            gy = new memory(d, ENGINE, (Pointer) null);
-            mean = new memory(fpd.mean_desc(), ENGINE, (Pointer) null);
-            var = new memory(fpd.variance_desc(), ENGINE, (Pointer) null);
-            gamma = new memory(cd, ENGINE, (Pointer) null);
-            beta = new memory(cd, ENGINE, (Pointer) null);
-            dGamma = new memory(cd, ENGINE, (Pointer) null);
-            dBeta = new memory(cd, ENGINE, (Pointer) null);
-            fArgs.put(DNNL_ARG_SRC, x);
-            fArgs.put(DNNL_ARG_DST, y);
-            fArgs.put(DNNL_ARG_MEAN, mean);
-            fArgs.put(DNNL_ARG_VARIANCE, var);
-            bArgs.put(DNNL_ARG_SRC, x);
-            bArgs.put(DNNL_ARG_DIFF_DST, gy);
-            bArgs.put(DNNL_ARG_MEAN, mean);
-            bArgs.put(DNNL_ARG_VARIANCE, var);
-            bArgs.put(DNNL_ARG_DIFF_SRC, gx);
-            if (scale) {
-                fArgs.put(DNNL_ARG_SCALE, gamma);
-                bArgs.put(DNNL_ARG_SCALE, gamma);
-                bArgs.put(DNNL_ARG_DIFF_SCALE, dGamma);
-            }
-            if (shift) {
-                fArgs.put(DNNL_ARG_SHIFT, beta);
-                bArgs.put(DNNL_ARG_SHIFT, beta);
-                bArgs.put(DNNL_ARG_DIFF_SHIFT, dBeta);
-            }
-        }
-
-        private void params(INDArray g, INDArray b) {
-            if (scale) gamma.set_data_handle(address(g));
-            if (shift) beta.set_data_handle(address(b));
-        }
-
-        /**
-         * The normalized rows; {@code m} and {@code v} receive each row's mean and (biased) variance.
-         *
-         * @param xa the input {@code (n, c)}
-         * @param g the scale {@code (c)}, or null for a plan without
-         * @param b the offset {@code (c)}, or null for a plan without
-         * @param ya the output, written
-         * @param m the row means {@code (n)}, written
-         * @param v the row variances {@code (n)}, written
-         */
-        public void forward(INDArray xa, INDArray g, INDArray b, INDArray ya, INDArray m, INDArray v) {
-            stream s = LOCAL.get().strm;
-            x.set_data_handle(address(xa));
-            y.set_data_handle(address(ya));
-            mean.set_data_handle(address(m));
-            var.set_data_handle(address(v));
-            params(g, b);
-            fwd.execute(s, fArgs);
-            s._wait();
-        }
-
-        /**
-         * The input, scale and offset gradients, written (not added).
-         *
-         * @param xa the forward's input
-         * @param gya the output gradient
-         * @param m the forward's row means
-         * @param v the forward's row variances
          * @param g the scale, or null for a plan without
          * @param b the offset, or null for a plan without
          * @param gxa the input gradient, written

@@ -44,7 +44,7 @@ public final class NormOps {
     public static BatchNorm batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double epsilon) {
         INDArray xv = x.value();
         long c = xv.size(1);
-        Dnnl.BatchNorm plan = dnnl(xv, gamma, beta, epsilon, false);
+        Dnnl.Norm plan = dnnl(xv, gamma, beta, epsilon, false);
         if (plan != null) return dnnlTraining(plan, x, gamma, beta);
         if (fused(xv, gamma, beta)) {
             FastPaths.FUSED_BATCH_NORM.countRun();
@@ -60,7 +60,7 @@ public final class NormOps {
     }
 
     /** oneDNN's plan for float32 dense operands on the CPU (and the fused kernel's switch on), else null. */
-    private static Dnnl.BatchNorm dnnl(INDArray x, Tensor gamma, Tensor beta, double epsilon, boolean givenStats) {
+    private static Dnnl.Norm dnnl(INDArray x, Tensor gamma, Tensor beta, double epsilon, boolean givenStats) {
         if (!FastPaths.FUSED_BATCH_NORM.enabled() || x.size(0) == 0 || x.size(1) == 0
                 || !Dnnl.applies(x, gamma == null ? null : gamma.value(), beta == null ? null : beta.value())) {
             return null;
@@ -68,7 +68,7 @@ public final class NormOps {
         return Dnnl.batchNorm(x.size(0), x.size(1), (float) epsilon, gamma != null, beta != null, givenStats);
     }
 
-    private static BatchNorm dnnlTraining(Dnnl.BatchNorm plan, Tensor x, Tensor gamma, Tensor beta) {
+    private static BatchNorm dnnlTraining(Dnnl.Norm plan, Tensor x, Tensor gamma, Tensor beta) {
         FastPaths.DNNL.countRun();
         INDArray xv = x.value();
         long c = xv.size(1);
@@ -80,7 +80,7 @@ public final class NormOps {
         return new BatchNorm(dnnlBackward(plan, x, gamma, beta, y, mean, var), mean, var);
     }
 
-    private static Tensor dnnlInference(Dnnl.BatchNorm plan, Tensor x, INDArray mean, INDArray variance, Tensor gamma, Tensor beta) {
+    private static Tensor dnnlInference(Dnnl.Norm plan, Tensor x, INDArray mean, INDArray variance, Tensor gamma, Tensor beta) {
         FastPaths.DNNL.countRun();
         INDArray xv = x.value();
         long c = xv.size(1);
@@ -96,8 +96,8 @@ public final class NormOps {
         return r.dataType() == DataType.FLOAT && Elementwise.fusable(r) ? r : r.castTo(DataType.FLOAT).dup('c');
     }
 
-    /** The output tensor with oneDNN's backward: gradients to x, gamma and beta, none to the statistics. */
-    private static Tensor dnnlBackward(Dnnl.BatchNorm plan, Tensor x, Tensor gamma, Tensor beta, INDArray y, INDArray m, INDArray v) {
+    /** The output tensor with oneDNN's backward (batch or layer): gradients to x, gamma and beta, none to the statistics. */
+    private static Tensor dnnlBackward(Dnnl.Norm plan, Tensor x, Tensor gamma, Tensor beta, INDArray y, INDArray m, INDArray v) {
         INDArray xv = x.value();
         long c = xv.size(1);
         return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
@@ -178,7 +178,7 @@ public final class NormOps {
             double epsilon) {
         INDArray xv = x.value();
         long c = xv.size(1);
-        Dnnl.BatchNorm plan = dnnl(xv, gamma, beta, epsilon, true);
+        Dnnl.Norm plan = dnnl(xv, gamma, beta, epsilon, true);
         if (plan != null) return dnnlInference(plan, x, mean, variance, gamma, beta);
         if (fused(xv, gamma, beta)) {
             FastPaths.FUSED_BATCH_NORM.countRun();
@@ -234,7 +234,7 @@ public final class NormOps {
                     + org.cornu.core.Shape.format(xv.shape()));
         }
         if (FastPaths.FUSED_LAYER_NORM.enabled() && fusable32(xv, gamma, beta)) {
-            Dnnl.LayerNorm plan = Dnnl.applies(xv) ? Dnnl.layerNorm(xv.size(0), c, (float) epsilon, gamma != null, beta != null) : null;
+            Dnnl.Norm plan = Dnnl.applies(xv) ? Dnnl.layerNorm(xv.size(0), c, (float) epsilon, gamma != null, beta != null) : null;
             if (plan != null) return dnnlLayerNorm(plan, x, gamma, beta);
             FastPaths.FUSED_LAYER_NORM.countRun();
             return fusedLayerNorm(x, gamma, beta, epsilon);
@@ -249,7 +249,7 @@ public final class NormOps {
     }
 
     /** Layer normalization through oneDNN's kernels: gradients to x, gamma and beta. */
-    private static Tensor dnnlLayerNorm(Dnnl.LayerNorm plan, Tensor x, Tensor gamma, Tensor beta) {
+    private static Tensor dnnlLayerNorm(Dnnl.Norm plan, Tensor x, Tensor gamma, Tensor beta) {
         FastPaths.DNNL.countRun();
         INDArray xv = x.value();
         long n = xv.size(0), c = xv.size(1);
@@ -257,16 +257,7 @@ public final class NormOps {
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, c);
         INDArray mean = Nd4j.createUninitialized(DataType.FLOAT, n), var = Nd4j.createUninitialized(DataType.FLOAT, n);
         plan.forward(xv, g, b, y, mean, var);
-        return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), gr -> {
-            INDArray gc = Dnnl.applies(gr) ? gr : gr.castTo(DataType.FLOAT).dup('c');
-            INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, n, c);
-            INDArray dg = gamma == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
-            INDArray db = beta == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
-            plan.backward(xv, gc, mean, var, g, b, gx, dg, db);
-            if (x.requiresGrad()) x.accumulate(gx);
-            if (gamma != null && gamma.requiresGrad()) gamma.accumulate(dg);
-            if (beta != null && beta.requiresGrad()) beta.accumulate(db);
-        });
+        return dnnlBackward(plan, x, gamma, beta, y, mean, var);
     }
 
     private static boolean fusable32(INDArray x, Tensor gamma, Tensor beta) {
