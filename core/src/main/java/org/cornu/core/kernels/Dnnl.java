@@ -139,7 +139,10 @@ public final class Dnnl {
         return past == 0 ? p : p.getPointer(past);
     }
 
-    /** How a pass runs: oneDNN's direct kernel on NHWC, its direct kernel on a blocked layout, or Winograd. */
+    /**
+     * How a pass runs: oneDNN's direct kernel on NHWC, its direct kernel on a blocked layout (where
+     * Winograd is refused), or Winograd.
+     */
     enum Kind { NHWC, BLOCKED, WINOGRAD }
 
     private static final class Local {
@@ -194,11 +197,6 @@ public final class Dnnl {
         /** Points at the caller's output array. */
         void out(INDArray a) {
             user.set_data_handle(address(a));
-        }
-
-        /** Whether the primitive reads the caller's array in place. */
-        boolean direct() {
-            return toInner == null && toUser == null;
         }
 
         /** Reorders an output in another layout back into the caller's array. */
@@ -277,7 +275,6 @@ public final class Dnnl {
     public static final class Conv {
         private final memory.desc xU, kU, bU, yU;
         private final long[] xDims, kDims, yDims;
-        private final boolean wino;
         private final long[] str, dil, padL, padR;
         private final boolean hasBias;
         private final convolution_forward fwd;
@@ -321,14 +318,13 @@ public final class Dnnl {
             padR = new long[] {pads[1], pads[3]};
             hasBias = bias;
             boolean small = c * kh * kw < 32 || o < 16;
-            wino = !depthwise && kh == 3 && kw == 3 && strides[0] == 1 && strides[1] == 1 && dilation[0] == 1 && dilation[1] == 1
+            boolean wino = !depthwise && kh == 3 && kw == 3 && strides[0] == 1 && strides[1] == 1 && dilation[0] == 1 && dilation[1] == 1
                     && !small && oh * ow >= 64;
-            // measured per pass (see the class comment): Winograd where it applies to a large enough map, else
-            // the direct kernel on NHWC (no reorders), blocked for the backward passes
-            Kind kf = choose("fwd", wino ? Kind.WINOGRAD : Kind.NHWC);
-            Kind kwt = choose("bwdWeights", wino ? Kind.WINOGRAD : Kind.NHWC);
+            // measured per pass (see the class comment): the forward and kernel gradient in Winograd where it
+            // applies to a large enough map, else the direct kernel on NHWC (no reorders)
+            Kind kind = wino ? Kind.WINOGRAD : Kind.NHWC;
 
-            convolution_forward.primitive_desc fpd = forwardPd(kf);
+            convolution_forward.primitive_desc fpd = forwardPd(kind);
             fwd = new convolution_forward(fpd);
             fx = new Arg(xU, fpd.src_desc(), true);
             fk = new Arg(kU, fpd.weights_desc(), true);
@@ -339,7 +335,7 @@ public final class Dnnl {
             if (hasBias) fArgs.put(DNNL_ARG_BIAS, fb);
             fArgs.put(DNNL_ARG_DST, fy.inner);
 
-            convolution_backward_weights.primitive_desc wpd = weightsPd(kwt);
+            convolution_backward_weights.primitive_desc wpd = weightsPd(kind);
             bw = new convolution_backward_weights(wpd);
             // the backward-weights pass reads the forward's reordered input when the layouts agree
             wx = new Arg(xU, wpd.src_desc(), true, fx);
@@ -356,11 +352,6 @@ public final class Dnnl {
 
         private static String info(BytePointer p) {
             return p == null ? "?" : p.getString();
-        }
-
-        private static Kind choose(String pass, Kind rule) {
-            String v = System.getProperty("cornu.dnnl.conv." + pass);
-            return v == null || v.isEmpty() ? rule : Kind.valueOf(v.toUpperCase(Locale.ROOT));
         }
 
         private static algorithm algorithm(Kind k) {
@@ -402,15 +393,11 @@ public final class Dnnl {
             }
         }
 
-        private convolution_backward_data.primitive_desc dataPd(Kind k) {
-            try {
-                convolution_backward_data.desc d = new convolution_backward_data.desc(algorithm(k), act(xU, xDims, k), anyWeights(), act(yU, yDims, k),
-                        str, dil, padL, padR);
-                return new convolution_backward_data.primitive_desc(d, ENGINE, forwardPd(k));
-            } catch (RuntimeException e) {
-                if (k == Kind.WINOGRAD) return dataPd(Kind.BLOCKED);
-                throw e;
-            }
+        /** The input-gradient pass: always the direct kernel on NHWC (see {@link #backwardData}). */
+        private convolution_backward_data.primitive_desc dataPd() {
+            convolution_backward_data.desc d = new convolution_backward_data.desc(algorithm.convolution_direct, xU, anyWeights(), yU,
+                    str, dil, padL, padR);
+            return new convolution_backward_data.primitive_desc(d, ENGINE, forwardPd(Kind.NHWC));
         }
 
         /**
@@ -467,7 +454,7 @@ public final class Dnnl {
             if (bd == null) {
                 // the direct kernel on NHWC: as fast as Winograd's 2.7 ms at the book's second layer, without its
                 // two reorders (0.4 ms)
-                convolution_backward_data.primitive_desc dpd = dataPd(choose("bwdData", Kind.NHWC));
+                convolution_backward_data.primitive_desc dpd = dataPd();
                 bd = new convolution_backward_data(dpd);
                 dgy = new Arg(yU, dpd.diff_dst_desc(), true);
                 dk = new Arg(kU, dpd.weights_desc(), true);
