@@ -768,10 +768,8 @@ final class SmallPath {
         for (Metric m : metrics) ((JvmMetric) m).updateStateJvm(yBatch, yDim, a[layersN], dims[layersN], nb);
     }
 
-    /** One training step on rows {@code idx[from..from+nb)}; returns the loss. */
-    public double trainStep(Data d, int[] idx, int from, int nb, Optimizer optimizer) {
-        FastPaths.SMALL_MODEL.countRun();
-        boolean weighted = gather(d, idx, from, nb);
+    /** The current weights read in and the gathered batch's forward pass, in the model's float type. */
+    private void loadAndForward(int nb) {
         if (f32) {
             loadWeightsF();
             forwardF(nb);
@@ -779,6 +777,13 @@ final class SmallPath {
             loadWeights();
             forward(nb);
         }
+    }
+
+    /** One training step on rows {@code idx[from..from+nb)}; returns the loss. */
+    public double trainStep(Data d, int[] idx, int from, int nb, Optimizer optimizer) {
+        FastPaths.SMALL_MODEL.countRun();
+        boolean weighted = gather(d, idx, from, nb);
+        loadAndForward(nb);
         double lossValue = lossAndGrad(nb, weighted, true);
         if (f32) backwardF(nb);
         else backward(nb);
@@ -802,13 +807,7 @@ final class SmallPath {
     /** The loss of rows {@code from..from+nb)}, updating the metrics. */
     public double testStep(Data d, int from, int nb) {
         boolean weighted = gather(d, null, from, nb);
-        if (f32) {
-            loadWeightsF();
-            forwardF(nb);
-        } else {
-            loadWeights();
-            forward(nb);
-        }
+        loadAndForward(nb);
         double lossValue = lossAndGrad(nb, weighted, false);
         updateMetrics(nb, d.yDim);
         return lossValue;
