@@ -45,6 +45,13 @@ public enum FastPaths {
      * Winograd where it wins, no recomputed pooling forward); chosen before {@link #ONEDNN}.
      */
     DNNL("cornu.dnnl", true),
+    /**
+     * Float32 products of the layers ({@code Gemm}) through oneDNN's matmul called directly (its
+     * brgemm kernels, one primitive per shape and thread), from 4,096 multiply-adds (16,384 with
+     * several threads); chosen before OpenBLAS's {@code cblas_sgemm} ({@link #DIRECT_GEMM}, which
+     * must be on: both read the operands in place).
+     */
+    DNNL_MATMUL("cornu.dnnl.matmul", true),
     /** Training-mode batch normalization of float32 arrays as one fused JVM kernel forward and one backward. */
     FUSED_BATCH_NORM("cornu.fusedBatchNorm", true),
     /** Float32 scaled dot-product attention (scores, masked softmax, weighted values) as one JVM kernel forward and one backward. */

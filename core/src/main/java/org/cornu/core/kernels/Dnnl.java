@@ -31,6 +31,9 @@ import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.layer_normalization_backward;
 import org.bytedeco.dnnl.layer_normalization_forward;
+import org.bytedeco.dnnl.matmul;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
@@ -137,6 +140,12 @@ public final class Dnnl {
         FloatPointer p = new FloatPointer(a.data().addressPointer());
         long past = a.offset() - a.data().offset();
         return past == 0 ? p : p.getPointer(past);
+    }
+
+    /** The address of a direct float buffer's position 0. */
+    private static Pointer address(java.nio.FloatBuffer b) {
+        if (!b.isDirect()) throw new IllegalArgumentException("oneDNN reads direct buffers only");
+        return new FloatPointer(b.position() == 0 ? b : b.slice());
     }
 
     /**
@@ -477,6 +486,105 @@ public final class Dnnl {
          * oneDNN's names of the kernels chosen, for logs and tests.
          *
          * @return e.g. {@code "fwd jit_wino_4x3:avx512_core, bwd weights ..."}
+         */
+        public String implementation() {
+            return impl;
+        }
+    }
+
+    /**
+     * The cached float32 matrix product {@code c = alpha a @ b + beta c} for the calling thread, with
+     * {@code a} read as an {@code (m, k)} matrix and {@code b} as a {@code (k, n)} one through their
+     * element strides (a transposed operand is its array with the strides swapped), {@code c}
+     * row-major with row stride {@code ldc}.
+     *
+     * @param m rows of {@code a} and {@code c}
+     * @param n columns of {@code b} and {@code c}
+     * @param k columns of {@code a}, rows of {@code b}
+     * @param aStrides {@code a}'s element strides {@code {row, column}}
+     * @param bStrides {@code b}'s element strides {@code {row, column}}
+     * @param ldc {@code c}'s row stride
+     * @param alpha factor on the product
+     * @param beta factor on {@code c}'s old values
+     * @return the plan, or null when oneDNN refuses the problem or has only its reference kernel for it
+     */
+    public static Matmul matmul(long m, long n, long k, long[] aStrides, long[] bStrides, long ldc, float alpha, float beta) {
+        if (ENGINE == null || !FastPaths.DNNL_MATMUL.enabled()) return null;
+        String key = "mm" + m + "," + n + "," + k + "," + aStrides[0] + "," + aStrides[1] + "," + bStrides[0] + "," + bStrides[1]
+                + "," + ldc + "," + alpha + "," + beta;
+        return (Matmul) plan(key, () -> new Matmul(m, n, k, aStrides, bStrides, ldc, alpha, beta));
+    }
+
+    /**
+     * A matrix product as oneDNN's matmul primitive (its brgemm kernels on AVX-512), made once per
+     * shape, strides and factors: {@code alpha} as the output scale and {@code beta} as a sum post-op.
+     */
+    public static final class Matmul {
+        private final matmul prim;
+        private final memory am, bm, cm;
+        private final IntMemoryMap args = new IntMemoryMap();
+        private final String impl;
+
+        Matmul(long m, long n, long k, long[] as, long[] bs, long ldc, float alpha, float beta) {
+            memory.desc ad = new memory.desc(new long[] {m, k}, memory.data_type.f32, as.clone());
+            memory.desc bd = new memory.desc(new long[] {k, n}, memory.data_type.f32, bs.clone());
+            memory.desc cd = new memory.desc(new long[] {m, n}, memory.data_type.f32, new long[] {ldc, 1});
+            primitive_attr attr = new primitive_attr();
+            if (alpha != 1f) attr.set_output_scales(0, new float[] {alpha});
+            if (beta != 0f) {
+                post_ops po = new post_ops();
+                po.append_sum(beta, memory.data_type.undef);
+                attr.set_post_ops(po);
+            }
+            matmul.primitive_desc pd = new matmul.primitive_desc(new matmul.desc(ad, bd, cd), attr, ENGINE);
+            impl = Conv.info(pd.impl_info_str());
+            if (impl.startsWith("ref")) throw new IllegalStateException("only the reference kernel (" + impl + ")");
+            prim = new matmul(pd);
+            am = new memory(ad, ENGINE, (Pointer) null);
+            bm = new memory(bd, ENGINE, (Pointer) null);
+            cm = new memory(cd, ENGINE, (Pointer) null);
+            args.put(DNNL_ARG_SRC, am);
+            args.put(DNNL_ARG_WEIGHTS, bm);
+            args.put(DNNL_ARG_DST, cm);
+        }
+
+        /**
+         * Runs the product on these arrays (their shapes and strides as the plan's).
+         *
+         * @param a the first operand
+         * @param b the second operand
+         * @param c the output, overwritten or, with {@code beta} nonzero, added to
+         */
+        public void run(INDArray a, INDArray b, INDArray c) {
+            stream s = LOCAL.get().strm;
+            am.set_data_handle(address(a));
+            bm.set_data_handle(address(b));
+            cm.set_data_handle(address(c));
+            prim.execute(s, args);
+            s._wait();
+        }
+
+        /**
+         * Runs the product on direct float buffers, each read from its position 0 (the plan's
+         * strides index from there).
+         *
+         * @param a the first operand
+         * @param b the second operand
+         * @param c the output, overwritten or, with {@code beta} nonzero, added to
+         */
+        public void run(java.nio.FloatBuffer a, java.nio.FloatBuffer b, java.nio.FloatBuffer c) {
+            stream s = LOCAL.get().strm;
+            am.set_data_handle(address(a));
+            bm.set_data_handle(address(b));
+            cm.set_data_handle(address(c));
+            prim.execute(s, args);
+            s._wait();
+        }
+
+        /**
+         * The kernel oneDNN chose.
+         *
+         * @return its name, e.g. {@code brg:avx512_core}
          */
         public String implementation() {
             return impl;

@@ -17,12 +17,14 @@ import org.cornu.core.Shape;
 
 /**
  * Matrix products for the layers, as {@link Nd4j#gemm}. On the CPU backend, float32 and float64
- * operands that BLAS can read in place (rows or columns contiguous) go straight to OpenBLAS's
- * {@code cblas_sgemm}/{@code cblas_dgemm}, the routine ND4J's own {@code mmul} op calls. ND4J's
- * route builds an op and an op context per product, and the context registers with ND4J's
- * deallocator and two JavaCPP pointers with theirs: about 7 µs and 28 tracked objects per
- * product, nine products per MNIST training step. Everything else goes through
- * {@link Nd4j#gemm}. Off with {@code -Dcornu.directGemm=false}.
+ * operands that can be read in place (rows or columns contiguous) skip ND4J's op: float32
+ * products of 4,096 multiply-adds or more go to oneDNN's matmul called directly ({@link Dnnl.Matmul},
+ * see {@link #dnnl}), the rest to OpenBLAS's {@code cblas_sgemm}/{@code cblas_dgemm}, the routine
+ * ND4J's own {@code mmul} op calls. ND4J's route builds an op and an op context per product, and
+ * the context registers with ND4J's deallocator and two JavaCPP pointers with theirs: about 7 µs
+ * and 28 tracked objects per product, nine products per MNIST training step. Everything else goes
+ * through {@link Nd4j#gemm}. Off with {@code -Dcornu.directGemm=false} (both) or
+ * {@code -Dcornu.dnnl.matmul=false} (oneDNN's matmul only).
  */
 public final class Gemm {
     private static final Logger LOG = LoggerFactory.getLogger(Gemm.class);
@@ -104,7 +106,8 @@ public final class Gemm {
     /**
      * Row-major {@code c = alpha op(a) @ op(b) + beta c} on raw float buffers (each indexed from
      * its own position 0), for kernels that walk sub-matrices through their leading dimensions;
-     * only when {@link #directAvailable()}.
+     * only when {@link #directAvailable()}. Runs on oneDNN's matmul (direct buffers) or OpenBLAS
+     * as {@link #dnnl} picks.
      *
      * @param transA read {@code a} transposed
      * @param transB read {@code b} transposed
@@ -122,8 +125,41 @@ public final class Gemm {
      */
     public static void sgemmRaw(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatBuffer a, int lda,
             FloatBuffer b, int ldb, float beta, FloatBuffer c, int ldc) {
+        if (dnnl(m, n, k) && a.isDirect() && b.isDirect() && c.isDirect()) {
+            Dnnl.Matmul p = Dnnl.matmul(m, n, k, transA ? new long[] {1, lda} : new long[] {lda, 1},
+                    transB ? new long[] {1, ldb} : new long[] {ldb, 1}, ldc, alpha, beta);
+            if (p != null) {
+                FastPaths.DNNL_MATMUL.countRun();
+                p.run(a, b, c);
+                return;
+            }
+        }
         FastPaths.DIRECT_GEMM.countRun();
         sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /**
+     * Whether a float32 product of this size goes to oneDNN's matmul called directly
+     * ({@link Dnnl.Matmul}, when oneDNN loaded and {@link FastPaths#DNNL_MATMUL} is on) rather than to
+     * OpenBLAS's {@code cblas_sgemm}: from 4,096 multiply-adds with one thread, 16,384 with more.
+     * Measured here (2-vCPU AMD EPYC, AVX-512, one thread, each product alone), oneDNN's brgemm
+     * kernels ran every workload's product faster from that size on: MNIST's dense layer
+     * 128 x 784 by 784 x 512 in 1.00 against 1.20 ms and its output layer 128 x 512 by 512 x 10 in
+     * 19 against 36 µs, Reuters' 512 x 64 by 64 x 64 in 38 against 58 µs, the IMDB dense model's
+     * 512 x 16 by 16 x 16 in 3.4 against 8.0 µs, the LSTM step's 64 x 32 by 32 x 128 in 5.8 against
+     * 9.9 µs, Boston's batch-1 1 x 64 by 64 x 64 in 0.9 against 2.5 µs, the transformer's
+     * 6400 x 256 by 256 x 512 in 16.8 against 17.9 ms, the first convolution's kernel gradient
+     * 9 x 43264 by 43264 x 32 in 0.37 against 1.35 ms. Below that size OpenBLAS's lower call cost
+     * wins (Boston's 1 x 13 by 13 x 64: 0.5 against 1.1 µs). With two threads the 4,096 products
+     * ran slower on oneDNN (64 x 1 by 1 x 64: 2.7 against 1.7 µs), the larger ones faster.
+     */
+    static boolean dnnl(long m, long n, long k) {
+        return dnnlSize(m, n, k, org.cornu.core.Cornu.numThreads() == 1) && Dnnl.present() && FastPaths.DNNL_MATMUL.enabled();
+    }
+
+    /** {@link #dnnl}'s size rule for a given threading. */
+    static boolean dnnlSize(long m, long n, long k, boolean oneThread) {
+        return m * n * k >= (oneThread ? 1L << 12 : 1L << 14);
     }
 
     /**
@@ -246,6 +282,24 @@ public final class Gemm {
         return (int) (x.size(1) == 1 ? Math.max(1, x.size(0)) : x.stride(1));
     }
 
+    /**
+     * The element strides {@code {row, column}} of {@code op(x)}, a {@link #readable} array read
+     * transposed or not; along a side of length 1, the stride a dense layout would have (ND4J
+     * gives such sides stride 1, which oneDNN would read as overlapping rows).
+     */
+    private static long[] opStrides(INDArray x, boolean trans) {
+        long r = x.size(0), c = x.size(1);
+        long sr = x.stride(0), sc = x.stride(1);
+        if (rowMajor(x)) {
+            sc = 1;
+            if (r == 1) sr = Math.max(1, c);
+        } else {
+            sr = 1;
+            if (c == 1) sc = Math.max(1, r);
+        }
+        return trans ? new long[] {sc, sr} : new long[] {sr, sc};
+    }
+
     /** The BLAS transpose flag for operand {@code x} read as {@code op(x)}: column-contiguous arrays read as transposed. */
     private static int transFlag(INDArray x, boolean trans) {
         return rowMajor(x) != trans ? NO_TRANS : TRANS;
@@ -260,13 +314,13 @@ public final class Gemm {
             throw new IllegalArgumentException("gemm: shapes do not match: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n
                     + ", c " + Shape.format(c.shape()));
         }
-        if (a.dataType() == DataType.FLOAT && (skinny(m, n, k) || large(m, n, k)) && c.ordering() == 'c' && c.elementWiseStride() == 1
-                && Onednn.present() && FastPaths.ONEDNN.enabled()) {
-            // oneDNN's matmul (ND4J's mmul in the -onednn build): 44 GFLOP/s against OpenBLAS's 15 for the
-            // first convolution's kernel gradient (9 x 43264 by 43264 x 32), even with other work running
-            FastPaths.ONEDNN.countRun();
-            Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
-            return;
+        if (a.dataType() == DataType.FLOAT && dnnl(m, n, k)) {
+            Dnnl.Matmul p = Dnnl.matmul(m, n, k, opStrides(a, transA), opStrides(b, transB), ld(c), (float) alpha, (float) beta);
+            if (p != null) {
+                FastPaths.DNNL_MATMUL.countRun();
+                p.run(a, b, c);
+                return;
+            }
         }
         int ta = transFlag(a, transA), tb = transFlag(b, transB);
         FastPaths.DIRECT_GEMM.countRun();
@@ -277,44 +331,6 @@ public final class Gemm {
             dgemm(ta, tb, (int) m, (int) n, (int) k, alpha, Elementwise.doubles(a), ld(a),
                     Elementwise.doubles(b), ld(b), beta, Elementwise.doubles(c), ld(c));
         }
-    }
-
-    /**
-     * A long reduction into a small output (k at least 16 times m and n, and a million
-     * multiply-adds or more), where OpenBLAS's sgemm runs at a third of oneDNN's speed here. At
-     * the dense layers' and convolutions' square-ish shapes the two measured within 10% of each
-     * other on this machine, and OpenBLAS, called directly, has less overhead per call.
-     */
-    static boolean skinny(long m, long n, long k) {
-        return k >= 16 * Math.max(m, n) && m * n * k >= 1L << 20;
-    }
-
-    /**
-     * A product where oneDNN's matmul ran faster than OpenBLAS's sgemm on one thread here (CPU
-     * time, AMD EPYC Zen4, OpenBLAS's ZEN kernels): 128M multiply-adds or more with every side at
-     * least 64 (the transformer's projections, 6400 x 256 by 256 x 512: 92-103 against 75-86
-     * GFLOP/s), or 4M or more with every side at least 32 and a wide output (128 columns or more)
-     * or a tall one (4096 rows or more): MNIST's dense layer 128 x 784 by 784 x 512 in 0.97
-     * against 1.15 ms, its kernel gradient (784 x 128 by 128 x 512) 0.95 against 1.08 ms,
-     * 32 x 784 by 784 x 512 0.29 against 0.45 ms, the IMDB LSTM's input projection 64000 x 32 by
-     * 32 x 128 6.3 against 11.6 ms. Narrow outputs ran slower on oneDNN (the convnet's Dense(64),
-     * 128 x 576 by 576 x 64: 0.21 against 0.15 ms), and so did small products (Reuters' 512 x 64
-     * by 64 x 64: 66 against 59 µs); 128 x 256 by 256 x 256 ran the same on both.
-     */
-    static boolean large(long m, long n, long k) {
-        return large(m, n, k, org.cornu.core.Cornu.numThreads() == 1);
-    }
-
-    /**
-     * {@link #large} for a given threading: the mid-size products go to oneDNN only with one thread.
-     * With two, OpenBLAS's worker threads (pthreads, spinning after each product) and oneDNN's
-     * OpenMP threads took each other's cores: the MNIST dense epoch took 4.5-5.1 s with the
-     * mid-size products on oneDNN against 2.0-2.4 s with all of them on OpenBLAS (2 vCPUs).
-     */
-    static boolean large(long m, long n, long k, boolean oneThread) {
-        long mnk = m * n * k, side = Math.min(m, Math.min(n, k));
-        if (mnk >= 1L << 27 && side >= 64) return true;
-        return oneThread && mnk >= 1L << 22 && side >= 32 && (n >= 128 || m >= 4096);
     }
 
     private static void sgemm(int ta, int tb, int m, int n, int k, float alpha, FloatBuffer a, int lda,

@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.memory.deallocation.DeallocatorService;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import org.cornu.core.FastPaths;
 import org.cornu.testing.Nd4jRegistrations;
 
@@ -164,57 +166,116 @@ class GemmTest {
         assertTrue(picked.size() <= 2, picked.toString());
     }
 
+    /** Sizes (m, k, n) of 16,384 multiply-adds or more, so that oneDNN takes them with any thread count; a row, a column, k = 1. */
+    private static final long[][] DNNL_SIZES = {{33, 40, 17}, {1, 160, 130}, {130, 160, 1}, {150, 1, 120}};
+
     @Test
-    void longReductionsIntoSmallOutputsGoToOnednnWithTheSameResult() {
-        // the first convolution's kernel gradient: col^T (9 x 43264) times g (43264 x 32), k >> m, n
-        assertTrue(Gemm.skinny(9, 32, 43264));
-        assertFalse(Gemm.skinny(128, 512, 784), "a dense layer's product is not skinny");
-        assertFalse(Gemm.skinny(4, 4, 60000), "too small to be worth a native op");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
-        for (boolean ta : new boolean[] {true, false}) {
-            INDArray a = ta ? rand(DataType.FLOAT, 4096, 9) : rand(DataType.FLOAT, 9, 4096);
-            INDArray b = rand(DataType.FLOAT, 4096, 32);
-            INDArray c = rand(DataType.FLOAT, 9, 32);
-            double[][] want = reference(a, b, c, ta, false, 0.5, 2.0);
-            long before = FastPaths.ONEDNN.runs();
-            INDArray got = Gemm.gemm(a, b, c, ta, false, 0.5, 2.0);
-            assertTrue(FastPaths.ONEDNN.runs() > before, "took the oneDNN product");
-            // float32 sums of 4096 products of values in [-1, 1]
-            assertClose(want, got, 2e-4, "transA=" + ta);
-            INDArray fresh = Gemm.gemm(a, b, ta, false);
-            assertClose(reference(a, b, c, ta, false, 1.0, 0.0), fresh, 2e-4, "new output, transA=" + ta);
+    void theSizeRuleSendsFloat32ProductsFrom4096MultiplyAddsToOnednn() {
+        assertTrue(Gemm.dnnlSize(1, 64, 64, true), "Boston's batch-1 hidden layer");
+        assertTrue(Gemm.dnnlSize(128, 512, 784, true), "an MNIST dense layer");
+        assertFalse(Gemm.dnnlSize(1, 64, 13, true), "Boston's first layer stays on OpenBLAS");
+        assertFalse(Gemm.dnnlSize(1, 64, 64, false), "with several threads small products stay on OpenBLAS");
+        assertTrue(Gemm.dnnlSize(8, 64, 64, false));
+        assumeTrue(Dnnl.present(), "oneDNN (org.bytedeco:dnnl) did not load here");
+        assertTrue(Gemm.dnnl(128, 512, 784));
+        FastPaths.DNNL_MATMUL.setEnabled(false);
+        try {
+            assertFalse(Gemm.dnnl(128, 512, 784), "the switch turns it off");
+        } finally {
+            FastPaths.DNNL_MATMUL.setEnabled(true);
         }
     }
+
+    /** Every layout BLAS reads in place, both transposes, alpha and beta: oneDNN's matmul against float64 loops and OpenBLAS. */
     @Test
-    void largeProductsGoToOnednnWithTheSameResult() {
-        assertTrue(Gemm.large(6400, 512, 256, false), "the transformer's projections, with any threads");
-        assertFalse(Gemm.large(128, 512, 784, false), "a mid-size product stays on OpenBLAS with several threads");
-        assertTrue(Gemm.large(6400, 512, 256, true), "the transformer's projections");
-        assertTrue(Gemm.large(128, 512, 784, true), "an MNIST dense layer's product");
-        assertTrue(Gemm.large(784, 512, 128, true), "an MNIST dense layer's kernel gradient");
-        assertTrue(Gemm.large(64000, 128, 32, true), "the IMDB LSTM's input projection");
-        assertFalse(Gemm.large(128, 64, 576, true), "a narrow output (the convnet's Dense(64)) stays on OpenBLAS");
-        assertFalse(Gemm.large(512, 64, 64, true), "Reuters' hidden layer (2M multiply-adds) stays on OpenBLAS");
-        assertFalse(Gemm.large(16, 1 << 14, 1 << 14, true), "a side under 32 stays on OpenBLAS");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.present(), "this ND4J build has no oneDNN (the generic profile)");
-        for (boolean ta : new boolean[] {true, false}) {
-            for (boolean tb : new boolean[] {true, false}) {
-                INDArray a = rand(DataType.FLOAT, 512, 512), b = rand(DataType.FLOAT, 512, 512), c = rand(DataType.FLOAT, 512, 512);
-                double[][] av = a.castTo(DataType.DOUBLE).toDoubleMatrix(), bv = b.castTo(DataType.DOUBLE).toDoubleMatrix();
-                double[][] want = c.castTo(DataType.DOUBLE).toDoubleMatrix();
-                for (int i = 0; i < 512; i++) {
-                    for (int j = 0; j < 512; j++) {
-                        double acc = 0;
-                        for (int l = 0; l < 512; l++) acc += (ta ? av[l][i] : av[i][l]) * (tb ? bv[j][l] : bv[l][j]);
-                        want[i][j] = 0.5 * acc + 2.0 * want[i][j];
+    void largeFloat32ProductsRunOnOnednnsMatmulAndMatchLoops() {
+        assumeTrue(Dnnl.present(), "oneDNN (org.bytedeco:dnnl) did not load here");
+        for (long[] size : DNNL_SIZES) {
+            long m = size[0], k = size[1], n = size[2];
+            for (int la = 0; la < 4; la++) {
+                for (int lb = 0; lb < 4; lb++) {
+                    for (int tr = 0; tr < 4; tr++) {
+                        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+                        INDArray a = laidOut(DataType.FLOAT, ta ? k : m, ta ? m : k, la);
+                        INDArray b = laidOut(DataType.FLOAT, tb ? n : k, tb ? k : n, lb);
+                        INDArray c = laidOut(DataType.FLOAT, m, n, la == 3 ? 3 : 0);
+                        double[][] av = a.castTo(DataType.DOUBLE).toDoubleMatrix(), bv = b.castTo(DataType.DOUBLE).toDoubleMatrix();
+                        double[][] cv = c.castTo(DataType.DOUBLE).toDoubleMatrix();
+                        double[][] plain = new double[(int) m][(int) n], scaled = new double[(int) m][(int) n];
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double acc = 0;
+                                for (int l = 0; l < k; l++) acc += (ta ? av[l][i] : av[i][l]) * (tb ? bv[j][l] : bv[l][j]);
+                                plain[i][j] = acc;
+                                scaled[i][j] = 0.5 * acc - 2 * cv[i][j];
+                            }
+                        }
+                        String what = m + "x" + k + "x" + n + " layouts " + la + "," + lb + " trans " + ta + "," + tb;
+                        long before = FastPaths.DNNL_MATMUL.runs(), blas = FastPaths.DIRECT_GEMM.runs();
+                        // sums of up to 160 products of values in [-1, 1], in float32
+                        assertClose(plain, Gemm.gemm(a, b, ta, tb), 1e-4, what);
+                        INDArray onOpenBlas = c.dup();
+                        assertSame(c, Gemm.gemm(a, b, c, ta, tb, 0.5, -2));
+                        assertClose(scaled, c, 1e-4, what + " alpha 0.5 beta -2");
+                        assertEquals(2, FastPaths.DNNL_MATMUL.runs() - before, what + ": both on oneDNN");
+                        assertEquals(0, FastPaths.DIRECT_GEMM.runs() - blas, what + ": none on OpenBLAS");
+                        FastPaths.DNNL_MATMUL.setEnabled(false);
+                        try {
+                            Gemm.gemm(a, b, onOpenBlas, ta, tb, 0.5, -2);
+                        } finally {
+                            FastPaths.DNNL_MATMUL.setEnabled(true);
+                        }
+                        assertEquals(1, FastPaths.DIRECT_GEMM.runs() - blas, what + ": switched off, OpenBLAS");
+                        assertClose(scaled, onOpenBlas, 1e-4, what + " on OpenBLAS");
                     }
                 }
-                long before = FastPaths.ONEDNN.runs();
-                INDArray got = Gemm.gemm(a, b, c.dup(), ta, tb, 0.5, 2.0);
-                assertTrue(FastPaths.ONEDNN.runs() > before, "took the oneDNN product");
-                // float32 sums of 512 products of values in [-1, 1]
-                assertClose(want, got, 1e-4, "transA=" + ta + " transB=" + tb);
             }
+        }
+    }
+
+    @Test
+    void betaZeroOnOnednnIgnoresWhatTheOutputHeld() {
+        assumeTrue(Dnnl.present(), "oneDNN (org.bytedeco:dnnl) did not load here");
+        INDArray a = rand(DataType.FLOAT, 40, 30), b = rand(DataType.FLOAT, 30, 20);
+        INDArray c = Nd4j.valueArrayOf(new long[] {40, 20}, Float.NaN, DataType.FLOAT);
+        long before = FastPaths.DNNL_MATMUL.runs();
+        Gemm.gemm(a, b, c, false, false, 1.0, 0.0);
+        assertEquals(1, FastPaths.DNNL_MATMUL.runs() - before);
+        assertClose(reference(a, b, null, false, false, 1, 0), c, 1e-4, "NaN-filled output, beta 0");
+    }
+
+    /** The raw-buffer entry the LSTM and attention kernels use: sub-matrices at offsets, walked by leading dimensions. */
+    @Test
+    void rawProductsOnSubMatricesAgreeOnOnednnAndOpenBlas() {
+        assumeTrue(Dnnl.present(), "oneDNN (org.bytedeco:dnnl) did not load here");
+        // a: rows 3.. of a (50 x 70) block, lda 70; b: columns 5.. of a (40 x 90) block read transposed, ldb 90
+        INDArray a = rand(DataType.FLOAT, 50, 70), b = rand(DataType.FLOAT, 40, 90);
+        int m = 30, k = 40, n = 35;
+        for (boolean tb : new boolean[] {false, true}) {
+            int ldb = 90;
+            java.nio.FloatBuffer ab = Elementwise.floats(a).slice(3 * 70, 50 * 70 - 3 * 70);
+            java.nio.FloatBuffer bb = Elementwise.floats(b).slice(5, 40 * 90 - 5);
+            int kk = tb ? 35 : k, nn = tb ? 40 : n; // tb: b read as (nn rows of kk) transposed
+            INDArray got = Nd4j.zeros(DataType.FLOAT, m, 60), want = Nd4j.zeros(DataType.FLOAT, m, 60);
+            java.nio.FloatBuffer gb = Elementwise.floats(got).slice(7, m * 60 - 7), wb = Elementwise.floats(want).slice(7, m * 60 - 7);
+            long before = FastPaths.DNNL_MATMUL.runs();
+            Gemm.sgemmRaw(false, tb, m, nn, kk, 0.75f, ab, 70, bb, ldb, 0f, gb, 60);
+            assertEquals(1, FastPaths.DNNL_MATMUL.runs() - before, "tb=" + tb + ": on oneDNN");
+            FastPaths.DNNL_MATMUL.setEnabled(false);
+            try {
+                Gemm.sgemmRaw(false, tb, m, nn, kk, 0.75f, ab, 70, bb, ldb, 0f, wb, 60);
+            } finally {
+                FastPaths.DNNL_MATMUL.setEnabled(true);
+            }
+            assertEquals(1, FastPaths.DNNL_MATMUL.runs() - before, "tb=" + tb + ": switched off, OpenBLAS");
+            double[][] g = got.castTo(DataType.DOUBLE).toDoubleMatrix(), w = want.castTo(DataType.DOUBLE).toDoubleMatrix();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < 60; j++) {
+                    // columns outside 7 .. 7 + nn stay zero on both
+                    assertEquals(w[i][j], g[i][j], 1e-4, "tb=" + tb + " at " + i + "," + j);
+                }
+            }
+            assertTrue(want.amaxNumber().doubleValue() > 1, "the product was written");
         }
     }
 }

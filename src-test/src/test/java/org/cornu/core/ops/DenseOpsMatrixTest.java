@@ -5,6 +5,7 @@ import static org.cornu.testing.opmatrix.KernelPaths.DEFAULT;
 import static org.cornu.testing.opmatrix.KernelPaths.DENSE_INPUT;
 import static org.cornu.testing.opmatrix.KernelPaths.DIRECT_BLAS;
 import static org.cornu.testing.opmatrix.KernelPaths.DNNL;
+import static org.cornu.testing.opmatrix.KernelPaths.DNNL_MATMUL;
 import static org.cornu.testing.opmatrix.KernelPaths.JVM_ELEMENTWISE;
 import static org.cornu.testing.opmatrix.KernelPaths.ND4J_ELEMENTWISE;
 import static org.cornu.testing.opmatrix.KernelPaths.ND4J_GEMM;
@@ -60,6 +61,31 @@ class DenseOpsMatrixTest {
                     Sample.of("batch 1, no bias", rand(4, -1, 1, 1, 6), rand(5, -1, 1, 6, 2)),
                     Sample.of("rank-3 input (2, 3, 4) -> 3 units", rand(6, -1, 1, 2, 3, 4), rand(7, -1, 1, 4, 3), rand(8, -1, 1, 3)),
                     Sample.of("one unit, one input", rand(9, -1, 1, 4, 1), rand(10, -1, 1, 1, 1), rand(11, -1, 1, 1)));
+
+    /**
+     * The gradients of {@code sum(W * (x k + b))} by hand, of every input: {@code W k^T} for x (any
+     * rank, flattened to rows), {@code x^T W} for k, the column sums of W for b (too many entries
+     * to difference).
+     */
+    static INDArray[] linearGradsAll(INDArray[] in, INDArray w) {
+        long[] xs = in[0].shape();
+        long u = in[1].size(1);
+        INDArray x2 = in[0].reshape('c', in[0].length() / xs[xs.length - 1], xs[xs.length - 1]);
+        INDArray w2 = w.reshape('c', w.length() / u, u);
+        INDArray gx = w2.mmul(in[1].transpose()).reshape('c', xs), gk = x2.transpose().mmul(w2);
+        return in.length > 2 ? new INDArray[] {gx, gk, w2.sum(0)} : new INDArray[] {gx, gk};
+    }
+
+    static final OpInfo LINEAR_LARGE = op("linear (16,384 multiply-adds or more)", DenseOpsMatrixTest::linearCall)
+            .reference(DenseOpsMatrixTest::linearRef)
+            .paths(DNNL_MATMUL, DIRECT_BLAS)
+            .samples(
+                    Sample.of("batch 40, 24 -> 20, bias", rand(12, -1, 1, 40, 24), rand(13, -1, 1, 24, 20), rand(14, -1, 1, 20))
+                            .gradsByRule(DenseOpsMatrixTest::linearGradsAll),
+                    Sample.of("batch 1, 160 -> 130, no bias", rand(15, -1, 1, 1, 160), rand(16, -1, 1, 160, 130))
+                            .gradsByRule(DenseOpsMatrixTest::linearGradsAll),
+                    Sample.of("rank-3 input (4, 10, 24) -> 20 units, bias", rand(17, -1, 1, 4, 10, 24), rand(18, -1, 1, 24, 20),
+                            rand(19, -1, 1, 20)).gradsByRule(DenseOpsMatrixTest::linearGradsAll));
 
     /** Multi-hot rows of 1024 columns: one empty row, one full row, the rest sparse. */
     private static INDArray multiHot(long seed, int rows, int cols) {
@@ -323,7 +349,7 @@ class DenseOpsMatrixTest {
     }
 
     static List<OpInfo> all() {
-        List<OpInfo> ops = new ArrayList<>(List.of(LINEAR, SPARSE_LINEAR));
+        List<OpInfo> ops = new ArrayList<>(List.of(LINEAR, LINEAR_LARGE, SPARSE_LINEAR));
         ops.addAll(ACTIVATIONS);
         ops.add(RELU_LARGE);
         ops.addAll(List.of(GELU_APPROX, SOFTMAX, LOG_SOFTMAX, SOFTMAX_CE, SIGMOID_CE, SUM_ALL, MEAN_ALL, MUL_SCALAR, ADD_BROADCAST, CONCAT, RESHAPE, DROPOUT, EMBEDDING));

@@ -18,7 +18,10 @@ public final class KernelPaths {
 
     /** Products straight to OpenBLAS ({@code cblas_sgemm}/{@code cblas_dgemm}). */
     public static final KernelPath DIRECT_BLAS = KernelPath.named("direct-blas").with(FastPaths.DIRECT_GEMM, true)
-            .counts(FastPaths.DIRECT_GEMM);
+            .with(FastPaths.DNNL_MATMUL, false).counts(FastPaths.DIRECT_GEMM);
+    /** Float32 products of 4,096 multiply-adds or more through oneDNN's matmul called directly. */
+    public static final KernelPath DNNL_MATMUL = KernelPath.named("dnnl-matmul").with(FastPaths.DIRECT_GEMM, true)
+            .with(FastPaths.DNNL_MATMUL, true).only(DataType.FLOAT).counts(FastPaths.DNNL_MATMUL);
     /** Products through ND4J's gemm. */
     public static final KernelPath ND4J_GEMM = KernelPath.named("nd4j-gemm").with(FastPaths.DIRECT_GEMM, false);
 
@@ -93,7 +96,7 @@ public final class KernelPaths {
             .counts(FastPaths.FLOAT32_LSTM);
 
     /** Every path above. */
-    public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT,
+    public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, DNNL_MATMUL, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT,
             JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, ONEDNN, DNNL, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM,
             FUSED_ATTENTION, COMPOSED_ATTENTION, FUSED_LAYER_NORM, COMPOSED_LAYER_NORM, RNN_JVM, RNN_ND4J, RNN_NO_POOL, FLOAT32_LSTM);
 }
