@@ -258,7 +258,7 @@ def iterations(name, quick):
     if name == "lstm_ts":
         return 5, 3 if quick else 5
     if name in ("reuters", "imdb_dense"):
-        return 10, 5
+        return 20, 5
     return (1, 2) if quick else (1, 3)
 
 
