@@ -54,8 +54,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Float32 convolution, pooling, batch normalization and large relus on channels_last arrays
- * through oneDNN called directly (JavaCPP's {@code org.bytedeco:dnnl} presets, oneDNN 2.5.2, the
+ * Float32 convolution, pooling, batch and layer normalization, large relus on channels_last
+ * arrays and matrix products ({@link Matmul}, for {@link Gemm}) through oneDNN called directly (JavaCPP's {@code org.bytedeco:dnnl} presets, oneDNN 2.5.2, the
  * same JavaCPP 1.5.7 as ND4J M2.1 and sharing its OpenMP runtime, so {@code Cornu.setNumThreads}
  * sets its threads too), instead of through ND4J's {@code conv2d}/{@code maxpool2d} ops and their
  * {@code _bp} twins or Cornu's JVM loops. Each op asks for a plan (primitives made once per shape
@@ -93,10 +93,10 @@ public final class Dnnl {
         if (!Nd4j.getBackend().getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("cpu")) return null;
         try {
             engine e = new engine(engine.kind.cpu, 0);
-            LOG.debug("oneDNN {} ready for convolution and pooling", version());
+            LOG.debug("oneDNN {} ready for convolution, pooling, normalization and products", version());
             return e;
         } catch (RuntimeException | LinkageError e) {
-            LOG.debug("oneDNN (org.bytedeco:dnnl) unavailable, convolution and pooling stay on ND4J/JVM kernels: {}", e.toString());
+            LOG.debug("oneDNN (org.bytedeco:dnnl) unavailable, convolution, pooling and normalization stay on ND4J/JVM kernels and products on OpenBLAS: {}", e.toString());
             return null;
         }
     }
