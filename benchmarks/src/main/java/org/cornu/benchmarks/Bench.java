@@ -105,10 +105,12 @@ public final class Bench {
         // each JMH fork gets the same setting (TrainBenchmark passes it to DL4J's ND4J too)
         String[] forkArgs = threads == null ? new String[0] : new String[] {"-Dcornu.threads=" + threads};
         int blasThreads = Nd4j.factory().blas().getMaxThreads();
-        double peak = sgemmPeak();
-        double directPeak = sgemmPeakDirect();
+        double nd4jPeak = sgemmPeak(Route.ND4J), dnnlPeak = sgemmPeak(Route.ONEDNN), blasPeak = sgemmPeak(Route.OPENBLAS);
+        // the rows' shares are of the fastest route's
+        double peak = Math.max(nd4jPeak, Math.max(dnnlPeak, blasPeak));
         System.out.printf(Locale.ROOT, "sgemm peak on this machine (1024^3, %d BLAS thread(s)): Nd4j.gemm %.1f GFLOP/s,"
-                + " Cornu's direct Gemm (cblas_sgemm) %.1f GFLOP/s%n", blasThreads, peak / 1e9, directPeak / 1e9);
+                + " oneDNN's matmul (Cornu's Gemm) %.1f GFLOP/s, OpenBLAS's cblas_sgemm (Cornu's Gemm, cornu.dnnl.matmul off)"
+                + " %.1f GFLOP/s%n", blasThreads, nd4jPeak / 1e9, dnnlPeak / 1e9, blasPeak / 1e9);
 
         Map<String, double[]> results = new LinkedHashMap<>();
         List<String> train = new ArrayList<>(only);
@@ -312,14 +314,23 @@ public final class Bench {
         return Double.isNaN(t) || Double.isNaN(c) ? "-" : String.format(Locale.ROOT, "%.2f", c / t);
     }
 
-    /** Single-precision gemm throughput (FLOP/s) on 1024x1024 matrices through {@code Nd4j.gemm}, best of several runs. */
-    static double sgemmPeak() {
-        return sgemmPeak(false);
-    }
+    /** The routes a float32 product can take: ND4J's mmul op, or Cornu's {@code Gemm} on oneDNN's matmul or OpenBLAS. */
+    enum Route { ND4J, ONEDNN, OPENBLAS }
 
-    /** As {@link #sgemmPeak()}, through Cornu's direct BLAS call ({@link org.cornu.core.kernels.Gemm}). */
-    static double sgemmPeakDirect() {
-        return sgemmPeak(true);
+    /**
+     * Single-precision gemm throughput (FLOP/s) on 1024x1024 matrices through {@code route}, best of several runs.
+     *
+     * @param route the route
+     * @return the best FLOP/s
+     */
+    static double sgemmPeak(Route route) {
+        boolean dnnl = org.cornu.core.FastPaths.DNNL_MATMUL.enabled();
+        org.cornu.core.FastPaths.DNNL_MATMUL.setEnabled(route == Route.ONEDNN);
+        try {
+            return sgemmPeak(route != Route.ND4J);
+        } finally {
+            org.cornu.core.FastPaths.DNNL_MATMUL.setEnabled(dnnl);
+        }
     }
 
     private static double sgemmPeak(boolean direct) {
