@@ -556,12 +556,7 @@ public final class Dnnl {
          * @param c the output, overwritten or, with {@code beta} nonzero, added to
          */
         public void run(INDArray a, INDArray b, INDArray c) {
-            stream s = LOCAL.get().strm;
-            am.set_data_handle(address(a));
-            bm.set_data_handle(address(b));
-            cm.set_data_handle(address(c));
-            prim.execute(s, args);
-            s._wait();
+            run(address(a), address(b), address(c));
         }
 
         /**
@@ -573,10 +568,14 @@ public final class Dnnl {
          * @param c the output, overwritten or, with {@code beta} nonzero, added to
          */
         public void run(java.nio.FloatBuffer a, java.nio.FloatBuffer b, java.nio.FloatBuffer c) {
+            run(address(a), address(b), address(c));
+        }
+
+        private void run(Pointer a, Pointer b, Pointer c) {
             stream s = LOCAL.get().strm;
-            am.set_data_handle(address(a));
-            bm.set_data_handle(address(b));
-            cm.set_data_handle(address(c));
+            am.set_data_handle(a);
+            bm.set_data_handle(b);
+            cm.set_data_handle(c);
             prim.execute(s, args);
             s._wait();
         }
