@@ -145,6 +145,12 @@ public final class Cornu {
      */
     public static void chooseThreads() {
         ShapeInfoCache.install();
+        // load oneDNN's JavaCPP libraries now, before this fit starts threads of its own (the sparse
+        // prefetch thread): JavaCPP loading a library while another thread made a direct buffer
+        // (Pointer.asDirectBuffer, what ND4J's asNio calls) crashed the JVM, in 24 of 40 fresh JVMs
+        // of a stress test and in 2 of 70 JVMs training the Reuters model, whose first product loaded
+        // oneDNN while the prefetch thread scanned rows
+        org.cornu.core.kernels.Dnnl.present();
         if (!threadsChosen) {
             synchronized (Cornu.class) {
                 if (!threadsChosen) {

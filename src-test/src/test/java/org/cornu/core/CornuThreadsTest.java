@@ -35,4 +35,33 @@ class CornuThreadsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cornu.setNumThreads(0));
         assertTrue(e.getMessage().contains("setNumThreads") && e.getMessage().contains("0"), e.getMessage());
     }
+
+    /** Run in a fresh JVM by {@link #chooseThreadsLoadsOnednnBeforeAFitStartsThreadsOfItsOwn}: prints whether oneDNN's library is mapped before and after. */
+    public static final class LoadOrder {
+        public static void main(String[] args) throws Exception {
+            Nd4j.create(1);
+            boolean before = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps")).contains("libdnnl");
+            Cornu.chooseThreads();
+            boolean after = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps")).contains("libdnnl");
+            System.out.println("libdnnl before=" + before + " after=" + after);
+        }
+    }
+
+    /**
+     * JavaCPP loading oneDNN's libraries while another thread made a direct buffer crashed the JVM
+     * (a Reuters fit's first product loaded them while its sparse prefetch thread scanned rows), so
+     * the first step of every fit, evaluate and predict loads them first, in {@code chooseThreads}.
+     */
+    @Test
+    void chooseThreadsLoadsOnednnBeforeAFitStartsThreadsOfItsOwn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/maps")), "needs Linux's /proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.cornu.core.kernels.Dnnl.present(), "oneDNN (org.bytedeco:dnnl) did not load here");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LoadOrder.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the child JVM ended");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("libdnnl before=false after=true"), out);
+    }
 }

@@ -64,6 +64,9 @@ public final class Batcher {
 
     private static synchronized java.util.concurrent.ExecutorService prefetcher() {
         if (prefetcher == null) {
+            // oneDNN's libraries load on this thread, never while the prefetch thread makes direct
+            // buffers (see Cornu.chooseThreads)
+            org.cornu.core.kernels.Dnnl.present();
             prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "cornu-sparse-prefetch");
                 t.setDaemon(true);
