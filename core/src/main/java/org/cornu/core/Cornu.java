@@ -141,7 +141,10 @@ public final class Cornu {
      * two measured slower (MNIST dense epoch 2.9 s with one, 4 to 8 s with two, on 2 vCPUs).
      * The first call also makes ND4J's CPU backend reuse shape buffers for new arrays, as it
      * already does for some (off with {@code -Dcornu.shapeInfoCache=false}): one native object
-     * less per array for ND4J's deallocator and the garbage collector to track.
+     * less per array for ND4J's deallocator and the garbage collector to track, and loads
+     * oneDNN's libraries (JavaCPP loading them while another thread made a direct buffer crashed
+     * the JVM; an application whose own threads read ND4J arrays through direct buffers should
+     * call this at start-up).
      */
     public static void chooseThreads() {
         ShapeInfoCache.install();
