@@ -132,6 +132,17 @@ public final class Dnnl {
     }
 
     /**
+     * {@code a} as the kernels here read it: itself when it is float32, dense and C-ordered, else a
+     * float32 C-order copy (a gradient that arrives in another type or layout).
+     *
+     * @param a the array
+     * @return {@code a} or its copy
+     */
+    public static INDArray operand(INDArray a) {
+        return a.dataType() == DataType.FLOAT && Elementwise.fusable(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /**
      * The address of element 0 of a dense float array: a view's data buffer already points at its
      * own offset, so only the array's offset past the buffer's is added (as a new address, since
      * JavaCPP would add a pointer's position to a {@code void*} in bytes).

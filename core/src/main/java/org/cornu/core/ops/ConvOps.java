@@ -139,7 +139,7 @@ public final class ConvOps {
         long stamp = forward.forward(x.value(), kernel.value(), bias == null ? null : bias.value(), z);
         Tensor o = bias == null ? out(z, x, kernel) : out(z, x, kernel, bias);
         return Tape.push(o, g -> {
-            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gc = Dnnl.operand(g);
             // this thread's plan (the forward's when the backward runs on the same thread)
             Dnnl.Conv here = java.util.Objects.requireNonNullElse(plan.get(), forward);
             if (kernel.requiresGrad() || bias != null && bias.requiresGrad()) {
@@ -174,7 +174,7 @@ public final class ConvOps {
         plan.forward(x.value(), z, ws);
         Tensor o = out(z, x);
         return Tape.push(o, g -> {
-            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gc = Dnnl.operand(g);
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xs);
             java.util.Objects.requireNonNullElse(Dnnl.pool(xs, pool, strides, pads, max), plan).backward(gc, ws, gx);
             x.accumulate(gx);
@@ -596,7 +596,7 @@ public final class ConvOps {
         plan.backwardData(x.value(), kernel.value(), z);
         Tensor o = out(z, x, kernel);
         return Tape.push(o, g -> {
-            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gc = Dnnl.operand(g);
             Dnnl.Conv here = java.util.Objects.requireNonNullElse(Dnnl.conv(zs, ks, strides, pads, dilation, false), plan);
             long stamp = -1;
             if (x.requiresGrad()) {

@@ -84,16 +84,10 @@ public final class NormOps {
         FastPaths.DNNL.countRun();
         INDArray xv = x.value();
         long c = xv.size(1);
-        INDArray m = dense(mean, c), v = dense(variance, c);
+        INDArray m = Dnnl.operand(mean.reshape(c)), v = Dnnl.operand(variance.reshape(c));
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, xv.shape());
         plan.forward(xv, gamma == null ? null : gamma.value(), beta == null ? null : beta.value(), y, m, v);
         return dnnlBackward(plan, x, gamma, beta, y, m, v);
-    }
-
-    /** The statistics as dense float32 vectors of {@code c} values (a copy only where they are not). */
-    private static INDArray dense(INDArray a, long c) {
-        INDArray r = a.reshape(c);
-        return r.dataType() == DataType.FLOAT && Elementwise.fusable(r) ? r : r.castTo(DataType.FLOAT).dup('c');
     }
 
     /** The output tensor with oneDNN's backward (batch or layer): gradients to x, gamma and beta, none to the statistics. */
@@ -101,7 +95,7 @@ public final class NormOps {
         INDArray xv = x.value();
         long c = xv.size(1);
         return Tape.push(new Tensor(y, Tape.needsGrad(x, gamma, beta)), g -> {
-            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gc = Dnnl.operand(g);
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xv.shape());
             INDArray dg = gamma == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);
             INDArray db = beta == null ? null : Nd4j.createUninitialized(DataType.FLOAT, c);

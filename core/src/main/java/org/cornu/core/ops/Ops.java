@@ -361,7 +361,7 @@ public final class Ops {
         relu.forward(x.value(), v);
         Tensor o = out(v, x);
         return Tape.push(o, g -> {
-            INDArray gc = Dnnl.applies(g) ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gc = Dnnl.operand(g);
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
             java.util.Objects.requireNonNullElse(Dnnl.relu(n), relu).backward(o.value(), gc, gx);
             x.accumulate(gx);
