@@ -31,6 +31,8 @@ public enum FastPaths {
     SPARSE_GATHER("cornu.sparseGather", true),
     /** Preparing the next multi-hot batches on a second core. */
     SPARSE_PREFETCH("cornu.sparsePrefetch", true),
+    /** Dense on float32 model inputs whose batch leaves whole columns zero (MNIST's blank borders): products over the used columns only. */
+    ZERO_COLUMNS("cornu.zeroColumns", true),
     /** Layer products straight to OpenBLAS's sgemm/dgemm, without ND4J's op context. */
     DIRECT_GEMM("cornu.directGemm", true),
     /** Convolution and pooling through Cornu's JVM kernels (im2col, gemm) instead of ND4J's native ops. */

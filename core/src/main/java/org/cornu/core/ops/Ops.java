@@ -23,6 +23,7 @@ import org.cornu.core.kernels.Elementwise;
 import org.cornu.core.kernels.Gemm;
 import org.cornu.core.kernels.SparseInput;
 import org.cornu.core.kernels.RowKernels;
+import org.cornu.core.kernels.ZeroColumns;
 import org.cornu.core.Shape;
 import org.cornu.core.autodiff.Tape;
 import org.cornu.core.autodiff.Tensor;
@@ -247,7 +248,8 @@ public final class Ops {
      * {@code x @ kernel + bias} over the last axis of {@code x} (any rank >= 2); {@code bias} may
      * be null. The kernel is chosen here: multi-hot rows (mostly zeros, no gradient wanted for
      * {@code x}) go through {@link SparseInput} ({@link org.cornu.core.FastPaths#SPARSE_INPUT}),
-     * everything else through {@link #linearGemm}.
+     * float32 inputs whose batch leaves whole columns zero through {@link ZeroColumns}
+     * ({@link org.cornu.core.FastPaths#ZERO_COLUMNS}), everything else through {@link #linearGemm}.
      *
      * @param x the input
      * @param kernel the kernel, shape {@code (inputs, units)}
@@ -256,6 +258,7 @@ public final class Ops {
      */
     public static Tensor linear(Tensor x, Tensor kernel, Tensor bias) {
         Tensor z = SparseInput.linear(x, kernel, bias);
+        if (z == null) z = ZeroColumns.linear(x, kernel, bias);
         return z != null ? z : linearGemm(x, kernel, bias);
     }
 

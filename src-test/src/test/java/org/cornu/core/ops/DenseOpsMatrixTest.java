@@ -10,6 +10,8 @@ import static org.cornu.testing.opmatrix.KernelPaths.JVM_ELEMENTWISE;
 import static org.cornu.testing.opmatrix.KernelPaths.ND4J_ELEMENTWISE;
 import static org.cornu.testing.opmatrix.KernelPaths.ND4J_GEMM;
 import static org.cornu.testing.opmatrix.KernelPaths.SPARSE_INPUT;
+import static org.cornu.testing.opmatrix.KernelPaths.ALL_COLUMNS;
+import static org.cornu.testing.opmatrix.KernelPaths.ZERO_COLUMNS;
 import static org.cornu.testing.opmatrix.OpInfo.op;
 import static org.cornu.testing.opmatrix.Sample.arr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The op matrix for the dense ops: linear (gemm with and without bias, on OpenBLAS directly
- * and through ND4J, and the sparse multi-hot product), every built-in activation, softmax and
+ * and through ND4J, the sparse multi-hot product and the product over a batch's used columns), every built-in activation, softmax and
  * log-softmax, the fused crossentropies, add/concat/reshape, dropout and embedding; in float32
  * and float64 against plain-Java float64 references.
  */
@@ -113,6 +115,42 @@ class DenseOpsMatrixTest {
                             .gradsByRule(DenseOpsMatrixTest::linearGrads),
                     // 64 units and more: kernel rows copied out and added whole (SparseInput.sumRows)
                     Sample.of("5 rows, 1024 -> 67, bias", multiHot(26, 5, 1024), rand(27, -1, 1, 1024, 67), rand(28, -1, 1, 67))
+                            .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads));
+
+    /**
+     * Random rows in [-1, 1) with the columns {@code [zero[i][0], zero[i][1])} zero in every row; of
+     * those, columns {@code [negZero[0], negZero[1])} hold -0.0 (as unused as 0.0).
+     */
+    private static INDArray zeroColumnRuns(long seed, int rows, int cols, int[][] zero, int[] negZero) {
+        java.util.Random r = new java.util.Random(seed);
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) v[i * cols + j] = 2 * r.nextDouble() - 1;
+            for (int[] z : zero) {
+                for (int j = z[0]; j < z[1]; j++) v[i * cols + j] = 0;
+            }
+            if (negZero != null) {
+                for (int j = negZero[0]; j < negZero[1]; j++) v[i * cols + j] = -0.0;
+            }
+        }
+        return arr(v, rows, cols);
+    }
+
+    static final OpInfo ZERO_COLUMNS_LINEAR = op("linear on rows whose batch leaves columns zero (x without gradient)",
+            DenseOpsMatrixTest::linearCall)
+            .reference(DenseOpsMatrixTest::linearRef)
+            .paths(ZERO_COLUMNS, ALL_COLUMNS)
+            .samples(
+                    // 200 columns used in three runs: a padded width of 208
+                    Sample.of("40 rows, 300 -> 100, bias; columns 0-39, 130-169 (some -0.0) and 280-299 zero",
+                            zeroColumnRuns(29, 40, 300, new int[][] {{0, 40}, {130, 170}, {280, 300}}, new int[] {140, 150}),
+                            rand(30, -1, 1, 300, 100), rand(31, -1, 1, 100)).constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads),
+                    Sample.of("8 rows, 512 -> 256, no bias; the second half zero",
+                            zeroColumnRuns(32, 8, 512, new int[][] {{256, 512}}, null), rand(33, -1, 1, 512, 256))
+                            .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads),
+                    // nothing used: the output is the bias, the kernel gradient zero
+                    Sample.of("16 rows, 256 -> 256, bias; every column zero",
+                            zeroColumnRuns(34, 16, 256, new int[][] {{0, 256}}, null), rand(35, -1, 1, 256, 256), rand(36, -1, 1, 256))
                             .constant(0).gradsByRule(DenseOpsMatrixTest::linearGrads));
 
     /** The gradients of {@code sum(W * (x k + b))} by hand: {@code x^T W} for k, the column sums of W for b (too many kernel entries to difference). */
@@ -349,7 +387,7 @@ class DenseOpsMatrixTest {
     }
 
     static List<OpInfo> all() {
-        List<OpInfo> ops = new ArrayList<>(List.of(LINEAR, LINEAR_LARGE, SPARSE_LINEAR));
+        List<OpInfo> ops = new ArrayList<>(List.of(LINEAR, LINEAR_LARGE, SPARSE_LINEAR, ZERO_COLUMNS_LINEAR));
         ops.addAll(ACTIVATIONS);
         ops.add(RELU_LARGE);
         ops.addAll(List.of(GELU_APPROX, SOFTMAX, LOG_SOFTMAX, SOFTMAX_CE, SIGMOID_CE, SUM_ALL, MEAN_ALL, MUL_SCALAR, ADD_BROADCAST, CONCAT, RESHAPE, DROPOUT, EMBEDDING));

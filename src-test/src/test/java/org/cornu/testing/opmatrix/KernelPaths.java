@@ -31,6 +31,12 @@ public final class KernelPaths {
     /** The same rows through the dense product. */
     public static final KernelPath DENSE_INPUT = KernelPath.named("dense-input").with(FastPaths.SPARSE_INPUT, false);
 
+    /** Float32 rows whose batch leaves whole columns zero through the products over the used columns (x takes no gradient). */
+    public static final KernelPath ZERO_COLUMNS = KernelPath.named("zero-columns").with(FastPaths.ZERO_COLUMNS, true)
+            .only(DataType.FLOAT).counts(FastPaths.ZERO_COLUMNS);
+    /** The same rows through the full product. */
+    public static final KernelPath ALL_COLUMNS = KernelPath.named("all-columns").with(FastPaths.ZERO_COLUMNS, false);
+
     /** Elementwise ops, softmax and the fused losses as JVM loops (dense C-order inputs). */
     public static final KernelPath JVM_ELEMENTWISE = KernelPath.named("jvm-loops").with(FastPaths.DNNL, false);
     /** The same ops through ND4J's native transforms (Fortran-order inputs). */
@@ -96,7 +102,7 @@ public final class KernelPaths {
             .counts(FastPaths.FLOAT32_LSTM);
 
     /** Every path above. */
-    public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, DNNL_MATMUL, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT,
+    public static final List<KernelPath> ALL = List.of(DEFAULT, DIRECT_BLAS, DNNL_MATMUL, ND4J_GEMM, SPARSE_INPUT, DENSE_INPUT, ZERO_COLUMNS, ALL_COLUMNS,
             JVM_ELEMENTWISE, ND4J_ELEMENTWISE, JVM_CONV, NATIVE_CONV, ONEDNN, DNNL, FUSED_BATCH_NORM, COMPOSED_BATCH_NORM,
             FUSED_ATTENTION, COMPOSED_ATTENTION, FUSED_LAYER_NORM, COMPOSED_LAYER_NORM, RNN_JVM, RNN_ND4J, RNN_NO_POOL, FLOAT32_LSTM);
 }
