@@ -47,8 +47,12 @@ public final class ZeroColumns {
     public static final int MIN_COLUMNS = 256;
     /** Fewest multiply-adds ({@code rows * columns * units}) for which the scan is tried. */
     public static final long MIN_WORK = 1L << 20;
-    /** Largest fraction of columns, used ones rounded up, for which the compact products are run. */
-    public static final double MAX_USED = 0.875;
+    /**
+     * Largest fraction of columns, used ones rounded up, for which the compact products are run. The
+     * copies and the scan cost MNIST's layer about 0.24 ms a step, an eighth of its two full products
+     * (2.0 ms): at 7/8 of the columns the paths are level, so the path stops at 4/5.
+     */
+    public static final double MAX_USED = 0.8;
     /** The compact width is a multiple of this. */
     static final int PAD = 16;
     /** Rows scanned between checks of whether too many columns are used already. */
@@ -172,13 +176,18 @@ public final class ZeroColumns {
         int n = rows * cols;
         if (s.bits.length < n) s.bits = new int[n];
         int[] bits = s.bits;
-        ints(x).get(0, bits, 0, n);
+        IntBuffer src = ints(x);
         int[] or = new int[cols];
         int limit = (int) (MAX_USED * cols);
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) or[j] |= bits[o + j];
-            if ((r + 1) % CHECK_ROWS == 0 && r + 1 < rows && count(or) > limit) return null;
+        // copied and scanned CHECK_ROWS rows at a time, so that a dense batch is given up on early
+        for (int r0 = 0; r0 < rows; r0 += CHECK_ROWS) {
+            int r1 = Math.min(rows, r0 + CHECK_ROWS);
+            src.get(r0 * cols, bits, r0 * cols, (r1 - r0) * cols);
+            for (int r = r0; r < r1; r++) {
+                int o = r * cols;
+                for (int j = 0; j < cols; j++) or[j] |= bits[o + j];
+            }
+            if (r1 < rows && count(or) > limit) return null;
         }
         int used = count(or);
         int width = (used + PAD - 1) / PAD * PAD;
