@@ -54,6 +54,12 @@ public enum FastPaths {
      * must be on: both read the operands in place).
      */
     DNNL_MATMUL("cornu.dnnl.matmul", true),
+    /**
+     * Float32 max pooling (on oneDNN) of a relu output, in a backward pass that reads only leaves' gradients
+     * ({@code GradientTape.gradient(loss, weights)}, as fit does): its gradient masked by relu's derivative
+     * at each window's maximum and sent straight to the relu's input, so relu's backward skips the full map.
+     */
+    RELU_POOL_FOLD("cornu.reluPoolFold", true),
     /** Training-mode batch normalization of float32 arrays as one fused JVM kernel forward and one backward. */
     FUSED_BATCH_NORM("cornu.fusedBatchNorm", true),
     /** Float32 scaled dot-product attention (scores, masked softmax, weighted values) as one JVM kernel forward and one backward. */

@@ -109,7 +109,7 @@ public final class GradientTape implements AutoCloseable {
      * @return one gradient per weight, of its shape, or null
      */
     public List<INDArray> gradient(Tensor target, List<Weight> weights) {
-        backward(target);
+        backward(target, true);
         List<INDArray> r = new ArrayList<>(weights.size());
         for (Weight w : weights) {
             Tensor v = variables.get(w);
@@ -126,11 +126,12 @@ public final class GradientTape implements AutoCloseable {
      * @return the gradient, of the source's shape, or null
      */
     public INDArray gradient(Tensor target, Tensor source) {
-        backward(target);
+        backward(target, false);
         return source.grad();
     }
 
-    private void backward(Tensor target) {
+    /** {@code leaves}: only the weights' gradients are read ({@link Tape#backwardToLeaves}). */
+    private void backward(Tensor target, boolean leaves) {
         if (used) {
             throw new IllegalStateException("A non-persistent GradientTape can only be used to compute one set of gradients");
         }
@@ -141,7 +142,8 @@ public final class GradientTape implements AutoCloseable {
         }
         used = true;
         stop();
-        tape.backward(target);
+        if (leaves) tape.backwardToLeaves(target);
+        else tape.backward(target);
     }
 
     private void stop() {

@@ -20,6 +20,8 @@ import org.cornu.core.Shape;
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
+    /** Per thread: whether the backward pass running reads only the gradients of leaves ({@link #backwardToLeaves}). */
+    private static final ThreadLocal<boolean[]> LEAVES_ONLY = ThreadLocal.withInitial(() -> new boolean[1]);
     private final List<Tensor> nodes = new ArrayList<>();
     private final Tape outer;
 
@@ -86,6 +88,37 @@ public final class Tape implements AutoCloseable {
                     + Shape.format(loss.value.shape()));
         }
         backward(loss, Nd4j.ones(loss.value.dataType(), loss.value.shape()));
+    }
+
+    /**
+     * As {@link #backward(Tensor)}, for a caller that then reads the gradients of leaves only
+     * (weights and other tensors made with {@link Tensor#variable}), never those of tensors that ops
+     * computed: ops may then send a gradient past such a tensor straight to its inputs, leaving its
+     * own gradient incomplete. {@link GradientTape#gradient(Tensor, java.util.List)} runs this way;
+     * a max pooling of a relu output then masks its pooled gradient by the relu's derivative and
+     * sends it to the relu's input, where relu's backward would otherwise pass over the whole map.
+     *
+     * @param loss a scalar tensor
+     */
+    public void backwardToLeaves(Tensor loss) {
+        boolean[] flag = LEAVES_ONLY.get();
+        boolean was = flag[0];
+        flag[0] = true;
+        try {
+            backward(loss);
+        } finally {
+            flag[0] = was;
+        }
+    }
+
+    /**
+     * True while a {@link #backwardToLeaves} pass runs on this thread: ops may leave the gradients
+     * of computed tensors incomplete.
+     *
+     * @return true during such a pass
+     */
+    public static boolean leavesOnly() {
+        return LEAVES_ONLY.get()[0];
     }
 
     /**

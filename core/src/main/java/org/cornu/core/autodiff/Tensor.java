@@ -32,6 +32,8 @@ public final class Tensor {
     /** Set by softmax and sigmoid: their input, so that crossentropy can work from logits. */
     Tensor logits;
     String logitsKind;
+    /** Set by relu: its input, so that a max pooling of it can send its gradient past the relu. */
+    Tensor reluOf;
     /** Keras's {@code _keras_mask}: a {@code (batch, timesteps)} array of 1 (keep) and 0 (skip), or null. */
     private INDArray mask;
 
@@ -131,6 +133,28 @@ public final class Tensor {
     public Tensor withLogits(Tensor logits, String kind) {
         this.logits = logits;
         this.logitsKind = kind;
+        return this;
+    }
+
+    /**
+     * The relu's input if this tensor is a relu output, else null.
+     *
+     * @return the relu's input, or null
+     */
+    public Tensor reluOf() {
+        return reluOf;
+    }
+
+    /**
+     * Marks this tensor as {@code relu(input)}, so that a max pooling of it can send its gradient
+     * straight to {@code input} (see {@link Tape#leavesOnly()}); returns this tensor. Its values must
+     * stay relu's outputs (nothing may change them in place later), as relu's own backward needs.
+     *
+     * @param input the relu's input
+     * @return this tensor
+     */
+    public Tensor withReluOf(Tensor input) {
+        this.reluOf = input;
         return this;
     }
 

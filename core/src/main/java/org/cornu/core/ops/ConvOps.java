@@ -173,10 +173,24 @@ public final class ConvOps {
         INDArray ws = plan.workspaceBytes() == 0 ? null : Nd4j.createUninitialized(DataType.BYTE, plan.workspaceBytes());
         plan.forward(x.value(), z, ws);
         Tensor o = out(z, x);
+        Tensor reluIn = max && FastPaths.RELU_POOL_FOLD.enabled() ? x.reluOf() : null;
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.operand(g);
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, xs);
-            java.util.Objects.requireNonNullElse(Dnnl.pool(xs, pool, strides, pads, max), plan).backward(gc, ws, gx);
+            Dnnl.Pool p = java.util.Objects.requireNonNullElse(Dnnl.pool(xs, pool, strides, pads, max), plan);
+            if (reluIn != null && Tape.leavesOnly()) {
+                // x = relu(r): relu's derivative at a window's maximum is (z > 0), z that maximum, and
+                // every other cell gets nothing. So the pooled gradient is masked (a quarter of the map
+                // for 2 x 2 windows), pooled back and sent straight to r; x's own gradient is left
+                // without it, and relu's backward, which would pass over the whole map, skips this part
+                FastPaths.RELU_POOL_FOLD.countRun();
+                INDArray gm = Nd4j.createUninitialized(DataType.FLOAT, gc.shape());
+                Ops.reluGradient(z, gc, gm);
+                p.backward(gm, ws, gx);
+                reluIn.accumulate(gx);
+                return;
+            }
+            p.backward(gc, ws, gx);
             x.accumulate(gx);
         });
     }

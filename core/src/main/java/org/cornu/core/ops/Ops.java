@@ -345,7 +345,7 @@ public final class Ops {
         } else {
             v = Transforms.relu(x.value(), !inPlace);
         }
-        Tensor o = out(v, x);
+        Tensor o = out(v, x).withReluOf(x);
         return Tape.push(o, g -> {
             INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
             if (Elementwise.fusable(o.value(), g, gx)) {
@@ -357,12 +357,32 @@ public final class Ops {
         });
     }
 
+    /**
+     * Relu's backward from its output, {@code gx = out > 0 ? g : 0}, on the kernel relu itself would
+     * take for an array of this size (oneDNN's from {@link #NATIVE_RELU_MIN} elements of float32).
+     *
+     * @param out relu's output (or any array whose sign decides, as a max pooling of it)
+     * @param g the gradient
+     * @param gx written
+     */
+    static void reluGradient(INDArray out, INDArray g, INDArray gx) {
+        Dnnl.Relu relu = out.length() >= NATIVE_RELU_MIN && Dnnl.applies(out) ? Dnnl.relu(out.length()) : null;
+        if (relu != null) {
+            FastPaths.DNNL.countRun();
+            relu.backward(out, Dnnl.operand(g), gx);
+        } else if (Elementwise.fusable(out, g, gx)) {
+            reluBackward(out, g, gx);
+        } else {
+            Nd4j.exec(new ThresholdReluBp(out, g, gx, 0.0));
+        }
+    }
+
     private static Tensor reluDnnl(Tensor x, Dnnl.Relu relu, boolean inPlace) {
         FastPaths.DNNL.countRun();
         long n = x.value().length();
         INDArray v = inPlace ? x.value() : Nd4j.createUninitialized(DataType.FLOAT, x.value().shape());
         relu.forward(x.value(), v);
-        Tensor o = out(v, x);
+        Tensor o = out(v, x).withReluOf(x);
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.operand(g);
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, g.shape());

@@ -22,7 +22,9 @@ class FastPathsCoverageTest {
             FastPaths.SPARSE_PREFETCH, "org.cornu.core.training.WholeStepMatrixTest#sparseInputPathEqualsTheDensePath (on and off)",
             FastPaths.FUSED_LOOPS, "read once at start-up: the matrix's jvm-loops and nd4j-native paths (C- and Fortran-order inputs) split the same kernels",
             FastPaths.WORKSPACES, "read once at start-up: every fit in the suite runs with it on",
-            FastPaths.SHAPE_INFO_CACHE, "org.cornu.core.kernels.ShapeInfoCacheTest");
+            FastPaths.SHAPE_INFO_CACHE, "org.cornu.core.kernels.ShapeInfoCacheTest",
+            // a two-op path (relu, then max pooling) in a weights-only backward pass: the matrix's raw tapes never fold
+            FastPaths.RELU_POOL_FOLD, "org.cornu.core.ops.ReluPoolFoldTest (on and off, weights' gradients)");
 
     @Test
     void everySwitchIsForcedByAKernelPathOrNamedWithItsTest() {
