@@ -32,9 +32,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * adds nothing), except that a non-finite kernel value in a left-out row, which the full product
  * would spread as NaN into the output, is left out too (as on {@link SparseInput}'s path).
  *
- * <p>Measured here (2-vCPU AMD EPYC, AVX-512, one thread, oneDNN's matmul, MNIST batches of 128 into
- * 512 units): forward 1.20 ms full against 0.94 ms compact, the kernel gradient 1.10 against 0.81
- * ms, copies and the scan included.
+ * <p>Measured here (2-vCPU AMD EPYC, AVX-512, one thread, oneDNN's matmul) in the MNIST Dense 512
+ * epoch, per batch of 128: the scan 0.06 ms, the compact input 0.05, the compact kernel 0.05 and its
+ * product 0.70 (the full product about 1.0); the kernel gradient's product 0.69 and its scatter 0.07
+ * (the full product about 1.0). The epoch took 1.18 s against 1.47 s with the path off, in one
+ * sitting.
  *
  * <p>Taken for float32 inputs of rank 2 that take no gradient, with at least {@link #MIN_COLUMNS}
  * columns and {@link #MIN_WORK} multiply-adds, on the CPU backend with direct products
