@@ -345,16 +345,17 @@ public final class Ops {
         } else {
             v = Transforms.relu(x.value(), !inPlace);
         }
-        Tensor o = out(v, x).withReluOf(x);
+        Tensor o = reluOutput(out(v, x), x);
         return Tape.push(o, g -> {
             INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
-            if (Elementwise.fusable(o.value(), g, gx)) {
-                reluBackward(o.value(), g, gx);
-            } else {
-                Nd4j.exec(new ThresholdReluBp(o.value(), g, gx, 0.0));
-            }
+            reluGradient(o.value(), g, gx);
             x.accumulate(gx);
         });
+    }
+
+    /** {@code o} (relu of {@code x}), marked as such when it is recorded for a gradient (see {@link ConvOps#maxPool2d}). */
+    private static Tensor reluOutput(Tensor o, Tensor x) {
+        return o.requiresGrad() ? o.withReluOf(x) : o;
     }
 
     /**
@@ -382,7 +383,7 @@ public final class Ops {
         long n = x.value().length();
         INDArray v = inPlace ? x.value() : Nd4j.createUninitialized(DataType.FLOAT, x.value().shape());
         relu.forward(x.value(), v);
-        Tensor o = out(v, x).withReluOf(x);
+        Tensor o = reluOutput(out(v, x), x);
         return Tape.push(o, g -> {
             INDArray gc = Dnnl.operand(g);
             INDArray gx = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
