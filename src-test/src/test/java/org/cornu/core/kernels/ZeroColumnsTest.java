@@ -84,6 +84,24 @@ class ZeroColumnsTest {
         assertTrue(Float.isFinite(z.getFloat(4, 0)), "row 4 is not");
     }
 
+    /** A batch that is a row slice of a larger array (a view at an offset) reads its own rows. */
+    @Test
+    void aRowSliceViewReadsItsOwnRows() {
+        INDArray big = Nd4j.zeros(DataType.FLOAT, 48, 300);
+        big.get(NDArrayIndex.interval(0, 8), NDArrayIndex.all()).assign(7); // rows before the slice: every column
+        INDArray part = GradCheck.rand(84, -1, 1, 32, 60).castTo(DataType.FLOAT);
+        big.get(NDArrayIndex.interval(8, 40), NDArrayIndex.interval(100, 160)).assign(part);
+        INDArray view = big.get(NDArrayIndex.interval(8, 40), NDArrayIndex.all());
+        assertTrue(view.offset() > 0 && Elementwise.fusable(view), "a dense view at an offset");
+        ZeroColumns.Runs runs = ZeroColumns.usedColumns(view);
+        assertArrayEquals(new int[] {100}, runs.start());
+        assertArrayEquals(new int[] {60}, runs.len());
+        INDArray w = GradCheck.rand(85, -1, 1, 300, 128).castTo(DataType.FLOAT);
+        INDArray z = ZeroColumns.linear(Tensor.constant(view), Tensor.variable(w), null).value();
+        INDArray expected = part.mmul(w.get(NDArrayIndex.interval(100, 160), NDArrayIndex.all()));
+        assertTrue(z.sub(expected).amaxNumber().doubleValue() < 1e-4, "the slice's rows times the kernel");
+    }
+
     /** MNIST's first, middle and last batches of 128: the columns numpy counts, the full product's results. */
     @Test
     void realMnistBatchesMatchTheFullProduct() {
