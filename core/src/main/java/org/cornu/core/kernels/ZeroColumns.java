@@ -138,7 +138,7 @@ public final class ZeroColumns {
 
         Tensor o = new Tensor(z, Tape.needsGrad(kernel, bias));
         return Tape.push(o, g -> {
-            INDArray gc = Elementwise.fusable(g) && g.dataType() == DataType.FLOAT ? g : g.castTo(DataType.FLOAT).dup('c');
+            INDArray gc = Dnnl.operand(g);
             if (kernel.requiresGrad()) kernel.accumulate(kernelGrad(xc, gc, runs, rows, cols, units));
             if (bias != null && bias.requiresGrad()) bias.accumulate(Gemm.columnSums(gc, units));
         });
